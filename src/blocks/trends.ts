@@ -1,0 +1,53 @@
+import type { ContactKind } from '../db/repos/contacts.js';
+import { sparkline, type PersonalTrend } from '../services/trends.js';
+import { context, plural, section, shortDate, type Block, type Message } from './common.js';
+import { KIND_LABEL } from './contact.js';
+
+/** "call 3 · video 1", kinds with none left out. */
+export function kindBreakdown(byKind: Record<ContactKind, number>): string {
+  const parts = (Object.keys(KIND_LABEL) as ContactKind[]).filter((k) => byKind[k] > 0).map((k) => `${KIND_LABEL[k].toLowerCase()} ${byKind[k]}`);
+  return parts.length ? parts.join(' · ') : 'none yet';
+}
+
+/** The week-by-week numbers, oldest first: "2 Nov: 3 · 9 Nov: 1 · …". */
+export function weekNumbers(trend: PersonalTrend): string {
+  return trend.weeks.map((w) => `${shortDate(w.weekStart).slice(4)}: ${w.count}`).join(' · ');
+}
+
+/** The blocks shared by /trends and the Home tab. */
+export function personalTrendBlocks(trend: PersonalTrend, title: string): Block[] {
+  const target = trend.thisWeek >= trend.target ? ':tada: target reached' : `${trend.target - trend.thisWeek} to go`;
+  return [
+    section(`*${title}*\n\`${sparkline(trend.weeks.map((w) => w.count))}\`  ${trend.total} in ${plural(trend.weeks.length, 'week')}`),
+    section(
+      [
+        `*This week:* ${trend.thisWeek} of ${trend.target} (${target})`,
+        `*Streak:* ${plural(trend.streak, 'week')} at or above target`,
+        `*Distinct accounts:* ${trend.distinctAccounts}`,
+        `*By kind:* ${kindBreakdown(trend.byKind)}`,
+      ].join('\n'),
+    ),
+    context(`Weeks start on Monday · ${weekNumbers(trend)}`),
+  ];
+}
+
+/** `/trends [weeks]` for the caller. */
+export function personalTrendMessage(trend: PersonalTrend): Message {
+  const title = `Your buyer conversations, last ${plural(trend.weeks.length, 'week')}`;
+  return {
+    response_type: 'ephemeral',
+    text: `${title}: ${trend.total} in total, ${trend.thisWeek} of ${trend.target} this week, streak ${trend.streak}.`,
+    blocks: personalTrendBlocks(trend, title),
+  };
+}
+
+/** `/trends help`. */
+export function trendsHelp(): Message {
+  const text = [
+    '*`/trends` — see your habit*',
+    '`/trends` — your last 8 weeks · `/trends 12` — any number of weeks from 1 to 52',
+    '`/trends team [weeks]` — team totals and coverage (VPs and admins)',
+    '`/trends @someone [weeks]` — one manager (VPs and admins, or yourself)',
+  ].join('\n');
+  return { response_type: 'ephemeral', text: 'How to use /trends', blocks: [section(text)] };
+}

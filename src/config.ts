@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every variable of PRODUCT.md's configuration table is here,
+ * with its default; `loadConfig` reports every bad variable at once so a misconfigured app
+ * stops with a complete list rather than one error per restart.
+ */
+
+const isIanaZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const intIn = (min: number, max: number, def: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .default(String(def))
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const slackId = (prefix: RegExp, what: string) =>
+  optionalString.refine((v) => v === undefined || prefix.test(v), `must be a Slack ${what} id`);
+
+const envSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'is required (the bot token, xoxb-…)' })
+      .trim()
+      .min(1, 'is required (the bot token, xoxb-…)')
+      .refine((v) => v.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: optionalString.refine(
+      (v) => v === undefined || v.startsWith('xapp-'),
+      'must be an app-level token starting with xapp-',
+    ),
+    SLACK_API_URL: optionalString.refine((v) => {
+      if (v === undefined) return true;
+      try {
+        const u = new URL(v);
+        return u.protocol === 'http:' || u.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    }, 'must be an http(s) URL such as http://127.0.0.1:9999/api/'),
+    PORT: intIn(0, 65535, 3000),
+    DATABASE_PATH: z.string().trim().min(1, 'must not be empty').default('./data/gemba.db'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
+    ADMIN_USER_IDS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]+$/.test(id)), 'must be comma-separated Slack user ids (U… or W…)'),
+    LEADERBOARD_CHANNEL: slackId(/^[CG][A-Z0-9]+$/, 'channel'),
+    DIGEST_CHANNEL: slackId(/^[CG][A-Z0-9]+$/, 'channel'),
+    TEAM_TIMEZONE: z.string().trim().default('UTC').refine(isIanaZone, 'must be an IANA time zone such as Europe/Berlin'),
+    WEEKLY_TARGET: intIn(1, 100, 3),
+    NUDGE_AFTER_DAYS: intIn(1, 90, 7),
+    NUDGE_HOUR: intIn(0, 23, 9),
+    ANONYMITY_MIN_REPORTS: intIn(1, 1000, 3),
+    ANONYMITY_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+    SCHEDULER_ENABLED: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true'),
+  });
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Config {
+  slackBotToken: string;
+  slackSigningSecret: string | undefined;
+  slackAppToken: string | undefined;
+  slackApiUrl: string | undefined;
+  port: number;
+  databasePath: string;
+  logLevel: LogLevel;
+  adminUserIds: string[];
+  leaderboardChannel: string | undefined;
+  digestChannel: string | undefined;
+  teamTimezone: string;
+  weeklyTarget: number;
+  nudgeAfterDays: number;
+  nudgeHour: number;
+  anonymityMinReports: number;
+  anonymityKey: string;
+  /** True when ANONYMITY_KEY was not set and a random per-process key is in use. */
+  anonymityKeyGenerated: boolean;
+  schedulerEnabled: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (process.env by default) into a typed Config or throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Treat empty strings as unset so `FOO=` in a .env file means "use the default".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  const lines = new Map<string, string>();
+  for (const issue of parsed.error?.issues ?? []) {
+    const name = String(issue.path[0] ?? 'environment');
+    if (!lines.has(name)) lines.set(name, `${name} ${issue.message}`);
+  }
+  // HTTP mode verifies every request, so it cannot run without the signing secret.
+  if (!cleaned.SLACK_APP_TOKEN && !cleaned.SLACK_SIGNING_SECRET && !lines.has('SLACK_SIGNING_SECRET')) {
+    lines.set('SLACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (!parsed.success || lines.size > 0) throw new ConfigError([...lines.values()]);
+  const e = parsed.data;
+  return {
+    slackBotToken: e.SLACK_BOT_TOKEN,
+    slackSigningSecret: e.SLACK_SIGNING_SECRET,
+    slackAppToken: e.SLACK_APP_TOKEN,
+    slackApiUrl: e.SLACK_API_URL,
+    port: e.PORT,
+    databasePath: e.DATABASE_PATH,
+    logLevel: e.LOG_LEVEL,
+    adminUserIds: e.ADMIN_USER_IDS,
+    leaderboardChannel: e.LEADERBOARD_CHANNEL,
+    digestChannel: e.DIGEST_CHANNEL,
+    teamTimezone: e.TEAM_TIMEZONE,
+    weeklyTarget: e.WEEKLY_TARGET,
+    nudgeAfterDays: e.NUDGE_AFTER_DAYS,
+    nudgeHour: e.NUDGE_HOUR,
+    anonymityMinReports: e.ANONYMITY_MIN_REPORTS,
+    anonymityKey: e.ANONYMITY_KEY ?? randomBytes(32).toString('hex'),
+    anonymityKeyGenerated: e.ANONYMITY_KEY === undefined,
+    schedulerEnabled: e.SCHEDULER_ENABLED,
+  };
+}

@@ -1,0 +1,51 @@
+import type { Config } from './config.js';
+import type { Db } from './db/open.js';
+import { createRepos, type Repos } from './db/repos/index.js';
+import { BackgroundTasks } from './lib/background.js';
+import type { Clock } from './lib/clock.js';
+import type { Logger } from './lib/logger.js';
+import type { SlackClient } from './slack/client.js';
+import { createSlackDirectory } from './slack/directory.js';
+import { createContactService } from './services/contacts.js';
+import type { UserDirectory } from './services/ports.js';
+import { createProfileService } from './services/profiles.js';
+import { createSettingsService } from './services/settings.js';
+import { createTrendService } from './services/trends.js';
+
+/** Everything a listener, job or CLI needs, built once by the composition root and passed down. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  repos: Repos;
+  services: Services;
+  logger: Logger;
+  clock: Clock;
+  /** Web API client for work outside a request (jobs, after-ack look-ups). */
+  slack: SlackClient;
+  /** After-ack work, drained on shutdown. */
+  background: BackgroundTasks;
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+function createServices(config: Config, db: Db, repos: Repos, clock: Clock, logger: Logger, directory: UserDirectory) {
+  const settings = createSettingsService(config, repos);
+  return {
+    settings,
+    profiles: createProfileService({ repos, clock, settings, directory, logger }),
+    contacts: createContactService(db, repos),
+    trends: createTrendService(repos),
+  };
+}
+
+/** Builds the context from already-opened collaborators (the database must be migrated). */
+export function createContext(deps: { config: Config; db: Db; logger: Logger; clock: Clock; slack: SlackClient }): AppContext {
+  const repos = createRepos(deps.db);
+  const directory = createSlackDirectory(deps.slack);
+  return {
+    ...deps,
+    repos,
+    background: new BackgroundTasks(),
+    services: createServices(deps.config, deps.db, repos, deps.clock, deps.logger, directory),
+  };
+}

@@ -1,0 +1,103 @@
+import type { Db } from '../open.js';
+
+export type ContactKind = 'call' | 'video' | 'meeting' | 'visit' | 'other';
+
+/** A stored conversation, camelCase. */
+export interface ContactRow {
+  id: number;
+  teamId: string;
+  userId: string;
+  account: string;
+  buyer: string | null;
+  kind: ContactKind;
+  durationMin: number | null;
+  occurredOn: string;
+  weekStart: string;
+  insight: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewContact {
+  teamId: string;
+  userId: string;
+  account: string;
+  accountKey: string;
+  buyer: string | null;
+  kind: ContactKind;
+  durationMin: number | null;
+  occurredOn: string;
+  weekStart: string;
+  insight: string | null;
+  now: number;
+}
+
+export interface WeeklyCount {
+  weekStart: string;
+  count: number;
+}
+
+const COLUMNS = `id, team_id AS teamId, user_id AS userId, account, buyer, kind, duration_min AS durationMin,
+  occurred_on AS occurredOn, week_start AS weekStart, insight, created_at AS createdAt, updated_at AS updatedAt`;
+
+/** Repository for the `contacts` table. */
+export function createContactsRepo(db: Db) {
+  const insert = db.prepare(`INSERT INTO contacts
+    (team_id, user_id, account, account_key, buyer, kind, duration_min, occurred_on, week_start, insight, created_at, updated_at)
+    VALUES (@teamId, @userId, @account, @accountKey, @buyer, @kind, @durationMin, @occurredOn, @weekStart, @insight, @now, @now)`);
+  const update = db.prepare(`UPDATE contacts SET account = @account, account_key = @accountKey, buyer = @buyer, kind = @kind,
+    duration_min = @durationMin, occurred_on = @occurredOn, week_start = @weekStart, insight = @insight, updated_at = @now
+    WHERE id = @id AND team_id = @teamId AND user_id = @userId`);
+  const byId = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE id = ? AND team_id = ?`);
+  const del = db.prepare('DELETE FROM contacts WHERE id = ? AND team_id = ? AND user_id = ?');
+  const recent = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE team_id = ? AND user_id = ?
+    ORDER BY occurred_on DESC, id DESC LIMIT ?`);
+  const weekly = db.prepare(`SELECT week_start AS weekStart, COUNT(*) AS count FROM contacts
+    WHERE team_id = ? AND user_id = ? AND week_start >= ? AND week_start <= ? GROUP BY week_start`);
+  const kinds = db.prepare(`SELECT kind, COUNT(*) AS count FROM contacts
+    WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ? GROUP BY kind`);
+  const distinctAccounts = db.prepare(`SELECT COUNT(DISTINCT account_key) FROM contacts
+    WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ?`).pluck();
+  const lastOn = db.prepare('SELECT MAX(occurred_on) FROM contacts WHERE team_id = ? AND user_id = ?').pluck();
+
+  return {
+    /** Inserts a conversation and returns its id. */
+    insertContact(c: NewContact): number {
+      return Number(insert.run(c).lastInsertRowid);
+    },
+    /** Rewrites a conversation owned by `userId`; false when it is gone or not theirs. */
+    updateContact(c: NewContact & { id: number }): boolean {
+      return update.run(c).changes === 1;
+    },
+    /** One conversation of a team by id, or undefined. */
+    findContact(teamId: string, id: number): ContactRow | undefined {
+      return byId.get(id, teamId) as ContactRow | undefined;
+    },
+    /** Deletes a conversation owned by `userId`; false when it is gone or not theirs. */
+    deleteContact(teamId: string, userId: string, id: number): boolean {
+      return del.run(id, teamId, userId).changes === 1;
+    },
+    /** The manager's most recent conversations, newest first. */
+    listRecentContacts(teamId: string, userId: string, limit: number): ContactRow[] {
+      return recent.all(teamId, userId, limit) as ContactRow[];
+    },
+    /** Conversation counts per week (only weeks that have any) between two Mondays, inclusive. */
+    listWeeklyCounts(teamId: string, userId: string, fromWeek: string, toWeek: string): WeeklyCount[] {
+      return weekly.all(teamId, userId, fromWeek, toWeek) as WeeklyCount[];
+    },
+    /** Conversation counts per kind between two local dates, inclusive. */
+    countByKind(teamId: string, userId: string, from: string, to: string): Array<{ kind: ContactKind; count: number }> {
+      return kinds.all(teamId, userId, from, to) as Array<{ kind: ContactKind; count: number }>;
+    },
+    /** Number of distinct accounts between two local dates, inclusive. */
+    countDistinctAccounts(teamId: string, userId: string, from: string, to: string): number {
+      return distinctAccounts.get(teamId, userId, from, to) as number;
+    },
+    /** The local date of the manager's latest conversation, or null. */
+    findLastContactDate(teamId: string, userId: string): string | null {
+      return (lastOn.get(teamId, userId) as string | null) ?? null;
+    },
+  };
+}
+
+export type ContactsRepo = ReturnType<typeof createContactsRepo>;

@@ -1,0 +1,19 @@
+import type { Db } from '../open.js';
+import { createAuditRepo } from './audit.js';
+import { createContactsRepo } from './contacts.js';
+import { createManagersRepo } from './managers.js';
+import { createProfilesRepo } from './profiles.js';
+import { createTeamsRepo } from './teams.js';
+
+/** Every repository, built once per database (each prepares its statements up front). */
+export function createRepos(db: Db) {
+  return {
+    contacts: createContactsRepo(db),
+    managers: createManagersRepo(db),
+    profiles: createProfilesRepo(db),
+    teams: createTeamsRepo(db),
+    audit: createAuditRepo(db),
+  };
+}
+
+export type Repos = ReturnType<typeof createRepos>;

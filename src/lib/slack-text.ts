@@ -1,0 +1,42 @@
+/**
+ * Escapes user-supplied text for Slack's mrkdwn: exactly `&`, `<` and `>` (Slack's own rule), so
+ * text can never become a live mention (`<!channel>`, `<@U1>`), a link (`<http://x|y>`) or a
+ * forged channel reference. Do not HTML-encode anything else: Slack would show the entities.
+ */
+export function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cuts text to at most `max` characters, ending with an ellipsis when it was cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Never cut an escape sequence (&amp; &lt; &gt;) in half: back up to before a dangling '&'.
+  let cut = text.slice(0, Math.max(0, max - 1));
+  const amp = cut.lastIndexOf('&');
+  if (amp !== -1 && amp > cut.length - 5 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
+  return `${cut}…`;
+}
+
+/** A Slack user mention. Ids come from Slack payloads, never from free text. */
+export const mention = (userId: string): string => `<@${userId}>`;
+
+/** A Slack channel link. */
+export const channelLink = (channelId: string): string => `<#${channelId}>`;
+
+/** Parses an escaped user mention (`<@U123|name>` or `<@U123>`) into its id, or null. */
+export function parseUserMention(token: string): string | null {
+  const m = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token.trim());
+  return m ? m[1] : null;
+}
+
+/** Parses an escaped channel link (`<#C123|name>` or `<#C123>`) into its id, or null. */
+export function parseChannelMention(token: string): string | null {
+  const m = /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token.trim());
+  return m ? m[1] : null;
+}
+
+/** Parses an escaped user-group mention (`<!subteam^S123|@name>` or `<!subteam^S123>`) into its id, or null. */
+export function parseUsergroupMention(token: string): string | null {
+  const m = /^<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token.trim());
+  return m ? m[1] : null;
+}

@@ -1,0 +1,20 @@
+import type { App } from '@slack/bolt';
+import { ActionId } from '../../blocks/ids.js';
+import type { AppContext } from '../../context.js';
+import { guarded } from '../guard.js';
+import { contactDeleteAction, contactEditAction, contactUndoAction, homeLogContactAction } from './contact-buttons.js';
+
+/** Every button action_id and its handler. */
+export const actionHandlers = {
+  [ActionId.contactEdit]: contactEditAction,
+  [ActionId.contactUndo]: contactUndoAction,
+  [ActionId.contactDelete]: contactDeleteAction,
+  [ActionId.homeLogContact]: homeLogContactAction,
+} as const;
+
+/** Registers every block action. */
+export function register(app: App, ctx: AppContext): void {
+  for (const [actionId, make] of Object.entries(actionHandlers)) {
+    app.action({ type: 'block_actions', action_id: actionId }, guarded(ctx, 'action', actionId, make(ctx) as any));
+  }
+}

@@ -1,0 +1,40 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { errorMessage } from '../../blocks/common.js';
+import { CONTACT_EXAMPLE, contactConfirmation, contactHelp, contactList, contactModal } from '../../blocks/contact.js';
+import type { AppContext } from '../../context.js';
+import { parseContactText } from '../../services/contact-grammar.js';
+import { afterAck } from '../after-ack.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** `/contact`: no text opens the modal; `help`, `list`; anything else is the one-liner. */
+export function contactCommand(ctx: AppContext) {
+  return async ({ command, ack, client }: Args): Promise<void> => {
+    const { team_id: teamId, user_id: userId } = command;
+    const text = command.text.trim();
+    const sub = text.toLowerCase();
+    const profiles = ctx.services.profiles;
+    const today = profiles.todayOf(teamId, userId);
+
+    if (sub === 'help') return ack(contactHelp());
+    if (sub === 'list') return ack(contactList(ctx.services.contacts.listRecent(teamId, userId, 10), today));
+    if (text === '') {
+      await ack();
+      // trigger_id lives 3 seconds: open the modal right after the ack, before anything slow.
+      await client.views.open({ trigger_id: command.trigger_id, view: contactModal({ today, meta: { channelId: command.channel_id } }) as any });
+      afterAck(ctx, 'profile refresh', () => profiles.refreshIfStale(teamId, userId));
+      return;
+    }
+
+    const parsed = parseContactText(text, today);
+    if (!parsed.ok) return ack(errorMessage(parsed.error.message, parsed.error.example || CONTACT_EXAMPLE));
+
+    const now = ctx.clock.now();
+    const { contact, enrolled } = ctx.services.contacts.logContact(teamId, userId, parsed.draft, now);
+    const target = ctx.services.settings.forTeam(teamId).weeklyTarget;
+    const trend = ctx.services.trends.personalTrend(teamId, userId, { today, weeks: 1, target });
+    // The row is committed above; only now is Slack told it worked.
+    await ack(contactConfirmation(contact, { today, thisWeek: trend.thisWeek, target, streak: trend.streak, enrolled }));
+    afterAck(ctx, 'profile refresh', () => profiles.refreshIfStale(teamId, userId));
+  };
+}

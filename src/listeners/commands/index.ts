@@ -1,0 +1,19 @@
+import type { App } from '@slack/bolt';
+import { Command } from '../../blocks/ids.js';
+import type { AppContext } from '../../context.js';
+import { guarded } from '../guard.js';
+import { contactCommand } from './contact.js';
+import { trendsCommand } from './trends.js';
+
+/** Every slash command and its handler; the manifest test checks this against manifest.yml. */
+export const commandHandlers = {
+  [Command.contact]: contactCommand,
+  [Command.trends]: trendsCommand,
+} as const;
+
+/** Registers every slash command. */
+export function register(app: App, ctx: AppContext): void {
+  for (const [name, make] of Object.entries(commandHandlers)) {
+    app.command(name, guarded(ctx, 'command', name, make(ctx) as any));
+  }
+}

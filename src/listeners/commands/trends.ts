@@ -1,0 +1,57 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { errorMessage, notice } from '../../blocks/common.js';
+import { personalTrendMessage, trendsHelp } from '../../blocks/trends.js';
+import type { AppContext } from '../../context.js';
+import { parseUserMention } from '../../lib/slack-text.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+export const DEFAULT_TREND_WEEKS = 8;
+
+/** The parsed words of `/trends`. */
+export type TrendsRequest =
+  | { kind: 'help' }
+  | { kind: 'self'; weeks: number }
+  | { kind: 'team'; weeks: number }
+  | { kind: 'user'; userId: string; weeks: number }
+  | { kind: 'error'; message: string; example: string };
+
+/** Parses `/trends [team|<@user>] [weeks]`. */
+export function parseTrendsText(text: string): TrendsRequest {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 1 && words[0].toLowerCase() === 'help') return { kind: 'help' };
+  let subject: { kind: 'self' } | { kind: 'team' } | { kind: 'user'; userId: string } = { kind: 'self' };
+  if (words.length > 0 && !/^\d+$/.test(words[0])) {
+    const first = words.shift()!;
+    const userId = parseUserMention(first);
+    if (first.toLowerCase() === 'team') subject = { kind: 'team' };
+    else if (userId) subject = { kind: 'user', userId };
+    else return { kind: 'error', message: `I don't know "${first}". Use a number of weeks, \`team\`, or an @mention.`, example: '/trends 12' };
+  }
+  let weeks = DEFAULT_TREND_WEEKS;
+  if (words.length > 0) {
+    const w = words.shift()!;
+    if (!/^\d+$/.test(w) || Number(w) < 1 || Number(w) > 52) {
+      return { kind: 'error', message: `Weeks must be a whole number from 1 to 52 (you gave "${w}").`, example: '/trends 12' };
+    }
+    weeks = Number(w);
+  }
+  if (words.length > 0) return { kind: 'error', message: `I didn't understand "${words.join(' ')}".`, example: '/trends team 12' };
+  return { ...subject, weeks };
+}
+
+/** `/trends`: the caller's habit; team and other people's views are refused until roles exist. */
+export function trendsCommand(ctx: AppContext) {
+  return async ({ command, ack }: Args): Promise<void> => {
+    const { team_id: teamId, user_id: userId } = command;
+    const req = parseTrendsText(command.text);
+    if (req.kind === 'help') return ack(trendsHelp());
+    if (req.kind === 'error') return ack(errorMessage(req.message, req.example));
+    if (req.kind === 'team' || (req.kind === 'user' && req.userId !== userId)) {
+      return ack(notice(":lock: Team and other people's trends are for VPs and admins. You can see your own with `/trends`."));
+    }
+    const today = ctx.services.profiles.todayOf(teamId, userId);
+    const target = ctx.services.settings.forTeam(teamId).weeklyTarget;
+    await ack(personalTrendMessage(ctx.services.trends.personalTrend(teamId, userId, { today, weeks: req.weeks, target })));
+  };
+}

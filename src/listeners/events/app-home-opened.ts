@@ -1,0 +1,18 @@
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { AppContext } from '../../context.js';
+import { publishHome } from '../home.js';
+
+type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
+
+/** Publishes the caller's dashboard every time they open the Home tab. */
+export function appHomeOpened(ctx: AppContext) {
+  return async ({ event, body, client }: Args): Promise<void> => {
+    if (event.tab !== 'home') return;
+    const teamId = body.team_id;
+    await publishHome(ctx, client, teamId, event.user);
+    // Keep managers' time zones fresh; nobody else gets a profile row.
+    if (ctx.repos.managers.findManager(teamId, event.user)?.active) {
+      await ctx.services.profiles.refreshIfStale(teamId, event.user);
+    }
+  };
+}

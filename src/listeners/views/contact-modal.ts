@@ -1,0 +1,111 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { contactConfirmation, type ContactModalMeta } from '../../blocks/contact.js';
+import { ContactField, INPUT_ACTION } from '../../blocks/ids.js';
+import type { AppContext } from '../../context.js';
+import { parseDurationToken, validateContactDraft, type GrammarError } from '../../services/contact-grammar.js';
+import type { ContactInput } from '../../services/contacts.js';
+import { afterAck } from '../after-ack.js';
+import { publishHome } from '../home.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+type StateValues = ViewSubmitAction['view']['state']['values'];
+
+/** Which input block an error of the shared contact rules belongs to. */
+const FIELD_OF_ERROR: Record<string, string> = {
+  account_missing: ContactField.account,
+  account_too_long: ContactField.account,
+  buyer_missing: ContactField.buyer,
+  buyer_too_long: ContactField.buyer,
+  kind_unknown: ContactField.kind,
+  duration_invalid: ContactField.duration,
+  date_invalid: ContactField.date,
+  date_future: ContactField.date,
+  date_too_old: ContactField.date,
+  insight_too_long: ContactField.insight,
+};
+
+const text = (values: StateValues, block: string): string | null => {
+  const v = values[block]?.[INPUT_ACTION]?.value?.replace(/\s+/g, (ws) => (ws.includes('\n') ? ws : ' ')).trim();
+  return v ? v : null;
+};
+
+/** Reads the modal's fields into a contact, or the per-field errors Slack shows inline. */
+export function readContactForm(values: StateValues, today: string): { ok: true; input: ContactInput } | { ok: false; errors: Record<string, string> } {
+  const durationText = text(values, ContactField.duration);
+  let durationMin: number | null = null;
+  if (durationText !== null) {
+    const bare = /^\d+$/.test(durationText) ? `${durationText}m` : durationText;
+    durationMin = parseDurationToken(bare);
+    if (durationMin === null) return { ok: false, errors: { [ContactField.duration]: `"${durationText.slice(0, 20)}" isn't a duration I understand. Use minutes like 30m or hours like 1h (up to 600 minutes).` } };
+  }
+  const draft = {
+    account: (text(values, ContactField.account) ?? '').replace(/\s+/g, ' '),
+    buyer: text(values, ContactField.buyer)?.replace(/\s+/g, ' ') ?? null,
+    kind: values[ContactField.kind]?.[INPUT_ACTION]?.selected_option?.value ?? 'call',
+    durationMin,
+    occurredOn: values[ContactField.date]?.[INPUT_ACTION]?.selected_date ?? today,
+    insight: text(values, ContactField.insight),
+  };
+  const problem: GrammarError | null = validateContactDraft(draft, today);
+  if (problem) return { ok: false, errors: { [FIELD_OF_ERROR[problem.code] ?? ContactField.account]: problem.message } };
+  return { ok: true, input: draft as ContactInput };
+}
+
+function readMeta(raw: string | undefined): ContactModalMeta {
+  try {
+    const m = JSON.parse(raw || '{}');
+    return {
+      contactId: Number.isSafeInteger(m.contactId) ? m.contactId : undefined,
+      channelId: typeof m.channelId === 'string' ? m.channelId : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** Submission of the log/edit modal: validate inline, store, close, then confirm. */
+export function contactModalSubmit(ctx: AppContext) {
+  return async ({ ack, body, view, client }: Args): Promise<void> => {
+    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const userId = body.user.id;
+    const today = ctx.services.profiles.todayOf(teamId, userId);
+    const form = readContactForm(view.state.values, today);
+    if (!form.ok) return ack({ response_action: 'errors', errors: form.errors });
+
+    const meta = readMeta(view.private_metadata);
+    const now = ctx.clock.now();
+    let stored;
+    let enrolled = false;
+    if (meta.contactId !== undefined) {
+      const result = ctx.services.contacts.editContact(teamId, userId, meta.contactId, form.input, now);
+      if (!result.ok) {
+        const why = result.reason === 'not_found' ? 'This conversation was deleted after you opened the form, so there is nothing to save.' : 'You can only edit your own conversations.';
+        return ack({ response_action: 'errors', errors: { [ContactField.account]: why } });
+      }
+      stored = result.contact;
+    } else {
+      ({ contact: stored, enrolled } = ctx.services.contacts.logContact(teamId, userId, form.input, now));
+    }
+    await ack();
+
+    const target = ctx.services.settings.forTeam(teamId).weeklyTarget;
+    const trend = ctx.services.trends.personalTrend(teamId, userId, { today, weeks: 1, target });
+    const message = contactConfirmation(stored, { today, thisWeek: trend.thisWeek, target, streak: trend.streak, enrolled, edited: meta.contactId !== undefined });
+    afterAck(ctx, 'contact confirmation', async () => {
+      // Confirm where the manager started (ephemeral in the channel); the app DM is the fallback
+      // when the bot cannot post there or the form came from the Home tab.
+      let confirmed = false;
+      if (meta.channelId) {
+        try {
+          await client.chat.postEphemeral({ channel: meta.channelId, user: userId, text: message.text, blocks: message.blocks });
+          confirmed = true;
+        } catch (err) {
+          ctx.logger.info({ err: (err as Error).message }, 'ephemeral confirmation failed; sending it by DM');
+        }
+      }
+      if (!confirmed) await client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks });
+      await publishHome(ctx, client, teamId, userId);
+      await ctx.services.profiles.refreshIfStale(teamId, userId);
+    });
+  };
+}

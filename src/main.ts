@@ -1,0 +1,70 @@
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createContext } from './context.js';
+import { migrate } from './db/migrate.js';
+import { openDatabase } from './db/open.js';
+import { systemClock } from './lib/clock.js';
+import { createLogger } from './lib/logger.js';
+import { createSlackClient } from './slack/client.js';
+
+/**
+ * Composition root: config → logger → database → migrations → context → Bolt app → start.
+ * SIGTERM/SIGINT stop taking requests, let in-flight ones and after-ack work finish, then close
+ * the database.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Gemba cannot start: invalid configuration\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  if (config.anonymityKeyGenerated) {
+    logger.warn('ANONYMITY_KEY is not set: using a random key for this process, so tactic-flag rate limits and "me too" de-duplication reset at every restart');
+  }
+
+  const db = openDatabase(config.databasePath);
+  const applied = migrate(db);
+  logger.info({ applied, database: config.databasePath }, applied.length ? 'migrations applied' : 'database schema up to date');
+
+  const ctx = createContext({ config, db, logger, clock: systemClock, slack: createSlackClient(config, logger) });
+  const app = createApp(ctx);
+  try {
+    await app.init();
+  } catch (err) {
+    logger.fatal({ err }, 'Slack rejected the bot token (auth.test failed); check SLACK_BOT_TOKEN and SLACK_API_URL');
+    db.close();
+    process.exit(1);
+  }
+  await app.start(config.port);
+  logger.info({ port: config.port, mode: config.slackAppToken ? 'socket' : 'http' }, 'Gemba is running');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await app.stop();
+      await ctx.background.drain();
+    } catch (err) {
+      logger.error({ err }, 'error while stopping');
+    } finally {
+      db.close();
+      logger.info('stopped');
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`Gemba failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+import type { Repos } from '../db/repos/index.js';
+import type { ProfileRow } from '../db/repos/profiles.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { isValidTimeZone, localDate } from '../lib/time.js';
+import type { SettingsService } from './settings.js';
+import type { UserDirectory } from './ports.js';
+
+/** Slack profiles older than this are looked up again (PRODUCT.md: "refreshed at least weekly"). */
+export const PROFILE_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+interface Deps {
+  repos: Repos;
+  clock: Clock;
+  settings: SettingsService;
+  directory: UserDirectory;
+  logger: Logger;
+}
+
+/**
+ * People's time zones and Slack roles, from a cache of users.info. Reading never calls Slack, so
+ * request handlers can use it before they acknowledge; refreshing is done after the ack.
+ */
+export function createProfileService({ repos, clock, settings, directory, logger }: Deps) {
+  const inflight = new Map<string, Promise<ProfileRow | null>>();
+
+  return {
+    /** The person's IANA time zone from the cache, or the team's when unknown. */
+    timezoneOf(teamId: string, userId: string): string {
+      const tz = repos.profiles.findProfile(teamId, userId)?.tz;
+      return tz && isValidTimeZone(tz) ? tz : settings.forTeam(teamId).timezone;
+    },
+
+    /** The person's local calendar date right now ('YYYY-MM-DD'). */
+    todayOf(teamId: string, userId: string): string {
+      return localDate(clock.now(), this.timezoneOf(teamId, userId));
+    },
+
+    /** The cached profile, if any. */
+    cached(teamId: string, userId: string): ProfileRow | undefined {
+      return repos.profiles.findProfile(teamId, userId);
+    },
+
+    /** True when the cache has no entry or one older than a week. */
+    isStale(teamId: string, userId: string): boolean {
+      const p = repos.profiles.findProfile(teamId, userId);
+      return !p || clock.now() - p.refreshedAt > PROFILE_MAX_AGE_MS;
+    },
+
+    /**
+     * Looks the person up in Slack and caches the result. Concurrent refreshes of one person share a
+     * single users.info call. Failures are logged and leave the cache as it was (null is returned).
+     */
+    refresh(teamId: string, userId: string): Promise<ProfileRow | null> {
+      const key = `${teamId}:${userId}`;
+      const running = inflight.get(key);
+      if (running) return running;
+      const p = (async () => {
+        try {
+          const info = await directory.fetchUser(teamId, userId);
+          if (!info) return null;
+          const row: ProfileRow = {
+            teamId,
+            userId,
+            tz: info.tz && isValidTimeZone(info.tz) ? info.tz : null,
+            isAdmin: info.isAdmin,
+            isOwner: info.isOwner,
+            displayName: info.displayName,
+            refreshedAt: clock.now(),
+          };
+          repos.profiles.upsertProfile(row);
+          return row;
+        } catch (err) {
+          logger.warn({ err, teamId, userId }, 'profile refresh failed; keeping the cached profile');
+          return null;
+        } finally {
+          inflight.delete(key);
+        }
+      })();
+      inflight.set(key, p);
+      return p;
+    },
+
+    /** Refreshes only when the cached entry is missing or stale. */
+    async refreshIfStale(teamId: string, userId: string): Promise<void> {
+      if (this.isStale(teamId, userId)) await this.refresh(teamId, userId);
+    },
+  };
+}
+
+export type ProfileService = ReturnType<typeof createProfileService>;

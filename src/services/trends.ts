@@ -1,0 +1,100 @@
+import type { Repos } from '../db/repos/index.js';
+import type { ContactKind } from '../db/repos/contacts.js';
+import { addDays, weekStart } from '../lib/time.js';
+
+/** One week of a manager's habit. */
+export interface WeekCount {
+  weekStart: string;
+  count: number;
+}
+
+/** A manager's trend as /trends and the Home tab show it. */
+export interface PersonalTrend {
+  /** Oldest first; the last entry is the current (possibly unfinished) week. */
+  weeks: WeekCount[];
+  thisWeek: number;
+  target: number;
+  streak: number;
+  distinctAccounts: number;
+  byKind: Record<ContactKind, number>;
+  total: number;
+}
+
+/** How far back a streak is followed. Two years is longer than any streak worth counting exactly. */
+export const STREAK_LOOKBACK_WEEKS = 104;
+
+/** The Mondays of the `n` weeks ending with the week of `today`, oldest first. */
+export function lastWeekStarts(today: string, n: number): string[] {
+  const current = weekStart(today);
+  return Array.from({ length: n }, (_, i) => addDays(current, -7 * (n - 1 - i)));
+}
+
+/**
+ * Consecutive weeks at or above target, counting back from the current week. The current week
+ * only adds to the streak once it reaches target; while it is still short it does not break it,
+ * because the week is not over. Frozen weeks (snoozed) neither add nor break.
+ *
+ * Example, target 3, current week 2025-06-16 with 1 so far; earlier weeks 06-09: 3, 06-02: frozen,
+ * 05-26: 4, 05-19: 0 → streak 2 (06-09 and 05-26; 06-02 is skipped; 05-19 ends it).
+ */
+export function computeStreak(
+  counts: ReadonlyMap<string, number>,
+  currentWeek: string,
+  target: number,
+  frozenWeeks: ReadonlySet<string> = new Set(),
+  lookbackWeeks = STREAK_LOOKBACK_WEEKS,
+): number {
+  let streak = 0;
+  for (let i = 0; i < lookbackWeeks; i++) {
+    const week = addDays(currentWeek, -7 * i);
+    const count = counts.get(week) ?? 0;
+    if (count >= target) streak++;
+    else if (i === 0 || frozenWeeks.has(week)) continue;
+    else break;
+  }
+  return streak;
+}
+
+const SPARK = '▁▂▃▄▅▆▇█';
+
+/** A one-line sparkline of counts, scaled to the largest (all zeros → a flat baseline). */
+export function sparkline(counts: readonly number[]): string {
+  const max = Math.max(0, ...counts);
+  return counts.map((c) => (max === 0 ? SPARK[0] : SPARK[Math.round((c / max) * (SPARK.length - 1))])).join('');
+}
+
+/** Computes personal trends from stored conversations. */
+export function createTrendService(repos: Repos) {
+  return {
+    /**
+     * The manager's last `weeks` weeks up to the week containing `today` (their local date).
+     * `frozenWeeks` are weeks they spent snoozed.
+     */
+    personalTrend(
+      teamId: string,
+      userId: string,
+      opts: { today: string; weeks: number; target: number; frozenWeeks?: ReadonlySet<string> },
+    ): PersonalTrend {
+      const starts = lastWeekStarts(opts.today, Math.max(opts.weeks, 1));
+      const current = starts[starts.length - 1];
+      const streakFrom = addDays(current, -7 * (STREAK_LOOKBACK_WEEKS - 1));
+      const from = starts[0] < streakFrom ? starts[0] : streakFrom;
+      const counts = new Map(repos.contacts.listWeeklyCounts(teamId, userId, from, current).map((w) => [w.weekStart, w.count]));
+      const weeks = starts.map((w) => ({ weekStart: w, count: counts.get(w) ?? 0 }));
+      const windowEnd = addDays(current, 6);
+      const byKind: Record<ContactKind, number> = { call: 0, video: 0, meeting: 0, visit: 0, other: 0 };
+      for (const { kind, count } of repos.contacts.countByKind(teamId, userId, starts[0], windowEnd)) byKind[kind] = count;
+      return {
+        weeks,
+        thisWeek: counts.get(current) ?? 0,
+        target: opts.target,
+        streak: computeStreak(counts, current, opts.target, opts.frozenWeeks),
+        distinctAccounts: repos.contacts.countDistinctAccounts(teamId, userId, starts[0], windowEnd),
+        byKind,
+        total: weeks.reduce((s, w) => s + w.count, 0),
+      };
+    },
+  };
+}
+
+export type TrendService = ReturnType<typeof createTrendService>;

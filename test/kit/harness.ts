@@ -1,0 +1,140 @@
+/**
+ * Runs the real Gemba app for end-to-end tests: Bolt's HTTP receiver on a loopback port with
+ * signature checks on, a fresh SQLite database built by the real migrations, an injected clock,
+ * a captured log, and every Web API call going to the fake Slack server.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp, type BoltApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createContext, type AppContext } from '../../src/context.js';
+import { migrate } from '../../src/db/migrate.js';
+import { openDatabase } from '../../src/db/open.js';
+import { FixedClock } from '../../src/lib/clock.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { createSlackClient } from '../../src/slack/client.js';
+import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import {
+  appHomeOpened,
+  blockActions,
+  slashCommand,
+  viewSubmission,
+  type BlockActionsParams,
+  type SlackPayload,
+  type SlashCommandParams,
+  type ViewSubmissionParams,
+} from './payloads.js';
+import { postSigned, type PostSignedResult } from './sign.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const TEST_ANONYMITY_KEY = 'test-anonymity-key-0123456789abcdef';
+
+export interface HarnessOptions {
+  /** The instant the app believes it is (ISO string or epoch ms). Default Thu 2026-11-26 15:00 UTC. */
+  now?: string | number;
+  /** Extra environment variables (they override the harness defaults). */
+  env?: Record<string, string>;
+  /** Reuse a fake Slack (e.g. shared by two app processes); the harness then does not close it. */
+  fake?: FakeSlack;
+  /** Reuse a database file (e.g. a restart); default a fresh temp file. */
+  databasePath?: string;
+  /** Hold HTTP responses until listeners finish (default true: deterministic assertions). */
+  processBeforeResponse?: boolean;
+}
+
+export interface Harness {
+  url: string;
+  fake: FakeSlack;
+  ctx: AppContext;
+  app: BoltApp;
+  clock: FixedClock;
+  databasePath: string;
+  /** Every log line the app wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
+  /** The raw log text. */
+  logText(): string;
+  send(payload: SlackPayload, opts?: { timestampSec?: number; signature?: string }): Promise<PostSignedResult>;
+  command(command: string, text: string, p?: Partial<SlashCommandParams>): Promise<PostSignedResult>;
+  action(p: BlockActionsParams): Promise<PostSignedResult>;
+  submit(p: ViewSubmissionParams): Promise<PostSignedResult>;
+  homeOpened(userId: string, teamId?: string): Promise<PostSignedResult>;
+  /** Waits for after-ack work (follow-up messages, look-ups) to finish. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_NOW = '2026-11-26T15:00:00Z';
+
+/** Starts the app against a fake Slack. */
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const fake = opts.fake ?? (await startFakeSlack({ defaultTz: 'UTC' }));
+  const dir = opts.databasePath ? undefined : mkdtempSync(join(tmpdir(), 'gemba-test-'));
+  const databasePath = opts.databasePath ?? join(dir!, 'gemba.db');
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    DATABASE_PATH: databasePath,
+    LOG_LEVEL: 'info',
+    SCHEDULER_ENABLED: 'false',
+    ANONYMITY_KEY: TEST_ANONYMITY_KEY,
+    PORT: '0',
+    ...opts.env,
+  });
+  let raw = '';
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      const s = chunk.toString();
+      raw += s;
+      for (const line of s.split('\n').filter(Boolean)) {
+        try {
+          logs.push(JSON.parse(line));
+        } catch {
+          logs.push({ msg: line });
+        }
+      }
+      cb();
+    },
+  });
+  const logger = createLogger(config.logLevel, sink);
+  const db = openDatabase(databasePath);
+  migrate(db);
+  const clock = new FixedClock(typeof opts.now === 'number' ? opts.now : Date.parse(opts.now ?? DEFAULT_NOW));
+  const ctx = createContext({ config, db, logger, clock, slack: createSlackClient(config, logger) });
+  const app = createApp(ctx, { processBeforeResponse: opts.processBeforeResponse ?? true, botId: 'BBOT', botUserId: 'UBOT' });
+  await app.init();
+  const server = (await app.start(0)) as Server;
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const send = (payload: SlackPayload, o: { timestampSec?: number; signature?: string } = {}) =>
+    postSigned(url, { secret: SIGNING_SECRET, body: payload.body, contentType: payload.contentType, ...o });
+
+  return {
+    url,
+    fake,
+    ctx,
+    app,
+    clock,
+    databasePath,
+    logs,
+    logText: () => raw,
+    send,
+    command: (command, text, p = {}) => send(slashCommand({ command, text, responseUrl: fake.responseUrl(), ...p })),
+    action: (p) => send(blockActions({ responseUrl: fake.responseUrl(), ...p })),
+    submit: (p) => send(viewSubmission(p)),
+    homeOpened: (userId, teamId) => send(appHomeOpened(userId, teamId)),
+    settle: () => ctx.background.drain(),
+    async close() {
+      await app.stop().catch(() => undefined);
+      await ctx.background.drain();
+      db.close();
+      if (!opts.fake) await fake.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
