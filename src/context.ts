@@ -9,6 +9,7 @@ import { createSlackDirectory } from './slack/directory.js';
 import { createContactService } from './services/contacts.js';
 import type { UserDirectory } from './services/ports.js';
 import { createProfileService } from './services/profiles.js';
+import { createRoleService } from './services/roles.js';
 import { createSettingsService } from './services/settings.js';
 import { createTrendService } from './services/trends.js';
 
@@ -30,9 +31,11 @@ export type Services = ReturnType<typeof createServices>;
 
 function createServices(config: Config, db: Db, repos: Repos, clock: Clock, logger: Logger, directory: UserDirectory) {
   const settings = createSettingsService(config, repos);
+  const profiles = createProfileService({ repos, clock, settings, directory, logger });
   return {
     settings,
-    profiles: createProfileService({ repos, clock, settings, directory, logger }),
+    profiles,
+    roles: createRoleService(config, repos, profiles),
     contacts: createContactService(db, repos),
     trends: createTrendService(repos),
   };

@@ -40,3 +40,11 @@ export function parseUsergroupMention(token: string): string | null {
   const m = /^<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token.trim());
   return m ? m[1] : null;
 }
+
+/**
+ * Undoes the escaping Slack applies to slash-command text (`&amp;`, `&lt;`, `&gt;`), so what we
+ * store is what the person typed ("AT&T", not "AT&amp;T"). Output is escaped again by escapeText.
+ */
+export function unescapeSlack(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}

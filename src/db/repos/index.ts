@@ -4,6 +4,7 @@ import { createContactsRepo } from './contacts.js';
 import { createManagersRepo } from './managers.js';
 import { createProfilesRepo } from './profiles.js';
 import { createTeamsRepo } from './teams.js';
+import { createVpsRepo } from './vps.js';
 
 /** Every repository, built once per database (each prepares its statements up front). */
 export function createRepos(db: Db) {
@@ -13,6 +14,7 @@ export function createRepos(db: Db) {
     profiles: createProfilesRepo(db),
     teams: createTeamsRepo(db),
     audit: createAuditRepo(db),
+    vps: createVpsRepo(db),
   };
 }
 

@@ -3,6 +3,7 @@ import { errorMessage } from '../../blocks/common.js';
 import { CONTACT_EXAMPLE, contactConfirmation, contactHelp, contactList, contactModal } from '../../blocks/contact.js';
 import type { AppContext } from '../../context.js';
 import { parseContactText } from '../../services/contact-grammar.js';
+import { unescapeSlack } from '../../lib/slack-text.js';
 import { afterAck } from '../after-ack.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -26,7 +27,7 @@ export function contactCommand(ctx: AppContext) {
       return;
     }
 
-    const parsed = parseContactText(text, today);
+    const parsed = parseContactText(unescapeSlack(text), today);
     if (!parsed.ok) return ack(errorMessage(parsed.error.message, parsed.error.example || CONTACT_EXAMPLE));
 
     const now = ctx.clock.now();

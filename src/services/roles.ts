@@ -1,0 +1,45 @@
+import type { Config } from '../config.js';
+import type { Repos } from '../db/repos/index.js';
+import type { ProfileService } from './profiles.js';
+
+export type Role = 'admin' | 'vp' | 'manager' | 'member';
+
+/**
+ * Everything a role may do, in one table. Every command asks `can()` rather than checking roles
+ * itself, so the permission matrix lives here and is tested here.
+ */
+export const PERMISSIONS = {
+  viewOwnTrends: ['admin', 'vp', 'manager', 'member'],
+  viewTeamTrends: ['admin', 'vp'],
+  viewOthersTrends: ['admin', 'vp'],
+  previewDigest: ['admin', 'vp'],
+  decideTactics: ['admin', 'vp'],
+  administer: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Decides who is an admin, VP or manager. */
+export function createRoleService(config: Config, repos: Repos, profiles: ProfileService) {
+  const service = {
+    /**
+     * The person's strongest role. Admin: listed in ADMIN_USER_IDS, or a Slack admin/owner per the
+     * cached users.info (refreshed after the ack by whoever asks). Never calls Slack itself.
+     */
+    roleOf(teamId: string, userId: string): Role {
+      if (config.adminUserIds.includes(userId)) return 'admin';
+      const profile = profiles.cached(teamId, userId);
+      if (profile && (profile.isAdmin || profile.isOwner)) return 'admin';
+      if (repos.vps.isVp(teamId, userId)) return 'vp';
+      if (repos.managers.findManager(teamId, userId)?.active) return 'manager';
+      return 'member';
+    },
+    /** True when the person's role grants the permission. */
+    can(teamId: string, userId: string, permission: Permission): boolean {
+      return (PERMISSIONS[permission] as readonly Role[]).includes(service.roleOf(teamId, userId));
+    },
+  };
+  return service;
+}
+
+export type RoleService = ReturnType<typeof createRoleService>;
