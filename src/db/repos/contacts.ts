@@ -59,6 +59,13 @@ export function createContactsRepo(db: Db) {
   const distinctAccounts = db.prepare(`SELECT COUNT(DISTINCT account_key) FROM contacts
     WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ?`).pluck();
   const lastOn = db.prepare('SELECT MAX(occurred_on) FROM contacts WHERE team_id = ? AND user_id = ?').pluck();
+  const teamWeekly = db.prepare(`SELECT user_id AS userId, week_start AS weekStart, COUNT(*) AS count,
+    COUNT(DISTINCT account_key) AS accounts FROM contacts
+    WHERE team_id = ? AND week_start >= ? AND week_start <= ? GROUP BY user_id, week_start`);
+  const lastAll = db.prepare('SELECT user_id AS userId, MAX(occurred_on) AS lastOn FROM contacts WHERE team_id = ? GROUP BY user_id');
+  // SQLite takes the bare column (account) from the row holding MAX(occurred_on): the latest spelling.
+  const dormant = db.prepare(`SELECT account, MAX(occurred_on) AS lastOn FROM contacts WHERE team_id = ? AND user_id = ?
+    GROUP BY account_key HAVING lastOn < ? ORDER BY lastOn DESC LIMIT ?`);
 
   return {
     /** Inserts a conversation and returns its id. */
@@ -92,6 +99,18 @@ export function createContactsRepo(db: Db) {
     /** Number of distinct accounts between two local dates, inclusive. */
     countDistinctAccounts(teamId: string, userId: string, from: string, to: string): number {
       return distinctAccounts.get(teamId, userId, from, to) as number;
+    },
+    /** Per manager and week: conversations and distinct accounts, for weeks in [fromWeek, toWeek]. */
+    listTeamWeeklyCounts(teamId: string, fromWeek: string, toWeek: string): Array<{ userId: string; weekStart: string; count: number; accounts: number }> {
+      return teamWeekly.all(teamId, fromWeek, toWeek) as Array<{ userId: string; weekStart: string; count: number; accounts: number }>;
+    },
+    /** Each manager's latest conversation date. */
+    listLastContactDates(teamId: string): Map<string, string> {
+      return new Map((lastAll.all(teamId) as Array<{ userId: string; lastOn: string }>).map((r) => [r.userId, r.lastOn]));
+    },
+    /** Accounts the manager talked to before but not since `before`, most recently silent first. */
+    listDormantAccounts(teamId: string, userId: string, before: string, limit: number): Array<{ account: string; lastOn: string }> {
+      return dormant.all(teamId, userId, before, limit) as Array<{ account: string; lastOn: string }>;
     },
     /** The local date of the manager's latest conversation, or null. */
     findLastContactDate(teamId: string, userId: string): string | null {

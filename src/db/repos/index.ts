@@ -1,5 +1,8 @@
 import type { Db } from '../open.js';
 import { createAuditRepo } from './audit.js';
+import { createClaimsRepo } from './claims.js';
+import { createNudgesRepo } from './nudges.js';
+import { createSnoozesRepo } from './snoozes.js';
 import { createContactsRepo } from './contacts.js';
 import { createManagersRepo } from './managers.js';
 import { createProfilesRepo } from './profiles.js';
@@ -15,6 +18,9 @@ export function createRepos(db: Db) {
     teams: createTeamsRepo(db),
     audit: createAuditRepo(db),
     vps: createVpsRepo(db),
+    claims: createClaimsRepo(db),
+    nudges: createNudgesRepo(db),
+    snoozes: createSnoozesRepo(db),
   };
 }
 

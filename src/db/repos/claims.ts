@@ -1,0 +1,58 @@
+import type { Db } from '../open.js';
+
+export type ClaimStatus = 'claimed' | 'done' | 'skipped' | 'failed';
+
+export interface ClaimKey {
+  job: string;
+  scope: string;
+  period: string;
+}
+
+export interface ClaimRow extends ClaimKey {
+  status: ClaimStatus;
+  claimedAt: number;
+  finishedAt: number | null;
+  retryAt: number | null;
+  attempts: number;
+  detail: string | null;
+}
+
+/**
+ * Repository for `job_claims`: the once-per-period guarantee. Taking a claim is a single
+ * INSERT … ON CONFLICT DO UPDATE … WHERE, which SQLite runs atomically, so of two processes
+ * racing for the same period exactly one sees `changes = 1`.
+ */
+export function createClaimsRepo(db: Db) {
+  const take = db.prepare(`INSERT INTO job_claims (job, scope, period, status, claimed_at, attempts)
+    VALUES (@job, @scope, @period, 'claimed', @now, 1)
+    ON CONFLICT (job, scope, period) DO UPDATE SET status = 'claimed', claimed_at = @now, finished_at = NULL,
+      retry_at = NULL, attempts = attempts + 1, detail = NULL
+    WHERE @force = 1
+       OR (status = 'failed' AND (retry_at IS NULL OR retry_at <= @now))
+       OR (status = 'claimed' AND claimed_at <= @now - @staleAfterMs)`);
+  const finish = db.prepare(`UPDATE job_claims SET status = @status, finished_at = @now, detail = @detail, retry_at = @retryAt
+    WHERE job = @job AND scope = @scope AND period = @period`);
+  const find = db.prepare(`SELECT job, scope, period, status, claimed_at AS claimedAt, finished_at AS finishedAt,
+    retry_at AS retryAt, attempts, detail FROM job_claims WHERE job = ? AND scope = ? AND period = ?`);
+
+  return {
+    /**
+     * Claims a period. Succeeds when it was never claimed, when an earlier attempt failed and its
+     * retry time has come, when a claim was abandoned (a crash) for longer than `staleAfterMs`, or
+     * always with `force`.
+     */
+    claimPeriod(key: ClaimKey, now: number, opts: { staleAfterMs: number; force?: boolean }): boolean {
+      return take.run({ ...key, now, staleAfterMs: opts.staleAfterMs, force: opts.force ? 1 : 0 }).changes === 1;
+    },
+    /** Records how a claimed period ended. `failed` with `retryAt` lets a later tick take it again. */
+    finishClaim(key: ClaimKey, status: Exclude<ClaimStatus, 'claimed'>, now: number, detail: string | null, retryAt: number | null = null): void {
+      finish.run({ ...key, status, now, detail, retryAt });
+    },
+    /** The claim row, if any. */
+    findClaim(key: ClaimKey): ClaimRow | undefined {
+      return find.get(key.job, key.scope, key.period) as ClaimRow | undefined;
+    },
+  };
+}
+
+export type ClaimsRepo = ReturnType<typeof createClaimsRepo>;
