@@ -6,12 +6,19 @@ import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import type { SlackClient } from './slack/client.js';
 import { createSlackDirectory } from './slack/directory.js';
+import { createAdminService } from './services/admin.js';
+import { createDigestService } from './services/digest.js';
+import { createTeamService } from './services/team.js';
 import { createContactService } from './services/contacts.js';
 import type { UserDirectory } from './services/ports.js';
 import { createProfileService } from './services/profiles.js';
 import { createRoleService } from './services/roles.js';
 import { createSettingsService } from './services/settings.js';
 import { createTrendService } from './services/trends.js';
+import { createLeaderboardService } from './services/leaderboard.js';
+import { createNudgeService } from './services/nudges.js';
+import { createSnoozeService } from './services/snoozes.js';
+import { createTacticService } from './services/tactics.js';
 
 /** Everything a listener, job or CLI needs, built once by the composition root and passed down. */
 export interface AppContext {
@@ -32,12 +39,20 @@ export type Services = ReturnType<typeof createServices>;
 function createServices(config: Config, db: Db, repos: Repos, clock: Clock, logger: Logger, directory: UserDirectory) {
   const settings = createSettingsService(config, repos);
   const profiles = createProfileService({ repos, clock, settings, directory, logger });
+  const team = createTeamService(repos);
   return {
     settings,
     profiles,
     roles: createRoleService(config, repos, profiles),
     contacts: createContactService(db, repos),
     trends: createTrendService(repos),
+    snoozes: createSnoozeService(repos),
+    nudges: createNudgeService(repos, settings, profiles),
+    leaderboard: createLeaderboardService(repos),
+    admin: createAdminService(db, repos, clock),
+    team,
+    digest: createDigestService(repos, team),
+    tactics: createTacticService({ db, repos, clock, settings, anonymityKey: config.anonymityKey, logger }),
   };
 }
 

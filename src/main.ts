@@ -5,11 +5,13 @@ import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
+import { startScheduler } from './jobs/scheduler.js';
 import { createSlackClient } from './slack/client.js';
 
 /**
- * Composition root: config → logger → database → migrations → context → Bolt app → start.
- * SIGTERM/SIGINT stop taking requests, let in-flight ones and after-ack work finish, then close
+ * Composition root: config → logger → database → migrations → context → Bolt app → start →
+ * scheduler.
+ * SIGTERM/SIGINT stop the scheduler, stop taking requests, let in-flight ones and after-ack work finish, then close
  * the database.
  */
 async function main(): Promise<void> {
@@ -44,12 +46,21 @@ async function main(): Promise<void> {
   await app.start(config.port);
   logger.info({ port: config.port, mode: config.slackAppToken ? 'socket' : 'http' }, 'Gemba is running');
 
+  const scheduler = startScheduler(ctx, { enabled: config.schedulerEnabled });
+  if (config.schedulerEnabled) {
+    // Catch up on anything that fell due while the app was down.
+    void scheduler.tick().catch((err) => logger.error({ err }, 'start-up catch-up failed'));
+  } else {
+    logger.info('in-process scheduler is off (SCHEDULER_ENABLED=false); run jobs with `npm run job -- <job>`');
+  }
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
     try {
+      await scheduler.stop();
       await app.stop();
       await ctx.background.drain();
     } catch (err) {

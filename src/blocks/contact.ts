@@ -77,7 +77,8 @@ export function contactUndone(c: ContactRow, today: string): Message {
 /** `/contact list`: the last conversations, each with a delete button. */
 export function contactList(contacts: ContactRow[], today: string): Message {
   if (contacts.length === 0) {
-    return errorMessage("You haven't logged any conversations yet.", '/contact Acme Corp: wants ROI proof before renewal');
+    // replace_original: after the last Delete this replaces the list, so no stale Delete button stays behind.
+    return { ...errorMessage("You haven't logged any conversations yet.", '/contact Acme Corp: wants ROI proof before renewal'), replace_original: true };
   }
   const blocks: Block[] = [section(`*Your last ${plural(contacts.length, 'conversation')}*`)];
   for (const c of contacts) {
@@ -92,7 +93,7 @@ export function contactList(contacts: ContactRow[], today: string): Message {
       ),
     );
   }
-  blocks.push(context('Log another with `/contact <account>` · `/contact help` for the full grammar'));
+  blocks.push(context(`Log another with \`${escapeText('/contact <account>')}\` · \`/contact help\` for the full grammar`));
   return { response_type: 'ephemeral', replace_original: true, text: `Your last ${contacts.length} conversations`, blocks };
 }
 
@@ -100,7 +101,8 @@ export function contactList(contacts: ContactRow[], today: string): Message {
 export function contactHelp(): Message {
   const text = [
     '*`/contact` — log a direct conversation with a buyer*',
-    '`/contact <account> [with <buyer>] [via <kind>] [<N>m|<N>h] [on <date>|today|yesterday|<weekday>] [: <insight>]`',
+    // Escaped: a bare <account> is a Slack control sequence, even inside backticks.
+    `\`${escapeText('/contact <account> [with <buyer>] [via <kind>] [<N>m|<N>h] [on <date>|today|yesterday|<weekday>] [: <insight>]')}\``,
     `• *kind*: call (default), video, meeting, visit, other`,
     '• *date*: today (default), yesterday, a weekday (the most recent one, today included) or YYYY-MM-DD; up to 30 days back, never in the future',
     `• *duration*: 1–${CONTACT_LIMITS.durationMax} minutes, e.g. \`30m\` or \`1h\``,

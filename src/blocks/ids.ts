@@ -7,10 +7,22 @@ export const ActionId = {
   contactUndo: 'contact_undo',
   contactDelete: 'contact_delete',
   homeLogContact: 'home_log_contact',
+  homeSnooze: 'home_snooze',
+  homeResume: 'home_resume',
+  nudgeLogContact: 'nudge_log_contact',
+  nudgeSnooze: 'nudge_snooze',
+  nudgeReasonPto: 'nudge_reason_pto',
+  nudgeReasonTravelling: 'nudge_reason_travelling',
+  nudgeReasonPipelineReset: 'nudge_reason_pipeline_reset',
+  tacticMeToo: 'tactic_me_too',
+  tacticRetire: 'tactic_decide_retire',
+  tacticKeep: 'tactic_decide_keep',
+  tacticPilot: 'tactic_decide_pilot',
 } as const;
 
 export const ViewId = {
   contactModal: 'contact_modal',
+  flagTacticModal: 'flag_tactic_modal',
 } as const;
 
 /** Input blocks of the contact modal; their ids are also the keys of inline validation errors. */
@@ -23,6 +35,13 @@ export const ContactField = {
   insight: 'contact_insight',
 } as const;
 
+/** Input blocks of the flag-tactic modal; their ids are also the keys of inline validation errors. */
+export const TacticField = {
+  tactic: 'tactic_text',
+  why: 'tactic_why',
+  instead: 'tactic_instead',
+} as const;
+
 /** The single element inside each input block. */
 export const INPUT_ACTION = 'value';
 
@@ -30,4 +49,7 @@ export const INPUT_ACTION = 'value';
 export const Command = {
   contact: '/contact',
   trends: '/trends',
+  leaderboard: '/leaderboard',
+  gemba: '/gemba',
+  flagTactic: '/flag-tactic',
 } as const;

@@ -1,5 +1,7 @@
 import type { AppContext } from '../context.js';
 import { homeView } from '../blocks/home.js';
+import { teamSnapshot } from '../blocks/team.js';
+import { addDays } from '../lib/time.js';
 import type { SlackClient } from '../slack/client.js';
 
 /** Builds and publishes a person's Home tab. */
@@ -7,10 +9,20 @@ export async function publishHome(ctx: AppContext, client: SlackClient, teamId: 
   const { profiles, settings, trends, contacts } = ctx.services;
   const today = profiles.todayOf(teamId, userId);
   const target = settings.forTeam(teamId).weeklyTarget;
+  const { roles, team, snoozes } = ctx.services;
+  // VPs and admins also get a team snapshot; everyone else sees only their own numbers.
+  const extra = roles.can(teamId, userId, 'viewTeamTrends')
+    ? teamSnapshot(
+        team.teamTrend(teamId, { lastDay: today, weeks: 8, target }),
+        ctx.repos.managers.listActiveManagers(teamId).length - ctx.repos.contacts.listUsersActiveSince(teamId, addDays(today, -13)).size,
+      )
+    : undefined;
   const view = homeView({
     trend: trends.personalTrend(teamId, userId, { today, weeks: 8, target }),
     recent: contacts.listRecent(teamId, userId, 5),
     today,
+    snoozedUntil: snoozes.activeSnooze(teamId, userId, today)?.endsOn ?? null,
+    extra,
   });
   await client.views.publish({ user_id: userId, view: view as any });
 }

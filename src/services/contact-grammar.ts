@@ -262,7 +262,10 @@ export function parseContactText(text: string, today: string): ContactParseResul
   const tokens = head.split(/\s+/).filter((t) => t !== '');
 
   const first = tokens[0];
-  if (first === undefined || first.toLowerCase() === 'with') {
+  // "via video …" with no account before it is a missing account, not an account named "via";
+  // "Via Rail" stays an account because "rail" is not a kind.
+  const startsWithKind = first?.toLowerCase() === 'via' && (CONTACT_KINDS as readonly string[]).includes((tokens[1] ?? '').toLowerCase());
+  if (first === undefined || first.toLowerCase() === 'with' || startsWithKind) {
     return fail(err('account_missing', "I couldn't find an account name. Start with the account.", '/contact Acme Corp'));
   }
 

@@ -34,6 +34,10 @@ export function createRoleService(config: Config, repos: Repos, profiles: Profil
       if (repos.managers.findManager(teamId, userId)?.active) return 'manager';
       return 'member';
     },
+    /** Admins we can name without asking Slack: ADMIN_USER_IDS plus cached Slack admins and owners. */
+    listKnownAdmins(teamId: string): string[] {
+      return [...new Set([...config.adminUserIds, ...repos.profiles.listAdminUserIds(teamId)])];
+    },
     /** True when the person's role grants the permission. */
     can(teamId: string, userId: string, permission: Permission): boolean {
       return (PERMISSIONS[permission] as readonly Role[]).includes(service.roleOf(teamId, userId));

@@ -1,6 +1,7 @@
 import type { Repos } from '../db/repos/index.js';
 import type { ContactKind } from '../db/repos/contacts.js';
 import { addDays, weekStart } from '../lib/time.js';
+import { frozenWeeksOf } from './snoozes.js';
 
 /** One week of a manager's habit. */
 export interface WeekCount {
@@ -68,13 +69,9 @@ export function createTrendService(repos: Repos) {
   return {
     /**
      * The manager's last `weeks` weeks up to the week containing `today` (their local date).
-     * `frozenWeeks` are weeks they spent snoozed.
+     * Weeks they spent snoozed freeze the streak.
      */
-    personalTrend(
-      teamId: string,
-      userId: string,
-      opts: { today: string; weeks: number; target: number; frozenWeeks?: ReadonlySet<string> },
-    ): PersonalTrend {
+    personalTrend(teamId: string, userId: string, opts: { today: string; weeks: number; target: number }): PersonalTrend {
       const starts = lastWeekStarts(opts.today, Math.max(opts.weeks, 1));
       const current = starts[starts.length - 1];
       const streakFrom = addDays(current, -7 * (STREAK_LOOKBACK_WEEKS - 1));
@@ -88,7 +85,7 @@ export function createTrendService(repos: Repos) {
         weeks,
         thisWeek: counts.get(current) ?? 0,
         target: opts.target,
-        streak: computeStreak(counts, current, opts.target, opts.frozenWeeks),
+        streak: computeStreak(counts, current, opts.target, frozenWeeksOf(repos.snoozes.listSnoozesBetween(teamId, userId, from, windowEnd))),
         distinctAccounts: repos.contacts.countDistinctAccounts(teamId, userId, starts[0], windowEnd),
         byKind,
         total: weeks.reduce((s, w) => s + w.count, 0),

@@ -112,7 +112,7 @@ const cases: Case[] = [
   ['button url over 3000', 'message', (m) => (m.blocks[5].elements[0].url = x(3001)), 'blocks[5].elements[0].url: 3001 chars > 3000'],
   ['button bad style', 'message', (m) => (m.blocks[5].elements[0].style = 'default'), 'blocks[5].elements[0].style: must be one of "primary", "danger"'],
   ['action_id over 255', 'message', (m) => (m.blocks[5].elements[0].action_id = x(256)), 'blocks[5].elements[0].action_id: 256 chars > 255'],
-  ['duplicate action_id', 'message', (m) => (m.blocks[5].elements[1].action_id = 'acc'), 'blocks[5].elements[1].action_id: duplicate action_id "acc" (first used at blocks[1].accessory.action_id)'],
+  ['duplicate action_id in one block', 'message', (m) => (m.blocks[5].elements[1].action_id = 'b1'), 'blocks[5].elements[1].action_id: duplicate action_id "b1" (first used at blocks[5].elements[0].action_id)'],
   ['unknown element', 'message', (m) => (m.blocks[5].elements[0] = { type: 'slider', action_id: 'z' }), 'blocks[5].elements[0].type: unknown element type "slider"'],
   ['plain_text_input in actions', 'message', (m) => m.blocks[5].elements.push({ type: 'plain_text_input', action_id: 'pti' }), 'blocks[5].elements[4].type: "plain_text_input" is not allowed in an actions block'],
   ['confirm title over 100', 'message', (m) => (m.blocks[5].elements[0].confirm.title.text = x(101)), 'blocks[5].elements[0].confirm.title.text: 101 chars > 100'],
@@ -157,7 +157,6 @@ const cases: Case[] = [
   ['max_length over 3000', 'view', (v) => (v.blocks[0].element.max_length = 3001), 'blocks[0].element.max_length: 3001 is outside 1..3000'],
   ['initial_value over max_length', 'view', (v) => (v.blocks[0].element.initial_value = x(201)), 'blocks[0].element.initial_value: 201 chars > 200'],
   ['option group label over 75', 'view', (v) => (v.blocks[2].element.option_groups[0].label.text = x(76)), 'blocks[2].element.option_groups[0].label.text: 76 chars > 75'],
-  ['duplicate action_id in a view', 'view', (v) => (v.blocks[1].element.action_id = 'v'), 'blocks[1].element.action_id: duplicate action_id "v"'],
   ['home with duplicate block ids', 'home', (v) => { v.blocks[0].block_id = 'a'; v.blocks[1].block_id = 'a'; }, 'blocks[1].block_id: duplicate block_id "a"'],
   ['home button text empty', 'home', (v) => (v.blocks[1].elements[0].text.text = ''), 'blocks[1].elements[0].text.text: must not be empty'],
 ];
@@ -188,4 +187,15 @@ test('non-objects are rejected without throwing', () => {
 
 test('plain_text may contain <!channel> literally (it is not parsed)', () => {
   assert.deepEqual(validateMessage({ text: 'x', blocks: [{ type: 'section', text: plain('<!channel>') }] }), []);
+});
+
+test('action_ids only need to be unique within their block (Slack: "in the containing block")', () => {
+  const modal = validModal();
+  for (const b of modal.blocks) if (b.element) b.element.action_id = 'value';
+  assert.deepEqual(validateView(modal), []);
+  const rows = [1, 2, 3].map((i) => ({ type: 'section', text: mrkdwn(`row ${i}`), accessory: button('delete', { value: String(i) }) }));
+  assert.deepEqual(validateMessage({ text: 'list', blocks: rows }), []);
+  const home = validHome();
+  home.blocks[1].elements[1].action_id = 'new_visit';
+  assert.ok(validateView(home).some((e) => e.startsWith('blocks[1].elements[1].action_id: duplicate action_id "new_visit"')));
 });

@@ -54,12 +54,21 @@ class Checker {
     this.errors.push(`${path}: ${message}`);
   }
 
-  /** Record an id and report it when it was already used on this surface. */
+  /**
+   * Record an id and report it when it was already used: a block_id on this surface, an action_id
+   * in its containing block (Slack's rule; the same action_id in two blocks is fine, e.g. one
+   * `value` element per input block, or one Delete button per listed row).
+   */
   unique(kind: 'block_id' | 'action_id', path: string, id: string): void {
     const seen = kind === 'block_id' ? this.blockIds : this.actionIds;
     const first = seen.get(id);
     if (first !== undefined) this.err(path, `duplicate ${kind} "${id}" (first used at ${first})`);
     else seen.set(id, path);
+  }
+
+  /** A new block starts: action_ids only have to be unique within one block. */
+  enterBlock(): void {
+    this.actionIds.clear();
   }
 }
 
@@ -382,6 +391,7 @@ function checkBlocks(c: Checker, blocks: unknown, max: number): Json[] {
     if (b.block_id !== undefined && checkString(c, `${p}.block_id`, b.block_id, 1, LIMITS.id)) {
       c.unique('block_id', `${p}.block_id`, b.block_id);
     }
+    c.enterBlock();
     check(c, p, b);
   });
   if (c.markdownChars > LIMITS.markdownTotal) {

@@ -13,7 +13,13 @@ export function createAuditRepo(db: Db) {
   const insert = db.prepare('INSERT INTO audit_log (team_id, actor_id, action, detail, at) VALUES (@teamId, @actorId, @action, @detail, @at)');
   const recent = db.prepare(`SELECT team_id AS teamId, actor_id AS actorId, action, detail, at FROM audit_log
     WHERE team_id = ? ORDER BY at DESC, id DESC LIMIT ?`);
+  const anonymize = db.prepare(`UPDATE audit_log SET actor_id = CASE WHEN actor_id = @userId THEN @placeholder ELSE actor_id END,
+    detail = replace(detail, @userId, @placeholder) WHERE team_id = @teamId AND (actor_id = @userId OR instr(detail, @userId) > 0)`);
   return {
+    /** Replaces a forgotten person's id in the audit trail with a placeholder; returns rows touched. */
+    anonymizeAuditEntries(teamId: string, userId: string, placeholder: string): number {
+      return anonymize.run({ teamId, userId, placeholder }).changes;
+    },
     /** Appends an audit entry. */
     insertAuditEntry(e: AuditEntry): void {
       insert.run(e);

@@ -32,6 +32,7 @@ export function createClaimsRepo(db: Db) {
        OR (status = 'claimed' AND claimed_at <= @now - @staleAfterMs)`);
   const finish = db.prepare(`UPDATE job_claims SET status = @status, finished_at = @now, detail = @detail, retry_at = @retryAt
     WHERE job = @job AND scope = @scope AND period = @period`);
+  const delScope = db.prepare('DELETE FROM job_claims WHERE scope = ?');
   const find = db.prepare(`SELECT job, scope, period, status, claimed_at AS claimedAt, finished_at AS finishedAt,
     retry_at AS retryAt, attempts, detail FROM job_claims WHERE job = ? AND scope = ? AND period = ?`);
 
@@ -47,6 +48,10 @@ export function createClaimsRepo(db: Db) {
     /** Records how a claimed period ended. `failed` with `retryAt` lets a later tick take it again. */
     finishClaim(key: ClaimKey, status: Exclude<ClaimStatus, 'claimed'>, now: number, detail: string | null, retryAt: number | null = null): void {
       finish.run({ ...key, status, now, detail, retryAt });
+    },
+    /** Deletes every claim of a scope (forget: per-manager claims are scoped 'team:user'). */
+    deleteClaimsOfScope(scope: string): number {
+      return delScope.run(scope).changes;
     },
     /** The claim row, if any. */
     findClaim(key: ClaimKey): ClaimRow | undefined {

@@ -58,6 +58,14 @@ export function createContactsRepo(db: Db) {
     WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ? GROUP BY kind`);
   const distinctAccounts = db.prepare(`SELECT COUNT(DISTINCT account_key) FROM contacts
     WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ?`).pluck();
+  const delAll = db.prepare('DELETE FROM contacts WHERE team_id = ? AND user_id = ?');
+  const allOfTeam = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE team_id = ? ORDER BY occurred_on, id`);
+  const teamAccounts = db.prepare(`SELECT COUNT(DISTINCT account_key) FROM contacts
+    WHERE team_id = ? AND occurred_on >= ? AND occurred_on <= ?`).pluck();
+  const activeSince = db.prepare('SELECT DISTINCT user_id FROM contacts WHERE team_id = ? AND occurred_on >= ?').pluck();
+  const insights = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE team_id = ? AND occurred_on >= ? AND insight IS NOT NULL
+    ORDER BY occurred_on DESC, id DESC LIMIT ?`);
+  const loggedAfter = db.prepare('SELECT 1 FROM contacts WHERE team_id = ? AND user_id = ? AND created_at > ? LIMIT 1').pluck();
   const lastOn = db.prepare('SELECT MAX(occurred_on) FROM contacts WHERE team_id = ? AND user_id = ?').pluck();
   const teamWeekly = db.prepare(`SELECT user_id AS userId, week_start AS weekStart, COUNT(*) AS count,
     COUNT(DISTINCT account_key) AS accounts FROM contacts
@@ -111,6 +119,30 @@ export function createContactsRepo(db: Db) {
     /** Accounts the manager talked to before but not since `before`, most recently silent first. */
     listDormantAccounts(teamId: string, userId: string, before: string, limit: number): Array<{ account: string; lastOn: string }> {
       return dormant.all(teamId, userId, before, limit) as Array<{ account: string; lastOn: string }>;
+    },
+    /** Distinct accounts the whole team talked to between two local dates, inclusive. */
+    countTeamDistinctAccounts(teamId: string, from: string, to: string): number {
+      return teamAccounts.get(teamId, from, to) as number;
+    },
+    /** Managers with at least one conversation on or after `since`. */
+    listUsersActiveSince(teamId: string, since: string): Set<string> {
+      return new Set(activeSince.all(teamId, since) as string[]);
+    },
+    /** The team's newest conversations that carry an insight, on or after `since`. */
+    listRecentInsights(teamId: string, since: string, limit: number): ContactRow[] {
+      return insights.all(teamId, since, limit) as ContactRow[];
+    },
+    /** True when the manager logged anything after the instant `after` (epoch ms). */
+    hasLoggedAfter(teamId: string, userId: string, after: number): boolean {
+      return loggedAfter.get(teamId, userId, after) === 1;
+    },
+    /** Deletes every conversation of a person; returns how many. */
+    deleteContactsOf(teamId: string, userId: string): number {
+      return delAll.run(teamId, userId).changes;
+    },
+    /** Every conversation of a team, oldest first (export). Iterates so memory stays flat. */
+    iterateTeamContacts(teamId: string): IterableIterator<ContactRow> {
+      return allOfTeam.iterate(teamId) as IterableIterator<ContactRow>;
     },
     /** The local date of the manager's latest conversation, or null. */
     findLastContactDate(teamId: string, userId: string): string | null {

@@ -8,6 +8,7 @@ import { createManagersRepo } from './managers.js';
 import { createProfilesRepo } from './profiles.js';
 import { createTeamsRepo } from './teams.js';
 import { createVpsRepo } from './vps.js';
+import { createTacticsRepo } from './tactics.js';
 
 /** Every repository, built once per database (each prepares its statements up front). */
 export function createRepos(db: Db) {
@@ -21,6 +22,7 @@ export function createRepos(db: Db) {
     claims: createClaimsRepo(db),
     nudges: createNudgesRepo(db),
     snoozes: createSnoozesRepo(db),
+    tactics: createTacticsRepo(db),
   };
 }
 

@@ -16,6 +16,7 @@ export function createManagersRepo(db: Db) {
   const listActive = db.prepare(`SELECT team_id AS teamId, user_id AS userId, enrolled_at AS enrolledAt, active
     FROM managers WHERE team_id = ? AND active = 1 ORDER BY user_id`);
   const deactivate = db.prepare('UPDATE managers SET active = 0 WHERE team_id = ? AND user_id = ? AND active = 1');
+  const del = db.prepare('DELETE FROM managers WHERE team_id = ? AND user_id = ?');
   const teams = db.prepare('SELECT DISTINCT team_id FROM managers WHERE active = 1').pluck();
   const toRow = (r: any): ManagerRow | undefined => (r ? { ...r, active: r.active === 1 } : undefined);
 
@@ -35,6 +36,10 @@ export function createManagersRepo(db: Db) {
     /** Marks a manager inactive (their history stays); true when they were active. */
     deactivateManager(teamId: string, userId: string): boolean {
       return deactivate.run(teamId, userId).changes > 0;
+    },
+    /** Deletes the manager row entirely (forget). */
+    deleteManager(teamId: string, userId: string): number {
+      return del.run(teamId, userId).changes;
     },
     /** Team ids that have at least one active manager. */
     listTeamsWithManagers(): string[] {

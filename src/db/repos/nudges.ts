@@ -22,6 +22,8 @@ export function createNudgesRepo(db: Db) {
   const recent = db.prepare(`SELECT ${COLUMNS} FROM nudges WHERE team_id = ? AND user_id = ? ORDER BY sent_at DESC, id DESC LIMIT ?`);
   const markAnswered = db.prepare(`UPDATE nudges SET answered = ? WHERE id = (
     SELECT id FROM nudges WHERE team_id = ? AND user_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1)`);
+  const unanswered = db.prepare(`SELECT user_id FROM nudges WHERE team_id = ? AND sent_at >= ? AND answered IS NULL
+    GROUP BY user_id HAVING COUNT(*) >= ?`).pluck();
   const del = db.prepare('DELETE FROM nudges WHERE team_id = ? AND user_id = ?');
   const count = db.prepare('SELECT COUNT(*) FROM nudges WHERE team_id = ? AND user_id = ? AND local_date = ?').pluck();
 
@@ -49,6 +51,10 @@ export function createNudgesRepo(db: Db) {
     /** How many nudges the manager got on a local date (test and audit helper). */
     countNudgesOn(teamId: string, userId: string, localDate: string): number {
       return count.get(teamId, userId, localDate) as number;
+    },
+    /** Managers with at least `n` unanswered nudges since `since` (candidates for "nudges ignored"). */
+    listUsersWithUnansweredNudges(teamId: string, since: number, n: number): string[] {
+      return unanswered.all(teamId, since, n) as string[];
     },
     /** Deletes every nudge of a person. */
     deleteNudgesOf(teamId: string, userId: string): number {

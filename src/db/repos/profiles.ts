@@ -19,6 +19,7 @@ export function createProfilesRepo(db: Db) {
   const find = db.prepare(`SELECT team_id AS teamId, user_id AS userId, tz, is_admin AS isAdmin, is_owner AS isOwner,
     display_name AS displayName, refreshed_at AS refreshedAt FROM user_profiles WHERE team_id = ? AND user_id = ?`);
   const del = db.prepare('DELETE FROM user_profiles WHERE team_id = ? AND user_id = ?');
+  const admins = db.prepare('SELECT user_id FROM user_profiles WHERE team_id = ? AND (is_admin = 1 OR is_owner = 1) ORDER BY user_id').pluck();
 
   return {
     /** Stores a fresh users.info result. */
@@ -29,6 +30,10 @@ export function createProfilesRepo(db: Db) {
     findProfile(teamId: string, userId: string): ProfileRow | undefined {
       const r = find.get(teamId, userId) as any;
       return r ? { ...r, isAdmin: r.isAdmin === 1, isOwner: r.isOwner === 1 } : undefined;
+    },
+    /** Users the cache knows to be Slack admins or owners. */
+    listAdminUserIds(teamId: string): string[] {
+      return admins.all(teamId) as string[];
     },
     /** Removes a cached profile. */
     deleteProfile(teamId: string, userId: string): number {

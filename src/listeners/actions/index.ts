@@ -3,6 +3,9 @@ import { ActionId } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
 import { guarded } from '../guard.js';
 import { contactDeleteAction, contactEditAction, contactUndoAction, homeLogContactAction } from './contact-buttons.js';
+import { homeSnoozeAction, nudgeLogContactAction, nudgeSnoozeAction } from './snooze-buttons.js';
+import { tacticMeTooAction } from './tactic-me-too.js';
+import { tacticKeepAction, tacticPilotAction, tacticRetireAction } from './tactic-decision.js';
 
 /** Every button action_id and its handler. */
 export const actionHandlers = {
@@ -10,6 +13,17 @@ export const actionHandlers = {
   [ActionId.contactUndo]: contactUndoAction,
   [ActionId.contactDelete]: contactDeleteAction,
   [ActionId.homeLogContact]: homeLogContactAction,
+  [ActionId.homeSnooze]: homeSnoozeAction,
+  [ActionId.homeResume]: homeSnoozeAction,
+  [ActionId.nudgeLogContact]: nudgeLogContactAction,
+  [ActionId.nudgeSnooze]: nudgeSnoozeAction,
+  [ActionId.nudgeReasonPto]: nudgeSnoozeAction,
+  [ActionId.nudgeReasonTravelling]: nudgeSnoozeAction,
+  [ActionId.nudgeReasonPipelineReset]: nudgeSnoozeAction,
+  [ActionId.tacticMeToo]: tacticMeTooAction,
+  [ActionId.tacticRetire]: tacticRetireAction,
+  [ActionId.tacticKeep]: tacticKeepAction,
+  [ActionId.tacticPilot]: tacticPilotAction,
 } as const;
 
 /** Registers every block action. */

@@ -4,11 +4,17 @@ import type { AppContext } from '../../context.js';
 import { guarded } from '../guard.js';
 import { contactCommand } from './contact.js';
 import { trendsCommand } from './trends.js';
+import { flagTacticCommand } from './flag-tactic.js';
+import { gembaCommand } from './gemba.js';
+import { leaderboardCommand } from './leaderboard.js';
 
 /** Every slash command and its handler; the manifest test checks this against manifest.yml. */
 export const commandHandlers = {
   [Command.contact]: contactCommand,
   [Command.trends]: trendsCommand,
+  [Command.flagTactic]: flagTacticCommand,
+  [Command.leaderboard]: leaderboardCommand,
+  [Command.gemba]: gembaCommand,
 } as const;
 
 /** Registers every slash command. */

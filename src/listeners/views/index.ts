@@ -3,10 +3,12 @@ import { ViewId } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
 import { guarded } from '../guard.js';
 import { contactModalSubmit } from './contact-modal.js';
+import { flagTacticModalSubmit } from './flag-tactic-modal.js';
 
 /** Every modal callback_id and its submission handler. */
 export const viewHandlers = {
   [ViewId.contactModal]: contactModalSubmit,
+  [ViewId.flagTacticModal]: flagTacticModalSubmit,
 } as const;
 
 /** Registers every view submission. */

@@ -1,0 +1,46 @@
+import { mention } from '../lib/slack-text.js';
+import type { Leaderboard } from '../services/leaderboard.js';
+import { context, header, plural, section, shortDate, type Block, type Message } from './common.js';
+
+const MEDAL = [':first_place_medal:', ':second_place_medal:', ':third_place_medal:'];
+
+/** "▲ 4 vs 10 the week before" style comparison. */
+function versus(total: number, previous: number): string {
+  if (total === previous) return `same as the week before (${previous})`;
+  const arrow = total > previous ? ':arrow_up_small:' : ':arrow_down_small:';
+  return `${arrow} ${Math.abs(total - previous)} vs ${previous} the week before`;
+}
+
+/**
+ * The leaderboard post: top 10 by conversations (ties by distinct accounts), streaks, most
+ * improved and the team total. It celebrates: people at zero are counted, never named.
+ */
+export function leaderboardMessage(lb: Leaderboard, p: { title: string; inProgress: boolean }): Message {
+  const blocks: Block[] = [header(`${p.title}: week of ${shortDate(lb.weekStart)}`)];
+  if (lb.entries.length === 0) {
+    blocks.push(section(p.inProgress ? 'No conversations logged yet this week. Be the first: `/contact <account>`.' : 'No conversations were logged that week.'));
+  } else {
+    const lines = lb.entries.map((e) => {
+      const badge = MEDAL[e.rank - 1] ?? `${e.rank}.`;
+      const streak = e.streak >= 2 ? `  :fire: ${e.streak}-week streak` : '';
+      return `${badge} ${mention(e.userId)}: *${plural(e.count, 'conversation')}* with ${plural(e.accounts, 'account')}${streak}`;
+    });
+    blocks.push(section(lines.join('\n')));
+  }
+  if (lb.mostImproved) {
+    blocks.push(
+      section(`:rocket: *Most improved:* ${mention(lb.mostImproved.userId)}, ${lb.mostImproved.count} this week against their usual ${lb.mostImproved.baseline.toFixed(1)}`),
+    );
+  }
+  const atZero = lb.zeroCount > 0 ? ` · ${plural(lb.zeroCount, 'manager')} still to log one${p.inProgress ? '' : ' that week'}` : '';
+  blocks.push(context(`Team total: *${lb.teamTotal}* ${versus(lb.teamTotal, lb.previousTotal)} · ${plural(lb.managerCount, 'manager')}${atZero} · target ${lb.target} a week`));
+  const names = lb.entries.slice(0, 3).map((e) => mention(e.userId));
+  const text = `${p.title}, week of ${shortDate(lb.weekStart)}: ${lb.teamTotal} conversations${names.length ? `; leading: ${names.join(', ')}` : ''}.`;
+  return { text, blocks };
+}
+
+/** `/leaderboard help`. */
+export function leaderboardHelp(): Message {
+  const text = '*`/leaderboard`* — this week so far · *`/leaderboard last`* — last week\nEvery Monday at 09:00 (team time) last week\'s board is posted to the leaderboard channel.';
+  return { response_type: 'ephemeral', text: 'How to use /leaderboard', blocks: [section(text)] };
+}

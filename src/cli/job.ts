@@ -1,0 +1,77 @@
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from '../config.js';
+import { createContext } from '../context.js';
+import { migrate } from '../db/migrate.js';
+import { openDatabase } from '../db/open.js';
+import { FixedClock, systemClock } from '../lib/clock.js';
+import { createLogger } from '../lib/logger.js';
+import { JOBS, type JobName } from '../jobs/index.js';
+import { formatReport } from '../jobs/report.js';
+import { createSlackClient } from '../slack/client.js';
+
+const USAGE = 'usage: npm run job -- <nudges|leaderboard|digest> [--now <ISO 8601 timestamp>] [--force]';
+
+/** The parsed command line, or a message saying what is wrong with it. */
+export function parseJobArgs(argv: string[]): { job: JobName; now: number | null; force: boolean } | { error: string } {
+  const rest = [...argv];
+  const job = rest.shift();
+  if (!job || !(job in JOBS)) return { error: job ? `unknown job "${job}"` : 'which job?' };
+  let now: number | null = null;
+  let force = false;
+  while (rest.length) {
+    const arg = rest.shift()!;
+    if (arg === '--force') force = true;
+    else if (arg === '--now' || arg.startsWith('--now=')) {
+      const value = arg === '--now' ? rest.shift() : arg.slice('--now='.length);
+      const ms = value && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : NaN;
+      if (Number.isNaN(ms)) return { error: `--now needs an ISO 8601 timestamp such as 2026-11-30T09:05:00Z (got "${value ?? ''}")` };
+      now = ms;
+    } else return { error: `unknown option "${arg}"` };
+  }
+  return { job: job as JobName, now, force };
+}
+
+/**
+ * `npm run job -- <job> [--now …] [--force]`: runs one job once against the configured database
+ * and Slack, prints what it posted, and exits. For external schedulers (SCHEDULER_ENABLED=false)
+ * and for operators. The once-per-period rule holds unless --force.
+ */
+async function main(): Promise<number> {
+  const args = parseJobArgs(process.argv.slice(2));
+  if ('error' in args) {
+    process.stderr.write(`${args.error}\n${USAGE}\n`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`invalid configuration\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  // Logs go to stderr so stdout carries only the report.
+  const logger = createLogger(config.logLevel, pino.destination(2));
+  const db = openDatabase(config.databasePath);
+  try {
+    migrate(db);
+    const clock = args.now === null ? systemClock : new FixedClock(args.now);
+    const ctx = createContext({ config, db, logger, clock, slack: createSlackClient(config, logger) });
+    const report = await JOBS[args.job](ctx, clock.now(), { force: args.force });
+    await ctx.background.drain();
+    process.stdout.write(`${formatReport(report)}\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`job failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

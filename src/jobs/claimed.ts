@@ -1,0 +1,51 @@
+import type { AppContext } from '../context.js';
+import type { ClaimKey } from '../db/repos/claims.js';
+import { classifySlackError, slackErrorCode } from '../slack/errors.js';
+
+/** A claim not finished within this time is treated as abandoned by a crashed process. */
+export const CLAIM_STALE_AFTER_MS = 10 * 60_000;
+/** When a post that failed for a passing reason (5xx, rate limit) may be tried again. */
+export const RETRY_TRANSIENT_MS = 5 * 60_000;
+/** When a post that failed for a lasting reason (bad channel, bad request) may be tried again. */
+export const RETRY_LASTING_MS = 60 * 60_000;
+
+export type ClaimedOutcome = { status: 'done'; detail: string } | { status: 'not_claimed' } | { status: 'skipped' | 'failed'; detail: string };
+
+/**
+ * Runs `post` under a claim on its period, so it happens once per period across restarts,
+ * manual runs and processes. The claim is taken before posting; a failure records what went
+ * wrong and, unless it was the recipient's (closed DM, archived channel), lets a later tick retry.
+ * `onPosted` runs in the same transaction that marks the claim done.
+ */
+export async function runClaimed(
+  ctx: AppContext,
+  key: ClaimKey,
+  now: number,
+  opts: { force?: boolean },
+  post: () => Promise<string>,
+  onPosted?: (detail: string) => void,
+): Promise<ClaimedOutcome> {
+  const { repos, db, logger } = ctx;
+  if (!repos.claims.claimPeriod(key, now, { staleAfterMs: CLAIM_STALE_AFTER_MS, force: opts.force })) return { status: 'not_claimed' };
+  let detail: string;
+  try {
+    detail = await post();
+  } catch (err) {
+    const kind = classifySlackError(err);
+    const code = slackErrorCode(err);
+    if (kind === 'recipient') {
+      repos.claims.finishClaim(key, 'skipped', ctx.clock.now(), code);
+      logger.warn({ job: key.job, scope: key.scope, period: key.period, error: code }, 'recipient cannot take the post; skipped for this period');
+      return { status: 'skipped', detail: code };
+    }
+    const retryAt = ctx.clock.now() + (kind === 'retryable' ? RETRY_TRANSIENT_MS : RETRY_LASTING_MS);
+    repos.claims.finishClaim(key, 'failed', ctx.clock.now(), code, retryAt);
+    logger[kind === 'fatal' ? 'error' : 'warn']({ job: key.job, scope: key.scope, period: key.period, error: code, err }, 'post failed; will retry later');
+    return { status: 'failed', detail: code };
+  }
+  db.transaction(() => {
+    onPosted?.(detail);
+    repos.claims.finishClaim(key, 'done', ctx.clock.now(), detail);
+  })();
+  return { status: 'done', detail };
+}

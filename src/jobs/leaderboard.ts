@@ -1,0 +1,20 @@
+import { leaderboardMessage } from '../blocks/leaderboard.js';
+import type { AppContext } from '../context.js';
+import type { JobReport } from './report.js';
+import { runWeeklyPost, type WeeklyPost } from './weekly.js';
+
+/** Monday 09:00 team time: last week's leaderboard to the leaderboard channel. */
+export const leaderboardPost: WeeklyPost = {
+  job: 'leaderboard',
+  hour: 9,
+  minute: 0,
+  channelOf: (s) => s.leaderboardChannel,
+  channelCommand: '/gemba admin channel leaderboard',
+  build: (ctx, teamId, reportWeek, settings) =>
+    leaderboardMessage(ctx.services.leaderboard.compute(teamId, reportWeek, settings.weeklyTarget), { title: 'Weekly leaderboard', inProgress: false }),
+};
+
+/** Runs the weekly leaderboard post if it is due (or `force`). */
+export function runLeaderboard(ctx: AppContext, now: number, opts: { force?: boolean } = {}): Promise<JobReport> {
+  return runWeeklyPost(ctx, leaderboardPost, now, opts);
+}

@@ -1,0 +1,80 @@
+import type { Message } from '../blocks/common.js';
+import type { AppContext } from '../context.js';
+import { mention } from '../lib/slack-text.js';
+import { weeklyWindow } from '../services/schedule.js';
+import type { TeamSettings } from '../services/settings.js';
+import { runClaimed } from './claimed.js';
+import { newReport, type JobReport } from './report.js';
+import { listServedTeams } from './teams.js';
+
+/** A weekly channel post (leaderboard, digest): when it goes out, where, and what it says. */
+export interface WeeklyPost {
+  job: string;
+  /** Team-local Monday time it is due. */
+  hour: number;
+  minute: number;
+  channelOf: (s: TeamSettings) => string | null;
+  /** The admin command that sets the channel, for the alert. */
+  channelCommand: string;
+  build: (ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings) => Message;
+}
+
+/**
+ * Posts a weekly message for every team once its Monday time has come (catch-up for the rest
+ * of the week if the app was down), once per ISO week. An unset or failing channel is reported
+ * to the admins once per week by DM, not on every tick.
+ */
+export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: number, opts: { force?: boolean } = {}): Promise<JobReport> {
+  const report = newReport(spec.job);
+  for (const teamId of listServedTeams(ctx)) {
+    const settings = ctx.services.settings.forTeam(teamId);
+    const window = weeklyWindow(now, settings.timezone, spec.hour, spec.minute);
+    if (!window.due && !opts.force) {
+      report.notes.push(`${teamId}: not due until Monday ${String(spec.hour).padStart(2, '0')}:${String(spec.minute).padStart(2, '0')} ${settings.timezone}`);
+      continue;
+    }
+    const channel = spec.channelOf(settings);
+    if (!channel) {
+      report.notes.push(`${teamId}: no ${spec.job} channel set`);
+      await alertAdminsOnce(ctx, teamId, spec, window.period, now, `no channel is set for the weekly ${spec.job}. Set one with \`${spec.channelCommand} #channel\`.`);
+      continue;
+    }
+    const message = spec.build(ctx, teamId, window.reportWeek, settings);
+    const outcome = await runClaimed(ctx, { job: spec.job, scope: teamId, period: window.period }, now, opts, async () => {
+      const res = await ctx.slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false });
+      return JSON.stringify({ channel: res.channel, ts: res.ts });
+    });
+    const what = `${spec.job} for week of ${window.reportWeek} to ${channel} (${teamId}, ${window.period})`;
+    if (outcome.status === 'done') report.posted.push(what);
+    else if (outcome.status === 'not_claimed') report.notes.push(`${what}: already posted this week`);
+    else {
+      // A channel problem is lasting: do not skip the week silently, tell the admins once.
+      (outcome.status === 'skipped' ? report.skipped : report.failed).push(`${what}: ${outcome.detail}`);
+      if (outcome.status === 'skipped') {
+        ctx.repos.claims.finishClaim({ job: spec.job, scope: teamId, period: window.period }, 'failed', ctx.clock.now(), outcome.detail, ctx.clock.now() + 60 * 60_000);
+        await alertAdminsOnce(ctx, teamId, spec, window.period, now, `posting the weekly ${spec.job} to <#${channel}> failed (\`${outcome.detail}\`). Invite the app to the channel or choose another with \`${spec.channelCommand} #channel\`. I will keep trying every hour this week.`);
+      }
+    }
+  }
+  return report;
+}
+
+/** DMs the team's admins about a weekly post problem, at most once per job per week. */
+async function alertAdminsOnce(ctx: AppContext, teamId: string, spec: WeeklyPost, period: string, now: number, problem: string): Promise<void> {
+  const admins = ctx.services.roles.listKnownAdmins(teamId);
+  if (admins.length === 0) {
+    ctx.logger.warn({ teamId, job: spec.job }, `weekly ${spec.job} cannot be posted and no admin is known to tell: ${problem}`);
+    return;
+  }
+  const text = `:warning: Gemba: ${problem}`;
+  await runClaimed(ctx, { job: `${spec.job}-alert`, scope: teamId, period }, now, {}, async () => {
+    for (const admin of admins) {
+      try {
+        await ctx.slack.chat.postMessage({ channel: admin, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+      } catch (err) {
+        ctx.logger.warn({ err, admin: mention(admin) }, 'could not alert an admin');
+      }
+    }
+    return `alerted ${admins.length}`;
+  });
+}

@@ -1,0 +1,57 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { contactModal } from '../../blocks/contact.js';
+import { nudgeSnoozed, REASON_OF_ACTION } from '../../blocks/nudge.js';
+import { ActionId } from '../../blocks/ids.js';
+import type { AppContext } from '../../context.js';
+import { NUDGE_SNOOZE_DAYS } from '../../services/snoozes.js';
+import { publishHome } from '../home.js';
+
+type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+const teamOf = (body: BlockAction) => body.team?.id ?? body.user.team_id ?? '';
+
+/** **Snooze a week** and the reason buttons on a nudge: pause for a week, record the reason for the digest. */
+export function nudgeSnoozeAction(ctx: AppContext) {
+  return async ({ body, action, ack, respond }: Args): Promise<void> => {
+    const teamId = teamOf(body);
+    const userId = body.user.id;
+    const reason = REASON_OF_ACTION[action.action_id] ?? 'snooze';
+    const today = ctx.services.profiles.todayOf(teamId, userId);
+    const { endsOn } = ctx.db.transaction(() => {
+      ctx.services.snoozes.unsnooze(teamId, userId, today);
+      const result = ctx.services.snoozes.snooze(teamId, userId, { days: NUDGE_SNOOZE_DAYS, reason, today, now: ctx.clock.now() });
+      ctx.repos.nudges.markLatestAnswered(teamId, userId, reason);
+      return result;
+    })();
+    await ack();
+    await respond(nudgeSnoozed(reason, endsOn));
+  };
+}
+
+/** **Log a conversation** on a nudge: the same modal as `/contact`. */
+export function nudgeLogContactAction(ctx: AppContext) {
+  return async ({ body, ack, client }: Args): Promise<void> => {
+    const teamId = teamOf(body);
+    ctx.repos.nudges.markLatestAnswered(teamId, body.user.id, 'log');
+    await ack();
+    const today = ctx.services.profiles.todayOf(teamId, body.user.id);
+    await client.views.open({ trigger_id: body.trigger_id, view: contactModal({ today, meta: {} }) as any });
+  };
+}
+
+/** **Snooze a week** / **Resume nudges** on the Home tab. */
+export function homeSnoozeAction(ctx: AppContext) {
+  return async ({ body, action, ack, client }: Args): Promise<void> => {
+    const teamId = teamOf(body);
+    const userId = body.user.id;
+    const today = ctx.services.profiles.todayOf(teamId, userId);
+    ctx.db.transaction(() => {
+      ctx.services.snoozes.unsnooze(teamId, userId, today);
+      if (action.action_id === ActionId.homeSnooze) {
+        ctx.services.snoozes.snooze(teamId, userId, { days: NUDGE_SNOOZE_DAYS, reason: 'snooze', today, now: ctx.clock.now() });
+      }
+    })();
+    await ack();
+    await publishHome(ctx, client, teamId, userId);
+  };
+}

@@ -1,0 +1,26 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { errorMessage } from '../../blocks/common.js';
+import { meTooNote, tacticList } from '../../blocks/tactics.js';
+import type { AppContext } from '../../context.js';
+
+type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+/**
+ * **Me too** in `/flag-tactic list`: counts the rep once behind the tactic (by keyed hash only)
+ * and redraws their ephemeral list. No user id is stored or logged, and nothing is posted.
+ */
+export function tacticMeTooAction(ctx: AppContext) {
+  return async ({ body, action, ack, respond }: Args): Promise<void> => {
+    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const userId = body.user.id;
+    const tacticId = Number(action.value);
+    const result = ctx.services.tactics.meToo(teamId, userId, tacticId);
+    await ack();
+    if (!result.ok) {
+      await respond({ ...errorMessage('That tactic is no longer open: an admin hid it, or it does not exist.', '/flag-tactic list'), replace_original: false });
+      return;
+    }
+    const minReports = ctx.config.anonymityMinReports;
+    await respond(tacticList(ctx.services.tactics.listTactics(teamId, userId), { minReports, note: meTooNote(result.tactic, result.status) }));
+  };
+}

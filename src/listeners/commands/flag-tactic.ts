@@ -1,0 +1,53 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { errorMessage, type Message } from '../../blocks/common.js';
+import { flagConfirmation, flagTacticHelp, flagTacticModal, tacticList } from '../../blocks/tactics.js';
+import type { AppContext } from '../../context.js';
+import { escapeText } from '../../lib/slack-text.js';
+import { FLAG_EXAMPLE, parseFlagText, type FlagResult } from '../../services/tactics.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** The ephemeral answer to a refused flag: what was wrong and a correct example. Nothing was stored. */
+export function flagRefusal(result: Extract<FlagResult, { ok: false }>): Message {
+  switch (result.reason) {
+    case 'invalid':
+      return errorMessage(escapeText(result.problem.message), FLAG_EXAMPLE);
+    case 'rate_limited':
+      return errorMessage(
+        `You have already flagged ${result.limit} tactics this week, the most one person can. Nothing was stored. Your allowance starts again on Monday; meanwhile you can still say *Me too* on tactics others flagged.`,
+        '/flag-tactic list',
+      );
+    case 'hidden':
+      return errorMessage('An admin has hidden that tactic, so it cannot be flagged again. Nothing was stored.', '/flag-tactic list');
+  }
+}
+
+/**
+ * `/flag-tactic`: no text opens the modal; `help`, `list`; anything else is `<tactic>[: <why>]`.
+ * Anonymous by construction: the user id goes only into the tactic service (which keeps a keyed
+ * hash); it is never logged, no profile is looked up or cached, and the reply is the ephemeral ack.
+ */
+export function flagTacticCommand(ctx: AppContext) {
+  return async ({ command, ack, client }: Args): Promise<void> => {
+    const { team_id: teamId, user_id: userId } = command;
+    const text = command.text.trim();
+    const sub = text.toLowerCase();
+    const minReports = ctx.config.anonymityMinReports;
+    const tactics = ctx.services.tactics;
+
+    if (sub === 'help') return ack(flagTacticHelp(minReports));
+    if (sub === 'list') return ack(tacticList(tactics.listTactics(teamId, userId), { minReports }));
+    if (text === '') {
+      await ack();
+      // No private_metadata: the modal does not even remember where it was opened.
+      await client.views.open({ trigger_id: command.trigger_id, view: flagTacticModal(minReports) as any });
+      return;
+    }
+
+    const parsed = parseFlagText(text);
+    if (!parsed.ok) return ack(flagRefusal({ ok: false, reason: 'invalid', problem: parsed.problem }));
+    const result = tactics.flagTactic(teamId, userId, parsed.input);
+    if (!result.ok) return ack(flagRefusal(result));
+    await ack(flagConfirmation(result, minReports));
+  };
+}

@@ -1,0 +1,54 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { errorMessage, notice, type Message } from '../../blocks/common.js';
+import { gembaAdminHelp, gembaHelp, settingsMessage, snoozeConfirmation } from '../../blocks/gemba.js';
+import type { AppContext } from '../../context.js';
+import { parseGembaText, type GembaRequest } from '../../services/gemba-grammar.js';
+import { adminCommand } from './gemba-admin.js';
+import { digestPreview } from './gemba-digest.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+export type GembaArgs = Args;
+
+/** `/gemba`: personal settings, snooze, the digest preview and administration. */
+export function gembaCommand(ctx: AppContext) {
+  return async (args: Args): Promise<void> => {
+    const { command, ack } = args;
+    const { team_id: teamId, user_id: userId } = command;
+    const req = parseGembaText(command.text);
+    if (req.kind === 'error') return ack(errorMessage(req.message, req.example));
+    if (req.kind === 'digest_preview') return digestPreview(ctx, args);
+    if (req.kind.startsWith('admin')) return adminCommand(ctx, args, req as Extract<GembaRequest, { kind: `admin${string}` }>);
+    return ack(personal(ctx, teamId, userId, req));
+  };
+}
+
+/** The sub-commands anyone may use. */
+function personal(ctx: AppContext, teamId: string, userId: string, req: GembaRequest): Message {
+  const { services, repos, clock } = ctx;
+  const role = services.roles.roleOf(teamId, userId);
+  const today = services.profiles.todayOf(teamId, userId);
+  switch (req.kind) {
+    case 'help':
+      return gembaHelp(role);
+    case 'admin_help':
+      return gembaAdminHelp();
+    case 'settings':
+      return settingsMessage({
+        settings: services.settings.forTeam(teamId),
+        role,
+        timezone: services.profiles.timezoneOf(teamId, userId),
+        snoozedUntil: services.snoozes.activeSnooze(teamId, userId, today)?.endsOn ?? null,
+        managers: repos.managers.listActiveManagers(teamId).length,
+        vps: repos.vps.listVps(teamId),
+      });
+    case 'snooze': {
+      services.snoozes.unsnooze(teamId, userId, today);
+      const { endsOn } = services.snoozes.snooze(teamId, userId, { days: req.days, reason: 'snooze', today, now: clock.now() });
+      return snoozeConfirmation(endsOn);
+    }
+    case 'snooze_off':
+      return services.snoozes.unsnooze(teamId, userId, today) ? snoozeConfirmation(null) : notice(`Nudges weren't snoozed, so nothing changed. Pause them with \`/gemba snooze 1w\`.`);
+    default:
+      return gembaHelp(role);
+  }
+}

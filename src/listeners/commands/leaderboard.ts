@@ -1,0 +1,23 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { errorMessage } from '../../blocks/common.js';
+import { leaderboardHelp, leaderboardMessage } from '../../blocks/leaderboard.js';
+import type { AppContext } from '../../context.js';
+import { weeklyWindow } from '../../services/schedule.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** `/leaderboard` (this week so far) and `/leaderboard last` (last week), in team time. */
+export function leaderboardCommand(ctx: AppContext) {
+  return async ({ command, ack }: Args): Promise<void> => {
+    const teamId = command.team_id;
+    const arg = command.text.trim().toLowerCase();
+    if (arg === 'help') return ack(leaderboardHelp());
+    if (arg !== '' && arg !== 'last') return ack(errorMessage(`"${command.text.trim().slice(0, 30)}" isn't something /leaderboard knows. Use nothing (this week) or \`last\`.`, '/leaderboard last'));
+    const settings = ctx.services.settings.forTeam(teamId);
+    const { weekStart, reportWeek } = weeklyWindow(ctx.clock.now(), settings.timezone, 9, 0);
+    const week = arg === 'last' ? reportWeek : weekStart;
+    const board = ctx.services.leaderboard.compute(teamId, week, settings.weeklyTarget);
+    const message = leaderboardMessage(board, { title: arg === 'last' ? "Last week's leaderboard" : 'Leaderboard so far', inProgress: arg !== 'last' });
+    await ack({ ...message, response_type: 'ephemeral' });
+  };
+}

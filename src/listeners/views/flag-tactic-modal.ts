@@ -1,0 +1,43 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { flagDoneView } from '../../blocks/tactics.js';
+import { INPUT_ACTION, TacticField } from '../../blocks/ids.js';
+import type { AppContext } from '../../context.js';
+import type { FlagResult, TacticField as Field } from '../../services/tactics.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+type StateValues = ViewSubmitAction['view']['state']['values'];
+
+const BLOCK_OF: Record<Field, string> = { tactic: TacticField.tactic, why: TacticField.why, instead: TacticField.instead };
+
+const read = (values: StateValues, block: string): string | null => values[block]?.[INPUT_ACTION]?.value ?? null;
+
+/** Inline errors for a refused flag, keyed by input block. Nothing was stored. */
+function refusalErrors(result: Extract<FlagResult, { ok: false }>): Record<string, string> {
+  switch (result.reason) {
+    case 'invalid':
+      return { [BLOCK_OF[result.problem.field]]: result.problem.message };
+    case 'rate_limited':
+      return { [TacticField.tactic]: `You have already flagged ${result.limit} tactics this week, the most one person can. Nothing was stored. You can still say Me too in /flag-tactic list.` };
+    case 'hidden':
+      return { [TacticField.tactic]: 'An admin has hidden that tactic, so it cannot be flagged again. Nothing was stored.' };
+  }
+}
+
+/**
+ * Submission of the flag modal: validate inline, store anonymously, and answer by replacing the
+ * form with a confirmation only the rep sees. No message is posted, so nothing appears anywhere
+ * at the moment of flagging.
+ */
+export function flagTacticModalSubmit(ctx: AppContext) {
+  return async ({ ack, body, view }: Args): Promise<void> => {
+    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const values = view.state.values;
+    const result = ctx.services.tactics.flagTactic(teamId, body.user.id, {
+      tactic: read(values, TacticField.tactic),
+      why: read(values, TacticField.why),
+      instead: read(values, TacticField.instead),
+    });
+    if (!result.ok) return ack({ response_action: 'errors', errors: refusalErrors(result) });
+    await ack({ response_action: 'update', view: flagDoneView(result, ctx.config.anonymityMinReports) as any });
+  };
+}

@@ -1,0 +1,72 @@
+import type { ContactRow } from '../db/repos/contacts.js';
+import type { Repos } from '../db/repos/index.js';
+import type { SnoozeReason } from '../db/repos/snoozes.js';
+import { addDays, daysBetween, localDate } from '../lib/time.js';
+import type { TeamService, TeamTrend } from './team.js';
+
+/** A manager is quiet after this many days without a conversation… */
+export const QUIET_AFTER_DAYS = 14;
+/** …or after ignoring this many nudges in a row. */
+export const IGNORED_NUDGES = 3;
+export const DIGEST_WEEKS = 8;
+export const DIGEST_INSIGHTS = 5;
+
+export interface QuietManager {
+  userId: string;
+  /** Days since the last conversation, or null when they never logged one. */
+  daysQuiet: number | null;
+  ignoredNudges: boolean;
+  /** The latest reason they gave from a nudge (PTO, travelling, pipeline reset), if any. */
+  reason: SnoozeReason | null;
+}
+
+export interface DigestData {
+  reportWeek: string;
+  trend: TeamTrend;
+  insights: ContactRow[];
+  quiet: QuietManager[];
+  /** Managers currently paused, with the reason they gave. */
+  snoozed: Array<{ userId: string; reason: SnoozeReason; endsOn: string }>;
+}
+
+/** Gathers the VP digest's content (Slack calls excluded). */
+export function createDigestService(repos: Repos, team: TeamService) {
+  return {
+    /**
+     * The digest for the week starting `reportWeek`, as seen on `today` (team-local date).
+     * Example: posted Mon 2026-11-30 → reportWeek 2026-11-23, trend 2026-10-05 … 2026-11-23.
+     */
+    compute(teamId: string, p: { reportWeek: string; today: string; target: number; now: number; timezone: string }): DigestData {
+      const trend = team.teamTrend(teamId, { lastDay: p.reportWeek, weeks: DIGEST_WEEKS, target: p.target });
+      const insights = repos.contacts.listRecentInsights(teamId, addDays(p.today, -QUIET_AFTER_DAYS), DIGEST_INSIGHTS);
+      const managers = repos.managers.listActiveManagers(teamId);
+      const recent = repos.contacts.listUsersActiveSince(teamId, addDays(p.today, -(QUIET_AFTER_DAYS - 1)));
+      const ignoring = new Set(
+        repos.nudges
+          .listUsersWithUnansweredNudges(teamId, p.now - 30 * 86_400_000, IGNORED_NUDGES)
+          .filter((u) => {
+            const last = repos.nudges.listRecentNudges(teamId, u, IGNORED_NUDGES);
+            return last.length === IGNORED_NUDGES && last.every((n) => !n.answered) && !repos.contacts.hasLoggedAfter(teamId, u, last[IGNORED_NUDGES - 1].sentAt);
+          }),
+      );
+      const snoozes = repos.snoozes.listTeamSnoozesBetween(teamId, addDays(p.today, -30), p.today);
+      const latestReason = new Map<string, SnoozeReason>();
+      for (const s of [...snoozes].sort((a, b) => a.createdAt - b.createdAt)) if (s.reason !== 'snooze') latestReason.set(s.userId, s.reason);
+      const quiet: QuietManager[] = [];
+      for (const m of managers) {
+        const isQuiet = !recent.has(m.userId) && daysBetween(localDate(m.enrolledAt, p.timezone), p.today) >= QUIET_AFTER_DAYS;
+        if (!isQuiet && !ignoring.has(m.userId)) continue;
+        const last = repos.contacts.findLastContactDate(teamId, m.userId);
+        quiet.push({ userId: m.userId, daysQuiet: last ? daysBetween(last, p.today) : null, ignoredNudges: ignoring.has(m.userId), reason: latestReason.get(m.userId) ?? null });
+      }
+      quiet.sort((a, b) => (b.daysQuiet ?? Infinity) - (a.daysQuiet ?? Infinity) || a.userId.localeCompare(b.userId));
+      const snoozed = repos.snoozes
+        .listActiveSnoozes(teamId, p.today)
+        .map((s) => ({ userId: s.userId, reason: s.reason, endsOn: s.endsOn }))
+        .sort((a, b) => a.userId.localeCompare(b.userId));
+      return { reportWeek: p.reportWeek, trend, insights, quiet, snoozed };
+    },
+  };
+}
+
+export type DigestService = ReturnType<typeof createDigestService>;

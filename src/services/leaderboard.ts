@@ -1,0 +1,112 @@
+import type { Repos } from '../db/repos/index.js';
+import { addDays } from '../lib/time.js';
+import { frozenWeeksOf } from './snoozes.js';
+import { computeStreak, STREAK_LOOKBACK_WEEKS } from './trends.js';
+
+export const LEADERBOARD_SIZE = 10;
+/** "Most improved" compares a week with the manager's own average of this many weeks before it. */
+export const IMPROVEMENT_BASELINE_WEEKS = 4;
+
+export interface LeaderboardEntry {
+  rank: number;
+  userId: string;
+  count: number;
+  accounts: number;
+  streak: number;
+}
+
+/** A week's standings. People at zero are only counted, never listed. */
+export interface Leaderboard {
+  weekStart: string;
+  entries: LeaderboardEntry[];
+  mostImproved: { userId: string; count: number; baseline: number } | null;
+  teamTotal: number;
+  previousTotal: number;
+  managerCount: number;
+  zeroCount: number;
+  target: number;
+}
+
+/**
+ * Orders managers by conversations, then distinct accounts; equal on both share a rank.
+ * Ties beyond that are listed in a stable (user id) order so the post does not shuffle.
+ */
+export function rankEntries(rows: Array<{ userId: string; count: number; accounts: number }>): Array<{ rank: number; userId: string; count: number; accounts: number }> {
+  const sorted = rows.filter((r) => r.count > 0).sort((a, b) => b.count - a.count || b.accounts - a.accounts || a.userId.localeCompare(b.userId));
+  let rank = 0;
+  return sorted.map((r, i) => {
+    const prev = sorted[i - 1];
+    if (!prev || prev.count !== r.count || prev.accounts !== r.accounts) rank = i + 1;
+    return { ...r, rank };
+  });
+}
+
+/**
+ * The manager whose week beats their own previous-four-week average by the most (only a
+ * positive gain counts, and only someone who logged something that week).
+ * Example: weeks 1,0,2,1 then 5 → baseline 1.0, gain 4.
+ */
+export function pickMostImproved(
+  current: ReadonlyMap<string, number>,
+  history: ReadonlyMap<string, number[]>,
+): { userId: string; count: number; baseline: number } | null {
+  let best: { userId: string; count: number; baseline: number; gain: number } | null = null;
+  for (const [userId, count] of [...current.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    if (count <= 0) continue;
+    const past = history.get(userId) ?? [];
+    const baseline = past.reduce((s, n) => s + n, 0) / IMPROVEMENT_BASELINE_WEEKS;
+    const gain = count - baseline;
+    if (gain > 0 && (!best || gain > best.gain)) best = { userId, count, baseline, gain };
+  }
+  return best && { userId: best.userId, count: best.count, baseline: best.baseline };
+}
+
+/** Computes weekly standings from stored conversations. */
+export function createLeaderboardService(repos: Repos) {
+  return {
+    /** The standings for the week starting on Monday `weekStart`. Slack calls excluded. */
+    compute(teamId: string, week: string, target: number): Leaderboard {
+      const managers = repos.managers.listActiveManagers(teamId);
+      const active = new Set(managers.map((m) => m.userId));
+      const baselineFrom = addDays(week, -7 * IMPROVEMENT_BASELINE_WEEKS);
+      const rows = repos.contacts.listTeamWeeklyCounts(teamId, baselineFrom, week);
+      const thisWeek = new Map<string, { count: number; accounts: number }>();
+      const history = new Map<string, number[]>();
+      let teamTotal = 0;
+      let previousTotal = 0;
+      for (const r of rows) {
+        if (!active.has(r.userId)) continue;
+        if (r.weekStart === week) {
+          thisWeek.set(r.userId, { count: r.count, accounts: r.accounts });
+          teamTotal += r.count;
+        } else {
+          if (r.weekStart === addDays(week, -7)) previousTotal += r.count;
+          history.set(r.userId, [...(history.get(r.userId) ?? []), r.count]);
+        }
+      }
+      const ranked = rankEntries([...thisWeek.entries()].map(([userId, v]) => ({ userId, ...v })));
+      const top = ranked.filter((r) => r.rank <= LEADERBOARD_SIZE).slice(0, LEADERBOARD_SIZE);
+      // Streaks only for the people named, so the query cost does not grow with the team.
+      const entries = top.map((r) => ({ ...r, streak: streakAt(teamId, r.userId, week, target) }));
+      return {
+        weekStart: week,
+        entries,
+        mostImproved: pickMostImproved(new Map([...thisWeek].map(([u, v]) => [u, v.count])), history),
+        teamTotal,
+        previousTotal,
+        managerCount: managers.length,
+        zeroCount: managers.filter((m) => !thisWeek.has(m.userId)).length,
+        target,
+      };
+    },
+  };
+
+  function streakAt(teamId: string, userId: string, week: string, target: number): number {
+    const from = addDays(week, -7 * (STREAK_LOOKBACK_WEEKS - 1));
+    const counts = new Map(repos.contacts.listWeeklyCounts(teamId, userId, from, week).map((w) => [w.weekStart, w.count]));
+    const frozen = frozenWeeksOf(repos.snoozes.listSnoozesBetween(teamId, userId, from, addDays(week, 6)));
+    return computeStreak(counts, week, target, frozen);
+  }
+}
+
+export type LeaderboardService = ReturnType<typeof createLeaderboardService>;

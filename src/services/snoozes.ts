@@ -1,0 +1,58 @@
+import type { Repos } from '../db/repos/index.js';
+import type { SnoozeReason, SnoozeRow } from '../db/repos/snoozes.js';
+import { addDays, weekStart } from '../lib/time.js';
+
+/** The longest pause `/gemba snooze` accepts (PRODUCT.md: at most 8 weeks). */
+export const MAX_SNOOZE_DAYS = 56;
+/** What "Snooze a week" and the reason buttons on a nudge give. */
+export const NUDGE_SNOOZE_DAYS = 7;
+
+export const REASON_LABEL: Record<SnoozeReason, string> = {
+  snooze: 'snoozed',
+  pto: 'on PTO',
+  travelling: 'travelling',
+  pipeline_reset: 'pipeline reset',
+};
+
+/**
+ * The Mondays of weeks in which a snooze covered at least one working day (Mon–Fri).
+ * Example: a snooze Sat 2026-11-21 … Sun 2026-11-22 freezes nothing; Fri 2026-11-20 … Tue
+ * 2026-11-24 freezes the weeks of 2026-11-16 and 2026-11-23.
+ */
+export function frozenWeeksOf(snoozes: readonly Pick<SnoozeRow, 'startsOn' | 'endsOn'>[]): Set<string> {
+  const weeks = new Set<string>();
+  for (const s of snoozes) {
+    // At most 8 weeks per snooze, so walking day by day is cheap and obviously right.
+    for (let d = s.startsOn, i = 0; d <= s.endsOn && i < 400; d = addDays(d, 1), i++) {
+      const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
+      if (dow >= 1 && dow <= 5) weeks.add(weekStart(d));
+    }
+  }
+  return weeks;
+}
+
+/** Pausing and resuming nudges. */
+export function createSnoozeService(repos: Repos) {
+  return {
+    /** Pauses nudges for `days` days starting today (the manager's local date); returns the last snoozed day. */
+    snooze(teamId: string, userId: string, p: { days: number; reason: SnoozeReason; today: string; now: number }): { endsOn: string } {
+      const endsOn = addDays(p.today, p.days - 1);
+      repos.snoozes.insertSnooze({ teamId, userId, startsOn: p.today, endsOn, reason: p.reason, createdAt: p.now });
+      return { endsOn };
+    },
+    /** Ends any running snooze; false when there was none. */
+    unsnooze(teamId: string, userId: string, today: string): boolean {
+      return repos.snoozes.endSnoozes(teamId, userId, today, addDays(today, -1)) > 0;
+    },
+    /** The snooze covering today, if any. */
+    activeSnooze(teamId: string, userId: string, today: string): SnoozeRow | undefined {
+      return repos.snoozes.findActiveSnooze(teamId, userId, today);
+    },
+    /** Weeks between two Mondays (inclusive) that the manager spent snoozed. */
+    frozenWeeks(teamId: string, userId: string, fromWeek: string, toWeek: string): Set<string> {
+      return frozenWeeksOf(repos.snoozes.listSnoozesBetween(teamId, userId, fromWeek, addDays(toWeek, 6)));
+    },
+  };
+}
+
+export type SnoozeService = ReturnType<typeof createSnoozeService>;

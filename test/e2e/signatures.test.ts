@@ -1,0 +1,119 @@
+/**
+ * Request signing and the health check, end to end: forged, stale and unsigned requests are
+ * refused with 401 and change nothing; `GET /healthz` reports the database.
+ */
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { afterEach, describe, it } from 'node:test';
+import { ActionId } from '../../src/blocks/ids.js';
+import { SIGNING_SECRET, startHarness, type Harness } from '../kit/harness.js';
+import { appHomeOpened, blockActions, slashCommand } from '../kit/payloads.js';
+import { ackMessage, contactCount, managerCount } from './support.js';
+
+let h: Harness | undefined;
+async function harness(): Promise<Harness> {
+  h = await startHarness();
+  return h;
+}
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const nowSec = () => Math.floor(Date.now() / 1000);
+const contact = () => slashCommand({ command: '/contact', text: 'Acme Corp: forged?' });
+
+describe('request signatures', () => {
+  it('accepts a correctly signed request (control)', async () => {
+    const h = await harness();
+    ackMessage(await h.send(contact()));
+    assert.equal(contactCount(h), 1);
+  });
+
+  it('refuses a forged signature with 401 and stores nothing', async () => {
+    const h = await harness();
+    const payload = contact();
+    const wrongSecret = createHmac('sha256', 'not-the-secret').update(`v0:${nowSec()}:${payload.body}`).digest('hex');
+    for (const signature of [`v0=${wrongSecret}`, 'v0=deadbeef', 'v1=' + 'a'.repeat(64), '']) {
+      const r = await h.send(payload, { signature });
+      assert.equal(r.status, 401, `signature ${JSON.stringify(signature)}`);
+    }
+    assert.equal(contactCount(h), 0);
+    assert.equal(managerCount(h), 0);
+    await h.settle();
+    assert.equal(h.fake.calls.filter((c) => c.method !== 'auth.test').length, 0, 'no Slack call for a forged request');
+  });
+
+  it('refuses a body altered after signing', async () => {
+    const h = await harness();
+    const signed = contact();
+    const ts = nowSec();
+    const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${ts}:${signed.body}`).digest('hex')}`;
+    const altered = { ...signed, body: signed.body.replace('Acme', 'Evil') };
+    const r = await h.send(altered, { timestampSec: ts, signature });
+    assert.equal(r.status, 401);
+    assert.equal(contactCount(h), 0);
+  });
+
+  it('refuses a stale timestamp (6 minutes old) with 401 and stores nothing', async () => {
+    const h = await harness();
+    const r = await h.send(contact(), { timestampSec: nowSec() - 6 * 60 });
+    assert.equal(r.status, 401);
+    assert.equal((await h.send(contact(), { timestampSec: nowSec() - 60 * 60 })).status, 401);
+    assert.equal(contactCount(h), 0);
+    assert.equal(managerCount(h), 0);
+  });
+
+  it('refuses an unsigned request with 401', async () => {
+    const h = await harness();
+    const payload = contact();
+    const res = await fetch(`${h.url}/slack/events`, { method: 'POST', headers: { 'content-type': payload.contentType }, body: payload.body });
+    assert.equal(res.status, 401);
+    await res.text();
+    assert.equal(contactCount(h), 0);
+  });
+
+  it('refuses forged button clicks and events too', async () => {
+    const h = await harness();
+    ackMessage(await h.command('/contact', 'Acme Corp'));
+    const id = String(h.ctx.db.prepare('SELECT id FROM contacts').pluck().get());
+    const undo = blockActions({ actionId: ActionId.contactUndo, value: id, responseUrl: h.fake.responseUrl() });
+    assert.equal((await h.send(undo, { signature: 'v0=00' })).status, 401);
+    assert.equal((await h.send(undo, { timestampSec: nowSec() - 10 * 60 })).status, 401);
+    assert.equal(contactCount(h), 1, 'Undo did not run');
+    assert.equal((await h.send(appHomeOpened('U0001'), { signature: 'v0=00' })).status, 401);
+    await h.settle();
+    assert.equal(h.fake.callsTo('views.publish').length, 0);
+    assert.equal(h.fake.callsTo('response_url').length, 0);
+    assert.deepEqual(h.fake.invalid, []);
+  });
+});
+
+describe('GET /healthz', () => {
+  it('answers 200 {status:"ok"} while the database is up and 503 once it is closed', async () => {
+    h = await startHarness();
+    const up = await fetch(`${h.url}/healthz`);
+    assert.equal(up.status, 200);
+    assert.match(up.headers.get('content-type') ?? '', /application\/json/);
+    const body = (await up.json()) as Record<string, unknown>;
+    assert.equal(body.status, 'ok');
+    assert.equal(body.database, 'ok');
+
+    h.ctx.db.close();
+    const down = await fetch(`${h.url}/healthz`);
+    assert.equal(down.status, 503);
+    assert.notEqual(((await down.json()) as Record<string, unknown>).status, 'ok');
+
+    // The harness closes the database again; tolerate that.
+    const closing = h;
+    h = undefined;
+    await closing.close().catch(() => undefined);
+  });
+
+  it('needs no signature', async () => {
+    const h = await harness();
+    const res = await fetch(`${h.url}/healthz`);
+    assert.equal(res.status, 200);
+    await res.text();
+  });
+});
