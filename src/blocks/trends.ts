@@ -1,4 +1,5 @@
 import type { ContactKind } from '../db/repos/contacts.js';
+import { mention } from '../lib/slack-text.js';
 import { sparkline, type PersonalTrend } from '../services/trends.js';
 import { context, plural, section, shortDate, type Block, type Message } from './common.js';
 import { KIND_LABEL } from './contact.js';
@@ -32,8 +33,9 @@ export function personalTrendBlocks(trend: PersonalTrend, title: string): Block[
 }
 
 /** `/trends [weeks]` for the caller. */
-export function personalTrendMessage(trend: PersonalTrend): Message {
-  const title = `Your buyer conversations, last ${plural(trend.weeks.length, 'week')}`;
+export function personalTrendMessage(trend: PersonalTrend, subjectId?: string): Message {
+  const whose = subjectId ? `${mention(subjectId)}'s` : 'Your';
+  const title = `${whose} buyer conversations, last ${plural(trend.weeks.length, 'week')}`;
   return {
     response_type: 'ephemeral',
     text: `${title}: ${trend.total} in total, ${trend.thisWeek} of ${trend.target} this week, streak ${trend.streak}.`,

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { errorMessage, notice } from '../../blocks/common.js';
+import { teamTrendMessage } from '../../blocks/team.js';
 import { personalTrendMessage, trendsHelp } from '../../blocks/trends.js';
 import type { AppContext } from '../../context.js';
 import { parseUserMention } from '../../lib/slack-text.js';
@@ -40,18 +41,25 @@ export function parseTrendsText(text: string): TrendsRequest {
   return { ...subject, weeks };
 }
 
-/** `/trends`: the caller's habit; team and other people's views are refused until roles exist. */
+/** `/trends`: the caller's habit; the team and other managers for VPs and admins. */
 export function trendsCommand(ctx: AppContext) {
   return async ({ command, ack }: Args): Promise<void> => {
     const { team_id: teamId, user_id: userId } = command;
+    const { roles, profiles, settings, trends, team } = ctx.services;
     const req = parseTrendsText(command.text);
     if (req.kind === 'help') return ack(trendsHelp());
     if (req.kind === 'error') return ack(errorMessage(req.message, req.example));
-    if (req.kind === 'team' || (req.kind === 'user' && req.userId !== userId)) {
-      return ack(notice(":lock: Team and other people's trends are for VPs and admins. You can see your own with `/trends`."));
+    const target = settings.forTeam(teamId).weeklyTarget;
+    if (req.kind === 'team') {
+      if (!roles.can(teamId, userId, 'viewTeamTrends')) return ack(notice(REFUSAL));
+      return ack(teamTrendMessage(team.teamTrend(teamId, { lastDay: profiles.todayOf(teamId, userId), weeks: req.weeks, target })));
     }
-    const today = ctx.services.profiles.todayOf(teamId, userId);
-    const target = ctx.services.settings.forTeam(teamId).weeklyTarget;
-    await ack(personalTrendMessage(ctx.services.trends.personalTrend(teamId, userId, { today, weeks: req.weeks, target })));
+    const subject = req.kind === 'user' ? req.userId : userId;
+    if (subject !== userId && !roles.can(teamId, userId, 'viewOthersTrends')) return ack(notice(REFUSAL));
+    // Weeks are the subject's own (their time zone), whoever is asking.
+    const trend = trends.personalTrend(teamId, subject, { today: profiles.todayOf(teamId, subject), weeks: req.weeks, target });
+    await ack(personalTrendMessage(trend, subject === userId ? undefined : subject));
   };
 }
+
+export const REFUSAL = ":lock: Team and other people's trends are for VPs and admins. You can see your own with `/trends`.";
