@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -106,6 +107,16 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * Loads `.env` (if present) into the environment. Variables already set win, so a deployment's
+ * real environment overrides the file.
+ */
+export function loadDotEnv(path = '.env'): boolean {
+  if (!existsSync(path)) return false;
+  process.loadEnvFile(path);
+  return true;
 }
 
 /** Parses an environment (process.env by default) into a typed Config or throws ConfigError listing every bad variable. */

@@ -1,5 +1,5 @@
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { createContext } from './context.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
@@ -17,6 +17,7 @@ import { createSlackClient } from './slack/client.js';
 async function main(): Promise<void> {
   let config;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {

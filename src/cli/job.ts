@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, loadDotEnv } from '../config.js';
 import { createContext } from '../context.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
@@ -44,6 +44,7 @@ async function main(): Promise<number> {
   }
   let config;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
