@@ -1,0 +1,141 @@
+/**
+ * `npm start` for real: the composition root in a child process, configured from a .env built
+ * from .env.example, answering /healthz and a signed /contact, and stopping cleanly on SIGTERM.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { startFakeSlack, type FakeSlack } from '../kit/fake-slack.js';
+import { slashCommand } from '../kit/payloads.js';
+import { postSigned } from '../kit/sign.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const SECRET = 'start-test-signing-secret';
+// The child runs in a temp folder (where .env lives), so tsx is passed by absolute URL.
+const TSX = import.meta.resolve('tsx');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<Response> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${output()}`);
+    try {
+      return await fetch(`${url}/healthz`);
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`app did not answer /healthz:\n${output()}`);
+}
+
+describe('npm start (src/main.ts) from a .env built from .env.example', { timeout: 60_000 }, () => {
+  let fake: FakeSlack;
+  let dir: string;
+  let child: ChildProcess;
+  let out = '';
+  let url: string;
+
+  before(async () => {
+    fake = await startFakeSlack({ defaultTz: 'UTC' });
+    dir = mkdtempSync(join(tmpdir(), 'gemba-start-'));
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    // Fill in .env.example the way a new user would, leaving every other line as shipped.
+    const values: Record<string, string> = {
+      SLACK_BOT_TOKEN: 'xoxb-start-test',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      PORT: String(port),
+      DATABASE_PATH: join(dir, 'nested', 'gemba.db'),
+      ANONYMITY_KEY: 'start-test-anonymity-key-123456',
+      SCHEDULER_ENABLED: 'false',
+    };
+    const env = readFileSync(join(root, '.env.example'), 'utf8')
+      .split('\n')
+      .map((line) => {
+        const name = /^([A-Z_]+)=/.exec(line)?.[1];
+        return name && name in values ? `${name}=${values[name]}` : line;
+      })
+      .join('\n');
+    writeFileSync(join(dir, '.env'), env);
+    const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$|ADMIN_USER_IDS$)/.test(k)));
+    child = spawn(process.execPath, ['--import', TSX, join(root, 'src/main.ts')], { cwd: dir, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+  });
+
+  after(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves /healthz once migrations ran and the database answers', async () => {
+    const res = await waitForHealth(url, child, () => out);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { status: 'ok', database: 'ok', mode: 'http' });
+    assert.ok(fake.callsTo('auth.test').length >= 1, 'auth.test is called once at start');
+  });
+
+  it('handles a signed /contact and stores it', async () => {
+    const p = slashCommand({ command: '/contact', text: 'Acme Corp via video 30m: wants ROI proof', responseUrl: fake.responseUrl() });
+    const r = await postSigned(url, { secret: SECRET, body: p.body, contentType: p.contentType });
+    assert.equal(r.status, 200);
+    assert.match(r.json.text, /Logged a conversation with Acme Corp/);
+    const db = new Database(join(dir, 'nested', 'gemba.db'), { readonly: true });
+    try {
+      assert.equal(db.prepare('SELECT COUNT(*) FROM contacts').pluck().get(), 1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('rejects an unsigned request with 401', async () => {
+    const p = slashCommand({ command: '/contact', text: 'Forged Inc' });
+    const r = await fetch(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': p.contentType }, body: p.body });
+    assert.equal(r.status, 401);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    assert.equal(child.exitCode, null, `the app already exited:\n${out}`);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, out);
+    assert.match(out, /"msg":"stopped"/);
+  });
+});
+
+describe('start-up refuses bad configuration', { timeout: 30_000 }, () => {
+  it('prints one line per bad variable and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gemba-badcfg-'));
+    try {
+      const env = { PATH: process.env.PATH ?? '', PORT: 'abc', LOG_LEVEL: 'loud', TEAM_TIMEZONE: 'Mars/Olympus' };
+      const child = spawn(process.execPath, ['--import', TSX, join(root, 'src/main.ts')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr!.on('data', (d) => (err += d));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      assert.equal(code, 1);
+      for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'PORT', 'LOG_LEVEL', 'TEAM_TIMEZONE']) {
+        assert.equal(err.split('\n').filter((l) => l.trim().startsWith(name)).length, 1, `one line for ${name}:\n${err}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
