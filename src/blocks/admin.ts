@@ -2,7 +2,10 @@ import { channelLink, mention } from '../lib/slack-text.js';
 import type { ForgetCounts } from '../services/admin.js';
 import { notice, plural, type Message } from './common.js';
 
-const people = (ids: string[]) => ids.map(mention).join(', ');
+/** Mentions named in one confirmation; a big user-group sync would otherwise pass Slack's 3,000 characters and get a mention cut in half. */
+export const MAX_NAMED = 50;
+const people = (ids: string[]) =>
+  ids.length > MAX_NAMED ? `${ids.slice(0, MAX_NAMED).map(mention).join(', ')} and ${ids.length - MAX_NAMED} more` : ids.map(mention).join(', ');
 
 /** Result of managers/vps add/remove. */
 export function membersChanged(role: 'managers' | 'vps', op: 'add' | 'remove', r: { changed: string[]; unchanged: string[] }): Message {
@@ -10,14 +13,18 @@ export function membersChanged(role: 'managers' | 'vps', op: 'add' | 'remove', r
   const verb = op === 'add' ? 'Added' : 'Removed';
   const parts: string[] = [];
   if (r.changed.length) parts.push(`:white_check_mark: ${verb} ${plural(r.changed.length, noun)}: ${people(r.changed)}.`);
-  if (r.unchanged.length) parts.push(`${people(r.unchanged)} ${r.unchanged.length === 1 ? 'was' : 'were'} ${op === 'add' ? `already ${noun}s` : `not ${noun}s`}, so nothing changed for them.`);
+  const one = r.unchanged.length === 1;
+  const state = one ? `a ${noun}` : `${noun}s`;
+  if (r.unchanged.length) parts.push(`${people(r.unchanged)} ${one ? 'was' : 'were'} ${op === 'add' ? 'already' : 'not'} ${state}, so nothing changed for them.`);
   return notice(parts.join(' '));
 }
 
 /** Result of a user-group sync. */
 export function managersSynced(added: string[], already: number, groupId: string): Message {
-  const head = added.length ? `:white_check_mark: Synced <!subteam^${groupId}>: added ${plural(added.length, 'manager')} (${people(added)}).` : `:white_check_mark: Synced <!subteam^${groupId}>: everyone was already a manager.`;
-  return notice(`${head} ${already ? `${plural(already, 'member')} already were.` : ''}`.trim());
+  const group = `<!subteam^${groupId}>`;
+  if (added.length === 0) return notice(already ? `:white_check_mark: Synced ${group}: everyone was already a manager.` : `Synced ${group}: the group has no members, so nothing changed.`);
+  const head = `:white_check_mark: Synced ${group}: added ${plural(added.length, 'manager')} (${people(added)}).`;
+  return notice(`${head} ${already ? `${plural(already, 'member')} already ${already === 1 ? 'was one' : 'were'}.` : ''}`.trim());
 }
 
 /** Result of a setting change. */
@@ -33,7 +40,8 @@ export function forgotten(userId: string, c: ForgetCounts): Message {
   return notice(
     `:wastebasket: Forgot ${mention(userId)}: deleted ${plural(c.conversations, 'conversation')}, ${plural(c.nudges, 'nudge')}, ${plural(c.snoozes, 'snooze')}, ` +
       `${c.managerRecords + c.vpRecords} role ${c.managerRecords + c.vpRecords === 1 ? 'record' : 'records'}, ${plural(c.profiles, 'cached profile')} and ${plural(c.jobClaims, 'schedule record')} (${total} rows)` +
-      `${c.auditEntriesAnonymised ? `, and removed their id from ${plural(c.auditEntriesAnonymised, 'audit entry', 'audit entries')}` : ''}.`,
+      `${c.auditEntriesAnonymised ? `, and removed their id from ${plural(c.auditEntriesAnonymised, 'audit entry', 'audit entries')}` : ''}` +
+      `${c.vpAddersAnonymised ? `${c.auditEntriesAnonymised ? ' and' : ', and removed their id from'} ${plural(c.vpAddersAnonymised, 'VP record')} they created` : ''}.`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { mention } from '../lib/slack-text.js';
+import { escapeText, mention } from '../lib/slack-text.js';
 import type { Leaderboard } from '../services/leaderboard.js';
 import { context, header, plural, section, shortDate, type Block, type Message } from './common.js';
 
@@ -18,7 +18,7 @@ function versus(total: number, previous: number): string {
 export function leaderboardMessage(lb: Leaderboard, p: { title: string; inProgress: boolean }): Message {
   const blocks: Block[] = [header(`${p.title}: week of ${shortDate(lb.weekStart)}`)];
   if (lb.entries.length === 0) {
-    blocks.push(section(p.inProgress ? 'No conversations logged yet this week. Be the first: `/contact <account>`.' : 'No conversations were logged that week.'));
+    blocks.push(section(p.inProgress ? `No conversations logged yet this week. Be the first: \`${escapeText('/contact <account>')}\`.` : 'No conversations were logged that week.'));
   } else {
     const lines = lb.entries.map((e) => {
       const badge = MEDAL[e.rank - 1] ?? `${e.rank}.`;

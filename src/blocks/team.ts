@@ -1,11 +1,9 @@
 import { mention } from '../lib/slack-text.js';
 import type { TeamTrend } from '../services/team.js';
 import { sparkline } from '../services/trends.js';
-import { context, plural, section, shortDate, type Block, type Message } from './common.js';
+import { SECTION_MAX, context, plural, section, shortDate, type Block, type Message } from './common.js';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
-/** Lines per section, keeping each well under Slack's 3,000-character section limit. */
-const LINES_PER_SECTION = 40;
 /** At most this many managers are listed; the rest are counted (the export has everyone). */
 export const MAX_LISTED_MANAGERS = 200;
 
@@ -26,11 +24,23 @@ export function teamTrendSummary(t: TeamTrend): Block[] {
 
 /** The per-manager table: sparkline, total and the latest week, several sections if needed. */
 export function managerTable(t: TeamTrend): Block[] {
-  if (t.managers.length === 0) return [context('No managers yet: they join when they log a conversation, or an admin adds them.')];
-  const lines = t.managers.slice(0, MAX_LISTED_MANAGERS).map((m) => `${mention(m.userId)}  \`${sparkline(m.counts)}\`  ${m.total} total · ${m.latest} in the latest week${m.latest >= t.target ? ' :white_check_mark:' : ''}`);
+  if (t.managerCount === 0) return [context('No managers yet: they join when they log a conversation, or an admin adds them.')];
+  const listed = t.managers.slice(0, MAX_LISTED_MANAGERS);
+  const lines = listed.map((m) => `${mention(m.userId)}  \`${sparkline(m.counts)}\`  ${m.total} total · ${m.latest} in the latest week${m.latest >= t.target ? ' :white_check_mark:' : ''}`);
+  // Packed by length, not by a fixed line count: a line is ~80 characters with real 11-character
+  // ids and 8 weeks, ~125 with 52, so 40 lines could pass 3,000 and the cut would split a mention.
   const blocks: Block[] = [];
-  for (let i = 0; i < lines.length; i += LINES_PER_SECTION) blocks.push(section(lines.slice(i, i + LINES_PER_SECTION).join('\n')));
-  if (t.managers.length > MAX_LISTED_MANAGERS) blocks.push(context(`…and ${t.managers.length - MAX_LISTED_MANAGERS} more managers. \`/gemba admin export\` has everyone.`));
+  let chunk = '';
+  for (const line of lines) {
+    if (chunk && chunk.length + 1 + line.length > SECTION_MAX) {
+      blocks.push(section(chunk));
+      chunk = '';
+    }
+    chunk = chunk ? `${chunk}\n${line}` : line;
+  }
+  if (chunk) blocks.push(section(chunk));
+  // The service returns only the top of a big team; managerCount has everyone.
+  if (t.managerCount > listed.length) blocks.push(context(`…and ${t.managerCount - listed.length} more managers. \`/gemba admin export\` has everyone.`));
   return blocks;
 }
 
@@ -49,6 +59,6 @@ export function teamSnapshot(t: TeamTrend, quietCount: number): Block[] {
   const latest = t.weeks[t.weeks.length - 1];
   return [
     section(`*Team this week*\n${latest.total} conversations · ${latest.managersWithOne} of ${plural(t.managerCount, 'manager')} (${pct(latest.coverage)}) · \`${sparkline(t.weeks.map((w) => w.total))}\``),
-    context(`${plural(quietCount, 'manager')} quiet for 14+ days · \`/trends team\` for the full table · \`/gemba digest preview\``),
+    context(`${plural(quietCount, 'manager')} gone quiet (14 days without a conversation, or 3 nudges ignored) · \`/trends team\` for the full table · \`/gemba digest preview\``),
   ];
 }

@@ -5,31 +5,10 @@ import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
 import { FixedClock, systemClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
-import { JOBS, type JobName } from '../jobs/index.js';
+import { JOBS } from '../jobs/index.js';
 import { formatReport } from '../jobs/report.js';
 import { createSlackClient } from '../slack/client.js';
-
-const USAGE = 'usage: npm run job -- <nudges|leaderboard|digest> [--now <ISO 8601 timestamp>] [--force]';
-
-/** The parsed command line, or a message saying what is wrong with it. */
-export function parseJobArgs(argv: string[]): { job: JobName; now: number | null; force: boolean } | { error: string } {
-  const rest = [...argv];
-  const job = rest.shift();
-  if (!job || !(job in JOBS)) return { error: job ? `unknown job "${job}"` : 'which job?' };
-  let now: number | null = null;
-  let force = false;
-  while (rest.length) {
-    const arg = rest.shift()!;
-    if (arg === '--force') force = true;
-    else if (arg === '--now' || arg.startsWith('--now=')) {
-      const value = arg === '--now' ? rest.shift() : arg.slice('--now='.length);
-      const ms = value && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : NaN;
-      if (Number.isNaN(ms)) return { error: `--now needs an ISO 8601 timestamp such as 2026-11-30T09:05:00Z (got "${value ?? ''}")` };
-      now = ms;
-    } else return { error: `unknown option "${arg}"` };
-  }
-  return { job: job as JobName, now, force };
-}
+import { parseJobArgs, USAGE } from './job-args.js';
 
 /**
  * `npm run job -- <job> [--now …] [--force]`: runs one job once against the configured database

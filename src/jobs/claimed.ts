@@ -49,3 +49,18 @@ export async function runClaimed(
   })();
   return { status: 'done', detail };
 }
+
+/** Why a period could not be claimed, for the job report: done, in flight elsewhere, or waiting to retry. */
+export function describeUnclaimed(ctx: AppContext, key: ClaimKey, done: string): string {
+  const claim = ctx.repos.claims.findClaim(key);
+  switch (claim?.status) {
+    case 'claimed':
+      return 'being sent by another run right now';
+    case 'failed':
+      return `failed earlier (${claim.detail ?? 'unknown error'}); retried from ${new Date(claim.retryAt ?? 0).toISOString()}`;
+    case 'skipped':
+      return `skipped earlier (${claim.detail ?? 'unknown error'})`;
+    default:
+      return done;
+  }
+}

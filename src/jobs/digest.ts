@@ -31,5 +31,7 @@ export const digestPost: WeeklyPost = {
 
 /** Runs the weekly VP digest if it is due (or `force`). */
 export function runDigest(ctx: AppContext, now: number, opts: { force?: boolean } = {}): Promise<JobReport> {
-  return runWeeklyPost(ctx, digestPost, now, opts);
+  // The digest is computed as of `now` (the job's instant), not the clock: `runDigest(ctx, now)` must
+  // say the same whoever calls it.
+  return runWeeklyPost(ctx, { ...digestPost, build: (c, teamId, reportWeek) => composeDigest(c, teamId, reportWeek, now) }, now, opts);
 }

@@ -1,11 +1,14 @@
 import { nudgeMessage } from '../blocks/nudge.js';
 import type { AppContext } from '../context.js';
-import { runClaimed } from './claimed.js';
+import { PROFILE_MAX_AGE_MS } from '../services/profiles.js';
+import { describeUnclaimed, runClaimed } from './claimed.js';
 import { newReport, type JobReport } from './report.js';
 import { forEachLimited, listServedTeams } from './teams.js';
 
 /** DMs in flight at once; the Web API client queues behind Retry-After when Slack says slow down. */
 export const NUDGE_CONCURRENCY = 4;
+/** Slack profiles looked up per team per run, so a first run over a big team does not queue thousands of users.info calls ahead of the nudges. */
+export const PROFILE_REFRESH_BATCH = 50;
 
 /**
  * Sends the nudges due at `now`: each manager at most once per local day (the claim), never
@@ -15,6 +18,7 @@ export const NUDGE_CONCURRENCY = 4;
 export async function runNudges(ctx: AppContext, now: number, opts: { force?: boolean } = {}): Promise<JobReport> {
   const report = newReport('nudges');
   for (const teamId of listServedTeams(ctx)) {
+    await refreshStaleProfiles(ctx, teamId, now);
     const due = ctx.services.nudges.selectDueNudges(teamId, now, { ignoreCooldown: opts.force });
     await forEachLimited(due, NUDGE_CONCURRENCY, async (n) => {
       const key = { job: 'nudges', scope: `${teamId}:${n.userId}`, period: n.localDate };
@@ -37,8 +41,27 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
       if (outcome.status === 'done') report.posted.push(who);
       else if (outcome.status === 'skipped') report.skipped.push(`${who}: ${outcome.detail}`);
       else if (outcome.status === 'failed') report.failed.push(`${who}: ${outcome.detail}`);
-      else report.notes.push(`${who}: already sent for this day`);
+      else report.notes.push(`${who}: ${describeUnclaimed(ctx, key, 'already sent for this day')}`);
     });
   }
   return report;
+}
+
+/**
+ * A manager's time zone comes from Slack and is refreshed at least weekly (PRODUCT.md). Quiet
+ * managers, the very people nudged, never use the app to trigger a refresh, so the job refreshes
+ * stale profiles itself before deciding whose 09:00 it is: never looked up first, then the oldest.
+ * A failed look-up keeps the cached zone (or the team's) and is tried again next run.
+ */
+async function refreshStaleProfiles(ctx: AppContext, teamId: string, now: number): Promise<void> {
+  const { profiles } = ctx.services;
+  const stale = ctx.repos.managers
+    .listActiveManagers(teamId)
+    .map((m) => ({ userId: m.userId, refreshedAt: profiles.cached(teamId, m.userId)?.refreshedAt ?? -Infinity }))
+    .filter((p) => now - p.refreshedAt > PROFILE_MAX_AGE_MS)
+    .sort((a, b) => a.refreshedAt - b.refreshedAt || a.userId.localeCompare(b.userId))
+    .slice(0, PROFILE_REFRESH_BATCH);
+  await forEachLimited(stale, NUDGE_CONCURRENCY, async (p) => {
+    await profiles.refresh(teamId, p.userId);
+  });
 }

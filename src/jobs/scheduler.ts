@@ -39,7 +39,8 @@ export function startScheduler(ctx: AppContext, opts: { enabled: boolean }): Sch
   return {
     tick,
     async stop() {
-      await task?.stop();
+      // destroy, not stop: a stopped task stays in node-cron's global registry for good.
+      await task?.destroy();
       if (running) await running;
     },
   };

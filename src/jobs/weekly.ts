@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { mention } from '../lib/slack-text.js';
 import { weeklyWindow } from '../services/schedule.js';
 import type { TeamSettings } from '../services/settings.js';
-import { runClaimed } from './claimed.js';
+import { describeUnclaimed, runClaimed } from './claimed.js';
 import { newReport, type JobReport } from './report.js';
 import { listServedTeams } from './teams.js';
 
@@ -39,19 +39,22 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
       await alertAdminsOnce(ctx, teamId, spec, window.period, now, `no channel is set for the weekly ${spec.job}. Set one with \`${spec.channelCommand} #channel\`.`);
       continue;
     }
-    const message = spec.build(ctx, teamId, window.reportWeek, settings);
-    const outcome = await runClaimed(ctx, { job: spec.job, scope: teamId, period: window.period }, now, opts, async () => {
+    // Built only once the claim is ours: every tick for the rest of the week would otherwise
+    // compute a post that is already out.
+    const key = { job: spec.job, scope: teamId, period: window.period };
+    const outcome = await runClaimed(ctx, key, now, opts, async () => {
+      const message = spec.build(ctx, teamId, window.reportWeek, settings);
       const res = await ctx.slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false });
       return JSON.stringify({ channel: res.channel, ts: res.ts });
     });
     const what = `${spec.job} for week of ${window.reportWeek} to ${channel} (${teamId}, ${window.period})`;
     if (outcome.status === 'done') report.posted.push(what);
-    else if (outcome.status === 'not_claimed') report.notes.push(`${what}: already posted this week`);
+    else if (outcome.status === 'not_claimed') report.notes.push(`${what}: ${describeUnclaimed(ctx, key, 'already posted this week')}`);
     else {
       // A channel problem is lasting: do not skip the week silently, tell the admins once.
       (outcome.status === 'skipped' ? report.skipped : report.failed).push(`${what}: ${outcome.detail}`);
       if (outcome.status === 'skipped') {
-        ctx.repos.claims.finishClaim({ job: spec.job, scope: teamId, period: window.period }, 'failed', ctx.clock.now(), outcome.detail, ctx.clock.now() + 60 * 60_000);
+        ctx.repos.claims.finishClaim(key, 'failed', ctx.clock.now(), outcome.detail, ctx.clock.now() + 60 * 60_000);
         await alertAdminsOnce(ctx, teamId, spec, window.period, now, `posting the weekly ${spec.job} to <#${channel}> failed (\`${outcome.detail}\`). Invite the app to the channel or choose another with \`${spec.channelCommand} #channel\`. I will keep trying every hour this week.`);
       }
     }
@@ -62,12 +65,13 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
 /** DMs the team's admins about a weekly post problem, at most once per job per week. */
 async function alertAdminsOnce(ctx: AppContext, teamId: string, spec: WeeklyPost, period: string, now: number, problem: string): Promise<void> {
   const admins = ctx.services.roles.listKnownAdmins(teamId);
-  if (admins.length === 0) {
-    ctx.logger.warn({ teamId, job: spec.job }, `weekly ${spec.job} cannot be posted and no admin is known to tell: ${problem}`);
-    return;
-  }
   const text = `:warning: Gemba: ${problem}`;
   await runClaimed(ctx, { job: `${spec.job}-alert`, scope: teamId, period }, now, {}, async () => {
+    // Under the claim too, so a team without a known admin gets one warning a week, not one a tick.
+    if (admins.length === 0) {
+      ctx.logger.warn({ teamId, job: spec.job }, `weekly ${spec.job} cannot be posted and no admin is known to tell: ${problem}`);
+      return 'no admin known';
+    }
     for (const admin of admins) {
       try {
         await ctx.slack.chat.postMessage({ channel: admin, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });

@@ -1,14 +1,26 @@
 /**
- * RFC 4180 CSV, safe to open in a spreadsheet: a cell that starts with `=`, `+`, `-`, `@` (or a
- * tab / carriage return) would be run as a formula by Excel and friends, so it gets a leading
- * apostrophe (OWASP's advice for CSV injection). Quoting follows RFC 4180: fields containing a
- * comma, quote or line break are wrapped in quotes, with quotes doubled; lines end in CRLF.
+ * A text cell a spreadsheet would run as a formula: it starts with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return. Leading apostrophes are included so the neutralising apostrophe can be told
+ * apart from one that was typed: `=1` → `'=1`, `'=1` → `''=1`, `'tis` stays `'tis`.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+
+/**
+ * RFC 4180 CSV, safe to open in a spreadsheet: a cell that starts like a formula gets a leading
+ * apostrophe (OWASP's advice for CSV injection), reversibly (see FORMULA_START and restoreCell).
+ * Quoting follows RFC 4180: fields containing a comma, quote or line break are wrapped in
+ * quotes, with quotes doubled; lines end in CRLF.
  */
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Undoes csvCell's neutralising apostrophe, giving back exactly the text that was exported. */
+export function restoreCell(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
 }
 
 /** A whole CSV document from a header and rows. */

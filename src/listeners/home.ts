@@ -1,7 +1,6 @@
 import type { AppContext } from '../context.js';
 import { homeView } from '../blocks/home.js';
 import { teamSnapshot } from '../blocks/team.js';
-import { addDays } from '../lib/time.js';
 import type { SlackClient } from '../slack/client.js';
 
 /** Builds and publishes a person's Home tab. */
@@ -11,10 +10,11 @@ export async function publishHome(ctx: AppContext, client: SlackClient, teamId: 
   const target = settings.forTeam(teamId).weeklyTarget;
   const { roles, team, snoozes } = ctx.services;
   // VPs and admins also get a team snapshot; everyone else sees only their own numbers.
+  // Quiet is counted exactly as the digest counts it (active managers only, new ones excepted).
   const extra = roles.can(teamId, userId, 'viewTeamTrends')
     ? teamSnapshot(
         team.teamTrend(teamId, { lastDay: today, weeks: 8, target }),
-        ctx.repos.managers.listActiveManagers(teamId).length - ctx.repos.contacts.listUsersActiveSince(teamId, addDays(today, -13)).size,
+        ctx.services.digest.quietManagers(teamId, { today, now: ctx.clock.now(), timezone: settings.forTeam(teamId).timezone }).length,
       )
     : undefined;
   const view = homeView({

@@ -16,6 +16,8 @@ export interface ForgetCounts {
   snoozes: number;
   jobClaims: number;
   auditEntriesAnonymised: number;
+  /** VP rows whose "added by" was this person. */
+  vpAddersAnonymised: number;
 }
 
 export const EXPORT_HEADER = ['id', 'manager_user_id', 'date', 'week_start', 'account', 'buyer', 'kind', 'duration_min', 'insight', 'logged_at'] as const;
@@ -77,9 +79,10 @@ export function createAdminService(db: Db, repos: Repos, clock: Clock) {
           snoozes: repos.snoozes.deleteSnoozesOf(teamId, userId),
           jobClaims: repos.claims.deleteClaimsOfScope(`${teamId}:${userId}`),
           auditEntriesAnonymised: repos.audit.anonymizeAuditEntries(teamId, userId, FORGOTTEN),
+          vpAddersAnonymised: repos.vps.anonymizeAddedBy(teamId, userId, FORGOTTEN),
         };
-        // The audit entry says that someone was forgotten, never who.
-        audit(teamId, actorId, 'forget', counts);
+        // The audit entry says that someone was forgotten, never who (not even when admins forget themselves).
+        audit(teamId, actorId === userId ? FORGOTTEN : actorId, 'forget', counts);
         return counts;
       }).immediate();
     },

@@ -31,7 +31,7 @@ export interface DigestData {
 
 /** Gathers the VP digest's content (Slack calls excluded). */
 export function createDigestService(repos: Repos, team: TeamService) {
-  return {
+  const service = {
     /**
      * The digest for the week starting `reportWeek`, as seen on `today` (team-local date).
      * Example: posted Mon 2026-11-30 → reportWeek 2026-11-23, trend 2026-10-05 … 2026-11-23.
@@ -39,6 +39,19 @@ export function createDigestService(repos: Repos, team: TeamService) {
     compute(teamId: string, p: { reportWeek: string; today: string; target: number; now: number; timezone: string }): DigestData {
       const trend = team.teamTrend(teamId, { lastDay: p.reportWeek, weeks: DIGEST_WEEKS, target: p.target });
       const insights = repos.contacts.listRecentInsights(teamId, addDays(p.today, -QUIET_AFTER_DAYS), DIGEST_INSIGHTS);
+      const snoozed = repos.snoozes
+        .listActiveSnoozes(teamId, p.today)
+        .map((s) => ({ userId: s.userId, reason: s.reason, endsOn: s.endsOn }))
+        .sort((a, b) => a.userId.localeCompare(b.userId));
+      return { reportWeek: p.reportWeek, trend, insights, quiet: service.quietManagers(teamId, p), snoozed };
+    },
+
+    /**
+     * Active managers who have gone quiet as of `today` (team-local): no conversation in the last
+     * 14 days (and enrolled at least that long), or their last 3 nudges ignored. Longest-quiet first.
+     * Shared by the digest and the Home tab's team snapshot so both count the same people.
+     */
+    quietManagers(teamId: string, p: { today: string; now: number; timezone: string }): QuietManager[] {
       const managers = repos.managers.listActiveManagers(teamId);
       const recent = repos.contacts.listUsersActiveSince(teamId, addDays(p.today, -(QUIET_AFTER_DAYS - 1)));
       const ignoring = new Set(
@@ -60,13 +73,10 @@ export function createDigestService(repos: Repos, team: TeamService) {
         quiet.push({ userId: m.userId, daysQuiet: last ? daysBetween(last, p.today) : null, ignoredNudges: ignoring.has(m.userId), reason: latestReason.get(m.userId) ?? null });
       }
       quiet.sort((a, b) => (b.daysQuiet ?? Infinity) - (a.daysQuiet ?? Infinity) || a.userId.localeCompare(b.userId));
-      const snoozed = repos.snoozes
-        .listActiveSnoozes(teamId, p.today)
-        .map((s) => ({ userId: s.userId, reason: s.reason, endsOn: s.endsOn }))
-        .sort((a, b) => a.userId.localeCompare(b.userId));
-      return { reportWeek: p.reportWeek, trend, insights, quiet, snoozed };
+      return quiet;
     },
   };
+  return service;
 }
 
 export type DigestService = ReturnType<typeof createDigestService>;

@@ -101,8 +101,11 @@ function parseAdmin(rest: string[]): GembaRequest {
     }
     case 'timezone': {
       const tz = args[0] ?? '';
-      return args.length === 1 && isValidTimeZone(tz) && (tz.includes('/') || tz === 'UTC')
-        ? { kind: 'admin_timezone', timezone: tz }
+      // Area/Location names (or UTC) only: Intl would also take abbreviations such as "EST".
+      const named = args.length === 1 && isValidTimeZone(tz) && (tz.includes('/') || tz.toUpperCase() === 'UTC');
+      // Intl accepts any letter case and old aliases; store its canonical name ("europe/berlin" → "Europe/Berlin").
+      return named
+        ? { kind: 'admin_timezone', timezone: new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone }
         : error(`"${tz.slice(0, 40)}" isn't an IANA time zone name.`, '/gemba admin timezone Europe/Berlin');
     }
     case 'export':

@@ -64,12 +64,16 @@ export function pickMostImproved(
 /** Computes weekly standings from stored conversations. */
 export function createLeaderboardService(repos: Repos) {
   return {
-    /** The standings for the week starting on Monday `weekStart`. Slack calls excluded. */
-    compute(teamId: string, week: string, target: number): Leaderboard {
+    /**
+     * The standings for the week starting on Monday `weekStart`. Slack calls excluded. `complete`:
+     * the week is over (the Monday post, `/leaderboard last`), so a streak must include it.
+     */
+    compute(teamId: string, week: string, target: number, opts: { complete?: boolean } = {}): Leaderboard {
       const managers = repos.managers.listActiveManagers(teamId);
       const active = new Set(managers.map((m) => m.userId));
       const baselineFrom = addDays(week, -7 * IMPROVEMENT_BASELINE_WEEKS);
       const rows = repos.contacts.listTeamWeeklyCounts(teamId, baselineFrom, week);
+      const accounts = repos.contacts.listWeekAccountCounts(teamId, week);
       const thisWeek = new Map<string, { count: number; accounts: number }>();
       const history = new Map<string, number[]>();
       let teamTotal = 0;
@@ -77,7 +81,7 @@ export function createLeaderboardService(repos: Repos) {
       for (const r of rows) {
         if (!active.has(r.userId)) continue;
         if (r.weekStart === week) {
-          thisWeek.set(r.userId, { count: r.count, accounts: r.accounts });
+          thisWeek.set(r.userId, { count: r.count, accounts: accounts.get(r.userId) ?? 0 });
           teamTotal += r.count;
         } else {
           if (r.weekStart === addDays(week, -7)) previousTotal += r.count;
@@ -87,7 +91,7 @@ export function createLeaderboardService(repos: Repos) {
       const ranked = rankEntries([...thisWeek.entries()].map(([userId, v]) => ({ userId, ...v })));
       const top = ranked.filter((r) => r.rank <= LEADERBOARD_SIZE).slice(0, LEADERBOARD_SIZE);
       // Streaks only for the people named, so the query cost does not grow with the team.
-      const entries = top.map((r) => ({ ...r, streak: streakAt(teamId, r.userId, week, target) }));
+      const entries = top.map((r) => ({ ...r, streak: streakAt(teamId, r.userId, week, target, opts.complete ?? false) }));
       return {
         weekStart: week,
         entries,
@@ -101,11 +105,14 @@ export function createLeaderboardService(repos: Repos) {
     },
   };
 
-  function streakAt(teamId: string, userId: string, week: string, target: number): number {
+  function streakAt(teamId: string, userId: string, week: string, target: number, complete: boolean): number {
     const from = addDays(week, -7 * (STREAK_LOOKBACK_WEEKS - 1));
     const counts = new Map(repos.contacts.listWeeklyCounts(teamId, userId, from, week).map((w) => [w.weekStart, w.count]));
     const frozen = frozenWeeksOf(repos.snoozes.listSnoozesBetween(teamId, userId, from, addDays(week, 6)));
-    return computeStreak(counts, week, target, frozen);
+    // computeStreak forgives the current week for being short because it is not over. A finished
+    // week is judged as of the Monday after it: e.g. 1 of 3 last week after two weeks at 3 → streak 0,
+    // not a "2-week streak" (the week after has no counts loaded, so it adds nothing).
+    return computeStreak(counts, complete ? addDays(week, 7) : week, target, frozen);
   }
 }
 

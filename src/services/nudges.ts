@@ -1,4 +1,5 @@
 import type { Repos } from '../db/repos/index.js';
+import type { SnoozeRow } from '../db/repos/snoozes.js';
 import { addDays, daysBetween, localDate } from '../lib/time.js';
 import { nudgeWindow } from './schedule.js';
 import type { SettingsService } from './settings.js';
@@ -54,29 +55,53 @@ export function createNudgeService(repos: Repos, settings: SettingsService, prof
       const s = settings.forTeam(teamId);
       const managers = repos.managers.listActiveManagers(teamId);
       if (managers.length === 0) return [];
+      // Whole-team reads up front (one query each), so the cost grows with the team, not with
+      // queries per manager; the window is worked out once per time zone, not once per person.
+      const timezoneOf = profiles.timezoneLookup(teamId);
       const lastContact = repos.contacts.listLastContactDates(teamId);
-      const lastNudge = repos.nudges.listLastNudgeTimes(teamId, now - NUDGE_COOLDOWN_DAYS * 86_400_000);
-      const due: DueNudge[] = [];
+      // A day longer than the cool-down, so a nudge on the third local day back is always seen.
+      const lastNudge = repos.nudges.listLastNudgeTimes(teamId, now - (NUDGE_COOLDOWN_DAYS + 1) * 86_400_000);
+      const windows = new Map<string, ReturnType<typeof nudgeWindow>>();
+      const windowIn = (tz: string) => {
+        let w = windows.get(tz);
+        if (!w) windows.set(tz, (w = nudgeWindow(now, tz, s.nudgeHour)));
+        return w;
+      };
+      const candidates: Array<{ userId: string; localDate: string; last: string | undefined; daysQuiet: number }> = [];
       for (const m of managers) {
-        const tz = profiles.timezoneOf(teamId, m.userId);
-        const window = nudgeWindow(now, tz, s.nudgeHour);
+        const tz = timezoneOf(m.userId);
+        const window = windowIn(tz);
         if (!window.due) continue;
-        if (!opts.ignoreCooldown && (lastNudge.get(m.userId) ?? -Infinity) > now - NUDGE_COOLDOWN_DAYS * 86_400_000) continue;
+        // The cool-down counts local days, not 72 hours: a Friday 09:00 CST nudge is only 71 hours
+        // before Monday 09:00 CDT (2026-03-06 → 03-09), and Monday must still get its nudge at 09:00.
+        // A nudge earlier today is left to the once-per-day claim, which reports it as already sent.
+        const lastSent = lastNudge.get(m.userId);
+        const sinceNudge = lastSent === undefined ? Infinity : daysBetween(localDate(lastSent, tz), window.localDate);
+        if (!opts.ignoreCooldown && sinceNudge !== 0 && sinceNudge < NUDGE_COOLDOWN_DAYS) continue;
         const last = lastContact.get(m.userId);
         const since = last ?? localDate(m.enrolledAt, tz);
         const daysQuiet = daysBetween(since, window.localDate);
         if (daysQuiet < s.nudgeAfterDays) continue;
-        if (repos.snoozes.findActiveSnooze(teamId, m.userId, window.localDate)) continue;
+        candidates.push({ userId: m.userId, localDate: window.localDate, last, daysQuiet });
+      }
+      if (candidates.length === 0) return [];
+      // Local dates at one instant span a day or two across zones: one query for the snoozes covering them.
+      const dates = candidates.map((c) => c.localDate).sort();
+      const snoozes = new Map<string, SnoozeRow[]>();
+      for (const z of repos.snoozes.listTeamSnoozesBetween(teamId, dates[0], dates[dates.length - 1])) snoozes.set(z.userId, [...(snoozes.get(z.userId) ?? []), z]);
+      const due: DueNudge[] = [];
+      for (const c of candidates) {
+        if (snoozes.get(c.userId)?.some((z) => z.startsOn <= c.localDate && z.endsOn >= c.localDate)) continue;
         due.push({
           teamId,
-          userId: m.userId,
-          localDate: window.localDate,
-          daysQuiet,
-          hasLoggedBefore: last !== undefined,
-          dormantAccounts: last
-            ? repos.contacts.listDormantAccounts(teamId, m.userId, addDays(window.localDate, -(DORMANT_AFTER_DAYS - 1)), 3).map((a) => a.account)
+          userId: c.userId,
+          localDate: c.localDate,
+          daysQuiet: c.daysQuiet,
+          hasLoggedBefore: c.last !== undefined,
+          dormantAccounts: c.last
+            ? repos.contacts.listDormantAccounts(teamId, c.userId, addDays(c.localDate, -(DORMANT_AFTER_DAYS - 1)), 3).map((a) => a.account)
             : [],
-          prompt: promptFor(m.userId, window.localDate),
+          prompt: promptFor(c.userId, c.localDate),
         });
       }
       return due;

@@ -31,6 +31,19 @@ export function createProfileService({ repos, clock, settings, directory, logger
       return tz && isValidTimeZone(tz) ? tz : settings.forTeam(teamId).timezone;
     },
 
+    /**
+     * Everyone's time zone at once, for work over a whole team (nudges): one query instead of one
+     * per person. The lookup falls back to the team's zone exactly as timezoneOf does.
+     */
+    timezoneLookup(teamId: string): (userId: string) => string {
+      const fallback = settings.forTeam(teamId).timezone;
+      const cached = repos.profiles.listTimezones(teamId);
+      return (userId) => {
+        const tz = cached.get(userId);
+        return tz && isValidTimeZone(tz) ? tz : fallback;
+      };
+    },
+
     /** The person's local calendar date right now ('YYYY-MM-DD'). */
     todayOf(teamId: string, userId: string): string {
       return localDate(clock.now(), this.timezoneOf(teamId, userId));

@@ -42,6 +42,14 @@ export function createRoleService(config: Config, repos: Repos, profiles: Profil
     can(teamId: string, userId: string, permission: Permission): boolean {
       return (PERMISSIONS[permission] as readonly Role[]).includes(service.roleOf(teamId, userId));
     },
+    /**
+     * True when a users.info look-up could change a refusal: admins hold the permission, this person
+     * does not (yet), and their cached profile is missing or stale, e.g. a Slack admin who never
+     * used Gemba. The caller acknowledges first, refreshes the profile, then asks `can` again.
+     */
+    worthLookingUp(teamId: string, userId: string, permission: Permission): boolean {
+      return (PERMISSIONS[permission] as readonly Role[]).includes('admin') && !service.can(teamId, userId, permission) && profiles.isStale(teamId, userId);
+    },
   };
   return service;
 }

@@ -1,5 +1,4 @@
 import type { Repos } from '../db/repos/index.js';
-import { addDays } from '../lib/time.js';
 import { lastWeekStarts } from './trends.js';
 
 /** A team week: conversations, and the share of managers who had at least one. */
@@ -20,47 +19,40 @@ export interface ManagerRow {
 export interface TeamTrend {
   weeks: TeamWeek[];
   managerCount: number;
+  /** The top managers (by the latest week, then the whole window), at most `listed` of them. */
   managers: ManagerRow[];
   accountsTouched: number;
   target: number;
 }
 
+/** How many managers the per-manager table gets by default; the rest are counted, not listed. */
+export const TEAM_TABLE_SIZE = 200;
+
 /** Team-wide views for VPs and admins: `/trends team`, the Home snapshot, the digest. */
 export function createTeamService(repos: Repos) {
   return {
-    /** The team's last `weeks` weeks up to the week of `lastDay`, oldest first. */
-    teamTrend(teamId: string, opts: { lastDay: string; weeks: number; target: number }): TeamTrend {
+    /**
+     * The team's last `weeks` weeks up to the week of `lastDay`, oldest first. Totals come from the
+     * weekly aggregates and only the listed managers' weeks are read, so the cost stays flat as
+     * conversations pile up (docs/performance.md).
+     */
+    teamTrend(teamId: string, opts: { lastDay: string; weeks: number; target: number; listed?: number }): TeamTrend {
       const starts = lastWeekStarts(opts.lastDay, opts.weeks);
-      const index = new Map(starts.map((w, i) => [w, i]));
-      const managers = repos.managers.listActiveManagers(teamId);
-      const rows = new Map(managers.map((m) => [m.userId, { userId: m.userId, counts: starts.map(() => 0), total: 0, latest: 0 }]));
-      for (const r of repos.contacts.listTeamWeeklyCounts(teamId, starts[0], starts[starts.length - 1])) {
-        const row = rows.get(r.userId);
-        const i = index.get(r.weekStart);
-        if (!row || i === undefined) continue;
-        row.counts[i] = r.count;
-      }
-      const weeks = starts.map((w, i) => {
-        let total = 0;
-        let withOne = 0;
-        for (const row of rows.values()) {
-          total += row.counts[i];
-          if (row.counts[i] > 0) withOne++;
-        }
-        return { weekStart: w, total, managersWithOne: withOne, coverage: managers.length ? withOne / managers.length : 0 };
-      });
-      for (const row of rows.values()) {
-        row.total = row.counts.reduce((s, n) => s + n, 0);
-        row.latest = row.counts[row.counts.length - 1];
-      }
+      const first = starts[0];
       const last = starts[starts.length - 1];
-      return {
-        weeks,
-        managerCount: managers.length,
-        managers: [...rows.values()].sort((a, b) => b.latest - a.latest || b.total - a.total || a.userId.localeCompare(b.userId)),
-        accountsTouched: repos.contacts.countTeamDistinctAccounts(teamId, last, addDays(last, 6)),
-        target: opts.target,
-      };
+      const managerCount = repos.managers.countActiveManagers(teamId);
+      const totals = new Map(repos.contacts.listTeamWeekTotals(teamId, first, last).map((t) => [t.weekStart, t]));
+      const weeks = starts.map((w) => {
+        const total = totals.get(w)?.total ?? 0;
+        const withOne = totals.get(w)?.managers ?? 0;
+        return { weekStart: w, total, managersWithOne: withOne, coverage: managerCount ? withOne / managerCount : 0 };
+      });
+      const index = new Map(starts.map((w, i) => [w, i]));
+      const listed = opts.listed ?? TEAM_TABLE_SIZE;
+      const managers = (listed > 0 ? repos.contacts.listTeamLeaders(teamId, first, last, listed) : []).map((l) => ({ ...l, counts: starts.map(() => 0) }));
+      const byUser = new Map(managers.map((m) => [m.userId, m]));
+      for (const c of repos.contacts.listWeeklyCountsOf(teamId, [...byUser.keys()], first, last)) byUser.get(c.userId)!.counts[index.get(c.weekStart)!] = c.count;
+      return { weeks, managerCount, managers, accountsTouched: repos.contacts.countTeamWeekAccounts(teamId, last), target: opts.target };
     },
   };
 }

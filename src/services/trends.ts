@@ -68,6 +68,19 @@ export function sparkline(counts: readonly number[]): string {
 export function createTrendService(repos: Repos) {
   return {
     /**
+     * Just this week's count and the streak, for the /contact confirmation: the part of
+     * personalTrend a confirmation shows, without the per-kind and account counts, because it
+     * runs before every ack.
+     */
+    weekAndStreak(teamId: string, userId: string, opts: { today: string; target: number }): { thisWeek: number; streak: number } {
+      const current = weekStart(opts.today);
+      const from = addDays(current, -7 * (STREAK_LOOKBACK_WEEKS - 1));
+      const counts = new Map(repos.contacts.listWeeklyCounts(teamId, userId, from, current).map((w) => [w.weekStart, w.count]));
+      const frozen = frozenWeeksOf(repos.snoozes.listSnoozesBetween(teamId, userId, from, addDays(current, 6)));
+      return { thisWeek: counts.get(current) ?? 0, streak: computeStreak(counts, current, opts.target, frozen) };
+    },
+
+    /**
      * The manager's last `weeks` weeks up to the week containing `today` (their local date).
      * Weeks they spent snoozed freeze the streak.
      */

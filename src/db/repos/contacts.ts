@@ -52,8 +52,9 @@ export function createContactsRepo(db: Db) {
   const del = db.prepare('DELETE FROM contacts WHERE id = ? AND team_id = ? AND user_id = ?');
   const recent = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE team_id = ? AND user_id = ?
     ORDER BY occurred_on DESC, id DESC LIMIT ?`);
-  const weekly = db.prepare(`SELECT week_start AS weekStart, COUNT(*) AS count FROM contacts
-    WHERE team_id = ? AND user_id = ? AND week_start >= ? AND week_start <= ? GROUP BY week_start`);
+  // Weekly questions read contact_weeks (kept by triggers, migration 0006): one row per manager-week.
+  const weekly = db.prepare(`SELECT week_start AS weekStart, contacts AS count FROM contact_weeks
+    WHERE team_id = ? AND user_id = ? AND week_start >= ? AND week_start <= ? ORDER BY week_start`);
   const kinds = db.prepare(`SELECT kind, COUNT(*) AS count FROM contacts
     WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ? GROUP BY kind`);
   const distinctAccounts = db.prepare(`SELECT COUNT(DISTINCT account_key) FROM contacts
@@ -62,15 +63,41 @@ export function createContactsRepo(db: Db) {
   const allOfTeam = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE team_id = ? ORDER BY occurred_on, id`);
   const teamAccounts = db.prepare(`SELECT COUNT(DISTINCT account_key) FROM contacts
     WHERE team_id = ? AND occurred_on >= ? AND occurred_on <= ?`).pluck();
-  const activeSince = db.prepare('SELECT DISTINCT user_id FROM contacts WHERE team_id = ? AND occurred_on >= ?').pluck();
+  const weekAccounts = db.prepare('SELECT COUNT(DISTINCT account_key) FROM contacts WHERE team_id = ? AND week_start = ?').pluck();
+  const userWeekAccounts = db.prepare(`SELECT user_id AS userId, COUNT(DISTINCT account_key) AS accounts FROM contacts
+    WHERE team_id = ? AND week_start = ? GROUP BY user_id`);
+  // One index seek per manager (contacts_by_user_date) instead of a pass over every conversation.
+  const activeSince = db.prepare(`SELECT m.user_id FROM managers m WHERE m.team_id = @teamId
+    AND EXISTS (SELECT 1 FROM contacts c WHERE c.team_id = m.team_id AND c.user_id = m.user_id AND c.occurred_on >= @since)`).pluck();
   const insights = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE team_id = ? AND occurred_on >= ? AND insight IS NOT NULL
     ORDER BY occurred_on DESC, id DESC LIMIT ?`);
   const loggedAfter = db.prepare('SELECT 1 FROM contacts WHERE team_id = ? AND user_id = ? AND created_at > ? LIMIT 1').pluck();
   const lastOn = db.prepare('SELECT MAX(occurred_on) FROM contacts WHERE team_id = ? AND user_id = ?').pluck();
-  const teamWeekly = db.prepare(`SELECT user_id AS userId, week_start AS weekStart, COUNT(*) AS count,
-    COUNT(DISTINCT account_key) AS accounts FROM contacts
-    WHERE team_id = ? AND week_start >= ? AND week_start <= ? GROUP BY user_id, week_start`);
-  const lastAll = db.prepare('SELECT user_id AS userId, MAX(occurred_on) AS lastOn FROM contacts WHERE team_id = ? GROUP BY user_id');
+  const teamWeekly = db.prepare(`SELECT user_id AS userId, week_start AS weekStart, contacts AS count FROM contact_weeks
+    WHERE team_id = ? AND week_start >= ? AND week_start <= ?`);
+  const weeklyOf = db.prepare(`SELECT w.user_id AS userId, w.week_start AS weekStart, w.contacts AS count
+    FROM json_each(@userIds) j JOIN contact_weeks w ON w.team_id = @teamId AND w.user_id = j.value
+    WHERE w.week_start >= @from AND w.week_start <= @to`);
+  // team_weeks counts everyone who logged; deactivated managers (few, partial index) are taken out.
+  const teamTotals = db.prepare(`SELECT t.week_start AS weekStart, t.contacts - COALESCE(i.contacts, 0) AS total,
+    t.managers - COALESCE(i.managers, 0) AS managers
+    FROM team_weeks t LEFT JOIN (
+      SELECT w.week_start, SUM(w.contacts) AS contacts, COUNT(*) AS managers FROM managers m
+      JOIN contact_weeks w ON w.team_id = m.team_id AND w.user_id = m.user_id AND w.week_start >= @from AND w.week_start <= @to
+      WHERE m.team_id = @teamId AND m.active = 0 GROUP BY w.week_start
+    ) i ON i.week_start = t.week_start
+    WHERE t.team_id = @teamId AND t.week_start >= @from AND t.week_start <= @to`);
+  // Per active manager two seeks into contact_weeks; the sorter keeps only the top @limit.
+  const leaders = db.prepare(`SELECT m.user_id AS userId,
+      COALESCE((SELECT SUM(w.contacts) FROM contact_weeks w
+        WHERE w.team_id = m.team_id AND w.user_id = m.user_id AND w.week_start >= @from AND w.week_start <= @to), 0) AS total,
+      COALESCE((SELECT w.contacts FROM contact_weeks w WHERE w.team_id = m.team_id AND w.week_start = @to AND w.user_id = m.user_id), 0) AS latest
+    FROM managers m WHERE m.team_id = @teamId AND m.active = 1
+    ORDER BY latest DESC, total DESC, m.user_id LIMIT @limit`);
+  // One index seek per manager (MAX over contacts_by_user_date) instead of grouping every conversation.
+  const lastAll = db.prepare(`SELECT userId, lastOn FROM (SELECT m.user_id AS userId,
+      (SELECT MAX(c.occurred_on) FROM contacts c WHERE c.team_id = m.team_id AND c.user_id = m.user_id) AS lastOn
+    FROM managers m WHERE m.team_id = ?) WHERE lastOn IS NOT NULL`);
   // SQLite takes the bare column (account) from the row holding MAX(occurred_on): the latest spelling.
   const dormant = db.prepare(`SELECT account, MAX(occurred_on) AS lastOn FROM contacts WHERE team_id = ? AND user_id = ?
     GROUP BY account_key HAVING lastOn < ? ORDER BY lastOn DESC LIMIT ?`);
@@ -108,11 +135,34 @@ export function createContactsRepo(db: Db) {
     countDistinctAccounts(teamId: string, userId: string, from: string, to: string): number {
       return distinctAccounts.get(teamId, userId, from, to) as number;
     },
-    /** Per manager and week: conversations and distinct accounts, for weeks in [fromWeek, toWeek]. */
-    listTeamWeeklyCounts(teamId: string, fromWeek: string, toWeek: string): Array<{ userId: string; weekStart: string; count: number; accounts: number }> {
-      return teamWeekly.all(teamId, fromWeek, toWeek) as Array<{ userId: string; weekStart: string; count: number; accounts: number }>;
+    /** Per manager and week: conversations, for weeks in [fromWeek, toWeek] (only manager-weeks that have any). */
+    listTeamWeeklyCounts(teamId: string, fromWeek: string, toWeek: string): Array<{ userId: string; weekStart: string; count: number }> {
+      return teamWeekly.all(teamId, fromWeek, toWeek) as Array<{ userId: string; weekStart: string; count: number }>;
     },
-    /** Each manager's latest conversation date. */
+    /** Per manager of `userIds` and week: conversations, for weeks in [fromWeek, toWeek] (only weeks that have any). */
+    listWeeklyCountsOf(teamId: string, userIds: readonly string[], fromWeek: string, toWeek: string): Array<{ userId: string; weekStart: string; count: number }> {
+      return weeklyOf.all({ teamId, userIds: JSON.stringify(userIds), from: fromWeek, to: toWeek }) as Array<{ userId: string; weekStart: string; count: number }>;
+    },
+    /** Per week in [fromWeek, toWeek] that has any: active managers' conversations and how many of them had one. */
+    listTeamWeekTotals(teamId: string, fromWeek: string, toWeek: string): Array<{ weekStart: string; total: number; managers: number }> {
+      return teamTotals.all({ teamId, from: fromWeek, to: toWeek }) as Array<{ weekStart: string; total: number; managers: number }>;
+    },
+    /**
+     * The top `limit` active managers by conversations in week `toWeek`, then in [fromWeek, toWeek],
+     * then user id; managers with none are included (at the end) when there is room.
+     */
+    listTeamLeaders(teamId: string, fromWeek: string, toWeek: string, limit: number): Array<{ userId: string; total: number; latest: number }> {
+      return leaders.all({ teamId, from: fromWeek, to: toWeek, limit }) as Array<{ userId: string; total: number; latest: number }>;
+    },
+    /** Distinct accounts each manager talked to in the week starting `week`. */
+    listWeekAccountCounts(teamId: string, week: string): Map<string, number> {
+      return new Map((userWeekAccounts.all(teamId, week) as Array<{ userId: string; accounts: number }>).map((r) => [r.userId, r.accounts]));
+    },
+    /** Distinct accounts the whole team talked to in the week starting `week`. */
+    countTeamWeekAccounts(teamId: string, week: string): number {
+      return weekAccounts.get(teamId, week) as number;
+    },
+    /** Each manager's latest conversation date (managers who logged none are absent). */
     listLastContactDates(teamId: string): Map<string, string> {
       return new Map((lastAll.all(teamId) as Array<{ userId: string; lastOn: string }>).map((r) => [r.userId, r.lastOn]));
     },
@@ -124,9 +174,9 @@ export function createContactsRepo(db: Db) {
     countTeamDistinctAccounts(teamId: string, from: string, to: string): number {
       return teamAccounts.get(teamId, from, to) as number;
     },
-    /** Managers with at least one conversation on or after `since`. */
+    /** Managers (active or not) with at least one conversation on or after `since`. */
     listUsersActiveSince(teamId: string, since: string): Set<string> {
-      return new Set(activeSince.all(teamId, since) as string[]);
+      return new Set(activeSince.all({ teamId, since }) as string[]);
     },
     /** The team's newest conversations that carry an insight, on or after `since`. */
     listRecentInsights(teamId: string, since: string, limit: number): ContactRow[] {

@@ -15,6 +15,7 @@ export function createManagersRepo(db: Db) {
     FROM managers WHERE team_id = ? AND user_id = ?`);
   const listActive = db.prepare(`SELECT team_id AS teamId, user_id AS userId, enrolled_at AS enrolledAt, active
     FROM managers WHERE team_id = ? AND active = 1 ORDER BY user_id`);
+  const countActive = db.prepare('SELECT COUNT(*) FROM managers WHERE team_id = ? AND active = 1').pluck();
   const deactivate = db.prepare('UPDATE managers SET active = 0 WHERE team_id = ? AND user_id = ? AND active = 1');
   const del = db.prepare('DELETE FROM managers WHERE team_id = ? AND user_id = ?');
   const teams = db.prepare('SELECT DISTINCT team_id FROM managers WHERE active = 1').pluck();
@@ -32,6 +33,10 @@ export function createManagersRepo(db: Db) {
     /** All active managers of a team. */
     listActiveManagers(teamId: string): ManagerRow[] {
       return listActive.all(teamId).map((r) => toRow(r)!);
+    },
+    /** How many active managers a team has. */
+    countActiveManagers(teamId: string): number {
+      return countActive.get(teamId) as number;
     },
     /** Marks a manager inactive (their history stays); true when they were active. */
     deactivateManager(teamId: string, userId: string): boolean {

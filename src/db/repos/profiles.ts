@@ -18,6 +18,7 @@ export function createProfilesRepo(db: Db) {
       is_owner = excluded.is_owner, display_name = excluded.display_name, refreshed_at = excluded.refreshed_at`);
   const find = db.prepare(`SELECT team_id AS teamId, user_id AS userId, tz, is_admin AS isAdmin, is_owner AS isOwner,
     display_name AS displayName, refreshed_at AS refreshedAt FROM user_profiles WHERE team_id = ? AND user_id = ?`);
+  const zones = db.prepare('SELECT user_id AS userId, tz FROM user_profiles WHERE team_id = ? AND tz IS NOT NULL');
   const del = db.prepare('DELETE FROM user_profiles WHERE team_id = ? AND user_id = ?');
   const admins = db.prepare('SELECT user_id FROM user_profiles WHERE team_id = ? AND (is_admin = 1 OR is_owner = 1) ORDER BY user_id').pluck();
 
@@ -30,6 +31,10 @@ export function createProfilesRepo(db: Db) {
     findProfile(teamId: string, userId: string): ProfileRow | undefined {
       const r = find.get(teamId, userId) as any;
       return r ? { ...r, isAdmin: r.isAdmin === 1, isOwner: r.isOwner === 1 } : undefined;
+    },
+    /** Every cached time zone of a team, by user id (people without one are absent). */
+    listTimezones(teamId: string): Map<string, string> {
+      return new Map((zones.all(teamId) as Array<{ userId: string; tz: string }>).map((r) => [r.userId, r.tz]));
     },
     /** Users the cache knows to be Slack admins or owners. */
     listAdminUserIds(teamId: string): string[] {

@@ -3,7 +3,7 @@ import { errorMessage } from '../../blocks/common.js';
 import { CONTACT_EXAMPLE, contactConfirmation, contactHelp, contactList, contactModal } from '../../blocks/contact.js';
 import type { AppContext } from '../../context.js';
 import { parseContactText } from '../../services/contact-grammar.js';
-import { unescapeSlack } from '../../lib/slack-text.js';
+import { escapeText, unescapeSlack } from '../../lib/slack-text.js';
 import { afterAck } from '../after-ack.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -28,14 +28,15 @@ export function contactCommand(ctx: AppContext) {
     }
 
     const parsed = parseContactText(unescapeSlack(text), today);
-    if (!parsed.ok) return ack(errorMessage(parsed.error.message, parsed.error.example || CONTACT_EXAMPLE));
+    // The message quotes what the user typed (already unescaped): escape it like any user text.
+    if (!parsed.ok) return ack(errorMessage(escapeText(parsed.error.message), parsed.error.example || CONTACT_EXAMPLE));
 
     const now = ctx.clock.now();
     const { contact, enrolled } = ctx.services.contacts.logContact(teamId, userId, parsed.draft, now);
     const target = ctx.services.settings.forTeam(teamId).weeklyTarget;
-    const trend = ctx.services.trends.personalTrend(teamId, userId, { today, weeks: 1, target });
+    const { thisWeek, streak } = ctx.services.trends.weekAndStreak(teamId, userId, { today, target });
     // The row is committed above; only now is Slack told it worked.
-    await ack(contactConfirmation(contact, { today, thisWeek: trend.thisWeek, target, streak: trend.streak, enrolled }));
+    await ack(contactConfirmation(contact, { today, thisWeek, target, streak, enrolled }));
     afterAck(ctx, 'profile refresh', () => profiles.refreshIfStale(teamId, userId));
   };
 }

@@ -19,7 +19,7 @@ export async function adminCommand(ctx: AppContext, args: GembaArgs, req: AdminR
   const { team_id: teamId, user_id: userId } = command;
   const { roles, profiles } = ctx.services;
   if (roles.can(teamId, userId, 'administer')) return run(ctx, args, req, (m) => ack(m), false);
-  if (!profiles.isStale(teamId, userId)) return ack(notice(ADMIN_ONLY));
+  if (!roles.worthLookingUp(teamId, userId, 'administer')) return ack(notice(ADMIN_ONLY));
   await ack();
   await profiles.refresh(teamId, userId);
   if (!roles.can(teamId, userId, 'administer')) {

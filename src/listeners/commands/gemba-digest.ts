@@ -1,16 +1,24 @@
-import { notice } from '../../blocks/common.js';
+import { notice, type Message } from '../../blocks/common.js';
 import type { AppContext } from '../../context.js';
-import { composeDigest } from '../../jobs/digest.js';
+import { composeDigest, digestPost } from '../../jobs/digest.js';
 import { weeklyWindow } from '../../services/schedule.js';
 import type { GembaArgs } from './gemba.js';
 
 /** `/gemba digest preview`: VPs and admins see the digest as it would be posted now. */
-export async function digestPreview(ctx: AppContext, { command, ack }: GembaArgs): Promise<void> {
+export async function digestPreview(ctx: AppContext, { command, ack, respond }: GembaArgs): Promise<void> {
   const { team_id: teamId, user_id: userId } = command;
-  if (!ctx.services.roles.can(teamId, userId, 'previewDigest')) {
-    return ack(notice(':lock: The digest preview is for VPs and admins. Nothing about your team was shown.'));
-  }
-  const now = ctx.clock.now();
-  const { reportWeek } = weeklyWindow(now, ctx.services.settings.forTeam(teamId).timezone, 9, 30);
-  await ack({ ...composeDigest(ctx, teamId, reportWeek, now, { preview: true }), response_type: 'ephemeral' });
+  const { roles, profiles } = ctx.services;
+  const preview = (): Message => {
+    const now = ctx.clock.now();
+    const { reportWeek } = weeklyWindow(now, ctx.services.settings.forTeam(teamId).timezone, digestPost.hour, digestPost.minute);
+    return { ...composeDigest(ctx, teamId, reportWeek, now, { preview: true }), response_type: 'ephemeral' };
+  };
+  if (roles.can(teamId, userId, 'previewDigest')) return ack(preview());
+  if (!roles.worthLookingUp(teamId, userId, 'previewDigest')) return ack(notice(PREVIEW_REFUSAL));
+  // Maybe a Slack admin or owner not looked up yet: acknowledge, ask Slack, answer via response_url.
+  await ack();
+  await profiles.refresh(teamId, userId);
+  await respond(roles.can(teamId, userId, 'previewDigest') ? preview() : notice(PREVIEW_REFUSAL));
 }
+
+export const PREVIEW_REFUSAL = ':lock: The digest preview is for VPs and admins. Nothing about your team was shown.';

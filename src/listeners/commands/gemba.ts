@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { errorMessage, notice, type Message } from '../../blocks/common.js';
 import { gembaAdminHelp, gembaHelp, settingsMessage, snoozeConfirmation } from '../../blocks/gemba.js';
 import type { AppContext } from '../../context.js';
+import { escapeText, unescapeSlack } from '../../lib/slack-text.js';
 import { parseGembaText, type GembaRequest } from '../../services/gemba-grammar.js';
 import { adminCommand } from './gemba-admin.js';
 import { digestPreview } from './gemba-digest.js';
@@ -15,7 +16,8 @@ export function gembaCommand(ctx: AppContext) {
     const { command, ack } = args;
     const { team_id: teamId, user_id: userId } = command;
     const req = parseGembaText(command.text);
-    if (req.kind === 'error') return ack(errorMessage(req.message, req.example));
+    // The message may echo what the user typed, Slack markup included: show it literally, never as a live mention.
+    if (req.kind === 'error') return ack(errorMessage(escapeText(unescapeSlack(req.message)), req.example));
     if (req.kind === 'digest_preview') return digestPreview(ctx, args);
     if (req.kind.startsWith('admin')) return adminCommand(ctx, args, req as Extract<GembaRequest, { kind: `admin${string}` }>);
     return ack(personal(ctx, teamId, userId, req));
@@ -42,8 +44,11 @@ function personal(ctx: AppContext, teamId: string, userId: string, req: GembaReq
         vps: repos.vps.listVps(teamId),
       });
     case 'snooze': {
-      services.snoozes.unsnooze(teamId, userId, today);
-      const { endsOn } = services.snoozes.snooze(teamId, userId, { days: req.days, reason: 'snooze', today, now: clock.now() });
+      // One transaction, as the buttons do: a failure between the two never leaves nudges un-snoozed.
+      const { endsOn } = ctx.db.transaction(() => {
+        services.snoozes.unsnooze(teamId, userId, today);
+        return services.snoozes.snooze(teamId, userId, { days: req.days, reason: 'snooze', today, now: clock.now() });
+      })();
       return snoozeConfirmation(endsOn);
     }
     case 'snooze_off':

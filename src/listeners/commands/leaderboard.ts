@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { errorMessage } from '../../blocks/common.js';
 import { leaderboardHelp, leaderboardMessage } from '../../blocks/leaderboard.js';
 import type { AppContext } from '../../context.js';
+import { escapeText, unescapeSlack } from '../../lib/slack-text.js';
 import { weeklyWindow } from '../../services/schedule.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -12,11 +13,13 @@ export function leaderboardCommand(ctx: AppContext) {
     const teamId = command.team_id;
     const arg = command.text.trim().toLowerCase();
     if (arg === 'help') return ack(leaderboardHelp());
-    if (arg !== '' && arg !== 'last') return ack(errorMessage(`"${command.text.trim().slice(0, 30)}" isn't something /leaderboard knows. Use nothing (this week) or \`last\`.`, '/leaderboard last'));
+    // The echo is escaped like any user text, so it cannot carry a live mention (`<!channel>`).
+    const echo = escapeText(unescapeSlack(command.text.trim()).slice(0, 30));
+    if (arg !== '' && arg !== 'last') return ack(errorMessage(`"${echo}" isn't something /leaderboard knows. Use nothing (this week) or \`last\`.`, '/leaderboard last'));
     const settings = ctx.services.settings.forTeam(teamId);
     const { weekStart, reportWeek } = weeklyWindow(ctx.clock.now(), settings.timezone, 9, 0);
     const week = arg === 'last' ? reportWeek : weekStart;
-    const board = ctx.services.leaderboard.compute(teamId, week, settings.weeklyTarget);
+    const board = ctx.services.leaderboard.compute(teamId, week, settings.weeklyTarget, { complete: arg === 'last' });
     const message = leaderboardMessage(board, { title: arg === 'last' ? "Last week's leaderboard" : 'Leaderboard so far', inProgress: arg !== 'last' });
     await ack({ ...message, response_type: 'ephemeral' });
   };

@@ -1,9 +1,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { errorMessage, notice } from '../../blocks/common.js';
+import { errorMessage, notice, type Message } from '../../blocks/common.js';
 import { teamTrendMessage } from '../../blocks/team.js';
 import { personalTrendMessage, trendsHelp } from '../../blocks/trends.js';
 import type { AppContext } from '../../context.js';
-import { parseUserMention } from '../../lib/slack-text.js';
+import { escapeText, parseUserMention, unescapeSlack } from '../../lib/slack-text.js';
+import type { Permission } from '../../services/roles.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -43,22 +44,28 @@ export function parseTrendsText(text: string): TrendsRequest {
 
 /** `/trends`: the caller's habit; the team and other managers for VPs and admins. */
 export function trendsCommand(ctx: AppContext) {
-  return async ({ command, ack }: Args): Promise<void> => {
+  return async ({ command, ack, respond }: Args): Promise<void> => {
     const { team_id: teamId, user_id: userId } = command;
     const { roles, profiles, settings, trends, team } = ctx.services;
     const req = parseTrendsText(command.text);
     if (req.kind === 'help') return ack(trendsHelp());
-    if (req.kind === 'error') return ack(errorMessage(req.message, req.example));
+    // The message may echo what the user typed, Slack markup included: show it literally, never as a live mention.
+    if (req.kind === 'error') return ack(errorMessage(escapeText(unescapeSlack(req.message)), req.example));
     const target = settings.forTeam(teamId).weeklyTarget;
-    if (req.kind === 'team') {
-      if (!roles.can(teamId, userId, 'viewTeamTrends')) return ack(notice(REFUSAL));
-      return ack(teamTrendMessage(team.teamTrend(teamId, { lastDay: profiles.todayOf(teamId, userId), weeks: req.weeks, target })));
-    }
     const subject = req.kind === 'user' ? req.userId : userId;
-    if (subject !== userId && !roles.can(teamId, userId, 'viewOthersTrends')) return ack(notice(REFUSAL));
-    // Weeks are the subject's own (their time zone), whoever is asking.
-    const trend = trends.personalTrend(teamId, subject, { today: profiles.todayOf(teamId, subject), weeks: req.weeks, target });
-    await ack(personalTrendMessage(trend, subject === userId ? undefined : subject));
+    const permission: Permission | null = req.kind === 'team' ? 'viewTeamTrends' : subject !== userId ? 'viewOthersTrends' : null;
+    const answer = (): Message => {
+      if (req.kind === 'team') return teamTrendMessage(team.teamTrend(teamId, { lastDay: profiles.todayOf(teamId, userId), weeks: req.weeks, target }));
+      // Weeks are the subject's own (their time zone), whoever is asking.
+      const trend = trends.personalTrend(teamId, subject, { today: profiles.todayOf(teamId, subject), weeks: req.weeks, target });
+      return personalTrendMessage(trend, subject === userId ? undefined : subject);
+    };
+    if (permission === null || roles.can(teamId, userId, permission)) return ack(answer());
+    if (!roles.worthLookingUp(teamId, userId, permission)) return ack(notice(REFUSAL));
+    // Maybe a Slack admin or owner not looked up yet: the ack never waits on Slack, so answer via response_url.
+    await ack();
+    await profiles.refresh(teamId, userId);
+    await respond(roles.can(teamId, userId, permission) ? answer() : notice(REFUSAL));
   };
 }
 

@@ -89,8 +89,8 @@ export function contactModalSubmit(ctx: AppContext) {
     await ack();
 
     const target = ctx.services.settings.forTeam(teamId).weeklyTarget;
-    const trend = ctx.services.trends.personalTrend(teamId, userId, { today, weeks: 1, target });
-    const message = contactConfirmation(stored, { today, thisWeek: trend.thisWeek, target, streak: trend.streak, enrolled, edited: meta.contactId !== undefined });
+    const { thisWeek, streak } = ctx.services.trends.weekAndStreak(teamId, userId, { today, target });
+    const message = contactConfirmation(stored, { today, thisWeek, target, streak, enrolled, edited: meta.contactId !== undefined });
     afterAck(ctx, 'contact confirmation', async () => {
       // Confirm where the manager started (ephemeral in the channel); the app DM is the fallback
       // when the bot cannot post there or the form came from the Home tab.

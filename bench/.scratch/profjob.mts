@@ -1,0 +1,15 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { startFakeSlack } from '../../test/kit/fake-slack.ts';
+import { benchContext, BENCH_NOW, TEAM } from '../common.ts';
+import { managerId } from '../generate.ts';
+const fake = await startFakeSlack({ defaultTz: 'UTC' });
+const dir = mkdtempSync(join(tmpdir(), 'profjob-'));
+const path = join(dir, 'db.sqlite');
+const { ctx, db } = benchContext(path);
+db.transaction(() => { for (let i = 0; i < 3000; i++) ctx.repos.managers.enrollManager(TEAM, managerId(i), BENCH_NOW - 60 * 864e5); })();
+db.close();
+const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir=/tmp/gbench/prof', '--import', import.meta.resolve('tsx'), '/work/main/src/cli/job.ts', 'nudges', '--now', new Date(BENCH_NOW).toISOString()], { cwd: dir, env: { ...process.env, SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: fake.apiUrl, DATABASE_PATH: path, ANONYMITY_KEY: 'k'.repeat(20), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+await new Promise(r => child.once('exit', r)); await fake.close();

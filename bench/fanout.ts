@@ -1,0 +1,151 @@
+/**
+ * Fan-out: 10,000 managers all due a nudge at Monday 09:05 UTC, sent by the real job CLI
+ * (`node --import tsx src/cli/job.ts nudges --now …`, its own process) through the fake Slack Web
+ * API, which enforces a rate limit on chat.postMessage with HTTP 429 + Retry-After. Then the job
+ * is run again, as a scheduler's next tick would.
+ *
+ * Proof of "exactly once": every manager has exactly one successful chat.postMessage to their DM,
+ * one `nudges` row and one `done` claim, nobody else got one, and the rerun posts nothing.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFakeSlack } from '../test/kit/fake-slack.js';
+import { ANONYMITY_KEY, BENCH_NOW, SIGNING_SECRET, TEAM, benchContext } from './common.js';
+import { TSX } from './ack.js';
+import { managerId } from './generate.js';
+import { addDays, localDate, weekStart } from '../src/lib/time.js';
+import { accountKey } from '../src/services/contacts.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+export interface FanoutOptions {
+  managers: number;
+  perSecond: number;
+  retryAfter: number;
+}
+
+export const DEFAULT_FANOUT: FanoutOptions = { managers: 10_000, perSecond: 300, retryAfter: 1 };
+
+export interface FanoutResult {
+  managers: number;
+  perSecond: number;
+  retryAfter: number;
+  /** Wall time of the job process, start-up included. */
+  jobSeconds: number;
+  /** From the first to the last chat.postMessage the fake answered. */
+  postingSeconds: number;
+  /** 429 answers the fake gave, each one a retry by the client. */
+  rateLimited: number;
+  postAttempts: number;
+  delivered: number;
+  managersWithOne: number;
+  duplicates: number;
+  missing: number;
+  strangers: number;
+  nudgeRows: number;
+  doneClaims: number;
+  reportLine: string;
+  rerunPosted: number;
+  rerunSeconds: number;
+}
+
+/** A database where every manager is due: enrolled 60 days ago, last conversations 20–40 days ago. */
+function seed(path: string, managers: number): void {
+  const { ctx, db } = benchContext(path);
+  const today = localDate(BENCH_NOW, 'UTC');
+  db.transaction(() => {
+    for (let i = 0; i < managers; i++) {
+      const userId = managerId(i);
+      ctx.repos.managers.enrollManager(TEAM, userId, BENCH_NOW - 60 * 86_400_000);
+      for (const [k, back] of [[0, 40], [1, 20]] as const) {
+        const occurredOn = addDays(today, -back - (i % 5));
+        const account = `Account ${(i * 7 + k) % 50_000}`;
+        ctx.repos.contacts.insertContact({ teamId: TEAM, userId, account, accountKey: accountKey(account), buyer: null, kind: 'call', durationMin: null, occurredOn, weekStart: weekStart(occurredOn), insight: null, now: BENCH_NOW - back * 86_400_000 });
+      }
+    }
+  })();
+  db.close();
+}
+
+/** Runs `npm run job -- nudges --now …` as its own process; resolves with its stdout and wall time. */
+async function runJob(env: Record<string, string>, cwd: string): Promise<{ stdout: string; seconds: number }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$)/.test(k)));
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/job.ts'), 'nudges', '--now', new Date(BENCH_NOW).toISOString()], {
+    cwd,
+    env: { ...clean, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  if (code !== 0) throw new Error(`job exited with ${code}:\n${stderr.slice(-4000)}`);
+  return { stdout, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Runs the fan-out benchmark and checks exactly-once delivery. */
+export async function runFanoutBench(opts: FanoutOptions = DEFAULT_FANOUT, log: (line: string) => void = () => undefined): Promise<FanoutResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'gemba-bench-fanout-'));
+  const fake = await startFakeSlack({ defaultTz: 'UTC' });
+  try {
+    const path = join(dir, 'fanout.db');
+    seed(path, opts.managers);
+    log(`  seeded ${opts.managers} managers, all due`);
+    fake.rateLimit('chat.postMessage', { perSecond: opts.perSecond, retryAfter: opts.retryAfter });
+    const env = { SLACK_BOT_TOKEN: 'xoxb-bench-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, DATABASE_PATH: path, ANONYMITY_KEY, SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'warn', TEAM_TIMEZONE: 'UTC' };
+    const first = await runJob(env, dir);
+    const reportLine = first.stdout.split('\n')[0];
+    log(`  ${reportLine} in ${first.seconds.toFixed(1)} s, ${fake.rateLimited} answers were 429`);
+
+    const posts = fake.callsTo('chat.postMessage');
+    const delivered = posts.filter((c) => c.status === 200 && c.response?.ok === true);
+    const perChannel = new Map<string, number>();
+    for (const c of delivered) perChannel.set(String(c.args.channel), (perChannel.get(String(c.args.channel)) ?? 0) + 1);
+    const expected = new Set(Array.from({ length: opts.managers }, (_, i) => managerId(i)));
+    const times = delivered.map((c) => c.at);
+
+    const { db } = benchContext(path);
+    const nudgeRows = db.prepare('SELECT COUNT(*) FROM nudges').pluck().get() as number;
+    const doneClaims = db.prepare("SELECT COUNT(*) FROM job_claims WHERE job = 'nudges' AND status = 'done'").pluck().get() as number;
+    db.close();
+
+    // The scheduler's next tick: nothing may go out twice.
+    const before = delivered.length;
+    const rerun = await runJob(env, dir);
+    const rerunPosted = fake.callsTo('chat.postMessage').filter((c) => c.status === 200 && c.response?.ok === true).length - before;
+    log(`  rerun: ${rerun.stdout.split('\n')[0]} in ${rerun.seconds.toFixed(1)} s`);
+
+    return {
+      ...opts,
+      jobSeconds: first.seconds,
+      postingSeconds: times.length ? (Math.max(...times) - Math.min(...times)) / 1000 : 0,
+      rateLimited: fake.rateLimited,
+      postAttempts: posts.length,
+      delivered: delivered.length,
+      managersWithOne: [...expected].filter((u) => perChannel.get(u) === 1).length,
+      duplicates: [...perChannel.values()].filter((n) => n > 1).length,
+      missing: [...expected].filter((u) => !perChannel.has(u)).length,
+      strangers: [...perChannel.keys()].filter((ch) => !expected.has(ch)).length,
+      nudgeRows,
+      doneClaims,
+      reportLine,
+      rerunPosted,
+      rerunSeconds: rerun.seconds,
+    };
+  } finally {
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const managers = Number(process.argv[2] ?? DEFAULT_FANOUT.managers);
+  const perSecond = Number(process.argv[3] ?? DEFAULT_FANOUT.perSecond);
+  const result = await runFanoutBench({ ...DEFAULT_FANOUT, managers, perSecond }, (l) => process.stderr.write(`${l}\n`));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}

@@ -1,0 +1,138 @@
+/**
+ * `npm run job -- <job> [--now …] [--force]` end to end: the real CLI process against the fake
+ * Slack and a database seeded through the app. It prints what it posted and exits 0; a second run
+ * says the period is already done; --force posts again; bad arguments exit 2 with the usage.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { startFakeSlack, type FakeSlack } from '../kit/fake-slack.js';
+import { parseInstant, parseJobArgs, USAGE } from '../../src/cli/job-args.js';
+import { startHarness, TEST_ANONYMITY_KEY } from '../kit/harness.js';
+import { enroll, seedTeam } from './support.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('job CLI', () => {
+  let fake: FakeSlack;
+  let dir: string;
+  let databasePath: string;
+
+  function job(args: string[], env: Record<string, string> = {}): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/job.ts', ...args], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          SLACK_BOT_TOKEN: 'xoxb-cli-test',
+          SLACK_SIGNING_SECRET: 'cli-test-secret',
+          SLACK_API_URL: fake.apiUrl,
+          DATABASE_PATH: databasePath,
+          ANONYMITY_KEY: TEST_ANONYMITY_KEY,
+          LEADERBOARD_CHANNEL: 'CLEAD',
+          TZ: 'UTC',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  before(async () => {
+    fake = await startFakeSlack({ defaultTz: 'UTC' });
+    dir = mkdtempSync(join(tmpdir(), 'gemba-cli-'));
+    databasePath = join(dir, 'gemba.db');
+    // Seed through the app (real migrations, real services), then let the CLI share the file.
+    const h = await startHarness({ fake, databasePath, now: '2026-11-20T12:00:00Z' });
+    enroll(h, 'UQUIET', '2026-11-02T12:00:00Z');
+    fake.setUser('UQUIET', { tz: 'Asia/Tokyo' });
+    seedTeam(h);
+    await h.close();
+    fake.reset();
+  });
+  after(async () => {
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('nudges: prints each DM it sent and exits 0; a second run says already done; --force sends again', async () => {
+    // Mon 30 Nov 09:05 in Tokyo is 00:05 UTC; nobody else is due yet (09:00 UTC). No offset: UTC,
+    // even on a host in Auckland (Date.parse would have read it as Sunday 11:05 UTC: nothing due).
+    const first = await job(['nudges', '--now', '2026-11-30T00:05:00'], { TZ: 'Pacific/Auckland' });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stdout, 'nudges: 1 posted, 0 skipped, 0 failed\n  posted  DM to UQUIET (T0001, 2026-11-30, quiet 28d)\n');
+    // Its time zone came from Slack (users.info), and the DM really went to the fake Slack.
+    assert.ok(fake.callsTo('users.info').some((c) => c.args.user === 'UQUIET'));
+    assert.deepEqual(fake.callsTo('chat.postMessage').map((c) => c.args.channel), ['UQUIET']);
+    assert.match(JSON.stringify(fake.callsTo('chat.postMessage')[0].args.blocks), /It's been 28 days since you joined Gemba/);
+
+    const second = await job(['nudges', '--now=2026-11-30T00:35:00Z']);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.stdout, 'nudges: 0 posted, 0 skipped, 0 failed\n  note    DM to UQUIET (T0001, 2026-11-30, quiet 28d): already sent for this day\n');
+    assert.equal(fake.callsTo('chat.postMessage').length, 1);
+
+    const forced = await job(['nudges', '--now', '2026-11-30T09:35:00+09:00', '--force']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(forced.stdout, 'nudges: 1 posted, 0 skipped, 0 failed\n  posted  DM to UQUIET (T0001, 2026-11-30, quiet 28d)\n');
+    assert.equal(fake.callsTo('chat.postMessage').length, 2);
+    assert.deepEqual(fake.invalid, []);
+  });
+
+  it('bad arguments exit 2 with the usage on stderr, and touch nothing', async () => {
+    const calls = fake.calls.length;
+    // (Every kind of bad argument is covered in-process below; one real run proves the exit code.)
+    const r = await job(['nudges', '--now', '2026-02-30T09:00:00Z']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(
+      r.stderr,
+      '--now needs an ISO 8601 timestamp such as 2026-11-30T09:05:00Z (got "2026-02-30T09:00:00Z")\n' +
+        'usage: npm run job -- <nudges|leaderboard|digest> [--now <ISO 8601 timestamp>] [--force]\n',
+    );
+    assert.equal(r.stdout, '');
+    assert.equal(fake.calls.length, calls, 'no Slack call for bad arguments');
+  });
+});
+
+describe('job CLI arguments', () => {
+  it('takes a job, --now (ISO 8601, space or =) and --force in any order', () => {
+    assert.deepEqual(parseJobArgs(['nudges']), { job: 'nudges', now: null, force: false });
+    assert.deepEqual(parseJobArgs(['leaderboard', '--force', '--now', '2026-11-30T09:05:00Z']), { job: 'leaderboard', now: Date.parse('2026-11-30T09:05:00Z'), force: true });
+    assert.deepEqual(parseJobArgs(['digest', '--now=2026-11-30T09:05Z']), { job: 'digest', now: Date.parse('2026-11-30T09:05:00Z'), force: false });
+  });
+
+  it('reads --now exactly: offsets honoured, none means UTC, impossible dates refused', () => {
+    const utc = Date.parse('2026-03-09T14:00:00Z');
+    for (const v of ['2026-03-09T14:00:00Z', '2026-03-09T14:00Z', '2026-03-09T09:00:00-05:00', '2026-03-09T09:00-0500', '2026-03-09T14:00', '2026-03-09T14:00:00.000Z']) {
+      assert.equal(parseInstant(v), utc, v);
+    }
+    for (const v of ['2026-02-30T09:00:00Z', '2026-13-01T09:00:00Z', '2026-03-09T24:00:00Z', '2026-03-09T09:60Z', '2026-03-09', 'tomorrow', '', '1773064800000']) {
+      assert.ok(Number.isNaN(parseInstant(v)), v);
+    }
+  });
+
+  it('explains what is wrong', () => {
+    assert.deepEqual(parseJobArgs([]), { error: 'which job?' });
+    assert.deepEqual(parseJobArgs(['bogus']), { error: 'unknown job "bogus"' });
+    assert.deepEqual(parseJobArgs(['toString']), { error: 'unknown job "toString"' });
+    assert.deepEqual(parseJobArgs(['nudges', '--verbose']), { error: 'unknown option "--verbose"' });
+    assert.match((parseJobArgs(['nudges', '--now']) as { error: string }).error, /--now needs an ISO 8601 timestamp .*\(got ""\)/);
+    assert.match((parseJobArgs(['nudges', '--now', 'tomorrow']) as { error: string }).error, /\(got "tomorrow"\)/);
+    assert.match(USAGE, /^usage: npm run job -- <nudges\|leaderboard\|digest>/);
+  });
+});

@@ -1,0 +1,409 @@
+/**
+ * The nudge job, driven by the injected clock through the in-process tick and by runNudges:
+ * each manager at their own 09:00 on their own working days (Chicago, Tokyo, Auckland, UTC),
+ * across the 2026 US DST changes; who is due; the DM; once per local day across re-runs,
+ * crashes and two processes; --force; Slack failures (429, recipients that cannot take a DM,
+ * passing errors).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, it } from 'node:test';
+import { ActionId } from '../../src/blocks/ids.js';
+import { CLAIM_STALE_AFTER_MS, RETRY_TRANSIENT_MS } from '../../src/jobs/claimed.js';
+import { runNudges } from '../../src/jobs/nudges.js';
+import { startScheduler } from '../../src/jobs/scheduler.js';
+import { CONVERSATION_PROMPTS } from '../../src/services/nudges.js';
+import { startFakeSlack, type FakeSlack } from '../kit/fake-slack.js';
+import { startHarness, type Harness } from '../kit/harness.js';
+import { allText, assertNoStrayControls } from '../e2e/support.js';
+import { assertSurfacesValid, at, cacheTz, enroll, iso, nudgeRows, nudgeTimes, posts, seedContact, TEAM, tickThrough } from './support.js';
+
+const HOUR = 3_600_000;
+const open: Array<{ close(): Promise<unknown> }> = [];
+const dirs: string[] = [];
+async function harness(opts: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
+  const h = await startHarness(opts);
+  open.push(h);
+  return h;
+}
+afterEach(async () => {
+  const closing = open.splice(0).reverse();
+  try {
+    // Every message any test produced passed the Block Kit validator.
+    for (const x of closing) if ('fake' in x) assert.deepEqual((x as Harness).fake.invalid, [], 'every Slack surface must be valid Block Kit');
+  } finally {
+    for (const x of closing) await x.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  }
+});
+
+describe('nudges at each manager\'s own 09:00', () => {
+  it('Chicago, Tokyo, Auckland (UTC+13) and UTC: their own working days, never their weekend', async () => {
+    const h = await harness({ now: '2026-10-24T06:00:00Z' }); // Saturday everywhere (Sat 01:00 in Chicago)
+    // Time zones come from Slack: the job looks each manager up (users.info) before deciding.
+    const zones = { UCHI: 'America/Chicago', UTOK: 'Asia/Tokyo', UAKL: 'Pacific/Auckland', UUTC: 'UTC' };
+    for (const [u, tz] of Object.entries(zones)) {
+      h.fake.setUser(u, { tz });
+      enroll(h, u, '2026-09-01T12:00:00Z'); // quiet since: due whenever the 3-day cool-down allows
+    }
+    const scheduler = startScheduler(h.ctx, { enabled: false });
+    // Hourly ticks (PRODUCT.md: "checked hourly") for two weeks, across Chicago's change on Sun 1 Nov.
+    await tickThrough(h, scheduler, '2026-10-24T06:00:00Z', '2026-11-07T12:00:00Z', HOUR);
+    await scheduler.stop();
+
+    assert.deepEqual(nudgeTimes(h), {
+      // Mon 09:00, Thu 09:00 (3 days later), Mon, Thu: 09:00 CDT = 14:00Z, then 09:00 CST = 15:00Z.
+      UCHI: ['2026-10-26T14:00:00Z', '2026-10-29T14:00:00Z', '2026-11-02T15:00:00Z', '2026-11-05T15:00:00Z'],
+      // Monday 09:00 JST is Sunday 00:00 UTC.
+      UTOK: ['2026-10-26T00:00:00Z', '2026-10-29T00:00:00Z', '2026-11-02T00:00:00Z', '2026-11-05T00:00:00Z'],
+      // Monday 09:00 NZDT (UTC+13) is Sunday 20:00 UTC.
+      UAKL: ['2026-10-25T20:00:00Z', '2026-10-28T20:00:00Z', '2026-11-01T20:00:00Z', '2026-11-04T20:00:00Z'],
+      UUTC: ['2026-10-26T09:00:00Z', '2026-10-29T09:00:00Z', '2026-11-02T09:00:00Z', '2026-11-05T09:00:00Z'],
+    });
+    // Local dates are the managers' own.
+    assert.deepEqual(
+      nudgeRows(h).filter((r) => r.userId === 'UTOK' || r.userId === 'UAKL').map((r) => r.localDate),
+      ['2026-10-26', '2026-10-26', '2026-10-29', '2026-10-29', '2026-11-02', '2026-11-02', '2026-11-05', '2026-11-05'],
+    );
+    // One DM per nudge, to the manager.
+    for (const u of Object.keys(zones)) assert.equal(posts(h, u).length, 4, u);
+    assert.equal(h.ctx.services.profiles.cached(TEAM, 'UAKL')?.tz, 'Pacific/Auckland');
+    assertSurfacesValid(h);
+  });
+
+  it('spring forward (Sun 8 Mar 2026): a Friday nudge is followed by Monday at 09:00 CDT, not an hour late', async () => {
+    const h = await harness({ now: '2026-02-27T18:00:00Z' });
+    h.fake.setUser('UCHI', { tz: 'America/Chicago' });
+    seedContact(h, 'UCHI', 'Acme', '2026-02-27'); // Fri: 7 days quiet on Fri 6 Mar
+    const scheduler = startScheduler(h.ctx, { enabled: false });
+    await tickThrough(h, scheduler, '2026-03-05T00:00:00Z', '2026-03-14T00:00:00Z', 30 * 60_000);
+    // Fri 09:00 CST; Mon 09:00 CDT is only 71 hours later, and still gets its nudge; Thu.
+    assert.deepEqual(nudgeTimes(h), { UCHI: ['2026-03-06T15:00:00Z', '2026-03-09T14:00:00Z', '2026-03-12T14:00:00Z'] });
+    assert.equal(posts(h, 'UCHI').length, 3);
+    await scheduler.stop();
+  });
+
+  it('fall back (Sun 1 Nov 2026): Friday then Monday 09:00 CST, each once', async () => {
+    const h = await harness({ now: '2026-10-23T18:00:00Z' });
+    h.fake.setUser('UCHI', { tz: 'America/Chicago' });
+    seedContact(h, 'UCHI', 'Acme', '2026-10-23');
+    const scheduler = startScheduler(h.ctx, { enabled: false });
+    await tickThrough(h, scheduler, '2026-10-29T00:00:00Z', '2026-11-07T00:00:00Z', 30 * 60_000);
+    assert.deepEqual(nudgeTimes(h), { UCHI: ['2026-10-30T14:00:00Z', '2026-11-02T15:00:00Z', '2026-11-05T15:00:00Z'] });
+    assert.equal(posts(h, 'UCHI').length, 3);
+    await scheduler.stop();
+  });
+
+  it('catches up later the same local day when the app was down at 09:00, not the day after', async () => {
+    const h = await harness({ now: '2026-11-30T15:30:00Z' }); // Mon, up again at 15:30 UTC
+    enroll(h, 'U1', '2026-11-01T00:00:00Z');
+    cacheTz(h, 'U1', 'UTC');
+    let report = await runNudges(h.ctx, h.clock.now());
+    assert.equal(report.posted.length, 1);
+    assert.equal(nudgeRows(h)[0].localDate, '2026-11-30');
+    // Tuesday and Wednesday: the 3-day cool-down; Thursday: due again at 09:00. The cool-down
+    // counts local days, so a late catch-up does not push later nudges to 15:30 too.
+    for (const [day, expected] of [['2026-12-01T09:00:00Z', 0], ['2026-12-02T09:00:00Z', 0], ['2026-12-03T09:00:00Z', 1]] as const) {
+      h.clock.set(at(day));
+      report = await runNudges(h.ctx, h.clock.now());
+      assert.equal(report.posted.length, expected, day);
+    }
+  });
+});
+
+describe('catch-up only while the period is current', () => {
+  it('a Friday missed while the app was down is not sent at the weekend; Monday gets its own', async () => {
+    const h = await harness({ now: '2026-11-28T10:00:00Z' }); // up again on Saturday
+    enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    cacheTz(h, 'U1', 'UTC');
+    const scheduler = startScheduler(h.ctx, { enabled: false });
+    await tickThrough(h, scheduler, '2026-11-28T10:00:00Z', '2026-11-30T12:00:00Z', HOUR);
+    await scheduler.stop();
+    assert.deepEqual(nudgeTimes(h), { U1: ['2026-11-30T09:00:00Z'] });
+  });
+});
+
+describe('who is due', () => {
+  it('only the active, quiet, un-snoozed managers not nudged in the last 3 days', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z' }); // Mon
+    for (const u of ['UQUIET', 'UNEW', 'URECENT', 'USNOOZE', 'UCOOL', 'UGONE', 'UEXACT']) cacheTz(h, u, 'UTC');
+    seedContact(h, 'UQUIET', 'Acme', '2026-11-20'); // 10 days quiet
+    enroll(h, 'UNEW', '2026-11-27T12:00:00Z'); // enrolled 3 days ago, nothing logged: not yet
+    seedContact(h, 'URECENT', 'Acme', '2026-11-27'); // 3 days
+    seedContact(h, 'UEXACT', 'Acme', '2026-11-23'); // exactly 7 days: due
+    seedContact(h, 'USNOOZE', 'Acme', '2026-11-01');
+    h.ctx.services.snoozes.snooze(TEAM, 'USNOOZE', { days: 7, reason: 'pto', today: '2026-11-27', now: h.clock.now() });
+    seedContact(h, 'UCOOL', 'Acme', '2026-11-01');
+    h.ctx.repos.nudges.insertNudge({ teamId: TEAM, userId: 'UCOOL', sentAt: at('2026-11-28T09:00:00Z'), localDate: '2026-11-28', channel: null, ts: null });
+    seedContact(h, 'UGONE', 'Acme', '2026-11-01');
+    h.ctx.repos.managers.deactivateManager(TEAM, 'UGONE');
+
+    const due = h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now());
+    assert.deepEqual(due.map((d) => [d.userId, d.daysQuiet]).sort(), [['UEXACT', 7], ['UQUIET', 10]]);
+    // --force ignores the cool-down, never the snooze or the quiet rule.
+    const forced = h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now(), { ignoreCooldown: true });
+    assert.deepEqual(forced.map((d) => d.userId).sort(), ['UCOOL', 'UEXACT', 'UQUIET']);
+    // The same instant on Saturday is nobody's working day here.
+    assert.deepEqual(h.ctx.services.nudges.selectDueNudges(TEAM, at('2026-11-28T12:00:00Z')), []);
+  });
+
+  it('an enrolled manager with nothing logged counts from enrolment', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z' });
+    enroll(h, 'U1', '2026-11-23T08:00:00Z');
+    cacheTz(h, 'U1', 'UTC');
+    const [n] = h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now());
+    assert.deepEqual([n.userId, n.daysQuiet, n.hasLoggedBefore, n.dormantAccounts], ['U1', 7, false, []]);
+  });
+});
+
+describe('the nudge DM', () => {
+  it('says how long it has been, names up to three dormant accounts (escaped), gives a prompt and five buttons', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z' });
+    cacheTz(h, 'U1', 'UTC');
+    seedContact(h, 'U1', 'Acme', '2026-10-01'); // dormant, but the fourth most recently silent
+    seedContact(h, 'U1', 'Umbrella', '2026-10-10');
+    seedContact(h, 'U1', 'Initech & Co', '2026-10-20');
+    seedContact(h, 'U1', 'Globex <!channel>', '2026-10-25');
+    seedContact(h, 'U1', 'Hooli', '2026-11-20'); // 10 days ago: not dormant, and the last conversation
+    const report = await runNudges(h.ctx, h.clock.now());
+    assert.deepEqual(report.posted, ['DM to U1 (T0001, 2026-11-30, quiet 10d)']);
+
+    const [dm] = posts(h, 'U1');
+    const text = allText(dm.args);
+    assert.match(text, /It's been 10 days since your last logged buyer conversation/);
+    assert.match(text, /\*Globex &lt;!channel&gt;\*, \*Initech &amp; Co\* and \*Umbrella\* haven't heard from you in 30\+ days/);
+    assert.doesNotMatch(text, /Acme|Hooli/);
+    assert.ok(!JSON.stringify(dm.args).includes('<!channel>'), 'account names cannot ping the channel');
+    const prompts = CONVERSATION_PROMPTS.filter((p) => text.includes(p));
+    assert.equal(prompts.length, 1, 'exactly one conversation prompt');
+    const buttons = dm.args.blocks.flatMap((b: any) => b.elements ?? []).filter((e: any) => e.type === 'button');
+    assert.deepEqual(
+      buttons.map((b: any) => [b.text.text, b.action_id]),
+      [
+        ['Log a conversation', ActionId.nudgeLogContact],
+        ['Snooze a week', ActionId.nudgeSnooze],
+        ['On PTO', ActionId.nudgeReasonPto],
+        ['Travelling', ActionId.nudgeReasonTravelling],
+        ['Pipeline reset', ActionId.nudgeReasonPipelineReset],
+      ],
+    );
+    assert.match(dm.args.text, /It's been 10 days/, 'a notification text for the DM');
+    assertNoStrayControls(dm.args);
+    // The DM is recorded (for the cool-down and "3 nudges ignored").
+    assert.deepEqual(
+      nudgeRows(h).map((r) => [r.userId, r.localDate, r.answered]),
+      [['U1', '2026-11-30', null]],
+    );
+    assertSurfacesValid(h);
+  });
+
+  it('for a manager with nothing logged: since joining, no dormant accounts; the prompt rotates by day', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z' });
+    enroll(h, 'U2', '2026-11-01T12:00:00Z');
+    cacheTz(h, 'U2', 'UTC');
+    await runNudges(h.ctx, h.clock.now());
+    const text = allText(posts(h, 'U2')[0].args);
+    assert.match(text, /It's been 29 days since you joined Gemba, and no buyer conversation is logged yet/);
+    assert.doesNotMatch(text, /next step/i);
+    // Over two weeks of days, the prompt is not always the same one.
+    const seen = new Set<string>();
+    for (let d = 1; d <= 14; d++) {
+      const [n] = h.ctx.services.nudges.selectDueNudges(TEAM, at(`2026-12-${String(d).padStart(2, '0')}T10:00:00Z`), { ignoreCooldown: true });
+      if (n) seen.add(n.prompt);
+    }
+    assert.ok(seen.size >= 3, `prompts rotate (saw ${seen.size})`);
+    for (const p of seen) assert.ok((CONVERSATION_PROMPTS as readonly string[]).includes(p));
+    assertSurfacesValid(h);
+  });
+});
+
+describe('once per manager per local day', () => {
+  it('a second run posts nothing and says so; --force posts again', async () => {
+    const h = await harness({ now: '2026-11-30T09:05:00Z' });
+    enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    cacheTz(h, 'U1', 'UTC');
+    const first = await runNudges(h.ctx, h.clock.now());
+    assert.equal(first.posted.length, 1);
+    h.clock.advance(10 * 60_000);
+    const second = await runNudges(h.ctx, h.clock.now());
+    assert.deepEqual([second.posted, second.failed, second.skipped], [[], [], []]);
+    assert.deepEqual(second.notes, ['DM to U1 (T0001, 2026-11-30, quiet 29d): already sent for this day']);
+    assert.equal(posts(h, 'U1').length, 1);
+    const forced = await runNudges(h.ctx, h.clock.now(), { force: true });
+    assert.equal(forced.posted.length, 1);
+    assert.equal(posts(h, 'U1').length, 2);
+    assert.equal(h.ctx.repos.nudges.countNudgesOn(TEAM, 'U1', '2026-11-30'), 2);
+  });
+
+  it('a claim left by a crash (claimed, never finished) is retried once it is stale, and posts once', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z' });
+    enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    cacheTz(h, 'U1', 'UTC');
+    const key = { job: 'nudges', scope: `${TEAM}:U1`, period: '2026-11-30' };
+    // Another process took the claim, then died before posting.
+    assert.equal(h.ctx.repos.claims.claimPeriod(key, h.clock.now(), { staleAfterMs: CLAIM_STALE_AFTER_MS }), true);
+    h.clock.advance(5 * 60_000);
+    const meanwhile = await runNudges(h.ctx, h.clock.now());
+    assert.equal(meanwhile.posted.length, 0, 'a fresh claim may still be in flight elsewhere');
+    assert.match(meanwhile.notes[0], /being sent by another run/);
+    h.clock.set(at('2026-11-30T09:00:00Z') + CLAIM_STALE_AFTER_MS + 1);
+    const recovered = await runNudges(h.ctx, h.clock.now());
+    assert.equal(recovered.posted.length, 1);
+    assert.equal(h.ctx.repos.claims.findClaim(key)?.status, 'done');
+    assert.equal(h.ctx.repos.claims.findClaim(key)?.attempts, 2);
+    h.clock.advance(CLAIM_STALE_AFTER_MS * 2);
+    assert.equal((await runNudges(h.ctx, h.clock.now())).posted.length, 0);
+    assert.equal(posts(h, 'U1').length, 1);
+  });
+
+  it('two app processes on one database: each manager is DMed once', async () => {
+    const fake = await startFakeSlack({ defaultTz: 'UTC' });
+    open.push(fake);
+    const dir = mkdtempSync(join(tmpdir(), 'gemba-two-'));
+    dirs.push(dir);
+    const databasePath = join(dir, 'gemba.db');
+    const a = await harness({ fake, databasePath, now: '2026-11-30T09:00:00Z' });
+    const b = await harness({ fake, databasePath, now: '2026-11-30T09:00:00Z' });
+    const users = Array.from({ length: 9 }, (_, i) => `U${i + 1}`);
+    for (const u of users) {
+      enroll(a, u, '2026-11-01T12:00:00Z');
+      cacheTz(a, u, 'UTC');
+    }
+    fake.delayMs = 15; // keep posts in flight while the other process looks
+    const [ra, rb] = await Promise.all([runNudges(a.ctx, a.clock.now()), runNudges(b.ctx, b.clock.now())]);
+    fake.delayMs = 0;
+    assert.equal(ra.posted.length + rb.posted.length, users.length);
+    const dms = fake.callsTo('chat.postMessage').map((c) => c.args.channel).sort();
+    assert.deepEqual(dms, [...users].sort(), 'exactly one DM per manager');
+    assert.equal(nudgeRows(a).length, users.length);
+    // And again from both: nothing more.
+    const again = await Promise.all([runNudges(a.ctx, a.clock.now()), runNudges(b.ctx, b.clock.now())]);
+    assert.equal(again[0].posted.length + again[1].posted.length, 0);
+    assert.equal(fake.callsTo('chat.postMessage').length, users.length);
+    assert.deepEqual(fake.invalid, []);
+  });
+});
+
+describe('Slack failures', () => {
+  it('a 429 with Retry-After on the first post is waited out and the DM goes out once', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z' });
+    enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    cacheTz(h, 'U1', 'UTC');
+    h.fake.failNext('chat.postMessage', { retryAfter: 1 });
+    const started = Date.now();
+    const report = await runNudges(h.ctx, h.clock.now());
+    assert.equal(report.posted.length, 1);
+    assert.equal(h.fake.rateLimited, 1);
+    assert.ok(Date.now() - started >= 900, 'Retry-After was honoured');
+    const calls = h.fake.callsTo('chat.postMessage');
+    assert.deepEqual(calls.map((c) => c.status), [429, 200]);
+    assert.equal(posts(h, 'U1').length, 1);
+  });
+
+  it('a DM that cannot be delivered is logged and skipped for the day; the others are still served', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z' });
+    const failing = { UNOTIN: 'not_in_channel', UNOCHAN: 'channel_not_found', UARCH: 'is_archived', UINACT: 'account_inactive' };
+    const users = ['U1', ...Object.keys(failing), 'U2'];
+    for (const u of users) {
+      enroll(h, u, '2026-11-01T12:00:00Z');
+      cacheTz(h, u, 'UTC');
+    }
+    for (const [u, error] of Object.entries(failing)) h.fake.failNext('chat.postMessage', { error, when: (args) => args.channel === u });
+    const report = await runNudges(h.ctx, h.clock.now());
+    assert.deepEqual(report.posted.map((p) => p.split(' ')[2]).sort(), ['U1', 'U2']);
+    assert.deepEqual(
+      report.skipped.map((s) => s.replace(/ \(.*\)/, '')).sort(),
+      ['DM to UARCH: is_archived', 'DM to UINACT: account_inactive', 'DM to UNOCHAN: channel_not_found', 'DM to UNOTIN: not_in_channel'],
+    );
+    assert.equal(report.failed.length, 0);
+    for (const [u, error] of Object.entries(failing)) {
+      assert.ok(h.logs.some((l) => l.error === error && l.scope === `${TEAM}:${u}` && l.level === 40), `warning logged for ${u}`);
+      assert.equal(h.ctx.repos.claims.findClaim({ job: 'nudges', scope: `${TEAM}:${u}`, period: '2026-11-30' })?.status, 'skipped');
+    }
+    // Not retried on every tick that day…
+    h.clock.advance(HOUR);
+    const later = await runNudges(h.ctx, h.clock.now());
+    assert.equal(later.posted.length + later.failed.length + later.skipped.length, 0);
+    assert.ok(later.notes.some((n) => /UNOTIN.*skipped earlier \(not_in_channel\)/.test(n)));
+    // …but tried again on the next due day.
+    h.clock.set(at('2026-12-03T09:00:00Z'));
+    const thursday = await runNudges(h.ctx, h.clock.now());
+    assert.equal(thursday.posted.length, users.length, 'the skipped ones are due again, and so are U1 and U2 (3 days on)');
+  });
+
+  it('a passing Slack error releases the claim: a later tick retries and posts once', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z' });
+    enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    cacheTz(h, 'U1', 'UTC');
+    h.fake.failNext('chat.postMessage', { error: 'service_unavailable' });
+    const first = await runNudges(h.ctx, h.clock.now());
+    assert.equal(first.failed.length, 1);
+    assert.match(first.failed[0], /service_unavailable/);
+    h.clock.advance(RETRY_TRANSIENT_MS - 60_000);
+    const early = await runNudges(h.ctx, h.clock.now());
+    assert.equal(early.posted.length, 0);
+    assert.match(early.notes[0], /failed earlier \(service_unavailable\)/);
+    h.clock.set(at('2026-11-30T09:00:00Z') + RETRY_TRANSIENT_MS);
+    const retried = await runNudges(h.ctx, h.clock.now());
+    assert.equal(retried.posted.length, 1);
+    assert.equal(posts(h, 'U1').length, 1);
+    assert.equal(nudgeRows(h).length, 1);
+  });
+
+  it('429s that outlast the client\'s bounded retries release the claim for a later tick', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z' });
+    enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    cacheTz(h, 'U1', 'UTC');
+    h.fake.failNext('chat.postMessage', { retryAfter: 0, times: 10 });
+    const report = await runNudges(h.ctx, h.clock.now());
+    assert.equal(report.failed.length, 1);
+    // One try and BACKGROUND_RETRY's three retries, then the client gives up: Slack is not hammered.
+    assert.equal(h.fake.callsTo('chat.postMessage').length, 4);
+    assert.equal(h.ctx.repos.claims.findClaim({ job: 'nudges', scope: `${TEAM}:U1`, period: '2026-11-30' })?.status, 'failed');
+    h.fake.reset();
+    h.clock.advance(RETRY_TRANSIENT_MS);
+    assert.equal((await runNudges(h.ctx, h.clock.now())).posted.length, 1);
+  });
+
+  it('a 5xx is retried by the Web API client within the same run', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z' });
+    enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    cacheTz(h, 'U1', 'UTC');
+    h.fake.failNext('chat.postMessage', { status: 500, times: 1 });
+    const report = await runNudges(h.ctx, h.clock.now());
+    assert.equal(report.posted.length, 1);
+    assert.deepEqual(h.fake.callsTo('chat.postMessage').map((c) => c.status), [500, 200]);
+  });
+});
+
+describe('time zones from Slack', () => {
+  it('the job looks up managers whose profile is missing or a week old, and not the others', async () => {
+    const h = await harness({ now: '2026-11-29T20:00:00Z' }); // Sun 20:00 UTC = Mon 09:00 in Auckland
+    h.fake.setUser('UAKL', { tz: 'Pacific/Auckland' });
+    enroll(h, 'UAKL', '2026-11-01T12:00:00Z');
+    enroll(h, 'UFRESH', '2026-11-01T12:00:00Z');
+    cacheTz(h, 'UFRESH', 'UTC');
+    const report = await runNudges(h.ctx, h.clock.now());
+    // Unknown zone would have been the team's (UTC, Sunday): the look-up makes it Monday 09:00.
+    // Enrolled 1 Nov 12:00 UTC, which was already 2 Nov in Auckland.
+    assert.deepEqual(report.posted, ['DM to UAKL (T0001, 2026-11-30, quiet 28d)']);
+    assert.deepEqual(h.fake.callsTo('users.info').map((c) => c.args.user), ['UAKL']);
+    h.clock.advance(6 * 24 * HOUR);
+    await runNudges(h.ctx, h.clock.now());
+    assert.equal(h.fake.callsTo('users.info').length, 1, 'nobody is stale yet');
+    h.clock.advance(2 * 24 * HOUR);
+    await runNudges(h.ctx, h.clock.now());
+    assert.deepEqual(h.fake.callsTo('users.info').map((c) => c.args.user).sort(), ['UAKL', 'UAKL', 'UFRESH']);
+  });
+
+  it('a failed look-up keeps the team zone and the run carries on', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z' });
+    enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    h.fake.failNext('users.info', { error: 'fatal_error' });
+    const report = await runNudges(h.ctx, h.clock.now());
+    assert.equal(report.posted.length, 1);
+    assert.equal(iso(nudgeRows(h)[0].sentAt), '2026-11-30T09:00:00Z');
+  });
+});

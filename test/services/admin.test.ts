@@ -1,0 +1,258 @@
+/**
+ * The admin service: every change is made together with an audit entry naming who made it;
+ * forget removes every row about a person; the export is a CSV that parses back to the rows.
+ */
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config.js';
+import { migrate } from '../../src/db/migrate.js';
+import { openDatabase, type Db } from '../../src/db/open.js';
+import { createRepos, type Repos } from '../../src/db/repos/index.js';
+import { FixedClock } from '../../src/lib/clock.js';
+import { parseCsv, restoreCell } from '../../src/lib/csv.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { EXPORT_HEADER, FORGOTTEN, createAdminService, type AdminService } from '../../src/services/admin.js';
+import { createContactService, type ContactInput } from '../../src/services/contacts.js';
+import { createSettingsService, type SettingsService } from '../../src/services/settings.js';
+import { createTacticService } from '../../src/services/tactics.js';
+
+const TEAM = 'T0001';
+const NOW = Date.parse('2026-11-26T15:00:00Z');
+
+interface Fixture {
+  db: Db;
+  repos: Repos;
+  clock: FixedClock;
+  admin: AdminService;
+  settings: SettingsService;
+  log: (userId: string, input: Partial<ContactInput>, teamId?: string) => number;
+}
+
+function fixture(): Fixture {
+  const db = openDatabase(':memory:');
+  migrate(db);
+  const repos = createRepos(db);
+  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 's', ANONYMITY_KEY: 'k'.repeat(32) });
+  const clock = new FixedClock(NOW);
+  const contacts = createContactService(db, repos);
+  const log = (userId: string, input: Partial<ContactInput>, teamId = TEAM) =>
+    contacts.logContact(teamId, userId, { account: 'Acme', buyer: null, kind: 'call', durationMin: null, occurredOn: '2026-11-20', insight: null, ...input }, clock.now()).contact.id;
+  return { db, repos, clock, admin: createAdminService(db, repos, clock), settings: createSettingsService(config, repos), log };
+}
+
+const audit = (f: Fixture, n = 50) => f.repos.audit.listRecentAuditEntries(TEAM, n);
+
+/** Every row of every table as JSON, by table. */
+function dump(db: Db): Record<string, string[]> {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}"`).all().map((r) => JSON.stringify(r))]));
+}
+
+describe('admin changes are audited with their author', () => {
+  let f: Fixture;
+  beforeEach(() => {
+    f = fixture();
+  });
+
+  it('managers add/remove report who changed and who already was', () => {
+    assert.deepEqual(f.admin.changeManagers(TEAM, 'UADMIN', 'add', ['U1', 'U2']), { changed: ['U1', 'U2'], unchanged: [] });
+    assert.deepEqual(f.admin.changeManagers(TEAM, 'UADMIN', 'add', ['U2', 'U3']), { changed: ['U3'], unchanged: ['U2'] });
+    assert.deepEqual(f.admin.changeManagers(TEAM, 'UADMIN2', 'remove', ['U1', 'U9']), { changed: ['U1'], unchanged: ['U9'] });
+    assert.deepEqual(f.repos.managers.listActiveManagers(TEAM).map((m) => m.userId), ['U2', 'U3']);
+    assert.equal(f.repos.managers.findManager(TEAM, 'U1')?.active, false, 'removing keeps their history, inactive');
+    // Re-adding a removed manager re-activates them.
+    assert.deepEqual(f.admin.changeManagers(TEAM, 'UADMIN', 'add', ['U1']), { changed: ['U1'], unchanged: [] });
+    const entries = audit(f).reverse();
+    assert.deepEqual(
+      entries.map((e) => [e.actorId, e.action, JSON.parse(e.detail!)]),
+      [
+        ['UADMIN', 'managers.add', { changed: ['U1', 'U2'], unchanged: [] }],
+        ['UADMIN', 'managers.add', { changed: ['U3'], unchanged: ['U2'] }],
+        ['UADMIN2', 'managers.remove', { changed: ['U1'], unchanged: ['U9'] }],
+        ['UADMIN', 'managers.add', { changed: ['U1'], unchanged: [] }],
+      ],
+    );
+    assert.ok(entries.every((e) => e.at === NOW));
+  });
+
+  it('vps add/remove, recording who added them', () => {
+    assert.deepEqual(f.admin.changeVps(TEAM, 'UADMIN', 'add', ['UV1', 'UV2']), { changed: ['UV1', 'UV2'], unchanged: [] });
+    assert.deepEqual(f.admin.changeVps(TEAM, 'UADMIN', 'add', ['UV1']), { changed: [], unchanged: ['UV1'] });
+    assert.deepEqual(f.admin.changeVps(TEAM, 'UADMIN', 'remove', ['UV2', 'UV3']), { changed: ['UV2'], unchanged: ['UV3'] });
+    assert.deepEqual(f.repos.vps.listVps(TEAM), ['UV1']);
+    assert.deepEqual(f.db.prepare('SELECT added_by FROM vps').pluck().all(), ['UADMIN']);
+    assert.deepEqual(audit(f).map((e) => e.action), ['vps.remove', 'vps.add', 'vps.add']);
+  });
+
+  it('settings: each one set, effective, and audited', () => {
+    f.admin.setTeamSetting(TEAM, 'UADMIN', 'weeklyTarget', 5);
+    f.admin.setTeamSetting(TEAM, 'UADMIN', 'nudgeAfterDays', 10);
+    f.admin.setTeamSetting(TEAM, 'UADMIN', 'timezone', 'Europe/Berlin');
+    f.admin.setTeamSetting(TEAM, 'UADMIN', 'leaderboardChannel', 'CLB');
+    f.admin.setTeamSetting(TEAM, 'UADMIN', 'digestChannel', 'CDG');
+    assert.deepEqual(f.settings.forTeam(TEAM), { weeklyTarget: 5, nudgeAfterDays: 10, nudgeHour: 9, timezone: 'Europe/Berlin', leaderboardChannel: 'CLB', digestChannel: 'CDG' });
+    assert.deepEqual(f.settings.forTeam('T_OTHER').weeklyTarget, 3, 'other teams keep the defaults');
+    assert.deepEqual(
+      audit(f).reverse().map((e) => [e.actorId, e.action, e.detail]),
+      [
+        ['UADMIN', 'settings.weeklyTarget', '{"value":5}'],
+        ['UADMIN', 'settings.nudgeAfterDays', '{"value":10}'],
+        ['UADMIN', 'settings.timezone', '{"value":"Europe/Berlin"}'],
+        ['UADMIN', 'settings.leaderboardChannel', '{"value":"CLB"}'],
+        ['UADMIN', 'settings.digestChannel', '{"value":"CDG"}'],
+      ],
+    );
+  });
+
+  it('a change that fails leaves neither the data nor an audit entry', () => {
+    assert.throws(() => f.admin.setTeamSetting(TEAM, 'UADMIN', 'weeklyTarget', 1000), /CHECK/);
+    assert.equal(f.repos.teams.findTeamSettings(TEAM), undefined);
+    assert.deepEqual(audit(f), []);
+  });
+});
+
+describe('forget', () => {
+  let f: Fixture;
+  beforeEach(() => {
+    f = fixture();
+  });
+
+  /** Puts the person (and look-alikes who must survive) into every table that can hold a user id. */
+  function seedEverywhere(target: string, bystanders: string[]): void {
+    for (const u of [target, ...bystanders]) {
+      f.log(u, { account: `Acct of ${u}`, insight: `said by ${u}` });
+      f.log(u, { account: 'Shared', occurredOn: '2026-11-10' });
+      f.repos.profiles.upsertProfile({ teamId: TEAM, userId: u, tz: 'UTC', isAdmin: true, isOwner: false, displayName: u.toLowerCase(), refreshedAt: NOW });
+      f.repos.nudges.insertNudge({ teamId: TEAM, userId: u, sentAt: NOW - 86_400_000, localDate: '2026-11-25', channel: `D${u}`, ts: '1.1' });
+      f.repos.snoozes.insertSnooze({ teamId: TEAM, userId: u, startsOn: '2026-11-26', endsOn: '2026-12-02', reason: 'pto', createdAt: NOW });
+      f.repos.claims.claimPeriod({ job: 'nudges', scope: `${TEAM}:${u}`, period: '2026-11-25' }, NOW, { staleAfterMs: 1 });
+    }
+    f.admin.changeVps(TEAM, 'UADMIN', 'add', [target, ...bystanders]);
+    // The target was an admin who made changes and added a VP.
+    f.admin.changeVps(TEAM, target, 'add', ['UVPBYTARGET']);
+    f.admin.setTeamSetting(TEAM, target, 'weeklyTarget', 4);
+    f.admin.changeManagers(TEAM, 'UADMIN', 'remove', [target, ...bystanders]);
+    f.admin.changeManagers(TEAM, 'UADMIN', 'add', [target, ...bystanders]);
+    // The same person in another workspace is a different person: untouched.
+    f.log(target, { account: 'Other workspace' }, 'T_OTHER');
+  }
+
+  it('deletes every row about the person and reports counts; look-alike ids survive intact', () => {
+    const target = 'U1';
+    const lookalikes = ['U12', 'U1AB', 'XU1'];
+    seedEverywhere(target, lookalikes);
+    const before = dump(f.db);
+
+    const counts = f.admin.forget(TEAM, 'UADMIN', target);
+    assert.deepEqual(counts, {
+      conversations: 2,
+      managerRecords: 1,
+      profiles: 1,
+      vpRecords: 1,
+      nudges: 1,
+      snoozes: 1,
+      jobClaims: 1,
+      // vps.add (listed), vps.add (their own), settings (their own), managers.remove, managers.add.
+      auditEntriesAnonymised: 5,
+      vpAddersAnonymised: 1,
+    });
+
+    // Nothing in this team mentions U1 as a whole id any more.
+    const whole = new RegExp(`(?<![A-Za-z0-9])${target}(?![A-Za-z0-9])`);
+    const after = dump(f.db);
+    for (const [table, rows] of Object.entries(after)) {
+      for (const row of rows) {
+        if (row.includes('T_OTHER')) continue;
+        assert.doesNotMatch(row, whole, `${table} still holds ${target}: ${row}`);
+      }
+    }
+    assert.equal(f.db.prepare("SELECT COUNT(*) FROM contacts WHERE team_id = 'T_OTHER' AND user_id = ?").pluck().get(target), 1);
+
+    // Look-alikes keep every row, with their ids not rewritten.
+    for (const u of lookalikes) {
+      for (const table of ['contacts', 'managers', 'user_profiles', 'vps', 'nudges', 'snoozes']) {
+        const n = (rows: string[]) => rows.filter((r) => r.includes(`"${u}"`)).length;
+        assert.equal(n(after[table]), n(before[table]), `${u} keeps its ${table} rows`);
+      }
+    }
+    const managersAudit = audit(f).find((e) => e.action === 'managers.add')!;
+    assert.deepEqual(JSON.parse(managersAudit.detail!), { changed: [FORGOTTEN, 'U12', 'U1AB', 'XU1'], unchanged: [] });
+
+    // Their own changes stay in the trail, attributed to a placeholder; the VP they added keeps its row.
+    assert.ok(audit(f).some((e) => e.actorId === FORGOTTEN && e.action === 'settings.weeklyTarget'));
+    assert.deepEqual(f.db.prepare("SELECT added_by FROM vps WHERE user_id = 'UVPBYTARGET'").pluck().all(), [FORGOTTEN]);
+    // The forget itself is audited with who did it, never whom.
+    const last = audit(f, 1)[0];
+    assert.equal(last.action, 'forget');
+    assert.equal(last.actorId, 'UADMIN');
+    assert.doesNotMatch(last.detail!, whole);
+  });
+
+  it('an admin who forgets themselves leaves no trace either', () => {
+    f.log('UADMIN', { insight: 'mine' });
+    f.admin.setTeamSetting(TEAM, 'UADMIN', 'weeklyTarget', 4);
+    f.admin.forget(TEAM, 'UADMIN', 'UADMIN');
+    for (const [table, rows] of Object.entries(dump(f.db))) for (const row of rows) assert.doesNotMatch(row, /UADMIN/, `${table}: ${row}`);
+    assert.deepEqual(audit(f, 1).map((e) => [e.actorId, e.action]), [[FORGOTTEN, 'forget']]);
+  });
+
+  it('forgetting someone never seen is harmless and says so in zeros', () => {
+    f.log('U2', {});
+    const counts = f.admin.forget(TEAM, 'UADMIN', 'UNOBODY');
+    assert.ok(Object.values(counts).every((n) => n === 0), JSON.stringify(counts));
+    assert.equal(f.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get(), 1);
+  });
+
+  it('tactic flags hold nothing to forget: the rep can be forgotten, their anonymous flag stays', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 's', ANONYMITY_KEY: 'k'.repeat(32) });
+    const logger = createLogger('error', new Writable({ write: (_c, _e, cb) => cb() }));
+    const tactics = createTacticService({ db: f.db, repos: f.repos, clock: f.clock, settings: createSettingsService(config, f.repos), anonymityKey: 'k'.repeat(32), logger });
+    assert.equal(tactics.flagTactic(TEAM, 'UREP', { tactic: 'cold calling', why: 'nobody answers' }).ok, true);
+    f.admin.forget(TEAM, 'UADMIN', 'UREP');
+    for (const [table, rows] of Object.entries(dump(f.db))) for (const row of rows) assert.doesNotMatch(row, /UREP/, `${table}: ${row}`);
+    assert.equal(tactics.listTactics(TEAM).length, 1);
+  });
+});
+
+describe('export', () => {
+  it('is a CSV that parses back to exactly the stored rows, formula-safe, oldest first', () => {
+    const f = fixture();
+    const tricky = [
+      'Acme, Inc.',
+      'He said "no", twice',
+      'line one\nline two\r\nline three',
+      '=HYPERLINK("http://evil.example","click")',
+      '+1 555 0100 is their number',
+      '-10% budget next year',
+      '@CFO wants ROI',
+      "'=already quoted",
+      '\tindented',
+      'plain',
+    ];
+    tricky.forEach((text, i) => f.log(i % 2 ? 'U2' : 'U1', { account: text.slice(0, 100), buyer: i % 3 ? `Dana "${i}"` : null, kind: 'video', durationMin: i ? i * 5 : null, occurredOn: `2026-11-${String(10 + (i % 5)).padStart(2, '0')}`, insight: text }));
+    f.log('U3', {}, 'T_OTHER');
+
+    const { csv, rows } = f.admin.exportCsv(TEAM, 'UADMIN');
+    assert.equal(rows, tricky.length);
+    assert.ok(csv.endsWith('\r\n'));
+    const parsed = parseCsv(csv);
+    assert.deepEqual(parsed[0], [...EXPORT_HEADER]);
+    const stored = f.db
+      .prepare(`SELECT id, user_id, occurred_on, week_start, account, buyer, kind, duration_min, insight, created_at FROM contacts WHERE team_id = ? ORDER BY occurred_on, id`)
+      .raw()
+      .all(TEAM) as unknown[][];
+    const asCells = stored.map((r) => r.map((v, i) => (v === null ? '' : i === 9 ? new Date(v as number).toISOString() : String(v))));
+    assert.deepEqual(parsed.slice(1).map((r) => r.map(restoreCell)), asCells);
+    // Every cell that would start a formula is neutralised in the file itself.
+    for (const row of parsed.slice(1)) for (const cell of row) assert.doesNotMatch(cell, /^[=+\-@\t\r]/);
+    assert.deepEqual(audit(f, 1).map((e) => [e.actorId, e.action, e.detail]), [['UADMIN', 'export', `{"rows":${tricky.length}}`]]);
+  });
+
+  it('an empty team exports just the header', () => {
+    const f = fixture();
+    const { csv, rows } = f.admin.exportCsv(TEAM, 'UADMIN');
+    assert.equal(rows, 0);
+    assert.deepEqual(parseCsv(csv), [[...EXPORT_HEADER]]);
+  });
+});
