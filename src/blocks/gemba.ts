@@ -33,6 +33,14 @@ export function gembaAdminHelp(): Message {
   return { response_type: 'ephemeral', text: 'Gemba administration', blocks: [section(text)] };
 }
 
+/** VPs named in `/gemba settings`; the rest are counted so the section stays within Slack's limit. */
+const MAX_NAMED_VPS = 30;
+
+/** "a, b, c and 12 more". */
+function listSome(items: string[], max: number): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
 /** `/gemba settings`: the team configuration and the caller's own status. */
 export function settingsMessage(p: {
   settings: TeamSettings;
@@ -51,7 +59,7 @@ export function settingsMessage(p: {
     `• Team time zone: *${s.timezone}* (leaderboard Mondays 09:00, digest Mondays 09:30)`,
     `• Leaderboard channel: ${s.leaderboardChannel ? channelLink(s.leaderboardChannel) : '_not set_'}`,
     `• Digest channel: ${s.digestChannel ? channelLink(s.digestChannel) : '_not set_'}`,
-    `• Managers: *${p.managers}* · VPs: ${p.vps.length ? p.vps.map(mention).join(', ') : '_none yet_'}`,
+    `• Managers: *${p.managers}* · VPs: ${p.vps.length ? listSome(p.vps.map(mention), MAX_NAMED_VPS) : '_none yet_'}`,
   ];
   const you = [
     `*You:* ${p.role}`,

@@ -26,12 +26,10 @@ export const digestPost: WeeklyPost = {
   minute: 30,
   channelOf: (s) => s.digestChannel,
   channelCommand: '/gemba admin channel digest',
-  build: (ctx, teamId, reportWeek) => composeDigest(ctx, teamId, reportWeek, ctx.clock.now()),
+  build: (ctx, teamId, reportWeek, _settings, now) => composeDigest(ctx, teamId, reportWeek, now),
 };
 
 /** Runs the weekly VP digest if it is due (or `force`). */
 export function runDigest(ctx: AppContext, now: number, opts: { force?: boolean } = {}): Promise<JobReport> {
-  // The digest is computed as of `now` (the job's instant), not the clock: `runDigest(ctx, now)` must
-  // say the same whoever calls it.
-  return runWeeklyPost(ctx, { ...digestPost, build: (c, teamId, reportWeek) => composeDigest(c, teamId, reportWeek, now) }, now, opts);
+  return runWeeklyPost(ctx, digestPost, now, opts);
 }

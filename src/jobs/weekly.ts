@@ -16,7 +16,7 @@ export interface WeeklyPost {
   channelOf: (s: TeamSettings) => string | null;
   /** The admin command that sets the channel, for the alert. */
   channelCommand: string;
-  build: (ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings) => Message;
+  build: (ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings, now: number) => Message;
 }
 
 /**
@@ -43,7 +43,7 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
     // compute a post that is already out.
     const key = { job: spec.job, scope: teamId, period: window.period };
     const outcome = await runClaimed(ctx, key, now, opts, async () => {
-      const message = spec.build(ctx, teamId, window.reportWeek, settings);
+      const message = spec.build(ctx, teamId, window.reportWeek, settings, now);
       const res = await ctx.slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false });
       return JSON.stringify({ channel: res.channel, ts: res.ts });
     });

@@ -66,6 +66,9 @@ async function run(ctx: AppContext, args: GembaArgs, req: AdminRequest, reply: R
       await reply(settingChanged('The team time zone', `*${req.timezone}*`));
       return;
     case 'admin_forget': {
+      // Let after-ack work (a profile look-up started by their last command) finish first, so it
+      // cannot write a row about them back after they were forgotten. Bounded: the ack must not wait long.
+      await Promise.race([ctx.background.drain(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       const counts = admin.forget(teamId, actor, req.userId);
       log('forget', counts);
       await reply(forgotten(req.userId, counts));
