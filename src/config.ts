@@ -119,6 +119,21 @@ export function loadDotEnv(path = '.env'): boolean {
   return true;
 }
 
+/**
+ * For entry points: loads `.env` and the configuration, or writes every problem to stderr (one
+ * line per bad variable, under `heading`) and returns null so the caller can exit non-zero.
+ */
+export function loadConfigOrReport(heading: string): Config | null {
+  try {
+    loadDotEnv();
+    return loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${heading}\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`);
+    return null;
+  }
+}
+
 /** Parses an environment (process.env by default) into a typed Config or throws ConfigError listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Treat empty strings as unset so `FOO=` in a .env file means "use the default".

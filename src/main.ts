@@ -1,5 +1,5 @@
 import { createApp } from './app.js';
-import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { loadConfigOrReport } from './config.js';
 import { createContext } from './context.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
@@ -15,17 +15,8 @@ import { createSlackClient } from './slack/client.js';
  * the database.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    loadDotEnv();
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`Gemba cannot start: invalid configuration\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrReport('Gemba cannot start: invalid configuration');
+  if (!config) process.exit(1);
   const logger = createLogger(config.logLevel);
   if (config.anonymityKeyGenerated) {
     logger.warn('ANONYMITY_KEY is not set: using a random key for this process, so tactic-flag rate limits and "me too" de-duplication reset at every restart');

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import { escapeText, truncate } from '../lib/slack-text.js';
+import { INPUT_ACTION } from './ids.js';
 
 export type Block = types.KnownBlock;
 export type Button = types.Button;
@@ -25,6 +26,21 @@ export const divider = (): Block => ({ type: 'divider' });
 export const context = (text: string): Block => ({ type: 'context', elements: [md(text)] });
 export const actions = (elements: Button[], blockId?: string): Block =>
   blockId ? { type: 'actions', block_id: blockId, elements } : { type: 'actions', elements };
+
+/**
+ * A modal input block. Each holds one element whose action_id is INPUT_ACTION, so a submission's
+ * values read as `state.values[blockId][INPUT_ACTION]`.
+ */
+export function input(blockId: string, label: string, element: Record<string, unknown>, opts: { optional?: boolean; hint?: string } = {}) {
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label),
+    optional: opts.optional ?? false,
+    element: { ...element, action_id: INPUT_ACTION },
+    ...(opts.hint ? { hint: plain(opts.hint) } : {}),
+  };
+}
 
 /** A button; `value` carries the id the listener acts on. */
 export function button(

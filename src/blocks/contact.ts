@@ -2,8 +2,8 @@ import type { ContactKind, ContactRow } from '../db/repos/contacts.js';
 import { escapeText } from '../lib/slack-text.js';
 import { addDays } from '../lib/time.js';
 import { CONTACT_LIMITS } from '../services/contact-grammar.js';
-import { actions, button, context, errorMessage, plain, plural, quote, section, shortDate, type Block, type Message } from './common.js';
-import { ActionId, ContactField, INPUT_ACTION, ViewId } from './ids.js';
+import { actions, button, context, errorMessage, input, plain, plural, quote, section, shortDate, type Block, type Message } from './common.js';
+import { ActionId, ContactField, ViewId } from './ids.js';
 
 export const KIND_LABEL: Record<ContactKind, string> = {
   call: 'Call',
@@ -130,14 +130,6 @@ export function contactModal(p: { today: string; meta: ContactModalMeta; existin
   const e = p.existing;
   const kindOption = (k: ContactKind) => ({ text: plain(KIND_LABEL[k]), value: k });
   const kinds = (Object.keys(KIND_LABEL) as ContactKind[]).map(kindOption);
-  const input = (blockId: string, label: string, element: Record<string, unknown>, optional = false, hint?: string) => ({
-    type: 'input',
-    block_id: blockId,
-    label: plain(label),
-    optional,
-    element: { ...element, action_id: INPUT_ACTION },
-    ...(hint ? { hint: plain(hint) } : {}),
-  });
   const text = (v: string | null | undefined) => (v ? { initial_value: v } : {});
   return {
     type: 'modal',
@@ -148,11 +140,11 @@ export function contactModal(p: { today: string; meta: ContactModalMeta; existin
     close: plain('Cancel'),
     blocks: [
       input(ContactField.account, 'Account', { type: 'plain_text_input', max_length: CONTACT_LIMITS.accountMax, placeholder: plain('Acme Corp'), ...text(e?.account) }),
-      input(ContactField.buyer, 'Buyer', { type: 'plain_text_input', max_length: CONTACT_LIMITS.buyerMax, placeholder: plain('Dana Lee (CFO)'), ...text(e?.buyer) }, true),
+      input(ContactField.buyer, 'Buyer', { type: 'plain_text_input', max_length: CONTACT_LIMITS.buyerMax, placeholder: plain('Dana Lee (CFO)'), ...text(e?.buyer) }, { optional: true }),
       input(ContactField.kind, 'Kind', { type: 'static_select', options: kinds, initial_option: kindOption(e?.kind ?? 'call') }),
-      input(ContactField.date, 'Date', { type: 'datepicker', initial_date: e?.occurredOn ?? p.today }, false, 'Up to 30 days back; not in the future.'),
-      input(ContactField.duration, 'Duration', { type: 'plain_text_input', max_length: 10, placeholder: plain('30m or 1h'), ...text(e?.durationMin ? `${e.durationMin}m` : null) }, true, 'Minutes (30m) or hours (1h), up to 600 minutes.'),
-      input(ContactField.insight, 'What did the buyer tell you?', { type: 'plain_text_input', multiline: true, max_length: CONTACT_LIMITS.insightMax, placeholder: plain('Wants ROI proof before renewal'), ...text(e?.insight) }, true),
+      input(ContactField.date, 'Date', { type: 'datepicker', initial_date: e?.occurredOn ?? p.today }, { hint: 'Up to 30 days back; not in the future.' }),
+      input(ContactField.duration, 'Duration', { type: 'plain_text_input', max_length: 10, placeholder: plain('30m or 1h'), ...text(e?.durationMin ? `${e.durationMin}m` : null) }, { optional: true, hint: 'Minutes (30m) or hours (1h), up to 600 minutes.' }),
+      input(ContactField.insight, 'What did the buyer tell you?', { type: 'plain_text_input', multiline: true, max_length: CONTACT_LIMITS.insightMax, placeholder: plain('Wants ROI proof before renewal'), ...text(e?.insight) }, { optional: true }),
     ],
   };
 }

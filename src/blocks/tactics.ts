@@ -8,8 +8,8 @@ import {
   type TacticDecision,
   type TacticSummary,
 } from '../services/tactics.js';
-import { actions, button, context, plain, plural, quote, section, type Block, type Message } from './common.js';
-import { ActionId, INPUT_ACTION, TacticField, ViewId } from './ids.js';
+import { actions, button, context, input, plain, plural, quote, section, type Block, type Message } from './common.js';
+import { ActionId, TacticField, ViewId } from './ids.js';
 
 export const DECISION_LABEL: Record<TacticDecision, string> = {
   retire: 'Retire',
@@ -132,14 +132,6 @@ export function flagTacticHelp(minReports: number): Message {
 /** The flag modal: tactic, why it no longer works, what buyers want instead, and what is stored. */
 export function flagTacticModal(minReports: number): Record<string, unknown> {
   const L = TACTIC_LIMITS;
-  const input = (blockId: string, label: string, element: Record<string, unknown>, optional: boolean, hint?: string) => ({
-    type: 'input',
-    block_id: blockId,
-    label: plain(label),
-    optional,
-    element: { ...element, action_id: INPUT_ACTION },
-    ...(hint ? { hint: plain(hint) } : {}),
-  });
   return {
     type: 'modal',
     callback_id: ViewId.flagTacticModal,
@@ -148,9 +140,9 @@ export function flagTacticModal(minReports: number): Record<string, unknown> {
     close: plain('Cancel'),
     blocks: [
       section(':shield: *This is anonymous.* Only the words you type below and the week are kept.'),
-      input(TacticField.tactic, 'Which tactic no longer works?', { type: 'plain_text_input', min_length: L.tacticMin, max_length: L.tacticMax, placeholder: plain('e.g. cold calling') }, false, `${L.tacticMin}–${L.tacticMax} characters. Similar wording counts together.`),
-      input(TacticField.why, 'Why does it no longer work?', { type: 'plain_text_input', multiline: true, max_length: L.whyMax, placeholder: plain('e.g. buyers ignore unknown numbers') }, true),
-      input(TacticField.instead, 'What do buyers want instead?', { type: 'plain_text_input', multiline: true, max_length: L.insteadMax, placeholder: plain('e.g. a short video they can watch in their own time') }, true),
+      input(TacticField.tactic, 'Which tactic no longer works?', { type: 'plain_text_input', min_length: L.tacticMin, max_length: L.tacticMax, placeholder: plain('e.g. cold calling') }, { hint: `${L.tacticMin}–${L.tacticMax} characters. Similar wording counts together.` }),
+      input(TacticField.why, 'Why does it no longer work?', { type: 'plain_text_input', multiline: true, max_length: L.whyMax, placeholder: plain('e.g. buyers ignore unknown numbers') }, { optional: true }),
+      input(TacticField.instead, 'What do buyers want instead?', { type: 'plain_text_input', multiline: true, max_length: L.insteadMax, placeholder: plain('e.g. a short video they can watch in their own time') }, { optional: true }),
       context(STORED_STATEMENT),
       context(`Leadership sees a tactic in the weekly digest only once ${reps(minReports)} have flagged it or said *Me too*. You can flag ${L.flagsPerWeek} tactics a week.`),
     ],

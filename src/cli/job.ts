@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { ConfigError, loadConfig, loadDotEnv } from '../config.js';
+import { loadConfigOrReport } from '../config.js';
 import { createContext } from '../context.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
@@ -21,17 +21,8 @@ async function main(): Promise<number> {
     process.stderr.write(`${args.error}\n${USAGE}\n`);
     return 2;
   }
-  let config;
-  try {
-    loadDotEnv();
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`invalid configuration\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const config = loadConfigOrReport('invalid configuration');
+  if (!config) return 1;
   // Logs go to stderr so stdout carries only the report.
   const logger = createLogger(config.logLevel, pino.destination(2));
   const db = openDatabase(config.databasePath);

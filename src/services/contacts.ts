@@ -1,17 +1,11 @@
 import type { Db } from '../db/open.js';
 import type { Repos } from '../db/repos/index.js';
-import type { ContactKind, ContactRow } from '../db/repos/contacts.js';
+import type { ContactRow } from '../db/repos/contacts.js';
+import type { ContactDraft } from './contact-grammar.js';
 import { weekStart } from '../lib/time.js';
 
 /** What a manager says happened: the parsed one-liner or the modal's fields. */
-export interface ContactInput {
-  account: string;
-  buyer: string | null;
-  kind: ContactKind;
-  durationMin: number | null;
-  occurredOn: string;
-  insight: string | null;
-}
+export type ContactInput = ContactDraft;
 
 export type ContactChangeResult = { ok: true; contact: ContactRow } | { ok: false; reason: 'not_found' | 'not_owner' };
 
