@@ -9,7 +9,7 @@
  * the request to reading the whole response.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { startFakeSlack, type FakeSlack } from '../test/kit/fake-slack.js';
 import { slashCommand } from '../test/kit/payloads.js';
 import { signSlackRequest } from '../test/kit/sign.js';
-import { ANONYMITY_KEY, SIGNING_SECRET, quantile } from './common.js';
+import { ANONYMITY_KEY, SIGNING_SECRET, median, quantile } from './common.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** tsx's loader, resolved from here: the children run in a temp folder (no stray .env) that has no node_modules. */
@@ -25,22 +25,36 @@ export const TSX = import.meta.resolve('tsx');
 
 export type AckApp = 'bare Bolt (floor)' | 'Gemba';
 
-export interface AckResult {
-  app: AckApp;
-  concurrency: number;
-  requests: number;
+export interface AckRound {
   p50: number;
   p99: number;
   mean: number;
   rps: number;
   errors: number;
+  /** CPU time the app's process spent per request (user + system, from /proc), or null off Linux. */
+  cpuMs: number | null;
+}
+
+/** One app at one concurrency: the median of its rounds, and (for Gemba) its ratio to the floor. */
+export interface AckResult extends AckRound {
+  app: AckApp;
+  concurrency: number;
+  requests: number;
+  rounds: AckRound[];
+  /** Median over rounds of this app's p50 / the floor's p50 in the same round (measured back to back). */
+  p50Ratio: number | null;
+  p99Ratio: number | null;
 }
 
 export interface AckOptions {
   warmup: number;
   /** Requests per measured setting, by concurrency. */
   settings: Array<{ concurrency: number; requests: number }>;
-  /** Measured rounds per setting, alternating the two apps; the round with the best p50 per app is kept. */
+  /**
+   * Measured rounds per setting, the two apps back to back in alternating order. Ratios are taken
+   * per round and the median reported, so a burst of load from elsewhere on the machine skews one
+   * round, not the result.
+   */
   rounds: number;
 }
 
@@ -50,7 +64,7 @@ export const DEFAULT_ACK: AckOptions = {
     { concurrency: 1, requests: 600 },
     { concurrency: 16, requests: 2000 },
   ],
-  rounds: 2,
+  rounds: 3,
 };
 
 async function freePort(): Promise<number> {
@@ -95,6 +109,17 @@ async function spawnServer(script: string, env: Record<string, string>, cwd: str
   }
   child.kill('SIGKILL');
   throw new Error(`${script} did not answer /healthz:\n${out}`);
+}
+
+/** CPU time (user + system) a process has used so far, in ms; null where /proc is not available. */
+function cpuTimeMs(pid: number | undefined): number | null {
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 Hz on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 async function stopServer(s: Server): Promise<void> {
@@ -173,26 +198,43 @@ export async function runAckBench(opts: AckOptions = DEFAULT_ACK, log: (line: st
     }
     const results: AckResult[] = [];
     for (const { concurrency, requests } of opts.settings) {
-      const best = new Map<AckApp, AckResult>();
+      const rounds = new Map<AckApp, AckRound[]>(apps.map((a) => [a, []]));
       for (let round = 0; round < opts.rounds; round++) {
         for (const app of round % 2 === 0 ? apps : [...apps].reverse()) {
+          const cpuBefore = cpuTimeMs(servers[app]!.child.pid);
           const r = await load(servers[app]!.url, fake, concurrency, requests, checks[app]);
-          const result: AckResult = {
-            app,
-            concurrency,
-            requests,
+          const cpuAfter = cpuTimeMs(servers[app]!.child.pid);
+          const result: AckRound = {
             p50: quantile(r.latencies, 0.5),
             p99: quantile(r.latencies, 0.99),
-            mean: r.latencies.reduce((s, x) => s + x, 0) / r.latencies.length,
+            mean: r.latencies.reduce((sum, x) => sum + x, 0) / r.latencies.length,
             rps: r.rps,
             errors: r.errors,
+            cpuMs: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / requests,
           };
-          log(`  ${app} c=${concurrency} round ${round + 1}: p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${Math.round(result.rps)} req/s, ${result.errors} errors`);
-          const prev = best.get(app);
-          if (!prev || result.p50 < prev.p50) best.set(app, result);
+          log(`  ${app} c=${concurrency} round ${round + 1}: p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${Math.round(result.rps)} req/s, ${result.cpuMs?.toFixed(2) ?? '?'} ms CPU/request, ${result.errors} errors`);
+          rounds.get(app)!.push(result);
         }
       }
-      results.push(...apps.map((a) => best.get(a)!));
+      const floor = rounds.get('bare Bolt (floor)')!;
+      for (const app of apps) {
+        const mine = rounds.get(app)!;
+        const isFloor = app === 'bare Bolt (floor)';
+        results.push({
+          app,
+          concurrency,
+          requests,
+          rounds: mine,
+          p50: median(mine.map((r) => r.p50)),
+          p99: median(mine.map((r) => r.p99)),
+          mean: median(mine.map((r) => r.mean)),
+          rps: median(mine.map((r) => r.rps)),
+          errors: mine.reduce((sum, r) => sum + r.errors, 0),
+          cpuMs: mine.every((r) => r.cpuMs !== null) ? median(mine.map((r) => r.cpuMs!)) : null,
+          p50Ratio: isFloor ? null : median(mine.map((r, i) => r.p50 / floor[i].p50)),
+          p99Ratio: isFloor ? null : median(mine.map((r, i) => r.p99 / floor[i].p99)),
+        });
+      }
     }
     return results;
   } finally {

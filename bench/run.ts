@@ -59,17 +59,20 @@ const ok = (met: boolean) => (met ? 'met' : '**missed**');
 const x = (n: number) => `${n.toFixed(2)}×`;
 
 function ackTable(results: AckResult[]): string {
-  const rows = ['| app | concurrency | requests | p50 | p99 | mean | req/s | p50 / floor | p99 / floor | target (≤ 2× floor) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|'];
+  const rows = ['| app | concurrency | requests × rounds | p50 | p99 | mean | req/s | app CPU per request | p50 / floor | p99 / floor | target (≤ 2× floor) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|'];
   for (const r of results) {
-    const floor = results.find((f) => f.app !== 'Gemba' && f.concurrency === r.concurrency)!;
-    const isFloor = r === floor;
-    const p50r = r.p50 / floor.p50;
-    const p99r = r.p99 / floor.p99;
+    const ratios = r.p50Ratio === null || r.p99Ratio === null ? null : { p50: r.p50Ratio, p99: r.p99Ratio };
     rows.push(
-      `| ${r.app} | ${r.concurrency} | ${r.requests}${r.errors ? ` (${r.errors} errors)` : ''} | ${fmtMs(r.p50)} | ${fmtMs(r.p99)} | ${fmtMs(r.mean)} | ${Math.round(r.rps)} | ${isFloor ? '1' : x(p50r)} | ${isFloor ? '1' : x(p99r)} | ${isFloor ? '' : ok(p50r <= ACK_RATIO_TARGET && p99r <= ACK_RATIO_TARGET && r.errors === 0)} |`,
+      `| ${r.app} | ${r.concurrency} | ${r.requests} × ${r.rounds.length}${r.errors ? ` (${r.errors} errors)` : ''} | ${fmtMs(r.p50)} | ${fmtMs(r.p99)} | ${fmtMs(r.mean)} | ${Math.round(r.rps)} | ${r.cpuMs === null ? 'n/a' : fmtMs(r.cpuMs)} | ${ratios ? x(ratios.p50) : '1'} | ${ratios ? x(ratios.p99) : '1'} | ${ratios ? ok(ratios.p50 <= ACK_RATIO_TARGET && ratios.p99 <= ACK_RATIO_TARGET && r.errors === 0) : ''} |`,
     );
   }
-  return rows.join('\n');
+  const perRound = results
+    .filter((r) => r.p50Ratio !== null)
+    .map((r) => {
+      const floor = results.find((f) => f.p50Ratio === null && f.concurrency === r.concurrency)!;
+      return `c=${r.concurrency}: ${r.rounds.map((g, i) => `${x(g.p50 / floor.rounds[i].p50)} / ${x(g.p99 / floor.rounds[i].p99)}`).join(', ')}`;
+    });
+  return `${rows.join('\n')}\n\nValues are medians over the rounds; each ratio is the median of per-round ratios (p50 / p99 per round: ${perRound.join('; ')}).`;
 }
 
 function scaleTable(gen: GenerateStats, s: ScaleReport): string {
@@ -109,7 +112,7 @@ async function main(): Promise<void> {
   if (only.has('ack')) {
     log('ack latency: /contact on loopback, Gemba vs bare Bolt …');
     const results = await runAckBench(DEFAULT_ACK, log);
-    print(`## /contact ack latency and throughput\n\nSigned \`/contact\` one-liners over keep-alive HTTP on loopback; each app in its own process, the load generator in this one. ${DEFAULT_ACK.warmup} warm-up requests per app, then ${DEFAULT_ACK.rounds} alternating rounds per setting (best p50 kept).\n\n${ackTable(results)}`);
+    print(`## /contact ack latency and throughput\n\nSigned \`/contact\` one-liners over keep-alive HTTP on loopback; each app in its own process, the load generator in this one. ${DEFAULT_ACK.warmup} warm-up requests per app, then ${DEFAULT_ACK.rounds} rounds per setting with the two apps back to back, in alternating order.\n\n${ackTable(results)}`);
   }
 
   if (only.has('scale')) {

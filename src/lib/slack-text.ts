@@ -7,6 +7,18 @@ export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** C0 control characters except tab, line feed and carriage return, plus DEL. */
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/**
+ * Drops invisible control characters from user text before it is validated or stored. Besides
+ * being meaningless, SQLite's length() stops at a NUL, so "\u0000" would pass our checks and then
+ * fail the database's, turning bad input into an unexpected error.
+ */
+export function stripControlChars(text: string): string {
+  return text.replace(CONTROL_CHARS, '');
+}
+
 /** Cuts text to at most `max` characters, ending with an ellipsis when it was cut. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;

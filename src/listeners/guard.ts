@@ -39,7 +39,9 @@ export function guarded<A extends GuardableArgs>(ctx: AppContext, surface: Surfa
       await handler({ ...args, ack });
     } catch (err) {
       const level = err instanceof UserFacingError ? 'info' : 'error';
-      ctx.logger[level]({ err, listener: name, code: (err as { code?: string })?.code }, `listener ${name} failed`);
+      // Storage trouble is an operator's problem, not a bug: say so plainly so the log line is actionable.
+      const what = isStorageUnavailable(err) ? ': the database refused the write (read-only, full or locked); nothing was recorded' : '';
+      ctx.logger[level]({ err, listener: name, code: (err as { code?: string })?.code }, `listener ${name} failed${what}`);
       const message = messageForError(err);
       try {
         if (!acked) {

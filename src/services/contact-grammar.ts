@@ -26,7 +26,11 @@
  * - A duration must come to a whole number of minutes (`1.5h` = 90 is fine, `1.33h` is not).
  * - Lengths are counted in Unicode code points (an emoji counts as one character).
  * - Slack's HTML escaping (`&amp;`, `&lt;`, `&gt;`) is NOT undone here; the handler decides.
+ * - Control characters other than tab and line breaks are dropped first: they are invisible, and
+ *   SQLite counts a string only up to a NUL, so "\u0000" alone would pass here but fail the
+ *   database's length check (found by test/properties/commands-e2e.test.ts). See stripControlChars.
  */
+import { stripControlChars } from '../lib/slack-text.js';
 import { addDays, daysBetween, isRealDate, weekdayOf } from '../lib/time.js';
 
 /** The kinds of conversation a manager can log; the first is the default. */
@@ -255,7 +259,7 @@ export function parseContactText(text: string, today: string): ContactParseResul
   if (!isRealDate(today)) throw new RangeError(`today must be a real YYYY-MM-DD date: ${String(today)}`);
   const fail = (error: GrammarError): ContactParseResult => ({ ok: false, error });
 
-  const raw = typeof text === 'string' ? text : '';
+  const raw = stripControlChars(typeof text === 'string' ? text : '');
   const colon = raw.indexOf(':');
   const head = colon === -1 ? raw : raw.slice(0, colon);
   const insightText = colon === -1 ? '' : raw.slice(colon + 1).trim();

@@ -4,6 +4,7 @@ import type { Repos } from '../db/repos/index.js';
 import type { TacticDecision, TacticReason, TacticRow } from '../db/repos/tactics.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { stripControlChars } from '../lib/slack-text.js';
 import { isoWeekKey, localDate } from '../lib/time.js';
 import type { SettingsService } from './settings.js';
 
@@ -117,7 +118,8 @@ export function plainFromSlackText(text: string): string {
 /** Collapses runs of spaces and tabs (and, for one-line fields, newlines) and trims. */
 const tidy = (s: string | null | undefined, oneLine: boolean): string | null => {
   if (s === null || s === undefined) return null;
-  const t = (oneLine ? s.replace(/\s+/g, ' ') : s.replace(/[^\S\n]+/g, ' ').replace(/\n{3,}/g, '\n\n')).trim();
+  const c = stripControlChars(s);
+  const t = (oneLine ? c.replace(/\s+/g, ' ') : c.replace(/[^\S\n]+/g, ' ').replace(/\n{3,}/g, '\n\n')).trim();
   return t === '' ? null : t;
 };
 

@@ -4,6 +4,7 @@ import { ContactField, INPUT_ACTION } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
 import { parseDurationToken, validateContactDraft, type GrammarError } from '../../services/contact-grammar.js';
 import type { ContactInput } from '../../services/contacts.js';
+import { stripControlChars } from '../../lib/slack-text.js';
 import { afterAck } from '../after-ack.js';
 import { publishHome } from '../home.js';
 
@@ -25,7 +26,7 @@ const FIELD_OF_ERROR: Record<string, string> = {
 };
 
 const text = (values: StateValues, block: string): string | null => {
-  const v = values[block]?.[INPUT_ACTION]?.value?.replace(/\s+/g, (ws) => (ws.includes('\n') ? ws : ' ')).trim();
+  const v = stripControlChars(values[block]?.[INPUT_ACTION]?.value ?? '').replace(/\s+/g, (ws) => (ws.includes('\n') ? ws : ' ')).trim();
   return v ? v : null;
 };
 

@@ -1,0 +1,154 @@
+/**
+ * kill -9 in the middle of a nudge run (the job CLI, as an external scheduler runs it), then reruns.
+ *
+ * The claim for a manager's day is taken before the DM is sent and marked done, with the nudge
+ * row, right after Slack answers. A claim left 'claimed' by a dead process is retried once it is
+ * older than CLAIM_STALE_AFTER_MS (10 minutes), so a crash never loses a day's nudge for good.
+ *
+ * The window: if the process dies after Slack accepted a DM but before the claim is marked done,
+ * the retry sends that DM again. At most NUDGE_CONCURRENCY DMs are in flight at once, so at most
+ * that many managers can get a second DM, and only from a crash inside that window (a Slack
+ * round trip). Without an idempotency key on chat.postMessage (Slack has none) or a history scope
+ * to look, the app cannot tell a lost request from a delivered one; it prefers a rare duplicate to
+ * a lost nudge. The first test crashes outside the window (during a rate-limit pause, the usual
+ * place a long run spends its time): exactly one DM each. The second crashes inside it on purpose
+ * and checks the duplicates are confined to the DMs that were in flight.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeSlack, type FakeSlack } from '../kit/fake-slack.js';
+import { migrate } from '../../src/db/migrate.js';
+import { openDatabase } from '../../src/db/open.js';
+import { createRepos } from '../../src/db/repos/index.js';
+import { CLAIM_STALE_AFTER_MS } from '../../src/jobs/claimed.js';
+import { NUDGE_CONCURRENCY } from '../../src/jobs/nudges.js';
+import { appEnv, inspect, runJob, sleep, spawnScript, until } from './support.js';
+
+const TEAM = 'T0001';
+/** Monday 09:05 UTC: every manager's nudge hour has come. */
+const NOW = Date.parse('2026-11-30T09:05:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+const managerIds = (n: number) => Array.from({ length: n }, (_, i) => `UNUDGE${String(i).padStart(3, '0')}`);
+
+/** Managers enrolled a month ago (so all are due), with fresh UTC profiles (no users.info calls). */
+function seed(databasePath: string, users: string[]): void {
+  const db = openDatabase(databasePath);
+  migrate(db);
+  const repos = createRepos(db);
+  db.transaction(() => {
+    for (const u of users) {
+      repos.managers.enrollManager(TEAM, u, NOW - 30 * 86_400_000);
+      repos.profiles.upsertProfile({ teamId: TEAM, userId: u, tz: 'UTC', isAdmin: false, isOwner: false, displayName: u, refreshedAt: NOW - 3_600_000 });
+    }
+  })();
+  db.close();
+}
+
+/** Successful DMs per user so far. */
+function delivered(fake: FakeSlack): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const c of fake.callsTo('chat.postMessage')) if (c.status === 200 && c.response?.ok) m.set(String(c.args.channel), (m.get(String(c.args.channel)) ?? 0) + 1);
+  return m;
+}
+
+const claimsByStatus = (databasePath: string) =>
+  inspect(databasePath, (db) => {
+    const rows = db.prepare("SELECT scope, status FROM job_claims WHERE job = 'nudges'").all() as Array<{ scope: string; status: string }>;
+    const by = new Map<string, string[]>();
+    for (const r of rows) by.set(r.status, [...(by.get(r.status) ?? []), r.scope.split(':')[1]]);
+    return by;
+  });
+
+describe('fault: kill -9 in the middle of a nudge run', () => {
+  let dir: string;
+  let fake: FakeSlack;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gemba-fault-nudges-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the rerun finishes the rest; abandoned claims are retried once stale; everyone gets exactly one DM', async () => {
+    fake = await startFakeSlack({ defaultTz: 'UTC' });
+    try {
+      const users = managerIds(30);
+      const databasePath = join(dir, 'paused.db');
+      seed(databasePath, users);
+      const env = appEnv({ apiUrl: fake.apiUrl, databasePath });
+      // Slack slows the run down: after 6 DMs in a second, 429 with a long Retry-After.
+      fake.rateLimit('chat.postMessage', { perSecond: 6, retryAfter: 30 });
+      const job = spawnScript('src/cli/job.ts', ['nudges', '--now', iso(NOW)], env, dir);
+      await until(() => fake.rateLimited > 0, 'the first 429');
+      // Let the DMs Slack accepted be marked done; the rest now wait out Retry-After in the client.
+      await sleep(1_000);
+      job.proc.kill('SIGKILL');
+      assert.equal(await job.exited, 'SIGKILL');
+
+      const first = delivered(fake);
+      const claims = claimsByStatus(databasePath);
+      const abandoned = claims.get('claimed') ?? [];
+      assert.ok(first.size >= 1 && first.size < users.length, `killed mid-run (${first.size} DMs sent)`);
+      assert.deepEqual([...first.values()].filter((n) => n !== 1), [], 'no duplicate before the kill');
+      assert.deepEqual((claims.get('done') ?? []).sort(), [...first.keys()].sort(), 'every DM Slack accepted is recorded as done');
+      assert.ok(abandoned.length >= 1 && abandoned.length <= NUDGE_CONCURRENCY, `the DMs waiting on Retry-After were left claimed: ${abandoned.join(', ')}`);
+      assert.ok(abandoned.every((u) => !first.has(u)), 'an abandoned claim here was never delivered (its request got a 429)');
+
+      // Rerun right away (the next tick): the rest go out; the abandoned claims are not stale yet.
+      fake.rateLimit('chat.postMessage', null);
+      const second = await runJob('nudges', ['--now', iso(NOW + 60_000)], env, dir);
+      assert.match(second, /being sent by another run right now/);
+      const afterSecond = delivered(fake);
+      assert.deepEqual(users.filter((u) => afterSecond.get(u) !== 1).sort(), [...abandoned].sort(), 'all but the abandoned got exactly one');
+
+      // Once stale, the abandoned claims are taken again: everyone has exactly one DM.
+      await runJob('nudges', ['--now', iso(NOW + CLAIM_STALE_AFTER_MS + 60_000)], env, dir);
+      const final = delivered(fake);
+      assert.deepEqual(users.filter((u) => final.get(u) !== 1), [], 'exactly one DM each');
+      assert.equal(final.size, users.length);
+      inspect(databasePath, (db) => {
+        assert.equal(db.prepare('SELECT COUNT(*) FROM nudges').pluck().get(), users.length);
+        assert.equal(db.prepare('SELECT COUNT(DISTINCT user_id) FROM nudges').pluck().get(), users.length);
+      });
+      assert.deepEqual(claimsByStatus(databasePath).get('done')?.length, users.length);
+
+      // And a later tick the same day sends nothing.
+      await runJob('nudges', ['--now', iso(NOW + 2 * CLAIM_STALE_AFTER_MS)], env, dir);
+      assert.equal([...delivered(fake).values()].reduce((s, n) => s + n, 0), users.length);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a crash while DMs are at Slack: at most the in-flight DMs are sent twice, nobody is missed', async (t) => {
+    fake = await startFakeSlack({ defaultTz: 'UTC' });
+    try {
+      const users = managerIds(30);
+      const databasePath = join(dir, 'inflight.db');
+      seed(databasePath, users);
+      const env = appEnv({ apiUrl: fake.apiUrl, databasePath });
+      fake.delayMs = 250; // every DM spends 250 ms "at Slack"
+      const job = spawnScript('src/cli/job.ts', ['nudges', '--now', iso(NOW)], env, dir);
+      await until(() => delivered(fake).size >= 6, 'six DMs');
+      job.proc.kill('SIGKILL');
+      assert.equal(await job.exited, 'SIGKILL');
+      await sleep(400); // Slack finishes what it was given: those DMs were delivered
+      fake.delayMs = 0;
+
+      const abandoned = new Set(claimsByStatus(databasePath).get('claimed') ?? []);
+      assert.ok(abandoned.size <= NUDGE_CONCURRENCY, `at most ${NUDGE_CONCURRENCY} in flight`);
+      await runJob('nudges', ['--now', iso(NOW + CLAIM_STALE_AFTER_MS + 60_000)], env, dir);
+
+      const final = delivered(fake);
+      assert.deepEqual(users.filter((u) => !final.has(u)), [], 'nobody is missed');
+      const twice = users.filter((u) => (final.get(u) ?? 0) > 1);
+      assert.ok(twice.every((u) => abandoned.has(u) && final.get(u) === 2), `only DMs in flight at the crash went twice: ${twice.join(', ')}`);
+      assert.ok(twice.length <= NUDGE_CONCURRENCY);
+      t.diagnostic(`${abandoned.size} claims abandoned at the crash; ${twice.length} managers got a second DM`);
+    } finally {
+      await fake.close();
+    }
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Helpers for fault tests that run the real entry points (src/main.ts, src/cli/job.ts) as child
+ * processes, so a test can kill them with SIGKILL and start them again on the same database.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** tsx's loader, resolved from here: children run in a temp folder (no stray .env), which has no node_modules. */
+const TSX = import.meta.resolve('tsx');
+export const FAULT_SECRET = 'fault-test-signing-secret';
+export const FAULT_ANONYMITY_KEY = 'fault-test-anonymity-key-0123456789';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** The app's environment for a child process (nothing inherited that could point elsewhere). */
+export function appEnv(p: { apiUrl: string; databasePath: string; port?: number }): Record<string, string> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$|ADMIN_USER_IDS$|TEAM_TIMEZONE$)/.test(e[0])),
+  );
+  return {
+    ...inherited,
+    SLACK_BOT_TOKEN: 'xoxb-fault-test',
+    SLACK_SIGNING_SECRET: FAULT_SECRET,
+    SLACK_API_URL: p.apiUrl,
+    DATABASE_PATH: p.databasePath,
+    ANONYMITY_KEY: FAULT_ANONYMITY_KEY,
+    SCHEDULER_ENABLED: 'false',
+    LOG_LEVEL: 'warn',
+    TEAM_TIMEZONE: 'UTC',
+    ...(p.port !== undefined ? { PORT: String(p.port) } : {}),
+  };
+}
+
+export interface Child {
+  proc: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (or the signal name) once the process has ended. */
+  exited: Promise<number | string>;
+}
+
+/** Starts `node --import tsx <script> …args` in `cwd`. */
+export function spawnScript(script: string, args: string[], env: Record<string, string>, cwd: string): Child {
+  const proc = spawn(process.execPath, ['--import', TSX, join(ROOT, script), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  return { proc, output: () => out, exited };
+}
+
+/** Starts src/main.ts on a free port and waits until /healthz answers 200. */
+export async function startApp(p: { apiUrl: string; databasePath: string; cwd: string }): Promise<Child & { url: string }> {
+  const port = await freePort();
+  const child = spawnScript('src/main.ts', [], appEnv({ ...p, port }), p.cwd);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.proc.exitCode !== null) throw new Error(`app exited with ${child.proc.exitCode}:\n${child.output()}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).status === 200) return { ...child, url };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.proc.kill('SIGKILL');
+  throw new Error(`app did not answer /healthz:\n${child.output()}`);
+}
+
+/** Stops a child this test started: SIGTERM, then SIGKILL if it lingers. */
+export async function stop(child: Child): Promise<void> {
+  if (child.proc.exitCode !== null || child.proc.signalCode !== null) return;
+  child.proc.kill('SIGTERM');
+  const timer = setTimeout(() => child.proc.kill('SIGKILL'), 5_000);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+/** Runs `npm run job -- <job> …` to completion; resolves with its stdout+stderr, rejects on a non-zero exit. */
+export async function runJob(job: string, args: string[], env: Record<string, string>, cwd: string): Promise<string> {
+  const child = spawnScript('src/cli/job.ts', [job, ...args], env, cwd);
+  const code = await child.exited;
+  if (code !== 0) throw new Error(`job ${job} exited with ${code}:\n${child.output()}`);
+  return child.output();
+}
+
+/** Reads the database the way an operator would after a crash: a separate connection. */
+export function inspect<T>(databasePath: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(databasePath);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `cond` holds (or throws after `timeoutMs`). */
+export async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
