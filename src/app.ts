@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import bolt from '@slack/bolt';
+import bolt, { type LogLevel } from '@slack/bolt';
 import type { AppContext } from './context.js';
 import { toBoltLogger } from './lib/logger.js';
 import { registerListeners } from './listeners/index.js';
@@ -37,6 +37,8 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Bolt
     botId: options.botId,
     botUserId: options.botUserId,
     logger: toBoltLogger(ctx.logger),
+    // Without this Bolt resets its logger to info, ignoring LOG_LEVEL.
+    logLevel: config.logLevel as LogLevel,
     clientOptions: slackClientOptions(config, ctx.logger),
     customRoutes: [healthz],
     // auth.test runs once in app.init(), awaited, so a bad token fails start-up cleanly.

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { ClaimKey } from '../db/repos/claims.js';
-import { classifySlackError, slackErrorCode } from '../slack/errors.js';
+import { classifySlackError, rateLimitedFor, slackErrorCode } from '../slack/errors.js';
+import { RateGate } from './rate-gate.js';
 
 /** A claim not finished within this time is treated as abandoned by a crashed process. */
 export const CLAIM_STALE_AFTER_MS = 10 * 60_000;
@@ -9,27 +10,51 @@ export const RETRY_TRANSIENT_MS = 5 * 60_000;
 /** When a post that failed for a lasting reason (bad channel, bad request) may be tried again. */
 export const RETRY_LASTING_MS = 60 * 60_000;
 
+/** Attempts a post gets when Slack keeps answering 429, before the period is left for a later tick. */
+export const MAX_RATE_LIMITED_ATTEMPTS = 10;
+
 export type ClaimedOutcome = { status: 'done'; detail: string } | { status: 'not_claimed' } | { status: 'skipped' | 'failed'; detail: string };
 
 /**
  * Runs `post` under a claim on its period, so it happens once per period across restarts,
- * manual runs and processes. The claim is taken before posting; a failure records what went
- * wrong and, unless it was the recipient's (closed DM, archived channel), lets a later tick retry.
- * `onPosted` runs in the same transaction that marks the claim done.
+ * manual runs and processes, and never twice:
+ * 1. the period is claimed ('claimed') before anything is sent;
+ * 2. right before each attempt it is marked 'posting' (Slack may deliver from here on);
+ * 3. a 429 means Slack delivered nothing: back to 'claimed', wait Retry-After (shared by the run's
+ *    workers through `gate`), try again, at most MAX_RATE_LIMITED_ATTEMPTS times;
+ * 4. success marks it 'done' in the same transaction as `onPosted`; a failure records what went
+ *    wrong and, unless it was the recipient's (closed DM, archived channel), lets a later tick retry.
+ * A crash leaves 'claimed' (retried once stale) or 'posting' (maybe delivered: left alone, see
+ * describeUnclaimed). The jobs' Web API client rejects 429s instead of retrying them itself, so this
+ * loop knows which attempt Slack refused.
  */
 export async function runClaimed(
   ctx: AppContext,
   key: ClaimKey,
   now: number,
-  opts: { force?: boolean },
+  opts: { force?: boolean; gate?: RateGate },
   post: () => Promise<string>,
   onPosted?: (detail: string) => void,
 ): Promise<ClaimedOutcome> {
   const { repos, db, logger } = ctx;
   if (!repos.claims.claimPeriod(key, now, { staleAfterMs: CLAIM_STALE_AFTER_MS, force: opts.force })) return { status: 'not_claimed' };
+  const gate = opts.gate ?? new RateGate();
   let detail: string;
   try {
-    detail = await post();
+    for (let attempt = 1; ; attempt++) {
+      await gate.wait();
+      repos.claims.markPosting(key);
+      try {
+        detail = await post();
+        break;
+      } catch (err) {
+        const retryAfter = rateLimitedFor(err);
+        if (retryAfter === null || attempt >= MAX_RATE_LIMITED_ATTEMPTS) throw err;
+        repos.claims.markClaimed(key);
+        gate.pause(retryAfter);
+        logger.debug({ job: key.job, scope: key.scope, retryAfter, attempt }, 'Slack asked us to slow down; waiting');
+      }
+    }
   } catch (err) {
     const kind = classifySlackError(err);
     const code = slackErrorCode(err);
@@ -56,6 +81,10 @@ export function describeUnclaimed(ctx: AppContext, key: ClaimKey, done: string):
   switch (claim?.status) {
     case 'claimed':
       return 'being sent by another run right now';
+    case 'posting':
+      return Date.now() - claim.claimedAt < CLAIM_STALE_AFTER_MS && ctx.clock.now() - claim.claimedAt < CLAIM_STALE_AFTER_MS
+        ? 'being sent by another run right now'
+        : 'a run stopped while this was on its way to Slack, so it may have been delivered; not resent automatically (--force resends)';
     case 'failed':
       return `failed earlier (${claim.detail ?? 'unknown error'}); retried from ${new Date(claim.retryAt ?? 0).toISOString()}`;
     case 'skipped':

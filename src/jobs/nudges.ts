@@ -2,10 +2,11 @@ import { nudgeMessage } from '../blocks/nudge.js';
 import type { AppContext } from '../context.js';
 import { PROFILE_MAX_AGE_MS } from '../services/profiles.js';
 import { describeUnclaimed, runClaimed } from './claimed.js';
+import { RateGate } from './rate-gate.js';
 import { newReport, type JobReport } from './report.js';
 import { forEachLimited, listServedTeams } from './teams.js';
 
-/** DMs in flight at once; the Web API client queues behind Retry-After when Slack says slow down. */
+/** DMs in flight at once; all of them wait together when Slack answers 429 (see RateGate). */
 export const NUDGE_CONCURRENCY = 4;
 /** Slack profiles looked up per team per run, so a first run over a big team does not queue thousands of users.info calls ahead of the nudges. */
 export const PROFILE_REFRESH_BATCH = 50;
@@ -17,6 +18,7 @@ export const PROFILE_REFRESH_BATCH = 50;
  */
 export async function runNudges(ctx: AppContext, now: number, opts: { force?: boolean } = {}): Promise<JobReport> {
   const report = newReport('nudges');
+  const gate = new RateGate();
   for (const teamId of listServedTeams(ctx)) {
     await refreshStaleProfiles(ctx, teamId, now);
     const due = ctx.services.nudges.selectDueNudges(teamId, now, { ignoreCooldown: opts.force });
@@ -27,7 +29,7 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
         ctx,
         key,
         now,
-        opts,
+        { ...opts, gate },
         async () => {
           const res = await ctx.slack.chat.postMessage({ channel: n.userId, text: message.text, blocks: message.blocks });
           return JSON.stringify({ channel: res.channel, ts: res.ts });

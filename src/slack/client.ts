@@ -20,7 +20,12 @@ export function slackClientOptions(config: Config, logger: Logger) {
   };
 }
 
-/** The Web API client that jobs and after-ack work use (listeners get Bolt's own). */
+/**
+ * The Web API client that jobs and after-ack work use (listeners get Bolt's own). It hands 429s
+ * back as WebAPIRateLimitedError (with Retry-After) instead of retrying them itself, so a job knows
+ * that attempt delivered nothing and can wait and retry without ever posting twice (jobs/claimed.ts).
+ * 5xx and network errors are still retried by the client, a bounded few times.
+ */
 export function createSlackClient(config: Config, logger: Logger): SlackClient {
-  return new webApi.WebClient(config.slackBotToken, slackClientOptions(config, logger));
+  return new webApi.WebClient(config.slackBotToken, { ...slackClientOptions(config, logger), rejectRateLimitedCalls: true });
 }

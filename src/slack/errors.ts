@@ -29,6 +29,12 @@ export function slackErrorCode(err: unknown): string {
   return e?.data?.error ?? e?.code ?? e?.message ?? 'unknown_error';
 }
 
+/** Seconds Slack asked us to wait when it answered 429, or null when the error is something else. */
+export function rateLimitedFor(err: unknown): number | null {
+  const e = err as { code?: string; retryAfter?: number } | null;
+  return e?.code === 'slack_webapi_rate_limited_error' ? (e.retryAfter ?? 1) : null;
+}
+
 /** Classifies a Web API failure (see SlackFailure). */
 export function classifySlackError(err: unknown): SlackFailure {
   const e = err as { code?: string; data?: { error?: string } } | null;

@@ -5,14 +5,12 @@
  * row, right after Slack answers. A claim left 'claimed' by a dead process is retried once it is
  * older than CLAIM_STALE_AFTER_MS (10 minutes), so a crash never loses a day's nudge for good.
  *
- * The window: if the process dies after Slack accepted a DM but before the claim is marked done,
- * the retry sends that DM again. At most NUDGE_CONCURRENCY DMs are in flight at once, so at most
- * that many managers can get a second DM, and only from a crash inside that window (a Slack
- * round trip). Without an idempotency key on chat.postMessage (Slack has none) or a history scope
- * to look, the app cannot tell a lost request from a delivered one; it prefers a rare duplicate to
- * a lost nudge. The first test crashes outside the window (during a rate-limit pause, the usual
- * place a long run spends its time): exactly one DM each. The second crashes inside it on purpose
- * and checks the duplicates are confined to the DMs that were in flight.
+ * The window: a claim is marked 'posting' right before its request goes to Slack. If the process
+ * dies then, the DM may or may not have been delivered; Slack has no idempotency key, so the app
+ * never resends it automatically (never twice) and reports it instead. A 429 means nothing was
+ * delivered, so a DM waiting out Retry-After is plain 'claimed' and is retried once stale. The first
+ * test crashes during a rate-limit pause (where a long run spends its time): exactly one DM each.
+ * The second crashes while DMs are at Slack: nobody gets a second DM.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -122,7 +120,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
     }
   });
 
-  it('a crash while DMs are at Slack: at most the in-flight DMs are sent twice, nobody is missed', async (t) => {
+  it('a crash while DMs are at Slack: nobody gets two DMs; the ones in flight are reported, not resent', async (t) => {
     fake = await startFakeSlack({ defaultTz: 'UTC' });
     try {
       const users = managerIds(30);
@@ -137,16 +135,19 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
       await sleep(400); // Slack finishes what it was given: those DMs were delivered
       fake.delayMs = 0;
 
-      const abandoned = new Set(claimsByStatus(databasePath).get('claimed') ?? []);
-      assert.ok(abandoned.size <= NUDGE_CONCURRENCY, `at most ${NUDGE_CONCURRENCY} in flight`);
-      await runJob('nudges', ['--now', iso(NOW + CLAIM_STALE_AFTER_MS + 60_000)], env, dir);
+      const inFlight = new Set(claimsByStatus(databasePath).get('posting') ?? []);
+      assert.ok(inFlight.size >= 1 && inFlight.size <= NUDGE_CONCURRENCY, `1..${NUDGE_CONCURRENCY} DMs were on their way at the crash: ${[...inFlight].join(', ')}`);
+      const rerun = await runJob('nudges', ['--now', iso(NOW + CLAIM_STALE_AFTER_MS + 60_000)], env, dir);
+      assert.match(rerun, /may have been delivered; not resent automatically/);
 
       const final = delivered(fake);
-      assert.deepEqual(users.filter((u) => !final.has(u)), [], 'nobody is missed');
-      const twice = users.filter((u) => (final.get(u) ?? 0) > 1);
-      assert.ok(twice.every((u) => abandoned.has(u) && final.get(u) === 2), `only DMs in flight at the crash went twice: ${twice.join(', ')}`);
-      assert.ok(twice.length <= NUDGE_CONCURRENCY);
-      t.diagnostic(`${abandoned.size} claims abandoned at the crash; ${twice.length} managers got a second DM`);
+      assert.deepEqual(users.filter((u) => (final.get(u) ?? 0) > 1), [], 'nobody got two DMs');
+      assert.deepEqual(users.filter((u) => !inFlight.has(u) && final.get(u) !== 1), [], 'everyone else got exactly one');
+      // An in-flight DM was delivered if its request reached Slack before the kill, lost if not;
+      // either way the rerun names it, so an operator can resend it with --force.
+      for (const u of inFlight) assert.match(rerun, new RegExp(`DM to ${u} .*may have been delivered`));
+      const reached = [...inFlight].filter((u) => final.get(u) === 1).length;
+      t.diagnostic(`${inFlight.size} DMs in flight at the crash (${reached} had reached Slack); none resent`);
     } finally {
       await fake.close();
     }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { ActionId } from '../../src/blocks/ids.js';
-import { CLAIM_STALE_AFTER_MS, RETRY_TRANSIENT_MS } from '../../src/jobs/claimed.js';
+import { CLAIM_STALE_AFTER_MS, MAX_RATE_LIMITED_ATTEMPTS, RETRY_TRANSIENT_MS } from '../../src/jobs/claimed.js';
 import { runNudges } from '../../src/jobs/nudges.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { CONVERSATION_PROMPTS } from '../../src/services/nudges.js';
@@ -352,15 +352,15 @@ describe('Slack failures', () => {
     assert.equal(nudgeRows(h).length, 1);
   });
 
-  it('429s that outlast the client\'s bounded retries release the claim for a later tick', async () => {
+  it('429s that outlast the bounded attempts release the claim for a later tick', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' });
     enroll(h, 'U1', '2026-11-01T12:00:00Z');
     cacheTz(h, 'U1', 'UTC');
-    h.fake.failNext('chat.postMessage', { retryAfter: 0, times: 10 });
+    h.fake.failNext('chat.postMessage', { retryAfter: 0, times: MAX_RATE_LIMITED_ATTEMPTS });
     const report = await runNudges(h.ctx, h.clock.now());
     assert.equal(report.failed.length, 1);
-    // One try and BACKGROUND_RETRY's three retries, then the client gives up: Slack is not hammered.
-    assert.equal(h.fake.callsTo('chat.postMessage').length, 4);
+    // A bounded number of attempts, each after the Retry-After wait; then the period waits for a later tick.
+    assert.equal(h.fake.callsTo('chat.postMessage').length, MAX_RATE_LIMITED_ATTEMPTS);
     assert.equal(h.ctx.repos.claims.findClaim({ job: 'nudges', scope: `${TEAM}:U1`, period: '2026-11-30' })?.status, 'failed');
     h.fake.reset();
     h.clock.advance(RETRY_TRANSIENT_MS);

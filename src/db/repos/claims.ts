@@ -1,6 +1,6 @@
 import type { Db } from '../open.js';
 
-export type ClaimStatus = 'claimed' | 'done' | 'skipped' | 'failed';
+export type ClaimStatus = 'claimed' | 'posting' | 'done' | 'skipped' | 'failed';
 
 export interface ClaimKey {
   job: string;
@@ -32,6 +32,8 @@ export function createClaimsRepo(db: Db) {
        OR (status = 'claimed' AND claimed_at <= @now - @staleAfterMs)`);
   const finish = db.prepare(`UPDATE job_claims SET status = @status, finished_at = @now, detail = @detail, retry_at = @retryAt
     WHERE job = @job AND scope = @scope AND period = @period`);
+  const setStatus = db.prepare(`UPDATE job_claims SET status = @status WHERE job = @job AND scope = @scope AND period = @period
+    AND status IN ('claimed', 'posting')`);
   const delScope = db.prepare('DELETE FROM job_claims WHERE scope = ?');
   const find = db.prepare(`SELECT job, scope, period, status, claimed_at AS claimedAt, finished_at AS finishedAt,
     retry_at AS retryAt, attempts, detail FROM job_claims WHERE job = ? AND scope = ? AND period = ?`);
@@ -46,8 +48,16 @@ export function createClaimsRepo(db: Db) {
       return take.run({ ...key, now, staleAfterMs: opts.staleAfterMs, force: opts.force ? 1 : 0 }).changes === 1;
     },
     /** Records how a claimed period ended. `failed` with `retryAt` lets a later tick take it again. */
-    finishClaim(key: ClaimKey, status: Exclude<ClaimStatus, 'claimed'>, now: number, detail: string | null, retryAt: number | null = null): void {
+    finishClaim(key: ClaimKey, status: Exclude<ClaimStatus, 'claimed' | 'posting'>, now: number, detail: string | null, retryAt: number | null = null): void {
       finish.run({ ...key, status, now, detail, retryAt });
+    },
+    /** Marks a claimed period as on its way to Slack (it may be delivered from now on). */
+    markPosting(key: ClaimKey): void {
+      setStatus.run({ ...key, status: 'posting' });
+    },
+    /** Back to plain 'claimed' after Slack refused an attempt outright (429): nothing was delivered. */
+    markClaimed(key: ClaimKey): void {
+      setStatus.run({ ...key, status: 'claimed' });
     },
     /** Deletes every claim of a scope (forget: per-manager claims are scoped 'team:user'). */
     deleteClaimsOfScope(scope: string): number {
