@@ -19,7 +19,7 @@ export interface ManagerRow {
 export interface TeamTrend {
   weeks: TeamWeek[];
   managerCount: number;
-  /** The top managers (by the latest week, then the whole window), at most `listed` of them. */
+  /** The managers with the most conversations in the latest week (then the rest), at most `listed` of them. */
   managers: ManagerRow[];
   accountsTouched: number;
   target: number;
@@ -49,9 +49,15 @@ export function createTeamService(repos: Repos) {
       });
       const index = new Map(starts.map((w, i) => [w, i]));
       const listed = opts.listed ?? TEAM_TABLE_SIZE;
-      const managers = (listed > 0 ? repos.contacts.listTeamLeaders(teamId, first, last, listed) : []).map((l) => ({ ...l, counts: starts.map(() => 0) }));
+      const managers = (listed > 0 ? repos.contacts.listTeamLeaders(teamId, last, listed) : []).map((l) => ({ ...l, total: 0, counts: starts.map(() => 0) }));
       const byUser = new Map(managers.map((m) => [m.userId, m]));
-      for (const c of repos.contacts.listWeeklyCountsOf(teamId, [...byUser.keys()], first, last)) byUser.get(c.userId)!.counts[index.get(c.weekStart)!] = c.count;
+      for (const c of repos.contacts.listWeeklyCountsOf(teamId, [...byUser.keys()], first, last)) {
+        const m = byUser.get(c.userId)!;
+        m.counts[index.get(c.weekStart)!] = c.count;
+        m.total += c.count;
+      }
+      // Among those listed: the latest week first, then the whole window, then id.
+      managers.sort((a, b) => b.latest - a.latest || b.total - a.total || a.userId.localeCompare(b.userId));
       return { weeks, managerCount, managers, accountsTouched: repos.contacts.countTeamWeekAccounts(teamId, last), target: opts.target };
     },
   };

@@ -78,10 +78,15 @@ describe('property: weekly aggregates', () => {
             trend.weeks.map((w) => [w.total, w.managersWithOne]),
             starts.map((_, i) => [[...counts.values()].reduce((s, c) => s + c[i], 0), [...counts.values()].filter((c) => c[i] > 0).length]),
           );
-          const ranked = [...counts]
-            .map(([userId, c]) => ({ userId, counts: c, total: c.reduce((s, n) => s + n, 0), latest: c[c.length - 1] }))
-            .sort((a, b) => b.latest - a.latest || b.total - a.total || (a.userId < b.userId ? -1 : 1))
-            .slice(0, listed);
+          // Chosen: the most conversations in the latest week (ties by id), then people with none
+          // that week by id; shown: latest week, then the whole window, then id.
+          const rows = [...counts].map(([userId, c]) => ({ userId, counts: c, total: c.reduce((s, n) => s + n, 0), latest: c[c.length - 1] }));
+          const byId = (a: { userId: string }, b: { userId: string }) => (a.userId < b.userId ? -1 : 1);
+          const chosen = [
+            ...rows.filter((r) => r.latest > 0).sort((a, b) => b.latest - a.latest || byId(a, b)),
+            ...rows.filter((r) => r.latest === 0).sort(byId),
+          ].slice(0, listed);
+          const ranked = chosen.sort((a, b) => b.latest - a.latest || b.total - a.total || byId(a, b));
           assert.deepEqual(trend.managers.map(({ userId, counts: c, total, latest }) => ({ userId, counts: c, total, latest })), ranked);
           assert.equal(trend.managerCount, active.length);
         } finally {

@@ -75,8 +75,10 @@ export function createContactsRepo(db: Db) {
   const lastOn = db.prepare('SELECT MAX(occurred_on) FROM contacts WHERE team_id = ? AND user_id = ?').pluck();
   const teamWeekly = db.prepare(`SELECT user_id AS userId, week_start AS weekStart, contacts AS count FROM contact_weeks
     WHERE team_id = ? AND week_start >= ? AND week_start <= ?`);
+  // CROSS JOIN pins the order (each listed person, then their weeks through contact_weeks_by_user);
+  // left to itself the planner may scan every manager's weeks through the leaders index instead.
   const weeklyOf = db.prepare(`SELECT w.user_id AS userId, w.week_start AS weekStart, w.contacts AS count
-    FROM json_each(@userIds) j JOIN contact_weeks w ON w.team_id = @teamId AND w.user_id = j.value
+    FROM json_each(@userIds) j CROSS JOIN contact_weeks w ON w.team_id = @teamId AND w.user_id = j.value
     WHERE w.week_start >= @from AND w.week_start <= @to`);
   // team_weeks counts everyone who logged; deactivated managers (few, partial index) are taken out.
   const teamTotals = db.prepare(`SELECT t.week_start AS weekStart, t.contacts - COALESCE(i.contacts, 0) AS total,
@@ -88,12 +90,13 @@ export function createContactsRepo(db: Db) {
     ) i ON i.week_start = t.week_start
     WHERE t.team_id = @teamId AND t.week_start >= @from AND t.week_start <= @to`);
   // Per active manager two seeks into contact_weeks; the sorter keeps only the top @limit.
-  const leaders = db.prepare(`SELECT m.user_id AS userId,
-      COALESCE((SELECT SUM(w.contacts) FROM contact_weeks w
-        WHERE w.team_id = m.team_id AND w.user_id = m.user_id AND w.week_start >= @from AND w.week_start <= @to), 0) AS total,
-      COALESCE((SELECT w.contacts FROM contact_weeks w WHERE w.team_id = m.team_id AND w.week_start = @to AND w.user_id = m.user_id), 0) AS latest
-    FROM managers m WHERE m.team_id = @teamId AND m.active = 1
-    ORDER BY latest DESC, total DESC, m.user_id LIMIT @limit`);
+  // The week's leaders straight from that week's aggregate rows (a few thousand at most), not a
+  // ranking of every manager: the team table stays fast however large the team (docs/performance.md).
+  const weekLeaders = db.prepare(`SELECT w.user_id AS userId, w.contacts AS latest FROM contact_weeks w
+    JOIN managers m ON m.team_id = w.team_id AND m.user_id = w.user_id AND m.active = 1
+    WHERE w.team_id = @teamId AND w.week_start = @week ORDER BY w.contacts DESC, w.user_id LIMIT @limit`);
+  const quietFill = db.prepare(`SELECT user_id FROM managers WHERE team_id = @teamId AND active = 1
+    AND user_id NOT IN (SELECT value FROM json_each(@exclude)) ORDER BY user_id LIMIT @limit`).pluck();
   // One index seek per manager (MAX over contacts_by_user_date) instead of grouping every conversation.
   const lastAll = db.prepare(`SELECT userId, lastOn FROM (SELECT m.user_id AS userId,
       (SELECT MAX(c.occurred_on) FROM contacts c WHERE c.team_id = m.team_id AND c.user_id = m.user_id) AS lastOn
@@ -148,11 +151,14 @@ export function createContactsRepo(db: Db) {
       return teamTotals.all({ teamId, from: fromWeek, to: toWeek }) as Array<{ weekStart: string; total: number; managers: number }>;
     },
     /**
-     * The top `limit` active managers by conversations in week `toWeek`, then in [fromWeek, toWeek],
-     * then user id; managers with none are included (at the end) when there is room.
+     * Up to `limit` active managers for the team table: those with conversations in `week`, most
+     * first (ties by user id), then, if there is room, managers with none that week by user id.
      */
-    listTeamLeaders(teamId: string, fromWeek: string, toWeek: string, limit: number): Array<{ userId: string; total: number; latest: number }> {
-      return leaders.all({ teamId, from: fromWeek, to: toWeek, limit }) as Array<{ userId: string; total: number; latest: number }>;
+    listTeamLeaders(teamId: string, week: string, limit: number): Array<{ userId: string; latest: number }> {
+      const top = weekLeaders.all({ teamId, week, limit }) as Array<{ userId: string; latest: number }>;
+      if (top.length >= limit) return top;
+      const rest = quietFill.all({ teamId, exclude: JSON.stringify(top.map((t) => t.userId)), limit: limit - top.length }) as string[];
+      return [...top, ...rest.map((userId) => ({ userId, latest: 0 }))];
     },
     /** Distinct accounts each manager talked to in the week starting `week`. */
     listWeekAccountCounts(teamId: string, week: string): Map<string, number> {
