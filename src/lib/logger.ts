@@ -19,6 +19,8 @@ export function toBoltLogger(logger: Logger): BoltLogger {
   const emit =
     (level: LogLevel) =>
     (...parts: unknown[]): void => {
+      // Bolt logs a lot at debug (whole payloads); skip the formatting when nobody will read it.
+      if (!child.isLevelEnabled(level)) return;
       const err = parts.find((p): p is Error => p instanceof Error);
       const msg = parts
         .filter((p) => p !== err)
