@@ -46,7 +46,7 @@ function createServices(config: Config, db: Db, repos: Repos, clock: Clock, logg
     roles: createRoleService(config, repos, profiles),
     contacts: createContactService(db, repos),
     trends: createTrendService(repos),
-    snoozes: createSnoozeService(repos),
+    snoozes: createSnoozeService(db, repos),
     nudges: createNudgeService(repos, settings, profiles),
     leaderboard: createLeaderboardService(repos),
     admin: createAdminService(db, repos, clock),

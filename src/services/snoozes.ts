@@ -1,3 +1,4 @@
+import type { Db } from '../db/open.js';
 import type { Repos } from '../db/repos/index.js';
 import type { SnoozeReason, SnoozeRow } from '../db/repos/snoozes.js';
 import { addDays, weekStart } from '../lib/time.js';
@@ -32,12 +33,20 @@ export function frozenWeeksOf(snoozes: readonly Pick<SnoozeRow, 'startsOn' | 'en
 }
 
 /** Pausing and resuming nudges. */
-export function createSnoozeService(repos: Repos) {
+export function createSnoozeService(db: Db, repos: Repos) {
   return {
-    /** Pauses nudges for `days` days starting today (the manager's local date); returns the last snoozed day. */
-    snooze(teamId: string, userId: string, p: { days: number; reason: SnoozeReason; today: string; now: number }): { endsOn: string } {
+    /**
+     * Pauses nudges for `days` days starting today (the manager's local date), replacing any running
+     * snooze, in one transaction. From a nudge's buttons (`fromNudge`), the latest nudge is also
+     * marked answered with the reason, which the digest shows. Returns the last snoozed day.
+     */
+    snooze(teamId: string, userId: string, p: { days: number; reason: SnoozeReason; today: string; now: number; fromNudge?: boolean }): { endsOn: string } {
       const endsOn = addDays(p.today, p.days - 1);
-      repos.snoozes.insertSnooze({ teamId, userId, startsOn: p.today, endsOn, reason: p.reason, createdAt: p.now });
+      db.transaction(() => {
+        repos.snoozes.endSnoozes(teamId, userId, p.today, addDays(p.today, -1));
+        repos.snoozes.insertSnooze({ teamId, userId, startsOn: p.today, endsOn, reason: p.reason, createdAt: p.now });
+        if (p.fromNudge) repos.nudges.markLatestAnswered(teamId, userId, p.reason);
+      })();
       return { endsOn };
     },
     /** Ends any running snooze; false when there was none. */

@@ -52,7 +52,7 @@ describe('snooze service', () => {
     const db = openDatabase(':memory:');
     migrate(db);
     repos = createRepos(db);
-    snoozes = createSnoozeService(repos);
+    snoozes = createSnoozeService(db, repos);
   });
 
   it('pauses for N days starting today, inclusive', () => {

@@ -17,12 +17,7 @@ export function nudgeSnoozeAction(ctx: AppContext) {
     const userId = body.user.id;
     const reason = REASON_OF_ACTION[action.action_id] ?? 'snooze';
     const today = ctx.services.profiles.todayOf(teamId, userId);
-    const { endsOn } = ctx.db.transaction(() => {
-      ctx.services.snoozes.unsnooze(teamId, userId, today);
-      const result = ctx.services.snoozes.snooze(teamId, userId, { days: NUDGE_SNOOZE_DAYS, reason, today, now: ctx.clock.now() });
-      ctx.repos.nudges.markLatestAnswered(teamId, userId, reason);
-      return result;
-    })();
+    const { endsOn } = ctx.services.snoozes.snooze(teamId, userId, { days: NUDGE_SNOOZE_DAYS, reason, today, now: ctx.clock.now(), fromNudge: true });
     await ack();
     await respond(nudgeSnoozed(reason, endsOn));
   };
@@ -45,12 +40,11 @@ export function homeSnoozeAction(ctx: AppContext) {
     const teamId = teamOf(body);
     const userId = body.user.id;
     const today = ctx.services.profiles.todayOf(teamId, userId);
-    ctx.db.transaction(() => {
+    if (action.action_id === ActionId.homeSnooze) {
+      ctx.services.snoozes.snooze(teamId, userId, { days: NUDGE_SNOOZE_DAYS, reason: 'snooze', today, now: ctx.clock.now() });
+    } else {
       ctx.services.snoozes.unsnooze(teamId, userId, today);
-      if (action.action_id === ActionId.homeSnooze) {
-        ctx.services.snoozes.snooze(teamId, userId, { days: NUDGE_SNOOZE_DAYS, reason: 'snooze', today, now: ctx.clock.now() });
-      }
-    })();
+    }
     await ack();
     await publishHome(ctx, client, teamId, userId);
   };

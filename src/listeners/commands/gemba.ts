@@ -44,11 +44,7 @@ function personal(ctx: AppContext, teamId: string, userId: string, req: GembaReq
         vps: repos.vps.listVps(teamId),
       });
     case 'snooze': {
-      // One transaction, as the buttons do: a failure between the two never leaves nudges un-snoozed.
-      const { endsOn } = ctx.db.transaction(() => {
-        services.snoozes.unsnooze(teamId, userId, today);
-        return services.snoozes.snooze(teamId, userId, { days: req.days, reason: 'snooze', today, now: clock.now() });
-      })();
+      const { endsOn } = services.snoozes.snooze(teamId, userId, { days: req.days, reason: 'snooze', today, now: clock.now() });
       return snoozeConfirmation(endsOn);
     }
     case 'snooze_off':
