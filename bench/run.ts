@@ -92,7 +92,7 @@ function scaleTable(gen: GenerateStats, s: ScaleReport): string {
 function fanoutTable(f: FanoutResult): string {
   const exact = f.missing === 0 && f.duplicates === 0 && f.strangers === 0 && f.managersWithOne === f.managers && f.nudgeRows === f.managers && f.doneClaims === f.managers && f.rerunPosted === 0;
   return [
-    '| managers due | fake Slack limit | job wall time | posting time | 429 answers (client retries) | postMessage attempts | delivered | exactly one DM | duplicated | lost | nudges rows / done claims | rerun posted | target |',
+    '| managers due | fake Slack limit | job wall time | posting time | 429 answers (each waited out, then retried) | postMessage attempts | delivered | exactly one DM | duplicated | lost | nudges rows / done claims | rerun posted | target |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|',
     `| ${f.managers.toLocaleString('en')} | ${f.perSecond}/s, Retry-After ${f.retryAfter} s | ${f.jobSeconds.toFixed(1)} s | ${f.postingSeconds.toFixed(1)} s | ${f.rateLimited} | ${f.postAttempts} | ${f.delivered} | ${f.managersWithOne} | ${f.duplicates} | ${f.missing + f.strangers} | ${f.nudgeRows} / ${f.doneClaims} | ${f.rerunPosted} (${f.rerunSeconds.toFixed(1)} s) | ${ok(exact)} |`,
     '',

@@ -3,7 +3,7 @@
  * - recipient: this DM or channel cannot take the post (closed, archived, not joined, deactivated);
  *   log it, skip this recipient for this period, serve the others.
  * - retryable: Slack or the network is having a moment (5xx, timeouts, rate limits that outlasted
- *   the client's own bounded retries); release the claim so a later tick tries again.
+ *   the bounded attempts); release the claim so a later tick tries again.
  * - fatal: our request is wrong (bad blocks, bad token); log loudly, retry much later.
  */
 export type SlackFailure = 'recipient' | 'retryable' | 'fatal';
