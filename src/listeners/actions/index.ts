@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { ActionId } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
-import { guarded } from '../guard.js';
+import { dispatchTable } from '../dispatch.js';
 import { contactDeleteAction, contactEditAction, contactUndoAction, homeLogContactAction } from './contact-buttons.js';
 import { homeSnoozeAction, nudgeLogContactAction, nudgeSnoozeAction } from './snooze-buttons.js';
 import { tacticMeTooAction } from './tactic-me-too.js';
@@ -28,7 +28,6 @@ export const actionHandlers = {
 
 /** Registers every block action. */
 export function register(app: App, ctx: AppContext): void {
-  for (const [actionId, make] of Object.entries(actionHandlers)) {
-    app.action({ type: 'block_actions', action_id: actionId }, guarded(ctx, 'action', actionId, make(ctx) as any));
-  }
+  const { pattern, listener } = dispatchTable<any>(ctx, 'action', actionHandlers, (args) => args.action.action_id);
+  app.action({ type: 'block_actions', action_id: pattern }, listener);
 }

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { Command } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
-import { guarded } from '../guard.js';
+import { dispatchTable } from '../dispatch.js';
 import { contactCommand } from './contact.js';
 import { trendsCommand } from './trends.js';
 import { flagTacticCommand } from './flag-tactic.js';
@@ -19,7 +19,6 @@ export const commandHandlers = {
 
 /** Registers every slash command. */
 export function register(app: App, ctx: AppContext): void {
-  for (const [name, make] of Object.entries(commandHandlers)) {
-    app.command(name, guarded(ctx, 'command', name, make(ctx) as any));
-  }
+  const { pattern, listener } = dispatchTable<any>(ctx, 'command', commandHandlers, (args) => args.command.command);
+  app.command(pattern, listener);
 }

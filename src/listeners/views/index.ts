@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { ViewId } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
-import { guarded } from '../guard.js';
+import { dispatchTable } from '../dispatch.js';
 import { contactModalSubmit } from './contact-modal.js';
 import { flagTacticModalSubmit } from './flag-tactic-modal.js';
 
@@ -13,7 +13,6 @@ export const viewHandlers = {
 
 /** Registers every view submission. */
 export function register(app: App, ctx: AppContext): void {
-  for (const [callbackId, make] of Object.entries(viewHandlers)) {
-    app.view({ type: 'view_submission', callback_id: callbackId }, guarded(ctx, 'view', callbackId, make(ctx) as any));
-  }
+  const { pattern, listener } = dispatchTable<any>(ctx, 'view', viewHandlers, (args) => args.view.callback_id);
+  app.view({ type: 'view_submission', callback_id: pattern }, listener);
 }
