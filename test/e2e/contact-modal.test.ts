@@ -3,21 +3,13 @@
  * inline errors, the confirmation (ephemeral in the channel, DM as fallback) and the Home refresh.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ActionId, ContactField, INPUT_ACTION, ViewId } from '../../src/blocks/ids.js';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { harnessPerTest, startHarness, type Harness } from '../kit/harness.js';
 import { datePicker, plainInput, staticSelect } from '../kit/payloads.js';
 import { ME, OTHER, TEAM, allText, assertNoStrayControls, assertSurfacesValid, contactCount, contactRows, managerCount } from './support.js';
 
-let h: Harness | undefined;
-async function harness(): Promise<Harness> {
-  h = await startHarness();
-  return h;
-}
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const harness = harnessPerTest();
 
 interface Form {
   account?: string | null;

@@ -4,9 +4,9 @@
  * the real app; assertions read the HTTP answer, the fake Slack's calls and the database.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ActionId, ContactField, INPUT_ACTION, ViewId } from '../../src/blocks/ids.js';
-import { startHarness, type Harness, type HarnessOptions } from '../kit/harness.js';
+import { harnessPerTest, startHarness, type Harness, type HarnessOptions } from '../kit/harness.js';
 import { validateMessage } from '../kit/block-kit.js';
 import {
   ME,
@@ -24,15 +24,7 @@ import {
   managerCount,
 } from './support.js';
 
-let h: Harness | undefined;
-async function harness(opts?: HarnessOptions): Promise<Harness> {
-  h = await startHarness(opts);
-  return h;
-}
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const harness = harnessPerTest();
 
 const ONE_LINER = 'Acme Corp with Dana Lee (CFO) via video 30m yesterday: wants ROI proof';
 

@@ -4,26 +4,14 @@
  * streak that /trends and the Home tab show.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ActionId } from '../../src/blocks/ids.js';
 import { runNudges } from '../../src/jobs/nudges.js';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { harnessPerTest, startHarness, type Harness } from '../kit/harness.js';
 import { at, cacheTz, enroll, posts, seedContact } from '../jobs/support.js';
 import { ME, TEAM, ackMessage, allText, assertSurfacesValid, buttonValues } from './support.js';
 
-let h: Harness | undefined;
-async function harness(opts: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  h = await startHarness(opts);
-  return h;
-}
-afterEach(async () => {
-  try {
-    if (h) assert.deepEqual(h.fake.invalid, [], 'every Slack surface must be valid Block Kit');
-  } finally {
-    await h?.close();
-    h = undefined;
-  }
-});
+const harness = harnessPerTest();
 
 const snoozeRows = (h: Harness) => h.ctx.repos.snoozes.listSnoozesBetween(TEAM, ME, '2000-01-01', '2100-01-01');
 

@@ -3,21 +3,13 @@
  * "Log a conversation" button opens the modal.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ActionId, ViewId } from '../../src/blocks/ids.js';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { harnessPerTest, startHarness, type Harness } from '../kit/harness.js';
 import { eventCallback } from '../kit/payloads.js';
 import { ME, OTHER, TEAM, allText, assertNoStrayControls, assertSurfacesValid, buttonValues } from './support.js';
 
-let h: Harness | undefined;
-async function harness(): Promise<Harness> {
-  h = await startHarness();
-  return h;
-}
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const harness = harnessPerTest();
 
 async function openHome(h: Harness, userId: string): Promise<any> {
   const before = h.fake.callsTo('views.publish').length;

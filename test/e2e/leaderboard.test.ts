@@ -3,24 +3,12 @@
  * Monday post, ephemeral, nobody at zero named; help and bad input.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { describe, it } from 'node:test';
+import { harnessPerTest, startHarness, type Harness } from '../kit/harness.js';
 import { EXPECTED_IMPROVED, EXPECTED_LINES, enroll, seedTeam } from '../jobs/support.js';
 import { ackMessage, allText, assertSurfacesValid } from './support.js';
 
-let h: Harness | undefined;
-async function harness(opts: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  h = await startHarness(opts);
-  return h;
-}
-afterEach(async () => {
-  try {
-    if (h) assert.deepEqual(h.fake.invalid, [], 'every Slack surface must be valid Block Kit');
-  } finally {
-    await h?.close();
-    h = undefined;
-  }
-});
+const harness = harnessPerTest();
 
 const ZEROES = ['UZERO', 'UNEVER'];
 

@@ -4,21 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ActionId } from '../../src/blocks/ids.js';
-import { SIGNING_SECRET, startHarness, type Harness } from '../kit/harness.js';
+import { SIGNING_SECRET, harnessPerTest, startHarness, type Harness } from '../kit/harness.js';
 import { appHomeOpened, blockActions, slashCommand } from '../kit/payloads.js';
 import { ackMessage, contactCount, managerCount } from './support.js';
 
-let h: Harness | undefined;
-async function harness(): Promise<Harness> {
-  h = await startHarness();
-  return h;
-}
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const harness = harnessPerTest();
 
 const nowSec = () => Math.floor(Date.now() / 1000);
 const contact = () => slashCommand({ command: '/contact', text: 'Acme Corp: forged?' });
@@ -91,7 +83,8 @@ describe('request signatures', () => {
 
 describe('GET /healthz', () => {
   it('answers 200 {status:"ok"} while the database is up and 503 once it is closed', async () => {
-    h = await startHarness();
+    // Not harnessPerTest(): this test closes the database itself, so it closes the harness itself.
+    const h = await startHarness();
     const up = await fetch(`${h.url}/healthz`);
     assert.equal(up.status, 200);
     assert.match(up.headers.get('content-type') ?? '', /application\/json/);
@@ -105,9 +98,7 @@ describe('GET /healthz', () => {
     assert.notEqual(((await down.json()) as Record<string, unknown>).status, 'ok');
 
     // The harness closes the database again; tolerate that.
-    const closing = h;
-    h = undefined;
-    await closing.close().catch(() => undefined);
+    await h.close().catch(() => undefined);
   });
 
   it('needs no signature', async () => {

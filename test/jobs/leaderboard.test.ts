@@ -9,30 +9,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { runLeaderboard } from '../../src/jobs/leaderboard.js';
 import { startFakeSlack } from '../kit/fake-slack.js';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { harnessPerTest, startHarness, type Harness } from '../kit/harness.js';
 import { allText, assertNoStrayControls } from '../e2e/support.js';
 import { assertSurfacesValid, at, enroll, EXPECTED_IMPROVED, EXPECTED_LINES, many, posts, seedTeam, TEAM } from './support.js';
 
-const open: Array<{ close(): Promise<unknown> }> = [];
-const dirs: string[] = [];
-async function harness(opts: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  const h = await startHarness(opts);
-  open.push(h);
-  return h;
-}
-afterEach(async () => {
-  const closing = open.splice(0).reverse();
-  try {
-    // Every message any test produced passed the Block Kit validator.
-    for (const x of closing) if ('fake' in x) assert.deepEqual((x as Harness).fake.invalid, [], 'every Slack surface must be valid Block Kit');
-  } finally {
-    for (const x of closing) await x.close();
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  }
-});
+const harness = harnessPerTest();
 
 describe('the weekly leaderboard post', () => {
   it("posts last week's standings: ties by accounts, frozen streaks, most improved, total vs the week before, zeros unnamed", async () => {
@@ -112,9 +96,9 @@ describe('when the leaderboard goes out', () => {
 
   it('two app processes on one database post it once', async () => {
     const fake = await startFakeSlack({ defaultTz: 'UTC' });
-    open.push(fake);
+    harness.track(fake);
     const dir = mkdtempSync(join(tmpdir(), 'gemba-two-'));
-    dirs.push(dir);
+    harness.track({ close: async () => rmSync(dir, { recursive: true, force: true }) });
     const databasePath = join(dir, 'gemba.db');
     const env = { LEADERBOARD_CHANNEL: 'CLEAD' };
     const a = await harness({ fake, databasePath, env, now: '2026-11-30T09:05:00Z' });

@@ -9,35 +9,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ActionId } from '../../src/blocks/ids.js';
 import { CLAIM_STALE_AFTER_MS, MAX_RATE_LIMITED_ATTEMPTS, RETRY_TRANSIENT_MS } from '../../src/jobs/claimed.js';
 import { runNudges } from '../../src/jobs/nudges.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { CONVERSATION_PROMPTS } from '../../src/services/nudges.js';
 import { startFakeSlack, type FakeSlack } from '../kit/fake-slack.js';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { harnessPerTest, startHarness, type Harness } from '../kit/harness.js';
 import { allText, assertNoStrayControls } from '../e2e/support.js';
 import { assertSurfacesValid, at, cacheTz, enroll, iso, nudgeRows, nudgeTimes, posts, seedContact, TEAM, tickThrough } from './support.js';
 
 const HOUR = 3_600_000;
-const open: Array<{ close(): Promise<unknown> }> = [];
-const dirs: string[] = [];
-async function harness(opts: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  const h = await startHarness(opts);
-  open.push(h);
-  return h;
-}
-afterEach(async () => {
-  const closing = open.splice(0).reverse();
-  try {
-    // Every message any test produced passed the Block Kit validator.
-    for (const x of closing) if ('fake' in x) assert.deepEqual((x as Harness).fake.invalid, [], 'every Slack surface must be valid Block Kit');
-  } finally {
-    for (const x of closing) await x.close();
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  }
-});
+const harness = harnessPerTest();
 
 describe('nudges at each manager\'s own 09:00', () => {
   it('Chicago, Tokyo, Auckland (UTC+13) and UTC: their own working days, never their weekend', async () => {
@@ -260,9 +244,9 @@ describe('once per manager per local day', () => {
 
   it('two app processes on one database: each manager is DMed once', async () => {
     const fake = await startFakeSlack({ defaultTz: 'UTC' });
-    open.push(fake);
+    harness.track(fake);
     const dir = mkdtempSync(join(tmpdir(), 'gemba-two-'));
-    dirs.push(dir);
+    harness.track({ close: async () => rmSync(dir, { recursive: true, force: true }) });
     const databasePath = join(dir, 'gemba.db');
     const a = await harness({ fake, databasePath, now: '2026-11-30T09:00:00Z' });
     const b = await harness({ fake, databasePath, now: '2026-11-30T09:00:00Z' });

@@ -3,7 +3,9 @@
  * signature checks on, a fresh SQLite database built by the real migrations, an injected clock,
  * a captured log, and every Web API call going to the fake Slack server.
  */
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterEach } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -137,4 +139,35 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For a test file: `const harness = harnessPerTest()` gives `harness(opts)`, which starts the app
+ * and closes it after the test, once it has checked that every Slack surface the fake received
+ * passed the Block Kit validator. `harness.track(x)` closes anything else (a second fake, a temp
+ * folder) after the test too.
+ */
+export function harnessPerTest() {
+  const open: Array<{ close(): Promise<unknown> }> = [];
+  const started: Harness[] = [];
+  afterEach(async () => {
+    const closing = open.splice(0).reverse();
+    const harnesses = started.splice(0);
+    try {
+      for (const h of harnesses) assert.deepEqual(h.fake.invalid, [], 'every Slack surface must be valid Block Kit');
+    } finally {
+      for (const x of closing) await x.close();
+    }
+  });
+  const harness = async (opts: HarnessOptions = {}): Promise<Harness> => {
+    const h = await startHarness(opts);
+    open.push(h);
+    started.push(h);
+    return h;
+  };
+  return Object.assign(harness, {
+    track(x: { close(): Promise<unknown> }): void {
+      open.push(x);
+    },
+  });
 }
