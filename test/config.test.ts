@@ -1,0 +1,99 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' };
+const problems = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.problems;
+  }
+  return [];
+};
+
+describe('config', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig(base);
+    assert.equal(c.port, 3000);
+    assert.equal(c.databasePath, './data/gemba.db');
+    assert.equal(c.logLevel, 'info');
+    assert.deepEqual(c.adminUserIds, []);
+    assert.equal(c.teamTimezone, 'UTC');
+    assert.equal(c.weeklyTarget, 3);
+    assert.equal(c.nudgeAfterDays, 7);
+    assert.equal(c.nudgeHour, 9);
+    assert.equal(c.anonymityMinReports, 3);
+    assert.equal(c.schedulerEnabled, true);
+    assert.equal(c.anonymityKeyGenerated, true);
+    assert.ok(c.anonymityKey.length >= 32);
+    assert.equal(c.slackAppToken, undefined);
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig({
+      ...base,
+      SLACK_APP_TOKEN: 'xapp-1',
+      SLACK_API_URL: 'http://127.0.0.1:9999/api/',
+      PORT: '8080',
+      DATABASE_PATH: '/tmp/x.db',
+      LOG_LEVEL: 'debug',
+      ADMIN_USER_IDS: 'U1, W2',
+      LEADERBOARD_CHANNEL: 'C1',
+      DIGEST_CHANNEL: 'G2',
+      TEAM_TIMEZONE: 'Europe/Berlin',
+      WEEKLY_TARGET: '5',
+      NUDGE_AFTER_DAYS: '10',
+      NUDGE_HOUR: '8',
+      ANONYMITY_MIN_REPORTS: '4',
+      ANONYMITY_KEY: 'a-long-enough-secret-key',
+      SCHEDULER_ENABLED: 'false',
+    });
+    assert.deepEqual(
+      [c.slackAppToken, c.slackApiUrl, c.port, c.databasePath, c.logLevel, c.adminUserIds, c.leaderboardChannel, c.digestChannel, c.teamTimezone],
+      ['xapp-1', 'http://127.0.0.1:9999/api/', 8080, '/tmp/x.db', 'debug', ['U1', 'W2'], 'C1', 'G2', 'Europe/Berlin'],
+    );
+    assert.deepEqual([c.weeklyTarget, c.nudgeAfterDays, c.nudgeHour, c.anonymityMinReports, c.anonymityKey, c.anonymityKeyGenerated, c.schedulerEnabled], [5, 10, 8, 4, 'a-long-enough-secret-key', false, false]);
+  });
+
+  it('reports every bad variable, one line each', () => {
+    const lines = problems({
+      SLACK_BOT_TOKEN: 'nope',
+      PORT: 'abc',
+      LOG_LEVEL: 'loud',
+      ADMIN_USER_IDS: 'bob',
+      LEADERBOARD_CHANNEL: '#sales',
+      TEAM_TIMEZONE: 'Mars/Olympus',
+      WEEKLY_TARGET: '0',
+      NUDGE_HOUR: '24',
+      ANONYMITY_KEY: 'short',
+      SCHEDULER_ENABLED: 'maybe',
+      SLACK_API_URL: 'not a url',
+    });
+    const names = lines.map((l) => l.split(' ')[0]).sort();
+    assert.deepEqual(names, ['ADMIN_USER_IDS', 'ANONYMITY_KEY', 'LEADERBOARD_CHANNEL', 'LOG_LEVEL', 'NUDGE_HOUR', 'PORT', 'SCHEDULER_ENABLED', 'SLACK_API_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'TEAM_TIMEZONE', 'WEEKLY_TARGET']);
+  });
+
+  it('needs the signing secret only in HTTP mode', () => {
+    assert.deepEqual(problems({ SLACK_BOT_TOKEN: 'xoxb-1' }).map((l) => l.split(' ')[0]), ['SLACK_SIGNING_SECRET']);
+    assert.deepEqual(problems({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }), []);
+  });
+
+  it('treats empty values as unset, so a copied .env.example with blanks uses the defaults', () => {
+    const c = loadConfig({ ...base, PORT: '', SLACK_APP_TOKEN: '', ANONYMITY_KEY: '', LOG_LEVEL: '' });
+    assert.equal(c.port, 3000);
+    assert.equal(c.slackAppToken, undefined);
+    assert.equal(c.logLevel, 'info');
+  });
+
+  it('.env.example documents every variable the schema reads', () => {
+    const example = readFileSync(fileURLToPath(new URL('../.env.example', import.meta.url)), 'utf8');
+    const documented = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]).sort();
+    const source = readFileSync(fileURLToPath(new URL('../src/config.ts', import.meta.url)), 'utf8');
+    const read = [...source.matchAll(/^ {4}([A-Z_]+): /gm)].map((m) => m[1]).sort();
+    assert.deepEqual(documented, read);
+  });
+});

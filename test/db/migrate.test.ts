@@ -1,0 +1,73 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MIGRATIONS_DIR, MigrationError, migrate } from '../../src/db/migrate.js';
+import { openDatabase } from '../../src/db/open.js';
+
+const temp = () => mkdtempSync(join(tmpdir(), 'gemba-migrate-'));
+const tables = (db: ReturnType<typeof openDatabase>) =>
+  db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+
+describe('openDatabase', () => {
+  it('creates the folder, and sets WAL, foreign keys and a busy timeout', () => {
+    const dir = temp();
+    try {
+      const db = openDatabase(join(dir, 'nested', 'deeper', 'gemba.db'));
+      assert.ok(existsSync(join(dir, 'nested', 'deeper')));
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+      assert.ok((db.pragma('busy_timeout', { simple: true }) as number) >= 1000);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('migrate', () => {
+  it('applies every migration in order, once, each recorded', () => {
+    const db = openDatabase(':memory:');
+    const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+    assert.deepEqual(migrate(db), files);
+    assert.deepEqual(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(), files);
+    assert.deepEqual(migrate(db), [], 'a second run applies nothing');
+    for (const t of ['contacts', 'managers', 'teams', 'user_profiles', 'job_claims', 'nudges', 'snoozes', 'vps', 'audit_log']) assert.ok(tables(db).includes(t), t);
+    db.close();
+  });
+
+  it('keys every table by Slack team id', () => {
+    const db = openDatabase(':memory:');
+    migrate(db);
+    // Keyed through something else: job_claims by scope ("T…" or "T…:U…"); tactic reports and reasons
+    // by their tactic (which has team_id); the flag quota by an HMAC that includes the team id.
+    const indirect = ['schema_migrations', 'job_claims', 'tactic_reports', 'tactic_reasons', 'tactic_flag_quota'];
+    for (const t of tables(db).filter((n) => !indirect.includes(n))) {
+      const cols = (db.prepare(`PRAGMA table_info(${t})`).all() as Array<{ name: string }>).map((c) => c.name);
+      assert.ok(cols.includes('team_id'), `${t} has team_id`);
+    }
+    db.close();
+  });
+
+  it('a failing migration rolls back entirely, keeps earlier ones, and names the file', () => {
+    const dir = temp();
+    try {
+      writeFileSync(join(dir, '0001_good.sql'), 'CREATE TABLE good (id INTEGER PRIMARY KEY);');
+      writeFileSync(join(dir, '0002_bad.sql'), 'CREATE TABLE half (id INTEGER); INSERT INTO nowhere VALUES (1);');
+      const db = openDatabase(':memory:');
+      assert.throws(
+        () => migrate(db, dir),
+        (err: unknown) => err instanceof MigrationError && err.file === '0002_bad.sql' && /0002_bad\.sql/.test(err.message),
+      );
+      assert.deepEqual(tables(db), ['good', 'schema_migrations'], 'the half-made table was rolled back');
+      assert.deepEqual(db.prepare('SELECT version FROM schema_migrations').pluck().all(), ['0001_good.sql']);
+      // Fixed, it applies on the next start.
+      writeFileSync(join(dir, '0002_bad.sql'), 'CREATE TABLE half (id INTEGER);');
+      assert.deepEqual(migrate(db, dir), ['0002_bad.sql']);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
