@@ -25,8 +25,23 @@ export interface TeamTrend {
   target: number;
 }
 
-/** How many managers the per-manager table gets by default; the rest are counted, not listed. */
+/** The most managers the per-manager table lists; the rest are counted, not listed. */
 export const TEAM_TABLE_SIZE = 200;
+
+/**
+ * Characters the per-manager table may use. Slack has been seen to refuse messages with more than
+ * about 13,000 characters of block text (slack-platform.md §7), whatever the per-section limits.
+ */
+export const TEAM_TABLE_TEXT_BUDGET = 12_000;
+
+/**
+ * How many managers fit the table for a window of `weeks`: a line is a mention, a one-character-per-
+ * week sparkline and two numbers, about 73 characters plus the weeks.
+ * Example: 8 weeks → 148 managers; 52 weeks → 96.
+ */
+export function teamTableSize(weeks: number): number {
+  return Math.min(TEAM_TABLE_SIZE, Math.floor(TEAM_TABLE_TEXT_BUDGET / (73 + weeks)));
+}
 
 /** Team-wide views for VPs and admins: `/trends team`, the Home snapshot, the digest. */
 export function createTeamService(repos: Repos) {
@@ -48,7 +63,7 @@ export function createTeamService(repos: Repos) {
         return { weekStart: w, total, managersWithOne: withOne, coverage: managerCount ? withOne / managerCount : 0 };
       });
       const index = new Map(starts.map((w, i) => [w, i]));
-      const listed = opts.listed ?? TEAM_TABLE_SIZE;
+      const listed = opts.listed ?? teamTableSize(opts.weeks);
       const managers = (listed > 0 ? repos.contacts.listTeamLeaders(teamId, last, listed) : []).map((l) => ({ ...l, total: 0, counts: starts.map(() => 0) }));
       const byUser = new Map(managers.map((m) => [m.userId, m]));
       for (const c of repos.contacts.listWeeklyCountsOf(teamId, [...byUser.keys()], first, last)) {

@@ -89,7 +89,6 @@ export function createContactsRepo(db: Db) {
       WHERE m.team_id = @teamId AND m.active = 0 GROUP BY w.week_start
     ) i ON i.week_start = t.week_start
     WHERE t.team_id = @teamId AND t.week_start >= @from AND t.week_start <= @to`);
-  // Per active manager two seeks into contact_weeks; the sorter keeps only the top @limit.
   // The week's leaders straight from that week's aggregate rows (a few thousand at most), not a
   // ranking of every manager: the team table stays fast however large the team (docs/performance.md).
   const weekLeaders = db.prepare(`SELECT w.user_id AS userId, w.contacts AS latest FROM contact_weeks w
