@@ -12,7 +12,7 @@ import { runNudges } from '../../src/jobs/nudges.js';
 import { parseCsv, restoreCell } from '../../src/lib/csv.js';
 import { EXPORT_HEADER, FORGOTTEN } from '../../src/services/admin.js';
 import { validateMessage } from '../kit/block-kit.js';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { checkAndClose, startHarness, type Harness } from '../kit/harness.js';
 import { TEAM, ackMessage, allText, assertNoStrayControls } from './support.js';
 
 const ADMIN = 'UENVADMIN';
@@ -44,14 +44,7 @@ describe('/gemba admin by an env admin', () => {
   before(async () => {
     h = await startHarness({ env: { ADMIN_USER_IDS: ADMIN } });
   });
-  after(async () => {
-    try {
-      await h.settle();
-      assert.deepEqual(h.fake.invalid, [], 'every Slack surface was valid Block Kit');
-    } finally {
-      await h.close();
-    }
-  });
+  after(() => checkAndClose(h));
 
   it('admin help lists every sub-command', async () => {
     const { text } = await gemba(h, ADMIN, 'admin help');
@@ -223,14 +216,7 @@ describe('/gemba admin export', () => {
   before(async () => {
     h = await startHarness({ env: { ADMIN_USER_IDS: ADMIN } });
   });
-  after(async () => {
-    try {
-      await h.settle();
-      assert.deepEqual(h.fake.invalid, []);
-    } finally {
-      await h.close();
-    }
-  });
+  after(() => checkAndClose(h));
 
   it("uploads a CSV of every conversation to the admin's DM that parses back to exactly the stored rows", async () => {
     // Through the real command: Slack escapes &, < and > in command text.
@@ -312,14 +298,7 @@ describe('/gemba admin forget', () => {
     h = await startHarness({ env: { ADMIN_USER_IDS: ADMIN } });
     h.fake.setUser(DANA, { isAdmin: true, name: 'dana' });
   });
-  after(async () => {
-    try {
-      await h.settle();
-      assert.deepEqual(h.fake.invalid, []);
-    } finally {
-      await h.close();
-    }
-  });
+  after(() => checkAndClose(h));
 
   it('deletes every row about the person, confirms counts, and leaves everyone else alone', async () => {
     // Dana and Lee log conversations (their profiles get cached after the ack).

@@ -12,7 +12,7 @@ import { composeDigest, runDigest } from '../../src/jobs/digest.js';
 import type { ContactRow } from '../../src/db/repos/contacts.js';
 import type { DigestData } from '../../src/services/digest.js';
 import { validateMessage } from '../kit/block-kit.js';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { checkAndClose, startHarness, type Harness } from '../kit/harness.js';
 import { TEAM, ackMessage, allText, assertNoStrayControls } from './support.js';
 
 const ADMIN = 'UENVADMIN';
@@ -96,14 +96,7 @@ describe('the VP digest over a scripted month', () => {
     tactics.flagTactic(TEAM, 'UREPA', { tactic: 'Paid ad bursts', why: 'ignored' });
     await h.settle();
   });
-  after(async () => {
-    try {
-      await h.settle();
-      assert.deepEqual(h.fake.invalid, [], 'every Slack surface was valid Block Kit');
-    } finally {
-      await h.close();
-    }
-  });
+  after(() => checkAndClose(h));
 
   it('compute: trend, coverage and accounts touched for the report week', () => {
     const d = h.ctx.services.digest.compute(TEAM, { reportWeek: '2026-11-23', today: '2026-11-30', target: 3, now: MON_0930, timezone: 'Europe/Berlin' });

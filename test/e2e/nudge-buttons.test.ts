@@ -5,30 +5,23 @@
  * contact modal.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ActionId, ViewId } from '../../src/blocks/ids.js';
 import { composeDigest } from '../../src/jobs/digest.js';
 import { runNudges } from '../../src/jobs/nudges.js';
 import type { SnoozeReason } from '../../src/db/repos/snoozes.js';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { harnessPerTest, type Harness } from '../kit/harness.js';
 import { at, cacheTz, nudgeRows, posts, seedContact } from '../jobs/support.js';
 import { allText, assertNoStrayControls, assertSurfacesValid, TEAM } from './support.js';
 
 let h: Harness | undefined;
-afterEach(async () => {
-  try {
-    if (h) assert.deepEqual(h.fake.invalid, [], 'every Slack surface must be valid Block Kit');
-  } finally {
-    await h?.close();
-    h = undefined;
-  }
-});
+const harness = harnessPerTest();
 
 const MONDAY = '2026-11-30T09:00:00Z';
 
 /** A harness on Monday 30 Nov 09:00 UTC where each of `users` (quiet since 10 Nov) got a nudge DM. */
 async function nudged(users: string[]): Promise<Harness> {
-  h = await startHarness({ now: '2026-11-10T12:00:00Z' });
+  h = await harness({ now: '2026-11-10T12:00:00Z' });
   for (const u of users) {
     cacheTz(h, u, 'UTC');
     seedContact(h, u, 'Acme', '2026-11-10'); // logged (and enrolled) on 10 Nov

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { ADMIN_ONLY } from '../../src/blocks/admin.js';
 import { ActionId } from '../../src/blocks/ids.js';
 import { validateMessage } from '../kit/block-kit.js';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { checkAndClose, startHarness, type Harness } from '../kit/harness.js';
 import { TEAM, ackMessage, allText, assertNoStrayControls } from './support.js';
 
 const ENV_ADMIN = 'UENVADMIN';
@@ -83,14 +83,7 @@ describe('permission matrix: /gemba admin by people who are not admins', () => {
     h = await startHarness({ env: { ADMIN_USER_IDS: ENV_ADMIN } });
     ({ tacticId } = await seedTeam(h));
   });
-  after(async () => {
-    try {
-      await h.settle();
-      assert.deepEqual(h.fake.invalid, []);
-    } finally {
-      await h.close();
-    }
-  });
+  after(() => checkAndClose(h));
 
   for (const [who, userId] of [
     ['a manager', MGR],
@@ -234,14 +227,7 @@ describe('who sees whose data', () => {
     h.fake.setUser(SLACK_ADMIN, { isAdmin: true });
     h.fake.setUser(SLACK_OWNER, { isOwner: true });
   });
-  after(async () => {
-    try {
-      await h.settle();
-      assert.deepEqual(h.fake.invalid, []);
-    } finally {
-      await h.close();
-    }
-  });
+  after(() => checkAndClose(h));
 
   /** Anything that would reveal the other manager: their id, accounts or insight. */
   const OTHERS_DATA = /UMGR00002|SecretCo|Hushhush|secret plan/;

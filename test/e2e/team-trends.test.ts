@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ContactKind } from '../../src/db/repos/contacts.js';
 import { validateMessage } from '../kit/block-kit.js';
 import { TEAM_TABLE_TEXT_BUDGET, teamTableSize } from '../../src/services/team.js';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { checkAndClose, startHarness, type Harness } from '../kit/harness.js';
 import { TEAM, ackMessage, allText, assertNoStrayControls } from './support.js';
 
 const ADMIN = 'UENVADMIN';
@@ -45,14 +45,7 @@ describe('/trends team and the team snapshot over a scripted team', () => {
     seed(h, GONE, 'Umbrella', '2026-11-20');
     h.ctx.services.admin.changeManagers(TEAM, ADMIN, 'remove', [GONE]);
   });
-  after(async () => {
-    try {
-      await h.settle();
-      assert.deepEqual(h.fake.invalid, []);
-    } finally {
-      await h.close();
-    }
-  });
+  after(() => checkAndClose(h));
 
   it('shows team totals per week, coverage, accounts touched and the per-manager table', async () => {
     const m = ackMessage(await h.command('/trends', 'team', { userId: VP }));
@@ -127,14 +120,7 @@ describe('/trends team for a big team', () => {
     });
     insert();
   });
-  after(async () => {
-    try {
-      await h.settle();
-      assert.deepEqual(h.fake.invalid, []);
-    } finally {
-      await h.close();
-    }
-  });
+  after(() => checkAndClose(h));
 
   for (const weeks of [8, 52]) {
     it(`/trends team ${weeks}: ≤ 50 blocks, every section ≤ 3000 characters, no mention cut in half`, async () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ContactKind } from '../../src/db/repos/contacts.js';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { checkAndClose, startHarness, type Harness } from '../kit/harness.js';
 import { ME, OTHER, TEAM, ackMessage, allText, assertBadInputReply, contactCount } from './support.js';
 
 /** Stores a conversation directly (for dates the one-liner no longer accepts, > 30 days back). */
@@ -41,14 +41,7 @@ describe('/trends over a scripted history', () => {
     seed(h, OTHER, 'Hushhush Ltd', 'video', '2026-11-25');
     assert.equal(contactCount(h), 17);
   });
-  after(async () => {
-    try {
-      await h.settle();
-      assert.deepEqual(h.fake.invalid, [], 'every Slack surface was valid Block Kit');
-    } finally {
-      await h.close();
-    }
-  });
+  after(() => checkAndClose(h));
 
   it('shows sparkline, weekly numbers, week vs target, streak, distinct accounts and kinds', async () => {
     const m = ackMessage(await h.command('/trends', ''));
@@ -107,14 +100,7 @@ describe('/trends bad input and help', () => {
   before(async () => {
     h = await startHarness();
   });
-  after(async () => {
-    try {
-      await h.settle();
-      assert.deepEqual(h.fake.invalid, [], 'every Slack surface was valid Block Kit');
-    } finally {
-      await h.close();
-    }
-  });
+  after(() => checkAndClose(h));
 
   const cases: Array<[string, RegExp]> = [
     ['0', /Weeks must be a whole number from 1 to 52 \(you gave "0"\)/],

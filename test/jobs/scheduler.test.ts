@@ -4,28 +4,21 @@
  * can still be run by hand.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import cron from 'node-cron';
 import { loadConfig } from '../../src/config.js';
 import { startScheduler, TICK_EXPRESSION } from '../../src/jobs/scheduler.js';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { harnessPerTest, type Harness } from '../kit/harness.js';
 import { assertSurfacesValid, at, cacheTz, enroll, posts, seedTeam } from './support.js';
 
 let h: Harness | undefined;
-afterEach(async () => {
-  try {
-    if (h) assert.deepEqual(h.fake.invalid, [], 'every Slack surface must be valid Block Kit');
-  } finally {
-    await h?.close();
-    h = undefined;
-  }
-});
+const harness = harnessPerTest();
 
 const tickNames = () => [...cron.getTasks().values()].map((t) => t.name).filter((n) => n === 'gemba-tick');
 
 describe('scheduler', () => {
   it('enabled: false schedules no cron task; its tick still runs the due jobs', async () => {
-    h = await startHarness({ now: '2026-11-30T08:55:00Z' });
+    h = await harness({ now: '2026-11-30T08:55:00Z' });
     const before = cron.getTasks().size;
     const scheduler = startScheduler(h.ctx, { enabled: false });
     assert.equal(cron.getTasks().size, before, 'no cron task');
@@ -47,7 +40,7 @@ describe('scheduler', () => {
   });
 
   it('enabled: true registers one heartbeat every few minutes, and stop removes it', async () => {
-    h = await startHarness();
+    h = await harness();
     assert.equal(TICK_EXPRESSION, '*/5 * * * *');
     assert.ok(cron.validate(TICK_EXPRESSION));
     const before = tickNames().length;
@@ -58,7 +51,7 @@ describe('scheduler', () => {
   });
 
   it('each tick runs what is due at the clock: nudges and the leaderboard at 09:00, the digest at 09:30, nothing twice', async () => {
-    h = await startHarness({ now: '2026-11-30T09:00:00Z', env: { LEADERBOARD_CHANNEL: 'CLEAD', DIGEST_CHANNEL: 'CDIGEST' } });
+    h = await harness({ now: '2026-11-30T09:00:00Z', env: { LEADERBOARD_CHANNEL: 'CLEAD', DIGEST_CHANNEL: 'CDIGEST' } });
     seedTeam(h);
     for (const u of ['UA', 'UB', 'UC', 'UD', 'UE', 'UZERO', 'UNEVER']) cacheTz(h, u, 'UTC');
     const scheduler = startScheduler(h.ctx, { enabled: false });
@@ -86,7 +79,7 @@ describe('scheduler', () => {
   });
 
   it('ticks never overlap: a tick asked for while one runs gets the running one', async () => {
-    h = await startHarness({ now: '2026-11-30T09:00:00Z' });
+    h = await harness({ now: '2026-11-30T09:00:00Z' });
     enroll(h, 'U1', '2026-11-01T00:00:00Z');
     cacheTz(h, 'U1', 'UTC');
     h.fake.delayMs = 30;

@@ -171,3 +171,16 @@ export function harnessPerTest() {
     },
   });
 }
+
+/**
+ * For a harness shared by a describe block: waits for after-ack work, checks that every Slack
+ * surface the fake received passed the Block Kit validator, then closes (even if the check failed).
+ */
+export async function checkAndClose(h: Harness): Promise<void> {
+  try {
+    await h.settle();
+    assert.deepEqual(h.fake.invalid, [], 'every Slack surface must be valid Block Kit');
+  } finally {
+    await h.close();
+  }
+}

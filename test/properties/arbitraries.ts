@@ -23,3 +23,18 @@ export const hostileText = fc.oneof(
 
 /** A local date between 2000 and 2099 ('YYYY-MM-DD'). */
 export const localDay = fc.integer({ min: 0, max: 36_500 }).map((n) => addDays('2000-01-01', n));
+
+/** Every mrkdwn string of a message (top-level text and mrkdwn text objects, at any depth). */
+export function mrkdwnOf(message: { text?: string; blocks?: unknown[] }): string[] {
+  const out: string[] = message.text ? [message.text] : [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(message.blocks ?? []);
+  return out;
+}

@@ -8,22 +8,8 @@ import fc from 'fast-check';
 import { startHarness, type Harness } from '../kit/harness.js';
 import { parseContactText } from '../../src/services/contact-grammar.js';
 import { unescapeSlack } from '../../src/lib/slack-text.js';
-import { hostileText } from './arbitraries.js';
+import { hostileText, mrkdwnOf } from './arbitraries.js';
 
-/** Every mrkdwn string of a reply. */
-function mrkdwnOf(message: { text?: string; blocks?: unknown[] }): string[] {
-  const out: string[] = message.text ? [message.text] : [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(message.blocks ?? []);
-  return out;
-}
 
 const assertNoLiveMarkup = (reply: { text?: string; blocks?: unknown[] }, input: string) => {
   for (const text of mrkdwnOf(reply)) assert.ok(!text.includes('<'), `live markup for ${JSON.stringify(input)}: ${JSON.stringify(text.slice(0, 300))}`);

@@ -12,26 +12,12 @@ import { digestMessage } from '../../src/blocks/digest.js';
 import { nudgeMessage } from '../../src/blocks/nudge.js';
 import { tacticList } from '../../src/blocks/tactics.js';
 import type { ContactRow } from '../../src/db/repos/contacts.js';
-import { hostileText } from './arbitraries.js';
+import { hostileText, mrkdwnOf } from './arbitraries.js';
 
 const RUNS = { numRuns: 300 };
 /** Every `&` starts one of the three entities Slack decodes. */
 const ENTITIES_ONLY = /&(?!amp;|lt;|gt;)/;
 
-/** Every mrkdwn string of a message (top-level text and mrkdwn text objects, at any depth). */
-function mrkdwnOf(message: { text?: string; blocks?: unknown[] }): string[] {
-  const out: string[] = message.text ? [message.text] : [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(message.blocks ?? []);
-  return out;
-}
 
 /**
  * Asserts no live markup is left once our own, intentional mentions of known ids are removed: no
