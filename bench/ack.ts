@@ -10,7 +10,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { startFakeSlack, type FakeSlack } from '../test/kit/fake-slack.js';
 import { slashCommand } from '../test/kit/payloads.js';
 import { signSlackRequest } from '../test/kit/sign.js';
 import { ANONYMITY_KEY, SIGNING_SECRET, median, quantile } from './common.js';
+import { freePort } from '../test/kit/net.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** tsx's loader, resolved from here: the children run in a temp folder (no stray .env) that has no node_modules. */
@@ -67,16 +67,6 @@ export const DEFAULT_ACK: AckOptions = {
   rounds: 3,
 };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 interface Server {
   url: string;

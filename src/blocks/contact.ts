@@ -94,7 +94,7 @@ export function contactList(contacts: ContactRow[], today: string): Message {
     );
   }
   blocks.push(context(`Log another with \`${escapeText('/contact <account>')}\` · \`/contact help\` for the full grammar`));
-  return { response_type: 'ephemeral', replace_original: true, text: `Your last ${contacts.length} conversations`, blocks };
+  return { response_type: 'ephemeral', replace_original: true, text: `Your last ${plural(contacts.length, 'conversation')}`, blocks };
 }
 
 /** `/contact help`. */

@@ -49,7 +49,7 @@ export function digestMessage(d: DigestData, tactics: DigestTactics | null, opts
   const out = blocks.slice(0, MAX_BLOCKS - (trimmed ? 1 : 0));
   if (trimmed) out.push(context('_Trimmed to fit Slack: see `/trends team` and `/flag-tactic list` for the rest._'));
   return {
-    text: `Gemba digest, week of ${shortDate(d.reportWeek)}: ${latest.total} conversations, ${latest.managersWithOne} of ${d.trend.managerCount} managers, ${d.quiet.length} quiet.`,
+    text: `Gemba digest, week of ${shortDate(d.reportWeek)}: ${plural(latest.total, 'conversation')}, ${latest.managersWithOne} of ${plural(d.trend.managerCount, 'manager')}, ${d.quiet.length} quiet.`,
     blocks: out,
   };
 }

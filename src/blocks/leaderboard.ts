@@ -35,7 +35,7 @@ export function leaderboardMessage(lb: Leaderboard, p: { title: string; inProgre
   const atZero = lb.zeroCount > 0 ? ` · ${plural(lb.zeroCount, 'manager')} still to log one${p.inProgress ? '' : ' that week'}` : '';
   blocks.push(context(`Team total: *${lb.teamTotal}* ${versus(lb.teamTotal, lb.previousTotal)} · ${plural(lb.managerCount, 'manager')}${atZero} · target ${lb.target} a week`));
   const names = lb.entries.slice(0, 3).map((e) => mention(e.userId));
-  const text = `${p.title}, week of ${shortDate(lb.weekStart)}: ${lb.teamTotal} conversations${names.length ? `; leading: ${names.join(', ')}` : ''}.`;
+  const text = `${p.title}, week of ${shortDate(lb.weekStart)}: ${plural(lb.teamTotal, 'conversation')}${names.length ? `; leading: ${names.join(', ')}` : ''}.`;
   return { text, blocks };
 }
 

@@ -49,7 +49,7 @@ export function teamTrendMessage(t: TeamTrend): Message {
   const latest = t.weeks[t.weeks.length - 1];
   return {
     response_type: 'ephemeral',
-    text: `Team trend: ${latest.total} conversations this week, coverage ${pct(latest.coverage)}.`,
+    text: `Team trend: ${plural(latest.total, 'conversation')} this week, coverage ${pct(latest.coverage)}.`,
     blocks: [...teamTrendSummary(t), ...managerTable(t)].slice(0, 50),
   };
 }
@@ -58,7 +58,7 @@ export function teamTrendMessage(t: TeamTrend): Message {
 export function teamSnapshot(t: TeamTrend, quietCount: number): Block[] {
   const latest = t.weeks[t.weeks.length - 1];
   return [
-    section(`*Team this week*\n${latest.total} conversations · ${latest.managersWithOne} of ${plural(t.managerCount, 'manager')} (${pct(latest.coverage)}) · \`${sparkline(t.weeks.map((w) => w.total))}\``),
+    section(`*Team this week*\n${plural(latest.total, 'conversation')} · ${latest.managersWithOne} of ${plural(t.managerCount, 'manager')} (${pct(latest.coverage)}) · \`${sparkline(t.weeks.map((w) => w.total))}\``),
     context(`${plural(quietCount, 'manager')} gone quiet (14 days without a conversation, or 3 nudges ignored) · \`/trends team\` for the full table · \`/gemba digest preview\``),
   ];
 }

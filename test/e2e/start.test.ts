@@ -6,7 +6,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,22 +13,13 @@ import Database from 'better-sqlite3';
 import { startFakeSlack, type FakeSlack } from '../kit/fake-slack.js';
 import { slashCommand } from '../kit/payloads.js';
 import { postSigned } from '../kit/sign.js';
+import { freePort } from '../kit/net.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'start-test-signing-secret';
 // The child runs in a temp folder (where .env lives), so tsx is passed by absolute URL.
 const TSX = import.meta.resolve('tsx');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<Response> {
   const deadline = Date.now() + 20_000;

@@ -3,10 +3,11 @@
  * processes, so a test can kill them with SIGKILL and start them again on the same database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { freePort } from '../kit/net.js';
+export { freePort };
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** tsx's loader, resolved from here: children run in a temp folder (no stray .env), which has no node_modules. */
@@ -14,16 +15,6 @@ const TSX = import.meta.resolve('tsx');
 export const FAULT_SECRET = 'fault-test-signing-secret';
 export const FAULT_ANONYMITY_KEY = 'fault-test-anonymity-key-0123456789';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** The app's environment for a child process (nothing inherited that could point elsewhere). */
 export function appEnv(p: { apiUrl: string; databasePath: string; port?: number }): Record<string, string> {
