@@ -71,9 +71,12 @@ export function quote(text: string, max = 1500): string {
     .join('\n');
 }
 
-/** An ephemeral reply to bad input: what was wrong, and a correct example to copy. */
+/**
+ * An ephemeral reply to bad input: what was wrong, and a correct example to copy. `problem` is plain
+ * words that may quote what the user typed, so it is escaped here, once, for every caller.
+ */
 export function errorMessage(problem: string, example?: string): Message {
-  const text = example ? `${problem}\nTry: \`${escapeText(example)}\`` : problem;
+  const text = example ? `${escapeText(problem)}\nTry: \`${escapeText(example)}\`` : escapeText(problem);
   return { response_type: 'ephemeral', text: `:warning: ${text}`, blocks: [section(`:warning: ${text}`)] };
 }
 

@@ -3,7 +3,7 @@ import { errorMessage } from '../../blocks/common.js';
 import { CONTACT_EXAMPLE, contactConfirmation, contactHelp, contactList, contactModal } from '../../blocks/contact.js';
 import type { AppContext } from '../../context.js';
 import { parseContactText } from '../../services/contact-grammar.js';
-import { escapeText, unescapeSlack } from '../../lib/slack-text.js';
+import { unescapeSlack } from '../../lib/slack-text.js';
 import { afterAck } from '../after-ack.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -28,8 +28,7 @@ export function contactCommand(ctx: AppContext) {
     }
 
     const parsed = parseContactText(unescapeSlack(text), today);
-    // The message quotes what the user typed (already unescaped): escape it like any user text.
-    if (!parsed.ok) return ack(errorMessage(escapeText(parsed.error.message), parsed.error.example || CONTACT_EXAMPLE));
+    if (!parsed.ok) return ack(errorMessage(parsed.error.message, parsed.error.example || CONTACT_EXAMPLE));
 
     const now = ctx.clock.now();
     const { contact, enrolled } = ctx.services.contacts.logContact(teamId, userId, parsed.draft, now);

@@ -2,7 +2,6 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { errorMessage, type Message } from '../../blocks/common.js';
 import { flagConfirmation, flagTacticHelp, flagTacticModal, tacticList } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
-import { escapeText } from '../../lib/slack-text.js';
 import { FLAG_EXAMPLE, parseFlagText, type FlagResult } from '../../services/tactics.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -11,7 +10,7 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 export function flagRefusal(result: Extract<FlagResult, { ok: false }>): Message {
   switch (result.reason) {
     case 'invalid':
-      return errorMessage(escapeText(result.problem.message), FLAG_EXAMPLE);
+      return errorMessage(result.problem.message, FLAG_EXAMPLE);
     case 'rate_limited':
       return errorMessage(
         `You have already flagged ${result.limit} tactics this week, the most one person can. Nothing was stored. Your allowance starts again on Monday; meanwhile you can still say *Me too* on tactics others flagged.`,

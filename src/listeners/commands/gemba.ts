@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { errorMessage, notice, type Message } from '../../blocks/common.js';
 import { gembaAdminHelp, gembaHelp, settingsMessage, snoozeConfirmation } from '../../blocks/gemba.js';
 import type { AppContext } from '../../context.js';
-import { escapeText, unescapeSlack } from '../../lib/slack-text.js';
+import { unescapeSlack } from '../../lib/slack-text.js';
 import { parseGembaText, type GembaRequest } from '../../services/gemba-grammar.js';
 import { adminCommand } from './gemba-admin.js';
 import { digestPreview } from './gemba-digest.js';
@@ -17,7 +17,7 @@ export function gembaCommand(ctx: AppContext) {
     const { team_id: teamId, user_id: userId } = command;
     const req = parseGembaText(command.text);
     // The message may echo what the user typed, Slack markup included: show it literally, never as a live mention.
-    if (req.kind === 'error') return ack(errorMessage(escapeText(unescapeSlack(req.message)), req.example));
+    if (req.kind === 'error') return ack(errorMessage(unescapeSlack(req.message), req.example));
     if (req.kind === 'digest_preview') return digestPreview(ctx, args);
     if (req.kind.startsWith('admin')) return adminCommand(ctx, args, req as Extract<GembaRequest, { kind: `admin${string}` }>);
     return ack(personal(ctx, teamId, userId, req));

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { errorMessage } from '../../blocks/common.js';
 import { leaderboardHelp, leaderboardMessage } from '../../blocks/leaderboard.js';
 import type { AppContext } from '../../context.js';
-import { escapeText, unescapeSlack } from '../../lib/slack-text.js';
+import { unescapeSlack } from '../../lib/slack-text.js';
 import { weeklyWindow } from '../../services/schedule.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -13,8 +13,8 @@ export function leaderboardCommand(ctx: AppContext) {
     const teamId = command.team_id;
     const arg = command.text.trim().toLowerCase();
     if (arg === 'help') return ack(leaderboardHelp());
-    // The echo is escaped like any user text, so it cannot carry a live mention (`<!channel>`).
-    const echo = escapeText(unescapeSlack(command.text.trim()).slice(0, 30));
+    // What they typed, as typed (errorMessage escapes it, so it cannot carry a live `<!channel>`).
+    const echo = unescapeSlack(command.text.trim()).slice(0, 30);
     if (arg !== '' && arg !== 'last') return ack(errorMessage(`"${echo}" isn't something /leaderboard knows. Use nothing (this week) or \`last\`.`, '/leaderboard last'));
     const settings = ctx.services.settings.forTeam(teamId);
     const { weekStart, reportWeek } = weeklyWindow(ctx.clock.now(), settings.timezone, 9, 0);

@@ -3,7 +3,7 @@ import { errorMessage, notice, type Message } from '../../blocks/common.js';
 import { teamTrendMessage } from '../../blocks/team.js';
 import { personalTrendMessage, trendsHelp } from '../../blocks/trends.js';
 import type { AppContext } from '../../context.js';
-import { escapeText, parseUserMention, unescapeSlack } from '../../lib/slack-text.js';
+import { parseUserMention, unescapeSlack } from '../../lib/slack-text.js';
 import type { Permission } from '../../services/roles.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -50,7 +50,7 @@ export function trendsCommand(ctx: AppContext) {
     const req = parseTrendsText(command.text);
     if (req.kind === 'help') return ack(trendsHelp());
     // The message may echo what the user typed, Slack markup included: show it literally, never as a live mention.
-    if (req.kind === 'error') return ack(errorMessage(escapeText(unescapeSlack(req.message)), req.example));
+    if (req.kind === 'error') return ack(errorMessage(unescapeSlack(req.message), req.example));
     const target = settings.forTeam(teamId).weeklyTarget;
     const subject = req.kind === 'user' ? req.userId : userId;
     const permission: Permission | null = req.kind === 'team' ? 'viewTeamTrends' : subject !== userId ? 'viewOthersTrends' : null;
