@@ -61,8 +61,6 @@ export function createContactsRepo(db: Db) {
     WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ?`).pluck();
   const delAll = db.prepare('DELETE FROM contacts WHERE team_id = ? AND user_id = ?');
   const allOfTeam = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE team_id = ? ORDER BY occurred_on, id`);
-  const teamAccounts = db.prepare(`SELECT COUNT(DISTINCT account_key) FROM contacts
-    WHERE team_id = ? AND occurred_on >= ? AND occurred_on <= ?`).pluck();
   const weekAccounts = db.prepare('SELECT COUNT(DISTINCT account_key) FROM contacts WHERE team_id = ? AND week_start = ?').pluck();
   const userWeekAccounts = db.prepare(`SELECT user_id AS userId, COUNT(DISTINCT account_key) AS accounts FROM contacts
     WHERE team_id = ? AND week_start = ? GROUP BY user_id`);
@@ -174,10 +172,6 @@ export function createContactsRepo(db: Db) {
     /** Accounts the manager talked to before but not since `before`, most recently silent first. */
     listDormantAccounts(teamId: string, userId: string, before: string, limit: number): Array<{ account: string; lastOn: string }> {
       return dormant.all(teamId, userId, before, limit) as Array<{ account: string; lastOn: string }>;
-    },
-    /** Distinct accounts the whole team talked to between two local dates, inclusive. */
-    countTeamDistinctAccounts(teamId: string, from: string, to: string): number {
-      return teamAccounts.get(teamId, from, to) as number;
     },
     /** Managers (active or not) with at least one conversation on or after `since`. */
     listUsersActiveSince(teamId: string, since: string): Set<string> {

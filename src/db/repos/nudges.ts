@@ -17,7 +17,6 @@ const COLUMNS = 'id, team_id AS teamId, user_id AS userId, sent_at AS sentAt, lo
 export function createNudgesRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO nudges (team_id, user_id, sent_at, local_date, channel, ts)
     VALUES (@teamId, @userId, @sentAt, @localDate, @channel, @ts)`);
-  const lastSent = db.prepare('SELECT MAX(sent_at) FROM nudges WHERE team_id = ? AND user_id = ?').pluck();
   const lastSentAll = db.prepare('SELECT user_id AS userId, MAX(sent_at) AS sentAt FROM nudges WHERE team_id = ? AND sent_at >= ? GROUP BY user_id');
   const recent = db.prepare(`SELECT ${COLUMNS} FROM nudges WHERE team_id = ? AND user_id = ? ORDER BY sent_at DESC, id DESC LIMIT ?`);
   const markAnswered = db.prepare(`UPDATE nudges SET answered = ? WHERE id = (
@@ -31,10 +30,6 @@ export function createNudgesRepo(db: Db) {
     /** Records a DM that went out. */
     insertNudge(n: Omit<NudgeRow, 'id' | 'answered'>): void {
       insert.run(n);
-    },
-    /** When the manager was last nudged (epoch ms), or null. */
-    findLastNudgeAt(teamId: string, userId: string): number | null {
-      return (lastSent.get(teamId, userId) as number | null) ?? null;
     },
     /** Last nudge instant per manager of a team, for nudges since `since`. */
     listLastNudgeTimes(teamId: string, since: number): Map<string, number> {
