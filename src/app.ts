@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import bolt, { type LogLevel } from '@slack/bolt';
 import type { AppContext } from './context.js';
 import { toBoltLogger } from './lib/logger.js';
+import { pingDatabase } from './db/open.js';
 import { registerListeners } from './listeners/index.js';
 import { slackClientOptions } from './slack/client.js';
 
@@ -57,11 +58,6 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Bolt
 
 /** The body of `GET /healthz`: ok only when the database answers a query. */
 export function healthStatus(ctx: AppContext): { status: 'ok' | 'unavailable'; database: 'ok' | 'unavailable'; mode: 'http' | 'socket' } {
-  let database: 'ok' | 'unavailable' = 'ok';
-  try {
-    ctx.db.prepare('SELECT 1').get();
-  } catch {
-    database = 'unavailable';
-  }
+  const database = pingDatabase(ctx.db) ? 'ok' : 'unavailable';
   return { status: database === 'ok' ? 'ok' : 'unavailable', database, mode: ctx.config.slackAppToken ? 'socket' : 'http' };
 }

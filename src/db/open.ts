@@ -19,3 +19,13 @@ export function openDatabase(path: string): Db {
   db.pragma('synchronous = NORMAL');
   return db;
 }
+
+/** True when the database answers a query (for GET /healthz). */
+export function pingDatabase(db: Db): boolean {
+  try {
+    db.prepare('SELECT 1').get();
+    return true;
+  } catch {
+    return false;
+  }
+}
