@@ -8,16 +8,16 @@
  * measured client-side with performance.now() around fetch (keep-alive connections), from sending
  * the request to reading the whole response.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFakeSlack, type FakeSlack } from '../test/kit/fake-slack.js';
+import { type FakeSlack, startFakeSlack } from '../test/kit/fake-slack.js';
+import { freePort } from '../test/kit/net.js';
 import { slashCommand } from '../test/kit/payloads.js';
 import { signSlackRequest } from '../test/kit/sign.js';
-import { ANONYMITY_KEY, SIGNING_SECRET, median, quantile } from './common.js';
-import { freePort } from '../test/kit/net.js';
+import { ANONYMITY_KEY, median, quantile, SIGNING_SECRET } from './common.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** tsx's loader, resolved from here: the children run in a temp folder (no stray .env) that has no node_modules. */
@@ -67,7 +67,6 @@ export const DEFAULT_ACK: AckOptions = {
   rounds: 3,
 };
 
-
 interface Server {
   url: string;
   child: ChildProcess;
@@ -77,7 +76,9 @@ interface Server {
 /** Spawns `node --import tsx <script>` with the app's environment and waits for /healthz. */
 async function spawnServer(script: string, env: Record<string, string>, cwd: string): Promise<Server> {
   const port = await freePort();
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$)/.test(k)));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$)/.test(k)),
+  );
   const child = spawn(process.execPath, ['--import', TSX, join(ROOT, script)], {
     cwd,
     env: { ...clean, ...env, PORT: String(port) },
@@ -202,7 +203,9 @@ export async function runAckBench(opts: AckOptions = DEFAULT_ACK, log: (line: st
             errors: r.errors,
             cpuMs: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / requests,
           };
-          log(`  ${app} c=${concurrency} round ${round + 1}: p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${Math.round(result.rps)} req/s, ${result.cpuMs?.toFixed(2) ?? '?'} ms CPU/request, ${result.errors} errors`);
+          log(
+            `  ${app} c=${concurrency} round ${round + 1}: p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${Math.round(result.rps)} req/s, ${result.cpuMs?.toFixed(2) ?? '?'} ms CPU/request, ${result.errors} errors`,
+          );
           rounds.get(app)!.push(result);
         }
       }

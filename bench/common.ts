@@ -2,10 +2,10 @@
  * Shared pieces of the benchmark: the fixed instant every scale measurement uses, a quiet
  * context built the way the composition root builds it, and small statistics helpers.
  */
-import { loadConfig, type Config } from '../src/config.js';
-import { createContext, type AppContext } from '../src/context.js';
+import { type Config, loadConfig } from '../src/config.js';
+import { type AppContext, createContext } from '../src/context.js';
 import { migrate } from '../src/db/migrate.js';
-import { openDatabase, type Db } from '../src/db/open.js';
+import { type Db, openDatabase } from '../src/db/open.js';
 import { FixedClock } from '../src/lib/clock.js';
 import { createLogger } from '../src/lib/logger.js';
 import { createSlackClient } from '../src/slack/client.js';
@@ -32,7 +32,10 @@ export function benchConfig(env: Record<string, string>): Config {
 }
 
 /** Opens (and migrates) a database and builds the real AppContext on it, with a fixed clock. */
-export function benchContext(databasePath: string, opts: { now?: number; env?: Record<string, string> } = {}): { ctx: AppContext; db: Db; clock: FixedClock } {
+export function benchContext(
+  databasePath: string,
+  opts: { now?: number; env?: Record<string, string> } = {},
+): { ctx: AppContext; db: Db; clock: FixedClock } {
   const config = benchConfig({ DATABASE_PATH: databasePath, ...opts.env });
   // Warnings and errors still reach stderr; info lines would drown the table.
   const logger = createLogger(config.logLevel, process.stderr);

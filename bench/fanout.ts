@@ -12,12 +12,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFakeSlack } from '../test/kit/fake-slack.js';
-import { ANONYMITY_KEY, BENCH_NOW, SIGNING_SECRET, TEAM, benchContext } from './common.js';
-import { TSX } from './ack.js';
-import { managerId } from './generate.js';
 import { addDays, localDate, weekStart } from '../src/lib/time.js';
 import { accountKey } from '../src/services/contacts.js';
+import { startFakeSlack } from '../test/kit/fake-slack.js';
+import { TSX } from './ack.js';
+import { ANONYMITY_KEY, BENCH_NOW, benchContext, SIGNING_SECRET, TEAM } from './common.js';
+import { managerId } from './generate.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -60,10 +60,25 @@ function seed(path: string, managers: number): void {
     for (let i = 0; i < managers; i++) {
       const userId = managerId(i);
       ctx.repos.managers.enrollManager(TEAM, userId, BENCH_NOW - 60 * 86_400_000);
-      for (const [k, back] of [[0, 40], [1, 20]] as const) {
+      for (const [k, back] of [
+        [0, 40],
+        [1, 20],
+      ] as const) {
         const occurredOn = addDays(today, -back - (i % 5));
         const account = `Account ${(i * 7 + k) % 50_000}`;
-        ctx.repos.contacts.insertContact({ teamId: TEAM, userId, account, accountKey: accountKey(account), buyer: null, kind: 'call', durationMin: null, occurredOn, weekStart: weekStart(occurredOn), insight: null, now: BENCH_NOW - back * 86_400_000 });
+        ctx.repos.contacts.insertContact({
+          teamId: TEAM,
+          userId,
+          account,
+          accountKey: accountKey(account),
+          buyer: null,
+          kind: 'call',
+          durationMin: null,
+          occurredOn,
+          weekStart: weekStart(occurredOn),
+          insight: null,
+          now: BENCH_NOW - back * 86_400_000,
+        });
       }
     }
   })();
@@ -72,13 +87,19 @@ function seed(path: string, managers: number): void {
 
 /** Runs `npm run job -- nudges --now …` as its own process; resolves with its stdout and wall time. */
 async function runJob(env: Record<string, string>, cwd: string): Promise<{ stdout: string; seconds: number }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$)/.test(k)));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$)/.test(k)),
+  );
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/job.ts'), 'nudges', '--now', new Date(BENCH_NOW).toISOString()], {
-    cwd,
-    env: { ...clean, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, join(ROOT, 'src/cli/job.ts'), 'nudges', '--now', new Date(BENCH_NOW).toISOString()],
+    {
+      cwd,
+      env: { ...clean, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -89,7 +110,10 @@ async function runJob(env: Record<string, string>, cwd: string): Promise<{ stdou
 }
 
 /** Runs the fan-out benchmark and checks exactly-once delivery. */
-export async function runFanoutBench(opts: FanoutOptions = DEFAULT_FANOUT, log: (line: string) => void = () => undefined): Promise<FanoutResult> {
+export async function runFanoutBench(
+  opts: FanoutOptions = DEFAULT_FANOUT,
+  log: (line: string) => void = () => undefined,
+): Promise<FanoutResult> {
   const dir = mkdtempSync(join(tmpdir(), 'gemba-bench-fanout-'));
   const fake = await startFakeSlack({ defaultTz: 'UTC' });
   try {
@@ -97,7 +121,16 @@ export async function runFanoutBench(opts: FanoutOptions = DEFAULT_FANOUT, log: 
     seed(path, opts.managers);
     log(`  seeded ${opts.managers} managers, all due`);
     fake.rateLimit('chat.postMessage', { perSecond: opts.perSecond, retryAfter: opts.retryAfter });
-    const env = { SLACK_BOT_TOKEN: 'xoxb-bench-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, DATABASE_PATH: path, ANONYMITY_KEY, SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'warn', TEAM_TIMEZONE: 'UTC' };
+    const env = {
+      SLACK_BOT_TOKEN: 'xoxb-bench-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      DATABASE_PATH: path,
+      ANONYMITY_KEY,
+      SCHEDULER_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
+      TEAM_TIMEZONE: 'UTC',
+    };
     const first = await runJob(env, dir);
     const reportLine = first.stdout.split('\n')[0];
     log(`  ${reportLine} in ${first.seconds.toFixed(1)} s, ${fake.rateLimited} answers were 429`);

@@ -12,10 +12,10 @@
  *   node --import tsx bench/generate.ts <file> [managers] [contacts]   (prints JSON stats)
  */
 import { existsSync, rmSync } from 'node:fs';
-import { BENCH_NOW, TEAM, benchContext, peakRssMb, rng } from './common.js';
-import { accountKey } from '../src/services/contacts.js';
-import { addDays, localDate, weekStart } from '../src/lib/time.js';
 import type { ContactKind } from '../src/db/repos/contacts.js';
+import { addDays, localDate, weekStart } from '../src/lib/time.js';
+import { accountKey } from '../src/services/contacts.js';
+import { BENCH_NOW, benchContext, peakRssMb, rng, TEAM } from './common.js';
 
 export interface GenerateOptions {
   managers: number;
@@ -42,7 +42,18 @@ export interface GenerateStats {
 export const DEFAULT_GENERATE: GenerateOptions = { managers: 10_000, contacts: 1_000_000, accounts: 50_000, weeks: 52, seed: 20261130 };
 
 /** Time zones given to half the managers; at Monday 09:05 UTC some are past 09:00 locally, some not. */
-export const BENCH_ZONES = ['Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Chicago', 'America/Los_Angeles', 'Asia/Tokyo', 'Asia/Kolkata', 'Australia/Sydney', 'America/Sao_Paulo', 'Africa/Johannesburg'];
+export const BENCH_ZONES = [
+  'Europe/London',
+  'Europe/Berlin',
+  'America/New_York',
+  'America/Chicago',
+  'America/Los_Angeles',
+  'Asia/Tokyo',
+  'Asia/Kolkata',
+  'Australia/Sydney',
+  'America/Sao_Paulo',
+  'Africa/Johannesburg',
+];
 
 export const managerId = (i: number): string => `UM${String(i).padStart(5, '0')}`;
 
@@ -97,7 +108,16 @@ export function generateDatabase(path: string, opts: Partial<GenerateOptions> = 
   });
   const totalWeight = managers.reduce((s, m) => s + m.weight * (m.endWeek - m.startWeek + 1), 0);
 
-  const stats: Omit<GenerateStats, 'seconds' | 'fileMb' | 'peakRssMb'> = { managers: o.managers, contacts: 0, accountsUsed: 0, insights: 0, profiles: 0, snoozes: 0, nudges: 0, tactics: 0 };
+  const stats: Omit<GenerateStats, 'seconds' | 'fileMb' | 'peakRssMb'> = {
+    managers: o.managers,
+    contacts: 0,
+    accountsUsed: 0,
+    insights: 0,
+    profiles: 0,
+    snoozes: 0,
+    nudges: 0,
+    tactics: 0,
+  };
   const usedAccounts = new Set<number>();
 
   db.transaction(() => {
@@ -111,7 +131,15 @@ export function generateDatabase(path: string, opts: Partial<GenerateOptions> = 
       const enrolledAt = Date.parse(`${addDays(firstWeek, 7 * m.startWeek)}T08:00:00Z`) - Math.floor(r() * 7) * DAY;
       repos.managers.enrollManager(TEAM, m.userId, enrolledAt);
       if (i % 2 === 0) {
-        repos.profiles.upsertProfile({ teamId: TEAM, userId: m.userId, tz: BENCH_ZONES[(i / 2) % BENCH_ZONES.length], isAdmin: false, isOwner: false, displayName: `manager ${i}`, refreshedAt: BENCH_NOW - DAY });
+        repos.profiles.upsertProfile({
+          teamId: TEAM,
+          userId: m.userId,
+          tz: BENCH_ZONES[(i / 2) % BENCH_ZONES.length],
+          isAdmin: false,
+          isOwner: false,
+          displayName: `manager ${i}`,
+          refreshedAt: BENCH_NOW - DAY,
+        });
         stats.profiles++;
       }
       const weeks = m.endWeek - m.startWeek + 1;
@@ -146,18 +174,39 @@ export function generateDatabase(path: string, opts: Partial<GenerateOptions> = 
       // Snoozes: 3% paused right now, 5% paused some weeks ago (frozen streak weeks).
       const s = r();
       if (s < 0.03) {
-        repos.snoozes.insertSnooze({ teamId: TEAM, userId: m.userId, startsOn: addDays(today, -3), endsOn: addDays(today, 10), reason: (['pto', 'travelling', 'pipeline_reset', 'snooze'] as const)[i % 4], createdAt: BENCH_NOW - 3 * DAY });
+        repos.snoozes.insertSnooze({
+          teamId: TEAM,
+          userId: m.userId,
+          startsOn: addDays(today, -3),
+          endsOn: addDays(today, 10),
+          reason: (['pto', 'travelling', 'pipeline_reset', 'snooze'] as const)[i % 4],
+          createdAt: BENCH_NOW - 3 * DAY,
+        });
         stats.snoozes++;
       } else if (s < 0.08) {
         const start = addDays(today, -7 * (2 + Math.floor(r() * 20)));
-        repos.snoozes.insertSnooze({ teamId: TEAM, userId: m.userId, startsOn: start, endsOn: addDays(start, 6), reason: 'pto', createdAt: BENCH_NOW - 30 * DAY });
+        repos.snoozes.insertSnooze({
+          teamId: TEAM,
+          userId: m.userId,
+          startsOn: start,
+          endsOn: addDays(start, 6),
+          reason: 'pto',
+          createdAt: BENCH_NOW - 30 * DAY,
+        });
         stats.snoozes++;
       }
       // Nudges: 4% nudged in the last 3 days (cool-down), 2% ignored three in the last month.
       const nu = r();
       const nudgeDays = nu < 0.04 ? [1] : nu < 0.06 ? [20, 13, 6] : [];
       for (const d of nudgeDays) {
-        repos.nudges.insertNudge({ teamId: TEAM, userId: m.userId, sentAt: BENCH_NOW - d * DAY, localDate: addDays(today, -d), channel: `D${m.userId}`, ts: `${Math.floor((BENCH_NOW - d * DAY) / 1000)}.000100` });
+        repos.nudges.insertNudge({
+          teamId: TEAM,
+          userId: m.userId,
+          sentAt: BENCH_NOW - d * DAY,
+          localDate: addDays(today, -d),
+          channel: `D${m.userId}`,
+          ts: `${Math.floor((BENCH_NOW - d * DAY) / 1000)}.000100`,
+        });
         stats.nudges++;
       }
     });
@@ -166,7 +215,8 @@ export function generateDatabase(path: string, opts: Partial<GenerateOptions> = 
   // Tactic flags go through the service (keyed hashes); a few dozen tactics, some past the threshold.
   for (let t = 0; t < 40; t++) {
     const reps = 1 + Math.floor(r() * 8);
-    for (let p = 0; p < reps; p++) ctx.services.tactics.flagTactic(TEAM, `UREP${t}X${p}`, { tactic: `tactic number ${t}`, why: 'buyers ignore it now' });
+    for (let p = 0; p < reps; p++)
+      ctx.services.tactics.flagTactic(TEAM, `UREP${t}X${p}`, { tactic: `tactic number ${t}`, why: 'buyers ignore it now' });
     stats.tactics++;
   }
   stats.accountsUsed = usedAccounts.size;
@@ -183,6 +233,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.stderr.write('usage: node --import tsx bench/generate.ts <file> [managers] [contacts]\n');
     process.exit(2);
   }
-  const stats = generateDatabase(path, { ...(managers ? { managers: Number(managers) } : {}), ...(contacts ? { contacts: Number(contacts) } : {}) });
+  const stats = generateDatabase(path, {
+    ...(managers ? { managers: Number(managers) } : {}),
+    ...(contacts ? { contacts: Number(contacts) } : {}),
+  });
   process.stdout.write(`${JSON.stringify(stats)}\n`);
 }

@@ -9,12 +9,12 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_ACK, runAckBench, TSX, type AckResult } from './ack.js';
+import { type AckResult, DEFAULT_ACK, runAckBench, TSX } from './ack.js';
 import { fmtMs } from './common.js';
-import { DEFAULT_FANOUT, runFanoutBench, type FanoutResult } from './fanout.js';
+import { DEFAULT_FANOUT, type FanoutResult, runFanoutBench } from './fanout.js';
 import type { GenerateStats } from './generate.js';
 import type { ScaleReport } from './scale.js';
 
@@ -59,7 +59,10 @@ const ok = (met: boolean) => (met ? 'met' : '**missed**');
 const x = (n: number) => `${n.toFixed(2)}×`;
 
 function ackTable(results: AckResult[]): string {
-  const rows = ['| app | concurrency | requests × rounds | p50 | p99 | mean | req/s | app CPU per request | p50 / floor | p99 / floor | target (≤ 2× floor) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|'];
+  const rows = [
+    '| app | concurrency | requests × rounds | p50 | p99 | mean | req/s | app CPU per request | p50 / floor | p99 / floor | target (≤ 2× floor) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  ];
   for (const r of results) {
     const ratios = r.p50Ratio === null || r.p99Ratio === null ? null : { p50: r.p50Ratio, p99: r.p99Ratio };
     rows.push(
@@ -83,14 +86,25 @@ function scaleTable(gen: GenerateStats, s: ScaleReport): string {
     '|---|---:|---:|---:|---:|---|---|',
   ];
   for (const r of s.results) {
-    rows.push(`| ${r.name}: ${r.what} | ${fmtMs(r.coldMs)} | ${fmtMs(r.medianMs)} | ${fmtMs(r.maxMs)} | < ${fmtMs(r.targetMs)} | ${ok(r.medianMs < r.targetMs)} | ${r.detail} |`);
+    rows.push(
+      `| ${r.name}: ${r.what} | ${fmtMs(r.coldMs)} | ${fmtMs(r.medianMs)} | ${fmtMs(r.maxMs)} | < ${fmtMs(r.targetMs)} | ${ok(r.medianMs < r.targetMs)} | ${r.detail} |`,
+    );
   }
-  rows.push(`| peak RSS of the measuring process (baseline after start-up: ${Math.round(s.baselineRssMb)} MB) | | ${Math.round(s.peakRssMb)} MB | | < ${RSS_TARGET_MB} MB | ${ok(s.peakRssMb < RSS_TARGET_MB)} | |`);
+  rows.push(
+    `| peak RSS of the measuring process (baseline after start-up: ${Math.round(s.baselineRssMb)} MB) | | ${Math.round(s.peakRssMb)} MB | | < ${RSS_TARGET_MB} MB | ${ok(s.peakRssMb < RSS_TARGET_MB)} | |`,
+  );
   return rows.join('\n');
 }
 
 function fanoutTable(f: FanoutResult): string {
-  const exact = f.missing === 0 && f.duplicates === 0 && f.strangers === 0 && f.managersWithOne === f.managers && f.nudgeRows === f.managers && f.doneClaims === f.managers && f.rerunPosted === 0;
+  const exact =
+    f.missing === 0 &&
+    f.duplicates === 0 &&
+    f.strangers === 0 &&
+    f.managersWithOne === f.managers &&
+    f.nudgeRows === f.managers &&
+    f.doneClaims === f.managers &&
+    f.rerunPosted === 0;
   return [
     '| managers due | fake Slack limit | job wall time | posting time | 429 answers (each waited out, then retried) | postMessage attempts | delivered | exactly one DM | duplicated | lost | nudges rows / done claims | rerun posted | target |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|',
@@ -102,7 +116,9 @@ function fanoutTable(f: FanoutResult): string {
 
 async function main(): Promise<void> {
   const { only, db, reuse } = args();
-  const sections: string[] = [`# Gemba benchmark\n\nRun ${new Date().toISOString()} on ${machine()}.\nReproduce: \`npm run bench\` (writes this file, bench/results.md).`];
+  const sections: string[] = [
+    `# Gemba benchmark\n\nRun ${new Date().toISOString()} on ${machine()}.\nReproduce: \`npm run bench\` (writes this file, bench/results.md).`,
+  ];
   const print = (section: string) => {
     sections.push(section);
     process.stdout.write(`\n${section}\n`);
@@ -112,7 +128,9 @@ async function main(): Promise<void> {
   if (only.has('ack')) {
     log('ack latency: /contact on loopback, Gemba vs bare Bolt …');
     const results = await runAckBench(DEFAULT_ACK, log);
-    print(`## /contact ack latency and throughput\n\nSigned \`/contact\` one-liners over keep-alive HTTP on loopback; each app in its own process, the load generator in this one. ${DEFAULT_ACK.warmup} warm-up requests per app, then ${DEFAULT_ACK.rounds} rounds per setting with the two apps back to back, in alternating order.\n\n${ackTable(results)}`);
+    print(
+      `## /contact ack latency and throughput\n\nSigned \`/contact\` one-liners over keep-alive HTTP on loopback; each app in its own process, the load generator in this one. ${DEFAULT_ACK.warmup} warm-up requests per app, then ${DEFAULT_ACK.rounds} rounds per setting with the two apps back to back, in alternating order.\n\n${ackTable(results)}`,
+    );
   }
 
   if (only.has('scale')) {

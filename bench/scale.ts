@@ -7,14 +7,15 @@
  * Each measurement: one cold run (first touch of the data in this process), one more warm-up,
  * then the median of several runs.
  */
-import { BENCH_NOW, TEAM, benchContext, median, peakRssMb, timeRuns } from './common.js';
-import { managerId } from './generate.js';
-import { composeDigest } from '../src/jobs/digest.js';
+
 import { leaderboardMessage } from '../src/blocks/leaderboard.js';
 import { teamTrendMessage } from '../src/blocks/team.js';
 import { personalTrendMessage } from '../src/blocks/trends.js';
-import { weeklyWindow } from '../src/services/schedule.js';
+import { composeDigest } from '../src/jobs/digest.js';
 import { localDate } from '../src/lib/time.js';
+import { weeklyWindow } from '../src/services/schedule.js';
+import { BENCH_NOW, benchContext, median, peakRssMb, TEAM, timeRuns } from './common.js';
+import { managerId } from './generate.js';
 
 export interface ScaleResult {
   name: string;
@@ -46,7 +47,11 @@ export function measureScale(path: string, runs = 7): ScaleReport {
   const today = localDate(BENCH_NOW, settings.timezone);
   const counts = db.prepare('SELECT (SELECT COUNT(*) FROM managers), (SELECT COUNT(*) FROM contacts)').raw().get() as [number, number];
   // The busiest manager is the worst case for a personal trend.
-  const busiest = (db.prepare('SELECT user_id FROM contacts WHERE team_id = ? AND week_start = ? GROUP BY user_id ORDER BY COUNT(*) DESC LIMIT 1').pluck().get(TEAM, week) as string | undefined) ?? managerId(0);
+  const busiest =
+    (db
+      .prepare('SELECT user_id FROM contacts WHERE team_id = ? AND week_start = ? GROUP BY user_id ORDER BY COUNT(*) DESC LIMIT 1')
+      .pluck()
+      .get(TEAM, week) as string | undefined) ?? managerId(0);
 
   const results: ScaleResult[] = [];
   const measure = (name: string, what: string, targetMs: number, fn: () => string) => {

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import bolt, { type LogLevel } from '@slack/bolt';
 import type { AppContext } from './context.js';
-import { toBoltLogger } from './lib/logger.js';
 import { pingDatabase } from './db/open.js';
+import { toBoltLogger } from './lib/logger.js';
 import { registerListeners } from './listeners/index.js';
 import { slackClientOptions } from './slack/client.js';
 

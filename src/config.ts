@@ -35,48 +35,49 @@ const optionalString = z
 const slackId = (prefix: RegExp, what: string) =>
   optionalString.refine((v) => v === undefined || prefix.test(v), `must be a Slack ${what} id`);
 
-const envSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z
-      .string({ error: 'is required (the bot token, xoxb-…)' })
-      .trim()
-      .min(1, 'is required (the bot token, xoxb-…)')
-      .refine((v) => v.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
-    SLACK_SIGNING_SECRET: optionalString,
-    SLACK_APP_TOKEN: optionalString.refine(
-      (v) => v === undefined || v.startsWith('xapp-'),
-      'must be an app-level token starting with xapp-',
-    ),
-    SLACK_API_URL: optionalString.refine((v) => {
-      if (v === undefined) return true;
-      try {
-        const u = new URL(v);
-        return u.protocol === 'http:' || u.protocol === 'https:';
-      } catch {
-        return false;
-      }
-    }, 'must be an http(s) URL such as http://127.0.0.1:9999/api/'),
-    PORT: intIn(0, 65535, 3000),
-    DATABASE_PATH: z.string().trim().min(1, 'must not be empty').default('./data/gemba.db'),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
-    ADMIN_USER_IDS: z
-      .string()
-      .default('')
-      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-      .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]+$/.test(id)), 'must be comma-separated Slack user ids (U… or W…)'),
-    LEADERBOARD_CHANNEL: slackId(/^[CG][A-Z0-9]+$/, 'channel'),
-    DIGEST_CHANNEL: slackId(/^[CG][A-Z0-9]+$/, 'channel'),
-    TEAM_TIMEZONE: z.string().trim().default('UTC').refine(isIanaZone, 'must be an IANA time zone such as Europe/Berlin'),
-    WEEKLY_TARGET: intIn(1, 100, 3),
-    NUDGE_AFTER_DAYS: intIn(1, 90, 7),
-    NUDGE_HOUR: intIn(0, 23, 9),
-    ANONYMITY_MIN_REPORTS: intIn(1, 1000, 3),
-    ANONYMITY_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
-    SCHEDULER_ENABLED: z
-      .enum(['true', 'false'], { error: 'must be true or false' })
-      .default('true')
-      .transform((v) => v === 'true'),
-  });
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'is required (the bot token, xoxb-…)' })
+    .trim()
+    .min(1, 'is required (the bot token, xoxb-…)')
+    .refine((v) => v.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token starting with xapp-'),
+  SLACK_API_URL: optionalString.refine((v) => {
+    if (v === undefined) return true;
+    try {
+      const u = new URL(v);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL such as http://127.0.0.1:9999/api/'),
+  PORT: intIn(0, 65535, 3000),
+  DATABASE_PATH: z.string().trim().min(1, 'must not be empty').default('./data/gemba.db'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
+  ADMIN_USER_IDS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]+$/.test(id)), 'must be comma-separated Slack user ids (U… or W…)'),
+  LEADERBOARD_CHANNEL: slackId(/^[CG][A-Z0-9]+$/, 'channel'),
+  DIGEST_CHANNEL: slackId(/^[CG][A-Z0-9]+$/, 'channel'),
+  TEAM_TIMEZONE: z.string().trim().default('UTC').refine(isIanaZone, 'must be an IANA time zone such as Europe/Berlin'),
+  WEEKLY_TARGET: intIn(1, 100, 3),
+  NUDGE_AFTER_DAYS: intIn(1, 90, 7),
+  NUDGE_HOUR: intIn(0, 23, 9),
+  ANONYMITY_MIN_REPORTS: intIn(1, 1000, 3),
+  ANONYMITY_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  SCHEDULER_ENABLED: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('true')
+    .transform((v) => v === 'true'),
+});
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

@@ -4,21 +4,21 @@ import { createRepos, type Repos } from './db/repos/index.js';
 import { BackgroundTasks } from './lib/background.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
-import type { SlackClient } from './slack/client.js';
-import { createSlackDirectory } from './slack/directory.js';
 import { createAdminService } from './services/admin.js';
-import { createDigestService } from './services/digest.js';
-import { createTeamService } from './services/team.js';
 import { createContactService } from './services/contacts.js';
+import { createDigestService } from './services/digest.js';
+import { createLeaderboardService } from './services/leaderboard.js';
+import { createNudgeService } from './services/nudges.js';
 import type { UserDirectory } from './services/ports.js';
 import { createProfileService } from './services/profiles.js';
 import { createRoleService } from './services/roles.js';
 import { createSettingsService } from './services/settings.js';
-import { createTrendService } from './services/trends.js';
-import { createLeaderboardService } from './services/leaderboard.js';
-import { createNudgeService } from './services/nudges.js';
 import { createSnoozeService } from './services/snoozes.js';
 import { createTacticService } from './services/tactics.js';
+import { createTeamService } from './services/team.js';
+import { createTrendService } from './services/trends.js';
+import type { SlackClient } from './slack/client.js';
+import { createSlackDirectory } from './slack/directory.js';
 
 /** Everything a listener, job or CLI needs, built once by the composition root and passed down. */
 export interface AppContext {

@@ -3,9 +3,9 @@ import { loadConfigOrReport } from './config.js';
 import { createContext } from './context.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
+import { startScheduler } from './jobs/scheduler.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
-import { startScheduler } from './jobs/scheduler.js';
 import { createSlackClient } from './slack/client.js';
 
 /**
@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   if (!config) process.exit(1);
   const logger = createLogger(config.logLevel);
   if (config.anonymityKeyGenerated) {
-    logger.warn('ANONYMITY_KEY is not set: using a random key for this process, so tactic-flag rate limits and "me too" de-duplication reset at every restart');
+    logger.warn(
+      'ANONYMITY_KEY is not set: using a random key for this process, so tactic-flag rate limits and "me too" de-duplication reset at every restart',
+    );
   }
 
   const db = openDatabase(config.databasePath);

@@ -1,5 +1,5 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import bolt from '@slack/bolt';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';

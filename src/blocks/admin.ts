@@ -1,11 +1,13 @@
 import { channelLink, mention } from '../lib/slack-text.js';
 import type { ForgetCounts } from '../services/admin.js';
-import { notice, plural, type Message } from './common.js';
+import { type Message, notice, plural } from './common.js';
 
 /** Mentions named in one confirmation; a big user-group sync would otherwise pass Slack's 3,000 characters and get a mention cut in half. */
 export const MAX_NAMED = 50;
 const people = (ids: string[]) =>
-  ids.length > MAX_NAMED ? `${ids.slice(0, MAX_NAMED).map(mention).join(', ')} and ${ids.length - MAX_NAMED} more` : ids.map(mention).join(', ');
+  ids.length > MAX_NAMED
+    ? `${ids.slice(0, MAX_NAMED).map(mention).join(', ')} and ${ids.length - MAX_NAMED} more`
+    : ids.map(mention).join(', ');
 
 /** Result of managers/vps add/remove. */
 export function membersChanged(role: 'managers' | 'vps', op: 'add' | 'remove', r: { changed: string[]; unchanged: string[] }): Message {
@@ -15,14 +17,20 @@ export function membersChanged(role: 'managers' | 'vps', op: 'add' | 'remove', r
   if (r.changed.length) parts.push(`:white_check_mark: ${verb} ${plural(r.changed.length, noun)}: ${people(r.changed)}.`);
   const one = r.unchanged.length === 1;
   const state = one ? `a ${noun}` : `${noun}s`;
-  if (r.unchanged.length) parts.push(`${people(r.unchanged)} ${one ? 'was' : 'were'} ${op === 'add' ? 'already' : 'not'} ${state}, so nothing changed for them.`);
+  if (r.unchanged.length)
+    parts.push(`${people(r.unchanged)} ${one ? 'was' : 'were'} ${op === 'add' ? 'already' : 'not'} ${state}, so nothing changed for them.`);
   return notice(parts.join(' '));
 }
 
 /** Result of a user-group sync. */
 export function managersSynced(added: string[], already: number, groupId: string): Message {
   const group = `<!subteam^${groupId}>`;
-  if (added.length === 0) return notice(already ? `:white_check_mark: Synced ${group}: everyone was already a manager.` : `Synced ${group}: the group has no members, so nothing changed.`);
+  if (added.length === 0)
+    return notice(
+      already
+        ? `:white_check_mark: Synced ${group}: everyone was already a manager.`
+        : `Synced ${group}: the group has no members, so nothing changed.`,
+    );
   const head = `:white_check_mark: Synced ${group}: added ${plural(added.length, 'manager')} (${people(added)}).`;
   return notice(`${head} ${already ? `${plural(already, 'member')} already ${already === 1 ? 'was one' : 'were'}.` : ''}`.trim());
 }
@@ -45,4 +53,5 @@ export function forgotten(userId: string, c: ForgetCounts): Message {
   );
 }
 
-export const ADMIN_ONLY = ':lock: That is for Gemba admins (ADMIN_USER_IDS, or the workspace\'s Slack admins and owners). Nothing was changed.';
+export const ADMIN_ONLY =
+  ":lock: That is for Gemba admins (ADMIN_USER_IDS, or the workspace's Slack admins and owners). Nothing was changed.";

@@ -2,7 +2,20 @@ import type { ContactKind, ContactRow } from '../db/repos/contacts.js';
 import { escapeText } from '../lib/slack-text.js';
 import { addDays } from '../lib/time.js';
 import { CONTACT_LIMITS } from '../services/contact-grammar.js';
-import { actions, button, context, errorMessage, input, plain, plural, quote, section, shortDate, type Block, type Message } from './common.js';
+import {
+  actions,
+  type Block,
+  button,
+  context,
+  errorMessage,
+  input,
+  type Message,
+  plain,
+  plural,
+  quote,
+  section,
+  shortDate,
+} from './common.js';
 import { ActionId, ContactField, ViewId } from './ids.js';
 
 export const KIND_LABEL: Record<ContactKind, string> = {
@@ -56,10 +69,7 @@ export function contactConfirmation(
   blocks.push(context(`${weekLine}  ·  ${streakLine}`));
   if (p.enrolled) blocks.push(context('Welcome to Gemba: you are now on the managers list, so this counts toward the weekly leaderboard.'));
   blocks.push(
-    actions([
-      button('Edit', ActionId.contactEdit, String(c.id)),
-      button('Undo', ActionId.contactUndo, String(c.id), { style: 'danger' }),
-    ]),
+    actions([button('Edit', ActionId.contactEdit, String(c.id)), button('Undo', ActionId.contactUndo, String(c.id), { style: 'danger' })]),
   );
   return {
     response_type: 'ephemeral',
@@ -78,7 +88,10 @@ export function contactUndone(c: ContactRow, today: string): Message {
 export function contactList(contacts: ContactRow[], today: string): Message {
   if (contacts.length === 0) {
     // replace_original: after the last Delete this replaces the list, so no stale Delete button stays behind.
-    return { ...errorMessage("You haven't logged any conversations yet.", '/contact Acme Corp: wants ROI proof before renewal'), replace_original: true };
+    return {
+      ...errorMessage("You haven't logged any conversations yet.", '/contact Acme Corp: wants ROI proof before renewal'),
+      replace_original: true,
+    };
   }
   const blocks: Block[] = [section(`*Your last ${plural(contacts.length, 'conversation')}*`)];
   for (const c of contacts) {
@@ -88,7 +101,12 @@ export function contactList(contacts: ContactRow[], today: string): Message {
         `${contactSummary(c, today)}${insight}`,
         button('Delete', ActionId.contactDelete, String(c.id), {
           style: 'danger',
-          confirm: { title: 'Delete this conversation?', text: 'It will no longer count toward your week.', confirm: 'Delete', deny: 'Keep' },
+          confirm: {
+            title: 'Delete this conversation?',
+            text: 'It will no longer count toward your week.',
+            confirm: 'Delete',
+            deny: 'Keep',
+          },
         }),
       ),
     );
@@ -139,13 +157,43 @@ export function contactModal(p: { today: string; meta: ContactModalMeta; existin
     submit: plain(e ? 'Save' : 'Log it'),
     close: plain('Cancel'),
     blocks: [
-      input(ContactField.account, 'Account', { type: 'plain_text_input', max_length: CONTACT_LIMITS.accountMax, placeholder: plain('Acme Corp'), ...text(e?.account) }),
-      input(ContactField.buyer, 'Buyer', { type: 'plain_text_input', max_length: CONTACT_LIMITS.buyerMax, placeholder: plain('Dana Lee (CFO)'), ...text(e?.buyer) }, { optional: true }),
+      input(ContactField.account, 'Account', {
+        type: 'plain_text_input',
+        max_length: CONTACT_LIMITS.accountMax,
+        placeholder: plain('Acme Corp'),
+        ...text(e?.account),
+      }),
+      input(
+        ContactField.buyer,
+        'Buyer',
+        { type: 'plain_text_input', max_length: CONTACT_LIMITS.buyerMax, placeholder: plain('Dana Lee (CFO)'), ...text(e?.buyer) },
+        { optional: true },
+      ),
       input(ContactField.kind, 'Kind', { type: 'static_select', options: kinds, initial_option: kindOption(e?.kind ?? 'call') }),
-      input(ContactField.date, 'Date', { type: 'datepicker', initial_date: e?.occurredOn ?? p.today }, { hint: 'Up to 30 days back; not in the future.' }),
-      input(ContactField.duration, 'Duration', { type: 'plain_text_input', max_length: 10, placeholder: plain('30m or 1h'), ...text(e?.durationMin ? `${e.durationMin}m` : null) }, { optional: true, hint: 'Minutes (30m) or hours (1h), up to 600 minutes.' }),
-      input(ContactField.insight, 'What did the buyer tell you?', { type: 'plain_text_input', multiline: true, max_length: CONTACT_LIMITS.insightMax, placeholder: plain('Wants ROI proof before renewal'), ...text(e?.insight) }, { optional: true }),
+      input(
+        ContactField.date,
+        'Date',
+        { type: 'datepicker', initial_date: e?.occurredOn ?? p.today },
+        { hint: 'Up to 30 days back; not in the future.' },
+      ),
+      input(
+        ContactField.duration,
+        'Duration',
+        { type: 'plain_text_input', max_length: 10, placeholder: plain('30m or 1h'), ...text(e?.durationMin ? `${e.durationMin}m` : null) },
+        { optional: true, hint: 'Minutes (30m) or hours (1h), up to 600 minutes.' },
+      ),
+      input(
+        ContactField.insight,
+        'What did the buyer tell you?',
+        {
+          type: 'plain_text_input',
+          multiline: true,
+          max_length: CONTACT_LIMITS.insightMax,
+          placeholder: plain('Wants ROI proof before renewal'),
+          ...text(e?.insight),
+        },
+        { optional: true },
+      ),
     ],
   };
 }
-

@@ -1,10 +1,10 @@
-import type { DigestTactics } from '../services/tactics.js';
-import type { DigestData } from '../services/digest.js';
 import { escapeText, mention, truncate } from '../lib/slack-text.js';
+import type { DigestData } from '../services/digest.js';
 import { REASON_LABEL } from '../services/snoozes.js';
-import { context, divider, header, plural, quote, section, shortDate, type Block, type Message } from './common.js';
-import { teamTrendSummary } from './team.js';
+import type { DigestTactics } from '../services/tactics.js';
+import { type Block, context, divider, header, type Message, plural, quote, section, shortDate } from './common.js';
 import { tacticDigestBlocks } from './tactics.js';
+import { teamTrendSummary } from './team.js';
 
 /** Slack allows 50 blocks in a message; the digest keeps a margin for the closing line. */
 const MAX_BLOCKS = 49;
@@ -16,12 +16,20 @@ const MAX_QUIET_LINES = 30;
  * user text is escaped; long content is trimmed to Slack's limits instead of failing.
  */
 export function digestMessage(d: DigestData, tactics: DigestTactics | null, opts: { preview?: boolean } = {}): Message {
-  const blocks: Block[] = [header(`${opts.preview ? 'Preview: ' : ''}Gemba digest, week of ${shortDate(d.reportWeek)}`), ...teamTrendSummary(d.trend), divider()];
+  const blocks: Block[] = [
+    header(`${opts.preview ? 'Preview: ' : ''}Gemba digest, week of ${shortDate(d.reportWeek)}`),
+    ...teamTrendSummary(d.trend),
+    divider(),
+  ];
 
   blocks.push(section('*Freshest buyer insights*'));
   if (d.insights.length === 0) blocks.push(context('No insights logged in the last 14 days.'));
   for (const c of d.insights) {
-    blocks.push(section(`${quote(c.insight ?? '', 600)}\n— heard by ${mention(c.userId)} at *${escapeText(truncate(c.account, 120))}*, ${shortDate(c.occurredOn)}`));
+    blocks.push(
+      section(
+        `${quote(c.insight ?? '', 600)}\n— heard by ${mention(c.userId)} at *${escapeText(truncate(c.account, 120))}*, ${shortDate(c.occurredOn)}`,
+      ),
+    );
   }
 
   blocks.push(divider(), section('*Gone quiet* (no conversation in 14 days, or 3 nudges ignored)'));
@@ -37,12 +45,15 @@ export function digestMessage(d: DigestData, tactics: DigestTactics | null, opts
     blocks.push(section(lines.join('\n')));
   }
   if (d.snoozed.length) {
-    const lines = d.snoozed.slice(0, MAX_QUIET_LINES).map((s) => `• ${mention(s.userId)}: ${REASON_LABEL[s.reason]} through ${shortDate(s.endsOn)}`);
+    const lines = d.snoozed
+      .slice(0, MAX_QUIET_LINES)
+      .map((s) => `• ${mention(s.userId)}: ${REASON_LABEL[s.reason]} through ${shortDate(s.endsOn)}`);
     if (d.snoozed.length > MAX_QUIET_LINES) lines.push(`…and ${d.snoozed.length - MAX_QUIET_LINES} more`);
     blocks.push(section(`*Paused nudges*\n${lines.join('\n')}`));
   }
 
-  if (tactics) blocks.push(divider(), ...tacticDigestBlocks(tactics.shown, tactics.belowThresholdCount, { minReports: tactics.minReports }));
+  if (tactics)
+    blocks.push(divider(), ...tacticDigestBlocks(tactics.shown, tactics.belowThresholdCount, { minReports: tactics.minReports }));
 
   const latest = d.trend.weeks[d.trend.weeks.length - 1];
   const trimmed = blocks.length > MAX_BLOCKS;

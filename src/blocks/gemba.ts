@@ -1,7 +1,7 @@
 import { channelLink, mention } from '../lib/slack-text.js';
-import type { TeamSettings } from '../services/settings.js';
 import type { Role } from '../services/roles.js';
-import { context, section, shortDate, type Message } from './common.js';
+import type { TeamSettings } from '../services/settings.js';
+import { context, type Message, section, shortDate } from './common.js';
 
 /** `/gemba help`: what everyone can do, plus the admin commands for admins. */
 export function gembaHelp(role: Role): Message {

@@ -1,6 +1,6 @@
 import { escapeText, mention } from '../lib/slack-text.js';
 import type { Leaderboard } from '../services/leaderboard.js';
-import { context, header, plural, section, shortDate, type Block, type Message } from './common.js';
+import { type Block, context, header, type Message, plural, section, shortDate } from './common.js';
 
 const MEDAL = [':first_place_medal:', ':second_place_medal:', ':third_place_medal:'];
 
@@ -18,7 +18,13 @@ function versus(total: number, previous: number): string {
 export function leaderboardMessage(lb: Leaderboard, p: { title: string; inProgress: boolean }): Message {
   const blocks: Block[] = [header(`${p.title}: week of ${shortDate(lb.weekStart)}`)];
   if (lb.entries.length === 0) {
-    blocks.push(section(p.inProgress ? `No conversations logged yet this week. Be the first: \`${escapeText('/contact <account>')}\`.` : 'No conversations were logged that week.'));
+    blocks.push(
+      section(
+        p.inProgress
+          ? `No conversations logged yet this week. Be the first: \`${escapeText('/contact <account>')}\`.`
+          : 'No conversations were logged that week.',
+      ),
+    );
   } else {
     const lines = lb.entries.map((e) => {
       const badge = MEDAL[e.rank - 1] ?? `${e.rank}.`;
@@ -29,11 +35,17 @@ export function leaderboardMessage(lb: Leaderboard, p: { title: string; inProgre
   }
   if (lb.mostImproved) {
     blocks.push(
-      section(`:rocket: *Most improved:* ${mention(lb.mostImproved.userId)}, ${lb.mostImproved.count} this week against their usual ${lb.mostImproved.baseline.toFixed(1)}`),
+      section(
+        `:rocket: *Most improved:* ${mention(lb.mostImproved.userId)}, ${lb.mostImproved.count} this week against their usual ${lb.mostImproved.baseline.toFixed(1)}`,
+      ),
     );
   }
   const atZero = lb.zeroCount > 0 ? ` · ${plural(lb.zeroCount, 'manager')} still to log one${p.inProgress ? '' : ' that week'}` : '';
-  blocks.push(context(`Team total: *${lb.teamTotal}* ${versus(lb.teamTotal, lb.previousTotal)} · ${plural(lb.managerCount, 'manager')}${atZero} · target ${lb.target} a week`));
+  blocks.push(
+    context(
+      `Team total: *${lb.teamTotal}* ${versus(lb.teamTotal, lb.previousTotal)} · ${plural(lb.managerCount, 'manager')}${atZero} · target ${lb.target} a week`,
+    ),
+  );
   const names = lb.entries.slice(0, 3).map((e) => mention(e.userId));
   const text = `${p.title}, week of ${shortDate(lb.weekStart)}: ${plural(lb.teamTotal, 'conversation')}${names.length ? `; leading: ${names.join(', ')}` : ''}.`;
   return { text, blocks };
@@ -41,6 +53,7 @@ export function leaderboardMessage(lb: Leaderboard, p: { title: string; inProgre
 
 /** `/leaderboard help`. */
 export function leaderboardHelp(): Message {
-  const text = '*`/leaderboard`* — this week so far · *`/leaderboard last`* — last week\nEvery Monday at 09:00 (team time) last week\'s board is posted to the leaderboard channel.';
+  const text =
+    "*`/leaderboard`* — this week so far · *`/leaderboard last`* — last week\nEvery Monday at 09:00 (team time) last week's board is posted to the leaderboard channel.";
   return { response_type: 'ephemeral', text: 'How to use /leaderboard', blocks: [section(text)] };
 }

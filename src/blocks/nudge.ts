@@ -2,7 +2,7 @@ import type { SnoozeReason } from '../db/repos/snoozes.js';
 import { escapeText } from '../lib/slack-text.js';
 import type { DueNudge } from '../services/nudges.js';
 import { REASON_LABEL } from '../services/snoozes.js';
-import { actions, button, context, plural, section, shortDate, type Message } from './common.js';
+import { actions, button, context, type Message, plural, section, shortDate } from './common.js';
 import { ActionId } from './ids.js';
 
 /** Which nudge button gives which snooze reason. */

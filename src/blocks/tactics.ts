@@ -1,14 +1,14 @@
 import { escapeText, truncate } from '../lib/slack-text.js';
 import {
-  FLAG_EXAMPLE,
-  TACTIC_LIMITS,
   type DigestTactic,
+  FLAG_EXAMPLE,
   type FlagResult,
   type ListedTactic,
+  TACTIC_LIMITS,
   type TacticDecision,
   type TacticSummary,
 } from '../services/tactics.js';
-import { actions, button, context, input, plain, plural, quote, section, type Block, type Message } from './common.js';
+import { actions, type Block, button, context, input, type Message, plain, plural, quote, section } from './common.js';
 import { ActionId, TacticField, ViewId } from './ids.js';
 
 export const DECISION_LABEL: Record<TacticDecision, string> = {
@@ -70,10 +70,16 @@ export function flagConfirmation(result: Extract<FlagResult, { ok: true }>, minR
   const blocks: Block[] = [
     section(lead),
     context(`${supportLine(t, minReports)}${decisionLine(t) ? ` · ${decisionLine(t)}` : ''}`),
-    context(`You can flag ${plural(result.flagsLeft, 'more tactic')} this week (${result.week}). See what others flagged with \`/flag-tactic list\`.`),
+    context(
+      `You can flag ${plural(result.flagsLeft, 'more tactic')} this week (${result.week}). See what others flagged with \`/flag-tactic list\`.`,
+    ),
     context(STORED_STATEMENT),
   ];
-  return { response_type: 'ephemeral', text: result.status === 'already' ? `You already count behind ${escapeText(t.text)}.` : `Flagged anonymously: ${escapeText(t.text)}`, blocks };
+  return {
+    response_type: 'ephemeral',
+    text: result.status === 'already' ? `You already count behind ${escapeText(t.text)}.` : `Flagged anonymously: ${escapeText(t.text)}`,
+    blocks,
+  };
 }
 
 /** The modal's content once a flag was accepted (replaces the form; nothing is posted anywhere). */
@@ -99,7 +105,11 @@ export function tacticList(tactics: ListedTactic[], p: { minReports: number; not
     return { response_type: 'ephemeral', replace_original: true, text: 'No tactics have been flagged yet.', blocks };
   }
   blocks.push(section(`*Tactics reps say no longer work* (${plural(tactics.length, 'tactic')})`));
-  blocks.push(context(`*Me too* is anonymous: it adds one to the count and stores nothing about you. Leadership sees a tactic once ${reps(p.minReports)} agree.`));
+  blocks.push(
+    context(
+      `*Me too* is anonymous: it adds one to the count and stores nothing about you. Leadership sees a tactic once ${reps(p.minReports)} agree.`,
+    ),
+  );
   for (const t of tactics.slice(0, LIST_MAX)) {
     const lines = [`${tacticName(t)}  \`#${t.id}\``, supportLine(t, p.minReports)];
     if (decisionLine(t)) lines.push(decisionLine(t));
@@ -140,11 +150,33 @@ export function flagTacticModal(minReports: number): Record<string, unknown> {
     close: plain('Cancel'),
     blocks: [
       section(':shield: *This is anonymous.* Only the words you type below and the week are kept.'),
-      input(TacticField.tactic, 'Which tactic no longer works?', { type: 'plain_text_input', min_length: L.tacticMin, max_length: L.tacticMax, placeholder: plain('e.g. cold calling') }, { hint: `${L.tacticMin}–${L.tacticMax} characters. Similar wording counts together.` }),
-      input(TacticField.why, 'Why does it no longer work?', { type: 'plain_text_input', multiline: true, max_length: L.whyMax, placeholder: plain('e.g. buyers ignore unknown numbers') }, { optional: true }),
-      input(TacticField.instead, 'What do buyers want instead?', { type: 'plain_text_input', multiline: true, max_length: L.insteadMax, placeholder: plain('e.g. a short video they can watch in their own time') }, { optional: true }),
+      input(
+        TacticField.tactic,
+        'Which tactic no longer works?',
+        { type: 'plain_text_input', min_length: L.tacticMin, max_length: L.tacticMax, placeholder: plain('e.g. cold calling') },
+        { hint: `${L.tacticMin}–${L.tacticMax} characters. Similar wording counts together.` },
+      ),
+      input(
+        TacticField.why,
+        'Why does it no longer work?',
+        { type: 'plain_text_input', multiline: true, max_length: L.whyMax, placeholder: plain('e.g. buyers ignore unknown numbers') },
+        { optional: true },
+      ),
+      input(
+        TacticField.instead,
+        'What do buyers want instead?',
+        {
+          type: 'plain_text_input',
+          multiline: true,
+          max_length: L.insteadMax,
+          placeholder: plain('e.g. a short video they can watch in their own time'),
+        },
+        { optional: true },
+      ),
       context(STORED_STATEMENT),
-      context(`Leadership sees a tactic in the weekly digest only once ${reps(minReports)} have flagged it or said *Me too*. You can flag ${L.flagsPerWeek} tactics a week.`),
+      context(
+        `Leadership sees a tactic in the weekly digest only once ${reps(minReports)} have flagged it or said *Me too*. You can flag ${L.flagsPerWeek} tactics a week.`,
+      ),
     ],
   };
 }
@@ -182,7 +214,9 @@ export function tacticDigestBlocks(shown: DigestTactic[], belowCount: number, op
   const max = opts.max ?? 5;
   const blocks: Block[] = [section('*Tactics reps say no longer work*')];
   if (shown.length === 0) {
-    blocks.push(context(belowCount === 0 ? 'No tactics have been flagged yet.' : 'No flagged tactic has reached the anonymity threshold yet.'));
+    blocks.push(
+      context(belowCount === 0 ? 'No tactics have been flagged yet.' : 'No flagged tactic has reached the anonymity threshold yet.'),
+    );
   }
   for (const t of shown.slice(0, max)) {
     const reasons = t.reasons.map(reasonText).filter(Boolean);
@@ -196,10 +230,15 @@ export function tacticDigestBlocks(shown: DigestTactic[], belowCount: number, op
       ),
     );
   }
-  if (shown.length > max) blocks.push(context(`…and ${plural(shown.length - max, 'more tactic')} past the threshold: see \`/flag-tactic list\`.`));
+  if (shown.length > max)
+    blocks.push(context(`…and ${plural(shown.length - max, 'more tactic')} past the threshold: see \`/flag-tactic list\`.`));
   if (belowCount > 0) {
     const who = opts.minReports ? `fewer than ${reps(opts.minReports)}` : 'too few reps';
-    blocks.push(context(`${plural(belowCount, 'more tactic was', 'more tactics were')} flagged by ${who}: counted, not shown, so no one can be singled out.`));
+    blocks.push(
+      context(
+        `${plural(belowCount, 'more tactic was', 'more tactics were')} flagged by ${who}: counted, not shown, so no one can be singled out.`,
+      ),
+    );
   }
   return blocks;
 }

@@ -1,7 +1,7 @@
 import { mention } from '../lib/slack-text.js';
 import type { TeamTrend } from '../services/team.js';
 import { sparkline } from '../services/trends.js';
-import { SECTION_MAX, context, plural, section, shortDate, type Block, type Message } from './common.js';
+import { type Block, context, type Message, plural, SECTION_MAX, section, shortDate } from './common.js';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 /** At most this many managers are listed; the rest are counted (the export has everyone). */
@@ -26,7 +26,10 @@ export function teamTrendSummary(t: TeamTrend): Block[] {
 export function managerTable(t: TeamTrend): Block[] {
   if (t.managerCount === 0) return [context('No managers yet: they join when they log a conversation, or an admin adds them.')];
   const listed = t.managers.slice(0, MAX_LISTED_MANAGERS);
-  const lines = listed.map((m) => `${mention(m.userId)}  \`${sparkline(m.counts)}\`  ${m.total} total · ${m.latest} in the latest week${m.latest >= t.target ? ' :white_check_mark:' : ''}`);
+  const lines = listed.map(
+    (m) =>
+      `${mention(m.userId)}  \`${sparkline(m.counts)}\`  ${m.total} total · ${m.latest} in the latest week${m.latest >= t.target ? ' :white_check_mark:' : ''}`,
+  );
   // Packed by length, not by a fixed line count: a line is ~80 characters with real 11-character
   // ids and 8 weeks, ~125 with 52, so 40 lines could pass 3,000 and the cut would split a mention.
   const blocks: Block[] = [];
@@ -40,7 +43,8 @@ export function managerTable(t: TeamTrend): Block[] {
   }
   if (chunk) blocks.push(section(chunk));
   // The service returns only the top of a big team; managerCount has everyone.
-  if (t.managerCount > listed.length) blocks.push(context(`…and ${t.managerCount - listed.length} more managers. \`/gemba admin export\` has everyone.`));
+  if (t.managerCount > listed.length)
+    blocks.push(context(`…and ${t.managerCount - listed.length} more managers. \`/gemba admin export\` has everyone.`));
   return blocks;
 }
 
@@ -58,7 +62,11 @@ export function teamTrendMessage(t: TeamTrend): Message {
 export function teamSnapshot(t: TeamTrend, quietCount: number): Block[] {
   const latest = t.weeks[t.weeks.length - 1];
   return [
-    section(`*Team this week*\n${plural(latest.total, 'conversation')} · ${latest.managersWithOne} of ${plural(t.managerCount, 'manager')} (${pct(latest.coverage)}) · \`${sparkline(t.weeks.map((w) => w.total))}\``),
-    context(`${plural(quietCount, 'manager')} gone quiet (14 days without a conversation, or 3 nudges ignored) · \`/trends team\` for the full table · \`/gemba digest preview\``),
+    section(
+      `*Team this week*\n${plural(latest.total, 'conversation')} · ${latest.managersWithOne} of ${plural(t.managerCount, 'manager')} (${pct(latest.coverage)}) · \`${sparkline(t.weeks.map((w) => w.total))}\``,
+    ),
+    context(
+      `${plural(quietCount, 'manager')} gone quiet (14 days without a conversation, or 3 nudges ignored) · \`/trends team\` for the full table · \`/gemba digest preview\``,
+    ),
   ];
 }

@@ -1,12 +1,14 @@
 import type { ContactKind } from '../db/repos/contacts.js';
 import { mention } from '../lib/slack-text.js';
-import { sparkline, type PersonalTrend } from '../services/trends.js';
-import { context, plural, section, shortDate, type Block, type Message } from './common.js';
+import { type PersonalTrend, sparkline } from '../services/trends.js';
+import { type Block, context, type Message, plural, section, shortDate } from './common.js';
 import { KIND_LABEL } from './contact.js';
 
 /** "call 3 · video 1", kinds with none left out. */
 export function kindBreakdown(byKind: Record<ContactKind, number>): string {
-  const parts = (Object.keys(KIND_LABEL) as ContactKind[]).filter((k) => byKind[k] > 0).map((k) => `${KIND_LABEL[k].toLowerCase()} ${byKind[k]}`);
+  const parts = (Object.keys(KIND_LABEL) as ContactKind[])
+    .filter((k) => byKind[k] > 0)
+    .map((k) => `${KIND_LABEL[k].toLowerCase()} ${byKind[k]}`);
   return parts.length ? parts.join(' · ') : 'none yet';
 }
 

@@ -1,5 +1,5 @@
-import { isRealDate } from '../lib/time.js';
 import { JOBS, type JobName } from '../jobs/index.js';
+import { isRealDate } from '../lib/time.js';
 
 /** The job CLI's arguments, apart from src/cli/job.ts so they can be tested without running a job. */
 export const USAGE = 'usage: npm run job -- <nudges|leaderboard|digest> [--now <ISO 8601 timestamp>] [--force]';

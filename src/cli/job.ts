@@ -3,10 +3,10 @@ import { loadConfigOrReport } from '../config.js';
 import { createContext } from '../context.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
-import { FixedClock, systemClock } from '../lib/clock.js';
-import { createLogger } from '../lib/logger.js';
 import { JOBS } from '../jobs/index.js';
 import { formatReport } from '../jobs/report.js';
+import { FixedClock, systemClock } from '../lib/clock.js';
+import { createLogger } from '../lib/logger.js';
 import { createSlackClient } from '../slack/client.js';
 import { parseJobArgs, USAGE } from './job-args.js';
 

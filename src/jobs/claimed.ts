@@ -13,7 +13,10 @@ export const RETRY_LASTING_MS = 60 * 60_000;
 /** Attempts a post gets when Slack keeps answering 429, before the period is left for a later tick. */
 export const MAX_RATE_LIMITED_ATTEMPTS = 10;
 
-export type ClaimedOutcome = { status: 'done'; detail: string } | { status: 'not_claimed' } | { status: 'skipped' | 'failed'; detail: string };
+export type ClaimedOutcome =
+  | { status: 'done'; detail: string }
+  | { status: 'not_claimed' }
+  | { status: 'skipped' | 'failed'; detail: string };
 
 /**
  * Runs `post` under a claim on its period, so it happens once per period across restarts,
@@ -60,12 +63,18 @@ export async function runClaimed(
     const code = slackErrorCode(err);
     if (kind === 'recipient') {
       repos.claims.finishClaim(key, 'skipped', ctx.clock.now(), code);
-      logger.warn({ job: key.job, scope: key.scope, period: key.period, error: code }, 'recipient cannot take the post; skipped for this period');
+      logger.warn(
+        { job: key.job, scope: key.scope, period: key.period, error: code },
+        'recipient cannot take the post; skipped for this period',
+      );
       return { status: 'skipped', detail: code };
     }
     const retryAt = ctx.clock.now() + (kind === 'retryable' ? RETRY_TRANSIENT_MS : RETRY_LASTING_MS);
     repos.claims.finishClaim(key, 'failed', ctx.clock.now(), code, retryAt);
-    logger[kind === 'fatal' ? 'error' : 'warn']({ job: key.job, scope: key.scope, period: key.period, error: code, err }, 'post failed; will retry later');
+    logger[kind === 'fatal' ? 'error' : 'warn'](
+      { job: key.job, scope: key.scope, period: key.period, error: code, err },
+      'post failed; will retry later',
+    );
     return { status: 'failed', detail: code };
   }
   db.transaction(() => {

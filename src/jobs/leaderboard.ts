@@ -11,7 +11,10 @@ export const leaderboardPost: WeeklyPost = {
   channelOf: (s) => s.leaderboardChannel,
   channelCommand: '/gemba admin channel leaderboard',
   build: (ctx, teamId, reportWeek, settings) =>
-    leaderboardMessage(ctx.services.leaderboard.compute(teamId, reportWeek, settings.weeklyTarget, { complete: true }), { title: 'Weekly leaderboard', inProgress: false }),
+    leaderboardMessage(ctx.services.leaderboard.compute(teamId, reportWeek, settings.weeklyTarget, { complete: true }), {
+      title: 'Weekly leaderboard',
+      inProgress: false,
+    }),
 };
 
 /** Runs the weekly leaderboard post if it is due (or `force`). */

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { PROFILE_MAX_AGE_MS } from '../services/profiles.js';
 import { describeUnclaimed, runClaimed } from './claimed.js';
 import { RateGate } from './rate-gate.js';
-import { newReport, type JobReport } from './report.js';
+import { type JobReport, newReport } from './report.js';
 import { forEachLimited, listServedTeams } from './teams.js';
 
 /** DMs in flight at once; all of them wait together when Slack answers 429 (see RateGate). */
@@ -36,7 +36,14 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
         },
         (detail) => {
           const { channel, ts } = JSON.parse(detail) as { channel?: string; ts?: string };
-          ctx.repos.nudges.insertNudge({ teamId, userId: n.userId, sentAt: now, localDate: n.localDate, channel: channel ?? null, ts: ts ?? null });
+          ctx.repos.nudges.insertNudge({
+            teamId,
+            userId: n.userId,
+            sentAt: now,
+            localDate: n.localDate,
+            channel: channel ?? null,
+            ts: ts ?? null,
+          });
         },
       );
       const who = `DM to ${n.userId} (${teamId}, ${n.localDate}, quiet ${n.daysQuiet}d)`;

@@ -26,7 +26,10 @@ export function startScheduler(ctx: AppContext, opts: { enabled: boolean }): Sch
         const reports = await runDueJobs(ctx, ctx.clock.now());
         for (const r of reports) {
           if (r.posted.length || r.failed.length || r.skipped.length) {
-            ctx.logger.info({ job: r.job, posted: r.posted.length, skipped: r.skipped.length, failed: r.failed.length }, 'scheduled job ran');
+            ctx.logger.info(
+              { job: r.job, posted: r.posted.length, skipped: r.skipped.length, failed: r.failed.length },
+              'scheduled job ran',
+            );
           }
         }
       } finally {

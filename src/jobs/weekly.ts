@@ -4,7 +4,7 @@ import { mention } from '../lib/slack-text.js';
 import { weeklyWindow } from '../services/schedule.js';
 import type { TeamSettings } from '../services/settings.js';
 import { describeUnclaimed, runClaimed } from './claimed.js';
-import { newReport, type JobReport } from './report.js';
+import { type JobReport, newReport } from './report.js';
 import { listServedTeams } from './teams.js';
 
 /** A weekly channel post (leaderboard, digest): when it goes out, where, and what it says. */
@@ -30,13 +30,22 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
     const settings = ctx.services.settings.forTeam(teamId);
     const window = weeklyWindow(now, settings.timezone, spec.hour, spec.minute);
     if (!window.due && !opts.force) {
-      report.notes.push(`${teamId}: not due until Monday ${String(spec.hour).padStart(2, '0')}:${String(spec.minute).padStart(2, '0')} ${settings.timezone}`);
+      report.notes.push(
+        `${teamId}: not due until Monday ${String(spec.hour).padStart(2, '0')}:${String(spec.minute).padStart(2, '0')} ${settings.timezone}`,
+      );
       continue;
     }
     const channel = spec.channelOf(settings);
     if (!channel) {
       report.notes.push(`${teamId}: no ${spec.job} channel set`);
-      await alertAdminsOnce(ctx, teamId, spec, window.period, now, `no channel is set for the weekly ${spec.job}. Set one with \`${spec.channelCommand} #channel\`.`);
+      await alertAdminsOnce(
+        ctx,
+        teamId,
+        spec,
+        window.period,
+        now,
+        `no channel is set for the weekly ${spec.job}. Set one with \`${spec.channelCommand} #channel\`.`,
+      );
       continue;
     }
     // Built only once the claim is ours: every tick for the rest of the week would otherwise
@@ -55,7 +64,14 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
       (outcome.status === 'skipped' ? report.skipped : report.failed).push(`${what}: ${outcome.detail}`);
       if (outcome.status === 'skipped') {
         ctx.repos.claims.finishClaim(key, 'failed', ctx.clock.now(), outcome.detail, ctx.clock.now() + 60 * 60_000);
-        await alertAdminsOnce(ctx, teamId, spec, window.period, now, `posting the weekly ${spec.job} to <#${channel}> failed (\`${outcome.detail}\`). Invite the app to the channel or choose another with \`${spec.channelCommand} #channel\`. I will keep trying every hour this week.`);
+        await alertAdminsOnce(
+          ctx,
+          teamId,
+          spec,
+          window.period,
+          now,
+          `posting the weekly ${spec.job} to <#${channel}> failed (\`${outcome.detail}\`). Invite the app to the channel or choose another with \`${spec.channelCommand} #channel\`. I will keep trying every hour this week.`,
+        );
       }
     }
   }
@@ -63,7 +79,14 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
 }
 
 /** DMs the team's admins about a weekly post problem, at most once per job per week. */
-async function alertAdminsOnce(ctx: AppContext, teamId: string, spec: WeeklyPost, period: string, now: number, problem: string): Promise<void> {
+async function alertAdminsOnce(
+  ctx: AppContext,
+  teamId: string,
+  spec: WeeklyPost,
+  period: string,
+  now: number,
+  problem: string,
+): Promise<void> {
   const admins = ctx.services.roles.listKnownAdmins(teamId);
   const text = `:warning: Gemba: ${problem}`;
   await runClaimed(ctx, { job: `${spec.job}-alert`, scope: teamId, period }, now, {}, async () => {

@@ -1,5 +1,5 @@
-import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { Logger as BoltLogger, LogLevel as BoltLogLevel } from '@slack/bolt';
+import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
 import type { LogLevel } from '../config.js';
 
 /** The app's one structured logger: JSON lines on stdout (or a given stream, for tests). */

@@ -18,8 +18,8 @@
  * from Intl.DateTimeFormat and dayjs is used in UTC mode to read wall-clock fields.
  */
 import dayjs from 'dayjs';
-import utc from 'dayjs/plugin/utc.js';
 import timezone from 'dayjs/plugin/timezone.js';
+import utc from 'dayjs/plugin/utc.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
@@ -92,11 +92,7 @@ function offsetMs(ms: number, tz: string): number {
     return p === undefined ? 0 : Number(p.value);
   };
   const hour = get('hour') % 24; // some ICU versions print midnight as 24
-  const wallAsUtc =
-    utcMidnight(get('year'), get('month'), get('day')) +
-    hour * HOUR_MS +
-    get('minute') * 60_000 +
-    get('second') * 1000;
+  const wallAsUtc = utcMidnight(get('year'), get('month'), get('day')) + hour * HOUR_MS + get('minute') * 60_000 + get('second') * 1000;
   // Intl shows whole seconds (floored), so compare against the floored instant.
   return wallAsUtc - Math.floor(ms / 1000) * 1000;
 }

@@ -1,6 +1,6 @@
+import { errorMessage, type Message, notice } from '../blocks/common.js';
 import type { AppContext } from '../context.js';
-import { errorMessage, notice, type Message } from '../blocks/common.js';
-import { UserFacingError, isStorageUnavailable } from '../lib/errors.js';
+import { isStorageUnavailable, UserFacingError } from '../lib/errors.js';
 
 /**
  * The one place listener errors are handled. A handler that throws still leaves the user with a
@@ -18,7 +18,8 @@ interface GuardableArgs {
 
 export const STORAGE_DOWN =
   ":floppy_disk: Gemba couldn't save that: its database is unavailable right now (read-only or full). Nothing was recorded. Please try again in a few minutes.";
-export const UNEXPECTED = ':warning: Something went wrong on our side and nothing was changed. Please try again; if it keeps happening, tell your Gemba admin.';
+export const UNEXPECTED =
+  ':warning: Something went wrong on our side and nothing was changed. Please try again; if it keeps happening, tell your Gemba admin.';
 
 /** The message a user sees for an error thrown by a handler. */
 export function messageForError(err: unknown): Message {

@@ -1,6 +1,6 @@
-import type { AppContext } from '../context.js';
 import { homeView } from '../blocks/home.js';
 import { teamSnapshot } from '../blocks/team.js';
+import type { AppContext } from '../context.js';
 import type { SlackClient } from '../slack/client.js';
 
 /** Builds and publishes a person's Home tab. */

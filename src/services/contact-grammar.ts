@@ -75,13 +75,20 @@ const FULL_EXAMPLE = '/contact Acme Corp with Dana Lee via video 30m yesterday: 
 const KIND_LIST = CONTACT_KINDS.join(', ');
 
 const WEEKDAYS: ReadonlyMap<string, number> = new Map([
-  ['mon', 1], ['monday', 1],
-  ['tue', 2], ['tuesday', 2],
-  ['wed', 3], ['wednesday', 3],
-  ['thu', 4], ['thursday', 4],
-  ['fri', 5], ['friday', 5],
-  ['sat', 6], ['saturday', 6],
-  ['sun', 7], ['sunday', 7],
+  ['mon', 1],
+  ['monday', 1],
+  ['tue', 2],
+  ['tuesday', 2],
+  ['wed', 3],
+  ['wednesday', 3],
+  ['thu', 4],
+  ['thursday', 4],
+  ['fri', 5],
+  ['friday', 5],
+  ['sat', 6],
+  ['saturday', 6],
+  ['sun', 7],
+  ['sunday', 7],
 ]);
 
 const DURATION_RE = /^(\d+)(?:\.(\d+))?(m|min|mins|h|hr|hrs)$/i;
@@ -107,11 +114,7 @@ function err(code: string, message: string, example: string = FULL_EXAMPLE): Gra
 
 /** True when minutes is a whole number inside the allowed duration range. */
 function durationInRange(minutes: number): boolean {
-  return (
-    Number.isInteger(minutes) &&
-    minutes >= CONTACT_LIMITS.durationMin &&
-    minutes <= CONTACT_LIMITS.durationMax
-  );
+  return Number.isInteger(minutes) && minutes >= CONTACT_LIMITS.durationMin && minutes <= CONTACT_LIMITS.durationMax;
 }
 
 /** The duration_invalid error, naming what the user gave. */
@@ -141,11 +144,7 @@ export function validateContactDraft(d: ContactDraftInput, today: string): Gramm
   }
   const accountLen = charCount(account);
   if (accountLen > CONTACT_LIMITS.accountMax) {
-    return err(
-      'account_too_long',
-      `Account is ${accountLen} characters; the limit is ${CONTACT_LIMITS.accountMax}.`,
-      '/contact Acme Corp',
-    );
+    return err('account_too_long', `Account is ${accountLen} characters; the limit is ${CONTACT_LIMITS.accountMax}.`, '/contact Acme Corp');
   }
 
   if (d.buyer !== null) {
@@ -164,11 +163,7 @@ export function validateContactDraft(d: ContactDraftInput, today: string): Gramm
   }
 
   if (!(CONTACT_KINDS as readonly string[]).includes(d.kind)) {
-    return err(
-      'kind_unknown',
-      `${quote(String(d.kind))} isn't a kind I know. Use one of: ${KIND_LIST}.`,
-      '/contact Acme Corp via video',
-    );
+    return err('kind_unknown', `${quote(String(d.kind))} isn't a kind I know. Use one of: ${KIND_LIST}.`, '/contact Acme Corp via video');
   }
 
   if (d.durationMin !== null && !durationInRange(d.durationMin)) {
@@ -334,7 +329,11 @@ export function parseContactText(text: string, today: string): ContactParseResul
       const resolved = resolveDateWord(dateWord, today);
       if (resolved === null) {
         return fail(
-          err('date_invalid', `${quote(dateWord)} isn't a date I understand. Use YYYY-MM-DD, today, yesterday or a weekday.`, dateExample(today)),
+          err(
+            'date_invalid',
+            `${quote(dateWord)} isn't a date I understand. Use YYYY-MM-DD, today, yesterday or a weekday.`,
+            dateExample(today),
+          ),
         );
       }
       given.date = src;
@@ -345,10 +344,7 @@ export function parseContactText(text: string, today: string): ContactParseResul
       while (j < tokens.length && !startsOption(tokens, j)) j += 1;
       const stray = tokens.slice(i, j).join(' ');
       return fail(
-        err(
-          'text_unexpected',
-          `I didn't understand ${quote(stray)}. Put the account first, then the options; notes go after a colon.`,
-        ),
+        err('text_unexpected', `I didn't understand ${quote(stray)}. Put the account first, then the options; notes go after a colon.`),
       );
     }
   }

@@ -1,8 +1,8 @@
 import type { Db } from '../db/open.js';
-import type { Repos } from '../db/repos/index.js';
 import type { ContactRow } from '../db/repos/contacts.js';
-import type { ContactDraft } from './contact-grammar.js';
+import type { Repos } from '../db/repos/index.js';
 import { weekStart } from '../lib/time.js';
+import type { ContactDraft } from './contact-grammar.js';
 
 /** What a manager says happened: the parsed one-liner or the modal's fields. */
 export type ContactInput = ContactDraft;
@@ -43,32 +43,38 @@ export function createContactService(db: Db, repos: Repos) {
      * caller can acknowledge knowing both are committed.
      */
     logContact(teamId: string, userId: string, input: ContactInput, now: number): { contact: ContactRow; enrolled: boolean } {
-      return db.transaction(() => {
-        const enrolled = repos.managers.enrollManager(teamId, userId, now);
-        const id = repos.contacts.insertContact(toRow(teamId, userId, input, now));
-        return { contact: repos.contacts.findContact(teamId, id)!, enrolled };
-      }).immediate();
+      return db
+        .transaction(() => {
+          const enrolled = repos.managers.enrollManager(teamId, userId, now);
+          const id = repos.contacts.insertContact(toRow(teamId, userId, input, now));
+          return { contact: repos.contacts.findContact(teamId, id)!, enrolled };
+        })
+        .immediate();
     },
 
     /** Rewrites one of the manager's own conversations. */
     editContact(teamId: string, userId: string, id: number, input: ContactInput, now: number): ContactChangeResult {
-      return db.transaction((): ContactChangeResult => {
-        const refused = ownership(teamId, userId, id);
-        if (refused) return refused;
-        repos.contacts.updateContact({ ...toRow(teamId, userId, input, now), id });
-        return { ok: true, contact: repos.contacts.findContact(teamId, id)! };
-      }).immediate();
+      return db
+        .transaction((): ContactChangeResult => {
+          const refused = ownership(teamId, userId, id);
+          if (refused) return refused;
+          repos.contacts.updateContact({ ...toRow(teamId, userId, input, now), id });
+          return { ok: true, contact: repos.contacts.findContact(teamId, id)! };
+        })
+        .immediate();
     },
 
     /** Deletes one of the manager's own conversations (Undo and the list's delete button). */
     removeContact(teamId: string, userId: string, id: number): ContactChangeResult {
-      return db.transaction((): ContactChangeResult => {
-        const existing = repos.contacts.findContact(teamId, id);
-        const refused = ownership(teamId, userId, id);
-        if (refused) return refused;
-        repos.contacts.deleteContact(teamId, userId, id);
-        return { ok: true, contact: existing! };
-      }).immediate();
+      return db
+        .transaction((): ContactChangeResult => {
+          const existing = repos.contacts.findContact(teamId, id);
+          const refused = ownership(teamId, userId, id);
+          if (refused) return refused;
+          repos.contacts.deleteContact(teamId, userId, id);
+          return { ok: true, contact: existing! };
+        })
+        .immediate();
     },
 
     /** One of the manager's own conversations, for prefilling the Edit modal. */

@@ -55,22 +55,30 @@ export function createDigestService(repos: Repos, team: TeamService) {
       const managers = repos.managers.listActiveManagers(teamId);
       const recent = repos.contacts.listUsersActiveSince(teamId, addDays(p.today, -(QUIET_AFTER_DAYS - 1)));
       const ignoring = new Set(
-        repos.nudges
-          .listUsersWithUnansweredNudges(teamId, p.now - 30 * 86_400_000, IGNORED_NUDGES)
-          .filter((u) => {
-            const last = repos.nudges.listRecentNudges(teamId, u, IGNORED_NUDGES);
-            return last.length === IGNORED_NUDGES && last.every((n) => !n.answered) && !repos.contacts.hasLoggedAfter(teamId, u, last[IGNORED_NUDGES - 1].sentAt);
-          }),
+        repos.nudges.listUsersWithUnansweredNudges(teamId, p.now - 30 * 86_400_000, IGNORED_NUDGES).filter((u) => {
+          const last = repos.nudges.listRecentNudges(teamId, u, IGNORED_NUDGES);
+          return (
+            last.length === IGNORED_NUDGES &&
+            last.every((n) => !n.answered) &&
+            !repos.contacts.hasLoggedAfter(teamId, u, last[IGNORED_NUDGES - 1].sentAt)
+          );
+        }),
       );
       const snoozes = repos.snoozes.listTeamSnoozesBetween(teamId, addDays(p.today, -30), p.today);
       const latestReason = new Map<string, SnoozeReason>();
-      for (const s of [...snoozes].sort((a, b) => a.createdAt - b.createdAt)) if (s.reason !== 'snooze') latestReason.set(s.userId, s.reason);
+      for (const s of [...snoozes].sort((a, b) => a.createdAt - b.createdAt))
+        if (s.reason !== 'snooze') latestReason.set(s.userId, s.reason);
       const quiet: QuietManager[] = [];
       for (const m of managers) {
         const isQuiet = !recent.has(m.userId) && daysBetween(localDate(m.enrolledAt, p.timezone), p.today) >= QUIET_AFTER_DAYS;
         if (!isQuiet && !ignoring.has(m.userId)) continue;
         const last = repos.contacts.findLastContactDate(teamId, m.userId);
-        quiet.push({ userId: m.userId, daysQuiet: last ? daysBetween(last, p.today) : null, ignoredNudges: ignoring.has(m.userId), reason: latestReason.get(m.userId) ?? null });
+        quiet.push({
+          userId: m.userId,
+          daysQuiet: last ? daysBetween(last, p.today) : null,
+          ignoredNudges: ignoring.has(m.userId),
+          reason: latestReason.get(m.userId) ?? null,
+        });
       }
       quiet.sort((a, b) => (b.daysQuiet ?? Infinity) - (a.daysQuiet ?? Infinity) || a.userId.localeCompare(b.userId));
       return quiet;

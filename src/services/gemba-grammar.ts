@@ -1,5 +1,5 @@
+import { parseChannelMention, parseUsergroupMention, parseUserMention } from '../lib/slack-text.js';
 import { isValidTimeZone } from '../lib/time.js';
-import { parseChannelMention, parseUserMention, parseUsergroupMention } from '../lib/slack-text.js';
 import { MAX_SNOOZE_DAYS } from './snoozes.js';
 
 /** What `/gemba …` asks for. */
@@ -45,7 +45,10 @@ export function parseGembaText(text: string): GembaRequest {
     case 'admin':
       return parseAdmin(rest);
     default:
-      return error(`"${first.slice(0, 30)}" isn't a /gemba command. Try help, settings, snooze, digest preview or admin.`, '/gemba snooze 1w');
+      return error(
+        `"${first.slice(0, 30)}" isn't a /gemba command. Try help, settings, snooze, digest preview or admin.`,
+        '/gemba snooze 1w',
+      );
   }
 }
 
@@ -74,9 +77,12 @@ function parseAdmin(rest: string[]): GembaRequest {
       const example = `/gemba admin ${role} add @dana @lee`;
       if (role === 'managers' && lower[0] === 'sync') {
         const group = args.length === 2 ? parseUsergroupMention(args[1]) : null;
-        return group ? { kind: 'admin_managers_sync', usergroupId: group } : error('Name one Slack user group, e.g. `@sales-managers`.', '/gemba admin managers sync @sales-managers');
+        return group
+          ? { kind: 'admin_managers_sync', usergroupId: group }
+          : error('Name one Slack user group, e.g. `@sales-managers`.', '/gemba admin managers sync @sales-managers');
       }
-      if (lower[0] !== 'add' && lower[0] !== 'remove') return error(`Use \`add\` or \`remove\`${role === 'managers' ? ' or `sync`' : ''} after \`${role}\`.`, example);
+      if (lower[0] !== 'add' && lower[0] !== 'remove')
+        return error(`Use \`add\` or \`remove\`${role === 'managers' ? ' or `sync`' : ''} after \`${role}\`.`, example);
       const mentions = args.slice(1);
       if (mentions.length === 0) return error('Mention at least one person.', example);
       const userIds = mentions.map(parseUserMention);
@@ -86,18 +92,25 @@ function parseAdmin(rest: string[]): GembaRequest {
     }
     case 'channel': {
       const example = '/gemba admin channel leaderboard #sales-wins';
-      if ((lower[0] !== 'leaderboard' && lower[0] !== 'digest') || args.length !== 2) return error('Say which post (`leaderboard` or `digest`) and mention one channel.', example);
+      if ((lower[0] !== 'leaderboard' && lower[0] !== 'digest') || args.length !== 2)
+        return error('Say which post (`leaderboard` or `digest`) and mention one channel.', example);
       const channelId = parseChannelMention(args[1]);
-      return channelId ? { kind: 'admin_channel', which: lower[0], channelId } : error(`"${args[1].slice(0, 30)}" isn't a channel. Mention it with #.`, example);
+      return channelId
+        ? { kind: 'admin_channel', which: lower[0], channelId }
+        : error(`"${args[1].slice(0, 30)}" isn't a channel. Mention it with #.`, example);
     }
     case 'target': {
       const n = args.length === 1 && /^\d+$/.test(args[0]) ? Number(args[0]) : NaN;
-      return n >= 1 && n <= 100 ? { kind: 'admin_target', target: n } : error('The weekly target must be a whole number from 1 to 100.', '/gemba admin target 3');
+      return n >= 1 && n <= 100
+        ? { kind: 'admin_target', target: n }
+        : error('The weekly target must be a whole number from 1 to 100.', '/gemba admin target 3');
     }
     case 'nudge-after': {
       const m = args.length === 1 ? /^(\d+)d?$/.exec(lower[0]) : null;
       const n = m ? Number(m[1]) : NaN;
-      return n >= 1 && n <= 90 ? { kind: 'admin_nudge_after', days: n } : error('Give the days without a conversation before a nudge, from 1d to 90d.', '/gemba admin nudge-after 7d');
+      return n >= 1 && n <= 90
+        ? { kind: 'admin_nudge_after', days: n }
+        : error('Give the days without a conversation before a nudge, from 1d to 90d.', '/gemba admin nudge-after 7d');
     }
     case 'timezone': {
       const tz = args[0] ?? '';
@@ -116,7 +129,9 @@ function parseAdmin(rest: string[]): GembaRequest {
     }
     case 'tactics': {
       const id = lower[0] === 'hide' && args.length === 2 && /^\d+$/.test(args[1]) ? Number(args[1]) : NaN;
-      return Number.isSafeInteger(id) && id > 0 ? { kind: 'admin_tactics_hide', tacticId: id } : error('Give the number of the tactic to hide, as shown in `/flag-tactic list`.', '/gemba admin tactics hide 12');
+      return Number.isSafeInteger(id) && id > 0
+        ? { kind: 'admin_tactics_hide', tacticId: id }
+        : error('Give the number of the tactic to hide, as shown in `/flag-tactic list`.', '/gemba admin tactics hide 12');
     }
     default:
       return error(`"${sub.slice(0, 30)}" isn't an admin command. See \`/gemba admin help\`.`, '/gemba admin target 3');

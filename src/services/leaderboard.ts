@@ -31,8 +31,12 @@ export interface Leaderboard {
  * Orders managers by conversations, then distinct accounts; equal on both share a rank.
  * Ties beyond that are listed in a stable (user id) order so the post does not shuffle.
  */
-export function rankEntries(rows: Array<{ userId: string; count: number; accounts: number }>): Array<{ rank: number; userId: string; count: number; accounts: number }> {
-  const sorted = rows.filter((r) => r.count > 0).sort((a, b) => b.count - a.count || b.accounts - a.accounts || a.userId.localeCompare(b.userId));
+export function rankEntries(
+  rows: Array<{ userId: string; count: number; accounts: number }>,
+): Array<{ rank: number; userId: string; count: number; accounts: number }> {
+  const sorted = rows
+    .filter((r) => r.count > 0)
+    .sort((a, b) => b.count - a.count || b.accounts - a.accounts || a.userId.localeCompare(b.userId));
   let rank = 0;
   return sorted.map((r, i) => {
     const prev = sorted[i - 1];

@@ -1,9 +1,9 @@
 import type { Repos } from '../db/repos/index.js';
 import type { SnoozeRow } from '../db/repos/snoozes.js';
 import { addDays, daysBetween, localDate } from '../lib/time.js';
+import type { ProfileService } from './profiles.js';
 import { nudgeWindow } from './schedule.js';
 import type { SettingsService } from './settings.js';
-import type { ProfileService } from './profiles.js';
 
 /** Managers are not nudged again within this many days of a nudge. */
 export const NUDGE_COOLDOWN_DAYS = 3;
@@ -88,7 +88,8 @@ export function createNudgeService(repos: Repos, settings: SettingsService, prof
       // Local dates at one instant span a day or two across zones: one query for the snoozes covering them.
       const dates = candidates.map((c) => c.localDate).sort();
       const snoozes = new Map<string, SnoozeRow[]>();
-      for (const z of repos.snoozes.listTeamSnoozesBetween(teamId, dates[0], dates[dates.length - 1])) snoozes.set(z.userId, [...(snoozes.get(z.userId) ?? []), z]);
+      for (const z of repos.snoozes.listTeamSnoozesBetween(teamId, dates[0], dates[dates.length - 1]))
+        snoozes.set(z.userId, [...(snoozes.get(z.userId) ?? []), z]);
       const due: DueNudge[] = [];
       for (const c of candidates) {
         if (snoozes.get(c.userId)?.some((z) => z.startsOn <= c.localDate && z.endsOn >= c.localDate)) continue;

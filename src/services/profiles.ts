@@ -3,8 +3,8 @@ import type { ProfileRow } from '../db/repos/profiles.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { isValidTimeZone, localDate } from '../lib/time.js';
-import type { SettingsService } from './settings.js';
 import type { UserDirectory } from './ports.js';
+import type { SettingsService } from './settings.js';
 
 /** Slack profiles older than this are looked up again (PRODUCT.md: "refreshed at least weekly"). */
 export const PROFILE_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;

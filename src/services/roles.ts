@@ -48,7 +48,11 @@ export function createRoleService(config: Config, repos: Repos, profiles: Profil
      * used Gemba. The caller acknowledges first, refreshes the profile, then asks `can` again.
      */
     worthLookingUp(teamId: string, userId: string, permission: Permission): boolean {
-      return (PERMISSIONS[permission] as readonly Role[]).includes('admin') && !service.can(teamId, userId, permission) && profiles.isStale(teamId, userId);
+      return (
+        (PERMISSIONS[permission] as readonly Role[]).includes('admin') &&
+        !service.can(teamId, userId, permission) &&
+        profiles.isStale(teamId, userId)
+      );
     },
   };
   return service;

@@ -40,7 +40,11 @@ export function createSnoozeService(db: Db, repos: Repos) {
      * snooze, in one transaction. From a nudge's buttons (`fromNudge`), the latest nudge is also
      * marked answered with the reason, which the digest shows. Returns the last snoozed day.
      */
-    snooze(teamId: string, userId: string, p: { days: number; reason: SnoozeReason; today: string; now: number; fromNudge?: boolean }): { endsOn: string } {
+    snooze(
+      teamId: string,
+      userId: string,
+      p: { days: number; reason: SnoozeReason; today: string; now: number; fromNudge?: boolean },
+    ): { endsOn: string } {
       const endsOn = addDays(p.today, p.days - 1);
       db.transaction(() => {
         repos.snoozes.endSnoozes(teamId, userId, p.today, addDays(p.today, -1));

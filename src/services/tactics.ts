@@ -68,13 +68,9 @@ export type FlagResult =
   | { ok: false; reason: 'rate_limited'; limit: number }
   | { ok: false; reason: 'hidden' };
 
-export type MeTooResult =
-  | { ok: true; status: 'added' | 'already'; tactic: TacticSummary }
-  | { ok: false; reason: 'not_found' };
+export type MeTooResult = { ok: true; status: 'added' | 'already'; tactic: TacticSummary } | { ok: false; reason: 'not_found' };
 
-export type DecideResult =
-  | { ok: true; tactic: TacticSummary; changed: boolean }
-  | { ok: false; reason: 'not_found' | 'below_threshold' };
+export type DecideResult = { ok: true; tactic: TacticSummary; changed: boolean } | { ok: false; reason: 'not_found' | 'below_threshold' };
 
 export type HideResult = { ok: true; tactic: TacticSummary } | { ok: false; reason: 'not_found' | 'already_hidden' };
 
@@ -124,23 +120,39 @@ const tidy = (s: string | null | undefined, oneLine: boolean): string | null => 
 };
 
 /** Tidies free text and checks the limits; returns the first problem or the cleaned input. */
-export function validateTacticInput(raw: { tactic: string | null; why?: string | null; instead?: string | null }):
-  | { ok: true; input: TacticInput }
-  | { ok: false; problem: TacticProblem } {
+export function validateTacticInput(raw: {
+  tactic: string | null;
+  why?: string | null;
+  instead?: string | null;
+}): { ok: true; input: TacticInput } | { ok: false; problem: TacticProblem } {
   const tactic = tidy(raw.tactic, true);
   const why = tidy(raw.why, false);
   const instead = tidy(raw.instead, false);
   const L = TACTIC_LIMITS;
-  const fail = (code: TacticProblem['code'], field: TacticField, message: string) => ({ ok: false as const, problem: { code, field, message } });
+  const fail = (code: TacticProblem['code'], field: TacticField, message: string) => ({
+    ok: false as const,
+    problem: { code, field, message },
+  });
   if (tactic === null) return fail('tactic_missing', 'tactic', 'Say which tactic no longer works, e.g. "cold calling".');
-  if (chars(tactic) < L.tacticMin) return fail('tactic_too_short', 'tactic', `A tactic needs at least ${L.tacticMin} characters; "${tactic}" has ${chars(tactic)}.`);
+  if (chars(tactic) < L.tacticMin)
+    return fail('tactic_too_short', 'tactic', `A tactic needs at least ${L.tacticMin} characters; "${tactic}" has ${chars(tactic)}.`);
   if (chars(tactic) > L.tacticMax) {
-    return fail('tactic_too_long', 'tactic', `A tactic can be at most ${L.tacticMax} characters; yours has ${chars(tactic)}. Name it briefly and put the details in the reason.`);
+    return fail(
+      'tactic_too_long',
+      'tactic',
+      `A tactic can be at most ${L.tacticMax} characters; yours has ${chars(tactic)}. Name it briefly and put the details in the reason.`,
+    );
   }
-  if (normalizeTactic(tactic) === '') return fail('tactic_no_words', 'tactic', 'A tactic needs some letters or numbers, e.g. "cold calling".');
-  if (why !== null && chars(why) > L.whyMax) return fail('why_too_long', 'why', `The reason can be at most ${L.whyMax} characters; yours has ${chars(why)}.`);
+  if (normalizeTactic(tactic) === '')
+    return fail('tactic_no_words', 'tactic', 'A tactic needs some letters or numbers, e.g. "cold calling".');
+  if (why !== null && chars(why) > L.whyMax)
+    return fail('why_too_long', 'why', `The reason can be at most ${L.whyMax} characters; yours has ${chars(why)}.`);
   if (instead !== null && chars(instead) > L.insteadMax) {
-    return fail('instead_too_long', 'instead', `"What buyers want instead" can be at most ${L.insteadMax} characters; yours has ${chars(instead)}.`);
+    return fail(
+      'instead_too_long',
+      'instead',
+      `"What buyers want instead" can be at most ${L.insteadMax} characters; yours has ${chars(instead)}.`,
+    );
   }
   return { ok: true, input: { tactic, why, instead } };
 }
@@ -215,37 +227,47 @@ export function createTacticService({ db, repos, clock, settings, anonymityKey, 
       const key = normalizeTactic(tactic);
       const week = weekOf(teamId);
       const qHash = quotaHash(teamId, week, userId);
-      return db.transaction((): FlagResult => {
-        const used = repos.tactics.countQuota(week, qHash);
-        const existing = repos.tactics.findTacticByKey(teamId, key);
-        if (existing?.hidden) return { ok: false, reason: 'hidden' };
-        if (existing && repos.tactics.hasReport(existing.id, tacticHash(teamId, existing.id, userId))) {
-          return { ok: true, status: 'already', tactic: summary(existing), flagsLeft: Math.max(0, TACTIC_LIMITS.flagsPerWeek - used), week };
-        }
-        if (used >= TACTIC_LIMITS.flagsPerWeek) return { ok: false, reason: 'rate_limited', limit: TACTIC_LIMITS.flagsPerWeek };
-        const id = existing?.id ?? repos.tactics.insertTactic({ teamId, tacticKey: key, displayText: tactic, week });
-        repos.tactics.insertReport(id, tacticHash(teamId, id, userId), 'flag', week);
-        if (why !== null || instead !== null) repos.tactics.insertReason(randomBytes(16).toString('hex'), id, why, instead, week);
-        repos.tactics.deleteQuotaBefore(week);
-        repos.tactics.incrementQuota(week, qHash);
-        return {
-          ok: true,
-          status: existing ? 'joined' : 'flagged',
-          tactic: summary(repos.tactics.findTactic(teamId, id)!),
-          flagsLeft: TACTIC_LIMITS.flagsPerWeek - used - 1,
-          week,
-        };
-      }).immediate();
+      return db
+        .transaction((): FlagResult => {
+          const used = repos.tactics.countQuota(week, qHash);
+          const existing = repos.tactics.findTacticByKey(teamId, key);
+          if (existing?.hidden) return { ok: false, reason: 'hidden' };
+          if (existing && repos.tactics.hasReport(existing.id, tacticHash(teamId, existing.id, userId))) {
+            return {
+              ok: true,
+              status: 'already',
+              tactic: summary(existing),
+              flagsLeft: Math.max(0, TACTIC_LIMITS.flagsPerWeek - used),
+              week,
+            };
+          }
+          if (used >= TACTIC_LIMITS.flagsPerWeek) return { ok: false, reason: 'rate_limited', limit: TACTIC_LIMITS.flagsPerWeek };
+          const id = existing?.id ?? repos.tactics.insertTactic({ teamId, tacticKey: key, displayText: tactic, week });
+          repos.tactics.insertReport(id, tacticHash(teamId, id, userId), 'flag', week);
+          if (why !== null || instead !== null) repos.tactics.insertReason(randomBytes(16).toString('hex'), id, why, instead, week);
+          repos.tactics.deleteQuotaBefore(week);
+          repos.tactics.incrementQuota(week, qHash);
+          return {
+            ok: true,
+            status: existing ? 'joined' : 'flagged',
+            tactic: summary(repos.tactics.findTactic(teamId, id)!),
+            flagsLeft: TACTIC_LIMITS.flagsPerWeek - used - 1,
+            week,
+          };
+        })
+        .immediate();
     },
 
     /** An anonymous "me too": counts the rep behind a visible tactic once; uses no flag allowance. */
     meToo(teamId: string, userId: string, tacticId: number): MeTooResult {
-      return db.transaction((): MeTooResult => {
-        const t = visibleTactic(teamId, tacticId);
-        if (!t) return { ok: false, reason: 'not_found' };
-        const added = repos.tactics.insertReport(t.id, tacticHash(teamId, t.id, userId), 'me_too', weekOf(teamId));
-        return { ok: true, status: added ? 'added' : 'already', tactic: summary(repos.tactics.findTactic(teamId, t.id)!) };
-      }).immediate();
+      return db
+        .transaction((): MeTooResult => {
+          const t = visibleTactic(teamId, tacticId);
+          if (!t) return { ok: false, reason: 'not_found' };
+          const added = repos.tactics.insertReport(t.id, tacticHash(teamId, t.id, userId), 'me_too', weekOf(teamId));
+          return { ok: true, status: added ? 'added' : 'already', tactic: summary(repos.tactics.findTactic(teamId, t.id)!) };
+        })
+        .immediate();
     },
 
     /** Every visible tactic, most-supported first, marking the ones the viewer already counts behind. */
@@ -276,17 +298,25 @@ export function createTacticService({ db, repos, clock, settings, anonymityKey, 
      * audits who decided (a VP or admin, never a rep). Permission is the caller's to check.
      */
     decide(teamId: string, tacticId: number, decision: TacticDecision, p: { actorId: string; minReports: number }): DecideResult {
-      return db.transaction((): DecideResult => {
-        const t = visibleTactic(teamId, tacticId);
-        if (!t) return { ok: false, reason: 'not_found' };
-        if (t.reporters < p.minReports) return { ok: false, reason: 'below_threshold' };
-        const changed = t.decision !== decision;
-        if (changed) {
-          repos.tactics.updateDecision(teamId, t.id, decision, weekOf(teamId));
-          repos.audit.insertAuditEntry({ teamId, actorId: p.actorId, action: 'tactics.decide', detail: `tactic ${t.id}: ${decision}`, at: clock.now() });
-        }
-        return { ok: true, tactic: summary(repos.tactics.findTactic(teamId, t.id)!), changed };
-      }).immediate();
+      return db
+        .transaction((): DecideResult => {
+          const t = visibleTactic(teamId, tacticId);
+          if (!t) return { ok: false, reason: 'not_found' };
+          if (t.reporters < p.minReports) return { ok: false, reason: 'below_threshold' };
+          const changed = t.decision !== decision;
+          if (changed) {
+            repos.tactics.updateDecision(teamId, t.id, decision, weekOf(teamId));
+            repos.audit.insertAuditEntry({
+              teamId,
+              actorId: p.actorId,
+              action: 'tactics.decide',
+              detail: `tactic ${t.id}: ${decision}`,
+              at: clock.now(),
+            });
+          }
+          return { ok: true, tactic: summary(repos.tactics.findTactic(teamId, t.id)!), changed };
+        })
+        .immediate();
     },
 
     /**
@@ -294,14 +324,16 @@ export function createTacticService({ db, repos, clock, settings, anonymityKey, 
      * writes an audit entry naming the admin. Hidden tactics cannot be flagged or me-too'd again.
      */
     hideTactic(teamId: string, tacticId: number, actorId: string): HideResult {
-      const result = db.transaction((): HideResult => {
-        const t = Number.isSafeInteger(tacticId) && tacticId > 0 ? repos.tactics.findTactic(teamId, tacticId) : undefined;
-        if (!t) return { ok: false, reason: 'not_found' };
-        if (t.hidden) return { ok: false, reason: 'already_hidden' };
-        repos.tactics.updateHidden(teamId, t.id, weekOf(teamId));
-        repos.audit.insertAuditEntry({ teamId, actorId, action: 'tactics.hide', detail: `tactic ${t.id}`, at: clock.now() });
-        return { ok: true, tactic: summary(repos.tactics.findTactic(teamId, t.id)!) };
-      }).immediate();
+      const result = db
+        .transaction((): HideResult => {
+          const t = Number.isSafeInteger(tacticId) && tacticId > 0 ? repos.tactics.findTactic(teamId, tacticId) : undefined;
+          if (!t) return { ok: false, reason: 'not_found' };
+          if (t.hidden) return { ok: false, reason: 'already_hidden' };
+          repos.tactics.updateHidden(teamId, t.id, weekOf(teamId));
+          repos.audit.insertAuditEntry({ teamId, actorId, action: 'tactics.hide', detail: `tactic ${t.id}`, at: clock.now() });
+          return { ok: true, tactic: summary(repos.tactics.findTactic(teamId, t.id)!) };
+        })
+        .immediate();
       if (result.ok) logger.info({ teamId, tacticId, actorId }, 'tactic hidden by an admin');
       return result;
     },

@@ -64,7 +64,11 @@ export function createTeamService(repos: Repos) {
       });
       const index = new Map(starts.map((w, i) => [w, i]));
       const listed = opts.listed ?? teamTableSize(opts.weeks);
-      const managers = (listed > 0 ? repos.contacts.listTeamLeaders(teamId, last, listed) : []).map((l) => ({ ...l, total: 0, counts: starts.map(() => 0) }));
+      const managers = (listed > 0 ? repos.contacts.listTeamLeaders(teamId, last, listed) : []).map((l) => ({
+        ...l,
+        total: 0,
+        counts: starts.map(() => 0),
+      }));
       const byUser = new Map(managers.map((m) => [m.userId, m]));
       for (const c of repos.contacts.listWeeklyCountsOf(teamId, [...byUser.keys()], first, last)) {
         const m = byUser.get(c.userId)!;

@@ -1,5 +1,5 @@
-import type { Repos } from '../db/repos/index.js';
 import type { ContactKind } from '../db/repos/contacts.js';
+import type { Repos } from '../db/repos/index.js';
 import { addDays, weekStart } from '../lib/time.js';
 import { frozenWeeksOf } from './snoozes.js';
 
@@ -98,7 +98,12 @@ export function createTrendService(repos: Repos) {
         weeks,
         thisWeek: counts.get(current) ?? 0,
         target: opts.target,
-        streak: computeStreak(counts, current, opts.target, frozenWeeksOf(repos.snoozes.listSnoozesBetween(teamId, userId, from, windowEnd))),
+        streak: computeStreak(
+          counts,
+          current,
+          opts.target,
+          frozenWeeksOf(repos.snoozes.listSnoozesBetween(teamId, userId, from, windowEnd)),
+        ),
         distinctAccounts: repos.contacts.countDistinctAccounts(teamId, userId, starts[0], windowEnd),
         byKind,
         total: weeks.reduce((s, w) => s + w.count, 0),

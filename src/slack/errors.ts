@@ -21,7 +21,14 @@ const RECIPIENT_ERRORS = new Set([
   'user_not_in_channel',
 ]);
 
-const RETRYABLE_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
+const RETRYABLE_ERRORS = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'team_added_to_org',
+]);
 
 /** The Slack error code of a Web API failure (`channel_not_found`, …) or the client's error code. */
 export function slackErrorCode(err: unknown): string {

@@ -1,8 +1,8 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { MIGRATIONS_DIR, MigrationError, migrate } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open.js';
 
@@ -29,11 +29,14 @@ describe('openDatabase', () => {
 describe('migrate', () => {
   it('applies every migration in order, once, each recorded', () => {
     const db = openDatabase(':memory:');
-    const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+    const files = readdirSync(MIGRATIONS_DIR)
+      .filter((f) => f.endsWith('.sql'))
+      .sort();
     assert.deepEqual(migrate(db), files);
     assert.deepEqual(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(), files);
     assert.deepEqual(migrate(db), [], 'a second run applies nothing');
-    for (const t of ['contacts', 'managers', 'teams', 'user_profiles', 'job_claims', 'nudges', 'snoozes', 'vps', 'audit_log']) assert.ok(tables(db).includes(t), t);
+    for (const t of ['contacts', 'managers', 'teams', 'user_profiles', 'job_claims', 'nudges', 'snoozes', 'vps', 'audit_log'])
+      assert.ok(tables(db).includes(t), t);
     db.close();
   });
 

@@ -12,8 +12,8 @@ import { runNudges } from '../../src/jobs/nudges.js';
 import { parseCsv, restoreCell } from '../../src/lib/csv.js';
 import { EXPORT_HEADER, FORGOTTEN } from '../../src/services/admin.js';
 import { validateMessage } from '../kit/block-kit.js';
-import { checkAndClose, startHarness, type Harness } from '../kit/harness.js';
-import { TEAM, ackMessage, allText, assertNoStrayControls } from './support.js';
+import { checkAndClose, type Harness, startHarness } from '../kit/harness.js';
+import { ackMessage, allText, assertNoStrayControls, TEAM } from './support.js';
 
 const ADMIN = 'UENVADMIN';
 
@@ -22,7 +22,10 @@ async function gemba(h: Harness, userId: string, text: string): Promise<{ ack: a
   const key = `${userId}-${Math.random().toString(36).slice(2)}`;
   const r = await h.command('/gemba', text, { userId, responseUrl: h.fake.responseUrl(key) });
   assert.equal(r.status, 200, r.text);
-  const responses = h.fake.callsTo('response_url').filter((c) => c.args._key === key).map((c) => c.args);
+  const responses = h.fake
+    .callsTo('response_url')
+    .filter((c) => c.args._key === key)
+    .map((c) => c.args);
   for (const m of [r.json, ...responses].filter(Boolean)) {
     assert.deepEqual(validateMessage(m), [], 'valid Block Kit');
     assertNoStrayControls(m);
@@ -36,7 +39,15 @@ const adminLogs = (h: Harness) => h.logs.filter((l) => l.msg === 'admin change')
 /** Every row of every table, as JSON, by table. */
 function dump(h: Harness): Record<string, string[]> {
   const tables = h.ctx.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
-  return Object.fromEntries(tables.map((t) => [t, h.ctx.db.prepare(`SELECT * FROM "${t}"`).all().map((r) => JSON.stringify(r))]));
+  return Object.fromEntries(
+    tables.map((t) => [
+      t,
+      h.ctx.db
+        .prepare(`SELECT * FROM "${t}"`)
+        .all()
+        .map((r) => JSON.stringify(r)),
+    ]),
+  );
 }
 
 describe('/gemba admin by an env admin', () => {
@@ -48,7 +59,18 @@ describe('/gemba admin by an env admin', () => {
 
   it('admin help lists every sub-command', async () => {
     const { text } = await gemba(h, ADMIN, 'admin help');
-    for (const sub of ['managers add|remove', 'managers sync', 'vps add|remove', 'channel leaderboard|digest', 'target 3', 'nudge-after 7d', 'timezone Europe/Berlin', 'export', 'forget @user', 'tactics hide 12']) {
+    for (const sub of [
+      'managers add|remove',
+      'managers sync',
+      'vps add|remove',
+      'channel leaderboard|digest',
+      'target 3',
+      'nudge-after 7d',
+      'timezone Europe/Berlin',
+      'export',
+      'forget @user',
+      'tactics hide 12',
+    ]) {
       assert.ok(text.includes(`/gemba admin ${sub}`), `help mentions ${sub}`);
     }
     assert.match((await gemba(h, ADMIN, 'help')).text, /`\/gemba admin help`/, 'admins see where the admin help is');
@@ -57,7 +79,10 @@ describe('/gemba admin by an env admin', () => {
   it('managers add/remove with escaped mentions: confirmed, counted in settings, audited and logged', async () => {
     let r = await gemba(h, ADMIN, 'admin managers add <@UMGR0001|dana> <@UMGR0002> <@UMGR0001|dana>');
     assert.match(r.text, /:white_check_mark: Added 2 managers: <@UMGR0001>, <@UMGR0002>\./);
-    assert.deepEqual(h.ctx.repos.managers.listActiveManagers(TEAM).map((m) => m.userId), ['UMGR0001', 'UMGR0002']);
+    assert.deepEqual(
+      h.ctx.repos.managers.listActiveManagers(TEAM).map((m) => m.userId),
+      ['UMGR0001', 'UMGR0002'],
+    );
     assert.match((await gemba(h, ADMIN, 'settings')).text, /Managers: \*2\*/);
 
     r = await gemba(h, ADMIN, 'admin managers add <@UMGR0002|lee> <@UMGR0003|kim>');
@@ -66,7 +91,9 @@ describe('/gemba admin by an env admin', () => {
     assert.match(r.text, /Removed 1 manager: <@UMGR0003>\. <@UNOTAMGR> was not a manager, so nothing changed for them\./);
     assert.match((await gemba(h, ADMIN, 'settings')).text, /Managers: \*2\*/);
 
-    const entries = audit(h).filter((e) => e.action.startsWith('managers.')).reverse();
+    const entries = audit(h)
+      .filter((e) => e.action.startsWith('managers.'))
+      .reverse();
     assert.deepEqual(
       entries.map((e) => [e.actorId, e.action, JSON.parse(e.detail!)]),
       [
@@ -113,8 +140,14 @@ describe('/gemba admin by an env admin', () => {
     assert.equal(listed.length, 1);
     assert.equal(listed[0].args.usergroup, 'S0SALES');
     assert.equal(r.responses.length, 1);
-    assert.match(allText(r.responses[0]), /Synced <!subteam\^S0SALES>: added 2 managers \(<@USYNC001>, <@USYNC002>\)\. 1 member already was one\./);
-    assert.deepEqual(h.ctx.repos.managers.listActiveManagers(TEAM).map((m) => m.userId), ['UMGR0001', 'UMGR0002', 'USYNC001', 'USYNC002']);
+    assert.match(
+      allText(r.responses[0]),
+      /Synced <!subteam\^S0SALES>: added 2 managers \(<@USYNC001>, <@USYNC002>\)\. 1 member already was one\./,
+    );
+    assert.deepEqual(
+      h.ctx.repos.managers.listActiveManagers(TEAM).map((m) => m.userId),
+      ['UMGR0001', 'UMGR0002', 'USYNC001', 'USYNC002'],
+    );
     assert.deepEqual(JSON.parse(audit(h, 1)[0].detail!), { changed: ['USYNC001', 'USYNC002'], unchanged: ['UMGR0001'] });
     assert.equal(audit(h, 1)[0].actorId, ADMIN);
     assert.ok(adminLogs(h).some((l) => l.action === 'managers.sync' && l.actor === ADMIN && l.usergroup === 'S0SALES' && l.added === 2));
@@ -146,7 +179,12 @@ describe('/gemba admin by an env admin', () => {
 
   it('channels, target, nudge-after and timezone: confirmed, shown by settings, audited and logged', async () => {
     const cases: Array<[string, RegExp, string, unknown]> = [
-      ['admin channel leaderboard <#C0WINS|sales-wins>', /The leaderboard channel is now <#C0WINS>/, 'settings.leaderboardChannel', 'C0WINS'],
+      [
+        'admin channel leaderboard <#C0WINS|sales-wins>',
+        /The leaderboard channel is now <#C0WINS>/,
+        'settings.leaderboardChannel',
+        'C0WINS',
+      ],
       ['admin channel digest <#G0VPS|vp-digest>', /The digest channel is now <#G0VPS>/, 'settings.digestChannel', 'G0VPS'],
       ['admin target 5', /The weekly target is now \*5\* conversations per manager/, 'settings.weeklyTarget', 5],
       ['admin nudge-after 10d', /Nudge after is now \*10 days\* without a conversation/, 'settings.nudgeAfterDays', 10],
@@ -166,7 +204,9 @@ describe('/gemba admin by an env admin', () => {
     assert.match(settings, /Leaderboard channel: <#C0WINS>/);
     assert.match(settings, /Digest channel: <#G0VPS>/);
     assert.deepEqual(
-      adminLogs(h).slice(-5).map((l) => [l.actor, l.action]),
+      adminLogs(h)
+        .slice(-5)
+        .map((l) => [l.actor, l.action]),
       [
         [ADMIN, 'channel.leaderboard'],
         [ADMIN, 'channel.digest'],
@@ -232,10 +272,22 @@ describe('/gemba admin export', () => {
     h.ctx.services.contacts.logContact(
       TEAM,
       'UMGR0002',
-      { account: '@Umbrella', buyer: '=cmd|calc', kind: 'visit', durationMin: 600, occurredOn: '2026-11-26', insight: 'line one\nline two, "quoted"\r\n\tline three' },
+      {
+        account: '@Umbrella',
+        buyer: '=cmd|calc',
+        kind: 'visit',
+        durationMin: 600,
+        occurredOn: '2026-11-26',
+        insight: 'line one\nline two, "quoted"\r\n\tline three',
+      },
       h.clock.now(),
     );
-    h.ctx.services.contacts.logContact('T0THER', 'UMGR0009', { account: 'Elsewhere', buyer: null, kind: 'call', durationMin: null, occurredOn: '2026-11-26', insight: 'other team' }, h.clock.now());
+    h.ctx.services.contacts.logContact(
+      'T0THER',
+      'UMGR0009',
+      { account: 'Elsewhere', buyer: null, kind: 'call', durationMin: null, occurredOn: '2026-11-26', insight: 'other team' },
+      h.clock.now(),
+    );
     h.fake.reset();
 
     const key = 'export-1';
@@ -264,18 +316,34 @@ describe('/gemba admin export', () => {
     const parsed = parseCsv(upload!.content);
     assert.deepEqual(parsed[0], [...EXPORT_HEADER]);
     const stored = h.ctx.db
-      .prepare('SELECT id, user_id, occurred_on, week_start, account, buyer, kind, duration_min, insight, created_at FROM contacts WHERE team_id = ? ORDER BY occurred_on, id')
+      .prepare(
+        'SELECT id, user_id, occurred_on, week_start, account, buyer, kind, duration_min, insight, created_at FROM contacts WHERE team_id = ? ORDER BY occurred_on, id',
+      )
       .raw()
       .all(TEAM) as unknown[][];
     assert.equal(stored.length, 6);
     const cells = stored.map((row) => row.map((v, i) => (v === null ? '' : i === 9 ? new Date(v as number).toISOString() : String(v))));
-    assert.deepEqual(parsed.slice(1).map((row) => row.map(restoreCell)), cells);
-    assert.ok(stored.some((row) => row[8] === 'wants ROI proof, "soon", & cheaper'), 'stored as typed, not Slack-escaped');
+    assert.deepEqual(
+      parsed.slice(1).map((row) => row.map(restoreCell)),
+      cells,
+    );
+    assert.ok(
+      stored.some((row) => row[8] === 'wants ROI proof, "soon", & cheaper'),
+      'stored as typed, not Slack-escaped',
+    );
     assert.ok(stored.some((row) => row[8] === '@CFO wants a pilot <now>'));
     // In the file itself no cell can start a formula; the risky ones carry the apostrophe.
     for (const row of parsed.slice(1)) for (const cell of row) assert.doesNotMatch(cell, /^[=+\-@\t\r]/);
     const raw = parsed.slice(1).flat();
-    for (const risky of ['=HYPERLINK("http://evil.example","click")', '+1 555 0100 is the CFO line', '-20% budget next year', '@CFO wants a pilot <now>', '@Umbrella', '=cmd|calc', '-Dash Corp']) {
+    for (const risky of [
+      '=HYPERLINK("http://evil.example","click")',
+      '+1 555 0100 is the CFO line',
+      '-20% budget next year',
+      '@CFO wants a pilot <now>',
+      '@Umbrella',
+      '=cmd|calc',
+      '-Dash Corp',
+    ]) {
       assert.ok(raw.includes(`'${risky}`), `${risky} is neutralised`);
     }
     assert.doesNotMatch(upload!.content, /Elsewhere|other team/, "another team's rows are not exported");
@@ -322,7 +390,8 @@ describe('/gemba admin forget', () => {
 
     const has = (rows: string[]) => rows.filter((r) => r.includes(DANA)).length;
     const before = dump(h);
-    for (const t of ['contacts', 'managers', 'user_profiles', 'vps', 'nudges', 'snoozes', 'job_claims', 'audit_log']) assert.ok(has(before[t]) > 0, `Dana is in ${t} before`);
+    for (const t of ['contacts', 'managers', 'user_profiles', 'vps', 'nudges', 'snoozes', 'job_claims', 'audit_log'])
+      assert.ok(has(before[t]) > 0, `Dana is in ${t} before`);
 
     const r = await gemba(h, ADMIN, `admin forget <@${DANA}|dana>`);
     assert.match(
@@ -336,7 +405,8 @@ describe('/gemba admin forget', () => {
       for (const row of rows) assert.ok(!row.includes(DANA), `${table} still holds ${DANA}: ${row}`);
     }
     // Everyone else keeps their rows.
-    for (const t of ['contacts', 'nudges', 'user_profiles']) assert.equal(after[t].filter((x) => x.includes(LEE)).length, before[t].filter((x) => x.includes(LEE)).length, `${t} of Lee`);
+    for (const t of ['contacts', 'nudges', 'user_profiles'])
+      assert.equal(after[t].filter((x) => x.includes(LEE)).length, before[t].filter((x) => x.includes(LEE)).length, `${t} of Lee`);
     assert.deepEqual(h.ctx.repos.vps.listVps(TEAM), [LEE, VERA]);
     assert.deepEqual(h.ctx.db.prepare('SELECT added_by FROM vps WHERE user_id = ?').pluck().all(VERA), [FORGOTTEN]);
     assert.equal(h.ctx.services.settings.forTeam(TEAM).weeklyTarget, 4, 'her settings stay; only her id goes');
@@ -350,6 +420,9 @@ describe('/gemba admin forget', () => {
     assert.doesNotMatch((await gemba(h, ADMIN, 'digest preview')).text, /UDANA0001|Dana heard it/);
     assert.doesNotMatch(allText(ackMessage(await h.command('/trends', 'team', { userId: ADMIN }))), /UDANA0001/);
     // Forgetting again finds nothing.
-    assert.match((await gemba(h, ADMIN, `admin forget <@${DANA}>`)).text, /deleted 0 conversations, 0 nudges, 0 snoozes, 0 role records, 0 cached profiles and 0 schedule records \(0 rows\)\./);
+    assert.match(
+      (await gemba(h, ADMIN, `admin forget <@${DANA}>`)).text,
+      /deleted 0 conversations, 0 nudges, 0 snoozes, 0 role records, 0 cached profiles and 0 schedule records \(0 rows\)\./,
+    );
   });
 });

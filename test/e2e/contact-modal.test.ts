@@ -5,9 +5,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ActionId, ContactField, INPUT_ACTION, ViewId } from '../../src/blocks/ids.js';
-import { harnessPerTest, startHarness, type Harness } from '../kit/harness.js';
+import { type Harness, harnessPerTest, startHarness } from '../kit/harness.js';
 import { datePicker, plainInput, staticSelect } from '../kit/payloads.js';
-import { ME, OTHER, TEAM, allText, assertNoStrayControls, assertSurfacesValid, contactCount, contactRows, managerCount } from './support.js';
+import {
+  allText,
+  assertNoStrayControls,
+  assertSurfacesValid,
+  contactCount,
+  contactRows,
+  ME,
+  managerCount,
+  OTHER,
+  TEAM,
+} from './support.js';
 
 const harness = harnessPerTest();
 
@@ -38,7 +48,14 @@ const submit = (h: Harness, f: Form, meta: object = { channelId: 'C0042' }, user
 describe('contact modal: valid submission', () => {
   it('stores the conversation, confirms ephemerally in the channel it came from and republishes Home', async () => {
     const h = await harness();
-    const r = await submit(h, { account: 'Acme Corp', buyer: 'Dana Lee (CFO)', kind: 'visit', date: '2026-11-24', duration: '45', insight: 'Wants ROI proof\nbefore renewal' });
+    const r = await submit(h, {
+      account: 'Acme Corp',
+      buyer: 'Dana Lee (CFO)',
+      kind: 'visit',
+      date: '2026-11-24',
+      duration: '45',
+      insight: 'Wants ROI proof\nbefore renewal',
+    });
     assert.equal(r.status, 200);
     assert.equal(r.text, '', 'an empty ack closes the modal');
 
@@ -63,7 +80,10 @@ describe('contact modal: valid submission', () => {
     assert.match(text, /This week: \*1 of 3\*/);
     assert.match(text, /Streak: \*0 weeks\*/);
     assert.deepEqual(
-      eph[0].args.blocks.flatMap((b: any) => b.elements ?? []).filter((e: any) => e.type === 'button').map((e: any) => [e.action_id, e.value]),
+      eph[0].args.blocks
+        .flatMap((b: any) => b.elements ?? [])
+        .filter((e: any) => e.type === 'button')
+        .map((e: any) => [e.action_id, e.value]),
       [
         [ActionId.contactEdit, String(rows[0].id)],
         [ActionId.contactUndo, String(rows[0].id)],

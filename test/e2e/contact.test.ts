@@ -6,12 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ActionId, ContactField, INPUT_ACTION, ViewId } from '../../src/blocks/ids.js';
-import { harnessPerTest, startHarness, type Harness, type HarnessOptions } from '../kit/harness.js';
 import { validateMessage } from '../kit/block-kit.js';
+import { type Harness, type HarnessOptions, harnessPerTest, startHarness } from '../kit/harness.js';
 import {
-  ME,
-  OTHER,
-  TEAM,
   ackMessage,
   allText,
   assertBadInputReply,
@@ -21,7 +18,10 @@ import {
   contactCount,
   contactRows,
   lastResponse,
+  ME,
   managerCount,
+  OTHER,
+  TEAM,
 } from './support.js';
 
 const harness = harnessPerTest();
@@ -186,7 +186,9 @@ describe('/contact buttons', () => {
     const values = {
       [ContactField.account]: { [INPUT_ACTION]: { type: 'plain_text_input', value: 'Acme Corporation' } },
       [ContactField.buyer]: { [INPUT_ACTION]: { type: 'plain_text_input', value: 'Dana Lee (CFO)' } },
-      [ContactField.kind]: { [INPUT_ACTION]: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Meeting' }, value: 'meeting' } } },
+      [ContactField.kind]: {
+        [INPUT_ACTION]: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Meeting' }, value: 'meeting' } },
+      },
       [ContactField.date]: { [INPUT_ACTION]: { type: 'datepicker', selected_date: '2026-11-24' } },
       [ContactField.duration]: { [INPUT_ACTION]: { type: 'plain_text_input', value: '1h' } },
       [ContactField.insight]: { [INPUT_ACTION]: { type: 'plain_text_input', value: 'ROI proof, then renewal' } },
@@ -276,7 +278,10 @@ describe('/contact list', () => {
 
     const list = ackMessage(await h.command('/contact', 'list'));
     const rows = contactRows(h);
-    const expectedIds = rows.map((r) => String(r.id)).reverse().slice(0, 10);
+    const expectedIds = rows
+      .map((r) => String(r.id))
+      .reverse()
+      .slice(0, 10);
     assert.deepEqual(buttonValues(list, ActionId.contactDelete), expectedIds, 'exactly the 10 newest, newest first');
     const text = allText(list);
     assert.ok(text.indexOf('Account 12') < text.indexOf('Account 03'), 'newest first');
@@ -292,7 +297,10 @@ describe('/contact list', () => {
     assert.equal(redrawn.args.replace_original, true);
     assert.deepEqual(
       buttonValues(redrawn.args, ActionId.contactDelete),
-      rows.map((x) => String(x.id)).reverse().slice(1, 11),
+      rows
+        .map((x) => String(x.id))
+        .reverse()
+        .slice(1, 11),
     );
     assert.doesNotMatch(allText(redrawn.args), /Account 12/);
     assert.match(allText(redrawn.args), /Account 02/);

@@ -8,12 +8,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { digestMessage } from '../../src/blocks/digest.js';
-import { composeDigest, runDigest } from '../../src/jobs/digest.js';
 import type { ContactRow } from '../../src/db/repos/contacts.js';
+import { composeDigest, runDigest } from '../../src/jobs/digest.js';
 import type { DigestData } from '../../src/services/digest.js';
 import { validateMessage } from '../kit/block-kit.js';
-import { checkAndClose, startHarness, type Harness } from '../kit/harness.js';
-import { TEAM, ackMessage, allText, assertNoStrayControls } from './support.js';
+import { checkAndClose, type Harness, startHarness } from '../kit/harness.js';
+import { ackMessage, allText, assertNoStrayControls, TEAM } from './support.js';
 
 const ADMIN = 'UENVADMIN';
 const VP = 'UVP000001';
@@ -37,7 +37,12 @@ const HOSTILE = 'Wants <!channel> gone, ask <@U999|bob>, see <http://x|y> & pric
 function seed(h: Harness, userId: string, account: string, occurredOn: string, insight: string | null = null): void {
   const saved = h.clock.now();
   h.clock.set(Date.parse(`${occurredOn}T12:00:00Z`));
-  h.ctx.services.contacts.logContact(TEAM, userId, { account, buyer: null, kind: 'call', durationMin: null, occurredOn, insight }, h.clock.now());
+  h.ctx.services.contacts.logContact(
+    TEAM,
+    userId,
+    { account, buyer: null, kind: 'call', durationMin: null, occurredOn, insight },
+    h.clock.now(),
+  );
   h.clock.set(saved);
 }
 
@@ -55,7 +60,11 @@ describe('the VP digest over a scripted month', () => {
     h = await startHarness({ env: { ADMIN_USER_IDS: ADMIN } }); // Thu 2026-11-26 15:00Z
     for (const u of [A, B, C, D, F, G, H, I]) h.ctx.repos.managers.enrollManager(TEAM, u, ENROLLED);
     h.ctx.repos.managers.enrollManager(TEAM, E, at('2026-11-25T09:00:00Z'));
-    for (const text of ['admin timezone Europe/Berlin', `admin channel digest <#${DIGEST_CHANNEL}|vp-digest>`, `admin vps add <@${VP}|vera>`]) {
+    for (const text of [
+      'admin timezone Europe/Berlin',
+      `admin channel digest <#${DIGEST_CHANNEL}|vp-digest>`,
+      `admin vps add <@${VP}|vera>`,
+    ]) {
       ackMessage(await h.command('/gemba', text, { userId: ADMIN }));
     }
 
@@ -75,7 +84,11 @@ describe('the VP digest over a scripted month', () => {
     h.ctx.services.admin.changeManagers(TEAM, ADMIN, 'remove', [G]);
     // Friday: A logs through the real command (Slack escapes & < > in command text), then F.
     h.clock.set(at('2026-11-27T12:00:00Z'));
-    ackMessage(await h.command('/contact', 'Acme &amp; Co on 2026-11-27: Wants <!channel> gone, ask <@U999|bob>, see <http://x|y> &amp; pricing', { userId: A }));
+    ackMessage(
+      await h.command('/contact', 'Acme &amp; Co on 2026-11-27: Wants <!channel> gone, ask <@U999|bob>, see <http://x|y> &amp; pricing', {
+        userId: A,
+      }),
+    );
     seed(h, F, 'Umbrella', '2026-11-27', 'Budget frozen until Q2');
 
     // Nudges: D ignored three (and logged nothing since); F answered the last; I has only two.
@@ -84,13 +97,38 @@ describe('the VP digest over a scripted month', () => {
     h.ctx.repos.nudges.markLatestAnswered(TEAM, F, 'log');
     for (const d of ['2026-11-24T08:00:00Z', '2026-11-27T08:00:00Z']) nudge(h, I, d);
     // Reasons: B is on PTO now; D said "travelling" three weeks ago; A just snoozed (no reason).
-    h.ctx.repos.snoozes.insertSnooze({ teamId: TEAM, userId: B, startsOn: '2026-11-27', endsOn: '2026-12-03', reason: 'pto', createdAt: at('2026-11-27T09:00:00Z') });
-    h.ctx.repos.snoozes.insertSnooze({ teamId: TEAM, userId: D, startsOn: '2026-11-05', endsOn: '2026-11-11', reason: 'travelling', createdAt: at('2026-11-05T09:00:00Z') });
-    h.ctx.repos.snoozes.insertSnooze({ teamId: TEAM, userId: A, startsOn: '2026-11-30', endsOn: '2026-12-06', reason: 'snooze', createdAt: at('2026-11-29T09:00:00Z') });
+    h.ctx.repos.snoozes.insertSnooze({
+      teamId: TEAM,
+      userId: B,
+      startsOn: '2026-11-27',
+      endsOn: '2026-12-03',
+      reason: 'pto',
+      createdAt: at('2026-11-27T09:00:00Z'),
+    });
+    h.ctx.repos.snoozes.insertSnooze({
+      teamId: TEAM,
+      userId: D,
+      startsOn: '2026-11-05',
+      endsOn: '2026-11-11',
+      reason: 'travelling',
+      createdAt: at('2026-11-05T09:00:00Z'),
+    });
+    h.ctx.repos.snoozes.insertSnooze({
+      teamId: TEAM,
+      userId: A,
+      startsOn: '2026-11-30',
+      endsOn: '2026-12-06',
+      reason: 'snooze',
+      createdAt: at('2026-11-29T09:00:00Z'),
+    });
 
     // Tactics: three reps behind one (with hostile text in the reason), one rep behind another.
     const tactics = h.ctx.services.tactics;
-    tactics.flagTactic(TEAM, 'UREPA', { tactic: 'Cold calling', why: 'nobody answers <!here> & hangs up', instead: 'a <b>short</b> video' });
+    tactics.flagTactic(TEAM, 'UREPA', {
+      tactic: 'Cold calling',
+      why: 'nobody answers <!here> & hangs up',
+      instead: 'a <b>short</b> video',
+    });
     tactics.flagTactic(TEAM, 'UREPB', { tactic: 'cold-calling!', why: null });
     await h.command('/flag-tactic', 'COLD calling: buyers screen unknown numbers', { userId: 'UREPC' });
     tactics.flagTactic(TEAM, 'UREPA', { tactic: 'Paid ad bursts', why: 'ignored' });
@@ -99,7 +137,13 @@ describe('the VP digest over a scripted month', () => {
   after(() => checkAndClose(h));
 
   it('compute: trend, coverage and accounts touched for the report week', () => {
-    const d = h.ctx.services.digest.compute(TEAM, { reportWeek: '2026-11-23', today: '2026-11-30', target: 3, now: MON_0930, timezone: 'Europe/Berlin' });
+    const d = h.ctx.services.digest.compute(TEAM, {
+      reportWeek: '2026-11-23',
+      today: '2026-11-30',
+      target: 3,
+      now: MON_0930,
+      timezone: 'Europe/Berlin',
+    });
     assert.equal(d.reportWeek, '2026-11-23');
     assert.deepEqual(
       d.trend.weeks.map((w) => [w.weekStart, w.total, w.managersWithOne]),
@@ -115,13 +159,22 @@ describe('the VP digest over a scripted month', () => {
       ],
     );
     assert.equal(d.trend.managerCount, 8);
-    assert.deepEqual(d.trend.weeks.map((w) => w.coverage), [1 / 8, 1 / 8, 1 / 8, 0, 1 / 8, 2 / 8, 3 / 8, 2 / 8]);
+    assert.deepEqual(
+      d.trend.weeks.map((w) => w.coverage),
+      [1 / 8, 1 / 8, 1 / 8, 0, 1 / 8, 2 / 8, 3 / 8, 2 / 8],
+    );
     // Acme, Initech, Acme & Co, Umbrella.
     assert.equal(d.trend.accountsTouched, 4);
   });
 
   it('compute: quiet managers (14 days, or 3 ignored nudges) with the reason they gave, longest first', () => {
-    const d = h.ctx.services.digest.compute(TEAM, { reportWeek: '2026-11-23', today: '2026-11-30', target: 3, now: MON_0930, timezone: 'Europe/Berlin' });
+    const d = h.ctx.services.digest.compute(TEAM, {
+      reportWeek: '2026-11-23',
+      today: '2026-11-30',
+      target: 3,
+      now: MON_0930,
+      timezone: 'Europe/Berlin',
+    });
     assert.deepEqual(d.quiet, [
       { userId: C, daysQuiet: null, ignoredNudges: false, reason: null },
       { userId: B, daysQuiet: 20, ignoredNudges: false, reason: 'pto' },
@@ -133,14 +186,30 @@ describe('the VP digest over a scripted month', () => {
       { userId: B, reason: 'pto', endsOn: '2026-12-03' },
     ]);
     // A day earlier, H (13 days) was not quiet yet.
-    const sunday = h.ctx.services.digest.compute(TEAM, { reportWeek: '2026-11-16', today: '2026-11-29', target: 3, now: MON_0930 - 86_400_000, timezone: 'Europe/Berlin' });
+    const sunday = h.ctx.services.digest.compute(TEAM, {
+      reportWeek: '2026-11-16',
+      today: '2026-11-29',
+      target: 3,
+      now: MON_0930 - 86_400_000,
+      timezone: 'Europe/Berlin',
+    });
     assert.ok(!sunday.quiet.some((q) => q.userId === H));
     // F answered its last nudge, I had only two, E is new, G was removed: none of them is quiet.
-    assert.ok(!h.ctx.services.digest.quietManagers(TEAM, { today: '2026-11-30', now: MON_0930, timezone: 'Europe/Berlin' }).some((q) => q.userId === F || q.userId === I || q.userId === E || q.userId === G));
+    assert.ok(
+      !h.ctx.services.digest
+        .quietManagers(TEAM, { today: '2026-11-30', now: MON_0930, timezone: 'Europe/Berlin' })
+        .some((q) => q.userId === F || q.userId === I || q.userId === E || q.userId === G),
+    );
   });
 
   it('compute: the five freshest insights of the last 14 days, newest first', () => {
-    const d = h.ctx.services.digest.compute(TEAM, { reportWeek: '2026-11-23', today: '2026-11-30', target: 3, now: MON_0930, timezone: 'Europe/Berlin' });
+    const d = h.ctx.services.digest.compute(TEAM, {
+      reportWeek: '2026-11-23',
+      today: '2026-11-30',
+      target: 3,
+      now: MON_0930,
+      timezone: 'Europe/Berlin',
+    });
     assert.deepEqual(
       d.insights.map((c: ContactRow) => [c.userId, c.occurredOn, c.account, c.insight]),
       [
@@ -179,7 +248,7 @@ describe('the VP digest over a scripted month', () => {
 
     assert.match(m.blocks[0].text.text, /^Gemba digest, week of Mon 23 Nov$/);
     // Trend and coverage, 8 weeks.
-    assert.match(text, /\*Team conversations, last 8 weeks\*\n`▂▂▂▁▂▄▅█`  1 · 1 · 1 · 0 · 1 · 2 · 3 · 5/);
+    assert.match(text, /\*Team conversations, last 8 weeks\*\n`▂▂▂▁▂▄▅█` {2}1 · 1 · 1 · 0 · 1 · 2 · 3 · 5/);
     assert.match(text, /\*Coverage\* \(managers with at least one conversation\): 13% · 13% · 13% · 0% · 13% · 25% · 38% · 25%/);
     assert.match(text, /Week of Mon 23 Nov: \*5\* conversations · 2 of 8 managers \(25%\) · 4 accounts touched · target 3 each/);
 
@@ -195,7 +264,10 @@ describe('the VP digest over a scripted month', () => {
         [`<@${G}>`, 'Ghostco', 'Wed 18 Nov'],
       ],
     );
-    assert.ok(insights[1].startsWith('> Wants &lt;!channel&gt; gone, ask &lt;@U999|bob&gt;, see &lt;http://x|y&gt; &amp; pricing\n'), insights[1]);
+    assert.ok(
+      insights[1].startsWith('> Wants &lt;!channel&gt; gone, ask &lt;@U999|bob&gt;, see &lt;http://x|y&gt; &amp; pricing\n'),
+      insights[1],
+    );
     assert.ok(!JSON.stringify(m).includes('<!channel>'), 'no live broadcast anywhere');
     assert.ok(!JSON.stringify(m).includes('<@U999'), 'no forged mention');
     assert.ok(!JSON.stringify(m).includes('<http://x'), 'no forged link');
@@ -219,7 +291,7 @@ describe('the VP digest over a scripted month', () => {
 
     // Tactics: the one at the threshold, with escaped reasons and decision buttons; the other counted.
     assert.match(text, /\*Tactics reps say no longer work\*/);
-    assert.match(text, /\*Cold calling\*  `#\d+` · 3 reps/);
+    assert.match(text, /\*Cold calling\* {2}`#\d+` · 3 reps/);
     assert.ok(text.includes('> nobody answers &lt;!here&gt; &amp; hangs up'), text);
     assert.ok(text.includes('&lt;b&gt;short&lt;/b&gt; video'));
     assert.match(text, /1 more tactic was flagged by fewer than 3 reps: counted, not shown/);
@@ -266,7 +338,10 @@ describe('the VP digest over a scripted month', () => {
   });
 
   it('a conversation logged after the ignored nudges takes a manager off the quiet list', () => {
-    const quietNow = () => h.ctx.services.digest.quietManagers(TEAM, { today: '2026-11-30', now: h.clock.now(), timezone: 'Europe/Berlin' }).map((q) => q.userId);
+    const quietNow = () =>
+      h.ctx.services.digest
+        .quietManagers(TEAM, { today: '2026-11-30', now: h.clock.now(), timezone: 'Europe/Berlin' })
+        .map((q) => q.userId);
     assert.ok(quietNow().includes(D));
     seed(h, D, 'Hooli', '2026-11-30');
     assert.ok(!quietNow().includes(D));
@@ -329,18 +404,29 @@ describe('an over-long digest', () => {
       for (let i = 0; i < 300; i++) {
         const u = `U${String(1_000_000_000 + i)}`;
         h.ctx.repos.managers.enrollManager(TEAM, u, ENROLLED);
-        h.ctx.repos.snoozes.insertSnooze({ teamId: TEAM, userId: u, startsOn: '2026-11-25', endsOn: '2026-12-20', reason: i % 2 ? 'pipeline_reset' : 'travelling', createdAt: at('2026-11-25T09:00:00Z') });
+        h.ctx.repos.snoozes.insertSnooze({
+          teamId: TEAM,
+          userId: u,
+          startsOn: '2026-11-25',
+          endsOn: '2026-12-20',
+          reason: i % 2 ? 'pipeline_reset' : 'travelling',
+          createdAt: at('2026-11-25T09:00:00Z'),
+        });
         for (const d of ['2026-11-10', '2026-11-17', '2026-11-24']) nudge(h, u, `${d}T08:00:00Z`);
       }
     })();
     // Insights at the 2,000-character limit, made of what escaping makes longer, with line breaks.
-    const nasty = ('<!channel> & <@U1> <http://x|y>\n').repeat(80).slice(0, 2000);
+    const nasty = '<!channel> & <@U1> <http://x|y>\n'.repeat(80).slice(0, 2000);
     for (let i = 0; i < 8; i++) seed(h, 'UWRITER01', `${'&<>'.repeat(40)}`.slice(0, 120), `2026-11-${20 + (i % 6)}`, nasty);
     // Many tactics past the threshold, each with long hostile reasons.
-    const long = ('<!here> & <b>x</b>\n').repeat(40).slice(0, 500);
+    const long = '<!here> & <b>x</b>\n'.repeat(40).slice(0, 500);
     for (let t = 0; t < 12; t++) {
       for (let r = 0; r < 3; r++) {
-        const result = h.ctx.services.tactics.flagTactic(TEAM, `UREP${t}X${r}`, { tactic: `Tactic ${t} ${'&'.repeat(60)}`.slice(0, 80), why: long, instead: long });
+        const result = h.ctx.services.tactics.flagTactic(TEAM, `UREP${t}X${r}`, {
+          tactic: `Tactic ${t} ${'&'.repeat(60)}`.slice(0, 80),
+          why: long,
+          instead: long,
+        });
         assert.equal(result.ok, true, JSON.stringify(result));
       }
     }
@@ -378,7 +464,13 @@ describe('an over-long digest', () => {
   });
 
   it('the builder trims any number of blocks to 50 and says so', () => {
-    const base = h.ctx.services.digest.compute(TEAM, { reportWeek: '2026-11-23', today: '2026-11-30', target: 3, now: MON_0930, timezone: 'UTC' });
+    const base = h.ctx.services.digest.compute(TEAM, {
+      reportWeek: '2026-11-23',
+      today: '2026-11-30',
+      target: 3,
+      now: MON_0930,
+      timezone: 'UTC',
+    });
     const insight = base.insights[0];
     const many: DigestData = { ...base, insights: Array.from({ length: 80 }, (_, i) => ({ ...insight, id: i + 1 })) };
     const m = digestMessage(many, h.ctx.services.tactics.digestTactics(TEAM, 3));

@@ -4,13 +4,14 @@
  * anonymity promise on the raw bytes: after a scripted session, neither the database files nor
  * the log contain any rep's user id, user name or DM channel, and the HMAC key is not stored.
  */
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
 import { ActionId, TacticField, ViewId } from '../../src/blocks/ids.js';
 import { tacticDigestBlocks } from '../../src/blocks/tactics.js';
 import { validateMessage, validateView } from '../kit/block-kit.js';
-import { startHarness, TEST_ANONYMITY_KEY, type Harness } from '../kit/harness.js';
+import { type Harness, startHarness, TEST_ANONYMITY_KEY } from '../kit/harness.js';
 import { plainInput } from '../kit/payloads.js';
 import type { PostSignedResult } from '../kit/sign.js';
 import { allText, assertNoStrayControls, buttonValues } from './support.js';
@@ -47,7 +48,8 @@ async function assertRefused(h: Harness, text: string, userId: string, problem: 
   assert.deepEqual(stored(h), before, `nothing stored for ${JSON.stringify(text.slice(0, 40))}`);
 }
 
-const posts = (h: Harness) => h.fake.calls.filter((c) => ['chat.postMessage', 'chat.postEphemeral', 'chat.scheduleMessage', 'chat.update'].includes(c.method));
+const posts = (h: Harness) =>
+  h.fake.calls.filter((c) => ['chat.postMessage', 'chat.postEphemeral', 'chat.scheduleMessage', 'chat.update'].includes(c.method));
 
 function lastResponseBody(h: Harness): any {
   const rs = h.fake.callsTo('response_url');
@@ -58,7 +60,8 @@ function lastResponseBody(h: Harness): any {
   return body;
 }
 
-const listedIds = (h: Harness) => (h.ctx.db.prepare('SELECT id FROM tactics WHERE hidden = 0 ORDER BY id').pluck().all() as number[]).map(String);
+const listedIds = (h: Harness) =>
+  (h.ctx.db.prepare('SELECT id FROM tactics WHERE hidden = 0 ORDER BY id').pluck().all() as number[]).map(String);
 
 describe('/flag-tactic', () => {
   let h: Harness;
@@ -70,7 +73,9 @@ describe('/flag-tactic', () => {
   });
 
   it('flags a tactic with a one-liner: ephemeral confirmation, nothing posted, grouping on wording', async () => {
-    const m = ephemeralAck(await h.command('/flag-tactic', 'Cold calling: buyers ignore unknown numbers', { userId: ALPHA, channelId: ALPHA_DM }));
+    const m = ephemeralAck(
+      await h.command('/flag-tactic', 'Cold calling: buyers ignore unknown numbers', { userId: ALPHA, channelId: ALPHA_DM }),
+    );
     const text = allText(m);
     assert.match(text, /Flagged anonymously: \*Cold calling\*/);
     assert.match(text, /1 rep · needs 2 more/);
@@ -122,7 +127,10 @@ describe('/flag-tactic', () => {
     assert.equal(sub.json.response_action, 'update');
     assert.deepEqual(validateView(sub.json.view), []);
     assert.match(allText(sub.json.view), /your flag joined theirs[\s\S]*3 reps · in leadership's weekly digest/);
-    assert.equal(h.ctx.db.prepare("SELECT instead FROM tactic_reasons WHERE instead IS NOT NULL").pluck().get(), 'A short video they can watch later');
+    assert.equal(
+      h.ctx.db.prepare('SELECT instead FROM tactic_reasons WHERE instead IS NOT NULL').pluck().get(),
+      'A short video they can watch later',
+    );
     assert.deepEqual(posts(h), []);
   });
 
@@ -204,17 +212,26 @@ describe('/flag-tactic', () => {
     assert.match(allText(lastResponseBody(h)), /Added your anonymous \*Me too\*/);
     // The modal enforces the same allowance.
     const before = stored(h);
-    const r = await h.submit({ callbackId: ViewId.flagTacticModal, userId: FOXTROT, values: { [TacticField.tactic]: { value: plainInput('tactic number 7') } } });
+    const r = await h.submit({
+      callbackId: ViewId.flagTacticModal,
+      userId: FOXTROT,
+      values: { [TacticField.tactic]: { value: plainInput('tactic number 7') } },
+    });
     assert.match(r.json.errors[TacticField.tactic], /already flagged 5 tactics this week/);
     assert.deepEqual(stored(h), before);
     // Next week the allowance starts again.
     h.clock.set(Date.parse('2026-11-30T10:00:00Z'));
-    assert.match(allText(ephemeralAck(await h.command('/flag-tactic', 'tactic number 6', { userId: FOXTROT }))), /You can flag 4 more tactics this week \(2026-W49\)/);
+    assert.match(
+      allText(ephemeralAck(await h.command('/flag-tactic', 'tactic number 6', { userId: FOXTROT }))),
+      /You can flag 4 more tactics this week \(2026-W49\)/,
+    );
     h.clock.set(Date.parse('2026-11-26T15:00:00Z'));
   });
 
   it('turns mentions and Slack escaping into plain, escaped text', async () => {
-    const m = ephemeralAck(await h.command('/flag-tactic', '<@U9NOTAREP|bob> style AT&amp;T &lt;b&gt; pitch: per <#C123|sales>', { userId: BRAVO }));
+    const m = ephemeralAck(
+      await h.command('/flag-tactic', '<@U9NOTAREP|bob> style AT&amp;T &lt;b&gt; pitch: per <#C123|sales>', { userId: BRAVO }),
+    );
     assert.match(allText(m), /\*@bob style AT&amp;T &lt;b&gt; pitch\*/);
     const row = h.ctx.db.prepare("SELECT display_text FROM tactics WHERE tactic_key LIKE 'bob%'").pluck().get();
     assert.equal(row, '@bob style AT&T <b> pitch');
@@ -235,7 +252,13 @@ describe('/flag-tactic', () => {
 
   it('the digest section shows only tactics at the threshold and counts the rest', async () => {
     const d = h.ctx.services.tactics.digestTactics(TEAM, h.ctx.config.anonymityMinReports);
-    assert.deepEqual(d.shown.map((t) => [t.text, t.reporters]), [['Cold calling', 4], ['Zoom everything', 3]]);
+    assert.deepEqual(
+      d.shown.map((t) => [t.text, t.reporters]),
+      [
+        ['Cold calling', 4],
+        ['Zoom everything', 3],
+      ],
+    );
     assert.ok(d.belowThresholdCount >= 6);
     const blocks = tacticDigestBlocks(d.shown, d.belowThresholdCount, { minReports: d.minReports });
     assert.deepEqual(validateMessage({ text: 'digest', blocks }), []);
@@ -291,7 +314,10 @@ describe('/flag-tactic', () => {
     assert.match(allText(lastResponseBody(h)), /:warning: That tactic is no longer open/);
     await assertRefused(h, 'insulting nonsense about bob!', BRAVO, /hidden that tactic/);
     const audit = h.ctx.repos.audit.listRecentAuditEntries(TEAM, 20).filter((a) => a.action === 'tactics.hide');
-    assert.deepEqual(audit.map((a) => [a.actorId, a.detail]), [[ADMIN, `tactic ${id}`]]);
+    assert.deepEqual(
+      audit.map((a) => [a.actorId, a.detail]),
+      [[ADMIN, `tactic ${id}`]],
+    );
     assert.match(h.logText(), /tactic hidden by an admin/);
   });
 
@@ -334,7 +360,10 @@ describe('/flag-tactic with ANONYMITY_MIN_REPORTS=2', () => {
       const m = ephemeralAck(await h.command('/flag-tactic', 'Paid-ad bursts!', { userId: BRAVO }));
       assert.match(allText(m), /2 reps · in leadership's weekly digest/);
       const d = h.ctx.services.tactics.digestTactics(TEAM, h.ctx.config.anonymityMinReports);
-      assert.deepEqual(d.shown.map((t) => t.text), ['paid ad bursts']);
+      assert.deepEqual(
+        d.shown.map((t) => t.text),
+        ['paid ad bursts'],
+      );
       assert.equal(d.belowThresholdCount, 0);
       assert.deepEqual(h.fake.invalid, []);
     } finally {

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ActionId } from '../../src/blocks/ids.js';
 import { runNudges } from '../../src/jobs/nudges.js';
-import { harnessPerTest, startHarness, type Harness } from '../kit/harness.js';
 import { at, cacheTz, enroll, posts, seedContact } from '../jobs/support.js';
-import { ME, TEAM, ackMessage, allText, assertSurfacesValid, buttonValues } from './support.js';
+import { type Harness, harnessPerTest, startHarness } from '../kit/harness.js';
+import { ackMessage, allText, assertSurfacesValid, buttonValues, ME, TEAM } from './support.js';
 
 const harness = harnessPerTest();
 
@@ -22,7 +22,10 @@ describe('/gemba help', () => {
       const m = ackMessage(await h.command('/gemba', text));
       const t = allText(m);
       assert.match(t, /`\/gemba settings`/);
-      assert.match(t, /`\/gemba snooze 5d` · `\/gemba snooze 2w` · `\/gemba snooze off` — pause nudges \(vacation\), up to 8 weeks; snoozed weeks freeze your streak/);
+      assert.match(
+        t,
+        /`\/gemba snooze 5d` · `\/gemba snooze 2w` · `\/gemba snooze off` — pause nudges \(vacation\), up to 8 weeks; snoozed weeks freeze your streak/,
+      );
       assert.doesNotMatch(t, /admin help|digest preview/);
     }
     const admin = allText(ackMessage(await h.command('/gemba', 'help', { userId: 'UADMIN' })));
@@ -33,7 +36,7 @@ describe('/gemba help', () => {
 });
 
 describe('/gemba settings', () => {
-  it('shows target, nudge-after, nudge hour, team time zone, channels, and the caller\'s own status', async () => {
+  it("shows target, nudge-after, nudge hour, team time zone, channels, and the caller's own status", async () => {
     const h = await harness({
       env: { WEEKLY_TARGET: '4', NUDGE_AFTER_DAYS: '5', TEAM_TIMEZONE: 'Europe/Berlin', LEADERBOARD_CHANNEL: 'CLEAD' },
     });
@@ -63,7 +66,10 @@ describe('/gemba snooze', () => {
       m.text,
       ':zzz: Nudges paused through *Wed 9 Dec*. Weeks you spend snoozed freeze your streak instead of breaking it. `/gemba snooze off` resumes them.',
     );
-    assert.deepEqual(snoozeRows(h).map((s) => [s.startsOn, s.endsOn, s.reason]), [['2026-11-26', '2026-12-09', 'snooze']]);
+    assert.deepEqual(
+      snoozeRows(h).map((s) => [s.startsOn, s.endsOn, s.reason]),
+      [['2026-11-26', '2026-12-09', 'snooze']],
+    );
 
     // No nudge while paused (quiet for weeks, Monday 09:00).
     h.clock.set(at('2026-11-30T09:00:00Z'));
@@ -71,12 +77,21 @@ describe('/gemba snooze', () => {
 
     // A new snooze replaces the running one rather than stacking.
     ackMessage(await h.command('/gemba', 'snooze 3d'));
-    assert.deepEqual(snoozeRows(h).map((s) => [s.startsOn, s.endsOn]), [['2026-11-26', '2026-11-29'], ['2026-11-30', '2026-12-02']]);
+    assert.deepEqual(
+      snoozeRows(h).map((s) => [s.startsOn, s.endsOn]),
+      [
+        ['2026-11-26', '2026-11-29'],
+        ['2026-11-30', '2026-12-02'],
+      ],
+    );
 
     const off = ackMessage(await h.command('/gemba', 'snooze off'));
     assert.equal(off.text, ':bell: Nudges are back on.');
     // The days already snoozed stay (they freeze the streak); nothing covers today.
-    assert.deepEqual(snoozeRows(h).map((s) => [s.startsOn, s.endsOn]), [['2026-11-26', '2026-11-29']]);
+    assert.deepEqual(
+      snoozeRows(h).map((s) => [s.startsOn, s.endsOn]),
+      [['2026-11-26', '2026-11-29']],
+    );
     assert.equal((await runNudges(h.ctx, h.clock.now())).posted.length, 1, 'nudged again once resumed');
 
     const again = ackMessage(await h.command('/gemba', 'snooze OFF'));
@@ -86,7 +101,12 @@ describe('/gemba snooze', () => {
 
   it('accepts days and weeks up to 8 weeks', async () => {
     const h = await harness();
-    for (const [arg, endsOn] of [['1d', 'Thu 26 Nov'], ['5d', 'Mon 30 Nov'], ['8w', 'Wed 20 Jan'], ['56d', 'Wed 20 Jan']]) {
+    for (const [arg, endsOn] of [
+      ['1d', 'Thu 26 Nov'],
+      ['5d', 'Mon 30 Nov'],
+      ['8w', 'Wed 20 Jan'],
+      ['56d', 'Wed 20 Jan'],
+    ]) {
       const m = ackMessage(await h.command('/gemba', `snooze ${arg}`));
       assert.ok(m.text.includes(`paused through *${endsOn}*`), `${arg}: ${m.text}`);
     }
@@ -123,7 +143,10 @@ describe('Home tab Snooze / Resume', () => {
     assert.equal(buttonValues(view, ActionId.homeResume).length, 1);
     assert.equal(buttonValues(view, ActionId.homeSnooze).length, 0);
     assert.match(allText(view), /Nudges paused through Wed 2 Dec; your streak is frozen meanwhile/);
-    assert.deepEqual(snoozeRows(h).map((s) => [s.startsOn, s.endsOn, s.reason]), [['2026-11-26', '2026-12-02', 'snooze']]);
+    assert.deepEqual(
+      snoozeRows(h).map((s) => [s.startsOn, s.endsOn, s.reason]),
+      [['2026-11-26', '2026-12-02', 'snooze']],
+    );
 
     h.fake.reset();
     r = await h.action({ actionId: ActionId.homeResume, userId: ME, view: { type: 'home' } });

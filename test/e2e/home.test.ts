@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ActionId, ViewId } from '../../src/blocks/ids.js';
-import { harnessPerTest, startHarness, type Harness } from '../kit/harness.js';
+import { type Harness, harnessPerTest, startHarness } from '../kit/harness.js';
 import { eventCallback } from '../kit/payloads.js';
-import { ME, OTHER, TEAM, allText, assertNoStrayControls, assertSurfacesValid, buttonValues } from './support.js';
+import { allText, assertNoStrayControls, assertSurfacesValid, buttonValues, ME, OTHER, TEAM } from './support.js';
 
 const harness = harnessPerTest();
 
@@ -42,7 +42,7 @@ describe('App Home', () => {
     assert.match(text, /\*This week:\* 3 of 3 \(:tada: target reached\)/);
     assert.match(text, /\*Streak:\* 2 weeks at or above target/);
     // Last week: Alpha, Bravo, Charlie (20–22 Nov) = 3; this week 3: a two-week streak.
-    assert.match(text, /`▁▁▁▁▁▁██`  6 in 8 weeks/);
+    assert.match(text, /`▁▁▁▁▁▁██` {2}6 in 8 weeks/);
 
     const rows = view.blocks.filter((b: any) => b.type === 'section' && /^\*(Alpha|Bravo|Charlie|Delta|Echo|Foxtrot)\*/.test(b.text.text));
     assert.deepEqual(
@@ -77,7 +77,12 @@ describe('App Home', () => {
     const h = await harness();
     h.fake.setUser(ME, { tz: 'Pacific/Auckland' });
     // Enrol without caching a profile: store through the service (no Slack involved).
-    h.ctx.services.contacts.logContact(TEAM, ME, { account: 'Acme', buyer: null, kind: 'call', durationMin: null, occurredOn: '2026-11-26', insight: null }, h.clock.now());
+    h.ctx.services.contacts.logContact(
+      TEAM,
+      ME,
+      { account: 'Acme', buyer: null, kind: 'call', durationMin: null, occurredOn: '2026-11-26', insight: null },
+      h.clock.now(),
+    );
     await openHome(h, ME);
     assert.equal(h.ctx.services.profiles.cached(TEAM, ME)?.tz, 'Pacific/Auckland');
     // 15:00 UTC Thu is Fri 27 Nov in Auckland: the next opening labels Thursday as yesterday.
@@ -97,7 +102,9 @@ describe('App Home', () => {
 
   it('ignores the Messages tab', async () => {
     const h = await harness();
-    const r = await h.send(eventCallback({ type: 'app_home_opened', user: ME, channel: `D${ME}`, tab: 'messages', event_ts: '1700000000.000100' }));
+    const r = await h.send(
+      eventCallback({ type: 'app_home_opened', user: ME, channel: `D${ME}`, tab: 'messages', event_ts: '1700000000.000100' }),
+    );
     assert.equal(r.status, 200);
     await h.settle();
     assert.equal(h.fake.callsTo('views.publish').length, 0);
@@ -113,7 +120,10 @@ describe('App Home', () => {
     assert.equal(open.args.view.callback_id, ViewId.contactModal);
     assert.equal(open.args.view.type, 'modal');
     assert.deepEqual(JSON.parse(open.args.view.private_metadata), {});
-    assert.ok(open.args.view.blocks.every((b: any) => b.type !== 'input' || b.element.initial_value === undefined), 'nothing prefilled');
+    assert.ok(
+      open.args.view.blocks.every((b: any) => b.type !== 'input' || b.element.initial_value === undefined),
+      'nothing prefilled',
+    );
     await h.settle();
     assertSurfacesValid(h);
   });

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { harnessPerTest, startHarness, type Harness } from '../kit/harness.js';
 import { EXPECTED_IMPROVED, EXPECTED_LINES, enroll, seedTeam } from '../jobs/support.js';
+import { type Harness, harnessPerTest, startHarness } from '../kit/harness.js';
 import { ackMessage, allText, assertSurfacesValid } from './support.js';
 
 const harness = harnessPerTest();
@@ -21,7 +21,10 @@ describe('/leaderboard', () => {
     assert.equal(m.blocks![0].text.text, "Last week's leaderboard: week of Mon 23 Nov");
     assert.deepEqual(m.blocks![1].text.text.split('\n'), EXPECTED_LINES);
     assert.equal(m.blocks![2].text.text, EXPECTED_IMPROVED);
-    assert.match(allText(m), /Team total: \*21\* :arrow_up_small: 1 vs 20 the week before · 7 managers · 2 managers still to log one that week/);
+    assert.match(
+      allText(m),
+      /Team total: \*21\* :arrow_up_small: 1 vs 20 the week before · 7 managers · 2 managers still to log one that week/,
+    );
     for (const z of ZEROES) assert.ok(!JSON.stringify(m).includes(z), `${z} is not named`);
     // Case and spaces do not matter.
     assert.deepEqual(ackMessage(await h.command('/leaderboard', '  LAST ')).blocks, m.blocks);
@@ -34,7 +37,10 @@ describe('/leaderboard', () => {
     const m = ackMessage(await h.command('/leaderboard', ''));
     assert.equal(m.blocks![0].text.text, 'Leaderboard so far: week of Mon 23 Nov');
     // As the Monday post, except UD: 2 of 3 so far after two weeks at target, still a streak.
-    assert.deepEqual(m.blocks![1].text.text.split('\n'), [...EXPECTED_LINES.slice(0, 4), '5. <@UD>: *2 conversations* with 2 accounts  :fire: 2-week streak']);
+    assert.deepEqual(m.blocks![1].text.text.split('\n'), [
+      ...EXPECTED_LINES.slice(0, 4),
+      '5. <@UD>: *2 conversations* with 2 accounts  :fire: 2-week streak',
+    ]);
     assert.equal(m.blocks![2].text.text, EXPECTED_IMPROVED);
     assert.match(allText(m), /· 2 managers still to log one · target 3 a week/);
     for (const z of ZEROES) assert.ok(!JSON.stringify(m).includes(z), `${z} is not named`);

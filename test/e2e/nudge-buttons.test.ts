@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ActionId, ViewId } from '../../src/blocks/ids.js';
+import type { SnoozeReason } from '../../src/db/repos/snoozes.js';
 import { composeDigest } from '../../src/jobs/digest.js';
 import { runNudges } from '../../src/jobs/nudges.js';
-import type { SnoozeReason } from '../../src/db/repos/snoozes.js';
-import { harnessPerTest, type Harness } from '../kit/harness.js';
 import { at, cacheTz, nudgeRows, posts, seedContact } from '../jobs/support.js';
+import { type Harness, harnessPerTest } from '../kit/harness.js';
 import { allText, assertNoStrayControls, assertSurfacesValid, TEAM } from './support.js';
 
 let h: Harness | undefined;
@@ -43,10 +43,38 @@ const digestOf = (h: Harness) =>
 
 describe('nudge buttons', () => {
   const cases: Array<{ userId: string; actionId: string; value: string; reason: SnoozeReason; said: RegExp; label: string | null }> = [
-    { userId: 'USNZ', actionId: ActionId.nudgeSnooze, value: 'snooze', reason: 'snooze', said: /^:zzz: Got it\. Nudges are paused/, label: null },
-    { userId: 'UPTO', actionId: ActionId.nudgeReasonPto, value: 'pto', reason: 'pto', said: /^:zzz: Got it \(on PTO\)\. Nudges are paused/, label: 'on PTO' },
-    { userId: 'UTRV', actionId: ActionId.nudgeReasonTravelling, value: 'travelling', reason: 'travelling', said: /^:zzz: Got it \(travelling\)\./, label: 'travelling' },
-    { userId: 'UPIP', actionId: ActionId.nudgeReasonPipelineReset, value: 'pipeline_reset', reason: 'pipeline_reset', said: /^:zzz: Got it \(pipeline reset\)\./, label: 'pipeline reset' },
+    {
+      userId: 'USNZ',
+      actionId: ActionId.nudgeSnooze,
+      value: 'snooze',
+      reason: 'snooze',
+      said: /^:zzz: Got it\. Nudges are paused/,
+      label: null,
+    },
+    {
+      userId: 'UPTO',
+      actionId: ActionId.nudgeReasonPto,
+      value: 'pto',
+      reason: 'pto',
+      said: /^:zzz: Got it \(on PTO\)\. Nudges are paused/,
+      label: 'on PTO',
+    },
+    {
+      userId: 'UTRV',
+      actionId: ActionId.nudgeReasonTravelling,
+      value: 'travelling',
+      reason: 'travelling',
+      said: /^:zzz: Got it \(travelling\)\./,
+      label: 'travelling',
+    },
+    {
+      userId: 'UPIP',
+      actionId: ActionId.nudgeReasonPipelineReset,
+      value: 'pipeline_reset',
+      reason: 'pipeline_reset',
+      said: /^:zzz: Got it \(pipeline reset\)\./,
+      label: 'pipeline reset',
+    },
   ];
 
   it('each snooze button pauses nudges for a week, records the answer and replaces the DM', async () => {
@@ -66,9 +94,11 @@ describe('nudge buttons', () => {
       assert.deepEqual([snooze?.startsOn, snooze?.endsOn, snooze?.reason], ['2026-11-30', '2026-12-06', c.reason]);
     }
     assert.deepEqual(
-      nudgeRows(h).map((n) => [n.userId, n.answered]).sort(),
+      nudgeRows(h)
+        .map((n) => [n.userId, n.answered])
+        .sort(),
       cases.map((c) => [c.userId, c.reason]).sort(),
-      "each nudge records the button pressed (not counted as ignored)",
+      'each nudge records the button pressed (not counted as ignored)',
     );
 
     // The digest shows who is paused and why; the quiet list carries the reason given.
@@ -81,7 +111,8 @@ describe('nudge buttons', () => {
     for (const c of cases) assert.equal(quietReason[c.userId], c.reason === 'snooze' ? null : c.reason, c.userId);
     const digestText = allText(composeDigest(h.ctx, TEAM, '2026-11-23', h.clock.now()));
     for (const c of cases) {
-      if (c.label) assert.ok(digestText.includes(`<@${c.userId}>: ${c.label} through Sun 6 Dec`), `${c.userId} in the digest:\n${digestText}`);
+      if (c.label)
+        assert.ok(digestText.includes(`<@${c.userId}>: ${c.label} through Sun 6 Dec`), `${c.userId} in the digest:\n${digestText}`);
     }
 
     // Paused: no nudge for the rest of the week, even with the 3-day cool-down over…
@@ -100,7 +131,10 @@ describe('nudge buttons', () => {
     await press(h, 'U1', ActionId.nudgeSnooze, 'snooze');
     await press(h, 'U1', ActionId.nudgeReasonTravelling, 'travelling');
     const rows = h.ctx.repos.snoozes.listSnoozesBetween(TEAM, 'U1', '2026-01-01', '2027-01-01');
-    assert.deepEqual(rows.map((s) => [s.startsOn, s.endsOn, s.reason]), [['2026-11-30', '2026-12-06', 'travelling']]);
+    assert.deepEqual(
+      rows.map((s) => [s.startsOn, s.endsOn, s.reason]),
+      [['2026-11-30', '2026-12-06', 'travelling']],
+    );
     assert.equal(nudgeRows(h)[0].answered, 'travelling');
     assertSurfacesValid(h);
   });
@@ -109,7 +143,13 @@ describe('nudge buttons', () => {
     const h = await nudged(['U1']);
     const dm = posts(h, 'U1')[0];
     const triggerId = '7777.1700000000.beef01';
-    const r = await h.action({ actionId: ActionId.nudgeLogContact, userId: 'U1', triggerId, channelId: dm.response.channel, messageTs: dm.response.ts });
+    const r = await h.action({
+      actionId: ActionId.nudgeLogContact,
+      userId: 'U1',
+      triggerId,
+      channelId: dm.response.channel,
+      messageTs: dm.response.ts,
+    });
     assert.equal(r.status, 200);
     const open = await h.fake.waitFor('views.open');
     assert.equal(open.args.trigger_id, triggerId);

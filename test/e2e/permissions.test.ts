@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { ADMIN_ONLY } from '../../src/blocks/admin.js';
 import { ActionId } from '../../src/blocks/ids.js';
 import { validateMessage } from '../kit/block-kit.js';
-import { checkAndClose, startHarness, type Harness } from '../kit/harness.js';
-import { TEAM, ackMessage, allText, assertNoStrayControls } from './support.js';
+import { checkAndClose, type Harness, startHarness } from '../kit/harness.js';
+import { ackMessage, allText, assertNoStrayControls, TEAM } from './support.js';
 
 const ENV_ADMIN = 'UENVADMIN';
 const SLACK_ADMIN = 'USLACKADMIN';
@@ -21,12 +21,20 @@ const OTHER = 'UMGR00002';
 const REP = 'UREP00001';
 
 /** Runs a command with its own response_url; returns the ack, the response_url posts, and all their text. */
-async function run(h: Harness, command: string, userId: string, text: string): Promise<{ ack: any; responses: any[]; text: string; messages: any[] }> {
+async function run(
+  h: Harness,
+  command: string,
+  userId: string,
+  text: string,
+): Promise<{ ack: any; responses: any[]; text: string; messages: any[] }> {
   const key = `${userId}-${Math.random().toString(36).slice(2)}`;
   const r = await h.command(command, text, { userId, responseUrl: h.fake.responseUrl(key) });
   assert.equal(r.status, 200, r.text);
   await h.settle();
-  const responses = h.fake.callsTo('response_url').filter((c) => c.args._key === key).map((c) => c.args);
+  const responses = h.fake
+    .callsTo('response_url')
+    .filter((c) => c.args._key === key)
+    .map((c) => c.args);
   const messages = [r.json, ...responses].filter(Boolean);
   assert.ok(messages.length > 0, `"${command} ${text}" by ${userId} got an answer`);
   for (const m of messages) {
@@ -39,15 +47,20 @@ async function run(h: Harness, command: string, userId: string, text: string): P
 
 /** Every row of every table but the profile cache (refused callers may get looked up), as JSON. */
 function snapshot(h: Harness): string {
-  const tables = h.ctx.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'user_profiles' ORDER BY name").pluck().all() as string[];
+  const tables = h.ctx.db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'user_profiles' ORDER BY name")
+    .pluck()
+    .all() as string[];
   return JSON.stringify(tables.map((t) => [t, h.ctx.db.prepare(`SELECT * FROM "${t}"`).all()]));
 }
 
 /** A team with managers, a VP, conversations, a tactic at the threshold and a user group. */
 async function seedTeam(h: Harness): Promise<{ tacticId: number; otherContactId: number }> {
   await h.command('/gemba', `admin vps add <@${VP}|vera>`, { userId: ENV_ADMIN });
-  for (const line of ['Acme on 2026-11-24: my own insight', 'Initech on 2026-11-17']) ackMessage(await h.command('/contact', line, { userId: MGR }));
-  for (const line of ['SecretCo on 2026-11-25: secret plan to switch vendors', 'Hushhush Ltd on 2026-11-18']) ackMessage(await h.command('/contact', line, { userId: OTHER }));
+  for (const line of ['Acme on 2026-11-24: my own insight', 'Initech on 2026-11-17'])
+    ackMessage(await h.command('/contact', line, { userId: MGR }));
+  for (const line of ['SecretCo on 2026-11-25: secret plan to switch vendors', 'Hushhush Ltd on 2026-11-18'])
+    ackMessage(await h.command('/contact', line, { userId: OTHER }));
   for (const rep of ['UREPA', 'UREPB', 'UREPC']) await h.command('/flag-tactic', 'cold calling: nobody answers', { userId: rep });
   h.fake.setUsergroup('S0SALES', ['UGROUP001', 'UGROUP002']);
   await h.settle();
@@ -74,7 +87,14 @@ const adminCommands = (tacticId: number): string[] => [
 ];
 
 /** Slack calls that only an admin command makes. */
-const ADMIN_SIDE_EFFECTS = ['usergroups.users.list', 'conversations.open', 'files.getUploadURLExternal', 'files.completeUploadExternal', 'upload', 'chat.postMessage'];
+const ADMIN_SIDE_EFFECTS = [
+  'usergroups.users.list',
+  'conversations.open',
+  'files.getUploadURLExternal',
+  'files.completeUploadExternal',
+  'upload',
+  'chat.postMessage',
+];
 
 describe('permission matrix: /gemba admin by people who are not admins', () => {
   let h: Harness;
@@ -203,9 +223,25 @@ describe('permission matrix: /gemba admin by admins', () => {
           'vps.add',
           'vps.remove',
         ]);
-        assert.ok(entries.slice(0, entries.length - auditBefore).every((e) => e.actorId === actor), 'nobody else changed anything');
+        assert.ok(
+          entries.slice(0, entries.length - auditBefore).every((e) => e.actorId === actor),
+          'nobody else changed anything',
+        );
         const logged = new Set(h.logs.filter((l) => l.msg === 'admin change' && l.actor === actor).map((l) => l.action));
-        for (const a of ['managers.add', 'managers.remove', 'managers.sync', 'vps.add', 'vps.remove', 'channel.leaderboard', 'channel.digest', 'target', 'nudge-after', 'timezone', 'export', 'forget']) {
+        for (const a of [
+          'managers.add',
+          'managers.remove',
+          'managers.sync',
+          'vps.add',
+          'vps.remove',
+          'channel.leaderboard',
+          'channel.digest',
+          'target',
+          'nudge-after',
+          'timezone',
+          'export',
+          'forget',
+        ]) {
           assert.ok(logged.has(a), `${a} logged with the actor`);
         }
         await h.settle();

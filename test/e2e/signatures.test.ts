@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ActionId } from '../../src/blocks/ids.js';
-import { SIGNING_SECRET, harnessPerTest, startHarness, type Harness } from '../kit/harness.js';
+import { type Harness, harnessPerTest, SIGNING_SECRET, startHarness } from '../kit/harness.js';
 import { appHomeOpened, blockActions, slashCommand } from '../kit/payloads.js';
 import { ackMessage, contactCount, managerCount } from './support.js';
 
@@ -59,7 +59,11 @@ describe('request signatures', () => {
   it('refuses an unsigned request with 401', async () => {
     const h = await harness();
     const payload = contact();
-    const res = await fetch(`${h.url}/slack/events`, { method: 'POST', headers: { 'content-type': payload.contentType }, body: payload.body });
+    const res = await fetch(`${h.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': payload.contentType },
+      body: payload.body,
+    });
     assert.equal(res.status, 401);
     await res.text();
     assert.equal(contactCount(h), 0);

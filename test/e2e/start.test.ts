@@ -2,24 +2,24 @@
  * `npm start` for real: the composition root in a child process, configured from a .env built
  * from .env.example, answering /healthz and a signed /contact, and stopping cleanly on SIGTERM.
  */
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { startFakeSlack, type FakeSlack } from '../kit/fake-slack.js';
+import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
+import { freePort } from '../kit/net.js';
 import { slashCommand } from '../kit/payloads.js';
 import { postSigned } from '../kit/sign.js';
-import { freePort } from '../kit/net.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'start-test-signing-secret';
 // The child runs in a temp folder (where .env lives), so tsx is passed by absolute URL.
 const TSX = import.meta.resolve('tsx');
-
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<Response> {
   const deadline = Date.now() + 20_000;
@@ -64,8 +64,16 @@ describe('npm start (src/main.ts) from a .env built from .env.example', { timeou
       })
       .join('\n');
     writeFileSync(join(dir, '.env'), env);
-    const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$|ADMIN_USER_IDS$)/.test(k)));
-    child = spawn(process.execPath, ['--import', TSX, join(root, 'src/main.ts')], { cwd: dir, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const cleanEnv = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([k]) => !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$|ADMIN_USER_IDS$)/.test(k),
+      ),
+    );
+    child = spawn(process.execPath, ['--import', TSX, join(root, 'src/main.ts')], {
+      cwd: dir,
+      env: cleanEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
   });
@@ -116,7 +124,11 @@ describe('start-up refuses bad configuration', { timeout: 30_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'gemba-badcfg-'));
     try {
       const env = { PATH: process.env.PATH ?? '', PORT: 'abc', LOG_LEVEL: 'loud', TEAM_TIMEZONE: 'Mars/Olympus' };
-      const child = spawn(process.execPath, ['--import', TSX, join(root, 'src/main.ts')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', TSX, join(root, 'src/main.ts')], {
+        cwd: dir,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let err = '';
       child.stderr!.on('data', (d) => (err += d));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -3,8 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { validateMessage } from '../kit/block-kit.js';
-import type { Harness } from '../kit/harness.js';
 import type { RecordedCall } from '../kit/fake-slack.js';
+import type { Harness } from '../kit/harness.js';
 import type { PostSignedResult } from '../kit/sign.js';
 
 /** Monday-start week helpers are the app's; tests spell dates out literally. */

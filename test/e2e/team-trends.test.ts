@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ContactKind } from '../../src/db/repos/contacts.js';
-import { validateMessage } from '../kit/block-kit.js';
 import { TEAM_TABLE_TEXT_BUDGET, teamTableSize } from '../../src/services/team.js';
-import { checkAndClose, startHarness, type Harness } from '../kit/harness.js';
-import { TEAM, ackMessage, allText, assertNoStrayControls } from './support.js';
+import { validateMessage } from '../kit/block-kit.js';
+import { checkAndClose, type Harness, startHarness } from '../kit/harness.js';
+import { ackMessage, allText, assertNoStrayControls, TEAM } from './support.js';
 
 const ADMIN = 'UENVADMIN';
 const VP = 'UVP000001';
@@ -20,7 +20,12 @@ const GONE = 'UGONE0004';
 const ENROLLED = Date.parse('2026-09-01T12:00:00Z');
 
 function seed(h: Harness, userId: string, account: string, occurredOn: string, kind: ContactKind = 'call'): void {
-  h.ctx.services.contacts.logContact(TEAM, userId, { account, buyer: null, kind, durationMin: null, occurredOn, insight: null }, h.clock.now());
+  h.ctx.services.contacts.logContact(
+    TEAM,
+    userId,
+    { account, buyer: null, kind, durationMin: null, occurredOn, insight: null },
+    h.clock.now(),
+  );
 }
 
 describe('/trends team and the team snapshot over a scripted team', () => {
@@ -51,7 +56,7 @@ describe('/trends team and the team snapshot over a scripted team', () => {
     const m = ackMessage(await h.command('/trends', 'team', { userId: VP }));
     const text = allText(m);
     // Totals, oldest first: 5 Oct 1, then nothing until 9 Nov 5, 16 Nov 2, 23 Nov 4 (GONE excluded).
-    assert.match(text, /\*Team conversations, last 8 weeks\*\n`▂▁▁▁▁█▄▇`  1 · 0 · 0 · 0 · 0 · 5 · 2 · 4/);
+    assert.match(text, /\*Team conversations, last 8 weeks\*\n`▂▁▁▁▁█▄▇` {2}1 · 0 · 0 · 0 · 0 · 5 · 2 · 4/);
     // Coverage over the 3 active managers.
     assert.match(text, /\*Coverage\* \(managers with at least one conversation\): 33% · 0% · 0% · 0% · 0% · 67% · 33% · 67%/);
     // Acme/ACME count once: Acme, Initech, Globex.
@@ -69,11 +74,11 @@ describe('/trends team and the team snapshot over a scripted team', () => {
 
   it('/trends team <weeks> widens or narrows the window; admins see it too', async () => {
     const four = allText(ackMessage(await h.command('/trends', 'team 4', { userId: ADMIN })));
-    assert.match(four, /last 4 weeks\*\n`[^`]{4}`  0 · 5 · 2 · 4\n/);
+    assert.match(four, /last 4 weeks\*\n`[^`]{4}` {2}0 · 5 · 2 · 4\n/);
     assert.match(four, /67% · 33% · 67%$/m);
     assert.ok(four.includes(`<@${A}>  \`▁▃▆█\`  6 total · 3 in the latest week`));
     const twelve = allText(ackMessage(await h.command('/trends', 'team 12', { userId: ADMIN })));
-    assert.match(twelve, /last 12 weeks\*\n`[^`]{12}`  0 · 0 · 0 · 0 · 1 · 0 · 0 · 0 · 0 · 5 · 2 · 4\n/);
+    assert.match(twelve, /last 12 weeks\*\n`[^`]{12}` {2}0 · 0 · 0 · 0 · 1 · 0 · 0 · 0 · 0 · 5 · 2 · 4\n/);
   });
 
   it("/trends <@user> shows that manager's own trend to a VP, in their weeks", async () => {
@@ -95,7 +100,10 @@ describe('/trends team and the team snapshot over a scripted team', () => {
     // Only C: GONE talked to a buyer recently but is no longer a manager and must not hide C.
     assert.match(text, /1 manager gone quiet \(14 days without a conversation, or 3 nudges ignored\)/);
     const quiet = h.ctx.services.digest.quietManagers(TEAM, { today: '2026-11-26', now: h.clock.now(), timezone: 'UTC' });
-    assert.deepEqual(quiet.map((q) => q.userId), [C]);
+    assert.deepEqual(
+      quiet.map((q) => q.userId),
+      [C],
+    );
     // A manager's Home has no snapshot.
     await h.homeOpened(A);
     await h.settle();
@@ -128,11 +136,13 @@ describe('/trends team for a big team', () => {
       assert.deepEqual(validateMessage(m), []);
       assert.ok(m.blocks!.length <= 50, `${m.blocks!.length} blocks`);
       for (const b of m.blocks!) if (b.type === 'section') assert.ok([...b.text.text].length <= 3000, `${[...b.text.text].length} chars`);
-      const rows = allText(m).split('\n').filter((l) => l.startsWith('<@'));
+      const rows = allText(m)
+        .split('\n')
+        .filter((l) => l.startsWith('<@'));
       // As many as fit Slack's practical text budget for this window, each whole; the rest counted.
       const listed = teamTableSize(weeks);
       assert.equal(rows.length, listed, `the first ${listed} managers are listed, each whole`);
-      for (const r of rows) assert.match(r, /^<@U\d{10}>  `[▁▂▃▄▅▆▇█]+`  \d+ total · \d+ in the latest week/);
+      for (const r of rows) assert.match(r, /^<@U\d{10}> {2}`[▁▂▃▄▅▆▇█]+` {2}\d+ total · \d+ in the latest week/);
       assert.ok(rows.join('\n').length <= TEAM_TABLE_TEXT_BUDGET, 'the table stays within its text budget');
       assert.match(allText(m), new RegExp(`…and ${250 - listed} more managers\\. \`/gemba admin export\` has everyone\\.`));
     });

@@ -3,15 +3,16 @@
  * mode keeps every committed transaction across a process crash), so every conversation the user
  * saw confirmed is there after a restart, and the weekly aggregates agree with it.
  */
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeSlack, type FakeSlack } from '../kit/fake-slack.js';
+import { after, before, describe, it } from 'node:test';
+import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { slashCommand } from '../kit/payloads.js';
 import { postSigned } from '../kit/sign.js';
-import { FAULT_SECRET, inspect, startApp, stop, type Child } from './support.js';
+import { type Child, FAULT_SECRET, inspect, startApp, stop } from './support.js';
 
 const BURST = 400;
 const CONCURRENCY = 24;
@@ -46,7 +47,12 @@ describe('fault: kill -9 in the middle of a /contact burst', () => {
       while (next < BURST) {
         const i = next++;
         const account = `Burst ${String(i).padStart(4, '0')} Ltd`;
-        const payload = slashCommand({ command: '/contact', text: `${account} with Dana via video 30m: wants ROI proof`, userId: `UFAULT${i % 8}`, responseUrl: fake.responseUrl() });
+        const payload = slashCommand({
+          command: '/contact',
+          text: `${account} with Dana via video 30m: wants ROI proof`,
+          userId: `UFAULT${i % 8}`,
+          responseUrl: fake.responseUrl(),
+        });
         try {
           const res = await postSigned(app.url, { secret: FAULT_SECRET, ...payload });
           if (res.status === 200 && res.json?.text?.startsWith('Logged')) confirmed.push(account);
@@ -64,7 +70,10 @@ describe('fault: kill -9 in the middle of a /contact burst', () => {
     assert.equal(await app.exited, 'SIGKILL');
     assert.ok(confirmed.length >= KILL_AFTER, 'the burst was under way when the app died');
     assert.ok(failed.length > 0, 'the kill landed mid-burst: some requests never got an answer');
-    assert.ok(failed.every((f) => f.endsWith('no answer')), `before the kill every request was confirmed:\n${failed.filter((f) => !f.endsWith('no answer')).join('\n')}`);
+    assert.ok(
+      failed.every((f) => f.endsWith('no answer')),
+      `before the kill every request was confirmed:\n${failed.filter((f) => !f.endsWith('no answer')).join('\n')}`,
+    );
 
     const restarted = await startApp({ apiUrl: fake.apiUrl, databasePath, cwd: dir });
     children.push(restarted);
@@ -79,11 +88,19 @@ describe('fault: kill -9 in the middle of a /contact burst', () => {
 
     inspect(databasePath, (db) => {
       assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-      const [rows, weekly, team] = db.prepare('SELECT (SELECT COUNT(*) FROM contacts), (SELECT SUM(contacts) FROM contact_weeks), (SELECT SUM(contacts) FROM team_weeks)').raw().get() as number[];
+      const [rows, weekly, team] = db
+        .prepare(
+          'SELECT (SELECT COUNT(*) FROM contacts), (SELECT SUM(contacts) FROM contact_weeks), (SELECT SUM(contacts) FROM team_weeks)',
+        )
+        .raw()
+        .get() as number[];
       assert.deepEqual([weekly, team], [rows, rows], 'the weekly aggregates agree with the rows');
     });
 
-    const res = await postSigned(restarted.url, { secret: FAULT_SECRET, ...slashCommand({ command: '/contact', text: 'After Restart Inc', userId: 'UFAULT0', responseUrl: fake.responseUrl() }) });
+    const res = await postSigned(restarted.url, {
+      secret: FAULT_SECRET,
+      ...slashCommand({ command: '/contact', text: 'After Restart Inc', userId: 'UFAULT0', responseUrl: fake.responseUrl() }),
+    });
     assert.equal(res.status, 200);
     assert.match(res.json.text, /^Logged a conversation with After Restart Inc/);
   });

@@ -12,17 +12,18 @@
  * test crashes during a rate-limit pause (where a long run spends its time): exactly one DM each.
  * The second crashes while DMs are at Slack: nobody gets a second DM.
  */
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeSlack, type FakeSlack } from '../kit/fake-slack.js';
+import { after, before, describe, it } from 'node:test';
 import { migrate } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open.js';
 import { createRepos } from '../../src/db/repos/index.js';
 import { CLAIM_STALE_AFTER_MS } from '../../src/jobs/claimed.js';
 import { NUDGE_CONCURRENCY } from '../../src/jobs/nudges.js';
+import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { appEnv, inspect, runJob, sleep, spawnScript, until } from './support.js';
 
 const TEAM = 'T0001';
@@ -39,7 +40,15 @@ function seed(databasePath: string, users: string[]): void {
   db.transaction(() => {
     for (const u of users) {
       repos.managers.enrollManager(TEAM, u, NOW - 30 * 86_400_000);
-      repos.profiles.upsertProfile({ teamId: TEAM, userId: u, tz: 'UTC', isAdmin: false, isOwner: false, displayName: u, refreshedAt: NOW - 3_600_000 });
+      repos.profiles.upsertProfile({
+        teamId: TEAM,
+        userId: u,
+        tz: 'UTC',
+        isAdmin: false,
+        isOwner: false,
+        displayName: u,
+        refreshedAt: NOW - 3_600_000,
+      });
     }
   })();
   db.close();
@@ -48,7 +57,8 @@ function seed(databasePath: string, users: string[]): void {
 /** Successful DMs per user so far. */
 function delivered(fake: FakeSlack): Map<string, number> {
   const m = new Map<string, number>();
-  for (const c of fake.callsTo('chat.postMessage')) if (c.status === 200 && c.response?.ok) m.set(String(c.args.channel), (m.get(String(c.args.channel)) ?? 0) + 1);
+  for (const c of fake.callsTo('chat.postMessage'))
+    if (c.status === 200 && c.response?.ok) m.set(String(c.args.channel), (m.get(String(c.args.channel)) ?? 0) + 1);
   return m;
 }
 
@@ -89,22 +99,40 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
       const claims = claimsByStatus(databasePath);
       const abandoned = claims.get('claimed') ?? [];
       assert.ok(first.size >= 1 && first.size < users.length, `killed mid-run (${first.size} DMs sent)`);
-      assert.deepEqual([...first.values()].filter((n) => n !== 1), [], 'no duplicate before the kill');
+      assert.deepEqual(
+        [...first.values()].filter((n) => n !== 1),
+        [],
+        'no duplicate before the kill',
+      );
       assert.deepEqual((claims.get('done') ?? []).sort(), [...first.keys()].sort(), 'every DM Slack accepted is recorded as done');
-      assert.ok(abandoned.length >= 1 && abandoned.length <= NUDGE_CONCURRENCY, `the DMs waiting on Retry-After were left claimed: ${abandoned.join(', ')}`);
-      assert.ok(abandoned.every((u) => !first.has(u)), 'an abandoned claim here was never delivered (its request got a 429)');
+      assert.ok(
+        abandoned.length >= 1 && abandoned.length <= NUDGE_CONCURRENCY,
+        `the DMs waiting on Retry-After were left claimed: ${abandoned.join(', ')}`,
+      );
+      assert.ok(
+        abandoned.every((u) => !first.has(u)),
+        'an abandoned claim here was never delivered (its request got a 429)',
+      );
 
       // Rerun right away (the next tick): the rest go out; the abandoned claims are not stale yet.
       fake.rateLimit('chat.postMessage', null);
       const second = await runJob('nudges', ['--now', iso(NOW + 60_000)], env, dir);
       assert.match(second, /being sent by another run right now/);
       const afterSecond = delivered(fake);
-      assert.deepEqual(users.filter((u) => afterSecond.get(u) !== 1).sort(), [...abandoned].sort(), 'all but the abandoned got exactly one');
+      assert.deepEqual(
+        users.filter((u) => afterSecond.get(u) !== 1).sort(),
+        [...abandoned].sort(),
+        'all but the abandoned got exactly one',
+      );
 
       // Once stale, the abandoned claims are taken again: everyone has exactly one DM.
       await runJob('nudges', ['--now', iso(NOW + CLAIM_STALE_AFTER_MS + 60_000)], env, dir);
       const final = delivered(fake);
-      assert.deepEqual(users.filter((u) => final.get(u) !== 1), [], 'exactly one DM each');
+      assert.deepEqual(
+        users.filter((u) => final.get(u) !== 1),
+        [],
+        'exactly one DM each',
+      );
       assert.equal(final.size, users.length);
       inspect(databasePath, (db) => {
         assert.equal(db.prepare('SELECT COUNT(*) FROM nudges').pluck().get(), users.length);
@@ -114,7 +142,10 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
 
       // And a later tick the same day sends nothing.
       await runJob('nudges', ['--now', iso(NOW + 2 * CLAIM_STALE_AFTER_MS)], env, dir);
-      assert.equal([...delivered(fake).values()].reduce((s, n) => s + n, 0), users.length);
+      assert.equal(
+        [...delivered(fake).values()].reduce((s, n) => s + n, 0),
+        users.length,
+      );
     } finally {
       await fake.close();
     }
@@ -136,13 +167,24 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
       fake.delayMs = 0;
 
       const inFlight = new Set(claimsByStatus(databasePath).get('posting') ?? []);
-      assert.ok(inFlight.size >= 1 && inFlight.size <= NUDGE_CONCURRENCY, `1..${NUDGE_CONCURRENCY} DMs were on their way at the crash: ${[...inFlight].join(', ')}`);
+      assert.ok(
+        inFlight.size >= 1 && inFlight.size <= NUDGE_CONCURRENCY,
+        `1..${NUDGE_CONCURRENCY} DMs were on their way at the crash: ${[...inFlight].join(', ')}`,
+      );
       const rerun = await runJob('nudges', ['--now', iso(NOW + CLAIM_STALE_AFTER_MS + 60_000)], env, dir);
       assert.match(rerun, /may have been delivered; not resent automatically/);
 
       const final = delivered(fake);
-      assert.deepEqual(users.filter((u) => (final.get(u) ?? 0) > 1), [], 'nobody got two DMs');
-      assert.deepEqual(users.filter((u) => !inFlight.has(u) && final.get(u) !== 1), [], 'everyone else got exactly one');
+      assert.deepEqual(
+        users.filter((u) => (final.get(u) ?? 0) > 1),
+        [],
+        'nobody got two DMs',
+      );
+      assert.deepEqual(
+        users.filter((u) => !inFlight.has(u) && final.get(u) !== 1),
+        [],
+        'everyone else got exactly one',
+      );
       // An in-flight DM was delivered if its request reached Slack before the kill, lost if not;
       // either way the rerun names it, so an operator can resend it with --force.
       for (const u of inFlight) assert.match(rerun, new RegExp(`DM to ${u} .*may have been delivered`));

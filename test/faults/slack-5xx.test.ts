@@ -4,13 +4,14 @@
  * serves everyone else, and does not touch the recipient again until retry_at; the first tick
  * after that posts it exactly once.
  */
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { after, before, describe, it } from 'node:test';
 import { RETRY_TRANSIENT_MS } from '../../src/jobs/claimed.js';
 import { runLeaderboard } from '../../src/jobs/leaderboard.js';
 import { runNudges } from '../../src/jobs/nudges.js';
 import { BACKGROUND_RETRY } from '../../src/slack/client.js';
+import { type Harness, startHarness } from '../kit/harness.js';
 
 const TEAM = 'T0001';
 /** Monday 09:05 UTC: nudges and the weekly leaderboard are due. */
@@ -27,7 +28,15 @@ describe('fault: Slack answers 5xx for a while', () => {
     h = await startHarness({ now: NOW });
     for (const u of USERS) {
       h.ctx.repos.managers.enrollManager(TEAM, u, NOW - 30 * 86_400_000);
-      h.ctx.repos.profiles.upsertProfile({ teamId: TEAM, userId: u, tz: 'UTC', isAdmin: false, isOwner: false, displayName: u, refreshedAt: NOW });
+      h.ctx.repos.profiles.upsertProfile({
+        teamId: TEAM,
+        userId: u,
+        tz: 'UTC',
+        isAdmin: false,
+        isOwner: false,
+        displayName: u,
+        refreshedAt: NOW,
+      });
     }
     h.ctx.repos.teams.updateTeamSetting(TEAM, 'leaderboardChannel', 'CLEADERS', NOW);
   });
@@ -48,7 +57,10 @@ describe('fault: Slack answers 5xx for a while', () => {
     const claim = h.ctx.repos.claims.findClaim({ job: 'nudges', scope: `${TEAM}:UBAD`, period: '2026-11-30' });
     assert.equal(claim?.status, 'failed');
     assert.equal(claim?.retryAt, h.clock.now() + RETRY_TRANSIENT_MS);
-    assert.ok(h.logs.some((l) => l.level === 40 && l.msg === 'post failed; will retry later' && l.scope === `${TEAM}:UBAD`), 'the failure is in the log');
+    assert.ok(
+      h.logs.some((l) => l.level === 40 && l.msg === 'post failed; will retry later' && l.scope === `${TEAM}:UBAD`),
+      'the failure is in the log',
+    );
 
     // Ticks before retry_at leave the recipient alone (no hammering a struggling Slack).
     h.clock.set(NOW + 60_000);

@@ -4,12 +4,13 @@
  * was recorded, the log gets an error line, the app stays up (/healthz answers, scheduled jobs
  * fail without taking the process down), and the next request succeeds once the condition clears.
  */
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../kit/harness.js';
+import { after, before, describe, it } from 'node:test';
 import { runDueJobs } from '../../src/jobs/index.js';
-import { STORAGE_DOWN } from '../../src/listeners/guard.js';
 import { isStorageUnavailable } from '../../src/lib/errors.js';
+import { STORAGE_DOWN } from '../../src/listeners/guard.js';
+import { type Harness, startHarness } from '../kit/harness.js';
 
 const TEAM = 'T0001';
 /** SQLite's default ceiling, to lift the "disk full" condition again. */
@@ -18,7 +19,8 @@ const NO_PAGE_LIMIT = 1_073_741_823;
 describe('fault: the database cannot be written', () => {
   let h: Harness;
   const count = () => h.ctx.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get() as number;
-  const errorLines = (code: string) => h.logs.filter((l) => l.level === 50 && String(l.code ?? '').startsWith(code) && /the database refused the write/.test(String(l.msg)));
+  const errorLines = (code: string) =>
+    h.logs.filter((l) => l.level === 50 && String(l.code ?? '').startsWith(code) && /the database refused the write/.test(String(l.msg)));
 
   /** Sends /contact while storage is down and checks the answer, the log and /healthz. */
   async function assertRefusedClearly(code: string, account: string): Promise<void> {
@@ -72,7 +74,19 @@ describe('fault: the database cannot be written', () => {
     try {
       for (let i = 0; i < 100_000 && full === null; i++) {
         try {
-          h.ctx.services.contacts.logContact(TEAM, 'UFILLER', { account: `Filler ${String(i).padStart(6, '0')}`, buyer: null, kind: 'call', durationMin: null, occurredOn: '2026-11-30', insight: 'x'.repeat(200) }, h.clock.now());
+          h.ctx.services.contacts.logContact(
+            TEAM,
+            'UFILLER',
+            {
+              account: `Filler ${String(i).padStart(6, '0')}`,
+              buyer: null,
+              kind: 'call',
+              durationMin: null,
+              occurredOn: '2026-11-30',
+              insight: 'x'.repeat(200),
+            },
+            h.clock.now(),
+          );
         } catch (err) {
           full = err;
         }

@@ -2,11 +2,12 @@
  * Helpers for fault tests that run the real entry points (src/main.ts, src/cli/job.ts) as child
  * processes, so a test can kill them with SIGKILL and start them again on the same database.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { freePort } from '../kit/net.js';
+
 export { freePort };
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -15,11 +16,13 @@ const TSX = import.meta.resolve('tsx');
 export const FAULT_SECRET = 'fault-test-signing-secret';
 export const FAULT_ANONYMITY_KEY = 'fault-test-anonymity-key-0123456789';
 
-
 /** The app's environment for a child process (nothing inherited that could point elsewhere). */
 export function appEnv(p: { apiUrl: string; databasePath: string; port?: number }): Record<string, string> {
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$|ADMIN_USER_IDS$|TEAM_TIMEZONE$)/.test(e[0])),
+    Object.entries(process.env).filter(
+      (e): e is [string, string] =>
+        e[1] !== undefined && !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$|ADMIN_USER_IDS$|TEAM_TIMEZONE$)/.test(e[0]),
+    ),
   );
   return {
     ...inherited,

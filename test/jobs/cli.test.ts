@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { startFakeSlack, type FakeSlack } from '../kit/fake-slack.js';
+import { fileURLToPath } from 'node:url';
 import { parseInstant, parseJobArgs, USAGE } from '../../src/cli/job-args.js';
+import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { startHarness, TEST_ANONYMITY_KEY } from '../kit/harness.js';
 import { enroll, seedTeam } from './support.js';
 
@@ -79,12 +79,18 @@ describe('job CLI', () => {
     assert.equal(first.stdout, 'nudges: 1 posted, 0 skipped, 0 failed\n  posted  DM to UQUIET (T0001, 2026-11-30, quiet 28d)\n');
     // Its time zone came from Slack (users.info), and the DM really went to the fake Slack.
     assert.ok(fake.callsTo('users.info').some((c) => c.args.user === 'UQUIET'));
-    assert.deepEqual(fake.callsTo('chat.postMessage').map((c) => c.args.channel), ['UQUIET']);
+    assert.deepEqual(
+      fake.callsTo('chat.postMessage').map((c) => c.args.channel),
+      ['UQUIET'],
+    );
     assert.match(JSON.stringify(fake.callsTo('chat.postMessage')[0].args.blocks), /It's been 28 days since you joined Gemba/);
 
     const second = await job(['nudges', '--now=2026-11-30T00:35:00Z']);
     assert.equal(second.code, 0, second.stderr);
-    assert.equal(second.stdout, 'nudges: 0 posted, 0 skipped, 0 failed\n  note    DM to UQUIET (T0001, 2026-11-30, quiet 28d): already sent for this day\n');
+    assert.equal(
+      second.stdout,
+      'nudges: 0 posted, 0 skipped, 0 failed\n  note    DM to UQUIET (T0001, 2026-11-30, quiet 28d): already sent for this day\n',
+    );
     assert.equal(fake.callsTo('chat.postMessage').length, 1);
 
     const forced = await job(['nudges', '--now', '2026-11-30T09:35:00+09:00', '--force']);
@@ -112,16 +118,40 @@ describe('job CLI', () => {
 describe('job CLI arguments', () => {
   it('takes a job, --now (ISO 8601, space or =) and --force in any order', () => {
     assert.deepEqual(parseJobArgs(['nudges']), { job: 'nudges', now: null, force: false });
-    assert.deepEqual(parseJobArgs(['leaderboard', '--force', '--now', '2026-11-30T09:05:00Z']), { job: 'leaderboard', now: Date.parse('2026-11-30T09:05:00Z'), force: true });
-    assert.deepEqual(parseJobArgs(['digest', '--now=2026-11-30T09:05Z']), { job: 'digest', now: Date.parse('2026-11-30T09:05:00Z'), force: false });
+    assert.deepEqual(parseJobArgs(['leaderboard', '--force', '--now', '2026-11-30T09:05:00Z']), {
+      job: 'leaderboard',
+      now: Date.parse('2026-11-30T09:05:00Z'),
+      force: true,
+    });
+    assert.deepEqual(parseJobArgs(['digest', '--now=2026-11-30T09:05Z']), {
+      job: 'digest',
+      now: Date.parse('2026-11-30T09:05:00Z'),
+      force: false,
+    });
   });
 
   it('reads --now exactly: offsets honoured, none means UTC, impossible dates refused', () => {
     const utc = Date.parse('2026-03-09T14:00:00Z');
-    for (const v of ['2026-03-09T14:00:00Z', '2026-03-09T14:00Z', '2026-03-09T09:00:00-05:00', '2026-03-09T09:00-0500', '2026-03-09T14:00', '2026-03-09T14:00:00.000Z']) {
+    for (const v of [
+      '2026-03-09T14:00:00Z',
+      '2026-03-09T14:00Z',
+      '2026-03-09T09:00:00-05:00',
+      '2026-03-09T09:00-0500',
+      '2026-03-09T14:00',
+      '2026-03-09T14:00:00.000Z',
+    ]) {
       assert.equal(parseInstant(v), utc, v);
     }
-    for (const v of ['2026-02-30T09:00:00Z', '2026-13-01T09:00:00Z', '2026-03-09T24:00:00Z', '2026-03-09T09:60Z', '2026-03-09', 'tomorrow', '', '1773064800000']) {
+    for (const v of [
+      '2026-02-30T09:00:00Z',
+      '2026-13-01T09:00:00Z',
+      '2026-03-09T24:00:00Z',
+      '2026-03-09T09:60Z',
+      '2026-03-09',
+      'tomorrow',
+      '',
+      '1773064800000',
+    ]) {
       assert.ok(Number.isNaN(parseInstant(v)), v);
     }
   });

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runLeaderboard } from '../../src/jobs/leaderboard.js';
-import { startFakeSlack } from '../kit/fake-slack.js';
-import { harnessPerTest, startHarness, type Harness } from '../kit/harness.js';
 import { allText, assertNoStrayControls } from '../e2e/support.js';
-import { assertSurfacesValid, at, enroll, EXPECTED_IMPROVED, EXPECTED_LINES, many, posts, seedTeam, TEAM } from './support.js';
+import { startFakeSlack } from '../kit/fake-slack.js';
+import { type Harness, harnessPerTest, startHarness } from '../kit/harness.js';
+import { assertSurfacesValid, at, EXPECTED_IMPROVED, EXPECTED_LINES, enroll, many, posts, seedTeam, TEAM } from './support.js';
 
 const harness = harnessPerTest();
 
@@ -118,7 +118,10 @@ describe('when the leaderboard goes out', () => {
     h.fake.failNext('chat.postMessage', { retryAfter: 1 });
     const report = await runLeaderboard(h.ctx, h.clock.now());
     assert.equal(report.posted.length, 1);
-    assert.deepEqual(h.fake.callsTo('chat.postMessage').map((c) => c.status), [429, 200]);
+    assert.deepEqual(
+      h.fake.callsTo('chat.postMessage').map((c) => c.status),
+      [429, 200],
+    );
   });
 });
 
@@ -127,7 +130,15 @@ describe('a leaderboard channel that is unset or failing', () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z', env: { ADMIN_USER_IDS: 'UADMIN' } });
     seedTeam(h);
     // A Slack admin known from the profile cache is told too.
-    h.ctx.repos.profiles.upsertProfile({ teamId: TEAM, userId: 'USLACKADMIN', tz: 'UTC', isAdmin: true, isOwner: false, displayName: null, refreshedAt: h.clock.now() });
+    h.ctx.repos.profiles.upsertProfile({
+      teamId: TEAM,
+      userId: 'USLACKADMIN',
+      tz: 'UTC',
+      isAdmin: true,
+      isOwner: false,
+      displayName: null,
+      refreshedAt: h.clock.now(),
+    });
     for (let t = at('2026-11-30T09:00:00Z'); t < at('2026-11-30T13:00:00Z'); t += 5 * 60_000) {
       h.clock.set(t);
       const report = await runLeaderboard(h.ctx, t);
@@ -135,7 +146,10 @@ describe('a leaderboard channel that is unset or failing', () => {
     }
     const alerts = posts(h).filter((c) => c.args.channel === 'UADMIN' || c.args.channel === 'USLACKADMIN');
     assert.deepEqual(alerts.map((c) => c.args.channel).sort(), ['UADMIN', 'USLACKADMIN']);
-    assert.match(alerts[0].args.text, /no channel is set for the weekly leaderboard\. Set one with `\/gemba admin channel leaderboard #channel`/);
+    assert.match(
+      alerts[0].args.text,
+      /no channel is set for the weekly leaderboard\. Set one with `\/gemba admin channel leaderboard #channel`/,
+    );
     assert.equal(posts(h).length, 2, 'nothing else was posted');
     // The next week: one more.
     h.clock.set(at('2026-12-07T09:00:00Z'));
@@ -163,7 +177,10 @@ describe('a leaderboard channel that is unset or failing', () => {
     assert.equal(posts(h, 'CLEAD').length, 1);
     const alerts = posts(h, 'UADMIN');
     assert.equal(alerts.length, 1, 'one alert, not one per failed try');
-    assert.match(alerts[0].args.text, /posting the weekly leaderboard to <#CLEAD> failed \(`not_in_channel`\)\. Invite the app to the channel/);
+    assert.match(
+      alerts[0].args.text,
+      /posting the weekly leaderboard to <#CLEAD> failed \(`not_in_channel`\)\. Invite the app to the channel/,
+    );
     assertNoStrayControls(alerts[0].args);
     assertSurfacesValid(h);
   });

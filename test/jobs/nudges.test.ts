@@ -15,15 +15,15 @@ import { CLAIM_STALE_AFTER_MS, MAX_RATE_LIMITED_ATTEMPTS, RETRY_TRANSIENT_MS } f
 import { runNudges } from '../../src/jobs/nudges.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { CONVERSATION_PROMPTS } from '../../src/services/nudges.js';
-import { startFakeSlack, type FakeSlack } from '../kit/fake-slack.js';
-import { harnessPerTest, startHarness, type Harness } from '../kit/harness.js';
 import { allText, assertNoStrayControls } from '../e2e/support.js';
+import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
+import { type Harness, harnessPerTest, startHarness } from '../kit/harness.js';
 import { assertSurfacesValid, at, cacheTz, enroll, iso, nudgeRows, nudgeTimes, posts, seedContact, TEAM, tickThrough } from './support.js';
 
 const HOUR = 3_600_000;
 const harness = harnessPerTest();
 
-describe('nudges at each manager\'s own 09:00', () => {
+describe("nudges at each manager's own 09:00", () => {
   it('Chicago, Tokyo, Auckland (UTC+13) and UTC: their own working days, never their weekend', async () => {
     const h = await harness({ now: '2026-10-24T06:00:00Z' }); // Saturday everywhere (Sat 01:00 in Chicago)
     // Time zones come from Slack: the job looks each manager up (users.info) before deciding.
@@ -48,7 +48,9 @@ describe('nudges at each manager\'s own 09:00', () => {
     });
     // Local dates are the managers' own.
     assert.deepEqual(
-      nudgeRows(h).filter((r) => r.userId === 'UTOK' || r.userId === 'UAKL').map((r) => r.localDate),
+      nudgeRows(h)
+        .filter((r) => r.userId === 'UTOK' || r.userId === 'UAKL')
+        .map((r) => r.localDate),
       ['2026-10-26', '2026-10-26', '2026-10-29', '2026-10-29', '2026-11-02', '2026-11-02', '2026-11-05', '2026-11-05'],
     );
     // One DM per nudge, to the manager.
@@ -89,7 +91,11 @@ describe('nudges at each manager\'s own 09:00', () => {
     assert.equal(nudgeRows(h)[0].localDate, '2026-11-30');
     // Tuesday and Wednesday: the 3-day cool-down; Thursday: due again at 09:00. The cool-down
     // counts local days, so a late catch-up does not push later nudges to 15:30 too.
-    for (const [day, expected] of [['2026-12-01T09:00:00Z', 0], ['2026-12-02T09:00:00Z', 0], ['2026-12-03T09:00:00Z', 1]] as const) {
+    for (const [day, expected] of [
+      ['2026-12-01T09:00:00Z', 0],
+      ['2026-12-02T09:00:00Z', 0],
+      ['2026-12-03T09:00:00Z', 1],
+    ] as const) {
       h.clock.set(at(day));
       report = await runNudges(h.ctx, h.clock.now());
       assert.equal(report.posted.length, expected, day);
@@ -120,12 +126,22 @@ describe('who is due', () => {
     seedContact(h, 'USNOOZE', 'Acme', '2026-11-01');
     h.ctx.services.snoozes.snooze(TEAM, 'USNOOZE', { days: 7, reason: 'pto', today: '2026-11-27', now: h.clock.now() });
     seedContact(h, 'UCOOL', 'Acme', '2026-11-01');
-    h.ctx.repos.nudges.insertNudge({ teamId: TEAM, userId: 'UCOOL', sentAt: at('2026-11-28T09:00:00Z'), localDate: '2026-11-28', channel: null, ts: null });
+    h.ctx.repos.nudges.insertNudge({
+      teamId: TEAM,
+      userId: 'UCOOL',
+      sentAt: at('2026-11-28T09:00:00Z'),
+      localDate: '2026-11-28',
+      channel: null,
+      ts: null,
+    });
     seedContact(h, 'UGONE', 'Acme', '2026-11-01');
     h.ctx.repos.managers.deactivateManager(TEAM, 'UGONE');
 
     const due = h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now());
-    assert.deepEqual(due.map((d) => [d.userId, d.daysQuiet]).sort(), [['UEXACT', 7], ['UQUIET', 10]]);
+    assert.deepEqual(due.map((d) => [d.userId, d.daysQuiet]).sort(), [
+      ['UEXACT', 7],
+      ['UQUIET', 10],
+    ]);
     // --force ignores the cool-down, never the snooze or the quiet rule.
     const forced = h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now(), { ignoreCooldown: true });
     assert.deepEqual(forced.map((d) => d.userId).sort(), ['UCOOL', 'UEXACT', 'UQUIET']);
@@ -194,7 +210,9 @@ describe('the nudge DM', () => {
     // Over two weeks of days, the prompt is not always the same one.
     const seen = new Set<string>();
     for (let d = 1; d <= 14; d++) {
-      const [n] = h.ctx.services.nudges.selectDueNudges(TEAM, at(`2026-12-${String(d).padStart(2, '0')}T10:00:00Z`), { ignoreCooldown: true });
+      const [n] = h.ctx.services.nudges.selectDueNudges(TEAM, at(`2026-12-${String(d).padStart(2, '0')}T10:00:00Z`), {
+        ignoreCooldown: true,
+      });
       if (n) seen.add(n.prompt);
     }
     assert.ok(seen.size >= 3, `prompts rotate (saw ${seen.size})`);
@@ -259,7 +277,10 @@ describe('once per manager per local day', () => {
     const [ra, rb] = await Promise.all([runNudges(a.ctx, a.clock.now()), runNudges(b.ctx, b.clock.now())]);
     fake.delayMs = 0;
     assert.equal(ra.posted.length + rb.posted.length, users.length);
-    const dms = fake.callsTo('chat.postMessage').map((c) => c.args.channel).sort();
+    const dms = fake
+      .callsTo('chat.postMessage')
+      .map((c) => c.args.channel)
+      .sort();
     assert.deepEqual(dms, [...users].sort(), 'exactly one DM per manager');
     assert.equal(nudgeRows(a).length, users.length);
     // And again from both: nothing more.
@@ -282,7 +303,10 @@ describe('Slack failures', () => {
     assert.equal(h.fake.rateLimited, 1);
     assert.ok(Date.now() - started >= 900, 'Retry-After was honoured');
     const calls = h.fake.callsTo('chat.postMessage');
-    assert.deepEqual(calls.map((c) => c.status), [429, 200]);
+    assert.deepEqual(
+      calls.map((c) => c.status),
+      [429, 200],
+    );
     assert.equal(posts(h, 'U1').length, 1);
   });
 
@@ -297,13 +321,18 @@ describe('Slack failures', () => {
     for (const [u, error] of Object.entries(failing)) h.fake.failNext('chat.postMessage', { error, when: (args) => args.channel === u });
     const report = await runNudges(h.ctx, h.clock.now());
     assert.deepEqual(report.posted.map((p) => p.split(' ')[2]).sort(), ['U1', 'U2']);
-    assert.deepEqual(
-      report.skipped.map((s) => s.replace(/ \(.*\)/, '')).sort(),
-      ['DM to UARCH: is_archived', 'DM to UINACT: account_inactive', 'DM to UNOCHAN: channel_not_found', 'DM to UNOTIN: not_in_channel'],
-    );
+    assert.deepEqual(report.skipped.map((s) => s.replace(/ \(.*\)/, '')).sort(), [
+      'DM to UARCH: is_archived',
+      'DM to UINACT: account_inactive',
+      'DM to UNOCHAN: channel_not_found',
+      'DM to UNOTIN: not_in_channel',
+    ]);
     assert.equal(report.failed.length, 0);
     for (const [u, error] of Object.entries(failing)) {
-      assert.ok(h.logs.some((l) => l.error === error && l.scope === `${TEAM}:${u}` && l.level === 40), `warning logged for ${u}`);
+      assert.ok(
+        h.logs.some((l) => l.error === error && l.scope === `${TEAM}:${u}` && l.level === 40),
+        `warning logged for ${u}`,
+      );
       assert.equal(h.ctx.repos.claims.findClaim({ job: 'nudges', scope: `${TEAM}:${u}`, period: '2026-11-30' })?.status, 'skipped');
     }
     // Not retried on every tick that day…
@@ -358,7 +387,10 @@ describe('Slack failures', () => {
     h.fake.failNext('chat.postMessage', { status: 500, times: 1 });
     const report = await runNudges(h.ctx, h.clock.now());
     assert.equal(report.posted.length, 1);
-    assert.deepEqual(h.fake.callsTo('chat.postMessage').map((c) => c.status), [500, 200]);
+    assert.deepEqual(
+      h.fake.callsTo('chat.postMessage').map((c) => c.status),
+      [500, 200],
+    );
   });
 });
 
@@ -373,13 +405,22 @@ describe('time zones from Slack', () => {
     // Unknown zone would have been the team's (UTC, Sunday): the look-up makes it Monday 09:00.
     // Enrolled 1 Nov 12:00 UTC, which was already 2 Nov in Auckland.
     assert.deepEqual(report.posted, ['DM to UAKL (T0001, 2026-11-30, quiet 28d)']);
-    assert.deepEqual(h.fake.callsTo('users.info').map((c) => c.args.user), ['UAKL']);
+    assert.deepEqual(
+      h.fake.callsTo('users.info').map((c) => c.args.user),
+      ['UAKL'],
+    );
     h.clock.advance(6 * 24 * HOUR);
     await runNudges(h.ctx, h.clock.now());
     assert.equal(h.fake.callsTo('users.info').length, 1, 'nobody is stale yet');
     h.clock.advance(2 * 24 * HOUR);
     await runNudges(h.ctx, h.clock.now());
-    assert.deepEqual(h.fake.callsTo('users.info').map((c) => c.args.user).sort(), ['UAKL', 'UAKL', 'UFRESH']);
+    assert.deepEqual(
+      h.fake
+        .callsTo('users.info')
+        .map((c) => c.args.user)
+        .sort(),
+      ['UAKL', 'UAKL', 'UFRESH'],
+    );
   });
 
   it('a failed look-up keeps the team zone and the run carries on', async () => {

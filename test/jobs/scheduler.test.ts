@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import cron from 'node-cron';
 import { loadConfig } from '../../src/config.js';
 import { startScheduler, TICK_EXPRESSION } from '../../src/jobs/scheduler.js';
-import { harnessPerTest, type Harness } from '../kit/harness.js';
+import { type Harness, harnessPerTest } from '../kit/harness.js';
 import { assertSurfacesValid, at, cacheTz, enroll, posts, seedTeam } from './support.js';
 
 let h: Harness | undefined;
@@ -59,7 +59,13 @@ describe('scheduler', () => {
     assert.equal(posts(h, 'CLEAD').length, 1);
     assert.equal(posts(h, 'CDIGEST').length, 0);
     // Quiet for 7+ days on Monday 30 Nov: UNEVER (never logged) and UZERO (last 17 Nov).
-    assert.deepEqual(posts(h).filter((c) => /^U/.test(c.args.channel)).map((c) => c.args.channel).sort(), ['UNEVER', 'UZERO']);
+    assert.deepEqual(
+      posts(h)
+        .filter((c) => /^U/.test(c.args.channel))
+        .map((c) => c.args.channel)
+        .sort(),
+      ['UNEVER', 'UZERO'],
+    );
     h.clock.set(at('2026-11-30T09:30:00Z'));
     await scheduler.tick();
     assert.equal(posts(h, 'CDIGEST').length, 1);
@@ -73,7 +79,13 @@ describe('scheduler', () => {
     // 8 days quiet; UNEVER and UZERO are in their 3-day cool-down.
     h.clock.set(at('2026-12-02T09:00:00Z'));
     await scheduler.tick();
-    assert.deepEqual(posts(h).slice(total).map((c) => c.args.channel).sort(), ['UA', 'UB', 'UC', 'UD', 'UE']);
+    assert.deepEqual(
+      posts(h)
+        .slice(total)
+        .map((c) => c.args.channel)
+        .sort(),
+      ['UA', 'UB', 'UC', 'UD', 'UE'],
+    );
     await scheduler.stop();
     assertSurfacesValid(h);
   });

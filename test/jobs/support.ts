@@ -3,9 +3,9 @@
  * conversations, reading what went out, and driving the in-process tick with the harness clock.
  */
 import assert from 'node:assert/strict';
-import type { Harness } from '../kit/harness.js';
-import type { RecordedCall } from '../kit/fake-slack.js';
 import type { Scheduler } from '../../src/jobs/scheduler.js';
+import type { RecordedCall } from '../kit/fake-slack.js';
+import type { Harness } from '../kit/harness.js';
 
 export const TEAM = 'T0001';
 export const at = (iso: string): number => Date.parse(iso);
@@ -18,12 +18,25 @@ export function enroll(h: Harness, userId: string, enrolledAt: string): void {
 
 /** Stores a conversation on a local date (enrolling its author), bypassing the 30-day limit of /contact. */
 export function seedContact(h: Harness, userId: string, account: string, occurredOn: string): void {
-  h.ctx.services.contacts.logContact(TEAM, userId, { account, buyer: null, kind: 'call', durationMin: null, occurredOn, insight: null }, h.clock.now());
+  h.ctx.services.contacts.logContact(
+    TEAM,
+    userId,
+    { account, buyer: null, kind: 'call', durationMin: null, occurredOn, insight: null },
+    h.clock.now(),
+  );
 }
 
 /** Caches a profile with a time zone, as a users.info look-up would have. */
 export function cacheTz(h: Harness, userId: string, tz: string): void {
-  h.ctx.repos.profiles.upsertProfile({ teamId: TEAM, userId, tz, isAdmin: false, isOwner: false, displayName: null, refreshedAt: h.clock.now() });
+  h.ctx.repos.profiles.upsertProfile({
+    teamId: TEAM,
+    userId,
+    tz,
+    isAdmin: false,
+    isOwner: false,
+    displayName: null,
+    refreshedAt: h.clock.now(),
+  });
 }
 
 /** Successful chat.postMessage calls, optionally to one channel (a user id for DMs). */
@@ -33,7 +46,9 @@ export function posts(h: Harness, channel?: string): RecordedCall[] {
 
 /** The nudges table, oldest first. */
 export function nudgeRows(h: Harness): Array<{ userId: string; sentAt: number; localDate: string; answered: string | null }> {
-  return h.ctx.db.prepare('SELECT user_id AS userId, sent_at AS sentAt, local_date AS localDate, answered FROM nudges ORDER BY sent_at, id').all() as any;
+  return h.ctx.db
+    .prepare('SELECT user_id AS userId, sent_at AS sentAt, local_date AS localDate, answered FROM nudges ORDER BY sent_at, id')
+    .all() as any;
 }
 
 /** When each manager was nudged (ISO instants), from the nudges table. */

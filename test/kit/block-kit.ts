@@ -249,10 +249,7 @@ const ELEMENTS: Record<string, ElementRule> = {
     check(c, p, el) {
       if (el.initial_date === undefined) return;
       const d = el.initial_date;
-      const ok =
-        typeof d === 'string' &&
-        /^\d{4}-\d{2}-\d{2}$/.test(d) &&
-        new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
+      const ok = typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
       if (!ok) c.err(`${p}.initial_date`, `must be a real date YYYY-MM-DD, got ${JSON.stringify(d)}`);
     },
   },
@@ -312,7 +309,8 @@ function checkElement(c: Checker, path: string, el: unknown, where: Container): 
     c.err(`${path}.type`, `unknown element type ${JSON.stringify(el.type)}`);
     return;
   }
-  if (!rule.in.includes(where)) c.err(`${path}.type`, `"${el.type}" is not allowed in ${where === 'accessory' ? 'a section accessory' : `an ${where} block`}`);
+  if (!rule.in.includes(where))
+    c.err(`${path}.type`, `"${el.type}" is not allowed in ${where === 'accessory' ? 'a section accessory' : `an ${where} block`}`);
   if (rule.interactive !== false && el.action_id !== undefined) {
     if (checkString(c, `${path}.action_id`, el.action_id, 1, LIMITS.id)) c.unique('action_id', `${path}.action_id`, el.action_id);
   }

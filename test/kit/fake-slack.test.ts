@@ -1,7 +1,7 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import { webApi } from '@slack/bolt';
-import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 import { createTestLogger } from './logger.js';
 
 type WebClientOptions = ConstructorParameters<typeof webApi.WebClient>[1];
@@ -53,7 +53,10 @@ describe('recording', () => {
     assert.equal(first.token, 'xoxb-test');
     assert.equal(first.status, 200);
     assert.equal(first.response.ts, r1.ts);
-    assert.deepEqual(fake.calls.map((x) => x.method), ['auth.test', 'chat.postMessage', 'chat.postMessage']);
+    assert.deepEqual(
+      fake.calls.map((x) => x.method),
+      ['auth.test', 'chat.postMessage', 'chat.postMessage'],
+    );
     assert.deepEqual(fake.invalid, []);
   });
 
@@ -135,7 +138,10 @@ describe('fault injection', () => {
       return true;
     });
     await c.chat.postMessage({ channel: 'C1', text: 'x' });
-    assert.deepEqual(fake.calls.map((x) => x.response.ok), [false, true]);
+    assert.deepEqual(
+      fake.calls.map((x) => x.response.ok),
+      [false, true],
+    );
   });
 
   test('failNext times and when', async () => {
@@ -158,7 +164,10 @@ describe('fault injection', () => {
     fake.failNext('chat.update', { status: 500 });
     const r = await client({ retryConfig: oneQuickRetry }).chat.update({ channel: 'C1', ts: '1.2', text: 'x' });
     assert.equal(r.ok, true);
-    assert.deepEqual(fake.callsTo('chat.update').map((x) => x.status), [500, 200]);
+    assert.deepEqual(
+      fake.callsTo('chat.update').map((x) => x.status),
+      [500, 200],
+    );
   });
 
   test('failNext retryAfter → 429 + Retry-After; the client waits and retries', async () => {
@@ -171,7 +180,10 @@ describe('fault injection', () => {
     assert.equal(r.ok, true);
     assert.ok(performance.now() - t0 >= 950, 'waited for Retry-After');
     assert.deepEqual(seen, [1]);
-    assert.deepEqual(fake.callsTo('chat.postMessage').map((x) => x.status), [429, 200]);
+    assert.deepEqual(
+      fake.callsTo('chat.postMessage').map((x) => x.status),
+      [429, 200],
+    );
     assert.equal(fake.rateLimited, 1);
   });
 
@@ -198,7 +210,10 @@ describe('fault injection', () => {
     // Fired together so all four land inside one rolling second even on a loaded machine.
     const responses = await Promise.all([post(), post(), post(), post()]);
     assert.deepEqual(responses.map((r) => r.status).sort(), [200, 200, 429, 429]);
-    assert.deepEqual(responses.filter((r) => r.status === 429).map((r) => r.headers.get('retry-after')), ['3', '3']);
+    assert.deepEqual(
+      responses.filter((r) => r.status === 429).map((r) => r.headers.get('retry-after')),
+      ['3', '3'],
+    );
     assert.equal(fake.rateLimited, 2);
     const limited = fake.callsTo('chat.postMessage').filter((c) => c.status === 429);
     assert.equal(limited.length, 2);
@@ -212,7 +227,9 @@ describe('fault injection', () => {
     fake.setUsergroup('S1', ['U1']);
     fake.failNext('auth.test', { error: 'invalid_auth' });
     fake.delayMs = 5;
-    await client().chat.postMessage({ channel: 'C1', blocks: [section('x')] }).catch(() => undefined);
+    await client()
+      .chat.postMessage({ channel: 'C1', blocks: [section('x')] })
+      .catch(() => undefined);
     assert.equal(fake.invalid.length, 1);
     fake.reset();
     assert.equal(fake.calls.length, 0);
@@ -243,7 +260,16 @@ describe('users and usergroups', () => {
     fake.setUser('W200', { tz: 'Asia/Kolkata', isAdmin: true, isOwner: true, name: 'ana', teamId: 'T2', deleted: true });
     const w = (await c.users.info({ user: 'W200' })).user!;
     assert.deepEqual(
-      { tz: w.tz, off: w.tz_offset, label: w.tz_label, admin: w.is_admin, owner: w.is_owner, name: w.name, team: w.team_id, deleted: w.deleted },
+      {
+        tz: w.tz,
+        off: w.tz_offset,
+        label: w.tz_label,
+        admin: w.is_admin,
+        owner: w.is_owner,
+        name: w.name,
+        team: w.team_id,
+        deleted: w.deleted,
+      },
       { tz: 'Asia/Kolkata', off: 19800, label: 'India Standard Time', admin: true, owner: true, name: 'ana', team: 'T2', deleted: true },
     );
 
@@ -308,11 +334,21 @@ describe('surfaces and validation', () => {
   test('invalid messages → invalid_blocks, including missing fallback text and broadcasts', async () => {
     const c = client();
     await assert.rejects(c.chat.postMessage({ channel: 'C1', blocks: [section('hi')] }), (e: any) => e.data.error === 'invalid_blocks');
-    await assert.rejects(c.chat.update({ channel: 'C1', ts: '1.1', text: 'x', blocks: [section('<!here> hi')] }), (e: any) => e.data.error === 'invalid_blocks');
-    await assert.rejects(c.chat.scheduleMessage({ channel: 'C1', post_at: 9e9, text: 'x'.repeat(40001) }), (e: any) => e.data.error === 'invalid_blocks');
+    await assert.rejects(
+      c.chat.update({ channel: 'C1', ts: '1.1', text: 'x', blocks: [section('<!here> hi')] }),
+      (e: any) => e.data.error === 'invalid_blocks',
+    );
+    await assert.rejects(
+      c.chat.scheduleMessage({ channel: 'C1', post_at: 9e9, text: 'x'.repeat(40001) }),
+      (e: any) => e.data.error === 'invalid_blocks',
+    );
     assert.deepEqual(
       fake.invalid.map((i) => [i.method, i.errors[0].split(':')[0]]),
-      [['chat.postMessage', 'text'], ['chat.update', 'blocks[0].text.text'], ['chat.scheduleMessage', 'text']],
+      [
+        ['chat.postMessage', 'text'],
+        ['chat.update', 'blocks[0].text.text'],
+        ['chat.scheduleMessage', 'text'],
+      ],
     );
   });
 
@@ -361,7 +397,10 @@ describe('files', () => {
     assert.equal(done.args.initial_comment, 'report');
     assert.deepEqual(done.args.files, [{ id: fileId, title: 'x.csv' }]);
     assert.equal(res.files[0].files[0].id, fileId);
-    assert.deepEqual(fake.calls.map((x) => x.method), ['files.getUploadURLExternal', 'upload', 'files.completeUploadExternal']);
+    assert.deepEqual(
+      fake.calls.map((x) => x.method),
+      ['files.getUploadURLExternal', 'upload', 'files.completeUploadExternal'],
+    );
   });
 
   test('raw upload bodies and unknown upload ids', async () => {
@@ -370,6 +409,9 @@ describe('files', () => {
     assert.equal(up.status, 200);
     assert.deepEqual(fake.uploads.get(String(file_id)), { filename: 'r.txt', content: 'hello' });
     assert.equal((await fetch(`${fake.baseUrl}/upload/FNOPE`, { method: 'POST', body: 'x' })).status, 404);
-    await assert.rejects(client().files.completeUploadExternal({ files: [{ id: 'FNOPE' }] }), (e: any) => e.data.error === 'file_not_found');
+    await assert.rejects(
+      client().files.completeUploadExternal({ files: [{ id: 'FNOPE' }] }),
+      (e: any) => e.data.error === 'file_not_found',
+    );
   });
 });

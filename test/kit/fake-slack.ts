@@ -11,9 +11,10 @@
  * Point clients at it with `new WebClient(token, { slackApiUrl: fake.apiUrl })`
  * or Bolt's `clientOptions: { slackApiUrl: fake.apiUrl }`.
  */
+
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { validateMessage, validateView } from './block-kit.js';
 
 export interface RecordedCall {
@@ -193,9 +194,8 @@ function tzInfo(tz: string): { label: string; offset: number } {
   try {
     const now = new Date();
     const part = (style: 'long' | 'longOffset'): string =>
-      new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: style })
-        .formatToParts(now)
-        .find((p) => p.type === 'timeZoneName')?.value ?? '';
+      new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: style }).formatToParts(now).find((p) => p.type === 'timeZoneName')
+        ?.value ?? '';
     const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part('longOffset'));
     const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60) : 0;
     return { label: part('long'), offset };
@@ -459,7 +459,8 @@ class FakeSlackServer implements FakeSlack {
       if (errors.length > 0) return this.invalidSurface(method, errors, { text: args.text, blocks: args.blocks }, 'invalid_blocks');
     }
     if (VIEW_METHODS.has(method)) {
-      if (args.view === undefined) return this.fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: view'] } });
+      if (args.view === undefined)
+        return this.fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: view'] } });
       const errors = validateView(args.view);
       if (errors.length > 0) return this.invalidSurface(method, errors, args.view, 'invalid_arguments');
     }
@@ -513,7 +514,10 @@ class FakeSlackServer implements FakeSlack {
 
     'conversations.open': (a) => {
       if (a.channel) return this.ok({ channel: { id: a.channel } });
-      const users = String(a.users ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+      const users = String(a.users ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean);
       if (users.length === 0) return this.fail('users_list_not_supplied');
       const id = users.length === 1 ? `D${users[0]}` : `G${users.sort().join('')}`;
       return this.ok({ no_op: true, already_open: true, channel: { id } });

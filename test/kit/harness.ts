@@ -5,32 +5,32 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { afterEach } from 'node:test';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createApp, type BoltApp } from '../../src/app.js';
+import { afterEach } from 'node:test';
+import { type BoltApp, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createContext, type AppContext } from '../../src/context.js';
+import { type AppContext, createContext } from '../../src/context.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createSlackClient } from '../../src/slack/client.js';
-import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 import {
   appHomeOpened,
-  blockActions,
-  slashCommand,
-  viewSubmission,
   type BlockActionsParams,
+  blockActions,
   type SlackPayload,
   type SlashCommandParams,
+  slashCommand,
   type ViewSubmissionParams,
+  viewSubmission,
 } from './payloads.js';
-import { postSigned, type PostSignedResult } from './sign.js';
+import { type PostSignedResult, postSigned } from './sign.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const TEST_ANONYMITY_KEY = 'test-anonymity-key-0123456789abcdef';

@@ -3,7 +3,7 @@
  * so tests stay quiet and can assert on what was logged.
  * Pass it as `logger` to `new App(...)` or `new WebClient(...)`.
  */
-import { LogLevel, type Logger } from '@slack/bolt';
+import { type Logger, LogLevel } from '@slack/bolt';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -17,9 +17,7 @@ export interface TestLogger extends Logger {
 }
 
 function render(parts: unknown[]): string {
-  return parts
-    .map((p) => (typeof p === 'string' ? p : p instanceof Error ? `${p.name}: ${p.message}` : safeJson(p)))
-    .join(' ');
+  return parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? `${p.name}: ${p.message}` : safeJson(p))).join(' ');
 }
 
 function safeJson(v: unknown): string {
@@ -33,7 +31,10 @@ function safeJson(v: unknown): string {
 export function createTestLogger(): TestLogger {
   const lines: LogLine[] = [];
   let level: LogLevel = LogLevel.DEBUG;
-  const log = (l: LogLine['level']) => (...msg: unknown[]) => void lines.push({ level: l, msg: render(msg) });
+  const log =
+    (l: LogLine['level']) =>
+    (...msg: unknown[]) =>
+      void lines.push({ level: l, msg: render(msg) });
   return {
     lines,
     problems: () => lines.filter((l) => l.level === 'warn' || l.level === 'error'),

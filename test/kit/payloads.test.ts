@@ -2,10 +2,13 @@
  * The payload factories, checked field by field and then end to end through a real
  * Bolt App (HTTPReceiver) that talks to the fake Slack API.
  */
-import { after, before, describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
 import { App, HTTPReceiver } from '@slack/bolt';
+import { type FakeSlack, startFakeSlack } from './fake-slack.js';
+import { createTestLogger } from './logger.js';
 import {
   appHomeOpened,
   blockActions,
@@ -18,8 +21,6 @@ import {
   viewSubmission,
 } from './payloads.js';
 import { postSigned } from './sign.js';
-import { startFakeSlack, type FakeSlack } from './fake-slack.js';
-import { createTestLogger } from './logger.js';
 
 const form = (body: string): Record<string, string> => Object.fromEntries(new URLSearchParams(body));
 const interactivePayload = (body: string): any => JSON.parse(form(body).payload);
@@ -31,8 +32,19 @@ describe('factories', () => {
     assert.ok(p.body.includes('text=log%20visit%20%26%20more'), 'encodeURIComponent pairs');
     const f = form(p.body);
     assert.deepEqual(Object.keys(f).sort(), [
-      'api_app_id', 'channel_id', 'channel_name', 'command', 'is_enterprise_install', 'response_url',
-      'team_domain', 'team_id', 'text', 'token', 'trigger_id', 'user_id', 'user_name',
+      'api_app_id',
+      'channel_id',
+      'channel_name',
+      'command',
+      'is_enterprise_install',
+      'response_url',
+      'team_domain',
+      'team_id',
+      'text',
+      'token',
+      'trigger_id',
+      'user_id',
+      'user_name',
     ]);
     assert.equal(f.command, '/gemba');
     assert.equal(f.text, 'log visit & more');
@@ -46,7 +58,9 @@ describe('factories', () => {
   });
 
   test('blockActions: message, view and bare variants', () => {
-    const m = interactivePayload(blockActions({ actionId: 'done', value: '42', channelId: 'C9', messageTs: '1.000100', userId: 'U5' }).body);
+    const m = interactivePayload(
+      blockActions({ actionId: 'done', value: '42', channelId: 'C9', messageTs: '1.000100', userId: 'U5' }).body,
+    );
     assert.equal(m.type, 'block_actions');
     assert.deepEqual(m.team, { id: 'T0001', domain: 'team-t0001' });
     assert.equal(m.user.id, 'U5');
@@ -68,7 +82,9 @@ describe('factories', () => {
     assert.deepEqual(v.state, { values: {} });
     assert.equal(v.channel, undefined);
 
-    const sel = interactivePayload(blockActions({ actionId: 'pick', action: { type: 'static_select', selected_option: { value: 'a' } } }).body);
+    const sel = interactivePayload(
+      blockActions({ actionId: 'pick', action: { type: 'static_select', selected_option: { value: 'a' } } }).body,
+    );
     assert.equal(sel.actions[0].type, 'static_select');
     assert.equal(sel.actions[0].selected_option.value, 'a');
   });
@@ -104,7 +120,10 @@ describe('factories', () => {
     assert.equal(env.authorizations[0].is_bot, true);
     assert.equal(typeof env.event_time, 'number');
     const h = JSON.parse(appHomeOpened('U7').body);
-    assert.deepEqual({ ...h.event, event_ts: undefined }, { type: 'app_home_opened', user: 'U7', channel: 'DU7', tab: 'home', event_ts: undefined });
+    assert.deepEqual(
+      { ...h.event, event_ts: undefined },
+      { type: 'app_home_opened', user: 'U7', channel: 'DU7', tab: 'home', event_ts: undefined },
+    );
     assert.notEqual(JSON.parse(appHomeOpened('U7').body).event_id, h.event_id);
   });
 });
@@ -141,7 +160,14 @@ describe('a real Bolt app accepts every factory', () => {
           callback_id: 'log_visit',
           title: { type: 'plain_text', text: 'Log a visit' },
           submit: { type: 'plain_text', text: 'Save' },
-          blocks: [{ type: 'input', block_id: 'who', label: { type: 'plain_text', text: 'Who' }, element: { type: 'plain_text_input', action_id: 'v' } }],
+          blocks: [
+            {
+              type: 'input',
+              block_id: 'who',
+              label: { type: 'plain_text', text: 'Who' },
+              element: { type: 'plain_text_input', action_id: 'v' },
+            },
+          ],
         },
       });
     });
@@ -151,7 +177,10 @@ describe('a real Bolt app accepts every factory', () => {
       else await ack();
     });
     app.event('app_home_opened', async ({ event, client }) => {
-      await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }] } });
+      await client.views.publish({
+        user_id: event.user,
+        view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }] },
+      });
     });
     const server = await app.start(0);
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -163,7 +192,10 @@ describe('a real Bolt app accepts every factory', () => {
   });
 
   test('slash command: signed form body is acked, respond() and the client hit the fake', async () => {
-    const res = await postSigned(url, { secret: SECRET, ...slashCommand({ command: '/gemba', text: 'hello there', responseUrl: fake.responseUrl('c1') }) });
+    const res = await postSigned(url, {
+      secret: SECRET,
+      ...slashCommand({ command: '/gemba', text: 'hello there', responseUrl: fake.responseUrl('c1') }),
+    });
     assert.equal(res.status, 200);
     assert.equal((await fake.waitFor('response_url')).args.text, 'you said hello there');
     assert.equal((await fake.waitFor('chat.postMessage')).args.channel, 'U0001');
@@ -177,10 +209,16 @@ describe('a real Bolt app accepts every factory', () => {
   });
 
   test('view submission reaches the view listener and its ack body', async () => {
-    const bad = await postSigned(url, { secret: SECRET, ...viewSubmission({ callbackId: 'log_visit', values: { who: { v: plainInput(null) } } }) });
+    const bad = await postSigned(url, {
+      secret: SECRET,
+      ...viewSubmission({ callbackId: 'log_visit', values: { who: { v: plainInput(null) } } }),
+    });
     assert.equal(bad.status, 200);
     assert.deepEqual(bad.json, { response_action: 'errors', errors: { who: 'Required' } });
-    const good = await postSigned(url, { secret: SECRET, ...viewSubmission({ callbackId: 'log_visit', values: { who: { v: plainInput('Acme') } } }) });
+    const good = await postSigned(url, {
+      secret: SECRET,
+      ...viewSubmission({ callbackId: 'log_visit', values: { who: { v: plainInput('Acme') } } }),
+    });
     assert.equal(good.status, 200);
     assert.equal(good.text, '');
   });

@@ -250,10 +250,7 @@ export function eventCallback(event: object, p: { teamId?: string; eventId?: str
 }
 
 export function appHomeOpened(userId: string, teamId?: string): SlackPayload {
-  return eventCallback(
-    { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home', event_ts: slackTs() },
-    { teamId },
-  );
+  return eventCallback({ type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home', event_ts: slackTs() }, { teamId });
 }
 
 /** Slack's URL verification handshake (must be signed for Bolt). */

@@ -1,8 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
 import { isValidSlackRequest } from '@slack/bolt';
 import { postSigned, signSlackRequest } from './sign.js';
 
@@ -73,7 +73,13 @@ test('postSigned sends the raw string body, exact content-type and signature', a
   assert.equal(seen[0].headers['x-slack-signature'], signSlackRequest(SECRET, 'a=1&b=hello%20world', TS)['x-slack-signature']);
   assert.equal(seen[0].headers['x-slack-retry-num'], '1');
 
-  const r2 = await postSigned(base, { secret: SECRET, body: '{}', contentType: 'application/json', path: '/plain', signature: 'v0=forged' });
+  const r2 = await postSigned(base, {
+    secret: SECRET,
+    body: '{}',
+    contentType: 'application/json',
+    path: '/plain',
+    signature: 'v0=forged',
+  });
   assert.equal(r2.text, 'hello');
   assert.equal(r2.json, undefined);
   assert.equal(seen[1].url, '/plain');

@@ -1,19 +1,19 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   addDays,
   daysBetween,
+  isoWeekKey,
   isRealDate,
   isValidTimeZone,
-  isoWeekKey,
   localDate,
   localDateTimeToMs,
   localHour,
   localWeekday,
   startOfLocalDayMs,
-  weekStart,
   weekdayOf,
+  weekStart,
 } from '../../src/lib/time.js';
 
 const at = (iso: string): number => Date.parse(iso);
@@ -179,8 +179,21 @@ describe('date-string arithmetic', () => {
       assert.equal(isRealDate(ok), true, ok);
     }
     for (const bad of [
-      '2026-02-29', '2026-02-30', '2026-13-01', '2026-00-10', '2026-04-31', '2026-11-00', '1900-02-29',
-      '2026-1-05', '26-11-26', '2026/11/26', '2026-11-26T00:00', ' 2026-11-26', '', 'today', '２０２６-11-26',
+      '2026-02-29',
+      '2026-02-30',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-04-31',
+      '2026-11-00',
+      '1900-02-29',
+      '2026-1-05',
+      '26-11-26',
+      '2026/11/26',
+      '2026-11-26T00:00',
+      ' 2026-11-26',
+      '',
+      'today',
+      '２０２６-11-26',
     ]) {
       assert.equal(isRealDate(bad), false, bad);
     }
@@ -215,8 +228,7 @@ describe('startOfLocalDayMs', () => {
   });
 
   it('makes DST days 23 or 25 hours long', () => {
-    const len = (date: string, tz: string): number =>
-      (startOfLocalDayMs(addDays(date, 1), tz) - startOfLocalDayMs(date, tz)) / HOUR;
+    const len = (date: string, tz: string): number => (startOfLocalDayMs(addDays(date, 1), tz) - startOfLocalDayMs(date, tz)) / HOUR;
     assert.equal(startOfLocalDayMs('2026-03-08', 'America/Chicago'), at('2026-03-08T06:00:00Z'));
     assert.equal(startOfLocalDayMs('2026-03-09', 'America/Chicago'), at('2026-03-09T05:00:00Z'));
     assert.equal(len('2026-03-08', 'America/Chicago'), 23);

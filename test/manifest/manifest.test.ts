@@ -1,14 +1,14 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { ActionId, ViewId } from '../../src/blocks/ids.js';
+import { actionHandlers } from '../../src/listeners/actions/index.js';
 import { commandHandlers } from '../../src/listeners/commands/index.js';
 import { eventHandlers } from '../../src/listeners/events/index.js';
-import { actionHandlers } from '../../src/listeners/actions/index.js';
 import { viewHandlers } from '../../src/listeners/views/index.js';
-import { ActionId, ViewId } from '../../src/blocks/ids.js';
 import { startHarness } from '../kit/harness.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -42,7 +42,10 @@ function methodsUsed(): Set<string> {
   const used = new Set<string>();
   for (const file of sourceFiles(join(root, 'src'))) {
     const code = readFileSync(file, 'utf8');
-    for (const m of code.matchAll(/\b(?:client|slack)\.((?:chat|conversations|users|usergroups|views|files)\.[a-zA-Z]+(?:\.[a-zA-Z]+)?)\(/g)) used.add(m[1]);
+    for (const m of code.matchAll(
+      /\b(?:client|slack)\.((?:chat|conversations|users|usergroups|views|files)\.[a-zA-Z]+(?:\.[a-zA-Z]+)?)\(/g,
+    ))
+      used.add(m[1]);
     if (/\.filesUploadV2\(/.test(code)) used.add('filesUploadV2');
   }
   return used;
@@ -93,7 +96,7 @@ describe('manifest.yml', () => {
     }
   });
 
-  it('validates against Slack\'s manifest JSON Schema', async (t) => {
+  it("validates against Slack's manifest JSON Schema", async (t) => {
     const schemaFile = join(schemaDir, 'manifest.schema.1.0.0.json');
     if (!existsSync(schemaFile)) {
       t.skip(`Slack's manifest schema is not at ${schemaDir}; skipping schema validation`);

@@ -3,16 +3,17 @@
  * deletes, forgets and deactivations happens, contact_weeks and team_weeks equal a recount of
  * `contacts`, and the team view built on them equals a brute-force computation.
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { migrate } from '../../src/db/migrate.js';
-import { openDatabase, type Db } from '../../src/db/open.js';
+import { type Db, openDatabase } from '../../src/db/open.js';
 import { createRepos } from '../../src/db/repos/index.js';
+import { addDays } from '../../src/lib/time.js';
 import { createContactService } from '../../src/services/contacts.js';
 import { createTeamService } from '../../src/services/team.js';
 import { lastWeekStarts } from '../../src/services/trends.js';
-import { addDays } from '../../src/lib/time.js';
 
 const TEAMS = ['T1', 'T2'];
 const USERS = ['UA', 'UB', 'UC', 'UD', 'UE'];
@@ -26,8 +27,14 @@ type Op =
   | { op: 'deactivate'; team: number; user: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ op: fc.constant('log' as const), team: fc.nat(1), user: fc.nat(4), day: fc.nat(60), account: fc.nat(6) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('edit' as const), pick: fc.nat(), user: fc.nat(4), day: fc.nat(60), account: fc.nat(6) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ op: fc.constant('log' as const), team: fc.nat(1), user: fc.nat(4), day: fc.nat(60), account: fc.nat(6) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('edit' as const), pick: fc.nat(), user: fc.nat(4), day: fc.nat(60), account: fc.nat(6) }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('forget' as const), team: fc.nat(1), user: fc.nat(4) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('deactivate' as const), team: fc.nat(1), user: fc.nat(4) }) },
@@ -36,8 +43,20 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 function apply(db: Db, ops: Op[]): void {
   const repos = createRepos(db);
   const contacts = createContactService(db, repos);
-  const input = (day: number, account: number) => ({ account: `Account ${account}`, buyer: null, kind: 'call' as const, durationMin: null, occurredOn: addDays(FIRST_DAY, day), insight: null });
-  const ids = () => db.prepare('SELECT id, team_id AS teamId, user_id AS userId FROM contacts ORDER BY id').all() as Array<{ id: number; teamId: string; userId: string }>;
+  const input = (day: number, account: number) => ({
+    account: `Account ${account}`,
+    buyer: null,
+    kind: 'call' as const,
+    durationMin: null,
+    occurredOn: addDays(FIRST_DAY, day),
+    insight: null,
+  });
+  const ids = () =>
+    db.prepare('SELECT id, team_id AS teamId, user_id AS userId FROM contacts ORDER BY id').all() as Array<{
+      id: number;
+      teamId: string;
+      userId: string;
+    }>;
   for (const o of ops) {
     if (o.op === 'log') contacts.logContact(TEAMS[o.team], USERS[o.user], input(o.day, o.account), 0);
     else if (o.op === 'edit' || o.op === 'delete') {
@@ -58,41 +77,81 @@ function apply(db: Db, ops: Op[]): void {
 describe('property: weekly aggregates', () => {
   it('always equal a recount of the conversations, and the team view equals brute force', () => {
     fc.assert(
-      fc.property(fc.array(opArb, { maxLength: 60 }), fc.nat(60), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 5 }), (ops, lastDayOffset, weeks, listed) => {
-        const db = openDatabase(':memory:');
-        try {
-          migrate(db);
-          apply(db, ops);
-          const recount = db.prepare('SELECT team_id, week_start, user_id, COUNT(*) AS contacts FROM contacts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3').all();
-          assert.deepEqual(db.prepare('SELECT team_id, week_start, user_id, contacts FROM contact_weeks ORDER BY 1, 2, 3').all(), recount);
-          const teamRecount = db.prepare('SELECT team_id, week_start, COUNT(*) AS contacts, COUNT(DISTINCT user_id) AS managers FROM contacts GROUP BY 1, 2 ORDER BY 1, 2').all();
-          assert.deepEqual(db.prepare('SELECT team_id, week_start, contacts, managers FROM team_weeks WHERE managers > 0 ORDER BY 1, 2').all(), teamRecount);
+      fc.property(
+        fc.array(opArb, { maxLength: 60 }),
+        fc.nat(60),
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 1, max: 5 }),
+        (ops, lastDayOffset, weeks, listed) => {
+          const db = openDatabase(':memory:');
+          try {
+            migrate(db);
+            apply(db, ops);
+            const recount = db
+              .prepare('SELECT team_id, week_start, user_id, COUNT(*) AS contacts FROM contacts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3')
+              .all();
+            assert.deepEqual(
+              db.prepare('SELECT team_id, week_start, user_id, contacts FROM contact_weeks ORDER BY 1, 2, 3').all(),
+              recount,
+            );
+            const teamRecount = db
+              .prepare(
+                'SELECT team_id, week_start, COUNT(*) AS contacts, COUNT(DISTINCT user_id) AS managers FROM contacts GROUP BY 1, 2 ORDER BY 1, 2',
+              )
+              .all();
+            assert.deepEqual(
+              db.prepare('SELECT team_id, week_start, contacts, managers FROM team_weeks WHERE managers > 0 ORDER BY 1, 2').all(),
+              teamRecount,
+            );
 
-          const repos = createRepos(db);
-          const lastDay = addDays(FIRST_DAY, lastDayOffset);
-          const trend = createTeamService(repos).teamTrend('T1', { lastDay, weeks, target: 3, listed });
-          const starts = lastWeekStarts(lastDay, weeks);
-          const active = repos.managers.listActiveManagers('T1').map((m) => m.userId);
-          const counts = new Map(active.map((u) => [u, starts.map((w) => db.prepare('SELECT COUNT(*) FROM contacts WHERE team_id = ? AND user_id = ? AND week_start = ?').pluck().get('T1', u, w) as number)]));
-          assert.deepEqual(
-            trend.weeks.map((w) => [w.total, w.managersWithOne]),
-            starts.map((_, i) => [[...counts.values()].reduce((s, c) => s + c[i], 0), [...counts.values()].filter((c) => c[i] > 0).length]),
-          );
-          // Chosen: the most conversations in the latest week (ties by id), then people with none
-          // that week by id; shown: latest week, then the whole window, then id.
-          const rows = [...counts].map(([userId, c]) => ({ userId, counts: c, total: c.reduce((s, n) => s + n, 0), latest: c[c.length - 1] }));
-          const byId = (a: { userId: string }, b: { userId: string }) => (a.userId < b.userId ? -1 : 1);
-          const chosen = [
-            ...rows.filter((r) => r.latest > 0).sort((a, b) => b.latest - a.latest || byId(a, b)),
-            ...rows.filter((r) => r.latest === 0).sort(byId),
-          ].slice(0, listed);
-          const ranked = chosen.sort((a, b) => b.latest - a.latest || b.total - a.total || byId(a, b));
-          assert.deepEqual(trend.managers.map(({ userId, counts: c, total, latest }) => ({ userId, counts: c, total, latest })), ranked);
-          assert.equal(trend.managerCount, active.length);
-        } finally {
-          db.close();
-        }
-      }),
+            const repos = createRepos(db);
+            const lastDay = addDays(FIRST_DAY, lastDayOffset);
+            const trend = createTeamService(repos).teamTrend('T1', { lastDay, weeks, target: 3, listed });
+            const starts = lastWeekStarts(lastDay, weeks);
+            const active = repos.managers.listActiveManagers('T1').map((m) => m.userId);
+            const counts = new Map(
+              active.map((u) => [
+                u,
+                starts.map(
+                  (w) =>
+                    db
+                      .prepare('SELECT COUNT(*) FROM contacts WHERE team_id = ? AND user_id = ? AND week_start = ?')
+                      .pluck()
+                      .get('T1', u, w) as number,
+                ),
+              ]),
+            );
+            assert.deepEqual(
+              trend.weeks.map((w) => [w.total, w.managersWithOne]),
+              starts.map((_, i) => [
+                [...counts.values()].reduce((s, c) => s + c[i], 0),
+                [...counts.values()].filter((c) => c[i] > 0).length,
+              ]),
+            );
+            // Chosen: the most conversations in the latest week (ties by id), then people with none
+            // that week by id; shown: latest week, then the whole window, then id.
+            const rows = [...counts].map(([userId, c]) => ({
+              userId,
+              counts: c,
+              total: c.reduce((s, n) => s + n, 0),
+              latest: c[c.length - 1],
+            }));
+            const byId = (a: { userId: string }, b: { userId: string }) => (a.userId < b.userId ? -1 : 1);
+            const chosen = [
+              ...rows.filter((r) => r.latest > 0).sort((a, b) => b.latest - a.latest || byId(a, b)),
+              ...rows.filter((r) => r.latest === 0).sort(byId),
+            ].slice(0, listed);
+            const ranked = chosen.sort((a, b) => b.latest - a.latest || b.total - a.total || byId(a, b));
+            assert.deepEqual(
+              trend.managers.map(({ userId, counts: c, total, latest }) => ({ userId, counts: c, total, latest })),
+              ranked,
+            );
+            assert.equal(trend.managerCount, active.length);
+          } finally {
+            db.close();
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });

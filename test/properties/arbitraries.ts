@@ -7,18 +7,57 @@ import { addDays } from '../../src/lib/time.js';
 
 /** Fragments an attacker (or a careless paste) would put in a message. */
 export const markup = fc.constantFrom(
-  '<!channel>', '<!here>', '<!everyone>', '<!subteam^S0123|@sales>', '<@U0123ABC>', '<@U0123ABC|dana>', '<#C0123|general>',
-  '<http://evil.example|click me>', '<https://example.com>', '<mailto:a@b.c|mail>', '<!date^1392734382^{date}|Feb 18>',
-  '&lt;!channel&gt;', '&amp;', '&lt;', '&gt;', '&amp;lt;', '&', '<', '>', '<<>>', '<!', '<@', '*bold*', '_it_', '`code`', '```', '> quote',
-  '\u0000', '\u202e', '\r\n', '\t', '😀', '👩🏽‍💻', 'é', 'ﬃ',
+  '<!channel>',
+  '<!here>',
+  '<!everyone>',
+  '<!subteam^S0123|@sales>',
+  '<@U0123ABC>',
+  '<@U0123ABC|dana>',
+  '<#C0123|general>',
+  '<http://evil.example|click me>',
+  '<https://example.com>',
+  '<mailto:a@b.c|mail>',
+  '<!date^1392734382^{date}|Feb 18>',
+  '&lt;!channel&gt;',
+  '&amp;',
+  '&lt;',
+  '&gt;',
+  '&amp;lt;',
+  '&',
+  '<',
+  '>',
+  '<<>>',
+  '<!',
+  '<@',
+  '*bold*',
+  '_it_',
+  '`code`',
+  '```',
+  '> quote',
+  '\u0000',
+  '\u202e',
+  '\r\n',
+  '\t',
+  '😀',
+  '👩🏽‍💻',
+  'é',
+  'ﬃ',
 );
 
 /** Arbitrary text, biased towards Slack markup and the characters escaping must handle. */
 export const hostileText = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit: 'grapheme', maxLength: 60 }) },
-  { weight: 3, arbitrary: fc.array(fc.oneof(markup, fc.string({ maxLength: 8 }), fc.constantFrom(' ', ':', 'Acme')), { maxLength: 12 }).map((p) => p.join('')) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(fc.oneof(markup, fc.string({ maxLength: 8 }), fc.constantFrom(' ', ':', 'Acme')), { maxLength: 12 })
+      .map((p) => p.join('')),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('a', '<', '&', '😀', ' '), fc.integer({ min: 100, max: 2600 })).map(([c, n]) => c.repeat(n)) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.constantFrom('a', '<', '&', '😀', ' '), fc.integer({ min: 100, max: 2600 })).map(([c, n]) => c.repeat(n)),
+  },
 );
 
 /** A local date between 2000 and 2099 ('YYYY-MM-DD'). */

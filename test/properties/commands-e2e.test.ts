@@ -2,25 +2,34 @@
  * End-to-end properties over signed HTTP against the real app: arbitrary command text never gets
  * silence or a stack trace, never stores anything on a refusal, and never echoes live markup.
  */
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { startHarness, type Harness } from '../kit/harness.js';
-import { parseContactText } from '../../src/services/contact-grammar.js';
 import { unescapeSlack } from '../../src/lib/slack-text.js';
+import { parseContactText } from '../../src/services/contact-grammar.js';
+import { type Harness, startHarness } from '../kit/harness.js';
 import { hostileText, mrkdwnOf } from './arbitraries.js';
 
-
 const assertNoLiveMarkup = (reply: { text?: string; blocks?: unknown[] }, input: string) => {
-  for (const text of mrkdwnOf(reply)) assert.ok(!text.includes('<'), `live markup for ${JSON.stringify(input)}: ${JSON.stringify(text.slice(0, 300))}`);
+  for (const text of mrkdwnOf(reply))
+    assert.ok(!text.includes('<'), `live markup for ${JSON.stringify(input)}: ${JSON.stringify(text.slice(0, 300))}`);
 };
 
 const SUBCOMMANDS = new Set(['', 'help', 'list']);
 const UNEXPECTED = 'Something went wrong';
-const contactText = fc.oneof(
-  hostileText,
-  fc.tuple(fc.constantFrom('Acme', 'AT&amp;T', '&lt;!channel&gt;', '<!channel>', '<@U0123|dana>', 'Initech'), fc.constantFrom('', ' with Dana', ' via video 30m', ' yesterday', ' on 2026-11-20', ' with <@U9|x>', ' via zoom'), fc.option(hostileText, { nil: null })).map(([a, o, i]) => `${a}${o}${i === null ? '' : `: ${i}`}`),
-).filter((t) => !SUBCOMMANDS.has(t.trim().toLowerCase()));
+const contactText = fc
+  .oneof(
+    hostileText,
+    fc
+      .tuple(
+        fc.constantFrom('Acme', 'AT&amp;T', '&lt;!channel&gt;', '<!channel>', '<@U0123|dana>', 'Initech'),
+        fc.constantFrom('', ' with Dana', ' via video 30m', ' yesterday', ' on 2026-11-20', ' with <@U9|x>', ' via zoom'),
+        fc.option(hostileText, { nil: null }),
+      )
+      .map(([a, o, i]) => `${a}${o}${i === null ? '' : `: ${i}`}`),
+  )
+  .filter((t) => !SUBCOMMANDS.has(t.trim().toLowerCase()));
 
 describe('property (e2e): arbitrary command text', () => {
   let h: Harness;
@@ -50,7 +59,10 @@ describe('property (e2e): arbitrary command text', () => {
           assert.match(reply.text, /^Logged a conversation/);
           assert.equal(count(), before + 1, `one row for ${JSON.stringify(text)}`);
           assert.ok(expected.ok);
-          const row = h.ctx.db.prepare('SELECT account, insight FROM contacts ORDER BY id DESC LIMIT 1').get() as { account: string; insight: string | null };
+          const row = h.ctx.db.prepare('SELECT account, insight FROM contacts ORDER BY id DESC LIMIT 1').get() as {
+            account: string;
+            insight: string | null;
+          };
           assert.deepEqual(row, { account: expected.draft.account, insight: expected.draft.insight });
         }
         assertNoLiveMarkup(reply, text);
@@ -61,8 +73,14 @@ describe('property (e2e): arbitrary command text', () => {
   });
 
   it('/flag-tactic: a confirmation, or a :warning: and nothing stored', async () => {
-    const reports = () => h.ctx.db.prepare('SELECT (SELECT COUNT(*) FROM tactic_reports) + (SELECT COUNT(*) FROM tactic_reasons)').pluck().get() as number;
-    const flagText = fc.oneof(hostileText, fc.tuple(hostileText, hostileText).map(([a, b]) => `${a}: ${b}`)).filter((t) => !SUBCOMMANDS.has(t.trim().toLowerCase()));
+    const reports = () =>
+      h.ctx.db.prepare('SELECT (SELECT COUNT(*) FROM tactic_reports) + (SELECT COUNT(*) FROM tactic_reasons)').pluck().get() as number;
+    const flagText = fc
+      .oneof(
+        hostileText,
+        fc.tuple(hostileText, hostileText).map(([a, b]) => `${a}: ${b}`),
+      )
+      .filter((t) => !SUBCOMMANDS.has(t.trim().toLowerCase()));
     await fc.assert(
       fc.asyncProperty(flagText, fc.integer({ min: 1, max: 9999 }), async (text, user) => {
         const before = reports();
@@ -80,16 +98,33 @@ describe('property (e2e): arbitrary command text', () => {
   });
 
   it('/trends and /gemba: refusals echo what was typed without live markup, and change nothing', async () => {
-    const words = fc.array(fc.oneof(hostileText, fc.constantFrom('<!channel>', '<!here>', '<@U0123|dana>', '<http://evil.example|x>', 'team', 'admin', 'snooze', '99')), { minLength: 1, maxLength: 3 }).map((w) => w.join(' '));
+    const words = fc
+      .array(
+        fc.oneof(
+          hostileText,
+          fc.constantFrom('<!channel>', '<!here>', '<@U0123|dana>', '<http://evil.example|x>', 'team', 'admin', 'snooze', '99'),
+        ),
+        { minLength: 1, maxLength: 3 },
+      )
+      .map((w) => w.join(' '));
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('/trends', '/gemba'), words, async (command, text) => {
-        const before = h.ctx.db.prepare('SELECT (SELECT COUNT(*) FROM snoozes) + (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM teams)').pluck().get();
+        const before = h.ctx.db
+          .prepare('SELECT (SELECT COUNT(*) FROM snoozes) + (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM teams)')
+          .pluck()
+          .get();
         const res = await h.command(command, text);
         assert.equal(res.status, 200);
         const reply = res.json as { text: string; blocks?: unknown[] } | undefined;
         if (!reply || !reply.text.startsWith(':warning:')) return;
         assertNoLiveMarkup(reply, text);
-        assert.equal(h.ctx.db.prepare('SELECT (SELECT COUNT(*) FROM snoozes) + (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM teams)').pluck().get(), before);
+        assert.equal(
+          h.ctx.db
+            .prepare('SELECT (SELECT COUNT(*) FROM snoozes) + (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM teams)')
+            .pluck()
+            .get(),
+          before,
+        );
       }),
       { numRuns: 40 },
     );

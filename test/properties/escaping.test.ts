@@ -2,22 +2,22 @@
  * Property tests of escaping (CONVENTIONS rule 7): user text that reaches a Slack message can never
  * become a live broadcast (`<!channel>`), mention (`<@U1>`, `<#C1>`) or link (`<http…>`).
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { escapeText, truncate, unescapeSlack } from '../../src/lib/slack-text.js';
-import { quote, type Message } from '../../src/blocks/common.js';
+import { type Message, quote } from '../../src/blocks/common.js';
 import { contactConfirmation, contactList } from '../../src/blocks/contact.js';
 import { digestMessage } from '../../src/blocks/digest.js';
 import { nudgeMessage } from '../../src/blocks/nudge.js';
 import { tacticList } from '../../src/blocks/tactics.js';
 import type { ContactRow } from '../../src/db/repos/contacts.js';
+import { escapeText, truncate, unescapeSlack } from '../../src/lib/slack-text.js';
 import { hostileText, mrkdwnOf } from './arbitraries.js';
 
 const RUNS = { numRuns: 300 };
 /** Every `&` starts one of the three entities Slack decodes. */
 const ENTITIES_ONLY = /&(?!amp;|lt;|gt;)/;
-
 
 /**
  * Asserts no live markup is left once our own, intentional mentions of known ids are removed: no
@@ -90,7 +90,17 @@ describe('property: messages built from user text carry no live markup', () => {
   it('the nudge DM (dormant account names)', () => {
     fc.assert(
       fc.property(fc.array(hostileText, { maxLength: 3 }), (accounts) => {
-        assertInert(nudgeMessage({ teamId: 'T0001', userId: 'UM1', localDate: '2026-11-30', daysQuiet: 9, hasLoggedBefore: true, dormantAccounts: accounts, prompt: 'Ask a buyer.' }));
+        assertInert(
+          nudgeMessage({
+            teamId: 'T0001',
+            userId: 'UM1',
+            localDate: '2026-11-30',
+            daysQuiet: 9,
+            hasLoggedBefore: true,
+            dormantAccounts: accounts,
+            prompt: 'Ask a buyer.',
+          }),
+        );
       }),
       RUNS,
     );
@@ -98,22 +108,28 @@ describe('property: messages built from user text carry no live markup', () => {
 
   it('the tactic list and the VP digest (tactics, reasons, insights, accounts)', () => {
     fc.assert(
-      fc.property(hostileText, fc.option(hostileText, { nil: null }), fc.option(hostileText, { nil: null }), hostileText, (text, why, instead, insight) => {
-        const tactic = { id: 7, text: text || 'cold calling', reporters: 4, createdWeek: '2026-W48', decision: null, decidedWeek: null };
-        assertInert(tacticList([{ ...tactic, mine: false }], { minReports: 3 }));
-        const weeks = ['2026-11-16', '2026-11-23'].map((weekStart) => ({ weekStart, total: 3, managersWithOne: 2, coverage: 0.5 }));
-        const digest = digestMessage(
-          {
-            reportWeek: '2026-11-23',
-            trend: { weeks, managerCount: 4, managers: [], accountsTouched: 3, target: 3 },
-            insights: [contact(text || 'Acme', null, insight || 'wants proof')],
-            quiet: [{ userId: 'UM2', daysQuiet: 20, ignoredNudges: true, reason: 'pto' }],
-            snoozed: [],
-          },
-          { shown: [{ ...tactic, reasons: [{ why, instead }] }], belowThresholdCount: 1, minReports: 3 },
-        );
-        assertInert(digest);
-      }),
+      fc.property(
+        hostileText,
+        fc.option(hostileText, { nil: null }),
+        fc.option(hostileText, { nil: null }),
+        hostileText,
+        (text, why, instead, insight) => {
+          const tactic = { id: 7, text: text || 'cold calling', reporters: 4, createdWeek: '2026-W48', decision: null, decidedWeek: null };
+          assertInert(tacticList([{ ...tactic, mine: false }], { minReports: 3 }));
+          const weeks = ['2026-11-16', '2026-11-23'].map((weekStart) => ({ weekStart, total: 3, managersWithOne: 2, coverage: 0.5 }));
+          const digest = digestMessage(
+            {
+              reportWeek: '2026-11-23',
+              trend: { weeks, managerCount: 4, managers: [], accountsTouched: 3, target: 3 },
+              insights: [contact(text || 'Acme', null, insight || 'wants proof')],
+              quiet: [{ userId: 'UM2', daysQuiet: 20, ignoredNudges: true, reason: 'pto' }],
+              snoozed: [],
+            },
+            { shown: [{ ...tactic, reasons: [{ why, instead }] }], belowThresholdCount: 1, minReports: 3 },
+          );
+          assertInert(digest);
+        },
+      ),
       RUNS,
     );
   });

@@ -2,16 +2,17 @@
  * Property tests of the text parsers users can reach with arbitrary input: they never throw, a
  * success is always within the documented limits, and a refusal always explains itself.
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { stripControlChars } from '../../src/lib/slack-text.js';
+import { addDays, daysBetween, isRealDate } from '../../src/lib/time.js';
+import { parseTrendsText } from '../../src/listeners/commands/trends.js';
 import { CONTACT_KINDS, CONTACT_LIMITS, parseContactText, validateContactDraft } from '../../src/services/contact-grammar.js';
 import { parseGembaText } from '../../src/services/gemba-grammar.js';
 import { MAX_SNOOZE_DAYS } from '../../src/services/snoozes.js';
-import { TACTIC_LIMITS, parseFlagText } from '../../src/services/tactics.js';
-import { parseTrendsText } from '../../src/listeners/commands/trends.js';
-import { stripControlChars } from '../../src/lib/slack-text.js';
-import { addDays, daysBetween, isRealDate } from '../../src/lib/time.js';
+import { parseFlagText, TACTIC_LIMITS } from '../../src/services/tactics.js';
 import { hostileText, localDay } from './arbitraries.js';
 
 const RUNS = { numRuns: 500 };
@@ -19,12 +20,37 @@ const chars = (s: string) => Array.from(s).length;
 
 /** Words the /contact grammar treats specially, so generated text exercises its options, not just accounts. */
 const contactWord = fc.constantFrom(
-  'with', 'via', 'on', 'today', 'yesterday', 'tomorrow', 'mon', 'Friday', 'sun', ...CONTACT_KINDS, 'zoom',
-  '30m', '1.5h', '45min', '0m', '601m', '1.33h', '2026-11-20', '2026-02-30', '2031-01-01', '1999-12-31', ':', '::',
+  'with',
+  'via',
+  'on',
+  'today',
+  'yesterday',
+  'tomorrow',
+  'mon',
+  'Friday',
+  'sun',
+  ...CONTACT_KINDS,
+  'zoom',
+  '30m',
+  '1.5h',
+  '45min',
+  '0m',
+  '601m',
+  '1.33h',
+  '2026-11-20',
+  '2026-02-30',
+  '2031-01-01',
+  '1999-12-31',
+  ':',
+  '::',
 );
 const contactText = fc.oneof(
   hostileText,
-  fc.array(fc.oneof(contactWord, hostileText, fc.constantFrom('Acme', 'Dana Lee (CFO)', 'AT&T', '<!channel>', '<@U123|bob>')), { maxLength: 12 }).map((w) => w.join(' ')),
+  fc
+    .array(fc.oneof(contactWord, hostileText, fc.constantFrom('Acme', 'Dana Lee (CFO)', 'AT&T', '<!channel>', '<@U123|bob>')), {
+      maxLength: 12,
+    })
+    .map((w) => w.join(' ')),
 );
 
 describe('property: /contact one-liner grammar', () => {
@@ -65,10 +91,14 @@ describe('property: /contact one-liner grammar', () => {
 
   it('a date outside the last 30 days is always refused', () => {
     fc.assert(
-      fc.property(localDay, fc.integer({ min: -400, max: 400 }).filter((n) => n < 0 || n > 30), (today, back) => {
-        const r = parseContactText(`Acme on ${addDays(today, -back)}`, today);
-        assert.equal(r.ok, false);
-      }),
+      fc.property(
+        localDay,
+        fc.integer({ min: -400, max: 400 }).filter((n) => n < 0 || n > 30),
+        (today, back) => {
+          const r = parseContactText(`Acme on ${addDays(today, -back)}`, today);
+          assert.equal(r.ok, false);
+        },
+      ),
       RUNS,
     );
   });
@@ -77,7 +107,49 @@ describe('property: /contact one-liner grammar', () => {
 describe('property: /gemba parser', () => {
   const gembaText = fc.oneof(
     hostileText,
-    fc.array(fc.oneof(fc.constantFrom('snooze', 'admin', 'managers', 'vps', 'add', 'remove', 'sync', 'channel', 'digest', 'leaderboard', 'target', 'nudge-after', 'timezone', 'export', 'forget', 'tactics', 'hide', 'help', 'settings', 'preview', 'off', '2w', '9w', '57d', '0d', '3', '101', 'Europe/Berlin', 'EST', '<@U123|dana>', '<#C1|sales>', '<!subteam^S1|@ae>', '<!channel>'), hostileText), { maxLength: 6 }).map((w) => w.join(' ')),
+    fc
+      .array(
+        fc.oneof(
+          fc.constantFrom(
+            'snooze',
+            'admin',
+            'managers',
+            'vps',
+            'add',
+            'remove',
+            'sync',
+            'channel',
+            'digest',
+            'leaderboard',
+            'target',
+            'nudge-after',
+            'timezone',
+            'export',
+            'forget',
+            'tactics',
+            'hide',
+            'help',
+            'settings',
+            'preview',
+            'off',
+            '2w',
+            '9w',
+            '57d',
+            '0d',
+            '3',
+            '101',
+            'Europe/Berlin',
+            'EST',
+            '<@U123|dana>',
+            '<#C1|sales>',
+            '<!subteam^S1|@ae>',
+            '<!channel>',
+          ),
+          hostileText,
+        ),
+        { maxLength: 6 },
+      )
+      .map((w) => w.join(' ')),
   );
   it('never throws; every request is well-formed', () => {
     fc.assert(
@@ -100,15 +172,21 @@ describe('property: /gemba parser', () => {
 describe('property: /flag-tactic parser', () => {
   it('never throws; a success is within the limits', () => {
     fc.assert(
-      fc.property(fc.oneof(hostileText, fc.tuple(hostileText, hostileText).map(([a, b]) => `${a}: ${b}`)), (text) => {
-        const r = parseFlagText(text);
-        if (!r.ok) {
-          assert.ok(r.problem.message.length > 0);
-          return;
-        }
-        assert.ok(chars(r.input.tactic) >= TACTIC_LIMITS.tacticMin && chars(r.input.tactic) <= TACTIC_LIMITS.tacticMax);
-        assert.ok(r.input.why === null || chars(r.input.why) <= TACTIC_LIMITS.whyMax);
-      }),
+      fc.property(
+        fc.oneof(
+          hostileText,
+          fc.tuple(hostileText, hostileText).map(([a, b]) => `${a}: ${b}`),
+        ),
+        (text) => {
+          const r = parseFlagText(text);
+          if (!r.ok) {
+            assert.ok(r.problem.message.length > 0);
+            return;
+          }
+          assert.ok(chars(r.input.tactic) >= TACTIC_LIMITS.tacticMin && chars(r.input.tactic) <= TACTIC_LIMITS.tacticMax);
+          assert.ok(r.input.why === null || chars(r.input.why) <= TACTIC_LIMITS.whyMax);
+        },
+      ),
       RUNS,
     );
   });
@@ -136,7 +214,11 @@ describe('property: /trends parser', () => {
   it('never throws; weeks are always 1–52', () => {
     const trendsText = fc.oneof(
       hostileText,
-      fc.array(fc.oneof(fc.constantFrom('team', 'TEAM', 'help', '0', '1', '52', '53', '08', '<@U1|x>', '<@W2>', '<!here>'), hostileText), { maxLength: 4 }).map((w) => w.join(' ')),
+      fc
+        .array(fc.oneof(fc.constantFrom('team', 'TEAM', 'help', '0', '1', '52', '53', '08', '<@U1|x>', '<@W2>', '<!here>'), hostileText), {
+          maxLength: 4,
+        })
+        .map((w) => w.join(' ')),
     );
     fc.assert(
       fc.property(trendsText, (text) => {

@@ -3,17 +3,17 @@
  * forget removes every row about a person; the export is a CSV that parses back to the rows.
  */
 import assert from 'node:assert/strict';
-import { beforeEach, describe, it } from 'node:test';
 import { Writable } from 'node:stream';
+import { beforeEach, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { migrate } from '../../src/db/migrate.js';
-import { openDatabase, type Db } from '../../src/db/open.js';
+import { type Db, openDatabase } from '../../src/db/open.js';
 import { createRepos, type Repos } from '../../src/db/repos/index.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { parseCsv, restoreCell } from '../../src/lib/csv.js';
 import { createLogger } from '../../src/lib/logger.js';
-import { EXPORT_HEADER, FORGOTTEN, createAdminService, type AdminService } from '../../src/services/admin.js';
-import { createContactService, type ContactInput } from '../../src/services/contacts.js';
+import { type AdminService, createAdminService, EXPORT_HEADER, FORGOTTEN } from '../../src/services/admin.js';
+import { type ContactInput, createContactService } from '../../src/services/contacts.js';
 import { createSettingsService, type SettingsService } from '../../src/services/settings.js';
 import { createTacticService } from '../../src/services/tactics.js';
 
@@ -37,7 +37,12 @@ function fixture(): Fixture {
   const clock = new FixedClock(NOW);
   const contacts = createContactService(db, repos);
   const log = (userId: string, input: Partial<ContactInput>, teamId = TEAM) =>
-    contacts.logContact(teamId, userId, { account: 'Acme', buyer: null, kind: 'call', durationMin: null, occurredOn: '2026-11-20', insight: null, ...input }, clock.now()).contact.id;
+    contacts.logContact(
+      teamId,
+      userId,
+      { account: 'Acme', buyer: null, kind: 'call', durationMin: null, occurredOn: '2026-11-20', insight: null, ...input },
+      clock.now(),
+    ).contact.id;
   return { db, repos, clock, admin: createAdminService(db, repos, clock), settings: createSettingsService(config, repos), log };
 }
 
@@ -46,7 +51,15 @@ const audit = (f: Fixture, n = 50) => f.repos.audit.listRecentAuditEntries(TEAM,
 /** Every row of every table as JSON, by table. */
 function dump(db: Db): Record<string, string[]> {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
-  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}"`).all().map((r) => JSON.stringify(r))]));
+  return Object.fromEntries(
+    tables.map((t) => [
+      t,
+      db
+        .prepare(`SELECT * FROM "${t}"`)
+        .all()
+        .map((r) => JSON.stringify(r)),
+    ]),
+  );
 }
 
 describe('admin changes are audited with their author', () => {
@@ -59,7 +72,10 @@ describe('admin changes are audited with their author', () => {
     assert.deepEqual(f.admin.changeManagers(TEAM, 'UADMIN', 'add', ['U1', 'U2']), { changed: ['U1', 'U2'], unchanged: [] });
     assert.deepEqual(f.admin.changeManagers(TEAM, 'UADMIN', 'add', ['U2', 'U3']), { changed: ['U3'], unchanged: ['U2'] });
     assert.deepEqual(f.admin.changeManagers(TEAM, 'UADMIN2', 'remove', ['U1', 'U9']), { changed: ['U1'], unchanged: ['U9'] });
-    assert.deepEqual(f.repos.managers.listActiveManagers(TEAM).map((m) => m.userId), ['U2', 'U3']);
+    assert.deepEqual(
+      f.repos.managers.listActiveManagers(TEAM).map((m) => m.userId),
+      ['U2', 'U3'],
+    );
     assert.equal(f.repos.managers.findManager(TEAM, 'U1')?.active, false, 'removing keeps their history, inactive');
     // Re-adding a removed manager re-activates them.
     assert.deepEqual(f.admin.changeManagers(TEAM, 'UADMIN', 'add', ['U1']), { changed: ['U1'], unchanged: [] });
@@ -82,7 +98,10 @@ describe('admin changes are audited with their author', () => {
     assert.deepEqual(f.admin.changeVps(TEAM, 'UADMIN', 'remove', ['UV2', 'UV3']), { changed: ['UV2'], unchanged: ['UV3'] });
     assert.deepEqual(f.repos.vps.listVps(TEAM), ['UV1']);
     assert.deepEqual(f.db.prepare('SELECT added_by FROM vps').pluck().all(), ['UADMIN']);
-    assert.deepEqual(audit(f).map((e) => e.action), ['vps.remove', 'vps.add', 'vps.add']);
+    assert.deepEqual(
+      audit(f).map((e) => e.action),
+      ['vps.remove', 'vps.add', 'vps.add'],
+    );
   });
 
   it('settings: each one set, effective, and audited', () => {
@@ -91,10 +110,19 @@ describe('admin changes are audited with their author', () => {
     f.admin.setTeamSetting(TEAM, 'UADMIN', 'timezone', 'Europe/Berlin');
     f.admin.setTeamSetting(TEAM, 'UADMIN', 'leaderboardChannel', 'CLB');
     f.admin.setTeamSetting(TEAM, 'UADMIN', 'digestChannel', 'CDG');
-    assert.deepEqual(f.settings.forTeam(TEAM), { weeklyTarget: 5, nudgeAfterDays: 10, nudgeHour: 9, timezone: 'Europe/Berlin', leaderboardChannel: 'CLB', digestChannel: 'CDG' });
+    assert.deepEqual(f.settings.forTeam(TEAM), {
+      weeklyTarget: 5,
+      nudgeAfterDays: 10,
+      nudgeHour: 9,
+      timezone: 'Europe/Berlin',
+      leaderboardChannel: 'CLB',
+      digestChannel: 'CDG',
+    });
     assert.deepEqual(f.settings.forTeam('T_OTHER').weeklyTarget, 3, 'other teams keep the defaults');
     assert.deepEqual(
-      audit(f).reverse().map((e) => [e.actorId, e.action, e.detail]),
+      audit(f)
+        .reverse()
+        .map((e) => [e.actorId, e.action, e.detail]),
       [
         ['UADMIN', 'settings.weeklyTarget', '{"value":5}'],
         ['UADMIN', 'settings.nudgeAfterDays', '{"value":10}'],
@@ -123,9 +151,31 @@ describe('forget', () => {
     for (const u of [target, ...bystanders]) {
       f.log(u, { account: `Acct of ${u}`, insight: `said by ${u}` });
       f.log(u, { account: 'Shared', occurredOn: '2026-11-10' });
-      f.repos.profiles.upsertProfile({ teamId: TEAM, userId: u, tz: 'UTC', isAdmin: true, isOwner: false, displayName: u.toLowerCase(), refreshedAt: NOW });
-      f.repos.nudges.insertNudge({ teamId: TEAM, userId: u, sentAt: NOW - 86_400_000, localDate: '2026-11-25', channel: `D${u}`, ts: '1.1' });
-      f.repos.snoozes.insertSnooze({ teamId: TEAM, userId: u, startsOn: '2026-11-26', endsOn: '2026-12-02', reason: 'pto', createdAt: NOW });
+      f.repos.profiles.upsertProfile({
+        teamId: TEAM,
+        userId: u,
+        tz: 'UTC',
+        isAdmin: true,
+        isOwner: false,
+        displayName: u.toLowerCase(),
+        refreshedAt: NOW,
+      });
+      f.repos.nudges.insertNudge({
+        teamId: TEAM,
+        userId: u,
+        sentAt: NOW - 86_400_000,
+        localDate: '2026-11-25',
+        channel: `D${u}`,
+        ts: '1.1',
+      });
+      f.repos.snoozes.insertSnooze({
+        teamId: TEAM,
+        userId: u,
+        startsOn: '2026-11-26',
+        endsOn: '2026-12-02',
+        reason: 'pto',
+        createdAt: NOW,
+      });
       f.repos.claims.claimPeriod({ job: 'nudges', scope: `${TEAM}:${u}`, period: '2026-11-25' }, NOW, { staleAfterMs: 1 });
     }
     f.admin.changeVps(TEAM, 'UADMIN', 'add', [target, ...bystanders]);
@@ -194,20 +244,33 @@ describe('forget', () => {
     f.admin.setTeamSetting(TEAM, 'UADMIN', 'weeklyTarget', 4);
     f.admin.forget(TEAM, 'UADMIN', 'UADMIN');
     for (const [table, rows] of Object.entries(dump(f.db))) for (const row of rows) assert.doesNotMatch(row, /UADMIN/, `${table}: ${row}`);
-    assert.deepEqual(audit(f, 1).map((e) => [e.actorId, e.action]), [[FORGOTTEN, 'forget']]);
+    assert.deepEqual(
+      audit(f, 1).map((e) => [e.actorId, e.action]),
+      [[FORGOTTEN, 'forget']],
+    );
   });
 
   it('forgetting someone never seen is harmless and says so in zeros', () => {
     f.log('U2', {});
     const counts = f.admin.forget(TEAM, 'UADMIN', 'UNOBODY');
-    assert.ok(Object.values(counts).every((n) => n === 0), JSON.stringify(counts));
+    assert.ok(
+      Object.values(counts).every((n) => n === 0),
+      JSON.stringify(counts),
+    );
     assert.equal(f.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get(), 1);
   });
 
   it('tactic flags hold nothing to forget: the rep can be forgotten, their anonymous flag stays', () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 's', ANONYMITY_KEY: 'k'.repeat(32) });
     const logger = createLogger('error', new Writable({ write: (_c, _e, cb) => cb() }));
-    const tactics = createTacticService({ db: f.db, repos: f.repos, clock: f.clock, settings: createSettingsService(config, f.repos), anonymityKey: 'k'.repeat(32), logger });
+    const tactics = createTacticService({
+      db: f.db,
+      repos: f.repos,
+      clock: f.clock,
+      settings: createSettingsService(config, f.repos),
+      anonymityKey: 'k'.repeat(32),
+      logger,
+    });
     assert.equal(tactics.flagTactic(TEAM, 'UREP', { tactic: 'cold calling', why: 'nobody answers' }).ok, true);
     f.admin.forget(TEAM, 'UADMIN', 'UREP');
     for (const [table, rows] of Object.entries(dump(f.db))) for (const row of rows) assert.doesNotMatch(row, /UREP/, `${table}: ${row}`);
@@ -230,7 +293,16 @@ describe('export', () => {
       '\tindented',
       'plain',
     ];
-    tricky.forEach((text, i) => f.log(i % 2 ? 'U2' : 'U1', { account: text.slice(0, 100), buyer: i % 3 ? `Dana "${i}"` : null, kind: 'video', durationMin: i ? i * 5 : null, occurredOn: `2026-11-${String(10 + (i % 5)).padStart(2, '0')}`, insight: text }));
+    tricky.forEach((text, i) =>
+      f.log(i % 2 ? 'U2' : 'U1', {
+        account: text.slice(0, 100),
+        buyer: i % 3 ? `Dana "${i}"` : null,
+        kind: 'video',
+        durationMin: i ? i * 5 : null,
+        occurredOn: `2026-11-${String(10 + (i % 5)).padStart(2, '0')}`,
+        insight: text,
+      }),
+    );
     f.log('U3', {}, 'T_OTHER');
 
     const { csv, rows } = f.admin.exportCsv(TEAM, 'UADMIN');
@@ -239,14 +311,22 @@ describe('export', () => {
     const parsed = parseCsv(csv);
     assert.deepEqual(parsed[0], [...EXPORT_HEADER]);
     const stored = f.db
-      .prepare(`SELECT id, user_id, occurred_on, week_start, account, buyer, kind, duration_min, insight, created_at FROM contacts WHERE team_id = ? ORDER BY occurred_on, id`)
+      .prepare(
+        `SELECT id, user_id, occurred_on, week_start, account, buyer, kind, duration_min, insight, created_at FROM contacts WHERE team_id = ? ORDER BY occurred_on, id`,
+      )
       .raw()
       .all(TEAM) as unknown[][];
     const asCells = stored.map((r) => r.map((v, i) => (v === null ? '' : i === 9 ? new Date(v as number).toISOString() : String(v))));
-    assert.deepEqual(parsed.slice(1).map((r) => r.map(restoreCell)), asCells);
+    assert.deepEqual(
+      parsed.slice(1).map((r) => r.map(restoreCell)),
+      asCells,
+    );
     // Every cell that would start a formula is neutralised in the file itself.
     for (const row of parsed.slice(1)) for (const cell of row) assert.doesNotMatch(cell, /^[=+\-@\t\r]/);
-    assert.deepEqual(audit(f, 1).map((e) => [e.actorId, e.action, e.detail]), [['UADMIN', 'export', `{"rows":${tricky.length}}`]]);
+    assert.deepEqual(
+      audit(f, 1).map((e) => [e.actorId, e.action, e.detail]),
+      [['UADMIN', 'export', `{"rows":${tricky.length}}`]],
+    );
   });
 
   it('an empty team exports just the header', () => {

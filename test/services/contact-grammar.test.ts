@@ -1,16 +1,16 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { addDays, daysBetween, isRealDate } from '../../src/lib/time.js';
 import {
   CONTACT_KINDS,
   CONTACT_LIMITS,
+  type ContactDraft,
+  type ContactParseResult,
   parseContactText,
   parseDurationToken,
   validateContactDraft,
-  type ContactDraft,
-  type ContactParseResult,
 } from '../../src/services/contact-grammar.js';
-import { addDays, daysBetween, isRealDate } from '../../src/lib/time.js';
 
 const TODAY = '2026-11-26'; // a Thursday
 
@@ -54,7 +54,10 @@ const okRows: Array<[string, ContactDraft]> = [
   ['Acme Corp YESTERDAY', draft({ occurredOn: '2026-11-25' })],
 
   // options in any order, keywords case-insensitive
-  ['Acme Corp 45min yesterday via meeting with Dana Lee', draft({ buyer: 'Dana Lee', kind: 'meeting', durationMin: 45, occurredOn: '2026-11-25' })],
+  [
+    'Acme Corp 45min yesterday via meeting with Dana Lee',
+    draft({ buyer: 'Dana Lee', kind: 'meeting', durationMin: 45, occurredOn: '2026-11-25' }),
+  ],
   ['Acme Corp via visit with Bob on 2026-11-01 1.5h', draft({ buyer: 'Bob', kind: 'visit', durationMin: 90, occurredOn: '2026-11-01' })],
   ['Acme Corp VIA Video WITH Dana 2H Yesterday', draft({ buyer: 'Dana', kind: 'video', durationMin: 120, occurredOn: '2026-11-25' })],
   ['Acme Corp with Dana Lee (CFO)', draft({ buyer: 'Dana Lee (CFO)' })],
@@ -75,7 +78,10 @@ const okRows: Array<[string, ContactDraft]> = [
 
   // the insight: only the first colon splits; trimmed; empty → null
   ['Acme Corp: wants: a demo at 10:30', draft({ insight: 'wants: a demo at 10:30' })],
-  ['Acme Corp with Dana via video:   pricing is the blocker   ', draft({ buyer: 'Dana', kind: 'video', insight: 'pricing is the blocker' })],
+  [
+    'Acme Corp with Dana via video:   pricing is the blocker   ',
+    draft({ buyer: 'Dana', kind: 'video', insight: 'pricing is the blocker' }),
+  ],
   ['Acme Corp:', draft({})],
   ['Acme Corp:    ', draft({})],
   ['Acme Corp: line one\nline two', draft({ insight: 'line one\nline two' })],
@@ -174,8 +180,18 @@ describe('parseContactText — refused one-liners', () => {
   it('covers every error code', () => {
     const codes = new Set(errRows.map(([, c]) => c));
     for (const c of [
-      'account_missing', 'account_too_long', 'buyer_missing', 'buyer_too_long', 'kind_unknown', 'duration_invalid',
-      'date_invalid', 'date_future', 'date_too_old', 'option_repeated', 'insight_too_long', 'text_unexpected',
+      'account_missing',
+      'account_too_long',
+      'buyer_missing',
+      'buyer_too_long',
+      'kind_unknown',
+      'duration_invalid',
+      'date_invalid',
+      'date_future',
+      'date_too_old',
+      'option_repeated',
+      'insight_too_long',
+      'text_unexpected',
     ]) {
       assert.ok(codes.has(c), c);
     }
@@ -218,9 +234,27 @@ describe('parseContactText — relative to today', () => {
 describe('parseDurationToken', () => {
   it('reads minutes and hours, without range checks', () => {
     const rows: Array<[string, number | null]> = [
-      ['30m', 30], ['45min', 45], ['15mins', 15], ['1h', 60], ['1.5h', 90], ['2H', 120], ['1hr', 60], ['3hrs', 180],
-      ['0.25h', 15], [' 30m ', 30], ['0m', 0], ['11h', 660], ['601m', 601],
-      ['1.33h', null], ['1.5m', null], ['30', null], ['m', null], ['-5m', null], ['30 m', null], ['1,5h', null], ['', null],
+      ['30m', 30],
+      ['45min', 45],
+      ['15mins', 15],
+      ['1h', 60],
+      ['1.5h', 90],
+      ['2H', 120],
+      ['1hr', 60],
+      ['3hrs', 180],
+      ['0.25h', 15],
+      [' 30m ', 30],
+      ['0m', 0],
+      ['11h', 660],
+      ['601m', 601],
+      ['1.33h', null],
+      ['1.5m', null],
+      ['30', null],
+      ['m', null],
+      ['-5m', null],
+      ['30 m', null],
+      ['1,5h', null],
+      ['', null],
     ];
     for (const [token, minutes] of rows) assert.equal(parseDurationToken(token), minutes, token);
   });
@@ -229,7 +263,10 @@ describe('parseDurationToken', () => {
 describe('validateContactDraft (modal input)', () => {
   const good = { account: 'Acme Corp', buyer: 'Dana Lee', kind: 'video', durationMin: 30, occurredOn: '2026-11-25', insight: 'ok' };
   const code = (over: Partial<typeof good> | Record<string, unknown>): string | null =>
-    validateContactDraft({ ...good, ...over } as typeof good & { buyer: string | null; durationMin: number | null; insight: string | null }, TODAY)?.code ?? null;
+    validateContactDraft(
+      { ...good, ...over } as typeof good & { buyer: string | null; durationMin: number | null; insight: string | null },
+      TODAY,
+    )?.code ?? null;
 
   it('accepts a good draft, with or without optional fields', () => {
     assert.equal(code({}), null);
@@ -264,17 +301,43 @@ describe('validateContactDraft (modal input)', () => {
 
 describe('parseContactText — properties', () => {
   const words = [
-    'Acme', 'Corp', 'Sunday', 'with', 'via', 'on', 'today', 'yesterday', 'tomorrow', 'mon', 'friday', 'video',
-    'call', 'zoom', '30m', '1.5h', '0m', '601m', '2026-11-20', '2026-02-30', '2025-01-01', ':', 'Dana', '(CFO)',
-    'a'.repeat(70), 'b'.repeat(119), '  ', '\n', '😀',
+    'Acme',
+    'Corp',
+    'Sunday',
+    'with',
+    'via',
+    'on',
+    'today',
+    'yesterday',
+    'tomorrow',
+    'mon',
+    'friday',
+    'video',
+    'call',
+    'zoom',
+    '30m',
+    '1.5h',
+    '0m',
+    '601m',
+    '2026-11-20',
+    '2026-02-30',
+    '2025-01-01',
+    ':',
+    'Dana',
+    '(CFO)',
+    'a'.repeat(70),
+    'b'.repeat(119),
+    '  ',
+    '\n',
+    '😀',
   ];
   const textArb = fc.oneof(
     fc.string({ maxLength: 300 }),
     fc.string({ unit: 'binary', maxLength: 300 }),
     fc.array(fc.constantFrom(...words), { maxLength: 12 }).map((ws) => ws.join(' ')),
-    fc.tuple(fc.array(fc.constantFrom(...words), { maxLength: 8 }), fc.string({ maxLength: 2100 })).map(
-      ([ws, tail]) => `${ws.join(' ')}:${tail}`,
-    ),
+    fc
+      .tuple(fc.array(fc.constantFrom(...words), { maxLength: 8 }), fc.string({ maxLength: 2100 }))
+      .map(([ws, tail]) => `${ws.join(' ')}:${tail}`),
   );
   const todayArb = fc.integer({ min: 0, max: 365 * 20 }).map((n) => addDays('2015-01-01', n));
 

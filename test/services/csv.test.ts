@@ -55,10 +55,13 @@ describe('restoreCell', () => {
 
 describe('toCsv and parseCsv', () => {
   it('writes a header, CRLF line ends and a final CRLF', () => {
-    const csv = toCsv(['a', 'b'], [
-      ['x', 1],
-      [null, 'y,z'],
-    ]);
+    const csv = toCsv(
+      ['a', 'b'],
+      [
+        ['x', 1],
+        [null, 'y,z'],
+      ],
+    );
     assert.equal(csv, 'a,b\r\nx,1\r\n,"y,z"\r\n');
     assert.deepEqual(parseCsv(csv), [
       ['a', 'b'],
@@ -77,17 +80,27 @@ describe('toCsv and parseCsv', () => {
   });
 
   // Characters that stress quoting and neutralising, mixed with ordinary and non-ASCII text.
-  const tricky = fc.string({ unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', '"', ',', "'", ' ', 'a', 'Z', '7', 'é', '😀', '<', '&') });
+  const tricky = fc.string({
+    unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', '"', ',', "'", ' ', 'a', 'Z', '7', 'é', '😀', '<', '&'),
+  });
   const text = fc.oneof(tricky, fc.string({ unit: 'grapheme' }));
 
   it('round-trips any table of strings exactly (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }).chain((w) => fc.array(fc.array(text, { minLength: w, maxLength: w }), { maxLength: 8 }).map((rows) => ({ w, rows }))), ({ w, rows }) => {
-        const header = Array.from({ length: w }, (_, i) => `c${i}`);
-        const parsed = parseCsv(toCsv(header, rows));
-        assert.deepEqual(parsed[0], header);
-        assert.deepEqual(parsed.slice(1).map((r) => r.map(restoreCell)), rows);
-      }),
+      fc.property(
+        fc
+          .integer({ min: 1, max: 5 })
+          .chain((w) => fc.array(fc.array(text, { minLength: w, maxLength: w }), { maxLength: 8 }).map((rows) => ({ w, rows }))),
+        ({ w, rows }) => {
+          const header = Array.from({ length: w }, (_, i) => `c${i}`);
+          const parsed = parseCsv(toCsv(header, rows));
+          assert.deepEqual(parsed[0], header);
+          assert.deepEqual(
+            parsed.slice(1).map((r) => r.map(restoreCell)),
+            rows,
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -95,7 +108,13 @@ describe('toCsv and parseCsv', () => {
   it('no parsed cell ever starts like a formula (property)', () => {
     fc.assert(
       fc.property(fc.array(text, { minLength: 1, maxLength: 6 }), (row) => {
-        for (const cell of parseCsv(toCsv(row.map((_, i) => `c${i}`), [row]))[1]) assert.doesNotMatch(cell, FORMULA);
+        for (const cell of parseCsv(
+          toCsv(
+            row.map((_, i) => `c${i}`),
+            [row],
+          ),
+        )[1])
+          assert.doesNotMatch(cell, FORMULA);
       }),
       { numRuns: 300 },
     );

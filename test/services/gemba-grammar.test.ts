@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseGembaText, type GembaRequest } from '../../src/services/gemba-grammar.js';
+import { type GembaRequest, parseGembaText } from '../../src/services/gemba-grammar.js';
 
 const ok = (text: string, expected: GembaRequest) => it(`"${text}"`, () => assert.deepEqual(parseGembaText(text), expected));
 
@@ -52,7 +52,12 @@ describe('/gemba admin sub-commands', () => {
   ok('admin help', { kind: 'admin_help' });
 
   // managers / vps add|remove: escaped mentions with or without the name part, de-duplicated.
-  ok('admin managers add <@U0123ABCD|dana> <@W0456EFGH>', { kind: 'admin_members', role: 'managers', op: 'add', userIds: ['U0123ABCD', 'W0456EFGH'] });
+  ok('admin managers add <@U0123ABCD|dana> <@W0456EFGH>', {
+    kind: 'admin_members',
+    role: 'managers',
+    op: 'add',
+    userIds: ['U0123ABCD', 'W0456EFGH'],
+  });
   ok('admin managers add <@U1|dana> <@U1>', { kind: 'admin_members', role: 'managers', op: 'add', userIds: ['U1'] });
   ok('ADMIN Managers REMOVE <@U1|dana>', { kind: 'admin_members', role: 'managers', op: 'remove', userIds: ['U1'] });
   ok('admin vps add <@U7|vera>', { kind: 'admin_members', role: 'vps', op: 'add', userIds: ['U7'] });
@@ -94,7 +99,10 @@ describe('/gemba admin sub-commands', () => {
 
   // time zones: IANA names only, stored in their canonical spelling.
   ok('admin timezone Europe/Berlin', { kind: 'admin_timezone', timezone: 'Europe/Berlin' });
-  ok('admin timezone america/argentina/buenos_aires', { kind: 'admin_timezone', timezone: parseCanonical('America/Argentina/Buenos_Aires') });
+  ok('admin timezone america/argentina/buenos_aires', {
+    kind: 'admin_timezone',
+    timezone: parseCanonical('America/Argentina/Buenos_Aires'),
+  });
   ok('admin timezone europe/berlin', { kind: 'admin_timezone', timezone: 'Europe/Berlin' });
   ok('admin timezone UTC', { kind: 'admin_timezone', timezone: 'UTC' });
   ok('admin timezone utc', { kind: 'admin_timezone', timezone: 'UTC' });

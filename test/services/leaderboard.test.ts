@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { migrate } from '../../src/db/migrate.js';
-import { openDatabase, type Db } from '../../src/db/open.js';
+import { type Db, openDatabase } from '../../src/db/open.js';
 import { createRepos, type Repos } from '../../src/db/repos/index.js';
 import { createContactService } from '../../src/services/contacts.js';
 import { createLeaderboardService, LEADERBOARD_SIZE, pickMostImproved, rankEntries } from '../../src/services/leaderboard.js';
@@ -132,20 +132,47 @@ describe('leaderboard service over stored conversations', () => {
     log('UGONE', 'Initech', '2026-11-24');
     repos.managers.deactivateManager(TEAM, 'UGONE');
     const lb = service.compute(TEAM, '2026-11-23', 3);
-    assert.deepEqual(lb.entries.map((e) => e.userId), ['UA']);
+    assert.deepEqual(
+      lb.entries.map((e) => e.userId),
+      ['UA'],
+    );
     assert.equal(lb.teamTotal, 1);
     assert.equal(lb.managerCount, 1);
   });
 
   it('freezes a streak over a snoozed week and ends it at a finished week below target', () => {
     // Target 3. UA: 3 in week 2 Nov, nothing in week 9 Nov (snoozed Mon–Fri), 3 in 16 Nov, 3 in 23 Nov.
-    for (const d of ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-16', '2026-11-17', '2026-11-18', '2026-11-23', '2026-11-24', '2026-11-25']) log('UA', 'Acme', d);
+    for (const d of [
+      '2026-11-02',
+      '2026-11-03',
+      '2026-11-04',
+      '2026-11-16',
+      '2026-11-17',
+      '2026-11-18',
+      '2026-11-23',
+      '2026-11-24',
+      '2026-11-25',
+    ])
+      log('UA', 'Acme', d);
     repos.snoozes.insertSnooze({ teamId: TEAM, userId: 'UA', startsOn: '2026-11-09', endsOn: '2026-11-13', reason: 'pto', createdAt: NOW });
     // UB: the same weeks at target but no snooze: the empty week ends the streak.
-    for (const d of ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-16', '2026-11-17', '2026-11-18', '2026-11-23', '2026-11-24', '2026-11-25']) log('UB', 'Acme', d);
+    for (const d of [
+      '2026-11-02',
+      '2026-11-03',
+      '2026-11-04',
+      '2026-11-16',
+      '2026-11-17',
+      '2026-11-18',
+      '2026-11-23',
+      '2026-11-24',
+      '2026-11-25',
+    ])
+      log('UB', 'Acme', d);
     // UC: 3, 3, then only 1 in the week of 23 Nov.
-    for (const d of ['2026-11-09', '2026-11-10', '2026-11-11', '2026-11-16', '2026-11-17', '2026-11-18', '2026-11-24']) log('UC', 'Acme', d);
-    const streaks = (complete: boolean) => Object.fromEntries(service.compute(TEAM, '2026-11-23', 3, { complete }).entries.map((e) => [e.userId, e.streak]));
+    for (const d of ['2026-11-09', '2026-11-10', '2026-11-11', '2026-11-16', '2026-11-17', '2026-11-18', '2026-11-24'])
+      log('UC', 'Acme', d);
+    const streaks = (complete: boolean) =>
+      Object.fromEntries(service.compute(TEAM, '2026-11-23', 3, { complete }).entries.map((e) => [e.userId, e.streak]));
     // The week is over (Monday post, /leaderboard last): UC's short week ends the streak.
     assert.deepEqual(streaks(true), { UA: 3, UB: 2, UC: 0 });
     // Still under way (/leaderboard): a short week does not break it yet.
@@ -154,7 +181,14 @@ describe('leaderboard service over stored conversations', () => {
 
   it('a snoozed finished week still freezes rather than breaks', () => {
     for (const d of ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-23']) log('UA', 'Acme', d);
-    repos.snoozes.insertSnooze({ teamId: TEAM, userId: 'UA', startsOn: '2026-11-25', endsOn: '2026-12-01', reason: 'snooze', createdAt: NOW });
+    repos.snoozes.insertSnooze({
+      teamId: TEAM,
+      userId: 'UA',
+      startsOn: '2026-11-25',
+      endsOn: '2026-12-01',
+      reason: 'snooze',
+      createdAt: NOW,
+    });
     const [entry] = service.compute(TEAM, '2026-11-23', 3, { complete: true }).entries;
     assert.equal(entry.streak, 1); // the week of 23 Nov (1 of 3) is frozen: 16 Nov counts
   });
@@ -167,7 +201,8 @@ describe('leaderboard service over stored conversations', () => {
     log('UA', 'A', '2026-11-16');
     for (const a of ['A', 'B', 'C', 'D', 'E']) log('UA', a, '2026-11-24');
     // UB: steady 4 a week: no improvement.
-    for (const w of ['2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23']) for (let k = 0; k < 4; k++) log('UB', `X${k}`, w);
+    for (const w of ['2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23'])
+      for (let k = 0; k < 4; k++) log('UB', `X${k}`, w);
     const lb = service.compute(TEAM, '2026-11-23', 3, { complete: true });
     assert.deepEqual(lb.mostImproved, { userId: 'UA', count: 5, baseline: 1 });
     assert.equal(lb.teamTotal, 9);

@@ -3,8 +3,8 @@
  * manager, and the one permission table every command asks.
  */
 import assert from 'node:assert/strict';
-import { beforeEach, describe, it } from 'node:test';
 import { Writable } from 'node:stream';
+import { beforeEach, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open.js';
@@ -12,8 +12,8 @@ import { createRepos, type Repos } from '../../src/db/repos/index.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { SlackUserInfo } from '../../src/services/ports.js';
-import { PROFILE_MAX_AGE_MS, createProfileService, type ProfileService } from '../../src/services/profiles.js';
-import { PERMISSIONS, createRoleService, type Permission, type Role, type RoleService } from '../../src/services/roles.js';
+import { createProfileService, PROFILE_MAX_AGE_MS, type ProfileService } from '../../src/services/profiles.js';
+import { createRoleService, PERMISSIONS, type Permission, type Role, type RoleService } from '../../src/services/roles.js';
 import { createSettingsService } from '../../src/services/settings.js';
 
 const TEAM = 'T0001';
@@ -56,7 +56,15 @@ function fixture(env: Record<string, string> = { ADMIN_USER_IDS: 'UENV1,UENV2' }
 }
 
 const cacheProfile = (f: Fixture, userId: string, p: { isAdmin?: boolean; isOwner?: boolean; refreshedAt?: number } = {}) =>
-  f.repos.profiles.upsertProfile({ teamId: TEAM, userId, tz: 'UTC', isAdmin: p.isAdmin ?? false, isOwner: p.isOwner ?? false, displayName: null, refreshedAt: p.refreshedAt ?? NOW });
+  f.repos.profiles.upsertProfile({
+    teamId: TEAM,
+    userId,
+    tz: 'UTC',
+    isAdmin: p.isAdmin ?? false,
+    isOwner: p.isOwner ?? false,
+    displayName: null,
+    refreshedAt: p.refreshedAt ?? NOW,
+  });
 
 describe('roles', () => {
   let f: Fixture;

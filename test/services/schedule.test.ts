@@ -74,7 +74,10 @@ describe('nudgeWindow', () => {
     // Friday 2026-11-27 15:00 UTC is Saturday 00:00 JST.
     assert.deepEqual(nudgeWindow(at('2026-11-28T00:00:00Z'), 'Asia/Tokyo', 9), { due: false, localDate: '2026-11-28' });
     const first = firstDueByDate('Asia/Tokyo', '2026-11-28T00:00:00Z', '2026-12-05T00:00:00Z');
-    assert.deepEqual([...first.values()], ['2026-11-30T00:00:00Z', '2026-12-01T00:00:00Z', '2026-12-02T00:00:00Z', '2026-12-03T00:00:00Z', '2026-12-04T00:00:00Z']);
+    assert.deepEqual(
+      [...first.values()],
+      ['2026-11-30T00:00:00Z', '2026-12-01T00:00:00Z', '2026-12-02T00:00:00Z', '2026-12-03T00:00:00Z', '2026-12-04T00:00:00Z'],
+    );
   });
 
   it('Auckland: UTC+13 in their summer, UTC+12 in winter, across both NZ changes', () => {
@@ -94,7 +97,10 @@ describe('nudgeWindow', () => {
 
   it('UTC, and a custom nudge hour', () => {
     const first = firstDueByDate('UTC', '2026-11-28T00:00:00Z', '2026-12-05T00:00:00Z');
-    assert.deepEqual([...first.values()], ['2026-11-30T09:00:00Z', '2026-12-01T09:00:00Z', '2026-12-02T09:00:00Z', '2026-12-03T09:00:00Z', '2026-12-04T09:00:00Z']);
+    assert.deepEqual(
+      [...first.values()],
+      ['2026-11-30T09:00:00Z', '2026-12-01T09:00:00Z', '2026-12-02T09:00:00Z', '2026-12-03T09:00:00Z', '2026-12-04T09:00:00Z'],
+    );
     assert.equal(nudgeWindow(at('2026-11-30T06:59:00Z'), 'UTC', 7).due, false);
     assert.equal(nudgeWindow(at('2026-11-30T07:00:00Z'), 'UTC', 7).due, true);
     assert.equal(nudgeWindow(at('2026-11-30T00:00:00Z'), 'UTC', 0).due, true);
@@ -164,7 +170,8 @@ describe('weeklyWindow', () => {
 
   it('never gives two periods for one local week, whatever the hour', () => {
     const periods = new Set<string>();
-    for (let t = at('2026-11-02T06:00:00Z'); t < at('2026-11-09T06:00:00Z'); t += HOUR) periods.add(weeklyWindow(t, 'America/Chicago', 9, 0).period);
+    for (let t = at('2026-11-02T06:00:00Z'); t < at('2026-11-09T06:00:00Z'); t += HOUR)
+      periods.add(weeklyWindow(t, 'America/Chicago', 9, 0).period);
     assert.deepEqual([...periods], ['2026-W45']);
   });
 });

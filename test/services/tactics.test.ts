@@ -1,23 +1,23 @@
-import { describe, it, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { beforeEach, describe, it } from 'node:test';
+import { flagConfirmation, flagTacticHelp, flagTacticModal, tacticDigestBlocks, tacticList } from '../../src/blocks/tactics.js';
 import { loadConfig } from '../../src/config.js';
 import { migrate } from '../../src/db/migrate.js';
-import { openDatabase, type Db } from '../../src/db/open.js';
+import { type Db, openDatabase } from '../../src/db/open.js';
 import { createRepos, type Repos } from '../../src/db/repos/index.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createSettingsService } from '../../src/services/settings.js';
 import {
-  TACTIC_LIMITS,
   createTacticService,
   normalizeTactic,
   parseFlagText,
   plainFromSlackText,
-  validateTacticInput,
+  TACTIC_LIMITS,
   type TacticService,
+  validateTacticInput,
 } from '../../src/services/tactics.js';
-import { tacticDigestBlocks, tacticList, flagTacticModal, flagConfirmation, flagTacticHelp } from '../../src/blocks/tactics.js';
 import { validateMessage, validateView } from '../kit/block-kit.js';
 
 const TEAM = 'T0001';
@@ -57,7 +57,8 @@ describe('normalizeTactic', () => {
     ['Zoom everything', '"zoom" — everything?!'],
     ["Don't cold call", 'dont cold-call'],
   ];
-  for (const [a, b] of same) it(`groups ${JSON.stringify(a)} with ${JSON.stringify(b)}`, () => assert.equal(normalizeTactic(a), normalizeTactic(b)));
+  for (const [a, b] of same)
+    it(`groups ${JSON.stringify(a)} with ${JSON.stringify(b)}`, () => assert.equal(normalizeTactic(a), normalizeTactic(b)));
 
   it('gives the expected key', () => {
     assert.equal(normalizeTactic('  Cold-Calling!!  blitzes '), 'cold calling blitzes');
@@ -87,7 +88,10 @@ describe('parsing and validation', () => {
 
   it('decodes Slack escaping and turns mentions into plain words (no ids kept)', () => {
     assert.equal(plainFromSlackText('AT&amp;T &lt;b&gt; calls'), 'AT&T <b> calls');
-    assert.equal(plainFromSlackText('ask <@U123ABC|dana> in <#C999|sales> with <!subteam^S1|@aes> <!here>'), 'ask @dana in #sales with @aes @here');
+    assert.equal(
+      plainFromSlackText('ask <@U123ABC|dana> in <#C999|sales> with <!subteam^S1|@aes> <!here>'),
+      'ask @dana in #sales with @aes @here',
+    );
     assert.equal(plainFromSlackText('<@U123ABC> style'), '@someone style');
     assert.equal(plainFromSlackText('see <https://x.io/a|the deck>'), 'see the deck');
     const r = parseFlagText('<@U123ABC|dana> cold calls: per <@U777>');
@@ -182,10 +186,14 @@ describe('tactic service', () => {
     assert.ok(nextWeek.ok);
     assert.equal(nextWeek.week, '2026-W49');
     assert.equal(nextWeek.flagsLeft, 4);
-    assert.deepEqual(rows(f.db, 'tactic_flag_quota').map((r) => r.week), ['2026-W49'], 'past weeks are pruned');
+    assert.deepEqual(
+      rows(f.db, 'tactic_flag_quota').map((r) => r.week),
+      ['2026-W49'],
+      'past weeks are pruned',
+    );
   });
 
-  it('de-duplicates me-too, including with the rep\'s own flag', () => {
+  it("de-duplicates me-too, including with the rep's own flag", () => {
     const r = f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling' });
     assert.ok(r.ok);
     const id = r.tactic.id;
@@ -250,7 +258,13 @@ describe('tactic service', () => {
     assert.ok(pilot.ok && pilot.changed);
     assert.equal(f.tactics.listTactics(TEAM)[0].decision, 'pilot');
     const audit = f.repos.audit.listRecentAuditEntries(TEAM, 10);
-    assert.deepEqual(audit.map((a) => [a.actorId, a.action]), [['U_VP', 'tactics.decide'], ['U_VP', 'tactics.decide']]);
+    assert.deepEqual(
+      audit.map((a) => [a.actorId, a.action]),
+      [
+        ['U_VP', 'tactics.decide'],
+        ['U_VP', 'tactics.decide'],
+      ],
+    );
     assert.deepEqual(f.tactics.decide(TEAM, 999, 'keep', { actorId: 'U_VP', minReports: 2 }), { ok: false, reason: 'not_found' });
   });
 
@@ -264,9 +278,15 @@ describe('tactic service', () => {
     assert.equal(hidden.tactic.text, 'Rude tactic name');
     assert.deepEqual(f.tactics.hideTactic(TEAM, id, 'U_ADMIN'), { ok: false, reason: 'already_hidden' });
     assert.deepEqual(f.tactics.hideTactic(TEAM, 4242, 'U_ADMIN'), { ok: false, reason: 'not_found' });
-    assert.deepEqual(f.tactics.listTactics(TEAM).map((t) => t.text), ['Cold calling']);
+    assert.deepEqual(
+      f.tactics.listTactics(TEAM).map((t) => t.text),
+      ['Cold calling'],
+    );
     const d = f.tactics.digestTactics(TEAM, 1);
-    assert.deepEqual(d.shown.map((t) => t.text), ['Cold calling']);
+    assert.deepEqual(
+      d.shown.map((t) => t.text),
+      ['Cold calling'],
+    );
     assert.equal(d.belowThresholdCount, 0, 'hidden tactics are not even counted');
     assert.deepEqual(f.tactics.meToo(TEAM, 'U_C', id), { ok: false, reason: 'not_found' });
     const before = storedCounts(f.db);
@@ -274,7 +294,10 @@ describe('tactic service', () => {
     assert.deepEqual(storedCounts(f.db), before);
     assert.deepEqual(f.tactics.decide(TEAM, id, 'keep', { actorId: 'U_VP', minReports: 1 }), { ok: false, reason: 'not_found' });
     const audit = f.repos.audit.listRecentAuditEntries(TEAM, 10);
-    assert.deepEqual(audit.map((a) => [a.actorId, a.action, a.detail]), [['U_ADMIN', 'tactics.hide', `tactic ${id}`]]);
+    assert.deepEqual(
+      audit.map((a) => [a.actorId, a.action, a.detail]),
+      [['U_ADMIN', 'tactics.hide', `tactic ${id}`]],
+    );
     assert.match(f.log(), /tactic hidden by an admin/);
   });
 
@@ -287,7 +310,9 @@ describe('tactic service', () => {
     assert.doesNotMatch(dump, /U_SECRET/);
     assert.doesNotMatch(dump, new RegExp(KEY));
     assert.doesNotMatch(dump, /\b1\d{12}\b/, 'no epoch-millisecond instants');
-    const hashes = rows(f.db, 'tactic_reports').filter((r) => r.kind === 'flag').map((r) => r.reporter_hash);
+    const hashes = rows(f.db, 'tactic_reports')
+      .filter((r) => r.kind === 'flag')
+      .map((r) => r.reporter_hash);
     assert.equal(hashes.length, 2);
     assert.notEqual(hashes[0], hashes[1], 'the same rep hashes differently per tactic');
     const quotaHash = rows(f.db, 'tactic_flag_quota')[0].reporter_hash;
@@ -317,10 +342,23 @@ describe('tactic service', () => {
 });
 
 describe('tactic builders', () => {
-  const tactic = { id: 7, text: 'Cold <calling> & @channel <!channel>', reporters: 3, createdWeek: '2026-W47', decision: null, decidedWeek: null };
+  const tactic = {
+    id: 7,
+    text: 'Cold <calling> & @channel <!channel>',
+    reporters: 3,
+    createdWeek: '2026-W47',
+    decision: null,
+    decidedWeek: null,
+  };
 
   it('escape user text and produce valid Block Kit', () => {
-    const list = tacticList([{ ...tactic, mine: false }, { ...tactic, id: 8, mine: true, decision: 'retire', decidedWeek: '2026-W48' }], { minReports: 3 });
+    const list = tacticList(
+      [
+        { ...tactic, mine: false },
+        { ...tactic, id: 8, mine: true, decision: 'retire', decidedWeek: '2026-W48' },
+      ],
+      { minReports: 3 },
+    );
     assert.deepEqual(validateMessage({ ...list }), []);
     const json = JSON.stringify(list);
     assert.doesNotMatch(json, /<calling>|<!channel>/);
@@ -338,8 +376,17 @@ describe('tactic builders', () => {
   });
 
   it('digest blocks carry Retire / Keep / Pilot buttons valued with the tactic id, and only count the rest', () => {
-    const digest = tacticDigestBlocks([{ ...tactic, reasons: [] }, { ...tactic, id: 9, reasons: [] }], 4, { minReports: 3 });
-    const buttons = digest.flatMap((b: any) => (b.type === 'actions' ? b.elements : [])).map((e: any) => [e.action_id, e.value, e.text.text]);
+    const digest = tacticDigestBlocks(
+      [
+        { ...tactic, reasons: [] },
+        { ...tactic, id: 9, reasons: [] },
+      ],
+      4,
+      { minReports: 3 },
+    );
+    const buttons = digest
+      .flatMap((b: any) => (b.type === 'actions' ? b.elements : []))
+      .map((e: any) => [e.action_id, e.value, e.text.text]);
     assert.deepEqual(buttons, [
       ['tactic_decide_retire', '7', 'Retire'],
       ['tactic_decide_keep', '7', 'Keep'],
@@ -349,13 +396,20 @@ describe('tactic builders', () => {
       ['tactic_decide_pilot', '9', 'Pilot an alternative'],
     ]);
     assert.match(JSON.stringify(digest), /4 more tactics were flagged by fewer than 3 reps/);
-    const many = tacticDigestBlocks(Array.from({ length: 12 }, (_, i) => ({ ...tactic, id: i + 1, reasons: [] })), 0, { max: 5 });
+    const many = tacticDigestBlocks(
+      Array.from({ length: 12 }, (_, i) => ({ ...tactic, id: i + 1, reasons: [] })),
+      0,
+      { max: 5 },
+    );
     assert.ok(many.length < 50);
     assert.match(JSON.stringify(many), /7 more tactics past the threshold/);
   });
 
   it('the list stays within 50 blocks however many tactics there are', () => {
-    const list = tacticList(Array.from({ length: 120 }, (_, i) => ({ ...tactic, id: i + 1, mine: false })), { minReports: 3, note: 'note' });
+    const list = tacticList(
+      Array.from({ length: 120 }, (_, i) => ({ ...tactic, id: i + 1, mine: false })),
+      { minReports: 3, note: 'note' },
+    );
     assert.deepEqual(validateMessage({ ...list }), []);
   });
 });

@@ -10,7 +10,9 @@ export interface AuditEntry {
 
 /** Repository for `audit_log`: who changed what. */
 export function createAuditRepo(db: Db) {
-  const insert = db.prepare('INSERT INTO audit_log (team_id, actor_id, action, detail, at) VALUES (@teamId, @actorId, @action, @detail, @at)');
+  const insert = db.prepare(
+    'INSERT INTO audit_log (team_id, actor_id, action, detail, at) VALUES (@teamId, @actorId, @action, @detail, @at)',
+  );
   const recent = db.prepare(`SELECT team_id AS teamId, actor_id AS actorId, action, detail, at FROM audit_log
     WHERE team_id = ? ORDER BY at DESC, id DESC LIMIT ?`);
   // Details are JSON, where an id is always a whole quoted string: matching '"U1"' (not 'U1') keeps

@@ -48,7 +48,13 @@ export function createClaimsRepo(db: Db) {
       return take.run({ ...key, now, staleAfterMs: opts.staleAfterMs, force: opts.force ? 1 : 0 }).changes === 1;
     },
     /** Records how a claimed period ended. `failed` with `retryAt` lets a later tick take it again. */
-    finishClaim(key: ClaimKey, status: Exclude<ClaimStatus, 'claimed' | 'posting'>, now: number, detail: string | null, retryAt: number | null = null): void {
+    finishClaim(
+      key: ClaimKey,
+      status: Exclude<ClaimStatus, 'claimed' | 'posting'>,
+      now: number,
+      detail: string | null,
+      retryAt: number | null = null,
+    ): void {
       finish.run({ ...key, status, now, detail, retryAt });
     },
     /** Marks a claimed period as on its way to Slack (it may be delivered from now on). */

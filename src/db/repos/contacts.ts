@@ -57,16 +57,20 @@ export function createContactsRepo(db: Db) {
     WHERE team_id = ? AND user_id = ? AND week_start >= ? AND week_start <= ? ORDER BY week_start`);
   const kinds = db.prepare(`SELECT kind, COUNT(*) AS count FROM contacts
     WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ? GROUP BY kind`);
-  const distinctAccounts = db.prepare(`SELECT COUNT(DISTINCT account_key) FROM contacts
-    WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ?`).pluck();
+  const distinctAccounts = db
+    .prepare(`SELECT COUNT(DISTINCT account_key) FROM contacts
+    WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ?`)
+    .pluck();
   const delAll = db.prepare('DELETE FROM contacts WHERE team_id = ? AND user_id = ?');
   const allOfTeam = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE team_id = ? ORDER BY occurred_on, id`);
   const weekAccounts = db.prepare('SELECT COUNT(DISTINCT account_key) FROM contacts WHERE team_id = ? AND week_start = ?').pluck();
   const userWeekAccounts = db.prepare(`SELECT user_id AS userId, COUNT(DISTINCT account_key) AS accounts FROM contacts
     WHERE team_id = ? AND week_start = ? GROUP BY user_id`);
   // One index seek per manager (contacts_by_user_date) instead of a pass over every conversation.
-  const activeSince = db.prepare(`SELECT m.user_id FROM managers m WHERE m.team_id = @teamId
-    AND EXISTS (SELECT 1 FROM contacts c WHERE c.team_id = m.team_id AND c.user_id = m.user_id AND c.occurred_on >= @since)`).pluck();
+  const activeSince = db
+    .prepare(`SELECT m.user_id FROM managers m WHERE m.team_id = @teamId
+    AND EXISTS (SELECT 1 FROM contacts c WHERE c.team_id = m.team_id AND c.user_id = m.user_id AND c.occurred_on >= @since)`)
+    .pluck();
   const insights = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE team_id = ? AND occurred_on >= ? AND insight IS NOT NULL
     ORDER BY occurred_on DESC, id DESC LIMIT ?`);
   const loggedAfter = db.prepare('SELECT 1 FROM contacts WHERE team_id = ? AND user_id = ? AND created_at > ? LIMIT 1').pluck();
@@ -92,8 +96,10 @@ export function createContactsRepo(db: Db) {
   const weekLeaders = db.prepare(`SELECT w.user_id AS userId, w.contacts AS latest FROM contact_weeks w
     JOIN managers m ON m.team_id = w.team_id AND m.user_id = w.user_id AND m.active = 1
     WHERE w.team_id = @teamId AND w.week_start = @week ORDER BY w.contacts DESC, w.user_id LIMIT @limit`);
-  const quietFill = db.prepare(`SELECT user_id FROM managers WHERE team_id = @teamId AND active = 1
-    AND user_id NOT IN (SELECT value FROM json_each(@exclude)) ORDER BY user_id LIMIT @limit`).pluck();
+  const quietFill = db
+    .prepare(`SELECT user_id FROM managers WHERE team_id = @teamId AND active = 1
+    AND user_id NOT IN (SELECT value FROM json_each(@exclude)) ORDER BY user_id LIMIT @limit`)
+    .pluck();
   // One index seek per manager (MAX over contacts_by_user_date) instead of grouping every conversation.
   const lastAll = db.prepare(`SELECT userId, lastOn FROM (SELECT m.user_id AS userId,
       (SELECT MAX(c.occurred_on) FROM contacts c WHERE c.team_id = m.team_id AND c.user_id = m.user_id) AS lastOn
@@ -140,8 +146,17 @@ export function createContactsRepo(db: Db) {
       return teamWeekly.all(teamId, fromWeek, toWeek) as Array<{ userId: string; weekStart: string; count: number }>;
     },
     /** Per manager of `userIds` and week: conversations, for weeks in [fromWeek, toWeek] (only weeks that have any). */
-    listWeeklyCountsOf(teamId: string, userIds: readonly string[], fromWeek: string, toWeek: string): Array<{ userId: string; weekStart: string; count: number }> {
-      return weeklyOf.all({ teamId, userIds: JSON.stringify(userIds), from: fromWeek, to: toWeek }) as Array<{ userId: string; weekStart: string; count: number }>;
+    listWeeklyCountsOf(
+      teamId: string,
+      userIds: readonly string[],
+      fromWeek: string,
+      toWeek: string,
+    ): Array<{ userId: string; weekStart: string; count: number }> {
+      return weeklyOf.all({ teamId, userIds: JSON.stringify(userIds), from: fromWeek, to: toWeek }) as Array<{
+        userId: string;
+        weekStart: string;
+        count: number;
+      }>;
     },
     /** Per week in [fromWeek, toWeek] that has any: active managers' conversations and how many of them had one. */
     listTeamWeekTotals(teamId: string, fromWeek: string, toWeek: string): Array<{ weekStart: string; total: number; managers: number }> {
@@ -159,7 +174,9 @@ export function createContactsRepo(db: Db) {
     },
     /** Distinct accounts each manager talked to in the week starting `week`. */
     listWeekAccountCounts(teamId: string, week: string): Map<string, number> {
-      return new Map((userWeekAccounts.all(teamId, week) as Array<{ userId: string; accounts: number }>).map((r) => [r.userId, r.accounts]));
+      return new Map(
+        (userWeekAccounts.all(teamId, week) as Array<{ userId: string; accounts: number }>).map((r) => [r.userId, r.accounts]),
+      );
     },
     /** Distinct accounts the whole team talked to in the week starting `week`. */
     countTeamWeekAccounts(teamId: string, week: string): number {

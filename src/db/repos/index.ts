@@ -1,14 +1,14 @@
 import type { Db } from '../open.js';
 import { createAuditRepo } from './audit.js';
 import { createClaimsRepo } from './claims.js';
-import { createNudgesRepo } from './nudges.js';
-import { createSnoozesRepo } from './snoozes.js';
 import { createContactsRepo } from './contacts.js';
 import { createManagersRepo } from './managers.js';
+import { createNudgesRepo } from './nudges.js';
 import { createProfilesRepo } from './profiles.js';
+import { createSnoozesRepo } from './snoozes.js';
+import { createTacticsRepo } from './tactics.js';
 import { createTeamsRepo } from './teams.js';
 import { createVpsRepo } from './vps.js';
-import { createTacticsRepo } from './tactics.js';
 
 /** Every repository, built once per database (each prepares its statements up front). */
 export function createRepos(db: Db) {

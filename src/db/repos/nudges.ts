@@ -17,12 +17,16 @@ const COLUMNS = 'id, team_id AS teamId, user_id AS userId, sent_at AS sentAt, lo
 export function createNudgesRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO nudges (team_id, user_id, sent_at, local_date, channel, ts)
     VALUES (@teamId, @userId, @sentAt, @localDate, @channel, @ts)`);
-  const lastSentAll = db.prepare('SELECT user_id AS userId, MAX(sent_at) AS sentAt FROM nudges WHERE team_id = ? AND sent_at >= ? GROUP BY user_id');
+  const lastSentAll = db.prepare(
+    'SELECT user_id AS userId, MAX(sent_at) AS sentAt FROM nudges WHERE team_id = ? AND sent_at >= ? GROUP BY user_id',
+  );
   const recent = db.prepare(`SELECT ${COLUMNS} FROM nudges WHERE team_id = ? AND user_id = ? ORDER BY sent_at DESC, id DESC LIMIT ?`);
   const markAnswered = db.prepare(`UPDATE nudges SET answered = ? WHERE id = (
     SELECT id FROM nudges WHERE team_id = ? AND user_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1)`);
-  const unanswered = db.prepare(`SELECT user_id FROM nudges WHERE team_id = ? AND sent_at >= ? AND answered IS NULL
-    GROUP BY user_id HAVING COUNT(*) >= ?`).pluck();
+  const unanswered = db
+    .prepare(`SELECT user_id FROM nudges WHERE team_id = ? AND sent_at >= ? AND answered IS NULL
+    GROUP BY user_id HAVING COUNT(*) >= ?`)
+    .pluck();
   const del = db.prepare('DELETE FROM nudges WHERE team_id = ? AND user_id = ?');
   const count = db.prepare('SELECT COUNT(*) FROM nudges WHERE team_id = ? AND user_id = ? AND local_date = ?').pluck();
 

@@ -20,7 +20,9 @@ export function createProfilesRepo(db: Db) {
     display_name AS displayName, refreshed_at AS refreshedAt FROM user_profiles WHERE team_id = ? AND user_id = ?`);
   const zones = db.prepare('SELECT user_id AS userId, tz FROM user_profiles WHERE team_id = ? AND tz IS NOT NULL');
   const del = db.prepare('DELETE FROM user_profiles WHERE team_id = ? AND user_id = ?');
-  const admins = db.prepare('SELECT user_id FROM user_profiles WHERE team_id = ? AND (is_admin = 1 OR is_owner = 1) ORDER BY user_id').pluck();
+  const admins = db
+    .prepare('SELECT user_id FROM user_profiles WHERE team_id = ? AND (is_admin = 1 OR is_owner = 1) ORDER BY user_id')
+    .pluck();
 
   return {
     /** Stores a fresh users.info result. */

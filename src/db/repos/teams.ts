@@ -27,10 +27,7 @@ export function createTeamsRepo(db: Db) {
     timezone, leaderboard_channel AS leaderboardChannel, digest_channel AS digestChannel FROM teams WHERE team_id = ?`);
   const ensure = db.prepare('INSERT INTO teams (team_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const setters = Object.fromEntries(
-    Object.entries(COLUMN).map(([key, col]) => [
-      key,
-      db.prepare(`UPDATE teams SET ${col} = ?, updated_at = ? WHERE team_id = ?`),
-    ]),
+    Object.entries(COLUMN).map(([key, col]) => [key, db.prepare(`UPDATE teams SET ${col} = ?, updated_at = ? WHERE team_id = ?`)]),
   ) as Record<TeamSettingKey, Statement<unknown[]>>;
   const all = db.prepare('SELECT team_id FROM teams').pluck();
 

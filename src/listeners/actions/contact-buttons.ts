@@ -25,7 +25,8 @@ export function contactUndoAction(ctx: AppContext) {
     const { body, ack, respond } = args;
     const teamId = body.team?.id ?? body.user.team_id ?? '';
     const id = contactIdOf(args);
-    const result: ContactChangeResult = id === null ? { ok: false, reason: 'not_found' } : ctx.services.contacts.removeContact(teamId, body.user.id, id);
+    const result: ContactChangeResult =
+      id === null ? { ok: false, reason: 'not_found' } : ctx.services.contacts.removeContact(teamId, body.user.id, id);
     await ack();
     if (!result.ok) {
       await respond({ ...errorMessage(refusal(result), '/contact list'), replace_original: false });
@@ -42,7 +43,8 @@ export function contactDeleteAction(ctx: AppContext) {
     const teamId = body.team?.id ?? body.user.team_id ?? '';
     const userId = body.user.id;
     const id = contactIdOf(args);
-    const result: ContactChangeResult = id === null ? { ok: false, reason: 'not_found' } : ctx.services.contacts.removeContact(teamId, userId, id);
+    const result: ContactChangeResult =
+      id === null ? { ok: false, reason: 'not_found' } : ctx.services.contacts.removeContact(teamId, userId, id);
     await ack();
     if (!result.ok) {
       await respond({ ...errorMessage(refusal(result), '/contact list'), replace_original: false });
@@ -60,7 +62,8 @@ export function contactEditAction(ctx: AppContext) {
     const teamId = body.team?.id ?? body.user.team_id ?? '';
     const userId = body.user.id;
     const id = contactIdOf(args);
-    const found: ContactChangeResult = id === null ? { ok: false, reason: 'not_found' } : ctx.services.contacts.findOwnContact(teamId, userId, id);
+    const found: ContactChangeResult =
+      id === null ? { ok: false, reason: 'not_found' } : ctx.services.contacts.findOwnContact(teamId, userId, id);
     await ack();
     if (!found.ok) {
       await respond({ ...errorMessage(refusal(found), '/contact list'), replace_original: false });

@@ -4,8 +4,8 @@ import type { AppContext } from '../../context.js';
 import { dispatchTable } from '../dispatch.js';
 import { contactDeleteAction, contactEditAction, contactUndoAction, homeLogContactAction } from './contact-buttons.js';
 import { homeSnoozeAction, nudgeLogContactAction, nudgeSnoozeAction } from './snooze-buttons.js';
-import { tacticMeTooAction } from './tactic-me-too.js';
 import { tacticKeepAction, tacticPilotAction, tacticRetireAction } from './tactic-decision.js';
+import { tacticMeTooAction } from './tactic-me-too.js';
 
 /** Every button action_id and its handler. */
 export const actionHandlers = {

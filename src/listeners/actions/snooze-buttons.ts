@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { contactModal } from '../../blocks/contact.js';
-import { nudgeSnoozed, REASON_OF_ACTION } from '../../blocks/nudge.js';
 import { ActionId } from '../../blocks/ids.js';
+import { nudgeSnoozed, REASON_OF_ACTION } from '../../blocks/nudge.js';
 import type { AppContext } from '../../context.js';
 import { NUDGE_SNOOZE_DAYS } from '../../services/snoozes.js';
 import { publishHome } from '../home.js';
@@ -17,7 +17,13 @@ export function nudgeSnoozeAction(ctx: AppContext) {
     const userId = body.user.id;
     const reason = REASON_OF_ACTION[action.action_id] ?? 'snooze';
     const today = ctx.services.profiles.todayOf(teamId, userId);
-    const { endsOn } = ctx.services.snoozes.snooze(teamId, userId, { days: NUDGE_SNOOZE_DAYS, reason, today, now: ctx.clock.now(), fromNudge: true });
+    const { endsOn } = ctx.services.snoozes.snooze(teamId, userId, {
+      days: NUDGE_SNOOZE_DAYS,
+      reason,
+      today,
+      now: ctx.clock.now(),
+      fromNudge: true,
+    });
     await ack();
     await respond(nudgeSnoozed(reason, endsOn));
   };

@@ -17,7 +17,10 @@ function tacticDecisionAction(decision: TacticDecision) {
       const userId = body.user.id;
       await ack();
       if (!ctx.services.roles.can(teamId, userId, 'decideTactics')) {
-        await respond({ ...notice(':lock: Only VPs and admins can decide on flagged tactics. Nothing was changed.'), replace_original: false });
+        await respond({
+          ...notice(':lock: Only VPs and admins can decide on flagged tactics. Nothing was changed.'),
+          replace_original: false,
+        });
         return;
       }
       const minReports = ctx.config.anonymityMinReports;

@@ -17,10 +17,15 @@ export function tacticMeTooAction(ctx: AppContext) {
     const result = ctx.services.tactics.meToo(teamId, userId, tacticId);
     await ack();
     if (!result.ok) {
-      await respond({ ...errorMessage('That tactic is no longer open: an admin hid it, or it does not exist.', '/flag-tactic list'), replace_original: false });
+      await respond({
+        ...errorMessage('That tactic is no longer open: an admin hid it, or it does not exist.', '/flag-tactic list'),
+        replace_original: false,
+      });
       return;
     }
     const minReports = ctx.config.anonymityMinReports;
-    await respond(tacticList(ctx.services.tactics.listTactics(teamId, userId), { minReports, note: meTooNote(result.tactic, result.status) }));
+    await respond(
+      tacticList(ctx.services.tactics.listTactics(teamId, userId), { minReports, note: meTooNote(result.tactic, result.status) }),
+    );
   };
 }

@@ -2,8 +2,8 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { errorMessage } from '../../blocks/common.js';
 import { CONTACT_EXAMPLE, contactConfirmation, contactHelp, contactList, contactModal } from '../../blocks/contact.js';
 import type { AppContext } from '../../context.js';
-import { parseContactText } from '../../services/contact-grammar.js';
 import { unescapeSlack } from '../../lib/slack-text.js';
+import { parseContactText } from '../../services/contact-grammar.js';
 import { afterAck } from '../after-ack.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -22,7 +22,10 @@ export function contactCommand(ctx: AppContext) {
     if (text === '') {
       await ack();
       // trigger_id lives 3 seconds: open the modal right after the ack, before anything slow.
-      await client.views.open({ trigger_id: command.trigger_id, view: contactModal({ today, meta: { channelId: command.channel_id } }) as any });
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: contactModal({ today, meta: { channelId: command.channel_id } }) as any,
+      });
       afterAck(ctx, 'profile refresh', () => profiles.refreshIfStale(teamId, userId));
       return;
     }

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { errorMessage, type Message } from '../../blocks/common.js';
 import { flagConfirmation, flagTacticHelp, flagTacticModal, tacticList } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
-import { FLAG_EXAMPLE, parseFlagText, type FlagResult } from '../../services/tactics.js';
+import { FLAG_EXAMPLE, type FlagResult, parseFlagText } from '../../services/tactics.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 

@@ -1,11 +1,11 @@
+import { ADMIN_ONLY, channelValue, forgotten, managersSynced, membersChanged, settingChanged } from '../../blocks/admin.js';
 import type { Message } from '../../blocks/common.js';
 import { errorMessage, notice } from '../../blocks/common.js';
-import { ADMIN_ONLY, channelValue, forgotten, managersSynced, membersChanged, settingChanged } from '../../blocks/admin.js';
 import { gembaAdminHelp } from '../../blocks/gemba.js';
 import type { AppContext } from '../../context.js';
 import type { GembaRequest } from '../../services/gemba-grammar.js';
-import { hideTacticMessage } from './gemba-tactics.js';
 import type { GembaArgs } from './gemba.js';
+import { hideTacticMessage } from './gemba-tactics.js';
 
 type AdminRequest = Extract<GembaRequest, { kind: `admin${string}` }>;
 type Reply = (m: Message) => Promise<unknown>;
@@ -39,7 +39,10 @@ async function run(ctx: AppContext, args: GembaArgs, req: AdminRequest, reply: R
       await reply(gembaAdminHelp());
       return;
     case 'admin_members': {
-      const result = req.role === 'managers' ? admin.changeManagers(teamId, actor, req.op, req.userIds) : admin.changeVps(teamId, actor, req.op, req.userIds);
+      const result =
+        req.role === 'managers'
+          ? admin.changeManagers(teamId, actor, req.op, req.userIds)
+          : admin.changeVps(teamId, actor, req.op, req.userIds);
       log(`${req.role}.${req.op}`, result);
       await reply(membersChanged(req.role, req.op, result));
       return;
@@ -85,7 +88,12 @@ async function run(ctx: AppContext, args: GembaArgs, req: AdminRequest, reply: R
         members = (await client.usergroups.users.list({ usergroup: req.usergroupId })).users ?? [];
       } catch (err) {
         const code = (err as { data?: { error?: string } }).data?.error ?? 'unknown_error';
-        await respond(errorMessage(`Slack could not list that user group (\`${code}\`). Nothing was changed.`, '/gemba admin managers sync @sales-managers'));
+        await respond(
+          errorMessage(
+            `Slack could not list that user group (\`${code}\`). Nothing was changed.`,
+            '/gemba admin managers sync @sales-managers',
+          ),
+        );
         return;
       }
       const result = admin.changeManagers(teamId, actor, 'add', members);

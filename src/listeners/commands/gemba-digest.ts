@@ -1,4 +1,4 @@
-import { notice, type Message } from '../../blocks/common.js';
+import { type Message, notice } from '../../blocks/common.js';
 import type { AppContext } from '../../context.js';
 import { composeDigest, digestPost } from '../../jobs/digest.js';
 import { weeklyWindow } from '../../services/schedule.js';

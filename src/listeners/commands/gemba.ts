@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { errorMessage, notice, type Message } from '../../blocks/common.js';
+import { errorMessage, type Message, notice } from '../../blocks/common.js';
 import { gembaAdminHelp, gembaHelp, settingsMessage, snoozeConfirmation } from '../../blocks/gemba.js';
 import type { AppContext } from '../../context.js';
 import { unescapeSlack } from '../../lib/slack-text.js';
-import { parseGembaText, type GembaRequest } from '../../services/gemba-grammar.js';
+import { type GembaRequest, parseGembaText } from '../../services/gemba-grammar.js';
 import { adminCommand } from './gemba-admin.js';
 import { digestPreview } from './gemba-digest.js';
 
@@ -48,7 +48,9 @@ function personal(ctx: AppContext, teamId: string, userId: string, req: GembaReq
       return snoozeConfirmation(endsOn);
     }
     case 'snooze_off':
-      return services.snoozes.unsnooze(teamId, userId, today) ? snoozeConfirmation(null) : notice(`Nudges weren't snoozed, so nothing changed. Pause them with \`/gemba snooze 1w\`.`);
+      return services.snoozes.unsnooze(teamId, userId, today)
+        ? snoozeConfirmation(null)
+        : notice(`Nudges weren't snoozed, so nothing changed. Pause them with \`/gemba snooze 1w\`.`);
     default:
       return gembaHelp(role);
   }

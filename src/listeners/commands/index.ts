@@ -3,10 +3,10 @@ import { Command } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
 import { dispatchTable } from '../dispatch.js';
 import { contactCommand } from './contact.js';
-import { trendsCommand } from './trends.js';
 import { flagTacticCommand } from './flag-tactic.js';
 import { gembaCommand } from './gemba.js';
 import { leaderboardCommand } from './leaderboard.js';
+import { trendsCommand } from './trends.js';
 
 /** Every slash command and its handler; the manifest test checks this against manifest.yml. */
 export const commandHandlers = {

@@ -15,12 +15,16 @@ export function leaderboardCommand(ctx: AppContext) {
     if (arg === 'help') return ack(leaderboardHelp());
     // What they typed, as typed (errorMessage escapes it, so it cannot carry a live `<!channel>`).
     const echo = unescapeSlack(command.text.trim()).slice(0, 30);
-    if (arg !== '' && arg !== 'last') return ack(errorMessage(`"${echo}" isn't something /leaderboard knows. Use nothing (this week) or \`last\`.`, '/leaderboard last'));
+    if (arg !== '' && arg !== 'last')
+      return ack(errorMessage(`"${echo}" isn't something /leaderboard knows. Use nothing (this week) or \`last\`.`, '/leaderboard last'));
     const settings = ctx.services.settings.forTeam(teamId);
     const { weekStart, reportWeek } = weeklyWindow(ctx.clock.now(), settings.timezone, 9, 0);
     const week = arg === 'last' ? reportWeek : weekStart;
     const board = ctx.services.leaderboard.compute(teamId, week, settings.weeklyTarget, { complete: arg === 'last' });
-    const message = leaderboardMessage(board, { title: arg === 'last' ? "Last week's leaderboard" : 'Leaderboard so far', inProgress: arg !== 'last' });
+    const message = leaderboardMessage(board, {
+      title: arg === 'last' ? "Last week's leaderboard" : 'Leaderboard so far',
+      inProgress: arg !== 'last',
+    });
     await ack({ ...message, response_type: 'ephemeral' });
   };
 }

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { errorMessage, notice, type Message } from '../../blocks/common.js';
+import { errorMessage, type Message, notice } from '../../blocks/common.js';
 import { teamTrendMessage } from '../../blocks/team.js';
 import { personalTrendMessage, trendsHelp } from '../../blocks/trends.js';
 import type { AppContext } from '../../context.js';
@@ -28,7 +28,8 @@ export function parseTrendsText(text: string): TrendsRequest {
     const userId = parseUserMention(first);
     if (first.toLowerCase() === 'team') subject = { kind: 'team' };
     else if (userId) subject = { kind: 'user', userId };
-    else return { kind: 'error', message: `I don't know "${first}". Use a number of weeks, \`team\`, or an @mention.`, example: '/trends 12' };
+    else
+      return { kind: 'error', message: `I don't know "${first}". Use a number of weeks, \`team\`, or an @mention.`, example: '/trends 12' };
   }
   let weeks = DEFAULT_TREND_WEEKS;
   if (words.length > 0) {
@@ -55,7 +56,8 @@ export function trendsCommand(ctx: AppContext) {
     const subject = req.kind === 'user' ? req.userId : userId;
     const permission: Permission | null = req.kind === 'team' ? 'viewTeamTrends' : subject !== userId ? 'viewOthersTrends' : null;
     const answer = (): Message => {
-      if (req.kind === 'team') return teamTrendMessage(team.teamTrend(teamId, { lastDay: profiles.todayOf(teamId, userId), weeks: req.weeks, target }));
+      if (req.kind === 'team')
+        return teamTrendMessage(team.teamTrend(teamId, { lastDay: profiles.todayOf(teamId, userId), weeks: req.weeks, target }));
       // Weeks are the subject's own (their time zone), whoever is asking.
       const trend = trends.personalTrend(teamId, subject, { today: profiles.todayOf(teamId, subject), weeks: req.weeks, target });
       return personalTrendMessage(trend, subject === userId ? undefined : subject);

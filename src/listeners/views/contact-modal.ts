@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { contactConfirmation, type ContactModalMeta } from '../../blocks/contact.js';
+import { type ContactModalMeta, contactConfirmation } from '../../blocks/contact.js';
 import { ContactField, INPUT_ACTION } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
-import { parseDurationToken, validateContactDraft, type GrammarError } from '../../services/contact-grammar.js';
-import type { ContactInput } from '../../services/contacts.js';
 import { stripControlChars } from '../../lib/slack-text.js';
+import { type GrammarError, parseDurationToken, validateContactDraft } from '../../services/contact-grammar.js';
+import type { ContactInput } from '../../services/contacts.js';
 import { afterAck } from '../after-ack.js';
 import { publishHome } from '../home.js';
 
@@ -26,18 +26,29 @@ const FIELD_OF_ERROR: Record<string, string> = {
 };
 
 const text = (values: StateValues, block: string): string | null => {
-  const v = stripControlChars(values[block]?.[INPUT_ACTION]?.value ?? '').replace(/\s+/g, (ws) => (ws.includes('\n') ? ws : ' ')).trim();
+  const v = stripControlChars(values[block]?.[INPUT_ACTION]?.value ?? '')
+    .replace(/\s+/g, (ws) => (ws.includes('\n') ? ws : ' '))
+    .trim();
   return v ? v : null;
 };
 
 /** Reads the modal's fields into a contact, or the per-field errors Slack shows inline. */
-export function readContactForm(values: StateValues, today: string): { ok: true; input: ContactInput } | { ok: false; errors: Record<string, string> } {
+export function readContactForm(
+  values: StateValues,
+  today: string,
+): { ok: true; input: ContactInput } | { ok: false; errors: Record<string, string> } {
   const durationText = text(values, ContactField.duration);
   let durationMin: number | null = null;
   if (durationText !== null) {
     const bare = /^\d+$/.test(durationText) ? `${durationText}m` : durationText;
     durationMin = parseDurationToken(bare);
-    if (durationMin === null) return { ok: false, errors: { [ContactField.duration]: `"${durationText.slice(0, 20)}" isn't a duration I understand. Use minutes like 30m or hours like 1h (up to 600 minutes).` } };
+    if (durationMin === null)
+      return {
+        ok: false,
+        errors: {
+          [ContactField.duration]: `"${durationText.slice(0, 20)}" isn't a duration I understand. Use minutes like 30m or hours like 1h (up to 600 minutes).`,
+        },
+      };
   }
   const draft = {
     account: (text(values, ContactField.account) ?? '').replace(/\s+/g, ' '),
@@ -80,7 +91,10 @@ export function contactModalSubmit(ctx: AppContext) {
     if (meta.contactId !== undefined) {
       const result = ctx.services.contacts.editContact(teamId, userId, meta.contactId, form.input, now);
       if (!result.ok) {
-        const why = result.reason === 'not_found' ? 'This conversation was deleted after you opened the form, so there is nothing to save.' : 'You can only edit your own conversations.';
+        const why =
+          result.reason === 'not_found'
+            ? 'This conversation was deleted after you opened the form, so there is nothing to save.'
+            : 'You can only edit your own conversations.';
         return ack({ response_action: 'errors', errors: { [ContactField.account]: why } });
       }
       stored = result.contact;

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { flagDoneView } from '../../blocks/tactics.js';
 import { INPUT_ACTION, TacticField } from '../../blocks/ids.js';
+import { flagDoneView } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
-import type { FlagResult, TacticField as Field } from '../../services/tactics.js';
+import type { TacticField as Field, FlagResult } from '../../services/tactics.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type StateValues = ViewSubmitAction['view']['state']['values'];
@@ -17,7 +17,9 @@ function refusalErrors(result: Extract<FlagResult, { ok: false }>): Record<strin
     case 'invalid':
       return { [BLOCK_OF[result.problem.field]]: result.problem.message };
     case 'rate_limited':
-      return { [TacticField.tactic]: `You have already flagged ${result.limit} tactics this week, the most one person can. Nothing was stored. You can still say Me too in /flag-tactic list.` };
+      return {
+        [TacticField.tactic]: `You have already flagged ${result.limit} tactics this week, the most one person can. Nothing was stored. You can still say Me too in /flag-tactic list.`,
+      };
     case 'hidden':
       return { [TacticField.tactic]: 'An admin has hidden that tactic, so it cannot be flagged again. Nothing was stored.' };
   }
