@@ -91,3 +91,13 @@ export function buttonValues(surface: { blocks?: any[] }, actionId: string): str
   }
   return values;
 }
+
+/** Every distinct team id stored in any table that has a team_id column, sorted. */
+export function teamIdsInDatabase(h: Harness): string[] {
+  const tables = h.ctx.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%team_id%'").pluck().all() as string[];
+  const ids = new Set<string>();
+  for (const t of tables) {
+    for (const id of h.ctx.db.prepare(`SELECT DISTINCT team_id FROM ${t}`).pluck().all() as Array<string | null>) ids.add(String(id));
+  }
+  return [...ids].sort();
+}

@@ -3,6 +3,7 @@ import { errorMessage } from '../../blocks/common.js';
 import { contactList, contactModal, contactUndone } from '../../blocks/contact.js';
 import type { AppContext } from '../../context.js';
 import type { ContactChangeResult } from '../../services/contacts.js';
+import { workspaceOf } from '../workspace.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -22,8 +23,8 @@ export function refusal(result: Extract<ContactChangeResult, { ok: false }>): st
 /** **Undo** on a confirmation: delete the conversation and replace the confirmation. */
 export function contactUndoAction(ctx: AppContext) {
   return async (args: Args): Promise<void> => {
-    const { body, ack, respond } = args;
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const { body, ack, respond, context } = args;
+    const teamId = workspaceOf(context);
     const id = contactIdOf(args);
     const result: ContactChangeResult =
       id === null ? { ok: false, reason: 'not_found' } : ctx.services.contacts.removeContact(teamId, body.user.id, id);
@@ -39,8 +40,8 @@ export function contactUndoAction(ctx: AppContext) {
 /** **Delete** in `/contact list`: delete the conversation and redraw the list. */
 export function contactDeleteAction(ctx: AppContext) {
   return async (args: Args): Promise<void> => {
-    const { body, ack, respond } = args;
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const { body, ack, respond, context } = args;
+    const teamId = workspaceOf(context);
     const userId = body.user.id;
     const id = contactIdOf(args);
     const result: ContactChangeResult =
@@ -58,8 +59,8 @@ export function contactDeleteAction(ctx: AppContext) {
 /** **Edit** on a confirmation: open the modal prefilled with the conversation. */
 export function contactEditAction(ctx: AppContext) {
   return async (args: Args): Promise<void> => {
-    const { body, ack, respond, client } = args;
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const { body, ack, respond, client, context } = args;
+    const teamId = workspaceOf(context);
     const userId = body.user.id;
     const id = contactIdOf(args);
     const found: ContactChangeResult =
@@ -78,8 +79,8 @@ export function contactEditAction(ctx: AppContext) {
 /** **Log a conversation** on the Home tab: open the empty modal. */
 export function homeLogContactAction(ctx: AppContext) {
   return async (args: Args): Promise<void> => {
-    const { body, ack, client } = args;
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const { body, ack, client, context } = args;
+    const teamId = workspaceOf(context);
     await ack();
     const today = ctx.services.profiles.todayOf(teamId, body.user.id);
     await client.views.open({ trigger_id: body.trigger_id, view: contactModal({ today, meta: {} }) as any });

@@ -5,15 +5,14 @@ import { nudgeSnoozed, REASON_OF_ACTION } from '../../blocks/nudge.js';
 import type { AppContext } from '../../context.js';
 import { NUDGE_SNOOZE_DAYS } from '../../services/snoozes.js';
 import { publishHome } from '../home.js';
+import { workspaceOf } from '../workspace.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
-const teamOf = (body: BlockAction) => body.team?.id ?? body.user.team_id ?? '';
-
 /** **Snooze a week** and the reason buttons on a nudge: pause for a week, record the reason for the digest. */
 export function nudgeSnoozeAction(ctx: AppContext) {
-  return async ({ body, action, ack, respond }: Args): Promise<void> => {
-    const teamId = teamOf(body);
+  return async ({ body, action, ack, respond, context }: Args): Promise<void> => {
+    const teamId = workspaceOf(context);
     const userId = body.user.id;
     const reason = REASON_OF_ACTION[action.action_id] ?? 'snooze';
     const today = ctx.services.profiles.todayOf(teamId, userId);
@@ -31,8 +30,8 @@ export function nudgeSnoozeAction(ctx: AppContext) {
 
 /** **Log a conversation** on a nudge: the same modal as `/contact`. */
 export function nudgeLogContactAction(ctx: AppContext) {
-  return async ({ body, ack, client }: Args): Promise<void> => {
-    const teamId = teamOf(body);
+  return async ({ body, ack, client, context }: Args): Promise<void> => {
+    const teamId = workspaceOf(context);
     ctx.repos.nudges.markLatestAnswered(teamId, body.user.id, 'log');
     await ack();
     const today = ctx.services.profiles.todayOf(teamId, body.user.id);
@@ -42,8 +41,8 @@ export function nudgeLogContactAction(ctx: AppContext) {
 
 /** **Snooze a week** / **Resume nudges** on the Home tab. */
 export function homeSnoozeAction(ctx: AppContext) {
-  return async ({ body, action, ack, client }: Args): Promise<void> => {
-    const teamId = teamOf(body);
+  return async ({ body, action, ack, client, context }: Args): Promise<void> => {
+    const teamId = workspaceOf(context);
     const userId = body.user.id;
     const today = ctx.services.profiles.todayOf(teamId, userId);
     if (action.action_id === ActionId.homeSnooze) {

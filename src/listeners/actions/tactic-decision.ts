@@ -3,6 +3,7 @@ import { errorMessage, notice } from '../../blocks/common.js';
 import { decisionRecorded } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
 import type { TacticDecision } from '../../services/tactics.js';
+import { workspaceOf } from '../workspace.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -12,8 +13,8 @@ type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddleware
  */
 function tacticDecisionAction(decision: TacticDecision) {
   return (ctx: AppContext) =>
-    async ({ body, action, ack, respond }: Args): Promise<void> => {
-      const teamId = body.team?.id ?? body.user.team_id ?? '';
+    async ({ body, action, ack, respond, context }: Args): Promise<void> => {
+      const teamId = workspaceOf(context);
       const userId = body.user.id;
       await ack();
       if (!ctx.services.roles.can(teamId, userId, 'decideTactics')) {

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { errorMessage } from '../../blocks/common.js';
 import { meTooNote, tacticList } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
+import { workspaceOf } from '../workspace.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -10,8 +11,8 @@ type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddleware
  * and redraws their ephemeral list. No user id is stored or logged, and nothing is posted.
  */
 export function tacticMeTooAction(ctx: AppContext) {
-  return async ({ body, action, ack, respond }: Args): Promise<void> => {
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
+  return async ({ body, action, ack, respond, context }: Args): Promise<void> => {
+    const teamId = workspaceOf(context);
     const userId = body.user.id;
     const tacticId = Number(action.value);
     const result = ctx.services.tactics.meToo(teamId, userId, tacticId);

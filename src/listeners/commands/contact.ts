@@ -5,13 +5,15 @@ import type { AppContext } from '../../context.js';
 import { unescapeSlack } from '../../lib/slack-text.js';
 import { parseContactText } from '../../services/contact-grammar.js';
 import { afterAck } from '../after-ack.js';
+import { workspaceOf } from '../workspace.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** `/contact`: no text opens the modal; `help`, `list`; anything else is the one-liner. */
 export function contactCommand(ctx: AppContext) {
-  return async ({ command, ack, client }: Args): Promise<void> => {
-    const { team_id: teamId, user_id: userId } = command;
+  return async ({ command, ack, client, context }: Args): Promise<void> => {
+    const teamId = workspaceOf(context);
+    const userId = command.user_id;
     const text = command.text.trim();
     const sub = text.toLowerCase();
     const profiles = ctx.services.profiles;

@@ -3,6 +3,7 @@ import { errorMessage, type Message } from '../../blocks/common.js';
 import { flagConfirmation, flagTacticHelp, flagTacticModal, tacticList } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
 import { FLAG_EXAMPLE, type FlagResult, parseFlagText } from '../../services/tactics.js';
+import { workspaceOf } from '../workspace.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -27,8 +28,9 @@ export function flagRefusal(result: Extract<FlagResult, { ok: false }>): Message
  * hash); it is never logged, no profile is looked up or cached, and the reply is the ephemeral ack.
  */
 export function flagTacticCommand(ctx: AppContext) {
-  return async ({ command, ack, client }: Args): Promise<void> => {
-    const { team_id: teamId, user_id: userId } = command;
+  return async ({ command, ack, client, context }: Args): Promise<void> => {
+    const teamId = workspaceOf(context);
+    const userId = command.user_id;
     const text = command.text.trim();
     const sub = text.toLowerCase();
     const minReports = ctx.config.anonymityMinReports;

@@ -4,6 +4,7 @@ import { errorMessage, notice } from '../../blocks/common.js';
 import { gembaAdminHelp } from '../../blocks/gemba.js';
 import type { AppContext } from '../../context.js';
 import type { GembaRequest } from '../../services/gemba-grammar.js';
+import { workspaceOf } from '../workspace.js';
 import type { GembaArgs } from './gemba.js';
 import { hideTacticMessage } from './gemba-tactics.js';
 
@@ -15,8 +16,9 @@ type Reply = (m: Message) => Promise<unknown>;
  * looked up after the ack (the ack never waits on Slack) and answered through response_url.
  */
 export async function adminCommand(ctx: AppContext, args: GembaArgs, req: AdminRequest): Promise<void> {
-  const { command, ack, respond } = args;
-  const { team_id: teamId, user_id: userId } = command;
+  const { command, ack, respond, context } = args;
+  const teamId = workspaceOf(context);
+  const userId = command.user_id;
   const { roles, profiles } = ctx.services;
   if (roles.can(teamId, userId, 'administer')) return run(ctx, args, req, (m) => ack(m), false);
   if (!roles.worthLookingUp(teamId, userId, 'administer')) return ack(notice(ADMIN_ONLY));
@@ -30,8 +32,9 @@ export async function adminCommand(ctx: AppContext, args: GembaArgs, req: AdminR
 }
 
 async function run(ctx: AppContext, args: GembaArgs, req: AdminRequest, reply: Reply, acked: boolean): Promise<void> {
-  const { command, client, respond, ack } = args;
-  const { team_id: teamId, user_id: actor } = command;
+  const { command, client, respond, ack, context } = args;
+  const teamId = workspaceOf(context);
+  const actor = command.user_id;
   const admin = ctx.services.admin;
   const log = (action: string, detail: object) => ctx.logger.info({ teamId, actor, action, ...detail }, 'admin change');
   switch (req.kind) {

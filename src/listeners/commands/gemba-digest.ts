@@ -2,11 +2,13 @@ import { type Message, notice } from '../../blocks/common.js';
 import type { AppContext } from '../../context.js';
 import { composeDigest, digestPost } from '../../jobs/digest.js';
 import { weeklyWindow } from '../../services/schedule.js';
+import { workspaceOf } from '../workspace.js';
 import type { GembaArgs } from './gemba.js';
 
 /** `/gemba digest preview`: VPs and admins see the digest as it would be posted now. */
-export async function digestPreview(ctx: AppContext, { command, ack, respond }: GembaArgs): Promise<void> {
-  const { team_id: teamId, user_id: userId } = command;
+export async function digestPreview(ctx: AppContext, { command, ack, respond, context }: GembaArgs): Promise<void> {
+  const teamId = workspaceOf(context);
+  const userId = command.user_id;
   const { roles, profiles } = ctx.services;
   const preview = (): Message => {
     const now = ctx.clock.now();

@@ -4,6 +4,7 @@ import { gembaAdminHelp, gembaHelp, settingsMessage, snoozeConfirmation } from '
 import type { AppContext } from '../../context.js';
 import { unescapeSlack } from '../../lib/slack-text.js';
 import { type GembaRequest, parseGembaText } from '../../services/gemba-grammar.js';
+import { workspaceOf } from '../workspace.js';
 import { adminCommand } from './gemba-admin.js';
 import { digestPreview } from './gemba-digest.js';
 
@@ -13,8 +14,9 @@ export type GembaArgs = Args;
 /** `/gemba`: personal settings, snooze, the digest preview and administration. */
 export function gembaCommand(ctx: AppContext) {
   return async (args: Args): Promise<void> => {
-    const { command, ack } = args;
-    const { team_id: teamId, user_id: userId } = command;
+    const { command, ack, context } = args;
+    const teamId = workspaceOf(context);
+    const userId = command.user_id;
     const req = parseGembaText(command.text);
     // The message may echo what the user typed, Slack markup included: show it literally, never as a live mention.
     if (req.kind === 'error') return ack(errorMessage(unescapeSlack(req.message), req.example));

@@ -4,13 +4,14 @@ import { leaderboardHelp, leaderboardMessage } from '../../blocks/leaderboard.js
 import type { AppContext } from '../../context.js';
 import { unescapeSlack } from '../../lib/slack-text.js';
 import { weeklyWindow } from '../../services/schedule.js';
+import { workspaceOf } from '../workspace.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** `/leaderboard` (this week so far) and `/leaderboard last` (last week), in team time. */
 export function leaderboardCommand(ctx: AppContext) {
-  return async ({ command, ack }: Args): Promise<void> => {
-    const teamId = command.team_id;
+  return async ({ command, ack, context }: Args): Promise<void> => {
+    const teamId = workspaceOf(context);
     const arg = command.text.trim().toLowerCase();
     if (arg === 'help') return ack(leaderboardHelp());
     // What they typed, as typed (errorMessage escapes it, so it cannot carry a live `<!channel>`).

@@ -5,6 +5,7 @@ import { personalTrendMessage, trendsHelp } from '../../blocks/trends.js';
 import type { AppContext } from '../../context.js';
 import { parseUserMention, unescapeSlack } from '../../lib/slack-text.js';
 import type { Permission } from '../../services/roles.js';
+import { workspaceOf } from '../workspace.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -45,8 +46,9 @@ export function parseTrendsText(text: string): TrendsRequest {
 
 /** `/trends`: the caller's habit; the team and other managers for VPs and admins. */
 export function trendsCommand(ctx: AppContext) {
-  return async ({ command, ack, respond }: Args): Promise<void> => {
-    const { team_id: teamId, user_id: userId } = command;
+  return async ({ command, ack, respond, context }: Args): Promise<void> => {
+    const teamId = workspaceOf(context);
+    const userId = command.user_id;
     const { roles, profiles, settings, trends, team } = ctx.services;
     const req = parseTrendsText(command.text);
     if (req.kind === 'help') return ack(trendsHelp());

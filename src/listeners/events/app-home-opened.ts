@@ -1,14 +1,15 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../context.js';
 import { publishHome } from '../home.js';
+import { workspaceOf } from '../workspace.js';
 
 type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
 
 /** Publishes the caller's dashboard every time they open the Home tab. */
 export function appHomeOpened(ctx: AppContext) {
-  return async ({ event, body, client }: Args): Promise<void> => {
+  return async ({ event, client, context }: Args): Promise<void> => {
     if (event.tab !== 'home') return;
-    const teamId = body.team_id;
+    const teamId = workspaceOf(context);
     await publishHome(ctx, client, teamId, event.user);
     // Keep managers' time zones fresh; nobody else gets a profile row.
     if (ctx.repos.managers.findManager(teamId, event.user)?.active) {

@@ -7,6 +7,7 @@ import { type GrammarError, parseDurationToken, validateContactDraft } from '../
 import type { ContactInput } from '../../services/contacts.js';
 import { afterAck } from '../after-ack.js';
 import { publishHome } from '../home.js';
+import { workspaceOf } from '../workspace.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type StateValues = ViewSubmitAction['view']['state']['values'];
@@ -77,8 +78,8 @@ function readMeta(raw: string | undefined): ContactModalMeta {
 
 /** Submission of the log/edit modal: validate inline, store, close, then confirm. */
 export function contactModalSubmit(ctx: AppContext) {
-  return async ({ ack, body, view, client }: Args): Promise<void> => {
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
+  return async ({ ack, body, view, client, context }: Args): Promise<void> => {
+    const teamId = workspaceOf(context);
     const userId = body.user.id;
     const today = ctx.services.profiles.todayOf(teamId, userId);
     const form = readContactForm(view.state.values, today);

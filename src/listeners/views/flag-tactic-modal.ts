@@ -3,6 +3,7 @@ import { INPUT_ACTION, TacticField } from '../../blocks/ids.js';
 import { flagDoneView } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
 import type { TacticField as Field, FlagResult } from '../../services/tactics.js';
+import { workspaceOf } from '../workspace.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type StateValues = ViewSubmitAction['view']['state']['values'];
@@ -31,8 +32,8 @@ function refusalErrors(result: Extract<FlagResult, { ok: false }>): Record<strin
  * at the moment of flagging.
  */
 export function flagTacticModalSubmit(ctx: AppContext) {
-  return async ({ ack, body, view }: Args): Promise<void> => {
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
+  return async ({ ack, body, view, context }: Args): Promise<void> => {
+    const teamId = workspaceOf(context);
     const values = view.state.values;
     const result = ctx.services.tactics.flagTactic(teamId, body.user.id, {
       tactic: read(values, TacticField.tactic),
