@@ -5,8 +5,9 @@ import { pingDatabase } from './db/open.js';
 import { toBoltLogger } from './lib/logger.js';
 import { registerListeners } from './listeners/index.js';
 import { slackClientOptions } from './slack/client.js';
+import { guardSlackRequests } from './slack/request-guard.js';
 
-const { App } = bolt;
+const { App, HTTPReceiver } = bolt;
 export type BoltApp = InstanceType<typeof App>;
 
 export interface CreateAppOptions {
@@ -47,13 +48,42 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Bolt
   };
   const app = config.slackAppToken
     ? new App({ ...common, socketMode: true, appToken: config.slackAppToken, installerOptions: { port: config.port } })
-    : new App({ ...common, signingSecret: config.slackSigningSecret, processBeforeResponse: options.processBeforeResponse ?? false });
+    : new App({ ...common, receiver: httpReceiver(ctx, common, options) });
 
   app.error(async (error) => {
     ctx.logger.error({ err: error }, 'unhandled error in Bolt');
   });
   registerListeners(app, ctx);
   return app;
+}
+
+/**
+ * Bolt's HTTP receiver (signatures verified, `/slack/events`, `GET /healthz`) with the request guard
+ * in front: future-dated requests refused, replayed signatures answered without doing the work again.
+ */
+function httpReceiver(
+  ctx: AppContext,
+  common: {
+    logger: ReturnType<typeof toBoltLogger>;
+    logLevel: LogLevel;
+    customRoutes: ConstructorParameters<typeof HTTPReceiver>[0]['customRoutes'];
+  },
+  options: CreateAppOptions,
+) {
+  const signingSecret = ctx.config.slackSigningSecret ?? '';
+  const receiver = new HTTPReceiver({
+    signingSecret,
+    logger: common.logger,
+    logLevel: common.logLevel,
+    customRoutes: common.customRoutes,
+    processBeforeResponse: options.processBeforeResponse ?? false,
+  });
+  receiver.requestListener = guardSlackRequests(receiver.requestListener, {
+    signingSecret,
+    claimSignature: (digest, expiresAt, nowSec) => ctx.repos.seenRequests.claimSignature(digest, expiresAt, nowSec),
+    logger: ctx.logger,
+  });
+  return receiver;
 }
 
 /** The body of `GET /healthz`: ok only when the database answers a query. */

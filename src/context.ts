@@ -38,7 +38,7 @@ export type Services = ReturnType<typeof createServices>;
 
 function createServices(config: Config, db: Db, repos: Repos, clock: Clock, logger: Logger, directory: UserDirectory) {
   const settings = createSettingsService(config, repos);
-  const profiles = createProfileService({ repos, clock, settings, directory, logger });
+  const profiles = createProfileService({ repos, clock, settings, directory, logger, adminUserIds: config.adminUserIds });
   const team = createTeamService(repos);
   return {
     settings,

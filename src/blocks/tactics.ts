@@ -181,6 +181,11 @@ export function flagTacticModal(minReports: number): Record<string, unknown> {
   };
 }
 
+/** The refusal a VP or admin gets for flagging or **Me too** (PRODUCT.md "Leadership decides, reps flag"). */
+export const LEADERSHIP_CANNOT_FLAG_PLAIN =
+  "VPs and admins can't flag tactics or say Me too: flags are how reps tell leadership, and leadership's part is to decide (Retire, Keep, Pilot) in the digest. Nothing was stored.";
+export const LEADERSHIP_CANNOT_FLAG = `:lock: ${LEADERSHIP_CANNOT_FLAG_PLAIN}`;
+
 /** The note above the redrawn list after a **Me too**. */
 export function meTooNote(tactic: TacticSummary, status: 'added' | 'already'): string {
   return status === 'added'

@@ -11,8 +11,21 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
 }
 
 /**
+ * Slack user ids (`U…`, `W…`) as they appear in Bolt's and the Web API client's own messages: at
+ * debug those carry whole request bodies (`users.info {"user":"U123"}`), ack bodies and API results.
+ */
+const SLACK_USER_ID = /\b[UW][A-Z0-9]{2,}\b/g;
+
+/** Removes Slack user ids from a vendor log message, so no level of logging names a rep. */
+export function redactUserIds(text: string): string {
+  return text.replace(SLACK_USER_ID, '[user]');
+}
+
+/**
  * Adapts our pino logger to Bolt's Logger interface so Bolt's own messages land in the same JSON
  * stream. Bolt logs variadic arguments; they are joined into one message, errors kept as `err`.
+ * Every message has Slack user ids removed (redactUserIds): Bolt and the Web API client log payloads
+ * at debug, and a rep's id must not reach the log at any level (PRODUCT.md "No trace of the rep").
  */
 export function toBoltLogger(logger: Logger): BoltLogger {
   let child = logger.child({ component: 'bolt' });
@@ -22,11 +35,17 @@ export function toBoltLogger(logger: Logger): BoltLogger {
       // Bolt logs a lot at debug (whole payloads); skip the formatting when nobody will read it.
       if (!child.isLevelEnabled(level)) return;
       const err = parts.find((p): p is Error => p instanceof Error);
-      const msg = parts
-        .filter((p) => p !== err)
-        .map((p) => (typeof p === 'string' ? p : safeJson(p)))
-        .join(' ');
-      if (err) child[level]({ err }, msg || err.message);
+      const msg = redactUserIds(
+        parts
+          .filter((p) => p !== err)
+          .map((p) => (typeof p === 'string' ? p : safeJson(p)))
+          .join(' '),
+      );
+      if (err)
+        child[level](
+          { err: { type: err.name, message: redactUserIds(err.message), stack: redactUserIds(err.stack ?? '') } },
+          msg || redactUserIds(err.message),
+        );
       else child[level](msg);
     };
   return {

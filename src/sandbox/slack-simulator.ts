@@ -11,9 +11,13 @@
  * `invalid` and are answered the way Slack would reject them.
  */
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+/** One Home view id per user, stable like Slack's, and (like Slack's) not containing the user id. */
+const homeViewId = (userId: string): string => `VH${createHash('sha256').update(userId).digest('hex').slice(0, 10).toUpperCase()}`;
+
 import { validateMessage, validateView } from './block-kit.js';
 
 /** Decoded arguments of one Web API call (JSON-looking fields already parsed). */
@@ -533,7 +537,7 @@ export class SlackSimulator {
     'views.push': (a) => (a.trigger_id || a.interactivity_pointer ? this.viewAnswer(a.view) : this.fail('invalid_arguments')),
     'views.update': (a) =>
       a.view_id || a.external_id ? this.viewAnswer(a.view, a.view_id ? str(a.view_id) : undefined) : this.fail('invalid_arguments'),
-    'views.publish': (a) => (a.user_id ? this.viewAnswer(a.view, `VHOME${str(a.user_id)}`) : this.fail('invalid_arguments')),
+    'views.publish': (a) => (a.user_id ? this.viewAnswer(a.view, homeViewId(str(a.user_id))) : this.fail('invalid_arguments')),
 
     'users.info': (a) => {
       const user = this.userObject(str(a.user));

@@ -1,4 +1,4 @@
-import type { Db } from '../db/open.js';
+import { type Db, eraseCheckpoint } from '../db/open.js';
 import type { Repos } from '../db/repos/index.js';
 import type { TeamSettingKey } from '../db/repos/teams.js';
 import type { Clock } from '../lib/clock.js';
@@ -84,7 +84,7 @@ export function createAdminService(db: Db, repos: Repos, clock: Clock) {
 
     /** Deletes everything stored about a person and reports what went. */
     forget(teamId: string, actorId: string, userId: string): ForgetCounts {
-      return db
+      const counts = db
         .transaction((): ForgetCounts => {
           const counts: ForgetCounts = {
             conversations: repos.contacts.deleteContactsOf(teamId, userId),
@@ -102,6 +102,9 @@ export function createAdminService(db: Db, repos: Repos, clock: Clock) {
           return counts;
         })
         .immediate();
+      // Deleting is erasing: secure_delete zeroed the rows; the checkpoint drops the WAL's old copies.
+      eraseCheckpoint(db);
+      return counts;
     },
 
     /** The team's conversations as an RFC 4180, formula-safe CSV, and how many rows it has. */

@@ -1,4 +1,4 @@
-import type { Db } from '../db/open.js';
+import { type Db, eraseCheckpoint } from '../db/open.js';
 import type { ContactRow } from '../db/repos/contacts.js';
 import type { Repos } from '../db/repos/index.js';
 import { weekStart } from '../lib/time.js';
@@ -66,7 +66,7 @@ export function createContactService(db: Db, repos: Repos) {
 
     /** Deletes one of the manager's own conversations (Undo and the list's delete button). */
     removeContact(teamId: string, userId: string, id: number): ContactChangeResult {
-      return db
+      const result = db
         .transaction((): ContactChangeResult => {
           const existing = repos.contacts.findContact(teamId, id);
           const refused = ownership(teamId, userId, id);
@@ -75,6 +75,9 @@ export function createContactService(db: Db, repos: Repos) {
           return { ok: true, contact: existing! };
         })
         .immediate();
+      // Deleting is erasing: secure_delete zeroed the row; the checkpoint drops the WAL's old copy.
+      if (result.ok) eraseCheckpoint(db);
+      return result;
     },
 
     /** One of the manager's own conversations, for prefilling the Edit modal. */

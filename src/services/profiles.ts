@@ -15,13 +15,26 @@ interface Deps {
   settings: SettingsService;
   directory: UserDirectory;
   logger: Logger;
+  /** ADMIN_USER_IDS: admins even without a Slack admin flag. */
+  adminUserIds: readonly string[];
 }
 
 /**
  * People's time zones and Slack roles, from a cache of users.info. Reading never calls Slack, so
  * request handlers can use it before they acknowledge; refreshing is done after the ack.
  */
-export function createProfileService({ repos, clock, settings, directory, logger }: Deps) {
+export function createProfileService({ repos, clock, settings, directory, logger, adminUserIds }: Deps) {
+  /**
+   * Only managers, VPs and admins are cached (PRODUCT.md "No trace of the rep"): looking up a rep who
+   * tried a refused command, or opened Home, must leave no row behind.
+   */
+  const mayKeep = (teamId: string, userId: string, info: { isAdmin: boolean; isOwner: boolean }): boolean =>
+    info.isAdmin ||
+    info.isOwner ||
+    adminUserIds.includes(userId) ||
+    repos.vps.isVp(teamId, userId) ||
+    Boolean(repos.managers.findManager(teamId, userId)?.active);
+
   const inflight = new Map<string, Promise<ProfileRow | null>>();
 
   return {
@@ -61,8 +74,9 @@ export function createProfileService({ repos, clock, settings, directory, logger
     },
 
     /**
-     * Looks the person up in Slack and caches the result. Concurrent refreshes of one person share a
-     * single users.info call. Failures are logged and leave the cache as it was (null is returned).
+     * Looks the person up in Slack and caches the result when they are a manager, VP or admin (anyone
+     * else gets the answer back, and no row). Concurrent refreshes of one person share a single
+     * users.info call. Failures are logged and leave the cache as it was (null is returned).
      */
     refresh(teamId: string, userId: string): Promise<ProfileRow | null> {
       const key = `${teamId}:${userId}`;
@@ -81,10 +95,13 @@ export function createProfileService({ repos, clock, settings, directory, logger
             displayName: info.displayName,
             refreshedAt: clock.now(),
           };
-          repos.profiles.upsertProfile(row);
+          if (mayKeep(teamId, userId, row)) repos.profiles.upsertProfile(row);
+          // No longer an admin in Slack (and not a manager or VP): the old row goes.
+          else repos.profiles.deleteProfile(teamId, userId);
           return row;
         } catch (err) {
-          logger.warn({ err, teamId, userId }, 'profile refresh failed; keeping the cached profile');
+          // No user id in the log: the person may be a rep (PRODUCT.md "No trace of the rep").
+          logger.warn({ err, teamId }, 'profile refresh failed; keeping the cached profile');
           return null;
         } finally {
           inflight.delete(key);

@@ -43,6 +43,15 @@ export function createRoleService(config: Config, repos: Repos, profiles: Profil
       return (PERMISSIONS[permission] as readonly Role[]).includes(service.roleOf(teamId, userId));
     },
     /**
+     * True for VPs and admins, who may not flag tactics or say "me too" (PRODUCT.md "Leadership
+     * decides, reps flag"). Never calls Slack, so flagging looks nobody up: Slack admins are known
+     * from the cache, which the crowd population refresh fills from users.list (services/crowds).
+     */
+    isLeadership(teamId: string, userId: string): boolean {
+      const role = service.roleOf(teamId, userId);
+      return role === 'admin' || role === 'vp';
+    },
+    /**
      * True when a users.info look-up could change a refusal: admins hold the permission, this person
      * does not (yet), and their cached profile is missing or stale, e.g. a Slack admin who never
      * used Gemba. The caller acknowledges first, refreshes the profile, then asks `can` again.

@@ -382,8 +382,8 @@ describe('/gemba admin forget', () => {
     await gemba(h, DANA, `admin vps add <@${VERA}|vera>`);
     await gemba(h, DANA, 'admin target 4');
     await gemba(h, ADMIN, `admin managers add <@${DANA}|dana> <@${VERA}|vera>`);
-    // Dana flags a tactic (anonymous: nothing to forget) and the digest goes out naming her.
-    await h.command('/flag-tactic', 'cold calling: nobody answers', { userId: DANA });
+    // A rep flags a tactic (anonymous: nothing to forget; Dana, a VP, may not flag) and the digest goes out naming her.
+    await h.command('/flag-tactic', 'cold calling: nobody answers', { userId: 'UREPZED01' });
     await gemba(h, ADMIN, 'admin channel digest <#C0DIGEST|vp-digest>');
     assert.equal((await runDigest(h.ctx, h.clock.now(), { force: true })).posted.length, 1);
     await h.settle();

@@ -48,7 +48,7 @@ async function run(
 /** Every row of every table but the profile cache (refused callers may get looked up), as JSON. */
 function snapshot(h: Harness): string {
   const tables = h.ctx.db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'user_profiles' ORDER BY name")
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('user_profiles', 'seen_requests') ORDER BY name")
     .pluck()
     .all() as string[];
   return JSON.stringify(tables.map((t) => [t, h.ctx.db.prepare(`SELECT * FROM "${t}"`).all()]));
@@ -121,8 +121,10 @@ describe('permission matrix: /gemba admin by people who are not admins', () => {
       assert.equal(snapshot(h), before, `${who} changed nothing: no data, setting, role or audit entry`);
       for (const m of ADMIN_SIDE_EFFECTS) assert.deepEqual(h.fake.callsTo(m), [], `${who} caused no ${m}`);
       assert.equal(h.fake.uploads.size, 0);
-      // A refused caller is looked up in Slack at most once (they might have been a Slack admin).
-      assert.ok(h.fake.callsTo('users.info').length <= 1);
+      // A refused caller is looked up in Slack (they might have been a Slack admin): once when the
+      // answer is cached (managers, VPs), at every command for a rep, who gets no cache row.
+      assert.ok(h.fake.callsTo('users.info').length <= (userId === REP ? adminCommands(tacticId).length : 1));
+      if (userId === REP) assert.equal(h.ctx.db.prepare('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?').pluck().get(REP), 0);
       assert.ok(!h.logs.some((l) => l.msg === 'admin change' && l.actor === userId));
     });
   }
@@ -375,17 +377,18 @@ describe('who sees whose data', () => {
     assert.match(r.text, /Preview: Gemba digest/);
   });
 
-  it('a rep who never used Gemba asking for the team is looked up once, then refused', async () => {
+  it('a rep asking for the team is looked up, refused, and left without a profile row (so looked up again next time)', async () => {
     h.fake.reset();
     const first = await run(h, '/trends', REP, 'team');
     assert.equal(first.ack, undefined);
     assert.match(first.text, /for VPs and admins/);
     assert.doesNotMatch(first.text, OTHERS_DATA);
     const second = await run(h, '/trends', REP, 'team');
-    assert.ok(second.ack, 'refused in the ack once known');
     assert.match(second.text, /for VPs and admins/);
     const preview = await run(h, '/gemba', REP, 'digest preview');
     assert.match(preview.text, /digest preview is for VPs and admins/);
-    assert.equal(h.fake.callsTo('users.info').length, 1);
+    // PRODUCT.md "No trace of the rep": no cache row, even for a refused command.
+    assert.equal(h.fake.callsTo('users.info').length, 3);
+    assert.equal(h.ctx.db.prepare('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?').pluck().get(REP), 0);
   });
 });

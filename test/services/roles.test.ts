@@ -44,6 +44,7 @@ function fixture(env: Record<string, string> = { ADMIN_USER_IDS: 'UENV1,UENV2' }
     clock,
     settings,
     logger,
+    adminUserIds: config.adminUserIds,
     directory: {
       async fetchUser(_teamId, userId) {
         lookups.push(userId);

@@ -5,6 +5,7 @@ import { createContactsRepo } from './contacts.js';
 import { createManagersRepo } from './managers.js';
 import { createNudgesRepo } from './nudges.js';
 import { createProfilesRepo } from './profiles.js';
+import { createSeenRequestsRepo } from './seen-requests.js';
 import { createSnoozesRepo } from './snoozes.js';
 import { createTacticsRepo } from './tactics.js';
 import { createTeamsRepo } from './teams.js';
@@ -23,6 +24,7 @@ export function createRepos(db: Db) {
     nudges: createNudgesRepo(db),
     snoozes: createSnoozesRepo(db),
     tactics: createTacticsRepo(db),
+    seenRequests: createSeenRequestsRepo(db),
   };
 }
 

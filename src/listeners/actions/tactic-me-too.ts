@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { errorMessage } from '../../blocks/common.js';
-import { meTooNote, tacticList } from '../../blocks/tactics.js';
+import { errorMessage, notice } from '../../blocks/common.js';
+import { LEADERSHIP_CANNOT_FLAG, meTooNote, tacticList } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
 import { workspaceOf } from '../workspace.js';
 
@@ -15,6 +15,11 @@ export function tacticMeTooAction(ctx: AppContext) {
     const teamId = workspaceOf(context);
     const userId = body.user.id;
     const tacticId = Number(action.value);
+    if (ctx.services.roles.isLeadership(teamId, userId)) {
+      await ack();
+      await respond({ ...notice(LEADERSHIP_CANNOT_FLAG), replace_original: false });
+      return;
+    }
     const result = ctx.services.tactics.meToo(teamId, userId, tacticId);
     await ack();
     if (!result.ok) {

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { errorMessage, type Message } from '../../blocks/common.js';
-import { flagConfirmation, flagTacticHelp, flagTacticModal, tacticList } from '../../blocks/tactics.js';
+import { errorMessage, type Message, notice } from '../../blocks/common.js';
+import { flagConfirmation, flagTacticHelp, flagTacticModal, LEADERSHIP_CANNOT_FLAG, tacticList } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
 import { FLAG_EXAMPLE, type FlagResult, parseFlagText } from '../../services/tactics.js';
 import { workspaceOf } from '../workspace.js';
@@ -38,6 +38,7 @@ export function flagTacticCommand(ctx: AppContext) {
 
     if (sub === 'help') return ack(flagTacticHelp(minReports));
     if (sub === 'list') return ack(tacticList(tactics.listTactics(teamId, userId), { minReports }));
+    if (ctx.services.roles.isLeadership(teamId, userId)) return ack(notice(LEADERSHIP_CANNOT_FLAG));
     if (text === '') {
       await ack();
       // No private_metadata: the modal does not even remember where it was opened.

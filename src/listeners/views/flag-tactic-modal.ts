@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { INPUT_ACTION, TacticField } from '../../blocks/ids.js';
-import { flagDoneView } from '../../blocks/tactics.js';
+import { flagDoneView, LEADERSHIP_CANNOT_FLAG_PLAIN } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
 import type { TacticField as Field, FlagResult } from '../../services/tactics.js';
 import { workspaceOf } from '../workspace.js';
@@ -35,6 +35,9 @@ export function flagTacticModalSubmit(ctx: AppContext) {
   return async ({ ack, body, view, context }: Args): Promise<void> => {
     const teamId = workspaceOf(context);
     const values = view.state.values;
+    if (ctx.services.roles.isLeadership(teamId, body.user.id)) {
+      return ack({ response_action: 'errors', errors: { [TacticField.tactic]: LEADERSHIP_CANNOT_FLAG_PLAIN } });
+    }
     const result = ctx.services.tactics.flagTactic(teamId, body.user.id, {
       tactic: read(values, TacticField.tactic),
       why: read(values, TacticField.why),

@@ -1,0 +1,197 @@
+/**
+ * "No trace", "Deleting is erasing" and "Request authenticity" (PRODUCT.md), end to end on the real
+ * app over signed HTTP: refused commands leave no profile row, VPs and admins cannot flag or say
+ * Me too, no rep id reaches the log even at debug, deleted data is gone from gemba.db, -wal and
+ * -shm byte for byte, replayed signatures do the work once (across two processes on one
+ * database), and future-dated requests are refused like stale ones.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { ActionId, TacticField, ViewId } from '../../src/blocks/ids.js';
+import { type Harness, harnessPerTest } from '../kit/harness.js';
+import { plainInput, slashCommand } from '../kit/payloads.js';
+import { ackMessage, allText, contactCount } from './support.js';
+
+const harness = harnessPerTest();
+const TEAM = 'T0001';
+// Ids with letters outside [0-9a-f], so no hex digest can contain them by chance.
+const REP = 'U7REPKILO';
+const ADMIN = 'U0ADMINYANKEE';
+const VP = 'U0VPXRAY';
+const MANAGER = 'U0MGRHOTEL';
+
+const nowSec = () => Math.floor(Date.now() / 1000);
+const profileRows = (h: Harness, userId: string) =>
+  h.ctx.db.prepare('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?').pluck().get(userId) as number;
+
+/** The database files as bytes (latin1 keeps every byte one character). */
+function dbBytes(h: Harness): Array<[string, string]> {
+  return ['', '-wal', '-shm']
+    .map((s) => `${h.databasePath}${s}`)
+    .filter(existsSync)
+    .map((f) => [f, readFileSync(f).toString('latin1')]);
+}
+
+function assertErased(h: Harness, secrets: string[]): void {
+  for (const [file, bytes] of dbBytes(h)) {
+    for (const s of secrets) assert.ok(!bytes.includes(s), `${JSON.stringify(s)} is still in ${file}`);
+  }
+}
+
+describe('no trace of a rep', () => {
+  it('refused commands, digest preview and Home leave no profile row for a rep', async () => {
+    const h = await harness({ env: { ADMIN_USER_IDS: ADMIN } });
+    h.fake.setUser(REP, { isAdmin: false });
+    for (const [command, text] of [
+      ['/trends', 'team'],
+      ['/trends', `<@${MANAGER}>`],
+      ['/gemba', `admin managers add <@${MANAGER}>`],
+      ['/gemba', 'admin forget <@U0SOMEONE>'],
+      ['/gemba', 'digest preview'],
+      ['/gemba', 'settings'],
+      ['/flag-tactic', 'list'],
+    ]) {
+      const r = await h.command(command, text, { userId: REP });
+      assert.equal(r.status, 200, `${command} ${text}`);
+    }
+    await h.homeOpened(REP);
+    await h.settle();
+    assert.equal(profileRows(h, REP), 0, 'no user_profiles row for the rep');
+    assert.equal(h.ctx.db.prepare('SELECT COUNT(*) FROM managers').pluck().get(), 0);
+    assert.ok(!dbBytes(h).some(([, b]) => b.includes(REP)), 'the rep id is nowhere in the database files');
+  });
+
+  it('a Slack admin looked up after a refused-looking command is cached (control: the look-up works)', async () => {
+    const h = await harness();
+    h.fake.setUser('U0SLACKADMIN', { isAdmin: true });
+    await h.command('/gemba', 'digest preview', { userId: 'U0SLACKADMIN' });
+    await h.settle();
+    assert.equal(profileRows(h, 'U0SLACKADMIN'), 1);
+  });
+
+  it('at LOG_LEVEL=debug no rep id reaches the log (Bolt and Web API debug output included)', async () => {
+    const h = await harness({ env: { LOG_LEVEL: 'debug' } });
+    await h.command('/flag-tactic', 'cold calling: nobody answers', { userId: REP });
+    await h.command('/flag-tactic', 'list', { userId: REP });
+    await h.command('/trends', 'team', { userId: REP });
+    await h.command('/gemba', 'digest preview', { userId: REP });
+    await h.homeOpened(REP);
+    await h.settle();
+    const log = h.logText();
+    assert.match(log, /"level":20/, 'sanity: debug lines were written');
+    assert.ok(!log.includes(REP), 'the rep id is in the debug log');
+  });
+});
+
+describe('leadership decides, reps flag', () => {
+  it('VPs and admins are refused for /flag-tactic, the form and Me too; nothing is stored', async () => {
+    const h = await harness({ env: { ADMIN_USER_IDS: ADMIN } });
+    ackMessage(await h.command('/gemba', `admin vps add <@${VP}>`, { userId: ADMIN }));
+    const tacticsBefore = h.ctx.services.tactics.listTactics(TEAM).length;
+    for (const who of [VP, ADMIN]) {
+      const m = ackMessage(await h.command('/flag-tactic', 'cold calling: dead', { userId: who }));
+      assert.match(allText(m), /VPs and admins can't flag tactics or say Me too/);
+      const open = ackMessage(await h.command('/flag-tactic', '', { userId: who }));
+      assert.match(allText(open), /VPs and admins can't flag/);
+      const sub = await h.submit({
+        callbackId: ViewId.flagTacticModal,
+        userId: who,
+        values: { [TacticField.tactic]: { input: plainInput('cold calling') } },
+      });
+      assert.equal(sub.json?.response_action, 'errors');
+      assert.match(JSON.stringify(sub.json), /VPs and admins can't flag/);
+      await h.action({ actionId: ActionId.tacticMeToo, value: '1', userId: who });
+      const rs = h.fake.callsTo('response_url');
+      assert.match(allText(rs[rs.length - 1].args), /VPs and admins can't flag tactics or say Me too/);
+    }
+    assert.equal(h.ctx.services.tactics.listTactics(TEAM).length, tacticsBefore);
+    assert.equal(h.fake.callsTo('views.open').length, 0, 'no form opened for leadership');
+  });
+});
+
+describe('deleting is erasing', () => {
+  it('undo leaves no byte of the conversation in gemba.db, -wal or -shm', async () => {
+    const h = await harness();
+    ackMessage(await h.command('/contact', 'Zyxwvut Holdings: insight qwertyuiop', { userId: MANAGER }));
+    assert.ok(
+      dbBytes(h).some(([, b]) => b.includes('qwertyuiop')),
+      'sanity: the text is in the files',
+    );
+    const id = String(h.ctx.db.prepare('SELECT id FROM contacts').pluck().get());
+    await h.action({ actionId: ActionId.contactUndo, value: id, userId: MANAGER });
+    assert.equal(contactCount(h), 0);
+    assertErased(h, ['qwertyuiop', 'Zyxwvut']);
+  });
+
+  it('forget leaves no byte of the person: conversations, profile, id', async () => {
+    const h = await harness({ env: { ADMIN_USER_IDS: ADMIN } });
+    ackMessage(await h.command('/contact', 'Plughfoo Industries: asdfghjkl', { userId: MANAGER }));
+    ackMessage(await h.command('/contact', 'Quuxbar GmbH via video', { userId: MANAGER }));
+    await h.settle();
+    assert.ok(
+      dbBytes(h).some(([, b]) => b.includes(MANAGER)),
+      'sanity: the id is in the files',
+    );
+    ackMessage(await h.command('/gemba', `admin forget <@${MANAGER}>`, { userId: ADMIN }));
+    assertErased(h, ['Plughfoo', 'asdfghjkl', 'Quuxbar', MANAGER]);
+  });
+});
+
+describe('request authenticity', () => {
+  it('a replayed /contact (same signature) stores one row and is answered without redoing the work', async () => {
+    const h = await harness();
+    const payload = slashCommand({ command: '/contact', text: 'Replay Corp', userId: MANAGER, responseUrl: h.fake.responseUrl() });
+    const ts = nowSec();
+    ackMessage(await h.send(payload, { timestampSec: ts }));
+    const again = await h.send(payload, { timestampSec: ts });
+    assert.equal(again.status, 200);
+    assert.equal(again.text, '');
+    assert.equal(contactCount(h), 1);
+    // A new signature (a later timestamp) is a new request: Slack's own retries look like this.
+    ackMessage(await h.send(payload, { timestampSec: ts + 1 }));
+    assert.equal(contactCount(h), 2);
+    assert.match(h.logText(), /ignored a replayed Slack request/);
+    const stored = h.ctx.db.prepare('SELECT * FROM seen_requests').all() as Array<Record<string, unknown>>;
+    assert.ok(stored.length >= 2);
+    assert.deepEqual(Object.keys(stored[0]).sort(), ['expires_at', 'signature_sha256'], 'no identity is stored with a signature');
+  });
+
+  it('the seen-signature memory holds across two processes sharing the database', async () => {
+    const a = await harness();
+    const b = await harness({ fake: a.fake, databasePath: a.databasePath });
+    const payload = slashCommand({ command: '/contact', text: 'Twice Inc', userId: MANAGER, responseUrl: a.fake.responseUrl() });
+    const ts = nowSec();
+    ackMessage(await a.send(payload, { timestampSec: ts }));
+    const r = await b.send(payload, { timestampSec: ts });
+    assert.equal(r.status, 200);
+    assert.equal(r.text, '');
+    assert.equal(contactCount(a), 1);
+  });
+
+  it('refuses timestamps more than 5 minutes in the future with 401, like stale ones; 4 minutes ahead is fine', async () => {
+    const h = await harness();
+    for (const ahead of [6 * 60, 60 * 60]) {
+      const r = await h.send(slashCommand({ command: '/contact', text: 'Future Corp', userId: MANAGER }), {
+        timestampSec: nowSec() + ahead,
+      });
+      assert.equal(r.status, 401, `${ahead}s ahead`);
+    }
+    assert.equal(contactCount(h), 0);
+    ackMessage(
+      await h.send(slashCommand({ command: '/contact', text: 'Near Future Corp', userId: MANAGER }), { timestampSec: nowSec() + 4 * 60 }),
+    );
+    assert.equal(contactCount(h), 1);
+  });
+
+  it('flag requests are never recorded as seen (a row would date them) and a replayed flag changes nothing', async () => {
+    const h = await harness();
+    const payload = slashCommand({ command: '/flag-tactic', text: 'cold calling: nobody answers', userId: REP });
+    const ts = nowSec();
+    ackMessage(await h.send(payload, { timestampSec: ts }));
+    const before = JSON.stringify(h.ctx.services.tactics.listTactics(TEAM));
+    ackMessage(await h.send(payload, { timestampSec: ts }));
+    assert.equal(JSON.stringify(h.ctx.services.tactics.listTactics(TEAM)), before);
+    assert.equal(h.ctx.db.prepare('SELECT COUNT(*) FROM seen_requests').pluck().get(), 0);
+  });
+});
