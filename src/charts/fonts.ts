@@ -1,0 +1,114 @@
+import { createRequire } from 'node:module';
+import * as fontkit from 'fontkit';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The bundled fonts (dejavu-fonts-ttf: Bitstream Vera licence, free to use and redistribute; wide
+ * Latin, Greek and Cyrillic coverage). Text is laid out here with fontkit and drawn as glyph
+ * outlines, so resvg never looks for a font: nothing from the machine is used, and a chart is
+ * identical everywhere. (resvg's own text shaping cost ~0.5 ms per text node; a heat map has 800.)
+ */
+export const FONT_FILES = {
+  normal: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
+  bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
+} as const;
+
+export type Weight = keyof typeof FONT_FILES;
+
+interface LoadedFont {
+  font: fontkit.Font;
+  /** Glyph outlines as path commands in font units (y up), by glyph id. */
+  outlines: Map<number, Outline>;
+  /** Layouts by string: glyph ids and pen positions in font units. */
+  runs: Map<string, Run>;
+}
+
+/** A glyph's path: SVG commands whose coordinates are (x, y) pairs, so they can be shifted. */
+type Outline = Array<{ command: string; args: number[] }>;
+
+const SVG_COMMAND: Record<string, string> = { moveTo: 'M', lineTo: 'L', quadraticCurveTo: 'Q', bezierCurveTo: 'C', closePath: 'Z' };
+
+export interface Run {
+  glyphs: number[];
+  xs: number[];
+  /** Advance of the whole string, font units. */
+  width: number;
+  /** The run as one SVG path (font units, y up), built on first use. */
+  d?: string;
+}
+
+// Fonts are read once per process (files from the package, never the network) and then only read.
+const loaded = new Map<Weight, LoadedFont>();
+const RUN_CACHE_MAX = 20_000;
+
+function load(weight: Weight): LoadedFont {
+  let f = loaded.get(weight);
+  if (!f) {
+    const font = fontkit.openSync(FONT_FILES[weight]) as fontkit.Font;
+    f = { font, outlines: new Map(), runs: new Map() };
+    loaded.set(weight, f);
+  }
+  return f;
+}
+
+export function unitsPerEm(weight: Weight = 'normal'): number {
+  return load(weight).font.unitsPerEm;
+}
+
+/** Lays out a string (kerning included); glyphs the font lacks are dropped, never drawn as boxes. */
+export function layout(s: string, weight: Weight = 'normal'): Run {
+  const f = load(weight);
+  let run = f.runs.get(s);
+  if (run) return run;
+  const glyphRun = f.font.layout(s);
+  const glyphs: number[] = [];
+  const xs: number[] = [];
+  let x = 0;
+  glyphRun.glyphs.forEach((g, i) => {
+    if (g.id !== 0) {
+      glyphs.push(g.id);
+      xs.push(x);
+      if (!f.outlines.has(g.id))
+        f.outlines.set(
+          g.id,
+          g.path.commands.map((c) => ({ command: c.command, args: c.args })),
+        );
+    }
+    x += g.id !== 0 ? glyphRun.positions[i].xAdvance : 0;
+  });
+  run = { glyphs, xs, width: x };
+  if (f.runs.size >= RUN_CACHE_MAX) f.runs.clear();
+  f.runs.set(s, run);
+  return run;
+}
+
+/** Width of `s` in CSS pixels at font size `size`. */
+export function textWidth(s: string, size: number, weight: Weight = 'normal'): number {
+  return (layout(s, weight).width * size) / unitsPerEm(weight);
+}
+
+/** True when the bundled font can draw this character. */
+export function canDraw(ch: string, weight: Weight = 'normal'): boolean {
+  const cp = ch.codePointAt(0);
+  return cp !== undefined && load(weight).font.hasGlyphForCodePoint(cp);
+}
+
+/**
+ * One SVG path for a laid-out run, in font units (y up): a label is a single path, which resvg
+ * fills far faster than one node per glyph. Cached with the run, so repeated labels cost nothing.
+ */
+export function runPath(run: Run, weight: Weight): string {
+  if (run.d !== undefined) return run.d;
+  const f = load(weight);
+  let d = '';
+  run.glyphs.forEach((g, i) => {
+    const dx = run.xs[i];
+    for (const c of f.outlines.get(g) ?? []) {
+      d += SVG_COMMAND[c.command];
+      for (let k = 0; k < c.args.length; k++) d += `${k ? ' ' : ''}${Math.round(k % 2 === 0 ? c.args[k] + dx : c.args[k])}`;
+    }
+  });
+  run.d = d;
+  return d;
+}

@@ -1,0 +1,203 @@
+import { altLabel, altText, type ChartSvg, emptyNote, heading } from './chart.js';
+import { textWidth } from './fonts.js';
+import { HEAT, PALETTE, WIDTH, weekLabel } from './style.js';
+import { chartLabel, compact, line, rect, svgDocument, text } from './svg.js';
+
+export interface HeatRow {
+  /** Manager name as the chart should print it (cleaned and cut here). */
+  label: string;
+  /** One count per week, oldest first, aligned with `weeks`. */
+  counts: number[];
+}
+
+export interface HeatMapInput {
+  /** Week starts (Mondays), oldest first. */
+  weeks: string[];
+  /** The rows to draw (at most HEAT_MAX_ROWS: pick them with selectHeatRows). */
+  rows: HeatRow[];
+  /** Active managers in the team, including those not drawn. */
+  managerCount: number;
+  target: number;
+  locale: string;
+  /** True when `rows` are the top and bottom of a larger team (selectHeatRows). */
+  topAndBottom?: boolean;
+}
+
+/** Rows per panel; two panels side by side keep 60 managers legible at Slack's preview width. */
+export const HEAT_PANEL_ROWS = 30;
+export const HEAT_MAX_ROWS = 2 * HEAT_PANEL_ROWS;
+const ROW_H = 14;
+const GAP = 24;
+const TOTAL_W = 34;
+
+/** Width of a week's cell: panels share 760 px, each keeps a name column and a total column. */
+function cellWidth(panels: number, weeks: number): number {
+  const panelW = (WIDTH - 40 - GAP * (panels - 1)) / panels;
+  return Math.min(48, (panelW - (panels === 2 ? 118 : 190) - TOTAL_W) / Math.max(1, weeks));
+}
+
+/**
+ * The rows a heat map can show for a team of any size: everyone when they fit (most conversations
+ * in the window first), otherwise the top and the bottom HEAT_PANEL_ROWS by window total (ties by
+ * the order given), the bottom ones fewest first. Example: 10,000 managers → the 30 with most, then
+ * the 30 with fewest.
+ */
+export function selectHeatRows<T extends { counts: number[] }>(rows: readonly T[]): { rows: T[]; topAndBottom: boolean } {
+  const total = (r: T) => r.counts.reduce((s, c) => s + c, 0);
+  const sorted = rows.map((r, i) => ({ r, t: total(r), i })).sort((a, b) => b.t - a.t || a.i - b.i);
+  if (sorted.length <= HEAT_MAX_ROWS) return { rows: sorted.map((s) => s.r), topAndBottom: false };
+  return {
+    // The bottom panel reads from the quietest up, like the top one from the busiest down.
+    rows: [...sorted.slice(0, HEAT_PANEL_ROWS), ...sorted.slice(-HEAT_PANEL_ROWS).reverse()].map((s) => s.r),
+    topAndBottom: true,
+  };
+}
+
+/** Shade for a week's count: 0 is quiet (hatched), then lighter below target, darker at and above. */
+export function heatShade(count: number, target: number): string | null {
+  if (count <= 0) return null;
+  const t = Math.max(1, target);
+  if (count >= 2 * t) return HEAT[4];
+  if (count >= t) return HEAT[3];
+  return count * 2 >= t ? HEAT[1] : HEAT[0];
+}
+
+/**
+ * The digest's coverage heat map: one row per manager, one column per week, the count in each
+ * cell; quiet cells (no conversation) are grey and hatched so they read without colour. Up to 30
+ * rows in one panel, up to 60 in two; a bigger team shows its top and bottom 30 (selectHeatRows).
+ */
+export function heatMapSvg(d: HeatMapInput): ChartSvg {
+  const rows = d.rows.slice(0, HEAT_MAX_ROWS);
+  const weeks = d.weeks;
+  const panels = rows.length > HEAT_PANEL_ROWS ? 2 : 1;
+  const perPanel = panels === 2 ? Math.ceil(rows.length / 2) : Math.max(rows.length, 1);
+  const split = d.topAndBottom ? HEAT_PANEL_ROWS : perPanel;
+  // Room above the grid for a panel caption and the week labels (rotated when cells are narrow).
+  const captioned = d.topAndBottom || panels === 2;
+  const TOP = 62 + (captioned ? 26 : 0) + (weeks.length && cellWidth(panels, weeks.length) < 36 ? 40 : 20);
+  const height = Math.max(200, TOP + Math.max(perPanel, 4) * ROW_H + (d.topAndBottom ? 58 : 36));
+  const title = 'Conversations by manager and week';
+  const last = weeks[weeks.length - 1];
+  const filename = `gemba-heat-map-${last ?? 'empty'}.png`;
+  const shown = d.topAndBottom
+    ? `top ${HEAT_PANEL_ROWS} and bottom ${HEAT_PANEL_ROWS} of ${d.managerCount} managers`
+    : `${rows.length} of ${d.managerCount} managers`;
+  const quietCells = rows.reduce((s, r) => s + r.counts.filter((c) => c <= 0).length, 0);
+  const body: string[] = [...heading(title, `${shown} · ${weeks.length} weeks · target ${d.target} a week`), ...legend(d.target)];
+  const alt = altText(
+    `${title}, ${shown}, ${weeks.length} weeks from ${weeks[0] ? weekLabel(weeks[0], d.locale) : '-'} to ${last ? weekLabel(last, d.locale) : '-'}; ${quietCells} quiet manager-weeks (no conversation). Conversations per week, oldest first:`,
+    rows.map((r) => `${altLabel(r.label)} ${r.counts.join(' ')}`),
+  );
+  if (rows.length === 0 || weeks.length === 0) {
+    body.push(emptyNote(WIDTH / 2, height / 2, 'No managers to show yet'));
+    return { title, filename, alt, svg: svgDocument(WIDTH, height, body) };
+  }
+
+  const panelW = (WIDTH - 40 - GAP * (panels - 1)) / panels;
+  const labelW = panels === 2 ? 118 : 190;
+  const cellW = cellWidth(panels, weeks.length);
+  const rotateWeeks = cellW < 36;
+  const labelEvery = cellW < 14 ? Math.ceil(14 / cellW) : 1;
+
+  for (let p = 0; p < panels; p++) {
+    const x0 = 20 + p * (panelW + GAP);
+    const part = p === 0 ? rows.slice(0, split) : rows.slice(split);
+    const cx0 = x0 + labelW;
+    const caption = d.topAndBottom
+      ? p === 0
+        ? 'Most conversations'
+        : 'Fewest conversations'
+      : panels === 2
+        ? `Managers ${p === 0 ? 1 : split + 1}–${p === 0 ? split : rows.length}`
+        : '';
+    if (caption) body.push(text(x0, TOP - 42, caption, { size: 12, weight: 'bold', fill: PALETTE.ink }));
+    weeks.forEach((w, i) => {
+      if ((weeks.length - 1 - i) % labelEvery !== 0) return;
+      const x = cx0 + cellW * (i + 0.5);
+      body.push(
+        rotateWeeks
+          ? text(x + 3, TOP - 5, weekLabel(w, d.locale), { size: 9, rotate: -50, fill: PALETTE.muted })
+          : text(x, TOP - 6, weekLabel(w, d.locale), { size: 10, anchor: 'middle', fill: PALETTE.muted }),
+      );
+    });
+    body.push(text(cx0 + cellW * weeks.length + TOTAL_W - 2, TOP - 6, 'Total', { size: 10, anchor: 'end', fill: PALETTE.muted }));
+    part.forEach((r, j) => {
+      const y = TOP + j * ROW_H;
+      if (j % 2 === 1) body.push(rect(x0, y, labelW - 4, ROW_H, '#FAFAFA'));
+      body.push(text(x0 + 2, y + ROW_H - 3.5, chartLabel(r.label, labelW - 8, 10.5), { size: 10.5, fill: PALETTE.ink }));
+      let total = 0;
+      weeks.forEach((_, i) => {
+        const c = r.counts[i] ?? 0;
+        total += Math.max(0, c);
+        const x = cx0 + i * cellW;
+        const shade = heatShade(c, d.target);
+        body.push(rect(x + 0.5, y + 0.5, cellW - 1, ROW_H - 1, shade ?? PALETTE.quiet));
+        if (!shade) body.push(quietMark(x + cellW / 2, y + ROW_H / 2));
+        if (shade && cellW >= 15)
+          body.push(
+            text(x + cellW / 2, y + ROW_H - 3.5, compact(c), {
+              size: 9,
+              anchor: 'middle',
+              fill: shade === HEAT[3] || shade === HEAT[4] ? '#ffffff' : PALETTE.ink,
+            }),
+          );
+      });
+      body.push(
+        text(cx0 + cellW * weeks.length + TOTAL_W - 2, y + ROW_H - 3.5, compact(total), { size: 10, anchor: 'end', weight: 'bold' }),
+      );
+    });
+    body.push(line(cx0, TOP + part.length * ROW_H + 2, cx0 + cellW * weeks.length, TOP + part.length * ROW_H + 2, PALETTE.ink));
+    body.push(
+      text(cx0 + (cellW * weeks.length) / 2, TOP + part.length * ROW_H + 16, 'Week starting (Monday)', {
+        size: 10,
+        anchor: 'middle',
+        fill: PALETTE.muted,
+      }),
+    );
+  }
+  if (d.topAndBottom)
+    body.push(
+      text(20, height - 8, `${d.managerCount - rows.length} managers in between are not drawn: /trends team lists them.`, {
+        size: 11,
+        fill: PALETTE.muted,
+      }),
+    );
+  return { title, filename, alt, svg: svgDocument(WIDTH, height, body) };
+}
+
+/**
+ * A quiet cell's mark: a short dark dash on light grey, so "no conversation" reads without colour.
+ * (A hatch pattern read as well but cost resvg ~10× the render time and doubled the PNG.)
+ */
+function quietMark(cx: number, cy: number): string {
+  return line(cx - 3.5, cy, cx + 3.5, cy, '#8C8C8C', 1.6);
+}
+
+function legend(target: number): string[] {
+  const t = Math.max(1, target);
+  const out: string[] = [];
+  let x = WIDTH - 360;
+  const y = 24;
+  const swatch = (fill: string | null) => {
+    out.push(rect(x, y - 10, 16, 12, fill ?? PALETTE.quiet, 'stroke="#999999" stroke-width="0.5"'));
+    if (!fill) out.push(quietMark(x + 8, y - 4));
+    x += 17;
+  };
+  const label = (s: string) => {
+    out.push(text(x + 4, y, s, { size: 11 }));
+    x += 18 + textWidth(s, 11);
+  };
+  swatch(null);
+  label('0 (quiet)');
+  if (t > 1) {
+    swatch(HEAT[0]);
+    swatch(HEAT[1]);
+    label(t > 2 ? `1–${t - 1}` : '1');
+  }
+  swatch(HEAT[3]);
+  label(`${t}+ (target)`);
+  swatch(HEAT[4]);
+  label(`${2 * t}+`);
+  return out;
+}
