@@ -17,6 +17,14 @@ const isIanaZone = (tz: string): boolean => {
   }
 };
 
+const isLocale = (tag: string): boolean => {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([tag]).length === 1;
+  } catch {
+    return false;
+  }
+};
+
 const intIn = (min: number, max: number, def: number) =>
   z
     .string()
@@ -68,6 +76,7 @@ const envSchema = z.object({
   LEADERBOARD_CHANNEL: slackId(/^[CG][A-Z0-9]+$/, 'channel'),
   DIGEST_CHANNEL: slackId(/^[CG][A-Z0-9]+$/, 'channel'),
   TEAM_TIMEZONE: z.string().trim().default('UTC').refine(isIanaZone, 'must be an IANA time zone such as Europe/Berlin'),
+  TEAM_LOCALE: z.string().trim().default('en-GB').refine(isLocale, 'must be a BCP 47 locale such as en-GB, en-US or de-DE'),
   WEEKLY_TARGET: intIn(1, 100, 3),
   NUDGE_AFTER_DAYS: intIn(1, 90, 7),
   NUDGE_HOUR: intIn(0, 23, 9),
@@ -93,6 +102,8 @@ export interface Config {
   leaderboardChannel: string | undefined;
   digestChannel: string | undefined;
   teamTimezone: string;
+  /** Locale for dates drawn in charts (week labels): the team's own short day-month format. */
+  teamLocale: string;
   weeklyTarget: number;
   nudgeAfterDays: number;
   nudgeHour: number;
@@ -163,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     leaderboardChannel: e.LEADERBOARD_CHANNEL,
     digestChannel: e.DIGEST_CHANNEL,
     teamTimezone: e.TEAM_TIMEZONE,
+    teamLocale: e.TEAM_LOCALE,
     weeklyTarget: e.WEEKLY_TARGET,
     nudgeAfterDays: e.NUDGE_AFTER_DAYS,
     nudgeHour: e.NUDGE_HOUR,

@@ -2,6 +2,7 @@ import type { Message } from '../blocks/common.js';
 import { digestMessage } from '../blocks/digest.js';
 import type { AppContext } from '../context.js';
 import { localDate } from '../lib/time.js';
+import { digestCharts } from './charts.js';
 import type { JobReport } from './report.js';
 import { runWeeklyPost, type WeeklyPost } from './weekly.js';
 
@@ -27,6 +28,7 @@ export const digestPost: WeeklyPost = {
   channelOf: (s) => s.digestChannel,
   channelCommand: '/gemba admin channel digest',
   build: (ctx, teamId, reportWeek, _settings, now) => composeDigest(ctx, teamId, reportWeek, now),
+  charts: digestCharts,
 };
 
 /** Runs the weekly VP digest if it is due (or `force`). */

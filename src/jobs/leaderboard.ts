@@ -1,5 +1,6 @@
 import { leaderboardMessage } from '../blocks/leaderboard.js';
 import type { AppContext } from '../context.js';
+import { leaderboardCharts } from './charts.js';
 import type { JobReport } from './report.js';
 import { runWeeklyPost, type WeeklyPost } from './weekly.js';
 
@@ -15,6 +16,8 @@ export const leaderboardPost: WeeklyPost = {
       title: 'Weekly leaderboard',
       inProgress: false,
     }),
+  charts: (ctx, teamId, reportWeek, settings) =>
+    leaderboardCharts(ctx, teamId, ctx.services.leaderboard.compute(teamId, reportWeek, settings.weeklyTarget, { complete: true })),
 };
 
 /** Runs the weekly leaderboard post if it is due (or `force`). */

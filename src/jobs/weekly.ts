@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { mention } from '../lib/slack-text.js';
 import { weeklyWindow } from '../services/schedule.js';
 import type { TeamSettings } from '../services/settings.js';
+import { type PostCharts, shareCharts } from './charts.js';
 import { describeUnclaimed, runClaimed } from './claimed.js';
 import { type JobReport, newReport } from './report.js';
 import { listServedTeams } from './teams.js';
@@ -17,6 +18,8 @@ export interface WeeklyPost {
   /** The admin command that sets the channel, for the alert. */
   channelCommand: string;
   build: (ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings, now: number) => Message;
+  /** The post's charts, shared in the same channel right after the text (jobs/charts.ts). */
+  charts?: (ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings) => PostCharts;
 }
 
 /**
@@ -54,7 +57,13 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
     const outcome = await runClaimed(ctx, key, now, opts, async () => {
       const message = spec.build(ctx, teamId, window.reportWeek, settings, now);
       const res = await ctx.slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false });
-      return JSON.stringify({ channel: res.channel, ts: res.ts });
+      // After the text is out and still inside this one attempt: shareCharts never throws, so a
+      // chart failure can neither fail the claim nor make runClaimed send the text again.
+      const chartsOf = spec.charts;
+      const charts = chartsOf
+        ? await shareCharts(ctx, { job: spec.job, teamId, channel }, () => chartsOf(ctx, teamId, window.reportWeek, settings))
+        : {};
+      return JSON.stringify({ channel: res.channel, ts: res.ts, ...charts });
     });
     const what = `${spec.job} for week of ${window.reportWeek} to ${channel} (${teamId}, ${window.period})`;
     if (outcome.status === 'done') report.posted.push(what);

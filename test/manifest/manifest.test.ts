@@ -24,6 +24,8 @@ const SCOPE_OF_METHOD: Record<string, string | null> = {
   'users.info': 'users:read',
   'usergroups.users.list': 'usergroups:read',
   filesUploadV2: 'files:write',
+  'files.getUploadURLExternal': 'files:write',
+  'files.completeUploadExternal': 'files:write',
   'views.open': null,
   'views.publish': null,
   'views.update': null,

@@ -1,0 +1,94 @@
+import { type Chart, heatMapChart, leaderboardChart, selectHeatRows, teamTrendChart, weekLabel } from '../charts/index.js';
+import type { AppContext } from '../context.js';
+import type { Leaderboard } from '../services/leaderboard.js';
+import type { TeamSettings } from '../services/settings.js';
+import { slackErrorCode } from '../slack/errors.js';
+import { uploadImages } from '../slack/files.js';
+
+/** Weeks the digest's charts cover (the text keeps its 8): a quarter, to see last month against the one before. */
+export const DIGEST_CHART_WEEKS = 12;
+
+/** The images that go with a weekly post, and the one line that introduces them. */
+export interface PostCharts {
+  comment: string;
+  charts: Chart[];
+}
+
+/** A manager's name as a chart prints it: the cached Slack display name, else the user id. */
+function nameOf(ctx: AppContext, teamId: string): (userId: string) => string {
+  return (userId) => ctx.repos.profiles.findProfile(teamId, userId)?.displayName || userId;
+}
+
+/** The digest's charts: the team trend with coverage, and the managers × weeks heat map. */
+export function digestCharts(ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings): PostCharts {
+  const { team } = ctx.services;
+  const trend = team.teamTrend(teamId, { lastDay: reportWeek, weeks: DIGEST_CHART_WEEKS, target: settings.weeklyTarget, listed: 0 });
+  const grid = team.weeklyGrid(teamId, { lastDay: reportWeek, weeks: DIGEST_CHART_WEEKS });
+  const picked = selectHeatRows(grid.rows);
+  const name = nameOf(ctx, teamId);
+  const locale = ctx.config.teamLocale;
+  const latest = trend.weeks[trend.weeks.length - 1];
+  const teamTarget = trend.managerCount * settings.weeklyTarget;
+  return {
+    comment: `Charts, week of ${weekLabel(reportWeek, locale)}: ${latest.total} conversations against a team target of ${teamTarget}, coverage ${Math.round(latest.coverage * 100)}% (${latest.managersWithOne} of ${trend.managerCount} managers).`,
+    charts: [
+      teamTrendChart({ weeks: trend.weeks, managerCount: trend.managerCount, target: settings.weeklyTarget, locale }),
+      heatMapChart({
+        weeks: grid.weeks,
+        rows: picked.rows.map((r) => ({ label: name(r.userId), counts: r.counts })),
+        topAndBottom: picked.topAndBottom,
+        managerCount: trend.managerCount,
+        target: settings.weeklyTarget,
+        locale,
+      }),
+    ],
+  };
+}
+
+/** The leaderboard's chart: last week's leaders against target. People at zero are not in `lb.entries`. */
+export function leaderboardCharts(ctx: AppContext, teamId: string, lb: Leaderboard): PostCharts {
+  const name = nameOf(ctx, teamId);
+  const leaders = lb.entries.slice(0, 3).map((e) => `${name(e.userId)} ${e.count}`);
+  return {
+    comment: `Chart, week of ${weekLabel(lb.weekStart, ctx.config.teamLocale)}: ${lb.teamTotal} conversations${leaders.length ? `; leading: ${leaders.join(', ')}` : ''}.`,
+    charts: [
+      leaderboardChart({
+        weekStart: lb.weekStart,
+        entries: lb.entries.map((e) => ({ rank: e.rank, label: name(e.userId), count: e.count })),
+        target: lb.target,
+        teamTotal: lb.teamTotal,
+        managerCount: lb.managerCount,
+        locale: ctx.config.teamLocale,
+      }),
+    ],
+  };
+}
+
+/**
+ * Draws and shares a post's charts in `channel` as one message, after the post's text went out.
+ * Never throws: a chart that cannot be drawn or uploaded (files:write missing, a Slack error, a 429)
+ * leaves the text post as it is, logs one warning, and is not retried, so the post is never sent
+ * twice because of its chart. Returns what happened, for the claim's detail.
+ */
+export async function shareCharts(
+  ctx: AppContext,
+  where: { job: string; teamId: string; channel: string },
+  build: () => PostCharts,
+): Promise<{ files: string[] } | { chartError: string }> {
+  try {
+    const { comment, charts } = build();
+    const { fileIds } = await uploadImages(ctx.slack, {
+      channel: where.channel,
+      comment,
+      images: charts.map((c) => ({ filename: c.filename, title: c.title, alt: c.alt, bytes: c.png })),
+    });
+    return { files: fileIds };
+  } catch (err) {
+    const code = slackErrorCode(err);
+    ctx.logger.warn(
+      { job: where.job, teamId: where.teamId, channel: where.channel, error: code },
+      'chart not shared; the post went out as text only',
+    );
+    return { chartError: code };
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Charts in the weekly posts, end to end against the fake Slack: the external upload flow
+ * (files.getUploadURLExternal, the bytes to the upload URL, one files.completeUploadExternal with
+ * the post's channel) happens once per post, after its text; the bytes are the PNG we drew; and an
+ * upload that fails (missing scope, Slack error, 429, a broken upload URL) leaves exactly one text
+ * post, one warning in the log, and nothing resent on later runs.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PNG } from 'pngjs';
+import { runDigest } from '../../src/jobs/digest.js';
+import { runLeaderboard } from '../../src/jobs/leaderboard.js';
+import type { FailSpec } from '../kit/fake-slack.js';
+import { type Harness, harnessPerTest } from '../kit/harness.js';
+import { assertSurfacesValid, posts, seedTeam, TEAM } from './support.js';
+
+const harness = harnessPerTest();
+const MONDAY = '2026-11-30T09:45:00Z';
+const ENV = { LEADERBOARD_CHANNEL: 'CLEAD', DIGEST_CHANNEL: 'CDIGEST' };
+
+/** The Web API methods the job called, in order, leaving out look-ups that post nothing. */
+function flow(h: Harness): string[] {
+  return h.fake.calls.map((c) => c.method).filter((m) => m === 'chat.postMessage' || m.startsWith('files.') || m === 'upload');
+}
+
+const chartWarnings = (h: Harness) => h.logs.filter((l) => l.msg === 'chart not shared; the post went out as text only');
+
+describe('weekly posts carry their charts', () => {
+  it('leaderboard: text, then one upload flow to the same channel; the PNG is the one drawn; nobody at zero named', async () => {
+    const h = await harness({ now: MONDAY, env: ENV });
+    seedTeam(h);
+    h.ctx.repos.profiles.upsertProfile({
+      teamId: TEAM,
+      userId: 'UB',
+      tz: null,
+      isAdmin: false,
+      isOwner: false,
+      displayName: 'Bea 🚀 Brown',
+      refreshedAt: h.clock.now(),
+    });
+    const report = await runLeaderboard(h.ctx, h.clock.now());
+    assert.equal(report.posted.length, 1);
+    assert.deepEqual(flow(h), ['chat.postMessage', 'files.getUploadURLExternal', 'upload', 'files.completeUploadExternal']);
+    const [get] = h.fake.callsTo('files.getUploadURLExternal');
+    assert.equal(get.args.filename, 'gemba-leaderboard-2026-11-23.png');
+    assert.match(
+      get.args.alt_txt,
+      /^Leaders, week of 23 Nov: conversations per manager, target 3 a week; team total 21\. 1\. Bea 🚀 Brown 5;/,
+    );
+    const [done] = h.fake.callsTo('files.completeUploadExternal');
+    assert.equal(done.args.channel_id, 'CLEAD');
+    assert.deepEqual(
+      done.args.files.map((f: { id: string }) => f.id),
+      [get.response.file_id],
+    );
+    assert.match(done.args.initial_comment, /^Chart, week of 23 Nov: 21 conversations; leading: Bea 🚀 Brown 5, /);
+    const png = h.fake.uploadBytes.get(get.response.file_id)!;
+    assert.equal(png.length, Number(get.args.length));
+    const image = PNG.sync.read(png);
+    assert.deepEqual([image.width, image.height], [1600, 800]);
+    const sent = JSON.stringify([get.args, done.args]);
+    for (const zero of ['UZERO', 'UNEVER']) assert.ok(!sent.includes(zero), `${zero} must not be named with the chart`);
+    assert.match(JSON.parse(h.ctx.repos.claims.findClaim({ job: 'leaderboard', scope: TEAM, period: '2026-W49' })!.detail!).files[0], /^F/);
+    assert.deepEqual(chartWarnings(h), []);
+    assertSurfacesValid(h);
+  });
+
+  it('digest: both charts (team trend, heat map) in one message in the digest channel', async () => {
+    const h = await harness({ now: MONDAY, env: ENV });
+    seedTeam(h);
+    await runDigest(h.ctx, h.clock.now());
+    assert.deepEqual(flow(h), [
+      'chat.postMessage',
+      'files.getUploadURLExternal',
+      'upload',
+      'files.getUploadURLExternal',
+      'upload',
+      'files.completeUploadExternal',
+    ]);
+    const names = h.fake.callsTo('files.getUploadURLExternal').map((c) => c.args.filename);
+    assert.deepEqual(names, ['gemba-team-trend-2026-11-23.png', 'gemba-heat-map-2026-11-23.png']);
+    const [done] = h.fake.callsTo('files.completeUploadExternal');
+    assert.equal(done.args.channel_id, 'CDIGEST');
+    assert.equal(done.args.files.length, 2);
+    assert.match(
+      done.args.initial_comment,
+      /^Charts, week of 23 Nov: 21 conversations against a team target of 21, coverage 71% \(5 of 7 managers\)\.$/,
+    );
+    const [trendAlt, heatAlt] = h.fake.callsTo('files.getUploadURLExternal').map((c) => c.args.alt_txt as string);
+    assert.match(trendAlt, /23 Nov: 21, 71%\.$/);
+    assert.match(heatAlt, /7 of 7 managers, 12 weeks/);
+    for (const c of h.fake.callsTo('files.getUploadURLExternal'))
+      assert.ok(h.fake.uploadBytes.get(c.response.file_id)!.length < 150 * 1024);
+    assertSurfacesValid(h);
+  });
+});
+
+describe('a chart that cannot be shared leaves exactly one text post', () => {
+  const failures: Array<[string, string, FailSpec]> = [
+    ['files:write missing', 'files.getUploadURLExternal', { error: 'missing_scope' }],
+    ['429 on completing', 'files.completeUploadExternal', { retryAfter: 1 }],
+    ['the upload URL answers 500', 'upload', { status: 500 }],
+    ['Slack refuses the share', 'files.completeUploadExternal', { error: 'not_in_channel' }],
+  ];
+  for (const [what, method, spec] of failures) {
+    it(`${what}: one text post, one warning, not retried`, async () => {
+      const h = await harness({ now: MONDAY, env: ENV });
+      seedTeam(h);
+      h.fake.failNext(method, { ...spec, times: 10 });
+      const first = await runLeaderboard(h.ctx, h.clock.now());
+      assert.equal(first.posted.length, 1, 'the post counts as posted');
+      assert.equal(posts(h, 'CLEAD').length, 1);
+      assert.equal(h.fake.callsTo('files.completeUploadExternal').filter((c) => c.response?.ok === true).length, 0);
+      const warnings = chartWarnings(h);
+      assert.equal(warnings.length, 1);
+      assert.equal(warnings[0].job, 'leaderboard');
+      // Later ticks (and the next minute) never resend the text or retry the chart.
+      h.clock.set(h.clock.now() + 60 * 60_000);
+      await runLeaderboard(h.ctx, h.clock.now());
+      await runLeaderboard(h.ctx, h.clock.now());
+      assert.equal(posts(h, 'CLEAD').length, 1);
+      assert.equal(chartWarnings(h).length, 1);
+      assert.ok(h.fake.callsTo('files.getUploadURLExternal').length <= 1);
+      const claim = h.ctx.repos.claims.findClaim({ job: 'leaderboard', scope: TEAM, period: '2026-W49' })!;
+      assert.equal(claim.status, 'done');
+      assert.ok(JSON.parse(claim.detail!).chartError);
+      assertSurfacesValid(h);
+    });
+  }
+
+  it('a 429 on the text post is waited out; the chart still goes once, after the one post', async () => {
+    const h = await harness({ now: MONDAY, env: ENV });
+    seedTeam(h);
+    h.fake.failNext('chat.postMessage', { retryAfter: 1, when: (a) => a.channel === 'CLEAD' });
+    await runLeaderboard(h.ctx, h.clock.now());
+    assert.equal(posts(h, 'CLEAD').length, 1);
+    assert.equal(h.fake.callsTo('files.completeUploadExternal').length, 1);
+    assert.deepEqual(flow(h), [
+      'chat.postMessage',
+      'chat.postMessage',
+      'files.getUploadURLExternal',
+      'upload',
+      'files.completeUploadExternal',
+    ]);
+  });
+});
