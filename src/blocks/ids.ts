@@ -18,6 +18,7 @@ export const ActionId = {
   tacticRetire: 'tactic_decide_retire',
   tacticKeep: 'tactic_decide_keep',
   tacticPilot: 'tactic_decide_pilot',
+  trendsShowChart: 'trends_show_chart',
 } as const;
 
 export const ViewId = {

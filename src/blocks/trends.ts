@@ -1,8 +1,9 @@
 import type { ContactKind } from '../db/repos/contacts.js';
 import { mention } from '../lib/slack-text.js';
 import { type PersonalTrend, sparkline } from '../services/trends.js';
-import { type Block, context, type Message, plural, section, shortDate } from './common.js';
+import { actions, type Block, button, context, type Message, plural, section, shortDate } from './common.js';
 import { KIND_LABEL } from './contact.js';
+import { ActionId } from './ids.js';
 
 /** "call 3 · video 1", kinds with none left out. */
 export function kindBreakdown(byKind: Record<ContactKind, number>): string {
@@ -38,11 +39,22 @@ export function personalTrendBlocks(trend: PersonalTrend, title: string): Block[
 export function personalTrendMessage(trend: PersonalTrend, subjectId?: string): Message {
   const whose = subjectId ? `${mention(subjectId)}'s` : 'Your';
   const title = `${whose} buyer conversations, last ${plural(trend.weeks.length, 'week')}`;
+  const blocks = personalTrendBlocks(trend, title);
+  // Files cannot ride on an ephemeral message, so the manager's own chart goes to their DM on request.
+  if (!subjectId) blocks.push(actions([button('Show chart', ActionId.trendsShowChart, String(trend.weeks.length))]));
   return {
     response_type: 'ephemeral',
     text: `${title}: ${trend.total} in total, ${trend.thisWeek} of ${trend.target} this week, streak ${trend.streak}.`,
-    blocks: personalTrendBlocks(trend, title),
+    blocks,
   };
+}
+
+/** The reply to **Show chart**: where the chart went, or why it did not. */
+export function trendChartSent(ok: boolean, code?: string): Message {
+  const text = ok
+    ? ':bar_chart: Your chart is in your DM with Gemba.'
+    : `:warning: I could not send your chart (\`${code ?? 'unknown_error'}\`). The numbers above are complete without it.`;
+  return { response_type: 'ephemeral', replace_original: false, text, blocks: [section(text)] };
 }
 
 /** `/trends help`. */

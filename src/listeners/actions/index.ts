@@ -6,6 +6,7 @@ import { contactDeleteAction, contactEditAction, contactUndoAction, homeLogConta
 import { homeSnoozeAction, nudgeLogContactAction, nudgeSnoozeAction } from './snooze-buttons.js';
 import { tacticKeepAction, tacticPilotAction, tacticRetireAction } from './tactic-decision.js';
 import { tacticMeTooAction } from './tactic-me-too.js';
+import { trendsShowChartAction } from './trends-chart.js';
 
 /** Every button action_id and its handler. */
 export const actionHandlers = {
@@ -24,6 +25,7 @@ export const actionHandlers = {
   [ActionId.tacticRetire]: tacticRetireAction,
   [ActionId.tacticKeep]: tacticKeepAction,
   [ActionId.tacticPilot]: tacticPilotAction,
+  [ActionId.trendsShowChart]: trendsShowChartAction,
 } as const;
 
 /** Registers every block action. */
