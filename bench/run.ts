@@ -16,6 +16,7 @@ import { type AckResult, DEFAULT_ACK, runAckBench, TSX } from './ack.js';
 import { fmtMs } from './common.js';
 import { DEFAULT_FANOUT, type FanoutResult, runFanoutBench } from './fanout.js';
 import type { GenerateStats } from './generate.js';
+import { CHART_P95_TARGET_MS, type ChartsReport, JOB_TARGET_MS } from './charts.js';
 import type { ScaleReport } from './scale.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -29,7 +30,7 @@ function args(): { only: Set<string>; db: string | null; reuse: boolean } {
     return i === -1 ? null : (argv[i + 1] ?? null);
   };
   const only = value('--only');
-  return { only: new Set((only ?? 'ack,scale,fanout').split(',')), db: value('--db'), reuse: argv.includes('--reuse') };
+  return { only: new Set((only ?? 'ack,scale,fanout,charts').split(',')), db: value('--db'), reuse: argv.includes('--reuse') };
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -114,6 +115,26 @@ function fanoutTable(f: FanoutResult): string {
   ].join('\n');
 }
 
+function chartsTable(r: ChartsReport): string {
+  const charts = [
+    '| chart | p50 | p95 | max | target (p95) | | PNG |',
+    '|---|---:|---:|---:|---:|---|---|',
+    ...r.charts.map(
+      (c) =>
+        `| ${c.chart} | ${fmtMs(c.p50)} | ${fmtMs(c.p95)} | ${fmtMs(c.max)} | < ${CHART_P95_TARGET_MS} ms | ${ok(c.p95 < CHART_P95_TARGET_MS)} | ${c.pixels}, ${(c.bytes / 1024).toFixed(1)} KB |`,
+    ),
+  ];
+  const jobs = [
+    '| job, end to end against the fake Slack | cold (1st run) | median | max | target | | what went out |',
+    '|---|---:|---:|---:|---:|---|---|',
+    ...r.jobs.map(
+      (j) =>
+        `| ${j.job} (${r.managers.toLocaleString('en')} managers) | ${fmtMs(j.coldMs)} | ${fmtMs(j.medianMs)} | ${fmtMs(j.maxMs)} | < ${JOB_TARGET_MS} ms | ${ok(j.maxMs < JOB_TARGET_MS && j.coldMs < JOB_TARGET_MS)} | ${j.detail} |`,
+    ),
+  ];
+  return `Each chart drawn from 60 managers × 12 weeks, 40 runs after 3 warm-ups (SVG, text layout, resvg, PNG encoding).\n\n${charts.join('\n')}\n\nJobs: ${r.managers.toLocaleString('en')} managers, ${r.contacts.toLocaleString('en')} conversations over 16 weeks; \`run<Job>(ctx, now, { force: true })\` timed from start to report (queries, text post, charts drawn, external upload flow), 1 cold + 5 runs.\n\n${jobs.join('\n')}`;
+}
+
 async function main(): Promise<void> {
   const { only, db, reuse } = args();
   const sections: string[] = [
@@ -161,6 +182,11 @@ async function main(): Promise<void> {
     print(`## Nudge fan-out under rate limiting\n\n${fanoutTable(result)}`);
   }
 
+  if (only.has('charts')) {
+    log('charts: rendering, then the digest and leaderboard jobs for 10,000 managers (own process) …');
+    const result = await runChild<ChartsReport>('bench/charts.ts', []);
+    print(`## Charts\n\n${chartsTable(result)}`);
+  }
   writeFileSync(join(ROOT, 'bench/results.md'), `${sections.join('\n\n')}\n`);
   log('\nwritten to bench/results.md');
 }

@@ -1,7 +1,7 @@
 import { altLabel, altText, type ChartSvg, emptyNote, heading } from './chart.js';
 import { textWidth } from './fonts.js';
 import { HEAT, PALETTE, WIDTH, weekLabel } from './style.js';
-import { chartLabel, compact, line, rect, svgDocument, text } from './svg.js';
+import { chartLabel, compact, line, n, rect, svgDocument, text } from './svg.js';
 
 export interface HeatRow {
   /** Manager name as the chart should print it (cleaned and cut here). */
@@ -122,31 +122,41 @@ export function heatMapSvg(d: HeatMapInput): ChartSvg {
       );
     });
     body.push(text(cx0 + cellW * weeks.length + TOTAL_W - 2, TOP - 6, 'Total', { size: 10, anchor: 'end', fill: PALETTE.muted }));
+    // Cells grouped by shade into one path each, quiet dashes and zebra stripes likewise: fewer elements
+    // for resvg to parse (a 60-row map has ~2,000).
+    const cells = new Map<string, string>();
+    const zebra: string[] = [];
+    const quiet: string[] = [];
+    const names: Array<{ x: number; y: number; content: string }> = [];
+    const totals: Array<{ x: number; y: number; content: string }> = [];
+    const onDark: Array<{ x: number; y: number; content: string }> = [];
+    const onLight: Array<{ x: number; y: number; content: string }> = [];
     part.forEach((r, j) => {
       const y = TOP + j * ROW_H;
-      if (j % 2 === 1) body.push(rect(x0, y, labelW - 4, ROW_H, '#FAFAFA'));
-      body.push(text(x0 + 2, y + ROW_H - 3.5, chartLabel(r.label, labelW - 8, 10.5), { size: 10.5, fill: PALETTE.ink }));
+      if (j % 2 === 1) zebra.push(box(x0, y, labelW - 4, ROW_H));
+      names.push({ x: x0 + 2, y: y + ROW_H - 3.5, content: chartLabel(r.label, labelW - 8, 10.5) });
       let total = 0;
       weeks.forEach((_, i) => {
         const c = r.counts[i] ?? 0;
         total += Math.max(0, c);
         const x = cx0 + i * cellW;
         const shade = heatShade(c, d.target);
-        body.push(rect(x + 0.5, y + 0.5, cellW - 1, ROW_H - 1, shade ?? PALETTE.quiet));
-        if (!shade) body.push(quietMark(x + cellW / 2, y + ROW_H / 2));
-        if (shade && cellW >= 15)
-          body.push(
-            text(x + cellW / 2, y + ROW_H - 3.5, compact(c), {
-              size: 9,
-              anchor: 'middle',
-              fill: shade === HEAT[3] || shade === HEAT[4] ? '#ffffff' : PALETTE.ink,
-            }),
-          );
+        const fill = shade ?? PALETTE.quiet;
+        cells.set(fill, (cells.get(fill) ?? '') + box(x + 0.5, y + 0.5, cellW - 1, ROW_H - 1));
+        if (!shade) quiet.push(`M${n(x + cellW / 2 - 3.5)} ${n(y + ROW_H / 2)}h7`);
+        else if (cellW >= 15)
+          (shade === HEAT[3] || shade === HEAT[4] ? onDark : onLight).push({ x: x + cellW / 2, y: y + ROW_H - 3.5, content: compact(c) });
       });
-      body.push(
-        text(cx0 + cellW * weeks.length + TOTAL_W - 2, y + ROW_H - 3.5, compact(total), { size: 10, anchor: 'end', weight: 'bold' }),
-      );
+      totals.push({ x: cx0 + cellW * weeks.length + TOTAL_W - 2, y: y + ROW_H - 3.5, content: compact(total) });
     });
+    if (zebra.length) body.push(`<path fill="#FAFAFA" d="${zebra.join('')}"/>`);
+    for (const [fill, dPath] of cells) body.push(`<path fill="${fill}" d="${dPath}"/>`);
+    if (quiet.length) body.push(`<path stroke="${QUIET_MARK}" stroke-width="1.6" d="${quiet.join('')}"/>`);
+    // Labels stay one path each: their outlines are cached per string, so repeated numbers cost nothing.
+    for (const t of names) body.push(text(t.x, t.y, t.content, { size: 10.5, fill: PALETTE.ink }));
+    for (const t of onLight) body.push(text(t.x, t.y, t.content, { size: 9, anchor: 'middle', fill: PALETTE.ink }));
+    for (const t of onDark) body.push(text(t.x, t.y, t.content, { size: 9, anchor: 'middle', fill: '#ffffff' }));
+    for (const t of totals) body.push(text(t.x, t.y, t.content, { size: 10, anchor: 'end', weight: 'bold' }));
     body.push(line(cx0, TOP + part.length * ROW_H + 2, cx0 + cellW * weeks.length, TOP + part.length * ROW_H + 2, PALETTE.ink));
     body.push(
       text(cx0 + (cellW * weeks.length) / 2, TOP + part.length * ROW_H + 16, 'Week starting (Monday)', {
@@ -171,8 +181,13 @@ export function heatMapSvg(d: HeatMapInput): ChartSvg {
  * (A hatch pattern read as well but cost resvg ~10× the render time and doubled the PNG.)
  */
 function quietMark(cx: number, cy: number): string {
-  return line(cx - 3.5, cy, cx + 3.5, cy, '#8C8C8C', 1.6);
+  return line(cx - 3.5, cy, cx + 3.5, cy, QUIET_MARK, 1.6);
 }
+
+const QUIET_MARK = '#8C8C8C';
+
+/** A rectangle as path data, so many cells of one shade are one element. */
+const box = (x: number, y: number, w: number, h: number): string => `M${n(x)} ${n(y)}h${n(w)}v${n(h)}h${n(-w)}z`;
 
 function legend(target: number): string[] {
   const t = Math.max(1, target);

@@ -17,41 +17,49 @@ function chunk(type: string, data: Buffer): Buffer {
  * 60-manager heat map), so this is lossless, and a third the size of resvg's RGBA PNG.
  */
 export function encodeIndexedPng(rgba: Uint8Array, width: number, height: number): Buffer | null {
+  const pixels = new Uint32Array(rgba.buffer, rgba.byteOffset, width * height);
   const index = new Map<number, number>();
-  const palette: number[] = [];
+  // A small direct-mapped cache in front of the Map: anti-aliased text switches colour every few
+  // pixels, and a typed-array probe is several times cheaper than a Map lookup.
+  const cacheKey = new Int32Array(4096);
+  const cacheVal = new Uint8Array(4096);
+  const cacheUsed = new Uint8Array(4096);
   const stride = width + 1;
-  const raw = Buffer.alloc(stride * height);
-  let last = -1;
-  let lastIndex = 0;
-  for (let y = 0; y < height; y++) {
-    const row = y * stride; // filter byte 0 (None): index data compresses best unfiltered
-    let p = y * width * 4;
-    for (let x = 0; x < width; x++, p += 4) {
-      const c = (rgba[p] << 16) | (rgba[p + 1] << 8) | rgba[p + 2];
-      if (c !== last) {
-        let i = index.get(c);
-        if (i === undefined) {
-          if (palette.length === 256) return null;
-          i = palette.length;
-          palette.push(c);
-          index.set(c, i);
+  const raw = Buffer.alloc(stride * height); // each row starts with filter byte 0 (None): index data compresses best unfiltered
+  for (let y = 0, p = 0; y < height; y++) {
+    const row = y * stride + 1;
+    for (let x = 0; x < width; x++, p++) {
+      const c = pixels[p] | 0;
+      const slot = (c ^ (c >>> 12) ^ (c >>> 20)) & 4095;
+      let i: number;
+      if (cacheUsed[slot] === 1 && cacheKey[slot] === c) i = cacheVal[slot];
+      else {
+        let found = index.get(c);
+        if (found === undefined) {
+          if (index.size === 256) return null;
+          found = index.size;
+          index.set(c, found);
         }
-        last = c;
-        lastIndex = i;
+        cacheKey[slot] = c;
+        cacheVal[slot] = found;
+        cacheUsed[slot] = 1;
+        i = found;
       }
-      raw[row + 1 + x] = lastIndex;
+      raw[row + x] = i;
     }
   }
+  const palette = [...index.keys()];
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 3; // indexed colour
+  // Pixels were read as little-endian 32-bit words: R is the low byte, then G, then B (alpha ignored: opaque).
   const plte = Buffer.alloc(palette.length * 3);
   palette.forEach((c, i) => {
-    plte[i * 3] = c >> 16;
-    plte[i * 3 + 1] = (c >> 8) & 255;
-    plte[i * 3 + 2] = c & 255;
+    plte[i * 3] = c & 255;
+    plte[i * 3 + 1] = (c >>> 8) & 255;
+    plte[i * 3 + 2] = (c >>> 16) & 255;
   });
   return Buffer.concat([
     SIGNATURE,

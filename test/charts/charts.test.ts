@@ -1,6 +1,7 @@
 /** Chart module units: layout helpers, row selection, streak marking, alt texts, what is never drawn. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { PNG } from 'pngjs';
 import { altText } from '../../src/charts/chart.js';
 import { textWidth } from '../../src/charts/fonts.js';
 import {
@@ -54,6 +55,22 @@ describe('chart helpers', () => {
     assert.ok(alt.length <= ALT_MAX);
     assert.match(alt, /…and \d+ more\. Tail\.$/);
     assert.doesNotMatch(alt, /Manager \d+: \d+ …and/, 'no item is cut');
+  });
+
+  it('encodeIndexedPng is lossless, white and black included', () => {
+    const colours = [
+      [255, 255, 255],
+      [0, 0, 0],
+      [0, 114, 178],
+      [230, 159, 0],
+      [255, 255, 254],
+    ];
+    const w = 70;
+    const px = new Uint8Array(w * 3 * 4);
+    for (let i = 0; i < w * 3; i++) px.set([...colours[(i * 7) % colours.length], 255], i * 4);
+    const png = encodeIndexedPng(px, w, 3);
+    assert.ok(png);
+    assert.deepEqual([...PNG.sync.read(png).data], [...px]);
   });
 
   it('encodeIndexedPng refuses more than 256 colours', () => {
