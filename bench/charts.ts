@@ -69,7 +69,9 @@ export function measureCharts(): ChartTiming[] {
   const weeks12 = { ...teamTrend, managerCount: 60 };
   return [
     timeChart('team trend (12 weeks, 60 managers)', () => teamTrendChart(weeks12)),
-    timeChart('heat map (60 managers × 12 weeks)', () => heatMapChart({ ...heatMap64, rows: sixty, topAndBottom: false, managerCount: 60 })),
+    timeChart('heat map (60 managers × 12 weeks)', () =>
+      heatMapChart({ ...heatMap64, rows: sixty, topAndBottom: false, managerCount: 60 }),
+    ),
     timeChart('heat map (top/bottom 30 of 64)', () => heatMapChart(heatMap64)),
     timeChart('leaders (top 10 of 60)', () => leaderboardChart({ ...leaderboard, managerCount: 60 })),
     timeChart('personal (12 weeks)', () =>
@@ -84,7 +86,10 @@ export async function measureJobs(path: string, runs = 5): Promise<{ jobs: JobTi
   const fake = await startFakeSlack({ defaultTz: 'UTC' });
   try {
     const now = BENCH_NOW + 30 * 60_000; // Monday 09:35 UTC: both posts due
-    const { ctx, db } = benchContext(path, { now, env: { SLACK_API_URL: fake.apiUrl, DIGEST_CHANNEL: 'CDIGEST', LEADERBOARD_CHANNEL: 'CLEAD' } });
+    const { ctx, db } = benchContext(path, {
+      now,
+      env: { SLACK_API_URL: fake.apiUrl, DIGEST_CHANNEL: 'CDIGEST', LEADERBOARD_CHANNEL: 'CLEAD' },
+    });
     const [managerCount, contacts] = db.prepare('SELECT (SELECT COUNT(*) FROM managers), (SELECT COUNT(*) FROM contacts)').raw().get() as [
       number,
       number,
@@ -103,7 +108,9 @@ export async function measureJobs(path: string, runs = 5): Promise<{ jobs: JobTi
         const completed = fake.callsTo('files.completeUploadExternal').filter((c) => c.response?.ok);
         if (report.posted.length !== 1 || completed.length !== 1) throw new Error(`${job}: expected one post and one chart share`);
       }
-      const files = fake.callsTo('files.getUploadURLExternal').map((c) => `${c.args.filename} ${(Number(c.args.length) / 1024).toFixed(0)} KB`);
+      const files = fake
+        .callsTo('files.getUploadURLExternal')
+        .map((c) => `${c.args.filename} ${(Number(c.args.length) / 1024).toFixed(0)} KB`);
       const warm = times.slice(1);
       jobs.push({ job, coldMs: times[0], medianMs: median(warm), maxMs: Math.max(...warm), detail: `1 post + ${files.join(', ')}` });
     }

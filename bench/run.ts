@@ -13,10 +13,10 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AckResult, DEFAULT_ACK, runAckBench, TSX } from './ack.js';
+import { CHART_P95_TARGET_MS, type ChartsReport, JOB_TARGET_MS } from './charts.js';
 import { fmtMs } from './common.js';
 import { DEFAULT_FANOUT, type FanoutResult, runFanoutBench } from './fanout.js';
 import type { GenerateStats } from './generate.js';
-import { CHART_P95_TARGET_MS, type ChartsReport, JOB_TARGET_MS } from './charts.js';
 import type { ScaleReport } from './scale.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
