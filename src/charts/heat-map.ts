@@ -6,6 +6,8 @@ import { chartLabel, compact, line, n, rect, svgDocument, text } from './svg.js'
 export interface HeatRow {
   /** Manager name as the chart should print it (cleaned and cut here). */
   label: string;
+  /** Printed instead when nothing of `label` can be drawn (e.g. the user id). */
+  fallback?: string;
   /** One count per week, oldest first, aligned with `weeks`. */
   counts: number[];
 }
@@ -134,7 +136,7 @@ export function heatMapSvg(d: HeatMapInput): ChartSvg {
     part.forEach((r, j) => {
       const y = TOP + j * ROW_H;
       if (j % 2 === 1) zebra.push(box(x0, y, labelW - 4, ROW_H));
-      names.push({ x: x0 + 2, y: y + ROW_H - 3.5, content: chartLabel(r.label, labelW - 8, 10.5) });
+      names.push({ x: x0 + 2, y: y + ROW_H - 3.5, content: chartLabel(r.label, labelW - 8, 10.5, r.fallback) });
       let total = 0;
       weeks.forEach((_, i) => {
         const c = r.counts[i] ?? 0;
@@ -144,7 +146,7 @@ export function heatMapSvg(d: HeatMapInput): ChartSvg {
         const fill = shade ?? PALETTE.quiet;
         cells.set(fill, (cells.get(fill) ?? '') + box(x + 0.5, y + 0.5, cellW - 1, ROW_H - 1));
         if (!shade) quiet.push(`M${n(x + cellW / 2 - 3.5)} ${n(y + ROW_H / 2)}h7`);
-        else if (cellW >= 15)
+        else if (textWidth(compact(c), 9) <= cellW - 3)
           (shade === HEAT[3] || shade === HEAT[4] ? onDark : onLight).push({ x: x + cellW / 2, y: y + ROW_H - 3.5, content: compact(c) });
       });
       totals.push({ x: cx0 + cellW * weeks.length + TOTAL_W - 2, y: y + ROW_H - 3.5, content: compact(total) });
@@ -156,7 +158,15 @@ export function heatMapSvg(d: HeatMapInput): ChartSvg {
     for (const t of names) body.push(text(t.x, t.y, t.content, { size: 10.5, fill: PALETTE.ink }));
     for (const t of onLight) body.push(text(t.x, t.y, t.content, { size: 9, anchor: 'middle', fill: PALETTE.ink }));
     for (const t of onDark) body.push(text(t.x, t.y, t.content, { size: 9, anchor: 'middle', fill: '#ffffff' }));
-    for (const t of totals) body.push(text(t.x, t.y, t.content, { size: 10, anchor: 'end', weight: 'bold' }));
+    // A total wider than its column (millions) is set smaller rather than over the cells.
+    for (const t of totals)
+      body.push(
+        text(t.x, t.y, t.content, {
+          size: Math.min(10, (10 * (TOTAL_W - 3)) / textWidth(t.content, 10, 'bold')),
+          anchor: 'end',
+          weight: 'bold',
+        }),
+      );
     body.push(line(cx0, TOP + part.length * ROW_H + 2, cx0 + cellW * weeks.length, TOP + part.length * ROW_H + 2, PALETTE.ink));
     body.push(
       text(cx0 + (cellW * weeks.length) / 2, TOP + part.length * ROW_H + 16, 'Week starting (Monday)', {

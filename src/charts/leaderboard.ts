@@ -5,7 +5,7 @@ import { chartLabel, compact, line, niceTicks, rect, svgDocument, text } from '.
 export interface LeaderboardInput {
   weekStart: string;
   /** Ranked, best first. Entries at zero are dropped here too: people at zero are never named. */
-  entries: Array<{ rank: number; label: string; count: number }>;
+  entries: Array<{ rank: number; label: string; count: number; fallback?: string }>;
   target: number;
   teamTotal: number;
   managerCount: number;
@@ -44,7 +44,7 @@ export function leaderboardSvg(d: LeaderboardInput): ChartSvg {
   entries.forEach((e, i) => {
     const yMid = PLOT.top + slot * (i + 0.5);
     body.push(text(20, yMid, `${e.rank}.`, { size: 12, weight: 'bold', middle: true, fill: PALETTE.muted }));
-    body.push(text(48, yMid, chartLabel(e.label, PLOT.left - 60, 12.5), { size: 12.5, middle: true, fill: PALETTE.ink }));
+    body.push(text(48, yMid, chartLabel(e.label, PLOT.left - 60, 12.5, e.fallback), { size: 12.5, middle: true, fill: PALETTE.ink }));
     const w = x(e.count) - PLOT.left;
     body.push(rect(PLOT.left, yMid - barH / 2, w, barH, e.count >= d.target ? PALETTE.blue : PALETTE.sky));
     const inside = w > 34;

@@ -1,5 +1,5 @@
 import { altText, type ChartSvg, emptyNote, heading } from './chart.js';
-import { HEIGHT, PALETTE, WIDTH, weekLabel } from './style.js';
+import { HEIGHT, labelStep, PALETTE, WIDTH, weekLabel } from './style.js';
 import { compact, line, niceTicks, rect, svgDocument, text } from './svg.js';
 
 export interface PersonalInput {
@@ -56,7 +56,11 @@ export function personalSvg(d: PersonalInput): ChartSvg {
     body.push(text(PLOT.left - 8, y(t) + 4, compact(t), { size: 11, anchor: 'end', fill: PALETTE.muted }));
   }
   body.push(text(18, (PLOT.top + PLOT.bottom) / 2, 'Conversations', { size: 12, anchor: 'middle', rotate: -90 }));
-  const labelEvery = slot < 40 ? Math.ceil(40 / slot) : 1;
+  const labelEvery = labelStep(
+    slot,
+    d.weeks.map((w) => `${weekLabel(w.weekStart, d.locale)}*`),
+    11,
+  );
   d.weeks.forEach((w, i) => {
     const current = i === d.weeks.length - 1;
     const fill = w.count >= d.target ? PALETTE.blue : PALETTE.sky;

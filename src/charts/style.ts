@@ -1,3 +1,5 @@
+import { canDraw, textWidth } from './fonts.js';
+
 /**
  * One look for every chart: the Okabe–Ito palette (distinguishable with the common colour-vision
  * deficiencies, and in greyscale by lightness), one bundled font, Slack's inline-preview size.
@@ -31,20 +33,33 @@ export const PALETTE = {
  */
 export const HEAT = ['#DCEBF7', '#A9CCE8', '#6AA6D6', '#2F7DBF', '#0B559A'] as const;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatters = new Map<string, { short: Intl.DateTimeFormat; numeric: Intl.DateTimeFormat }>();
 
 /**
- * "23 Nov" (en-GB), "Nov 23" (en-US), "23.11." (de-DE): a week's Monday in the locale's own short
- * day-month format. The date is already local, so it is formatted as UTC.
+ * "23 Nov" (en-GB), "Nov 23" (en-US), "23. Nov." (de-DE): a week's Monday in the locale's own short
+ * day-month format. The date is already local, so it is formatted as UTC. When the bundled font
+ * cannot draw the locale's month name (ja-JP "11月23日"), the locale's numeric form ("11/23").
  */
 export function weekLabel(weekStart: string, locale: string): string {
   let f = formatters.get(locale);
   if (!f) {
-    f = new Intl.DateTimeFormat(safeLocale(locale), { day: 'numeric', month: 'short', timeZone: 'UTC' });
+    const tag = safeLocale(locale);
+    f = {
+      short: new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', timeZone: 'UTC', numberingSystem: 'latn' }),
+      numeric: new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'numeric', timeZone: 'UTC', numberingSystem: 'latn' }),
+    };
     formatters.set(locale, f);
   }
   const [y, m, d] = weekStart.split('-').map(Number);
-  return f.format(new Date(Date.UTC(y, m - 1, d)));
+  const date = new Date(Date.UTC(y, m - 1, d));
+  const short = f.short.format(date);
+  return [...short].every((ch) => canDraw(ch)) ? short : f.numeric.format(date);
+}
+
+/** Shows every `every`-th week label (counting back from the latest) so labels `maxWidth` wide never touch. */
+export function labelStep(slot: number, labels: string[], size: number): number {
+  const widest = Math.max(0, ...labels.map((l) => textWidth(l, size)));
+  return Math.max(1, Math.ceil((widest + 8) / Math.max(1, slot)));
 }
 
 /** The locale if this Node knows it, else en-GB (the text posts' "23 Nov" style). */

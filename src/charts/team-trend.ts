@@ -1,5 +1,5 @@
 import { altText, type ChartSvg, emptyNote, heading } from './chart.js';
-import { HEIGHT, PALETTE, WIDTH, weekLabel } from './style.js';
+import { HEIGHT, labelStep, PALETTE, WIDTH, weekLabel } from './style.js';
 import { circle, compact, line, niceTicks, polyline, rect, svgDocument, text } from './svg.js';
 
 export interface TeamTrendInput {
@@ -57,7 +57,11 @@ export function teamTrendSvg(d: TeamTrendInput): ChartSvg {
     }),
   );
 
-  const labelEvery = slot < 34 ? Math.ceil(34 / slot) : 1;
+  const labelEvery = labelStep(
+    slot,
+    d.weeks.map((w) => weekLabel(w.weekStart, d.locale)),
+    11,
+  );
   d.weeks.forEach((w, i) => {
     body.push(rect(cx(i) - barW / 2, y(w.total), barW, PLOT.bottom - y(w.total), PALETTE.blue));
     // At the foot of the bar when it is tall enough: the target and coverage lines cross bar tops,

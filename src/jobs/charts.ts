@@ -35,7 +35,7 @@ export function digestCharts(ctx: AppContext, teamId: string, reportWeek: string
       teamTrendChart({ weeks: trend.weeks, managerCount: trend.managerCount, target: settings.weeklyTarget, locale }),
       heatMapChart({
         weeks: grid.weeks,
-        rows: picked.rows.map((r) => ({ label: name(r.userId), counts: r.counts })),
+        rows: picked.rows.map((r) => ({ label: name(r.userId), fallback: r.userId, counts: r.counts })),
         topAndBottom: picked.topAndBottom,
         managerCount: trend.managerCount,
         target: settings.weeklyTarget,
@@ -54,7 +54,7 @@ export function leaderboardCharts(ctx: AppContext, teamId: string, lb: Leaderboa
     charts: [
       leaderboardChart({
         weekStart: lb.weekStart,
-        entries: lb.entries.map((e) => ({ rank: e.rank, label: name(e.userId), count: e.count })),
+        entries: lb.entries.map((e) => ({ rank: e.rank, label: name(e.userId), fallback: e.userId, count: e.count })),
         target: lb.target,
         teamTotal: lb.teamTotal,
         managerCount: lb.managerCount,
