@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import bolt, { type LogLevel } from '@slack/bolt';
+import bolt, { type AnyMiddlewareArgs, type LogLevel, type Middleware } from '@slack/bolt';
 import type { AppContext } from './context.js';
 import { pingDatabase } from './db/open.js';
 import { toBoltLogger } from './lib/logger.js';
 import { registerListeners } from './listeners/index.js';
 import { slackClientOptions } from './slack/client.js';
+import { installCallbacks, installPage } from './slack/install-pages.js';
+import { STATE_LIFETIME_SECONDS } from './slack/oauth.js';
 import { guardSlackRequests } from './slack/request-guard.js';
+import { BOT_SCOPES } from './slack/scopes.js';
 
 const { App, HTTPReceiver } = bolt;
 export type BoltApp = InstanceType<typeof App>;
@@ -35,9 +38,6 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Bolt
     },
   };
   const common = {
-    token: config.slackBotToken,
-    botId: options.botId,
-    botUserId: options.botUserId,
     logger: toBoltLogger(ctx.logger),
     // Without this Bolt resets its logger to info, ignoring LOG_LEVEL.
     logLevel: config.logLevel as LogLevel,
@@ -46,9 +46,22 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Bolt
     // auth.test runs once in app.init(), awaited, so a bad token fails start-up cleanly.
     deferInitialization: true,
   };
+  // One bot token, or (distribution mode) Bolt's OAuth support: an installer serving /slack/install and
+  // /slack/oauth_redirect whose authorize() finds each request's installation in Gemba's database.
+  const oauth = oauthOptions(ctx);
+  const token = oauth ? {} : { token: config.slackBotToken, botId: options.botId, botUserId: options.botUserId };
   const app = config.slackAppToken
-    ? new App({ ...common, socketMode: true, appToken: config.slackAppToken, installerOptions: { port: config.port } })
-    : new App({ ...common, receiver: httpReceiver(ctx, common, options) });
+    ? new App({
+        ...common,
+        ...token,
+        ...oauth,
+        socketMode: true,
+        appToken: config.slackAppToken,
+        installerOptions: { ...oauth?.installerOptions, port: config.port },
+      })
+    : // The receiver is ours (request guard): the installer is built there and Bolt takes its authorize().
+      new App({ ...common, ...token, receiver: httpReceiver(ctx, common, options, oauth) });
+  if (ctx.oauth) app.use(rememberWorkspaces(ctx));
 
   app.error(async (error) => {
     ctx.logger.error({ err: error }, 'unhandled error in Bolt');
@@ -69,9 +82,11 @@ function httpReceiver(
     customRoutes: ConstructorParameters<typeof HTTPReceiver>[0]['customRoutes'];
   },
   options: CreateAppOptions,
+  oauth: OAuthOptions | undefined,
 ) {
   const signingSecret = ctx.config.slackSigningSecret ?? '';
   const receiver = new HTTPReceiver({
+    ...oauth,
     signingSecret,
     logger: common.logger,
     logLevel: common.logLevel,
@@ -84,6 +99,45 @@ function httpReceiver(
     logger: ctx.logger,
   });
   return receiver;
+}
+
+type OAuthOptions = NonNullable<ReturnType<typeof oauthOptions>>;
+
+/** Distribution mode's options for Bolt's installer (@slack/oauth InstallProvider), or undefined with a bot token. */
+function oauthOptions(ctx: AppContext) {
+  if (!ctx.oauth) return undefined;
+  return {
+    clientId: ctx.oauth.config.clientId,
+    clientSecret: ctx.oauth.config.clientSecret,
+    stateSecret: ctx.oauth.config.stateSecret,
+    scopes: [...BOT_SCOPES],
+    installationStore: ctx.oauth.installationStore,
+    installerOptions: {
+      stateStore: ctx.oauth.stateStore,
+      stateCookieExpirationSeconds: STATE_LIFETIME_SECONDS,
+      renderHtmlForInstallPath: installPage,
+      callbackOptions: installCallbacks,
+      // oauth.v2.access (install and token refresh) goes to SLACK_API_URL like every other call.
+      clientOptions: slackClientOptions(ctx.config, ctx.logger),
+    },
+  };
+}
+
+/**
+ * Distribution mode: remembers which Enterprise Grid org each workspace belongs to (once per
+ * workspace and process), so scheduled work for a workspace of an org-wide install finds the org's token.
+ */
+function rememberWorkspaces(ctx: AppContext): Middleware<AnyMiddlewareArgs> {
+  const known = new Map<string, string | null>();
+  return async ({ context, next }) => {
+    const teamId = context.teamId;
+    const enterpriseId = context.enterpriseId ?? null;
+    if (teamId && known.get(teamId) !== enterpriseId) {
+      await ctx.repos.installations.recordWorkspace(teamId, enterpriseId, ctx.clock.now());
+      known.set(teamId, enterpriseId);
+    }
+    await next();
+  };
 }
 
 /** The body of `GET /healthz`: ok only when the database answers a query. */

@@ -34,6 +34,9 @@ const intIn = (min: number, max: number, def: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
 
+/** 32 bytes of key material, base64 (AES-256-GCM). */
+const isTokenKey = (v: string): boolean => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32;
+
 const optionalString = z
   .string()
   .trim()
@@ -44,11 +47,16 @@ const slackId = (prefix: RegExp, what: string) =>
   optionalString.refine((v) => v === undefined || prefix.test(v), `must be a Slack ${what} id`);
 
 const envSchema = z.object({
-  SLACK_BOT_TOKEN: z
-    .string({ error: 'is required (the bot token, xoxb-…)' })
-    .trim()
-    .min(1, 'is required (the bot token, xoxb-…)')
-    .refine((v) => v.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
+  // Required unless distribution mode; checked below with the OAuth variables.
+  SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  TOKEN_ENCRYPTION_KEY: optionalString.refine(
+    (v) => v === undefined || isTokenKey(v),
+    'must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)',
+  ),
+  UNINSTALL_RETENTION_DAYS: intIn(0, 3650, 30),
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token starting with xapp-'),
   SLACK_API_URL: optionalString.refine((v) => {
@@ -90,8 +98,22 @@ const envSchema = z.object({
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** Distribution mode: OAuth installs to many workspaces, tokens kept encrypted in the database. */
+export interface DistributionConfig {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  /** AES-256-GCM key for tokens at rest. */
+  tokenKey: Buffer;
+}
+
 export interface Config {
-  slackBotToken: string;
+  /** Single-workspace mode's bot token; undefined in distribution mode. */
+  slackBotToken: string | undefined;
+  /** Set when SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET are: distribution mode. */
+  distribution: DistributionConfig | undefined;
+  /** Days a workspace's data is kept after it uninstalls Gemba (0: erased at once). */
+  uninstallRetentionDays: number;
   slackSigningSecret: string | undefined;
   slackAppToken: string | undefined;
   slackApiUrl: string | undefined;
@@ -160,10 +182,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!cleaned.SLACK_APP_TOKEN && !cleaned.SLACK_SIGNING_SECRET && !lines.has('SLACK_SIGNING_SECRET')) {
     lines.set('SLACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   }
+  checkMode(cleaned, lines);
   if (!parsed.success || lines.size > 0) throw new ConfigError([...lines.values()]);
   const e = parsed.data;
+  const distribution =
+    e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET && e.TOKEN_ENCRYPTION_KEY
+      ? {
+          clientId: e.SLACK_CLIENT_ID,
+          clientSecret: e.SLACK_CLIENT_SECRET,
+          stateSecret: e.SLACK_STATE_SECRET,
+          tokenKey: Buffer.from(e.TOKEN_ENCRYPTION_KEY, 'base64'),
+        }
+      : undefined;
   return {
     slackBotToken: e.SLACK_BOT_TOKEN,
+    distribution,
+    uninstallRetentionDays: e.UNINSTALL_RETENTION_DAYS,
     slackSigningSecret: e.SLACK_SIGNING_SECRET,
     slackAppToken: e.SLACK_APP_TOKEN,
     slackApiUrl: e.SLACK_API_URL,
@@ -183,4 +217,36 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     anonymityKeyGenerated: e.ANONYMITY_KEY === undefined,
     schedulerEnabled: e.SCHEDULER_ENABLED,
   };
+}
+
+const OAUTH_VARIABLES = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+
+/**
+ * Single workspace (SLACK_BOT_TOKEN) or distribution (all three OAuth variables, plus the token
+ * key): exactly one, complete. Adds one line per missing or conflicting variable.
+ */
+function checkMode(env: Record<string, string | undefined>, lines: Map<string, string>): void {
+  const oauthSet = OAUTH_VARIABLES.filter((v) => env[v] !== undefined);
+  const add = (name: string, message: string) => {
+    if (!lines.has(name)) lines.set(name, `${name} ${message}`);
+  };
+  if (oauthSet.length === 0) {
+    if (env.SLACK_BOT_TOKEN === undefined) {
+      add(
+        'SLACK_BOT_TOKEN',
+        'is required (the bot token, xoxb-…), unless SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET are set',
+      );
+    }
+    return;
+  }
+  for (const v of OAUTH_VARIABLES) {
+    if (env[v] === undefined)
+      add(v, `is required in distribution mode (${oauthSet.join(', ')} ${oauthSet.length === 1 ? 'is' : 'are'} set)`);
+  }
+  if (env.TOKEN_ENCRYPTION_KEY === undefined) {
+    add('TOKEN_ENCRYPTION_KEY', 'is required in distribution mode: 32 random bytes in base64 (openssl rand -base64 32)');
+  }
+  if (env.SLACK_BOT_TOKEN !== undefined) {
+    add('SLACK_BOT_TOKEN', 'must be empty in distribution mode (each workspace gets its own token when it installs Gemba)');
+  }
 }

@@ -19,6 +19,8 @@ import { createTeamService } from './services/team.js';
 import { createTrendService } from './services/trends.js';
 import type { SlackClient } from './slack/client.js';
 import { createSlackDirectory } from './slack/directory.js';
+import { createOAuth, type OAuth } from './slack/oauth.js';
+import { installedWorkspaceClients, singleWorkspaceClients, type WorkspaceClients } from './slack/workspaces.js';
 
 /** Everything a listener, job or CLI needs, built once by the composition root and passed down. */
 export interface AppContext {
@@ -28,8 +30,12 @@ export interface AppContext {
   services: Services;
   logger: Logger;
   clock: Clock;
-  /** Web API client for work outside a request (jobs, after-ack look-ups). */
+  /** Single-workspace mode's Web API client (token-less in distribution mode: use `workspaces`). */
   slack: SlackClient;
+  /** The Web API client of each workspace, for work outside a request (jobs, after-ack look-ups). */
+  workspaces: WorkspaceClients;
+  /** Distribution mode's installation store, state store and installer; null with a single bot token. */
+  oauth: OAuth | null;
   /** After-ack work, drained on shutdown. */
   background: BackgroundTasks;
 }
@@ -59,10 +65,17 @@ function createServices(config: Config, db: Db, repos: Repos, clock: Clock, logg
 /** Builds the context from already-opened collaborators (the database must be migrated). */
 export function createContext(deps: { config: Config; db: Db; logger: Logger; clock: Clock; slack: SlackClient }): AppContext {
   const repos = createRepos(deps.db);
-  const directory = createSlackDirectory(deps.slack);
+  const dist = deps.config.distribution;
+  const oauth = dist ? createOAuth(deps.config, dist, repos.installations, deps.clock, deps.logger) : null;
+  const workspaces = oauth
+    ? installedWorkspaceClients({ oauth, repo: repos.installations, config: deps.config, logger: deps.logger })
+    : singleWorkspaceClients(deps.slack);
+  const directory = createSlackDirectory(workspaces);
   return {
     ...deps,
     repos,
+    workspaces,
+    oauth,
     background: new BackgroundTasks(),
     services: createServices(deps.config, deps.db, repos, deps.clock, deps.logger, directory),
   };

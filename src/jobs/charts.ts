@@ -76,8 +76,11 @@ export async function shareCharts(
   build: () => PostCharts,
 ): Promise<{ files: string[] } | { chartError: string }> {
   try {
+    // The workspace's own installation, like the post it goes with.
+    const slack = await ctx.workspaces.clientFor(where.teamId);
+    if (!slack) throw new Error('not_installed');
     const { comment, charts } = build();
-    const { fileIds } = await uploadImages(ctx.slack, {
+    const { fileIds } = await uploadImages(slack, {
       channel: where.channel,
       comment,
       images: charts.map((c) => ({ filename: c.filename, title: c.title, alt: c.alt, bytes: c.png })),

@@ -18,8 +18,15 @@ export const PROFILE_REFRESH_BATCH = 50;
  */
 export async function runNudges(ctx: AppContext, now: number, opts: { force?: boolean } = {}): Promise<JobReport> {
   const report = newReport('nudges');
-  const gate = new RateGate();
   for (const teamId of listServedTeams(ctx)) {
+    // The workspace's own installation; none (uninstalled, revoked) means nothing is sent there at all.
+    const slack = await ctx.workspaces.clientFor(teamId);
+    if (!slack) {
+      report.notes.push(`${teamId}: Gemba is not installed there (uninstalled or revoked); skipped`);
+      continue;
+    }
+    // Slack rate-limits each workspace on its own: one workspace's 429 does not hold the others back.
+    const gate = new RateGate();
     await refreshStaleProfiles(ctx, teamId, now);
     const due = ctx.services.nudges.selectDueNudges(teamId, now, { ignoreCooldown: opts.force });
     await forEachLimited(due, NUDGE_CONCURRENCY, async (n) => {
@@ -31,7 +38,7 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
         now,
         { ...opts, gate },
         async () => {
-          const res = await ctx.slack.chat.postMessage({ channel: n.userId, text: message.text, blocks: message.blocks });
+          const res = await slack.chat.postMessage({ channel: n.userId, text: message.text, blocks: message.blocks });
           return JSON.stringify({ channel: res.channel, ts: res.ts });
         },
         (detail) => {

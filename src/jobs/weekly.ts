@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { mention } from '../lib/slack-text.js';
 import { weeklyWindow } from '../services/schedule.js';
 import type { TeamSettings } from '../services/settings.js';
+import type { SlackClient } from '../slack/client.js';
 import { type PostCharts, shareCharts } from './charts.js';
 import { describeUnclaimed, runClaimed } from './claimed.js';
 import { type JobReport, newReport } from './report.js';
@@ -38,11 +39,18 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
       );
       continue;
     }
+    // The workspace's own installation; none (uninstalled, revoked) means nothing is sent there at all.
+    const slack = await ctx.workspaces.clientFor(teamId);
+    if (!slack) {
+      report.notes.push(`${teamId}: Gemba is not installed there (uninstalled or revoked); skipped`);
+      continue;
+    }
     const channel = spec.channelOf(settings);
     if (!channel) {
       report.notes.push(`${teamId}: no ${spec.job} channel set`);
       await alertAdminsOnce(
         ctx,
+        slack,
         teamId,
         spec,
         window.period,
@@ -56,7 +64,7 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
     const key = { job: spec.job, scope: teamId, period: window.period };
     const outcome = await runClaimed(ctx, key, now, opts, async () => {
       const message = spec.build(ctx, teamId, window.reportWeek, settings, now);
-      const res = await ctx.slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false });
+      const res = await slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false });
       // After the text is out and still inside this one attempt: shareCharts never throws, so a
       // chart failure can neither fail the claim nor make runClaimed send the text again.
       const chartsOf = spec.charts;
@@ -75,6 +83,7 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
         ctx.repos.claims.finishClaim(key, 'failed', ctx.clock.now(), outcome.detail, ctx.clock.now() + 60 * 60_000);
         await alertAdminsOnce(
           ctx,
+          slack,
           teamId,
           spec,
           window.period,
@@ -90,6 +99,7 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
 /** DMs the team's admins about a weekly post problem, at most once per job per week. */
 async function alertAdminsOnce(
   ctx: AppContext,
+  slack: SlackClient,
   teamId: string,
   spec: WeeklyPost,
   period: string,
@@ -106,7 +116,7 @@ async function alertAdminsOnce(
     }
     for (const admin of admins) {
       try {
-        await ctx.slack.chat.postMessage({ channel: admin, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+        await slack.chat.postMessage({ channel: admin, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
       } catch (err) {
         ctx.logger.warn({ err, admin: mention(admin) }, 'could not alert an admin');
       }

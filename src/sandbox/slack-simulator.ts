@@ -172,6 +172,29 @@ function tzInfo(tz: string): { label: string; offset: number } {
   }
 }
 
+/** A workspace (or org) behind a bot token: auth.test and every call made with the token answer for it. */
+export interface SimulatedTokenOwner {
+  teamId: string | null;
+  enterpriseId?: string | null;
+  botUserId?: string;
+  botId?: string;
+}
+
+/** What oauth.v2.access answers for an authorization code (one use). */
+export interface SimulatedInstallGrant {
+  team: { id: string; name: string } | null;
+  enterprise?: { id: string; name: string } | null;
+  isEnterpriseInstall?: boolean;
+  botToken: string;
+  botUserId?: string;
+  /** Token rotation: a refresh token and the access token's lifetime in seconds. */
+  refreshToken?: string;
+  expiresIn?: number;
+  installerUserId?: string;
+}
+
+const GRANTED_SCOPES = 'commands,chat:write,im:write,users:read,usergroups:read,files:write';
+
 /** The simulator. `listen()` binds it to a loopback port; `close()` stops it. */
 export class SlackSimulator {
   /** `http://127.0.0.1:PORT/api/`, for `slackApiUrl`. */
@@ -191,8 +214,15 @@ export class SlackSimulator {
   defaultTz: string;
   teamId: string;
 
+  /** The app's OAuth credentials oauth.v2.access checks. */
+  oauthClient = { clientId: '111.222', clientSecret: 'fake-client-secret' };
+
   private readonly server: Server;
   private readonly keepCalls: number;
+  private readonly grants = new Map<string, SimulatedInstallGrant>();
+  private readonly owners = new Map<string, SimulatedTokenOwner>();
+  private readonly refreshTokens = new Map<string, { grant: SimulatedInstallGrant; generation: number }>();
+  private readonly revoked = new Set<string>();
   private readonly users = new Map<string, Partial<SimulatedUserProps>>();
   private readonly removedUsers = new Set<string>();
   private readonly usergroups = new Map<string, string[]>();
@@ -295,6 +325,27 @@ export class SlackSimulator {
     else this.limits.set(method, { ...opts, accepted: [] });
   }
 
+  /** Makes oauth.v2.access accept `code` once, answering for `grant`; its tokens then belong to that workspace. */
+  grantInstall(code: string, grant: SimulatedInstallGrant): void {
+    this.grants.set(code, grant);
+  }
+
+  /** Registers a bot token's workspace (auth.test answers for it). */
+  setTokenOwner(token: string, owner: SimulatedTokenOwner): void {
+    this.revoked.delete(token);
+    this.owners.set(token, owner);
+  }
+
+  /** Revokes a token: every call with it then answers `token_revoked`. */
+  revokeToken(token: string): void {
+    this.revoked.add(token);
+  }
+
+  /** The workspace a token belongs to, if registered. */
+  tokenOwner(token: string | undefined): SimulatedTokenOwner | undefined {
+    return token === undefined ? undefined : this.owners.get(token);
+  }
+
   /** `${baseUrl}/response/<key>`; posts there are recorded as method `response_url` with `args._key`. */
   responseUrl(key: string = randomBytes(6).toString('hex')): string {
     return `${this.baseUrl}/response/${encodeURIComponent(key)}`;
@@ -328,7 +379,7 @@ export class SlackSimulator {
     const [, kind, id = ''] = url.pathname.split('/');
     if (req.method === 'POST' && kind === 'api' && id !== '') {
       method = decodeURIComponent(id);
-      route = () => this.api(method, parsed.args);
+      route = () => (token !== undefined && this.revoked.has(token) ? this.fail('token_revoked') : this.api(method, parsed.args, token));
     } else if (req.method === 'POST' && kind === 'upload') {
       method = 'upload';
       parsed.args._fileId = decodeURIComponent(id);
@@ -446,7 +497,9 @@ export class SlackSimulator {
     };
   }
 
-  private api(method: string, args: SlackArgs): Answer {
+  private api(method: string, args: SlackArgs, token?: string): Answer {
+    if (method === 'auth.test' && this.tokenOwner(token)) return this.authTest(this.tokenOwner(token)!);
+    if (method === 'oauth.v2.access') return this.oauthAccess(args);
     if (MESSAGE_METHODS.has(method)) {
       const errors = validateMessage(args);
       if (errors.length > 0) return this.invalidSurface(method, errors, { text: args.text, blocks: args.blocks }, 'invalid_blocks');
@@ -580,6 +633,68 @@ export class SlackSimulator {
       });
     },
   };
+
+  /** auth.test for a registered token's workspace or org. */
+  private authTest(owner: SimulatedTokenOwner): Answer {
+    return this.ok({
+      url: `https://${(owner.teamId ?? owner.enterpriseId ?? 'org').toLowerCase()}.slack.com/`,
+      team: owner.teamId ?? 'Org',
+      user: 'gemba',
+      team_id: owner.teamId ?? undefined,
+      enterprise_id: owner.enterpriseId ?? undefined,
+      user_id: owner.botUserId ?? 'UBOT',
+      bot_id: owner.botId ?? 'BBOT',
+      is_enterprise_install: owner.teamId === null,
+    });
+  }
+
+  /** oauth.v2.access: exchanges a granted code once (or a refresh token), after checking the app's credentials. */
+  private oauthAccess(args: SlackArgs): Answer {
+    if (args.client_id !== this.oauthClient.clientId) return this.fail('invalid_client_id');
+    if (args.client_secret !== this.oauthClient.clientSecret) return this.fail('bad_client_secret');
+    const answer = (grant: SimulatedInstallGrant, extra: Record<string, unknown>) =>
+      this.ok({
+        app_id: 'A0001',
+        scope: GRANTED_SCOPES,
+        token_type: 'bot',
+        access_token: grant.botToken,
+        bot_user_id: grant.botUserId ?? 'UBOT',
+        team: grant.team,
+        enterprise: grant.enterprise ?? null,
+        is_enterprise_install: Boolean(grant.isEnterpriseInstall),
+        ...extra,
+      });
+    if (args.grant_type === 'refresh_token') {
+      const given = String(args.refresh_token ?? '');
+      const found = this.refreshTokens.get(given);
+      if (!found) return this.fail('invalid_refresh_token');
+      const generation = found.generation + 1;
+      const grant = { ...found.grant, botToken: `${found.grant.botToken}-r${generation}`, refreshToken: `${given}-r${generation}` };
+      this.refreshTokens.delete(given);
+      this.refreshTokens.set(grant.refreshToken, { grant: found.grant, generation });
+      this.registerGrant(grant);
+      return answer(grant, { refresh_token: grant.refreshToken, expires_in: grant.expiresIn ?? 43200 });
+    }
+    const code = String(args.code ?? '');
+    const grant = this.grants.get(code);
+    if (!grant) return this.fail('invalid_code');
+    this.grants.delete(code);
+    this.registerGrant(grant);
+    if (grant.refreshToken) this.refreshTokens.set(grant.refreshToken, { grant, generation: 0 });
+    return answer(grant, {
+      authed_user: { id: grant.installerUserId ?? 'U0INSTALLER' },
+      ...(grant.refreshToken ? { refresh_token: grant.refreshToken, expires_in: grant.expiresIn ?? 43200 } : {}),
+    });
+  }
+
+  private registerGrant(grant: SimulatedInstallGrant): void {
+    this.setTokenOwner(grant.botToken, {
+      teamId: grant.isEnterpriseInstall ? null : (grant.team?.id ?? null),
+      enterpriseId: grant.enterprise?.id ?? null,
+      botUserId: grant.botUserId ?? 'UBOT',
+      botId: 'BBOT',
+    });
+  }
 
   private viewAnswer(view: unknown, id: string = this.nextId('V')): Answer {
     return this.ok({

@@ -1,10 +1,15 @@
 import type { SlackUserInfo, UserDirectory } from '../services/ports.js';
-import type { SlackClient } from './client.js';
+import type { WorkspaceClients } from './workspaces.js';
 
-/** users.info over the Web API; "user_not_found" becomes null, other failures throw. */
-export function createSlackDirectory(client: SlackClient): UserDirectory {
+/**
+ * users.info over the Web API, with the workspace's own installation; "user_not_found" becomes
+ * null, other failures throw (so does a workspace Gemba is no longer installed in).
+ */
+export function createSlackDirectory(workspaces: WorkspaceClients): UserDirectory {
   return {
-    async fetchUser(_teamId: string, userId: string): Promise<SlackUserInfo | null> {
+    async fetchUser(teamId: string, userId: string): Promise<SlackUserInfo | null> {
+      const client = await workspaces.clientFor(teamId);
+      if (!client) throw new Error(`Gemba is not installed in workspace ${teamId}`);
       try {
         const res = await client.users.info({ user: userId });
         const u = res.user;

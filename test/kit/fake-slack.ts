@@ -15,6 +15,8 @@
 
 import {
   type InvalidSurface,
+  type SimulatedInstallGrant,
+  type SimulatedTokenOwner,
   type SimulatedUserProps,
   type FailSpec as SimulatorFailSpec,
   SlackSimulator,
@@ -23,6 +25,8 @@ import {
 
 export type { InvalidSurface };
 export type FakeUserProps = SimulatedUserProps;
+export type FakeInstallGrant = SimulatedInstallGrant;
+export type FakeTokenOwner = SimulatedTokenOwner;
 
 export interface RecordedCall {
   method: string;
@@ -73,6 +77,17 @@ export interface FakeSlack {
 
   failNext(method: string, f: FailSpec): void;
   rateLimit(method: string, opts: { perSecond: number; retryAfter: number } | null): void;
+
+  /** The app's OAuth credentials oauth.v2.access checks. Default `111.222` / `fake-client-secret`. */
+  oauthClient: { clientId: string; clientSecret: string };
+  /** Makes oauth.v2.access accept `code` once, answering for `grant`; its tokens then belong to that workspace. */
+  grantInstall(code: string, grant: FakeInstallGrant): void;
+  /** Registers a bot token's workspace (auth.test answers for it). */
+  setTokenOwner(token: string, owner: FakeTokenOwner): void;
+  /** Revokes a token: every call with it then answers `token_revoked`. */
+  revokeToken(token: string): void;
+  /** The workspace a token belongs to, if registered. */
+  tokenOwner(token: string | undefined): FakeTokenOwner | undefined;
 
   /** `${baseUrl}/response/<key>`; posts there are recorded as method `response_url` with `args._key`. */
   responseUrl(key?: string): string;

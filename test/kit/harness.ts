@@ -46,7 +46,17 @@ export interface HarnessOptions {
   databasePath?: string;
   /** Hold HTTP responses until listeners finish (default true: deterministic assertions). */
   processBeforeResponse?: boolean;
+  /** Distribution mode: no bot token, OAuth installs (DISTRIBUTION_ENV), workspaces install via test/kit/install.ts. */
+  distribution?: boolean;
 }
+
+/** Distribution mode's variables, matching the fake Slack's default OAuth client. */
+export const DISTRIBUTION_ENV = {
+  SLACK_CLIENT_ID: '111.222',
+  SLACK_CLIENT_SECRET: 'fake-client-secret',
+  SLACK_STATE_SECRET: 'test-state-secret-0123456789',
+  TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+};
 
 export interface Harness {
   url: string;
@@ -77,7 +87,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const dir = opts.databasePath ? undefined : mkdtempSync(join(tmpdir(), 'gemba-test-'));
   const databasePath = opts.databasePath ?? join(dir!, 'gemba.db');
   const config = loadConfig({
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    ...(opts.distribution ? DISTRIBUTION_ENV : { SLACK_BOT_TOKEN: 'xoxb-test-token' }),
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: fake.apiUrl,
     DATABASE_PATH: databasePath,
@@ -108,7 +118,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   migrate(db);
   const clock = new FixedClock(typeof opts.now === 'number' ? opts.now : Date.parse(opts.now ?? DEFAULT_NOW));
   const ctx = createContext({ config, db, logger, clock, slack: createSlackClient(config, logger) });
-  const app = createApp(ctx, { processBeforeResponse: opts.processBeforeResponse ?? true, botId: 'BBOT', botUserId: 'UBOT' });
+  const identity = opts.distribution ? {} : { botId: 'BBOT', botUserId: 'UBOT' };
+  const app = createApp(ctx, { processBeforeResponse: opts.processBeforeResponse ?? true, ...identity });
   await app.init();
   const server = (await app.start(0)) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -65,6 +65,9 @@ export interface SlashCommandParams {
   triggerId?: string;
   userName?: string;
   channelName?: string;
+  /** Enterprise Grid: the org of the workspace, and whether Gemba is installed org-wide. */
+  enterpriseId?: string;
+  isEnterpriseInstall?: boolean;
 }
 
 export function slashCommand(p: SlashCommandParams): SlackPayload {
@@ -82,7 +85,8 @@ export function slashCommand(p: SlashCommandParams): SlackPayload {
     command: p.command,
     text: p.text ?? '',
     api_app_id: API_APP_ID,
-    is_enterprise_install: 'false',
+    is_enterprise_install: p.isEnterpriseInstall ? 'true' : 'false',
+    ...(p.enterpriseId !== undefined ? { enterprise_id: p.enterpriseId, enterprise_name: `Org ${p.enterpriseId}` } : {}),
     response_url: p.responseUrl ?? UNSET_RESPONSE_URL,
     trigger_id: p.triggerId ?? newTriggerId(),
   };

@@ -2,6 +2,7 @@ import type { Db } from '../open.js';
 import { createAuditRepo } from './audit.js';
 import { createClaimsRepo } from './claims.js';
 import { createContactsRepo } from './contacts.js';
+import { createInstallationsRepo } from './installations.js';
 import { createManagersRepo } from './managers.js';
 import { createNudgesRepo } from './nudges.js';
 import { createProfilesRepo } from './profiles.js';
@@ -10,6 +11,7 @@ import { createSnoozesRepo } from './snoozes.js';
 import { createTacticsRepo } from './tactics.js';
 import { createTeamsRepo } from './teams.js';
 import { createVpsRepo } from './vps.js';
+import { createWorkspaceDataRepo } from './workspace-data.js';
 
 /** Every repository, built once per database (each prepares its statements up front). */
 export function createRepos(db: Db) {
@@ -25,6 +27,8 @@ export function createRepos(db: Db) {
     snoozes: createSnoozesRepo(db),
     tactics: createTacticsRepo(db),
     seenRequests: createSeenRequestsRepo(db),
+    installations: createInstallationsRepo(db),
+    workspaceData: createWorkspaceDataRepo(db),
   };
 }
 
