@@ -45,8 +45,17 @@ describe('migrate', () => {
     migrate(db);
     // Keyed through something else: job_claims by scope ("T…" or "T…:U…"); tactic reports and reasons
     // by their tactic (which has team_id); the flag quota by an HMAC that includes the team id.
-    // seen_requests holds signature digests only (the replay guard), for every team alike.
-    const indirect = ['schema_migrations', 'job_claims', 'tactic_reports', 'tactic_reasons', 'tactic_flag_quota', 'seen_requests'];
+    // seen_requests holds signature digests only (the replay guard), for every team alike. OAuth states
+    // belong to no workspace yet (an install in progress).
+    const indirect = [
+      'schema_migrations',
+      'job_claims',
+      'tactic_reports',
+      'tactic_reasons',
+      'tactic_flag_quota',
+      'seen_requests',
+      'oauth_states',
+    ];
     for (const t of tables(db).filter((n) => !indirect.includes(n))) {
       const cols = (db.prepare(`PRAGMA table_info(${t})`).all() as Array<{ name: string }>).map((c) => c.name);
       assert.ok(cols.includes('team_id'), `${t} has team_id`);
