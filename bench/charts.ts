@@ -6,7 +6,7 @@
  *   node --import tsx bench/charts.ts [scratch.db]   (prints a JSON line; npm run bench -- --only charts)
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Chart, heatMapChart, leaderboardChart, personalChart, teamTrendChart } from '../src/charts/index.js';
 import { runDigest } from '../src/jobs/digest.js';
@@ -24,6 +24,9 @@ export interface ChartTiming {
   p50: number;
   p95: number;
   max: number;
+  /** CPU time of this process per render (user + system), which other load on the machine inflates far less. */
+  cpuP50: number;
+  cpuP95: number;
   bytes: number;
   pixels: string;
 }
@@ -33,10 +36,14 @@ export interface JobTiming {
   coldMs: number;
   medianMs: number;
   maxMs: number;
+  /** CPU time of this process (app and fake Slack share it) for the median run. */
+  cpuMedianMs: number;
   detail: string;
 }
 
 export interface ChartsReport {
+  /** 1-minute load average when the measurements started (2 cores shared with other work). */
+  load: number;
   charts: ChartTiming[];
   jobs: JobTiming[];
   managers: number;
@@ -47,10 +54,14 @@ function timeChart(name: string, draw: () => Chart, runs = 40): ChartTiming {
   let chart = draw();
   for (let i = 0; i < 3; i++) draw();
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     chart = draw();
     times.push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1000);
   }
   const png = chart.png;
   return {
@@ -58,6 +69,8 @@ function timeChart(name: string, draw: () => Chart, runs = 40): ChartTiming {
     p50: median(times),
     p95: quantile(times, 0.95),
     max: Math.max(...times),
+    cpuP50: median(cpu),
+    cpuP95: quantile(cpu, 0.95),
     bytes: png.length,
     pixels: `${png.readUInt32BE(16)}×${png.readUInt32BE(20)}`,
   };
@@ -100,11 +113,15 @@ export async function measureJobs(path: string, runs = 5): Promise<{ jobs: JobTi
       ['leaderboard', runLeaderboard],
     ] as const) {
       const times: number[] = [];
+      const cpu: number[] = [];
       for (let i = 0; i <= runs; i++) {
         fake.reset();
+        const c = process.cpuUsage();
         const t = performance.now();
         const report = await run(ctx, now, { force: true });
         times.push(performance.now() - t);
+        const used = process.cpuUsage(c);
+        cpu.push((used.user + used.system) / 1000);
         const completed = fake.callsTo('files.completeUploadExternal').filter((c) => c.response?.ok);
         if (report.posted.length !== 1 || completed.length !== 1) throw new Error(`${job}: expected one post and one chart share`);
       }
@@ -112,7 +129,14 @@ export async function measureJobs(path: string, runs = 5): Promise<{ jobs: JobTi
         .callsTo('files.getUploadURLExternal')
         .map((c) => `${c.args.filename} ${(Number(c.args.length) / 1024).toFixed(0)} KB`);
       const warm = times.slice(1);
-      jobs.push({ job, coldMs: times[0], medianMs: median(warm), maxMs: Math.max(...warm), detail: `1 post + ${files.join(', ')}` });
+      jobs.push({
+        job,
+        coldMs: times[0],
+        medianMs: median(warm),
+        maxMs: Math.max(...warm),
+        cpuMedianMs: median(cpu.slice(1)),
+        detail: `1 post + ${files.join(', ')}`,
+      });
     }
     db.close();
     return { jobs, managers: managerCount, contacts };
@@ -126,9 +150,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const dir = given ? null : mkdtempSync(join(tmpdir(), 'gemba-bench-charts-'));
   const path = given ?? join(dir as string, 'charts.db');
   try {
+    const load = loadavg()[0];
     const charts = measureCharts();
     const { jobs, managers: m, contacts } = await measureJobs(path);
-    const report: ChartsReport = { charts, jobs, managers: m, contacts };
+    const report: ChartsReport = { load, charts, jobs, managers: m, contacts };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -18,6 +18,8 @@ export type Weight = keyof typeof FONT_FILES;
 
 interface LoadedFont {
   font: fontkit.Font;
+  /** Read once: fontkit decodes its head table on every access. */
+  unitsPerEm: number;
   /** Glyph outlines as path commands in font units (y up), by glyph id. */
   outlines: Map<number, Outline>;
   /** Layouts by string: glyph ids and pen positions in font units. */
@@ -36,24 +38,29 @@ export interface Run {
   width: number;
   /** The run as one SVG path (font units, y up), built on first use. */
   d?: string;
+  /** Its id in a chart's <defs> (`t<id>`), so a label drawn many times is defined once. */
+  id: number;
 }
 
 // Fonts are read once per process (files from the package, never the network) and then only read.
 const loaded = new Map<Weight, LoadedFont>();
 const RUN_CACHE_MAX = 20_000;
+let nextRunId = 0;
+/** Runs by id, for svgDocument to write their paths into <defs>. */
+const runsById = new Map<number, { run: Run; weight: Weight }>();
 
 function load(weight: Weight): LoadedFont {
   let f = loaded.get(weight);
   if (!f) {
     const font = fontkit.openSync(FONT_FILES[weight]) as fontkit.Font;
-    f = { font, outlines: new Map(), runs: new Map() };
+    f = { font, unitsPerEm: font.unitsPerEm, outlines: new Map(), runs: new Map() };
     loaded.set(weight, f);
   }
   return f;
 }
 
 export function unitsPerEm(weight: Weight = 'normal'): number {
-  return load(weight).font.unitsPerEm;
+  return load(weight).unitsPerEm;
 }
 
 /** Lays out a string (kerning included); glyphs the font lacks are dropped, never drawn as boxes. */
@@ -77,9 +84,19 @@ export function layout(s: string, weight: Weight = 'normal'): Run {
     }
     x += g.id !== 0 ? glyphRun.positions[i].xAdvance : 0;
   });
-  run = { glyphs, xs, width: x };
-  if (f.runs.size >= RUN_CACHE_MAX) f.runs.clear();
+  run = { glyphs, xs, width: x, id: nextRunId++ };
+  if (f.runs.size >= RUN_CACHE_MAX) {
+    // Forget the older half (a Map iterates in insertion order). A chart lays out far fewer than
+    // RUN_CACHE_MAX / 2 strings, so the runs a document being built refers to are never dropped.
+    let drop = RUN_CACHE_MAX / 2;
+    for (const [key, old] of f.runs) {
+      if (drop-- <= 0) break;
+      runsById.delete(old.id);
+      f.runs.delete(key);
+    }
+  }
   f.runs.set(s, run);
+  runsById.set(run.id, { run, weight });
   return run;
 }
 
@@ -111,4 +128,10 @@ export function runPath(run: Run, weight: Weight): string {
   });
   run.d = d;
   return d;
+}
+
+/** The path of the run with this id (fonts units, y up), or '' if it was evicted. */
+export function runPathById(id: number): string {
+  const entry = runsById.get(id);
+  return entry ? runPath(entry.run, entry.weight) : '';
 }

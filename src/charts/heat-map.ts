@@ -151,8 +151,8 @@ export function heatMapSvg(d: HeatMapInput): ChartSvg {
       });
       totals.push({ x: cx0 + cellW * weeks.length + TOTAL_W - 2, y: y + ROW_H - 3.5, content: compact(total) });
     });
-    if (zebra.length) body.push(`<path fill="#FAFAFA" d="${zebra.join('')}"/>`);
-    for (const [fill, dPath] of cells) body.push(`<path fill="${fill}" d="${dPath}"/>`);
+    if (zebra.length) body.push(`<path fill="#FAFAFA" shape-rendering="crispEdges" d="${zebra.join('')}"/>`);
+    for (const [fill, dPath] of cells) body.push(`<path fill="${fill}" shape-rendering="crispEdges" d="${dPath}"/>`);
     if (quiet.length) body.push(`<path stroke="${QUIET_MARK}" stroke-width="1.6" d="${quiet.join('')}"/>`);
     // Labels stay one path each: their outlines are cached per string, so repeated numbers cost nothing.
     for (const t of names) body.push(text(t.x, t.y, t.content, { size: 10.5, fill: PALETTE.ink }));

@@ -26,10 +26,17 @@ export function encodeIndexedPng(rgba: Uint8Array, width: number, height: number
   const cacheUsed = new Uint8Array(4096);
   const stride = width + 1;
   const raw = Buffer.alloc(stride * height); // each row starts with filter byte 0 (None): index data compresses best unfiltered
+  let last = ~(pixels[0] | 0); // differs from the first pixel, so it is looked up
+  let lastIndex = 0;
   for (let y = 0, p = 0; y < height; y++) {
     const row = y * stride + 1;
     for (let x = 0; x < width; x++, p++) {
       const c = pixels[p] | 0;
+      if (c === last) {
+        raw[row + x] = lastIndex; // flat areas: most pixels repeat their left neighbour
+        continue;
+      }
+      last = c;
       const slot = (c ^ (c >>> 12) ^ (c >>> 20)) & 4095;
       let i: number;
       if (cacheUsed[slot] === 1 && cacheKey[slot] === c) i = cacheVal[slot];
@@ -45,6 +52,7 @@ export function encodeIndexedPng(rgba: Uint8Array, width: number, height: number
         cacheUsed[slot] = 1;
         i = found;
       }
+      lastIndex = i;
       raw[row + x] = i;
     }
   }

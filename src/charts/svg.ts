@@ -3,7 +3,7 @@
  * label clean-up. Pure string building, no I/O.
  */
 
-import { canDraw, layout, runPath, unitsPerEm, type Weight } from './fonts.js';
+import { canDraw, layout, runPath, runPathById, unitsPerEm, type Weight } from './fonts.js';
 
 /** Escapes text for an SVG text node or attribute. */
 export function esc(text: string): string {
@@ -27,8 +27,9 @@ export interface TextOpts {
 }
 
 /**
- * Text as glyph outlines (see fonts.ts): one path per label, placed at the baseline and scaled
- * from font units.
+ * Text as glyph outlines (see fonts.ts): a <use> of the label's path, which the document defines
+ * once however often it is drawn (a heat map draws "3" hundreds of times), placed at the baseline
+ * and scaled from font units.
  */
 export function text(x: number, y: number, content: string, o: TextOpts = {}): string {
   const size = o.size ?? 12;
@@ -40,7 +41,8 @@ export function text(x: number, y: number, content: string, o: TextOpts = {}): s
   const baseline = o.middle ? y + size * 0.36 : y;
   const rotate = o.rotate ? ` rotate(${o.rotate})` : '';
   const unshift = shift ? ` translate(${Math.round(-shift)} 0)` : '';
-  return `<path transform="translate(${n(x)} ${n(baseline)})${rotate} scale(${+scale.toFixed(6)} ${-scale.toFixed(6)})${unshift}" fill="${o.fill ?? '#222222'}" d="${runPath(run, weight)}"/>`;
+  runPath(run, weight);
+  return `<use href="#t${run.id}" transform="translate(${n(x)} ${n(baseline)})${rotate} scale(${+scale.toFixed(6)} ${-scale.toFixed(6)})${unshift}" fill="${o.fill ?? '#222222'}"/>`;
 }
 
 export function rect(x: number, y: number, w: number, h: number, fill: string, extra = ''): string {
@@ -61,7 +63,11 @@ export function circle(cx: number, cy: number, r: number, fill: string, extra = 
 
 /** The whole document: white background, fixed size in CSS pixels (rendered at 2×). */
 export function svgDocument(width: number, height: number, body: string[], defs = ''): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${defs ? `<defs>${defs}</defs>` : ''}<rect width="${width}" height="${height}" fill="#ffffff"/>${body.join('')}</svg>`;
+  const content = body.join('');
+  const ids = new Set<number>();
+  for (const m of content.matchAll(/href="#t(\d+)"/g)) ids.add(Number(m[1]));
+  const labels = [...ids].map((id) => `<path id="t${id}" d="${runPathById(id)}"/>`).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><defs>${labels}${defs}</defs><rect width="${width}" height="${height}" fill="#ffffff"/>${content}</svg>`;
 }
 
 /**

@@ -49,6 +49,13 @@ describe('chart helpers', () => {
     assert.ok(textWidth(long, 10.5) <= 110);
   });
 
+  it('labels stay drawable after the layout cache has turned over many times', () => {
+    for (let i = 0; i < 25_000; i++) textWidth(`label ${i}`, 10);
+    const svg = heatMapSvg(heatMap64).svg;
+    const used = new Set([...svg.matchAll(/href="#(t\d+)"/g)].map((m) => m[1]));
+    for (const id of used) assert.match(svg, new RegExp(`<path id="${id}" d="M`), `label path ${id} is defined`);
+  });
+
   it('altText keeps whole items within the limit', () => {
     const items = Array.from({ length: 400 }, (_, i) => `Manager ${i}: ${i}`);
     const alt = altText('Head:', items, 'Tail.');
