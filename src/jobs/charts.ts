@@ -2,6 +2,7 @@ import { type Chart, heatMapChart, leaderboardChart, selectHeatRows, teamTrendCh
 import type { AppContext } from '../context.js';
 import type { Leaderboard } from '../services/leaderboard.js';
 import type { TeamSettings } from '../services/settings.js';
+import type { SlackClient } from '../slack/client.js';
 import { slackErrorCode } from '../slack/errors.js';
 import { uploadImages } from '../slack/files.js';
 
@@ -65,13 +66,15 @@ export function leaderboardCharts(ctx: AppContext, teamId: string, lb: Leaderboa
 }
 
 /**
- * Draws and shares a post's charts in `channel` as one message, after the post's text went out.
+ * Draws and shares a post's charts in `channel` as one message, with the workspace's own client,
+ * after the post's text went out.
  * Never throws: a chart that cannot be drawn or uploaded (files:write missing, a Slack error, a 429)
  * leaves the text post as it is, logs one warning, and is not retried, so the post is never sent
  * twice because of its chart. Returns what happened, for the claim's detail.
  */
 export async function shareCharts(
   ctx: AppContext,
+  slack: SlackClient,
   where: { job: string; teamId: string; channel: string },
   build: () => PostCharts,
 ): Promise<{ files: string[] } | { chartError: string }> {

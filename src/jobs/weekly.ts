@@ -69,7 +69,7 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
       // chart failure can neither fail the claim nor make runClaimed send the text again.
       const chartsOf = spec.charts;
       const charts = chartsOf
-        ? await shareCharts(ctx, { job: spec.job, teamId, channel }, () => chartsOf(ctx, teamId, window.reportWeek, settings))
+        ? await shareCharts(ctx, slack, { job: spec.job, teamId, channel }, () => chartsOf(ctx, teamId, window.reportWeek, settings))
         : {};
       return JSON.stringify({ channel: res.channel, ts: res.ts, ...charts });
     });
