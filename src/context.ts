@@ -7,6 +7,7 @@ import type { Logger } from './lib/logger.js';
 import { createAdminService } from './services/admin.js';
 import { createContactService } from './services/contacts.js';
 import { createDigestService } from './services/digest.js';
+import { createInstallationService } from './services/installations.js';
 import { createLeaderboardService } from './services/leaderboard.js';
 import { createNudgeService } from './services/nudges.js';
 import type { UserDirectory } from './services/ports.js';
@@ -58,6 +59,7 @@ function createServices(config: Config, db: Db, repos: Repos, clock: Clock, logg
     admin: createAdminService(db, repos, clock),
     team,
     digest: createDigestService(repos, team),
+    installations: createInstallationService(repos, clock, config.uninstallRetentionDays),
     tactics: createTacticService({ db, repos, clock, settings, anonymityKey: config.anonymityKey, logger }),
   };
 }

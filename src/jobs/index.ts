@@ -3,6 +3,7 @@ import { runDigest } from './digest.js';
 import { runLeaderboard } from './leaderboard.js';
 import { runNudges } from './nudges.js';
 import type { JobReport } from './report.js';
+import { runRetention } from './retention.js';
 
 export type JobRunner = (ctx: AppContext, now: number, opts?: { force?: boolean }) => Promise<JobReport>;
 
@@ -11,6 +12,7 @@ export const JOBS = {
   nudges: runNudges,
   leaderboard: runLeaderboard,
   digest: runDigest,
+  retention: runRetention,
 } as const satisfies Record<string, JobRunner>;
 
 export type JobName = keyof typeof JOBS;

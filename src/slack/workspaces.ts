@@ -13,11 +13,20 @@ import { NotInstalledError, type OAuth } from './oauth.js';
 export interface WorkspaceClients {
   /** The workspace's client, or null when Gemba is not installed there (never, uninstalled, revoked). */
   clientFor(teamId: string): Promise<SlackClient | null>;
+  /** Slack said the workspace's tokens are gone (app_uninstalled, tokens_revoked): never use them again. */
+  stopUsing(teamId: string | undefined): void;
 }
 
 /** Single-workspace mode: the one bot token serves every workspace id it is asked about. */
 export function singleWorkspaceClients(client: SlackClient): WorkspaceClients {
-  return { clientFor: async () => client };
+  // Once Slack revokes the one token, nothing uses it again until an operator sets a new one and restarts.
+  let revoked = false;
+  return {
+    clientFor: async () => (revoked ? null : client),
+    stopUsing() {
+      revoked = true;
+    },
+  };
 }
 
 /**
@@ -54,6 +63,11 @@ export function installedWorkspaceClients(deps: {
       cache.set(teamId, { token, client });
       logger.debug({ teamId }, 'web api client for workspace');
       return client;
+    },
+    stopUsing(teamId) {
+      // The store no longer hands out an uninstalled installation's token; drop cached clients too.
+      if (teamId) cache.delete(teamId);
+      else cache.clear();
     },
   };
 }

@@ -97,7 +97,8 @@ export function teamIdsInDatabase(h: Harness): string[] {
   const tables = h.ctx.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%team_id%'").pluck().all() as string[];
   const ids = new Set<string>();
   for (const t of tables) {
-    for (const id of h.ctx.db.prepare(`SELECT DISTINCT team_id FROM ${t}`).pluck().all() as Array<string | null>) ids.add(String(id));
+    // An org-wide installation has no team: null is no workspace.
+    for (const id of h.ctx.db.prepare(`SELECT DISTINCT team_id FROM ${t} WHERE team_id IS NOT NULL`).pluck().all() as string[]) ids.add(id);
   }
   return [...ids].sort();
 }

@@ -9,6 +9,7 @@ import { actionHandlers } from '../../src/listeners/actions/index.js';
 import { commandHandlers } from '../../src/listeners/commands/index.js';
 import { eventHandlers } from '../../src/listeners/events/index.js';
 import { viewHandlers } from '../../src/listeners/views/index.js';
+import { BOT_SCOPES } from '../../src/slack/scopes.js';
 import { startHarness } from '../kit/harness.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -66,6 +67,12 @@ describe('manifest.yml', () => {
 
   it('subscribes to exactly the events that have handlers', () => {
     assert.deepEqual([...manifest.settings.event_subscriptions.bot_events].sort(), Object.keys(eventHandlers).sort());
+  });
+
+  it('asks for the same bot scopes the install link requests, and sends installers back to /slack/oauth_redirect', () => {
+    assert.deepEqual([...manifest.oauth_config.scopes.bot].sort(), [...BOT_SCOPES].sort());
+    const urls = manifest.oauth_config.redirect_urls as string[];
+    assert.ok(urls.length > 0 && urls.every((u) => new URL(u).pathname === '/slack/oauth_redirect'), `redirect_urls: ${urls}`);
   });
 
   it('enables interactivity and the Home tab', () => {

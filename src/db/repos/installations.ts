@@ -18,8 +18,8 @@ const COLUMNS = `install_key AS installKey, team_id AS teamId, enterprise_id AS 
   uninstalled_at AS uninstalledAt`;
 
 type Raw = Omit<InstallationRow, 'isEnterpriseInstall'> & { isEnterpriseInstall: number };
-const fromRaw = (r: Raw | undefined): InstallationRow | undefined =>
-  r ? { ...r, isEnterpriseInstall: r.isEnterpriseInstall === 1 } : undefined;
+const toRow = (r: Raw): InstallationRow => ({ ...r, isEnterpriseInstall: r.isEnterpriseInstall === 1 });
+const fromRaw = (r: Raw | undefined): InstallationRow | undefined => (r ? toRow(r) : undefined);
 
 /**
  * Repository for `installations`, `workspaces` and `oauth_states` (distribution mode). Asynchronous
@@ -72,11 +72,11 @@ export function createInstallationsRepo(db: Db) {
     },
     /** Installations uninstalled at or before `cutoff`: their data is due for erasure. */
     async listUninstalledBefore(cutoff: number): Promise<InstallationRow[]> {
-      return (listGone.all(cutoff) as Raw[]).map((r) => fromRaw(r)!);
+      return (listGone.all(cutoff) as Raw[]).map(toRow);
     },
     /** Every installation still in use. */
     async listActiveInstallations(): Promise<InstallationRow[]> {
-      return (listActive.all() as Raw[]).map((r) => fromRaw(r)!);
+      return (listActive.all() as Raw[]).map(toRow);
     },
     /** Deletes an installation row. */
     async deleteInstallation(installKey: string): Promise<void> {

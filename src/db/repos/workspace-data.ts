@@ -1,4 +1,4 @@
-import type { Db } from '../open.js';
+import { type Db, eraseCheckpoint } from '../open.js';
 
 /**
  * Every table holding a workspace's data, by the column naming it. A table added later with a
@@ -28,14 +28,17 @@ export function createWorkspaceDataRepo(db: Db) {
   return {
     /** Deletes every row of the workspace in one transaction; returns the rows removed per table. */
     async eraseWorkspace(teamId: string): Promise<Record<string, number>> {
-      return db
+      const counts = db
         .transaction(() => {
-          const counts: Record<string, number> = {};
-          for (const [table, stmt] of deletes) counts[table] = stmt.run(teamId).changes;
-          counts.job_claims = claims.run(teamId, teamId).changes;
-          return counts;
+          const removed: Record<string, number> = {};
+          for (const [table, stmt] of deletes) removed[table] = stmt.run(teamId).changes;
+          removed.job_claims = claims.run(teamId, teamId).changes;
+          return removed;
         })
         .immediate();
+      // Deleting is erasing: secure_delete zeroed the rows; the checkpoint drops the WAL's old copies.
+      eraseCheckpoint(db);
+      return counts;
     },
   };
 }
