@@ -15,8 +15,10 @@ function chunk(type: string, data: Buffer): Buffer {
  * An indexed-colour PNG (colour type 3, 8 bits) of opaque RGBA pixels, or null when they hold more
  * than 256 colours. Charts are flat colours plus anti-aliasing blends (about 170 colours for a
  * 60-manager heat map), so this is lossless, and a third the size of resvg's RGBA PNG.
+ * Compressed fast (zlib level 3) when that stays within `fastBudget` bytes, else harder (level 6):
+ * a 60-manager heat map is 138 KB at level 3 in 8 ms, 114 KB at level 6 in 28 ms.
  */
-export function encodeIndexedPng(rgba: Uint8Array, width: number, height: number): Buffer | null {
+export function encodeIndexedPng(rgba: Uint8Array, width: number, height: number, fastBudget = Number.POSITIVE_INFINITY): Buffer | null {
   const pixels = new Uint32Array(rgba.buffer, rgba.byteOffset, width * height);
   const index = new Map<number, number>();
   // A small direct-mapped cache in front of the Map: anti-aliased text switches colour every few
@@ -73,7 +75,12 @@ export function encodeIndexedPng(rgba: Uint8Array, width: number, height: number
     SIGNATURE,
     chunk('IHDR', ihdr),
     chunk('PLTE', plte),
-    chunk('IDAT', deflateSync(raw, { level: 6 })),
+    chunk('IDAT', compress(raw, fastBudget)),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+function compress(raw: Buffer, fastBudget: number): Buffer {
+  const fast = deflateSync(raw, { level: 3 });
+  return fast.length <= fastBudget ? fast : deflateSync(raw, { level: 6 });
 }

@@ -1,6 +1,6 @@
 import { Resvg } from '@resvg/resvg-js';
 import { encodeIndexedPng } from './png.js';
-import { DENSITY } from './style.js';
+import { DENSITY, MAX_PNG_BYTES } from './style.js';
 
 /**
  * Rasterises a chart's SVG to PNG bytes at DENSITY× with resvg (Rust, prebuilt inside its npm
@@ -9,5 +9,6 @@ import { DENSITY } from './style.js';
  */
 export function svgToPng(svg: string): Buffer {
   const image = new Resvg(svg, { fitTo: { mode: 'zoom', value: DENSITY }, font: { loadSystemFonts: false }, logLevel: 'off' }).render();
-  return encodeIndexedPng(image.pixels, image.width, image.height) ?? image.asPng();
+  // Fast compression while it leaves 10 KB of headroom under the size limit.
+  return encodeIndexedPng(image.pixels, image.width, image.height, MAX_PNG_BYTES - 10 * 1024) ?? image.asPng();
 }
