@@ -38,7 +38,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   await app.start(config.port);
-  logger.info({ port: config.port, mode: config.slackAppToken ? 'socket' : 'http' }, 'Gemba is running');
+  logger.info(
+    { port: config.port, mode: config.slackAppToken ? 'socket' : 'http', workspaces: config.distribution ? 'distribution' : 'one' },
+    'Gemba is running',
+  );
 
   const scheduler = startScheduler(ctx, { enabled: config.schedulerEnabled });
   if (config.schedulerEnabled) {

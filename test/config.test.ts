@@ -111,6 +111,55 @@ describe('config', () => {
     assert.deepEqual(problems({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }), []);
   });
 
+  describe('distribution mode', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const oauth = {
+      SLACK_CLIENT_ID: '1.2',
+      SLACK_CLIENT_SECRET: 'cs',
+      SLACK_STATE_SECRET: 'a-state-secret-of-16+',
+      TOKEN_ENCRYPTION_KEY: key,
+    };
+
+    it('switches on with the three OAuth variables and the token key, without a bot token', () => {
+      const c = loadConfig({ SLACK_SIGNING_SECRET: 's', ...oauth });
+      assert.equal(c.slackBotToken, undefined);
+      assert.deepEqual(c.distribution?.tokenKey, Buffer.alloc(32, 1));
+      assert.equal(c.distribution?.clientId, '1.2');
+      assert.equal(c.uninstallRetentionDays, 30);
+      assert.equal(loadConfig({ ...base }).distribution, undefined, 'a bot token alone: single-workspace mode');
+      assert.equal(loadConfig({ ...base, UNINSTALL_RETENTION_DAYS: '0' }).uninstallRetentionDays, 0);
+    });
+
+    it('names each missing or bad variable on its own line', () => {
+      const lines = problems({
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_CLIENT_ID: '1.2',
+        TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=',
+        UNINSTALL_RETENTION_DAYS: '-1',
+      });
+      assert.deepEqual(lines.map((l) => l.split(' ')[0]).sort(), [
+        'SLACK_CLIENT_SECRET',
+        'SLACK_STATE_SECRET',
+        'TOKEN_ENCRYPTION_KEY',
+        'UNINSTALL_RETENTION_DAYS',
+      ]);
+      assert.match(lines.find((l) => l.startsWith('TOKEN_ENCRYPTION_KEY')) ?? '', /32 random bytes in base64/);
+      assert.match(lines.find((l) => l.startsWith('SLACK_STATE_SECRET')) ?? '', /required in distribution mode \(SLACK_CLIENT_ID is set\)/);
+    });
+
+    it('requires the token key, and refuses a bot token beside the OAuth variables', () => {
+      const { TOKEN_ENCRYPTION_KEY: _, ...noKey } = oauth;
+      assert.deepEqual(
+        problems({ SLACK_SIGNING_SECRET: 's', ...noKey }).map((l) => l.split(' ')[0]),
+        ['TOKEN_ENCRYPTION_KEY'],
+      );
+      assert.deepEqual(
+        problems({ SLACK_SIGNING_SECRET: 's', ...oauth, SLACK_BOT_TOKEN: 'xoxb-1' }).map((l) => l.split(' ')[0]),
+        ['SLACK_BOT_TOKEN'],
+      );
+    });
+  });
+
   it('treats empty values as unset, so a copied .env.example with blanks uses the defaults', () => {
     const c = loadConfig({ ...base, PORT: '', SLACK_APP_TOKEN: '', ANONYMITY_KEY: '', LOG_LEVEL: '' });
     assert.equal(c.port, 3000);
