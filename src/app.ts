@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import bolt, { type AnyMiddlewareArgs, type LogLevel, type Middleware } from '@slack/bolt';
 import type { AppContext } from './context.js';
 import { pingDatabase } from './db/open.js';
+import { reportFailure } from './lib/errors.js';
 import { toBoltLogger } from './lib/logger.js';
 import { registerListeners } from './listeners/index.js';
 import { slackClientOptions } from './slack/client.js';
@@ -63,8 +64,10 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Bolt
       new App({ ...common, ...token, receiver: httpReceiver(ctx, common, options, oauth) });
   if (ctx.oauth) app.use(rememberWorkspaces(ctx));
 
+  // Listener failures are answered and logged by the error path (listeners/errors.ts); what reaches
+  // here failed inside Bolt itself (authorization, a receiver error) and gets the same one log line.
   app.error(async (error) => {
-    ctx.logger.error({ err: error }, 'unhandled error in Bolt');
+    reportFailure(ctx.logger, error, { surface: 'bolt' });
   });
   registerListeners(app, ctx);
   return app;

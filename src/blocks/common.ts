@@ -1,9 +1,16 @@
 import type { types } from '@slack/bolt';
+import { ErrorCode, type GembaError } from '../lib/errors.js';
 import { escapeText, truncate } from '../lib/slack-text.js';
 import { INPUT_ACTION } from './ids.js';
 
 export type Block = types.KnownBlock;
 export type Button = types.Button;
+export type ModalView = types.ModalView;
+export type HomeView = types.HomeView;
+
+/** An input element as a builder writes it; input() adds the action_id. */
+type InputElement = types.InputBlock['element'];
+export type InputElementDraft = InputElement extends infer E ? (E extends unknown ? Omit<E, 'action_id'> : never) : never;
 
 /** An ephemeral message body: what ack(), respond() and chat.postEphemeral take. */
 export interface Message {
@@ -31,13 +38,18 @@ export const actions = (elements: Button[], blockId?: string): Block =>
  * A modal input block. Each holds one element whose action_id is INPUT_ACTION, so a submission's
  * values read as `state.values[blockId][INPUT_ACTION]`.
  */
-export function input(blockId: string, label: string, element: Record<string, unknown>, opts: { optional?: boolean; hint?: string } = {}) {
+export function input(
+  blockId: string,
+  label: string,
+  element: InputElementDraft,
+  opts: { optional?: boolean; hint?: string } = {},
+): types.InputBlock {
   return {
     type: 'input',
     block_id: blockId,
     label: plain(label),
     optional: opts.optional ?? false,
-    element: { ...element, action_id: INPUT_ACTION },
+    element: { ...element, action_id: INPUT_ACTION } as InputElement,
     ...(opts.hint ? { hint: plain(opts.hint) } : {}),
   };
 }
@@ -78,6 +90,25 @@ export function quote(text: string, max = 1500): string {
 export function errorMessage(problem: string, example?: string): Message {
   const text = example ? `${escapeText(problem)}\nTry: \`${escapeText(example)}\`` : escapeText(problem);
   return { response_type: 'ephemeral', text: `:warning: ${text}`, blocks: [section(`:warning: ${text}`)] };
+}
+
+export const STORAGE_DOWN =
+  ":floppy_disk: Gemba couldn't save that: its database is unavailable right now (read-only or full). Nothing was recorded. Please try again in a few minutes.";
+export const UNEXPECTED =
+  ':warning: Something went wrong on our side and nothing was changed. Please try again; if it keeps happening, tell your Gemba admin.';
+
+/** What the user reads about a failure: their words for refusals, a plain apology for everything else. */
+export function failureMessage(err: GembaError): Message {
+  switch (err.code) {
+    case ErrorCode.UserInput:
+      return errorMessage(err.message, err.example);
+    case ErrorCode.Forbidden:
+      return notice(err.message);
+    case ErrorCode.StorageUnavailable:
+      return notice(STORAGE_DOWN);
+    default:
+      return notice(UNEXPECTED);
+  }
 }
 
 /** A plain ephemeral notice. */

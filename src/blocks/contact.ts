@@ -10,6 +10,7 @@ import {
   errorMessage,
   input,
   type Message,
+  type ModalView,
   plain,
   plural,
   quote,
@@ -144,7 +145,7 @@ export interface ContactModalMeta {
 }
 
 /** The log/edit modal, prefilled from an existing conversation when editing. */
-export function contactModal(p: { today: string; meta: ContactModalMeta; existing?: ContactRow }): Record<string, unknown> {
+export function contactModal(p: { today: string; meta: ContactModalMeta; existing?: ContactRow }): ModalView {
   const e = p.existing;
   const kindOption = (k: ContactKind) => ({ text: plain(KIND_LABEL[k]), value: k });
   const kinds = (Object.keys(KIND_LABEL) as ContactKind[]).map(kindOption);

@@ -1,15 +1,18 @@
 import type { ContactRow } from '../db/repos/contacts.js';
 import type { PersonalTrend } from '../services/trends.js';
-import { actions, type Block, button, context, divider, header, section, shortDate } from './common.js';
+import { actions, type Block, button, context, divider, type HomeView, header, section, shortDate } from './common.js';
 import { contactSummary } from './contact.js';
 import { ActionId } from './ids.js';
 import { personalTrendBlocks } from './trends.js';
 
 /** The Home tab: week against target, streak, sparkline, last five conversations, actions. */
-export function homeView(p: { trend: PersonalTrend; recent: ContactRow[]; today: string; snoozedUntil?: string | null; extra?: Block[] }): {
-  type: 'home';
-  blocks: Block[];
-} {
+export function homeView(p: {
+  trend: PersonalTrend;
+  recent: ContactRow[];
+  today: string;
+  snoozedUntil?: string | null;
+  extra?: Block[];
+}): HomeView {
   const snooze = p.snoozedUntil ? button('Resume nudges', ActionId.homeResume) : button('Snooze a week', ActionId.homeSnooze);
   const blocks: Block[] = [
     header('Gemba: time with buyers'),

@@ -8,7 +8,7 @@ import {
   type TacticDecision,
   type TacticSummary,
 } from '../services/tactics.js';
-import { actions, type Block, button, context, input, type Message, plain, plural, quote, section } from './common.js';
+import { actions, type Block, button, context, input, type Message, type ModalView, plain, plural, quote, section } from './common.js';
 import { ActionId, TacticField, ViewId } from './ids.js';
 
 export const DECISION_LABEL: Record<TacticDecision, string> = {
@@ -83,13 +83,13 @@ export function flagConfirmation(result: Extract<FlagResult, { ok: true }>, minR
 }
 
 /** The modal's content once a flag was accepted (replaces the form; nothing is posted anywhere). */
-export function flagDoneView(result: Extract<FlagResult, { ok: true }>, minReports: number): Record<string, unknown> {
+export function flagDoneView(result: Extract<FlagResult, { ok: true }>, minReports: number): ModalView {
   return {
     type: 'modal',
     callback_id: ViewId.flagTacticModal,
     title: plain('Flag a tactic'),
     close: plain('Done'),
-    blocks: flagConfirmation(result, minReports).blocks,
+    blocks: flagConfirmation(result, minReports).blocks ?? [],
   };
 }
 
@@ -140,7 +140,7 @@ export function flagTacticHelp(minReports: number): Message {
 }
 
 /** The flag modal: tactic, why it no longer works, what buyers want instead, and what is stored. */
-export function flagTacticModal(minReports: number): Record<string, unknown> {
+export function flagTacticModal(minReports: number): ModalView {
   const L = TACTIC_LIMITS;
   return {
     type: 'modal',

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { reportFailure } from '../lib/errors.js';
 import { runDigest } from './digest.js';
 import { runLeaderboard } from './leaderboard.js';
 import { runNudges } from './nudges.js';
@@ -25,7 +26,7 @@ export async function runDueJobs(ctx: AppContext, now: number): Promise<JobRepor
       reports.push(await run(ctx, now));
     } catch (err) {
       // One job's failure (e.g. the database briefly unavailable) must not stop the others.
-      ctx.logger.error({ err, job: name }, 'scheduled job failed');
+      reportFailure(ctx.logger, err, { surface: 'job', job: name });
     }
   }
   return reports;

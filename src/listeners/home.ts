@@ -24,5 +24,5 @@ export async function publishHome(ctx: AppContext, client: SlackClient, teamId: 
     snoozedUntil: snoozes.activeSnooze(teamId, userId, today)?.endsOn ?? null,
     extra,
   });
-  await client.views.publish({ user_id: userId, view: view as any });
+  await client.views.publish({ user_id: userId, view });
 }

@@ -1,3 +1,8 @@
+import { webApi } from '@slack/bolt';
+import { slackErrorOf } from '../lib/errors.js';
+
+const { ErrorCode } = webApi;
+
 /**
  * How a failed Web API call should be treated by scheduled work.
  * - recipient: this DM or channel cannot take the post (closed, archived, not joined, deactivated);
@@ -31,27 +36,29 @@ const RETRYABLE_ERRORS = new Set([
 ]);
 
 /** The Slack error code of a Web API failure (`channel_not_found`, …) or the client's error code. */
-export function slackErrorCode(err: unknown): string {
-  const e = err as { data?: { error?: string }; code?: string; message?: string } | null;
-  return e?.data?.error ?? e?.code ?? e?.message ?? 'unknown_error';
+export const slackErrorCode = slackErrorOf;
+
+function webApiCode(err: unknown): string | undefined {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** Seconds Slack asked us to wait when it answered 429, or null when the error is something else. */
 export function rateLimitedFor(err: unknown): number | null {
-  const e = err as { code?: string; retryAfter?: number } | null;
-  return e?.code === 'slack_webapi_rate_limited_error' ? (e.retryAfter ?? 1) : null;
+  if (webApiCode(err) !== ErrorCode.RateLimitedError) return null;
+  const { retryAfter } = err as { retryAfter?: number };
+  return retryAfter ?? 1;
 }
 
 /** Classifies a Web API failure (see SlackFailure). */
 export function classifySlackError(err: unknown): SlackFailure {
-  const e = err as { code?: string; data?: { error?: string } } | null;
-  switch (e?.code) {
-    case 'slack_webapi_rate_limited_error':
-    case 'slack_webapi_http_error':
-    case 'slack_webapi_request_error':
+  switch (webApiCode(err)) {
+    case ErrorCode.RateLimitedError:
+    case ErrorCode.HTTPError:
+    case ErrorCode.RequestError:
       return 'retryable';
-    case 'slack_webapi_platform_error': {
-      const code = e.data?.error ?? '';
+    case ErrorCode.PlatformError: {
+      const code = slackErrorOf(err);
       if (RECIPIENT_ERRORS.has(code)) return 'recipient';
       if (RETRYABLE_ERRORS.has(code)) return 'retryable';
       return 'fatal';

@@ -7,9 +7,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { STORAGE_DOWN } from '../../src/blocks/common.js';
 import { runDueJobs } from '../../src/jobs/index.js';
-import { isStorageUnavailable } from '../../src/lib/errors.js';
-import { STORAGE_DOWN } from '../../src/listeners/guard.js';
+import { ErrorCode, isStorageUnavailable } from '../../src/lib/errors.js';
 import { type Harness, startHarness } from '../kit/harness.js';
 
 const TEAM = 'T0001';
@@ -20,7 +20,13 @@ describe('fault: the database cannot be written', () => {
   let h: Harness;
   const count = () => h.ctx.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get() as number;
   const errorLines = (code: string) =>
-    h.logs.filter((l) => l.level === 50 && String(l.code ?? '').startsWith(code) && /the database refused the write/.test(String(l.msg)));
+    h.logs.filter(
+      (l) =>
+        l.level === 50 &&
+        l.code === ErrorCode.StorageUnavailable &&
+        String((l.err as { code?: string } | undefined)?.code ?? '').startsWith(code) &&
+        /the database refused the write/.test(String(l.msg)),
+    );
 
   /** Sends /contact while storage is down and checks the answer, the log and /healthz. */
   async function assertRefusedClearly(code: string, account: string): Promise<void> {
@@ -59,7 +65,7 @@ describe('fault: the database cannot be written', () => {
       await assertRefusedClearly('SQLITE_READONLY', 'Readonly Corp');
       // A scheduled tick fails the same way without taking the process down.
       await runDueJobs(h.ctx, h.clock.now());
-      assert.ok(h.logs.some((l) => l.level === 50 && l.msg === 'scheduled job failed'));
+      assert.ok(h.logs.some((l) => l.level === 50 && l.code === ErrorCode.StorageUnavailable && l.job !== undefined));
     } finally {
       h.ctx.db.pragma('query_only = OFF');
     }

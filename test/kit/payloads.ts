@@ -101,7 +101,8 @@ export interface BlockActionsParams {
   blockId?: string;
   userId?: string;
   teamId?: string;
-  responseUrl?: string;
+  /** null: no response_url at all, as for buttons on the Home tab. */
+  responseUrl?: string | null;
   triggerId?: string;
   /** The surface the button lives in (Home tab or modal). Adds `view`, `state` and a view container. */
   view?: object;
@@ -133,7 +134,7 @@ export function blockActions(p: BlockActionsParams): SlackPayload {
     token: VERIFICATION_TOKEN,
     is_enterprise_install: false,
     trigger_id: p.triggerId ?? newTriggerId(),
-    response_url: p.responseUrl ?? UNSET_RESPONSE_URL,
+    ...(p.responseUrl === null ? {} : { response_url: p.responseUrl ?? UNSET_RESPONSE_URL }),
     actions: [action],
   };
   if (p.view !== undefined) {

@@ -1,7 +1,9 @@
-import type { App } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ActionId } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
 import { dispatchTable } from '../dispatch.js';
+import { actionSurface } from '../errors.js';
+import type { ActionArgs, ActionTable } from '../types.js';
 import { contactDeleteAction, contactEditAction, contactUndoAction, homeLogContactAction } from './contact-buttons.js';
 import { homeSnoozeAction, nudgeLogContactAction, nudgeSnoozeAction } from './snooze-buttons.js';
 import { tacticKeepAction, tacticPilotAction, tacticRetireAction } from './tactic-decision.js';
@@ -26,10 +28,10 @@ export const actionHandlers = {
   [ActionId.tacticKeep]: tacticKeepAction,
   [ActionId.tacticPilot]: tacticPilotAction,
   [ActionId.trendsShowChart]: trendsShowChartAction,
-} as const;
+} as const satisfies ActionTable;
 
 /** Registers every block action. */
 export function register(app: App, ctx: AppContext): void {
-  const { pattern, listener } = dispatchTable<any>(ctx, 'action', actionHandlers, (args) => args.action.action_id);
-  app.action({ type: 'block_actions', action_id: pattern }, listener);
+  const { pattern, listener } = dispatchTable<ActionArgs>(ctx, actionSurface, actionHandlers, (args) => args.action.action_id);
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: pattern }, listener);
 }

@@ -1,17 +1,17 @@
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { contactModal } from '../../blocks/contact.js';
 import { ActionId } from '../../blocks/ids.js';
 import { nudgeSnoozed, REASON_OF_ACTION } from '../../blocks/nudge.js';
 import type { AppContext } from '../../context.js';
 import { NUDGE_SNOOZE_DAYS } from '../../services/snoozes.js';
+import { answerButton } from '../errors.js';
 import { publishHome } from '../home.js';
+import type { ActionArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
-
-type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 /** **Snooze a week** and the reason buttons on a nudge: pause for a week, record the reason for the digest. */
 export function nudgeSnoozeAction(ctx: AppContext) {
-  return async ({ body, action, ack, respond, context }: Args): Promise<void> => {
+  return async (args: ActionArgs): Promise<void> => {
+    const { body, action, ack, context } = args;
     const teamId = workspaceOf(context);
     const userId = body.user.id;
     const reason = REASON_OF_ACTION[action.action_id] ?? 'snooze';
@@ -24,24 +24,24 @@ export function nudgeSnoozeAction(ctx: AppContext) {
       fromNudge: true,
     });
     await ack();
-    await respond(nudgeSnoozed(reason, endsOn));
+    await answerButton(args, nudgeSnoozed(reason, endsOn));
   };
 }
 
 /** **Log a conversation** on a nudge: the same modal as `/contact`. */
 export function nudgeLogContactAction(ctx: AppContext) {
-  return async ({ body, ack, client, context }: Args): Promise<void> => {
+  return async ({ body, ack, client, context }: ActionArgs): Promise<void> => {
     const teamId = workspaceOf(context);
     ctx.repos.nudges.markLatestAnswered(teamId, body.user.id, 'log');
     await ack();
     const today = ctx.services.profiles.todayOf(teamId, body.user.id);
-    await client.views.open({ trigger_id: body.trigger_id, view: contactModal({ today, meta: {} }) as any });
+    await client.views.open({ trigger_id: body.trigger_id, view: contactModal({ today, meta: {} }) });
   };
 }
 
 /** **Snooze a week** / **Resume nudges** on the Home tab. */
 export function homeSnoozeAction(ctx: AppContext) {
-  return async ({ body, action, ack, client, context }: Args): Promise<void> => {
+  return async ({ body, action, ack, client, context }: ActionArgs): Promise<void> => {
     const teamId = workspaceOf(context);
     const userId = body.user.id;
     const today = ctx.services.profiles.todayOf(teamId, userId);

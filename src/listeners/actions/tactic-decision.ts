@@ -1,11 +1,10 @@
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { errorMessage, notice } from '../../blocks/common.js';
 import { decisionRecorded } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
+import { ErrorCode, GembaError } from '../../lib/errors.js';
 import type { TacticDecision } from '../../services/tactics.js';
+import { answerButton } from '../errors.js';
+import type { ActionArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
-
-type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 /**
  * **Retire** / **Keep** / **Pilot an alternative** on a tactic in the digest: VPs and admins only.
@@ -13,16 +12,13 @@ type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddleware
  */
 function tacticDecisionAction(decision: TacticDecision) {
   return (ctx: AppContext) =>
-    async ({ body, action, ack, respond, context }: Args): Promise<void> => {
+    async (args: ActionArgs): Promise<void> => {
+      const { body, action, ack, context } = args;
       const teamId = workspaceOf(context);
       const userId = body.user.id;
       await ack();
       if (!ctx.services.roles.can(teamId, userId, 'decideTactics')) {
-        await respond({
-          ...notice(':lock: Only VPs and admins can decide on flagged tactics. Nothing was changed.'),
-          replace_original: false,
-        });
-        return;
+        throw new GembaError(ErrorCode.Forbidden, ':lock: Only VPs and admins can decide on flagged tactics. Nothing was changed.');
       }
       const minReports = ctx.config.anonymityMinReports;
       const result = ctx.services.tactics.decide(teamId, Number(action.value), decision, { actorId: userId, minReports });
@@ -31,10 +27,9 @@ function tacticDecisionAction(decision: TacticDecision) {
           result.reason === 'not_found'
             ? 'That tactic is no longer open: an admin hid it, or it does not exist. Nothing was changed.'
             : `That tactic has not reached the anonymity threshold (${minReports} reps), so it cannot be decided on yet. Nothing was changed.`;
-        await respond({ ...errorMessage(why, '/flag-tactic list'), replace_original: false });
-        return;
+        throw new GembaError(ErrorCode.UserInput, why, { example: '/flag-tactic list' });
       }
-      await respond(decisionRecorded(result.tactic, result.changed));
+      await answerButton(args, decisionRecorded(result.tactic, result.changed));
     };
 }
 

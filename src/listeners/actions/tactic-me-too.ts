@@ -1,36 +1,34 @@
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { errorMessage, notice } from '../../blocks/common.js';
 import { LEADERSHIP_CANNOT_FLAG, meTooNote, tacticList } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
+import { ErrorCode, GembaError } from '../../lib/errors.js';
+import { answerButton } from '../errors.js';
+import type { ActionArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
-
-type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 /**
  * **Me too** in `/flag-tactic list`: counts the rep once behind the tactic (by keyed hash only)
  * and redraws their ephemeral list. No user id is stored or logged, and nothing is posted.
  */
 export function tacticMeTooAction(ctx: AppContext) {
-  return async ({ body, action, ack, respond, context }: Args): Promise<void> => {
+  return async (args: ActionArgs): Promise<void> => {
+    const { body, action, ack, context } = args;
     const teamId = workspaceOf(context);
     const userId = body.user.id;
     const tacticId = Number(action.value);
     if (ctx.services.roles.isLeadership(teamId, userId)) {
       await ack();
-      await respond({ ...notice(LEADERSHIP_CANNOT_FLAG), replace_original: false });
-      return;
+      throw new GembaError(ErrorCode.Forbidden, LEADERSHIP_CANNOT_FLAG);
     }
     const result = ctx.services.tactics.meToo(teamId, userId, tacticId);
     await ack();
     if (!result.ok) {
-      await respond({
-        ...errorMessage('That tactic is no longer open: an admin hid it, or it does not exist.', '/flag-tactic list'),
-        replace_original: false,
+      throw new GembaError(ErrorCode.UserInput, 'That tactic is no longer open: an admin hid it, or it does not exist.', {
+        example: '/flag-tactic list',
       });
-      return;
     }
     const minReports = ctx.config.anonymityMinReports;
-    await respond(
+    await answerButton(
+      args,
       tacticList(ctx.services.tactics.listTactics(teamId, userId), { minReports, note: meTooNote(result.tactic, result.status) }),
     );
   };

@@ -1,17 +1,15 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { errorMessage } from '../../blocks/common.js';
 import { CONTACT_EXAMPLE, contactConfirmation, contactHelp, contactList, contactModal } from '../../blocks/contact.js';
 import type { AppContext } from '../../context.js';
 import { unescapeSlack } from '../../lib/slack-text.js';
 import { parseContactText } from '../../services/contact-grammar.js';
 import { afterAck } from '../after-ack.js';
+import type { CommandArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
-
-type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** `/contact`: no text opens the modal; `help`, `list`; anything else is the one-liner. */
 export function contactCommand(ctx: AppContext) {
-  return async ({ command, ack, client, context }: Args): Promise<void> => {
+  return async ({ command, ack, client, context }: CommandArgs): Promise<void> => {
     const teamId = workspaceOf(context);
     const userId = command.user_id;
     const text = command.text.trim();
@@ -26,7 +24,7 @@ export function contactCommand(ctx: AppContext) {
       // trigger_id lives 3 seconds: open the modal right after the ack, before anything slow.
       await client.views.open({
         trigger_id: command.trigger_id,
-        view: contactModal({ today, meta: { channelId: command.channel_id } }) as any,
+        view: contactModal({ today, meta: { channelId: command.channel_id } }),
       });
       afterAck(ctx, 'profile refresh', () => profiles.refreshIfStale(teamId, userId));
       return;

@@ -1,11 +1,9 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { errorMessage, type Message, notice } from '../../blocks/common.js';
 import { flagConfirmation, flagTacticHelp, flagTacticModal, LEADERSHIP_CANNOT_FLAG, tacticList } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
 import { FLAG_EXAMPLE, type FlagResult, parseFlagText } from '../../services/tactics.js';
+import type { CommandArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
-
-type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** The ephemeral answer to a refused flag: what was wrong and a correct example. Nothing was stored. */
 export function flagRefusal(result: Extract<FlagResult, { ok: false }>): Message {
@@ -28,7 +26,7 @@ export function flagRefusal(result: Extract<FlagResult, { ok: false }>): Message
  * hash); it is never logged, no profile is looked up or cached, and the reply is the ephemeral ack.
  */
 export function flagTacticCommand(ctx: AppContext) {
-  return async ({ command, ack, client, context }: Args): Promise<void> => {
+  return async ({ command, ack, client, context }: CommandArgs): Promise<void> => {
     const teamId = workspaceOf(context);
     const userId = command.user_id;
     const text = command.text.trim();
@@ -42,7 +40,7 @@ export function flagTacticCommand(ctx: AppContext) {
     if (text === '') {
       await ack();
       // No private_metadata: the modal does not even remember where it was opened.
-      await client.views.open({ trigger_id: command.trigger_id, view: flagTacticModal(minReports) as any });
+      await client.views.open({ trigger_id: command.trigger_id, view: flagTacticModal(minReports) });
       return;
     }
 

@@ -1,19 +1,18 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { errorMessage, type Message, notice } from '../../blocks/common.js';
 import { gembaAdminHelp, gembaHelp, settingsMessage, snoozeConfirmation } from '../../blocks/gemba.js';
 import type { AppContext } from '../../context.js';
 import { unescapeSlack } from '../../lib/slack-text.js';
 import { type GembaRequest, parseGembaText } from '../../services/gemba-grammar.js';
+import type { CommandArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
 import { adminCommand } from './gemba-admin.js';
 import { digestPreview } from './gemba-digest.js';
 
-type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
-export type GembaArgs = Args;
+export type GembaArgs = CommandArgs;
 
 /** `/gemba`: personal settings, snooze, the digest preview and administration. */
 export function gembaCommand(ctx: AppContext) {
-  return async (args: Args): Promise<void> => {
+  return async (args: CommandArgs): Promise<void> => {
     const { command, ack, context } = args;
     const teamId = workspaceOf(context);
     const userId = command.user_id;

@@ -2,6 +2,8 @@ import type { App } from '@slack/bolt';
 import { Command } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
 import { dispatchTable } from '../dispatch.js';
+import { commandSurface } from '../errors.js';
+import type { CommandArgs, CommandTable } from '../types.js';
 import { contactCommand } from './contact.js';
 import { flagTacticCommand } from './flag-tactic.js';
 import { gembaCommand } from './gemba.js';
@@ -15,10 +17,10 @@ export const commandHandlers = {
   [Command.flagTactic]: flagTacticCommand,
   [Command.leaderboard]: leaderboardCommand,
   [Command.gemba]: gembaCommand,
-} as const;
+} as const satisfies CommandTable;
 
 /** Registers every slash command. */
 export function register(app: App, ctx: AppContext): void {
-  const { pattern, listener } = dispatchTable<any>(ctx, 'command', commandHandlers, (args) => args.command.command);
+  const { pattern, listener } = dispatchTable<CommandArgs>(ctx, commandSurface, commandHandlers, (args) => args.command.command);
   app.command(pattern, listener);
 }

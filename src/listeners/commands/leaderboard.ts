@@ -1,16 +1,14 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { errorMessage } from '../../blocks/common.js';
 import { leaderboardHelp, leaderboardMessage } from '../../blocks/leaderboard.js';
 import type { AppContext } from '../../context.js';
 import { unescapeSlack } from '../../lib/slack-text.js';
 import { weeklyWindow } from '../../services/schedule.js';
+import type { CommandArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
-
-type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** `/leaderboard` (this week so far) and `/leaderboard last` (last week), in team time. */
 export function leaderboardCommand(ctx: AppContext) {
-  return async ({ command, ack, context }: Args): Promise<void> => {
+  return async ({ command, ack, context }: CommandArgs): Promise<void> => {
     const teamId = workspaceOf(context);
     const arg = command.text.trim().toLowerCase();
     if (arg === 'help') return ack(leaderboardHelp());

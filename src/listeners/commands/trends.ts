@@ -1,13 +1,11 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { errorMessage, type Message, notice } from '../../blocks/common.js';
 import { teamTrendMessage } from '../../blocks/team.js';
 import { personalTrendMessage, trendsHelp } from '../../blocks/trends.js';
 import type { AppContext } from '../../context.js';
 import { parseUserMention, unescapeSlack } from '../../lib/slack-text.js';
 import type { Permission } from '../../services/roles.js';
+import type { CommandArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
-
-type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 export const DEFAULT_TREND_WEEKS = 8;
 
@@ -46,7 +44,7 @@ export function parseTrendsText(text: string): TrendsRequest {
 
 /** `/trends`: the caller's habit; the team and other managers for VPs and admins. */
 export function trendsCommand(ctx: AppContext) {
-  return async ({ command, ack, respond, context }: Args): Promise<void> => {
+  return async ({ command, ack, respond, context }: CommandArgs): Promise<void> => {
     const teamId = workspaceOf(context);
     const userId = command.user_id;
     const { roles, profiles, settings, trends, team } = ctx.services;

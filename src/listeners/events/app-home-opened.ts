@@ -1,13 +1,11 @@
-import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../context.js';
 import { publishHome } from '../home.js';
+import type { EventArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
-
-type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
 
 /** Publishes the caller's dashboard every time they open the Home tab. */
 export function appHomeOpened(ctx: AppContext) {
-  return async ({ event, client, context }: Args): Promise<void> => {
+  return async ({ event, client, context }: EventArgs<'app_home_opened'>): Promise<void> => {
     if (event.tab !== 'home') return;
     const teamId = workspaceOf(context);
     await publishHome(ctx, client, teamId, event.user);

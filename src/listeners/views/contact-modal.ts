@@ -1,16 +1,16 @@
-import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { type ContactModalMeta, contactConfirmation } from '../../blocks/contact.js';
 import { ContactField, INPUT_ACTION } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
+import type { ContactRow } from '../../db/repos/contacts.js';
 import { stripControlChars } from '../../lib/slack-text.js';
 import { type GrammarError, parseDurationToken, validateContactDraft } from '../../services/contact-grammar.js';
 import type { ContactInput } from '../../services/contacts.js';
 import { afterAck } from '../after-ack.js';
 import { publishHome } from '../home.js';
+import type { ViewArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
 
-type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-type StateValues = ViewSubmitAction['view']['state']['values'];
+type StateValues = ViewArgs['view']['state']['values'];
 
 /** Which input block an error of the shared contact rules belongs to. */
 const FIELD_OF_ERROR: Record<string, string> = {
@@ -78,7 +78,7 @@ function readMeta(raw: string | undefined): ContactModalMeta {
 
 /** Submission of the log/edit modal: validate inline, store, close, then confirm. */
 export function contactModalSubmit(ctx: AppContext) {
-  return async ({ ack, body, view, client, context }: Args): Promise<void> => {
+  return async ({ ack, body, view, client, context }: ViewArgs): Promise<void> => {
     const teamId = workspaceOf(context);
     const userId = body.user.id;
     const today = ctx.services.profiles.todayOf(teamId, userId);
@@ -87,7 +87,7 @@ export function contactModalSubmit(ctx: AppContext) {
 
     const meta = readMeta(view.private_metadata);
     const now = ctx.clock.now();
-    let stored;
+    let stored: ContactRow;
     let enrolled = false;
     if (meta.contactId !== undefined) {
       const result = ctx.services.contacts.editContact(teamId, userId, meta.contactId, form.input, now);

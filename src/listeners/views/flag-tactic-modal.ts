@@ -1,12 +1,11 @@
-import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { INPUT_ACTION, TacticField } from '../../blocks/ids.js';
 import { flagDoneView, LEADERSHIP_CANNOT_FLAG_PLAIN } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
 import type { TacticField as Field, FlagResult } from '../../services/tactics.js';
+import type { ViewArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
 
-type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-type StateValues = ViewSubmitAction['view']['state']['values'];
+type StateValues = ViewArgs['view']['state']['values'];
 
 const BLOCK_OF: Record<Field, string> = { tactic: TacticField.tactic, why: TacticField.why, instead: TacticField.instead };
 
@@ -32,7 +31,7 @@ function refusalErrors(result: Extract<FlagResult, { ok: false }>): Record<strin
  * at the moment of flagging.
  */
 export function flagTacticModalSubmit(ctx: AppContext) {
-  return async ({ ack, body, view, context }: Args): Promise<void> => {
+  return async ({ ack, body, view, context }: ViewArgs): Promise<void> => {
     const teamId = workspaceOf(context);
     const values = view.state.values;
     if (ctx.services.roles.isLeadership(teamId, body.user.id)) {
@@ -44,6 +43,6 @@ export function flagTacticModalSubmit(ctx: AppContext) {
       instead: read(values, TacticField.instead),
     });
     if (!result.ok) return ack({ response_action: 'errors', errors: refusalErrors(result) });
-    await ack({ response_action: 'update', view: flagDoneView(result, ctx.config.anonymityMinReports) as any });
+    await ack({ response_action: 'update', view: flagDoneView(result, ctx.config.anonymityMinReports) });
   };
 }
