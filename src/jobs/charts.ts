@@ -15,18 +15,27 @@ export interface PostCharts {
   charts: Chart[];
 }
 
-/** A manager's name as a chart prints it: the cached Slack display name, else the user id. */
-function nameOf(ctx: AppContext, teamId: string): (userId: string) => string {
-  return (userId) => ctx.repos.profiles.findProfile(teamId, userId)?.displayName || userId;
+/** Managers' names as a chart prints them: the cached Slack display name, else the user id. */
+async function namesOf(ctx: AppContext, teamId: string, userIds: string[]): Promise<(userId: string) => string> {
+  const names = new Map<string, string>();
+  for (const userId of userIds) {
+    const profile = await ctx.repos.profiles.findProfile(teamId, userId);
+    if (profile?.displayName) names.set(userId, profile.displayName);
+  }
+  return (userId) => names.get(userId) ?? userId;
 }
 
 /** The digest's charts: the team trend with coverage, and the managers × weeks heat map. */
-export function digestCharts(ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings): PostCharts {
+export async function digestCharts(ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings): Promise<PostCharts> {
   const { team } = ctx.services;
-  const trend = team.teamTrend(teamId, { lastDay: reportWeek, weeks: DIGEST_CHART_WEEKS, target: settings.weeklyTarget, listed: 0 });
-  const grid = team.weeklyGrid(teamId, { lastDay: reportWeek, weeks: DIGEST_CHART_WEEKS });
+  const trend = await team.teamTrend(teamId, { lastDay: reportWeek, weeks: DIGEST_CHART_WEEKS, target: settings.weeklyTarget, listed: 0 });
+  const grid = await team.weeklyGrid(teamId, { lastDay: reportWeek, weeks: DIGEST_CHART_WEEKS });
   const picked = selectHeatRows(grid.rows);
-  const name = nameOf(ctx, teamId);
+  const name = await namesOf(
+    ctx,
+    teamId,
+    picked.rows.map((r) => r.userId),
+  );
   const locale = ctx.config.teamLocale;
   const latest = trend.weeks[trend.weeks.length - 1];
   const teamTarget = trend.managerCount * settings.weeklyTarget;
@@ -47,8 +56,12 @@ export function digestCharts(ctx: AppContext, teamId: string, reportWeek: string
 }
 
 /** The leaderboard's chart: last week's leaders against target. People at zero are not in `lb.entries`. */
-export function leaderboardCharts(ctx: AppContext, teamId: string, lb: Leaderboard): PostCharts {
-  const name = nameOf(ctx, teamId);
+export async function leaderboardCharts(ctx: AppContext, teamId: string, lb: Leaderboard): Promise<PostCharts> {
+  const name = await namesOf(
+    ctx,
+    teamId,
+    lb.entries.map((e) => e.userId),
+  );
   const leaders = lb.entries.slice(0, 3).map((e) => `${name(e.userId)} ${e.count}`);
   return {
     comment: `Chart, week of ${weekLabel(lb.weekStart, ctx.config.teamLocale)}: ${lb.teamTotal} conversations${leaders.length ? `; leading: ${leaders.join(', ')}` : ''}.`,
@@ -76,13 +89,10 @@ export async function shareCharts(
   ctx: AppContext,
   slack: SlackClient,
   where: { job: string; teamId: string; channel: string },
-  build: () => PostCharts,
+  build: () => Promise<PostCharts>,
 ): Promise<{ files: string[] } | { chartError: string }> {
   try {
-    // The workspace's own installation, like the post it goes with.
-    const slack = await ctx.workspaces.clientFor(where.teamId);
-    if (!slack) throw new Error('not_installed');
-    const { comment, charts } = build();
+    const { comment, charts } = await build();
     const { fileIds } = await uploadImages(slack, {
       channel: where.channel,
       comment,

@@ -16,8 +16,8 @@ export const leaderboardPost: WeeklyPost = {
       title: 'Weekly leaderboard',
       inProgress: false,
     }),
-  charts: (ctx, teamId, reportWeek, settings) =>
-    leaderboardCharts(ctx, teamId, ctx.services.leaderboard.compute(teamId, reportWeek, settings.weeklyTarget, { complete: true })),
+  charts: async (ctx, teamId, reportWeek, settings) =>
+    leaderboardCharts(ctx, teamId, await ctx.services.leaderboard.compute(teamId, reportWeek, settings.weeklyTarget, { complete: true })),
 };
 
 /** Runs the weekly leaderboard post if it is due (or `force`). */

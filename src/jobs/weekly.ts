@@ -20,7 +20,7 @@ export interface WeeklyPost {
   channelCommand: string;
   build: (ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings, now: number) => Message;
   /** The post's charts, shared in the same channel right after the text (jobs/charts.ts). */
-  charts?: (ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings) => PostCharts;
+  charts?: (ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings) => Promise<PostCharts>;
 }
 
 /**

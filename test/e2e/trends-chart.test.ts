@@ -12,9 +12,9 @@ import { ackMessage, ME, OTHER, TEAM } from './support.js';
 
 const harness = harnessPerTest();
 
-function seed(h: Harness, userId: string, days: string[]): void {
+async function seed(h: Harness, userId: string, days: string[]): Promise<void> {
   for (const occurredOn of days)
-    h.ctx.services.contacts.logContact(
+    await h.ctx.services.contacts.logContact(
       TEAM,
       userId,
       { account: 'Acme', buyer: null, kind: 'call', durationMin: null, occurredOn, insight: null },
@@ -28,8 +28,8 @@ const showChart = (m: { blocks?: any[] }) =>
 describe('/trends Show chart', () => {
   it('offers the button on your own trend and sends your chart to your DM with Gemba', async () => {
     const h = await harness();
-    seed(h, ME, ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-10', '2026-11-24']);
-    seed(h, OTHER, ['2026-11-24']);
+    await seed(h, ME, ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-10', '2026-11-24']);
+    await seed(h, OTHER, ['2026-11-24']);
     const reply = ackMessage(await h.command('/trends', '12'));
     const button = showChart(reply);
     assert.ok(button, 'the reply carries Show chart');
@@ -60,7 +60,7 @@ describe('/trends Show chart', () => {
 
   it("no button on someone else's trend; a value from a forged click still draws only the clicker's own", async () => {
     const h = await harness({ env: { ADMIN_USER_IDS: ME } });
-    seed(h, OTHER, ['2026-11-24', '2026-11-25']);
+    await seed(h, OTHER, ['2026-11-24', '2026-11-25']);
     assert.equal(showChart(ackMessage(await h.command('/trends', `<@${OTHER}>`))), undefined);
     await h.action({ actionId: ActionId.trendsShowChart, value: '999', userId: ME });
     await h.fake.waitFor('response_url', (c) => /chart/.test(String(c.args.text)), 10_000);
@@ -71,7 +71,7 @@ describe('/trends Show chart', () => {
 
   it('an upload Slack refuses gets a clear ephemeral answer and shares nothing', async () => {
     const h = await harness();
-    seed(h, ME, ['2026-11-24']);
+    await seed(h, ME, ['2026-11-24']);
     h.fake.failNext('files.getUploadURLExternal', { error: 'missing_scope' });
     await h.action({ actionId: ActionId.trendsShowChart, value: '8', userId: ME });
     const responded = await h.fake.waitFor('response_url', (c) => /chart/.test(String(c.args.text)), 10_000);

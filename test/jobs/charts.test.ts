@@ -29,7 +29,7 @@ describe('weekly posts carry their charts', () => {
   it('leaderboard: text, then one upload flow to the same channel; the PNG is the one drawn; nobody at zero named', async () => {
     const h = await harness({ now: MONDAY, env: ENV });
     seedTeam(h);
-    h.ctx.repos.profiles.upsertProfile({
+    await h.ctx.repos.profiles.upsertProfile({
       teamId: TEAM,
       userId: 'UB',
       tz: null,
@@ -60,7 +60,10 @@ describe('weekly posts carry their charts', () => {
     assert.deepEqual([image.width, image.height], [1600, 800]);
     const sent = JSON.stringify([get.args, done.args]);
     for (const zero of ['UZERO', 'UNEVER']) assert.ok(!sent.includes(zero), `${zero} must not be named with the chart`);
-    assert.match(JSON.parse(h.ctx.repos.claims.findClaim({ job: 'leaderboard', scope: TEAM, period: '2026-W49' })!.detail!).files[0], /^F/);
+    assert.match(
+      JSON.parse((await h.ctx.repos.claims.findClaim({ job: 'leaderboard', scope: TEAM, period: '2026-W49' }))!.detail!).files[0],
+      /^F/,
+    );
     assert.deepEqual(chartWarnings(h), []);
     assertSurfacesValid(h);
   });
@@ -121,7 +124,7 @@ describe('a chart that cannot be shared leaves exactly one text post', () => {
       assert.equal(posts(h, 'CLEAD').length, 1);
       assert.equal(chartWarnings(h).length, 1);
       assert.ok(h.fake.callsTo('files.getUploadURLExternal').length <= 1);
-      const claim = h.ctx.repos.claims.findClaim({ job: 'leaderboard', scope: TEAM, period: '2026-W49' })!;
+      const claim = (await h.ctx.repos.claims.findClaim({ job: 'leaderboard', scope: TEAM, period: '2026-W49' }))!;
       assert.equal(claim.status, 'done');
       assert.ok(JSON.parse(claim.detail!).chartError);
       assertSurfacesValid(h);
