@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { JOBS } from '../../src/jobs/index.js';
 import { createTokenCipher } from '../../src/lib/token-cipher.js';
 import { BOT_SCOPES } from '../../src/slack/scopes.js';
 import { DISTRIBUTION_ENV, type Harness, harnessPerTest } from '../kit/harness.js';
@@ -60,7 +61,7 @@ describe('distribution: the Add to Slack page', () => {
 
 describe('distribution: installing', () => {
   it('installs two workspaces and a Grid org, each with its own encrypted token, and serves each from its own installation', async () => {
-    const h = await harness({ distribution: true });
+    const h = await harness({ distribution: true, env: { LEADERBOARD_CHANNEL: 'C0LEADERS' } });
     const acme = await installWorkspace(h, ACME);
     assert.equal(acme.status, 200, acme.html);
     assert.match(acme.html, /Gemba is now installed in the workspace Acme Sales/);
@@ -106,6 +107,13 @@ describe('distribution: installing', () => {
       const owner = h.fake.tokenOwner(call.token);
       assert.ok(owner, `${call.method} was made with a known installation token`);
     }
+
+    // Scheduled work too: each workspace's post goes out with its installation's token, the org's
+    // workspaces with the org's (found through the workspace → org link learned from their requests).
+    h.fake.reset();
+    await JOBS.leaderboard(h.ctx, h.clock.now(), { force: true });
+    const posted = h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0LEADERS');
+    assert.deepEqual(posted.map((c) => c.token).sort(), cases.map((c) => c.token).sort());
     assertSurfacesValid(h);
   });
 
