@@ -4,7 +4,8 @@ import { createContext } from '../context.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
 import { JOBS } from '../jobs/index.js';
-import { formatReport } from '../jobs/report.js';
+import { exitCodeOf, formatReport } from '../jobs/report.js';
+import { listServedTeams } from '../jobs/teams.js';
 import { FixedClock, systemClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
 import { createSlackClient } from '../slack/client.js';
@@ -32,8 +33,8 @@ async function main(): Promise<number> {
     const ctx = createContext({ config, db, logger, clock, slack: createSlackClient(config, logger) });
     const report = await JOBS[args.job](ctx, clock.now(), { force: args.force });
     await ctx.background.drain();
-    process.stdout.write(`${formatReport(report)}\n`);
-    return 0;
+    process.stdout.write(`${formatReport(report, listServedTeams(ctx).length)}\n`);
+    return exitCodeOf(report);
   } finally {
     db.close();
   }

@@ -100,6 +100,19 @@ describe('job CLI', () => {
     assert.deepEqual(fake.invalid, []);
   });
 
+  it('exits 1 when a post failed, and prints the failure', async () => {
+    fake.failNext('chat.postMessage', { error: 'invalid_blocks' });
+    const r = await job(['nudges', '--now', '2026-11-30T09:35:00+09:00', '--force']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^nudges: 0 posted, 0 skipped, 1 failed\n {2}failed {2}DM to UQUIET/);
+  });
+
+  it('says no team is set up yet (not "nothing was due") on an empty database, and exits 0', async () => {
+    const r = await job(['digest', '--now', '2026-11-30T09:35:00Z'], { DATABASE_PATH: join(dir, 'empty.db') });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'digest: 0 posted, 0 skipped, 0 failed\n  no team is set up yet (nobody has used Gemba in this workspace)\n');
+  });
+
   it('bad arguments exit 2 with the usage on stderr, and touch nothing', async () => {
     const calls = fake.calls.length;
     // (Every kind of bad argument is covered in-process below; one real run proves the exit code.)

@@ -2,12 +2,16 @@ import { errorMessage, type Message, notice } from '../../blocks/common.js';
 import { teamTrendMessage } from '../../blocks/team.js';
 import { personalTrendMessage, trendsHelp } from '../../blocks/trends.js';
 import type { AppContext } from '../../context.js';
-import { parseUserMention, unescapeSlack } from '../../lib/slack-text.js';
+import { parseUserMention, truncate, unescapeSlack } from '../../lib/slack-text.js';
 import type { Permission } from '../../services/roles.js';
 import type { CommandArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
 
 export const DEFAULT_TREND_WEEKS = 8;
+export const MAX_TREND_WEEKS = 52;
+/** How much of an unknown word a refusal quotes back (a pasted paragraph must not come back whole). */
+export const ECHO_MAX = 30;
+const echo = (s: string): string => truncate(s, ECHO_MAX);
 
 /** The parsed words of `/trends`. */
 export type TrendsRequest =
@@ -28,17 +32,25 @@ export function parseTrendsText(text: string): TrendsRequest {
     if (first.toLowerCase() === 'team') subject = { kind: 'team' };
     else if (userId) subject = { kind: 'user', userId };
     else
-      return { kind: 'error', message: `I don't know "${first}". Use a number of weeks, \`team\`, or an @mention.`, example: '/trends 12' };
+      return {
+        kind: 'error',
+        message: `I don't know "${echo(first)}". Use a number of weeks, \`team\`, or an @mention.`,
+        example: '/trends 12',
+      };
   }
   let weeks = DEFAULT_TREND_WEEKS;
   if (words.length > 0) {
     const w = words.shift()!;
-    if (!/^\d+$/.test(w) || Number(w) < 1 || Number(w) > 52) {
-      return { kind: 'error', message: `Weeks must be a whole number from 1 to 52 (you gave "${w}").`, example: '/trends 12' };
+    if (!/^\d+$/.test(w) || Number(w) < 1 || Number(w) > MAX_TREND_WEEKS) {
+      return {
+        kind: 'error',
+        message: `Weeks must be a whole number from 1 to ${MAX_TREND_WEEKS} (you gave "${echo(w)}").`,
+        example: '/trends 12',
+      };
     }
     weeks = Number(w);
   }
-  if (words.length > 0) return { kind: 'error', message: `I didn't understand "${words.join(' ')}".`, example: '/trends team 12' };
+  if (words.length > 0) return { kind: 'error', message: `I didn't understand "${echo(words.join(' '))}".`, example: '/trends team 12' };
   return { ...subject, weeks };
 }
 
