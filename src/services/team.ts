@@ -85,14 +85,14 @@ export function createTeamService(repos: Repos) {
      * `lastDay`, oldest first, zeros included (the digest's heat map picks its rows from these).
      * Two queries whatever the team size: the managers, and the weekly aggregates of the window.
      */
-    weeklyGrid(
+    async weeklyGrid(
       teamId: string,
       opts: { lastDay: string; weeks: number },
-    ): { weeks: string[]; rows: Array<{ userId: string; counts: number[] }> } {
+    ): Promise<{ weeks: string[]; rows: Array<{ userId: string; counts: number[] }> }> {
       const starts = lastWeekStarts(opts.lastDay, opts.weeks);
       const index = new Map(starts.map((w, i) => [w, i]));
-      const rows = new Map(repos.managers.listActiveManagers(teamId).map((m) => [m.userId, starts.map(() => 0)]));
-      for (const c of repos.contacts.listTeamWeeklyCounts(teamId, starts[0], starts[starts.length - 1])) {
+      const rows = new Map((await repos.managers.listActiveManagers(teamId)).map((m) => [m.userId, starts.map(() => 0)]));
+      for (const c of await repos.contacts.listTeamWeeklyCounts(teamId, starts[0], starts[starts.length - 1])) {
         const counts = rows.get(c.userId);
         const i = index.get(c.weekStart);
         if (counts && i !== undefined) counts[i] = c.count;
