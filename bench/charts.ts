@@ -95,7 +95,7 @@ export function measureCharts(): ChartTiming[] {
 
 /** The digest and leaderboard jobs for 10,000 managers, end to end against the fake Slack. */
 export async function measureJobs(path: string, runs = 5): Promise<{ jobs: JobTiming[]; managers: number; contacts: number }> {
-  if (!existsSync(path)) generateDatabase(path, { managers: 10_000, contacts: 250_000, weeks: 16 });
+  if (!existsSync(path)) await generateDatabase(path, { managers: 10_000, contacts: 250_000, weeks: 16 });
   const fake = await startFakeSlack({ defaultTz: 'UTC' });
   try {
     const now = BENCH_NOW + 30 * 60_000; // Monday 09:35 UTC: both posts due

@@ -4,8 +4,8 @@
  */
 import { type Config, loadConfig } from '../src/config.js';
 import { type AppContext, createContext } from '../src/context.js';
-import { migrate } from '../src/db/migrate.js';
-import { type Db, openDatabase } from '../src/db/open.js';
+import type { Db } from '../src/db/open.js';
+import { openSqliteStorage } from '../src/db/sqlite.js';
 import { FixedClock } from '../src/lib/clock.js';
 import { createLogger } from '../src/lib/logger.js';
 import { createSlackClient } from '../src/slack/client.js';
@@ -39,10 +39,10 @@ export function benchContext(
   const config = benchConfig({ DATABASE_PATH: databasePath, ...opts.env });
   // Warnings and errors still reach stderr; info lines would drown the table.
   const logger = createLogger(config.logLevel, process.stderr);
-  const db = openDatabase(databasePath);
-  migrate(db);
+  const { storage } = openSqliteStorage(databasePath);
+  const { db } = storage;
   const clock = new FixedClock(opts.now ?? BENCH_NOW);
-  const ctx = createContext({ config, db, logger, clock, slack: createSlackClient(config, logger) });
+  const ctx = createContext({ config, storage, logger, clock, slack: createSlackClient(config, logger) });
   return { ctx, db, clock };
 }
 
@@ -66,15 +66,18 @@ export function fmtMs(ms: number): string {
 }
 
 /** Times `fn` after `warmup` untimed runs: every timed run, in ms. */
-export function timeRuns(fn: () => unknown, opts: { warmup?: number; runs?: number } = {}): { first: number; runs: number[] } {
+export async function timeRuns(
+  fn: () => Promise<unknown>,
+  opts: { warmup?: number; runs?: number } = {},
+): Promise<{ first: number; runs: number[] }> {
   const t0 = performance.now();
-  fn();
+  await fn();
   const first = performance.now() - t0;
-  for (let i = 1; i < (opts.warmup ?? 2); i++) fn();
+  for (let i = 1; i < (opts.warmup ?? 2); i++) await fn();
   const runs: number[] = [];
   for (let i = 0; i < (opts.runs ?? 7); i++) {
     const s = performance.now();
-    fn();
+    await fn();
     runs.push(performance.now() - s);
   }
   return { first, runs };

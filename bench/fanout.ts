@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createSqliteRepos } from '../src/db/repos/index.js';
 import { addDays, localDate, weekStart } from '../src/lib/time.js';
 import { accountKey } from '../src/services/contacts.js';
 import { startFakeSlack } from '../test/kit/fake-slack.js';
@@ -54,19 +55,20 @@ export interface FanoutResult {
 
 /** A database where every manager is due: enrolled 60 days ago, last conversations 20–40 days ago. */
 function seed(path: string, managers: number): void {
-  const { ctx, db } = benchContext(path);
+  const { db } = benchContext(path);
+  const repos = createSqliteRepos(db);
   const today = localDate(BENCH_NOW, 'UTC');
   db.transaction(() => {
     for (let i = 0; i < managers; i++) {
       const userId = managerId(i);
-      ctx.repos.managers.enrollManager(TEAM, userId, BENCH_NOW - 60 * 86_400_000);
+      repos.managers.enrollManager(TEAM, userId, BENCH_NOW - 60 * 86_400_000);
       for (const [k, back] of [
         [0, 40],
         [1, 20],
       ] as const) {
         const occurredOn = addDays(today, -back - (i % 5));
         const account = `Account ${(i * 7 + k) % 50_000}`;
-        ctx.repos.contacts.insertContact({
+        repos.contacts.insertContact({
           teamId: TEAM,
           userId,
           account,

@@ -13,6 +13,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import type { ContactKind } from '../src/db/repos/contacts.js';
+import { createSqliteRepos } from '../src/db/repos/index.js';
 import { addDays, localDate, weekStart } from '../src/lib/time.js';
 import { accountKey } from '../src/services/contacts.js';
 import { BENCH_NOW, benchContext, peakRssMb, rng, TEAM } from './common.js';
@@ -75,7 +76,7 @@ function gauss(r: () => number): number {
 }
 
 /** Generates the database at `path` (replacing any file there). */
-export function generateDatabase(path: string, opts: Partial<GenerateOptions> = {}): GenerateStats {
+export async function generateDatabase(path: string, opts: Partial<GenerateOptions> = {}): Promise<GenerateStats> {
   const o = { ...DEFAULT_GENERATE, ...opts };
   for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) rmSync(path + suffix);
   const started = performance.now();
@@ -84,7 +85,8 @@ export function generateDatabase(path: string, opts: Partial<GenerateOptions> = 
   db.pragma('cache_size = -262144');
   db.pragma('journal_mode = MEMORY');
   db.pragma('synchronous = OFF');
-  const { repos } = ctx;
+  // Bulk generation uses the synchronous SQLite statements directly: one transaction, no await per row.
+  const repos = createSqliteRepos(db);
   const r = rng(o.seed);
   const today = localDate(BENCH_NOW, 'UTC');
   const lastWeek = addDays(weekStart(today), -7); // the last complete week
@@ -216,7 +218,7 @@ export function generateDatabase(path: string, opts: Partial<GenerateOptions> = 
   for (let t = 0; t < 40; t++) {
     const reps = 1 + Math.floor(r() * 8);
     for (let p = 0; p < reps; p++)
-      ctx.services.tactics.flagTactic(TEAM, `UREP${t}X${p}`, { tactic: `tactic number ${t}`, why: 'buyers ignore it now' });
+      await ctx.services.tactics.flagTactic(TEAM, `UREP${t}X${p}`, { tactic: `tactic number ${t}`, why: 'buyers ignore it now' });
     stats.tactics++;
   }
   stats.accountsUsed = usedAccounts.size;
@@ -233,7 +235,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.stderr.write('usage: node --import tsx bench/generate.ts <file> [managers] [contacts]\n');
     process.exit(2);
   }
-  const stats = generateDatabase(path, {
+  const stats = await generateDatabase(path, {
     ...(managers ? { managers: Number(managers) } : {}),
     ...(contacts ? { contacts: Number(contacts) } : {}),
   });

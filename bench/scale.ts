@@ -37,11 +37,11 @@ export interface ScaleReport {
 }
 
 /** Runs every scale measurement against the database at `path`. */
-export function measureScale(path: string, runs = 7): ScaleReport {
+export async function measureScale(path: string, runs = 7): Promise<ScaleReport> {
   const { ctx, db } = benchContext(path);
   const { services } = ctx;
   const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
-  const settings = services.settings.forTeam(TEAM);
+  const settings = await services.settings.forTeam(TEAM);
   const target = settings.weeklyTarget;
   const week = weeklyWindow(BENCH_NOW, settings.timezone, 9, 0).reportWeek;
   const today = localDate(BENCH_NOW, settings.timezone);
@@ -54,42 +54,47 @@ export function measureScale(path: string, runs = 7): ScaleReport {
       .get(TEAM, week) as string | undefined) ?? managerId(0);
 
   const results: ScaleResult[] = [];
-  const measure = (name: string, what: string, targetMs: number, fn: () => string) => {
+  const measure = async (name: string, what: string, targetMs: number, fn: () => Promise<string>) => {
     let detail = '';
-    const t = timeRuns(() => (detail = fn()), { warmup: 2, runs });
+    const t = await timeRuns(
+      async () => {
+        detail = await fn();
+      },
+      { warmup: 2, runs },
+    );
     results.push({ name, what, coldMs: t.first, medianMs: median(t.runs), maxMs: Math.max(...t.runs), targetMs, detail });
   };
 
-  measure('leaderboard', 'ctx.services.leaderboard.compute (last week) + blocks', 1000, () => {
-    const lb = services.leaderboard.compute(TEAM, week, target);
+  await measure('leaderboard', 'ctx.services.leaderboard.compute (last week) + blocks', 1000, async () => {
+    const lb = await services.leaderboard.compute(TEAM, week, target);
     leaderboardMessage(lb, { title: 'Weekly leaderboard', inProgress: false });
     return `${lb.entries.length} named, ${lb.zeroCount} at zero, total ${lb.teamTotal}`;
   });
-  measure('digest', 'composeDigest (digest.compute + tactics + blocks)', 1000, () => {
-    const m = composeDigest(ctx, TEAM, week, BENCH_NOW);
+  await measure('digest', 'composeDigest (digest.compute + tactics + blocks)', 1000, async () => {
+    const m = await composeDigest(ctx, TEAM, week, BENCH_NOW);
     return `${m.blocks?.length ?? 0} blocks; ${m.text.slice(m.text.indexOf(':') + 2)}`;
   });
-  measure('nudge selection', 'ctx.services.nudges.selectDueNudges at Mon 09:05 UTC', 1000, () => {
-    const due = services.nudges.selectDueNudges(TEAM, BENCH_NOW);
+  await measure('nudge selection', 'ctx.services.nudges.selectDueNudges at Mon 09:05 UTC', 1000, async () => {
+    const due = await services.nudges.selectDueNudges(TEAM, BENCH_NOW);
     return `${due.length} of ${counts[0]} managers due`;
   });
-  measure('/trends (one manager)', 'ctx.services.trends.personalTrend, 8 weeks + blocks', 10, () => {
-    const t = services.trends.personalTrend(TEAM, busiest, { today, weeks: 8, target });
+  await measure('/trends (one manager)', 'ctx.services.trends.personalTrend, 8 weeks + blocks', 10, async () => {
+    const t = await services.trends.personalTrend(TEAM, busiest, { today, weeks: 8, target });
     personalTrendMessage(t);
     return `${busiest}: ${t.total} in 8 weeks, streak ${t.streak}`;
   });
-  measure('/trends 52 (one manager)', 'ctx.services.trends.personalTrend, 52 weeks + blocks', 10, () => {
-    const t = services.trends.personalTrend(TEAM, busiest, { today, weeks: 52, target });
+  await measure('/trends 52 (one manager)', 'ctx.services.trends.personalTrend, 52 weeks + blocks', 10, async () => {
+    const t = await services.trends.personalTrend(TEAM, busiest, { today, weeks: 52, target });
     personalTrendMessage(t);
     return `${t.total} in 52 weeks`;
   });
-  measure('/trends team', 'ctx.services.team.teamTrend, 8 weeks + blocks', 10, () => {
-    const t = services.team.teamTrend(TEAM, { lastDay: today, weeks: 8, target });
+  await measure('/trends team', 'ctx.services.team.teamTrend, 8 weeks + blocks', 10, async () => {
+    const t = await services.team.teamTrend(TEAM, { lastDay: today, weeks: 8, target });
     teamTrendMessage(t);
     return `${t.managerCount} managers, ${t.weeks.reduce((s, w) => s + w.total, 0)} conversations`;
   });
-  measure('/trends team 52', 'ctx.services.team.teamTrend, 52 weeks + blocks', 10, () => {
-    const t = services.team.teamTrend(TEAM, { lastDay: today, weeks: 52, target });
+  await measure('/trends team 52', 'ctx.services.team.teamTrend, 52 weeks + blocks', 10, async () => {
+    const t = await services.team.teamTrend(TEAM, { lastDay: today, weeks: 52, target });
     teamTrendMessage(t);
     return `${t.weeks.reduce((s, w) => s + w.total, 0)} conversations`;
   });
@@ -103,5 +108,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.stderr.write('usage: node --import tsx bench/scale.ts <generated.db>\n');
     process.exit(2);
   }
-  process.stdout.write(`${JSON.stringify(measureScale(path))}\n`);
+  process.stdout.write(`${JSON.stringify(await measureScale(path))}\n`);
 }

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import bolt, { type AnyMiddlewareArgs, type LogLevel, type Middleware } from '@slack/bolt';
 import type { AppContext } from './context.js';
-import { pingDatabase } from './db/open.js';
 import { reportFailure } from './lib/errors.js';
 import { toBoltLogger } from './lib/logger.js';
 import { registerListeners } from './listeners/index.js';
@@ -32,8 +31,8 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Bolt
   const healthz = {
     path: '/healthz',
     method: ['GET'],
-    handler: (_req: IncomingMessage, res: ServerResponse) => {
-      const body = healthStatus(ctx);
+    handler: async (_req: IncomingMessage, res: ServerResponse) => {
+      const body = await healthStatus(ctx);
       res.writeHead(body.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     },
@@ -144,7 +143,9 @@ function rememberWorkspaces(ctx: AppContext): Middleware<AnyMiddlewareArgs> {
 }
 
 /** The body of `GET /healthz`: ok only when the database answers a query. */
-export function healthStatus(ctx: AppContext): { status: 'ok' | 'unavailable'; database: 'ok' | 'unavailable'; mode: 'http' | 'socket' } {
-  const database = pingDatabase(ctx.db) ? 'ok' : 'unavailable';
+export async function healthStatus(
+  ctx: AppContext,
+): Promise<{ status: 'ok' | 'unavailable'; database: 'ok' | 'unavailable'; mode: 'http' | 'socket' }> {
+  const database = (await ctx.storage.ping()) ? 'ok' : 'unavailable';
   return { status: database === 'ok' ? 'ok' : 'unavailable', database, mode: ctx.config.slackAppToken ? 'socket' : 'http' };
 }

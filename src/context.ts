@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
-import type { Db } from './db/open.js';
-import { createRepos, type Repos } from './db/repos/index.js';
+import type { Repos } from './db/repos/index.js';
+import type { Storage } from './db/storage.js';
 import { BackgroundTasks } from './lib/background.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
@@ -26,7 +26,9 @@ import { installedWorkspaceClients, singleWorkspaceClients, type WorkspaceClient
 /** Everything a listener, job or CLI needs, built once by the composition root and passed down. */
 export interface AppContext {
   config: Config;
-  db: Db;
+  /** The database: `storage.transaction(async (tx) => …)` for atomic work. */
+  storage: Storage;
+  /** Shorthand for `storage.repos`. */
   repos: Repos;
   services: Services;
   logger: Logger;
@@ -43,7 +45,7 @@ export interface AppContext {
 
 export type Services = ReturnType<typeof createServices>;
 
-function createServices(config: Config, db: Db, repos: Repos, clock: Clock, logger: Logger, directory: UserDirectory) {
+function createServices(config: Config, storage: Storage, repos: Repos, clock: Clock, logger: Logger, directory: UserDirectory) {
   const settings = createSettingsService(config, repos);
   const profiles = createProfileService({ repos, clock, settings, directory, logger, adminUserIds: config.adminUserIds });
   const team = createTeamService(repos);
@@ -51,22 +53,22 @@ function createServices(config: Config, db: Db, repos: Repos, clock: Clock, logg
     settings,
     profiles,
     roles: createRoleService(config, repos, profiles),
-    contacts: createContactService(db, repos),
+    contacts: createContactService(storage),
     trends: createTrendService(repos),
-    snoozes: createSnoozeService(db, repos),
+    snoozes: createSnoozeService(storage),
     nudges: createNudgeService(repos, settings, profiles),
     leaderboard: createLeaderboardService(repos),
-    admin: createAdminService(db, repos, clock),
+    admin: createAdminService(storage, clock),
     team,
     digest: createDigestService(repos, team),
     installations: createInstallationService(repos, clock, config.uninstallRetentionDays),
-    tactics: createTacticService({ db, repos, clock, settings, anonymityKey: config.anonymityKey, logger }),
+    tactics: createTacticService({ storage, clock, settings, anonymityKey: config.anonymityKey, logger }),
   };
 }
 
 /** Builds the context from already-opened collaborators (the database must be migrated). */
-export function createContext(deps: { config: Config; db: Db; logger: Logger; clock: Clock; slack: SlackClient }): AppContext {
-  const repos = createRepos(deps.db);
+export function createContext(deps: { config: Config; storage: Storage; logger: Logger; clock: Clock; slack: SlackClient }): AppContext {
+  const repos = deps.storage.repos;
   const dist = deps.config.distribution;
   const oauth = dist ? createOAuth(deps.config, dist, repos.installations, deps.clock, deps.logger) : null;
   const workspaces = oauth
@@ -79,6 +81,6 @@ export function createContext(deps: { config: Config; db: Db; logger: Logger; cl
     workspaces,
     oauth,
     background: new BackgroundTasks(),
-    services: createServices(deps.config, deps.db, repos, deps.clock, deps.logger, directory),
+    services: createServices(deps.config, deps.storage, repos, deps.clock, deps.logger, directory),
   };
 }

@@ -1,8 +1,7 @@
 import { createApp } from './app.js';
 import { loadConfigOrReport } from './config.js';
 import { createContext } from './context.js';
-import { migrate } from './db/migrate.js';
-import { openDatabase } from './db/open.js';
+import { connectStorage } from './db/connect.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
@@ -24,17 +23,16 @@ async function main(): Promise<void> {
     );
   }
 
-  const db = openDatabase(config.databasePath);
-  const applied = migrate(db);
-  logger.info({ applied, database: config.databasePath }, applied.length ? 'migrations applied' : 'database schema up to date');
+  const { storage, applied, where } = await connectStorage(config);
+  logger.info({ applied, database: where }, applied.length ? 'migrations applied' : 'database schema up to date');
 
-  const ctx = createContext({ config, db, logger, clock: systemClock, slack: createSlackClient(config, logger) });
+  const ctx = createContext({ config, storage, logger, clock: systemClock, slack: createSlackClient(config, logger) });
   const app = createApp(ctx);
   try {
     await app.init();
   } catch (err) {
     logger.fatal({ err }, 'Slack rejected the bot token (auth.test failed); check SLACK_BOT_TOKEN and SLACK_API_URL');
-    db.close();
+    await storage.close();
     process.exit(1);
   }
   await app.start(config.port);
@@ -63,7 +61,7 @@ async function main(): Promise<void> {
     } catch (err) {
       logger.error({ err }, 'error while stopping');
     } finally {
-      db.close();
+      await storage.close();
       logger.info('stopped');
       process.exit(0);
     }

@@ -4,11 +4,10 @@ import bolt from '@slack/bolt';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
-import { migrate } from '../src/db/migrate.js';
-import { openDatabase } from '../src/db/open.js';
 import { FixedClock } from '../src/lib/clock.js';
 import { createLogger } from '../src/lib/logger.js';
 import { createSlackClient } from '../src/slack/client.js';
+import { openTestStorage } from './kit/storage.js';
 
 const DISTRIBUTION = {
   SLACK_CLIENT_ID: '1.2',
@@ -21,9 +20,9 @@ function appFor(env: Record<string, string>, distribution = false) {
   const token = distribution ? DISTRIBUTION : { SLACK_BOT_TOKEN: 'xoxb-1' };
   const config = loadConfig({ ...token, SLACK_API_URL: 'http://127.0.0.1:1/api/', ...env });
   const logger = createLogger('error');
-  const db = openDatabase(':memory:');
-  migrate(db);
-  const ctx = createContext({ config, db, logger, clock: new FixedClock(0), slack: createSlackClient(config, logger) });
+  const storage = openTestStorage();
+  const { db } = storage;
+  const ctx = createContext({ config, storage, logger, clock: new FixedClock(0), slack: createSlackClient(config, logger) });
   // Building the app must touch no network: deferInitialization keeps auth.test for app.init().
   return { app: createApp(ctx), db };
 }

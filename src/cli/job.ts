@@ -1,8 +1,7 @@
 import { pino } from 'pino';
 import { loadConfigOrReport } from '../config.js';
 import { createContext } from '../context.js';
-import { migrate } from '../db/migrate.js';
-import { openDatabase } from '../db/open.js';
+import { connectStorage } from '../db/connect.js';
 import { JOBS } from '../jobs/index.js';
 import { exitCodeOf, formatReport } from '../jobs/report.js';
 import { listServedTeams } from '../jobs/teams.js';
@@ -26,17 +25,16 @@ async function main(): Promise<number> {
   if (!config) return 1;
   // Logs go to stderr so stdout carries only the report.
   const logger = createLogger(config.logLevel, pino.destination(2));
-  const db = openDatabase(config.databasePath);
+  const { storage } = await connectStorage(config);
   try {
-    migrate(db);
     const clock = args.now === null ? systemClock : new FixedClock(args.now);
-    const ctx = createContext({ config, db, logger, clock, slack: createSlackClient(config, logger) });
+    const ctx = createContext({ config, storage, logger, clock, slack: createSlackClient(config, logger) });
     const report = await JOBS[args.job](ctx, clock.now(), { force: args.force });
     await ctx.background.drain();
-    process.stdout.write(`${formatReport(report, listServedTeams(ctx).length)}\n`);
+    process.stdout.write(`${formatReport(report, (await listServedTeams(ctx)).length)}\n`);
     return exitCodeOf(report);
   } finally {
-    db.close();
+    await storage.close();
   }
 }
 

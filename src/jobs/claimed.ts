@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { ClaimKey } from '../db/repos/claims.js';
+import type { Repos } from '../db/repos/index.js';
 import { classifySlackError, rateLimitedFor, slackErrorCode } from '../slack/errors.js';
 import { RateGate } from './rate-gate.js';
 
@@ -37,23 +38,24 @@ export async function runClaimed(
   now: number,
   opts: { force?: boolean; gate?: RateGate },
   post: () => Promise<string>,
-  onPosted?: (detail: string) => void,
+  onPosted?: (tx: Repos, detail: string) => Promise<void>,
 ): Promise<ClaimedOutcome> {
-  const { repos, db, logger } = ctx;
-  if (!repos.claims.claimPeriod(key, now, { staleAfterMs: CLAIM_STALE_AFTER_MS, force: opts.force })) return { status: 'not_claimed' };
+  const { repos, storage, logger } = ctx;
+  if (!(await repos.claims.claimPeriod(key, now, { staleAfterMs: CLAIM_STALE_AFTER_MS, force: opts.force })))
+    return { status: 'not_claimed' };
   const gate = opts.gate ?? new RateGate();
   let detail: string;
   try {
     for (let attempt = 1; ; attempt++) {
       await gate.wait();
-      repos.claims.markPosting(key);
+      await repos.claims.markPosting(key);
       try {
         detail = await post();
         break;
       } catch (err) {
         const retryAfter = rateLimitedFor(err);
         if (retryAfter === null || attempt >= MAX_RATE_LIMITED_ATTEMPTS) throw err;
-        repos.claims.markClaimed(key);
+        await repos.claims.markClaimed(key);
         gate.pause(retryAfter);
         logger.debug({ job: key.job, scope: key.scope, retryAfter, attempt }, 'Slack asked us to slow down; waiting');
       }
@@ -62,7 +64,7 @@ export async function runClaimed(
     const kind = classifySlackError(err);
     const code = slackErrorCode(err);
     if (kind === 'recipient') {
-      repos.claims.finishClaim(key, 'skipped', ctx.clock.now(), code);
+      await repos.claims.finishClaim(key, 'skipped', ctx.clock.now(), code);
       logger.warn(
         { job: key.job, scope: key.scope, period: key.period, error: code },
         'recipient cannot take the post; skipped for this period',
@@ -70,23 +72,23 @@ export async function runClaimed(
       return { status: 'skipped', detail: code };
     }
     const retryAt = ctx.clock.now() + (kind === 'retryable' ? RETRY_TRANSIENT_MS : RETRY_LASTING_MS);
-    repos.claims.finishClaim(key, 'failed', ctx.clock.now(), code, retryAt);
+    await repos.claims.finishClaim(key, 'failed', ctx.clock.now(), code, retryAt);
     logger[kind === 'fatal' ? 'error' : 'warn'](
       { job: key.job, scope: key.scope, period: key.period, error: code, err },
       'post failed; will retry later',
     );
     return { status: 'failed', detail: code };
   }
-  db.transaction(() => {
-    onPosted?.(detail);
-    repos.claims.finishClaim(key, 'done', ctx.clock.now(), detail);
-  })();
+  await storage.transaction(async (tx) => {
+    await onPosted?.(tx, detail);
+    await tx.claims.finishClaim(key, 'done', ctx.clock.now(), detail);
+  });
   return { status: 'done', detail };
 }
 
 /** Why a period could not be claimed, for the job report: done, in flight elsewhere, or waiting to retry. */
-export function describeUnclaimed(ctx: AppContext, key: ClaimKey, done: string): string {
-  const claim = ctx.repos.claims.findClaim(key);
+export async function describeUnclaimed(ctx: AppContext, key: ClaimKey, done: string): Promise<string> {
+  const claim = await ctx.repos.claims.findClaim(key);
   switch (claim?.status) {
     case 'claimed':
       return 'being sent by another run right now';

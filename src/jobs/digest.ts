@@ -7,16 +7,24 @@ import type { JobReport } from './report.js';
 import { runWeeklyPost, type WeeklyPost } from './weekly.js';
 
 /** The digest for a team about the week starting `reportWeek`, as of `now`. */
-export function composeDigest(ctx: AppContext, teamId: string, reportWeek: string, now: number, opts: { preview?: boolean } = {}): Message {
-  const settings = ctx.services.settings.forTeam(teamId);
-  const data = ctx.services.digest.compute(teamId, {
-    reportWeek,
-    today: localDate(now, settings.timezone),
-    target: settings.weeklyTarget,
-    now,
-    timezone: settings.timezone,
-  });
-  const tactics = ctx.services.tactics.digestTactics(teamId, ctx.config.anonymityMinReports);
+export async function composeDigest(
+  ctx: AppContext,
+  teamId: string,
+  reportWeek: string,
+  now: number,
+  opts: { preview?: boolean } = {},
+): Promise<Message> {
+  const settings = await ctx.services.settings.forTeam(teamId);
+  const [data, tactics] = await Promise.all([
+    ctx.services.digest.compute(teamId, {
+      reportWeek,
+      today: localDate(now, settings.timezone),
+      target: settings.weeklyTarget,
+      now,
+      timezone: settings.timezone,
+    }),
+    ctx.services.tactics.digestTactics(teamId, ctx.config.anonymityMinReports),
+  ]);
   return digestMessage(data, tactics, opts);
 }
 

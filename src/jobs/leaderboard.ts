@@ -11,8 +11,8 @@ export const leaderboardPost: WeeklyPost = {
   minute: 0,
   channelOf: (s) => s.leaderboardChannel,
   channelCommand: '/gemba admin channel leaderboard',
-  build: (ctx, teamId, reportWeek, settings) =>
-    leaderboardMessage(ctx.services.leaderboard.compute(teamId, reportWeek, settings.weeklyTarget, { complete: true }), {
+  build: async (ctx, teamId, reportWeek, settings) =>
+    leaderboardMessage(await ctx.services.leaderboard.compute(teamId, reportWeek, settings.weeklyTarget, { complete: true }), {
       title: 'Weekly leaderboard',
       inProgress: false,
     }),

@@ -18,7 +18,7 @@ export const PROFILE_REFRESH_BATCH = 50;
  */
 export async function runNudges(ctx: AppContext, now: number, opts: { force?: boolean } = {}): Promise<JobReport> {
   const report = newReport('nudges');
-  for (const teamId of listServedTeams(ctx)) {
+  for (const teamId of await listServedTeams(ctx)) {
     // The workspace's own installation; none (uninstalled, revoked) means nothing is sent there at all.
     const slack = await ctx.workspaces.clientFor(teamId);
     if (!slack) {
@@ -28,7 +28,7 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
     // Slack rate-limits each workspace on its own: one workspace's 429 does not hold the others back.
     const gate = new RateGate();
     await refreshStaleProfiles(ctx, teamId, now);
-    const due = ctx.services.nudges.selectDueNudges(teamId, now, { ignoreCooldown: opts.force });
+    const due = await ctx.services.nudges.selectDueNudges(teamId, now, { ignoreCooldown: opts.force });
     await forEachLimited(due, NUDGE_CONCURRENCY, async (n) => {
       const key = { job: 'nudges', scope: `${teamId}:${n.userId}`, period: n.localDate };
       const message = nudgeMessage(n);
@@ -41,9 +41,9 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
           const res = await slack.chat.postMessage({ channel: n.userId, text: message.text, blocks: message.blocks });
           return JSON.stringify({ channel: res.channel, ts: res.ts });
         },
-        (detail) => {
+        async (tx, detail) => {
           const { channel, ts } = JSON.parse(detail) as { channel?: string; ts?: string };
-          ctx.repos.nudges.insertNudge({
+          await tx.nudges.insertNudge({
             teamId,
             userId: n.userId,
             sentAt: now,
@@ -57,7 +57,7 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
       if (outcome.status === 'done') report.posted.push(who);
       else if (outcome.status === 'skipped') report.skipped.push(`${who}: ${outcome.detail}`);
       else if (outcome.status === 'failed') report.failed.push(`${who}: ${outcome.detail}`);
-      else report.notes.push(`${who}: ${describeUnclaimed(ctx, key, 'already sent for this day')}`);
+      else report.notes.push(`${who}: ${await describeUnclaimed(ctx, key, 'already sent for this day')}`);
     });
   }
   return report;
@@ -71,9 +71,11 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
  */
 async function refreshStaleProfiles(ctx: AppContext, teamId: string, now: number): Promise<void> {
   const { profiles } = ctx.services;
-  const stale = ctx.repos.managers
-    .listActiveManagers(teamId)
-    .map((m) => ({ userId: m.userId, refreshedAt: profiles.cached(teamId, m.userId)?.refreshedAt ?? -Infinity }))
+  const managers = await ctx.repos.managers.listActiveManagers(teamId);
+  const known = new Map<string, number>();
+  for (const m of managers) known.set(m.userId, (await profiles.cached(teamId, m.userId))?.refreshedAt ?? -Infinity);
+  const stale = managers
+    .map((m) => ({ userId: m.userId, refreshedAt: known.get(m.userId) ?? -Infinity }))
     .filter((p) => now - p.refreshedAt > PROFILE_MAX_AGE_MS)
     .sort((a, b) => a.refreshedAt - b.refreshedAt || a.userId.localeCompare(b.userId))
     .slice(0, PROFILE_REFRESH_BATCH);

@@ -1,8 +1,9 @@
 import type { AppContext } from '../context.js';
 
 /** Teams scheduled work serves: every team with managers or with settings. */
-export function listServedTeams(ctx: AppContext): string[] {
-  return [...new Set([...ctx.repos.managers.listTeamsWithManagers(), ...ctx.repos.teams.listTeamIds()])].sort();
+export async function listServedTeams(ctx: AppContext): Promise<string[]> {
+  const [withManagers, withSettings] = await Promise.all([ctx.repos.managers.listTeamsWithManagers(), ctx.repos.teams.listTeamIds()]);
+  return [...new Set([...withManagers, ...withSettings])].sort();
 }
 
 /** Runs `fn` over `items` with at most `limit` running at once (DMs fan out; Slack's client queues the rest). */

@@ -18,7 +18,7 @@ export interface WeeklyPost {
   channelOf: (s: TeamSettings) => string | null;
   /** The admin command that sets the channel, for the alert. */
   channelCommand: string;
-  build: (ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings, now: number) => Message;
+  build: (ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings, now: number) => Promise<Message>;
   /** The post's charts, shared in the same channel right after the text (jobs/charts.ts). */
   charts?: (ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings) => Promise<PostCharts>;
 }
@@ -30,8 +30,8 @@ export interface WeeklyPost {
  */
 export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: number, opts: { force?: boolean } = {}): Promise<JobReport> {
   const report = newReport(spec.job);
-  for (const teamId of listServedTeams(ctx)) {
-    const settings = ctx.services.settings.forTeam(teamId);
+  for (const teamId of await listServedTeams(ctx)) {
+    const settings = await ctx.services.settings.forTeam(teamId);
     const window = weeklyWindow(now, settings.timezone, spec.hour, spec.minute);
     if (!window.due && !opts.force) {
       report.notes.push(
@@ -63,7 +63,7 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
     // compute a post that is already out.
     const key = { job: spec.job, scope: teamId, period: window.period };
     const outcome = await runClaimed(ctx, key, now, opts, async () => {
-      const message = spec.build(ctx, teamId, window.reportWeek, settings, now);
+      const message = await spec.build(ctx, teamId, window.reportWeek, settings, now);
       const res = await slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false });
       // After the text is out and still inside this one attempt: shareCharts never throws, so a
       // chart failure can neither fail the claim nor make runClaimed send the text again.
@@ -75,12 +75,13 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
     });
     const what = `${spec.job} for week of ${window.reportWeek} to ${channel} (${teamId}, ${window.period})`;
     if (outcome.status === 'done') report.posted.push(what);
-    else if (outcome.status === 'not_claimed') report.notes.push(`${what}: ${describeUnclaimed(ctx, key, 'already posted this week')}`);
+    else if (outcome.status === 'not_claimed')
+      report.notes.push(`${what}: ${await describeUnclaimed(ctx, key, 'already posted this week')}`);
     else {
       // A channel problem is lasting: do not skip the week silently, tell the admins once.
       (outcome.status === 'skipped' ? report.skipped : report.failed).push(`${what}: ${outcome.detail}`);
       if (outcome.status === 'skipped') {
-        ctx.repos.claims.finishClaim(key, 'failed', ctx.clock.now(), outcome.detail, ctx.clock.now() + 60 * 60_000);
+        await ctx.repos.claims.finishClaim(key, 'failed', ctx.clock.now(), outcome.detail, ctx.clock.now() + 60 * 60_000);
         await alertAdminsOnce(
           ctx,
           slack,
@@ -106,7 +107,7 @@ async function alertAdminsOnce(
   now: number,
   problem: string,
 ): Promise<void> {
-  const admins = ctx.services.roles.listKnownAdmins(teamId);
+  const admins = await ctx.services.roles.listKnownAdmins(teamId);
   const text = `:warning: Gemba: ${problem}`;
   await runClaimed(ctx, { job: `${spec.job}-alert`, scope: teamId, period }, now, {}, async () => {
     // Under the claim too, so a team without a known admin gets one warning a week, not one a tick.

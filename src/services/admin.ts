@@ -1,6 +1,7 @@
-import { type Db, eraseCheckpoint } from '../db/open.js';
+import type { ContactRow } from '../db/repos/contacts.js';
 import type { Repos } from '../db/repos/index.js';
 import type { TeamSettingKey } from '../db/repos/teams.js';
+import type { Storage } from '../db/storage.js';
 import type { Clock } from '../lib/clock.js';
 import { toCsv } from '../lib/csv.js';
 
@@ -33,84 +34,103 @@ export const EXPORT_HEADER = [
   'logged_at',
 ] as const;
 
+/** Every conversation of a team, oldest first, read a page at a time. */
+async function* teamContacts(repos: Repos, teamId: string): AsyncGenerator<ContactRow> {
+  let after: { occurredOn: string; id: number } | null = null;
+  for (;;) {
+    const page = await repos.contacts.listTeamContactsPage(teamId, after, EXPORT_PAGE);
+    yield* page;
+    if (page.length < EXPORT_PAGE) return;
+    const last = page[page.length - 1]!;
+    after = { occurredOn: last.occurredOn, id: last.id };
+  }
+}
+
+const EXPORT_PAGE = 1000;
+
 /**
  * Administration: every change runs in one transaction with its audit entry, so the log of who
  * changed what can never disagree with the data.
  */
-export function createAdminService(db: Db, repos: Repos, clock: Clock) {
-  const audit = (teamId: string, actorId: string, action: string, detail: unknown) =>
-    repos.audit.insertAuditEntry({ teamId, actorId, action, detail: JSON.stringify(detail), at: clock.now() });
+export function createAdminService(storage: Storage, clock: Clock) {
+  const audit = (r: Repos, teamId: string, actorId: string, action: string, detail: unknown) =>
+    r.audit.insertAuditEntry({ teamId, actorId, action, detail: JSON.stringify(detail), at: clock.now() });
 
   return {
     /** Enrols or removes managers; returns who changed and who already was in that state. */
-    changeManagers(teamId: string, actorId: string, op: 'add' | 'remove', userIds: string[]): { changed: string[]; unchanged: string[] } {
-      return db
-        .transaction(() => {
-          const changed: string[] = [];
-          const unchanged: string[] = [];
-          for (const u of userIds) {
-            const did = op === 'add' ? repos.managers.enrollManager(teamId, u, clock.now()) : repos.managers.deactivateManager(teamId, u);
-            (did ? changed : unchanged).push(u);
-          }
-          audit(teamId, actorId, `managers.${op}`, { changed, unchanged });
-          return { changed, unchanged };
-        })
-        .immediate();
+    changeManagers(
+      teamId: string,
+      actorId: string,
+      op: 'add' | 'remove',
+      userIds: string[],
+    ): Promise<{ changed: string[]; unchanged: string[] }> {
+      return storage.transaction(async (tx) => {
+        const changed: string[] = [];
+        const unchanged: string[] = [];
+        for (const u of userIds) {
+          const did =
+            op === 'add' ? await tx.managers.enrollManager(teamId, u, clock.now()) : await tx.managers.deactivateManager(teamId, u);
+          (did ? changed : unchanged).push(u);
+        }
+        await audit(tx, teamId, actorId, `managers.${op}`, { changed, unchanged });
+        return { changed, unchanged };
+      });
     },
 
     /** Adds or removes VPs. */
-    changeVps(teamId: string, actorId: string, op: 'add' | 'remove', userIds: string[]): { changed: string[]; unchanged: string[] } {
-      return db
-        .transaction(() => {
-          const changed: string[] = [];
-          const unchanged: string[] = [];
-          for (const u of userIds) {
-            const did = op === 'add' ? repos.vps.insertVp(teamId, u, clock.now(), actorId) : repos.vps.deleteVp(teamId, u);
-            (did ? changed : unchanged).push(u);
-          }
-          audit(teamId, actorId, `vps.${op}`, { changed, unchanged });
-          return { changed, unchanged };
-        })
-        .immediate();
+    changeVps(
+      teamId: string,
+      actorId: string,
+      op: 'add' | 'remove',
+      userIds: string[],
+    ): Promise<{ changed: string[]; unchanged: string[] }> {
+      return storage.transaction(async (tx) => {
+        const changed: string[] = [];
+        const unchanged: string[] = [];
+        for (const u of userIds) {
+          const did = op === 'add' ? await tx.vps.insertVp(teamId, u, clock.now(), actorId) : await tx.vps.deleteVp(teamId, u);
+          (did ? changed : unchanged).push(u);
+        }
+        await audit(tx, teamId, actorId, `vps.${op}`, { changed, unchanged });
+        return { changed, unchanged };
+      });
     },
 
     /** Sets one team setting and logs it. */
-    setTeamSetting(teamId: string, actorId: string, key: TeamSettingKey, value: string | number): void {
-      db.transaction(() => {
-        repos.teams.updateTeamSetting(teamId, key, value, clock.now());
-        audit(teamId, actorId, `settings.${key}`, { value });
-      }).immediate();
+    setTeamSetting(teamId: string, actorId: string, key: TeamSettingKey, value: string | number): Promise<void> {
+      return storage.transaction(async (tx) => {
+        await tx.teams.updateTeamSetting(teamId, key, value, clock.now());
+        await audit(tx, teamId, actorId, `settings.${key}`, { value });
+      });
     },
 
     /** Deletes everything stored about a person and reports what went. */
-    forget(teamId: string, actorId: string, userId: string): ForgetCounts {
-      const counts = db
-        .transaction((): ForgetCounts => {
-          const counts: ForgetCounts = {
-            conversations: repos.contacts.deleteContactsOf(teamId, userId),
-            managerRecords: repos.managers.deleteManager(teamId, userId),
-            profiles: repos.profiles.deleteProfile(teamId, userId),
-            vpRecords: repos.vps.deleteVp(teamId, userId) ? 1 : 0,
-            nudges: repos.nudges.deleteNudgesOf(teamId, userId),
-            snoozes: repos.snoozes.deleteSnoozesOf(teamId, userId),
-            jobClaims: repos.claims.deleteClaimsOfScope(`${teamId}:${userId}`),
-            auditEntriesAnonymised: repos.audit.anonymizeAuditEntries(teamId, userId, FORGOTTEN),
-            vpAddersAnonymised: repos.vps.anonymizeAddedBy(teamId, userId, FORGOTTEN),
-          };
-          // The audit entry says that someone was forgotten, never who (not even when admins forget themselves).
-          audit(teamId, actorId === userId ? FORGOTTEN : actorId, 'forget', counts);
-          return counts;
-        })
-        .immediate();
+    async forget(teamId: string, actorId: string, userId: string): Promise<ForgetCounts> {
+      const forgotten = await storage.transaction(async (tx): Promise<ForgetCounts> => {
+        const counts: ForgetCounts = {
+          conversations: await tx.contacts.deleteContactsOf(teamId, userId),
+          managerRecords: await tx.managers.deleteManager(teamId, userId),
+          profiles: await tx.profiles.deleteProfile(teamId, userId),
+          vpRecords: (await tx.vps.deleteVp(teamId, userId)) ? 1 : 0,
+          nudges: await tx.nudges.deleteNudgesOf(teamId, userId),
+          snoozes: await tx.snoozes.deleteSnoozesOf(teamId, userId),
+          jobClaims: await tx.claims.deleteClaimsOfScope(`${teamId}:${userId}`),
+          auditEntriesAnonymised: await tx.audit.anonymizeAuditEntries(teamId, userId, FORGOTTEN),
+          vpAddersAnonymised: await tx.vps.anonymizeAddedBy(teamId, userId, FORGOTTEN),
+        };
+        // The audit entry says that someone was forgotten, never who (not even when admins forget themselves).
+        await audit(tx, teamId, actorId === userId ? FORGOTTEN : actorId, 'forget', counts);
+        return counts;
+      });
       // Deleting is erasing: secure_delete zeroed the rows; the checkpoint drops the WAL's old copies.
-      eraseCheckpoint(db);
-      return counts;
+      await storage.eraseCheckpoint();
+      return forgotten;
     },
 
     /** The team's conversations as an RFC 4180, formula-safe CSV, and how many rows it has. */
-    exportCsv(teamId: string, actorId: string): { csv: string; rows: number } {
+    async exportCsv(teamId: string, actorId: string): Promise<{ csv: string; rows: number }> {
       const rows: Array<Array<string | number | null>> = [];
-      for (const c of repos.contacts.iterateTeamContacts(teamId)) {
+      for await (const c of teamContacts(storage.repos, teamId)) {
         rows.push([
           c.id,
           c.userId,
@@ -124,7 +144,7 @@ export function createAdminService(db: Db, repos: Repos, clock: Clock) {
           new Date(c.createdAt).toISOString(),
         ]);
       }
-      audit(teamId, actorId, 'export', { rows: rows.length });
+      await audit(storage.repos, teamId, actorId, 'export', { rows: rows.length });
       return { csv: toCsv(EXPORT_HEADER, rows), rows: rows.length };
     },
   };

@@ -1,6 +1,6 @@
-import { type Db, eraseCheckpoint } from '../db/open.js';
 import type { ContactRow } from '../db/repos/contacts.js';
 import type { Repos } from '../db/repos/index.js';
+import type { Storage } from '../db/storage.js';
 import { weekStart } from '../lib/time.js';
 import type { ContactDraft } from './contact-grammar.js';
 
@@ -15,7 +15,8 @@ export function accountKey(account: string): string {
 }
 
 /** Logging, editing and removing conversations. */
-export function createContactService(db: Db, repos: Repos) {
+export function createContactService(storage: Storage) {
+  const { repos } = storage;
   const toRow = (teamId: string, userId: string, input: ContactInput, now: number) => ({
     teamId,
     userId,
@@ -30,8 +31,8 @@ export function createContactService(db: Db, repos: Repos) {
     now,
   });
 
-  const ownership = (teamId: string, userId: string, id: number): ContactChangeResult | null => {
-    const existing = repos.contacts.findContact(teamId, id);
+  const ownership = async (r: Repos, teamId: string, userId: string, id: number): Promise<ContactChangeResult | null> => {
+    const existing = await r.contacts.findContact(teamId, id);
     if (!existing) return { ok: false, reason: 'not_found' };
     if (existing.userId !== userId) return { ok: false, reason: 'not_owner' };
     return null;
@@ -42,52 +43,48 @@ export function createContactService(db: Db, repos: Repos) {
      * Records a conversation and enrols its author as a manager, in one transaction, so the
      * caller can acknowledge knowing both are committed.
      */
-    logContact(teamId: string, userId: string, input: ContactInput, now: number): { contact: ContactRow; enrolled: boolean } {
-      return db
-        .transaction(() => {
-          const enrolled = repos.managers.enrollManager(teamId, userId, now);
-          const id = repos.contacts.insertContact(toRow(teamId, userId, input, now));
-          return { contact: repos.contacts.findContact(teamId, id)!, enrolled };
-        })
-        .immediate();
+    logContact(teamId: string, userId: string, input: ContactInput, now: number): Promise<{ contact: ContactRow; enrolled: boolean }> {
+      return storage.transaction(async (tx) => {
+        const enrolled = await tx.managers.enrollManager(teamId, userId, now);
+        const id = await tx.contacts.insertContact(toRow(teamId, userId, input, now));
+        return { contact: (await tx.contacts.findContact(teamId, id))!, enrolled };
+      });
     },
 
     /** Rewrites one of the manager's own conversations. */
-    editContact(teamId: string, userId: string, id: number, input: ContactInput, now: number): ContactChangeResult {
-      return db
-        .transaction((): ContactChangeResult => {
-          const refused = ownership(teamId, userId, id);
-          if (refused) return refused;
-          repos.contacts.updateContact({ ...toRow(teamId, userId, input, now), id });
-          return { ok: true, contact: repos.contacts.findContact(teamId, id)! };
-        })
-        .immediate();
+    editContact(teamId: string, userId: string, id: number, input: ContactInput, now: number): Promise<ContactChangeResult> {
+      return storage.transaction(async (tx): Promise<ContactChangeResult> => {
+        const refused = await ownership(tx, teamId, userId, id);
+        if (refused) return refused;
+        await tx.contacts.updateContact({ ...toRow(teamId, userId, input, now), id });
+        return { ok: true, contact: (await tx.contacts.findContact(teamId, id))! };
+      });
     },
 
     /** Deletes one of the manager's own conversations (Undo and the list's delete button). */
-    removeContact(teamId: string, userId: string, id: number): ContactChangeResult {
-      const result = db
-        .transaction((): ContactChangeResult => {
-          const existing = repos.contacts.findContact(teamId, id);
-          const refused = ownership(teamId, userId, id);
-          if (refused) return refused;
-          repos.contacts.deleteContact(teamId, userId, id);
-          return { ok: true, contact: existing! };
-        })
-        .immediate();
+    async removeContact(teamId: string, userId: string, id: number): Promise<ContactChangeResult> {
+      const result = await storage.transaction(async (tx): Promise<ContactChangeResult> => {
+        const existing = await tx.contacts.findContact(teamId, id);
+        if (!existing) return { ok: false, reason: 'not_found' };
+        if (existing.userId !== userId) return { ok: false, reason: 'not_owner' };
+        await tx.contacts.deleteContact(teamId, userId, id);
+        return { ok: true, contact: existing };
+      });
       // Deleting is erasing: secure_delete zeroed the row; the checkpoint drops the WAL's old copy.
-      if (result.ok) eraseCheckpoint(db);
+      if (result.ok) await storage.eraseCheckpoint();
       return result;
     },
 
     /** One of the manager's own conversations, for prefilling the Edit modal. */
-    findOwnContact(teamId: string, userId: string, id: number): ContactChangeResult {
-      const refused = ownership(teamId, userId, id);
-      return refused ?? { ok: true, contact: repos.contacts.findContact(teamId, id)! };
+    async findOwnContact(teamId: string, userId: string, id: number): Promise<ContactChangeResult> {
+      const existing = await repos.contacts.findContact(teamId, id);
+      if (!existing) return { ok: false, reason: 'not_found' };
+      if (existing.userId !== userId) return { ok: false, reason: 'not_owner' };
+      return { ok: true, contact: existing };
     },
 
     /** The manager's latest conversations, newest first. */
-    listRecent(teamId: string, userId: string, limit = 10): ContactRow[] {
+    listRecent(teamId: string, userId: string, limit = 10): Promise<ContactRow[]> {
       return repos.contacts.listRecentContacts(teamId, userId, limit);
     },
   };

@@ -36,14 +36,20 @@ export function createDigestService(repos: Repos, team: TeamService) {
      * The digest for the week starting `reportWeek`, as seen on `today` (team-local date).
      * Example: posted Mon 2026-11-30 → reportWeek 2026-11-23, trend 2026-10-05 … 2026-11-23.
      */
-    compute(teamId: string, p: { reportWeek: string; today: string; target: number; now: number; timezone: string }): DigestData {
-      const trend = team.teamTrend(teamId, { lastDay: p.reportWeek, weeks: DIGEST_WEEKS, target: p.target });
-      const insights = repos.contacts.listRecentInsights(teamId, addDays(p.today, -QUIET_AFTER_DAYS), DIGEST_INSIGHTS);
-      const snoozed = repos.snoozes
-        .listActiveSnoozes(teamId, p.today)
+    async compute(
+      teamId: string,
+      p: { reportWeek: string; today: string; target: number; now: number; timezone: string },
+    ): Promise<DigestData> {
+      const [trend, insights, active, quiet] = await Promise.all([
+        team.teamTrend(teamId, { lastDay: p.reportWeek, weeks: DIGEST_WEEKS, target: p.target }),
+        repos.contacts.listRecentInsights(teamId, addDays(p.today, -QUIET_AFTER_DAYS), DIGEST_INSIGHTS),
+        repos.snoozes.listActiveSnoozes(teamId, p.today),
+        service.quietManagers(teamId, p),
+      ]);
+      const snoozed = active
         .map((s) => ({ userId: s.userId, reason: s.reason, endsOn: s.endsOn }))
         .sort((a, b) => a.userId.localeCompare(b.userId));
-      return { reportWeek: p.reportWeek, trend, insights, quiet: service.quietManagers(teamId, p), snoozed };
+      return { reportWeek: p.reportWeek, trend, insights, quiet, snoozed };
     },
 
     /**
@@ -51,20 +57,23 @@ export function createDigestService(repos: Repos, team: TeamService) {
      * 14 days (and enrolled at least that long), or their last 3 nudges ignored. Longest-quiet first.
      * Shared by the digest and the Home tab's team snapshot so both count the same people.
      */
-    quietManagers(teamId: string, p: { today: string; now: number; timezone: string }): QuietManager[] {
-      const managers = repos.managers.listActiveManagers(teamId);
-      const recent = repos.contacts.listUsersActiveSince(teamId, addDays(p.today, -(QUIET_AFTER_DAYS - 1)));
-      const ignoring = new Set(
-        repos.nudges.listUsersWithUnansweredNudges(teamId, p.now - 30 * 86_400_000, IGNORED_NUDGES).filter((u) => {
-          const last = repos.nudges.listRecentNudges(teamId, u, IGNORED_NUDGES);
-          return (
-            last.length === IGNORED_NUDGES &&
-            last.every((n) => !n.answered) &&
-            !repos.contacts.hasLoggedAfter(teamId, u, last[IGNORED_NUDGES - 1].sentAt)
-          );
-        }),
-      );
-      const snoozes = repos.snoozes.listTeamSnoozesBetween(teamId, addDays(p.today, -30), p.today);
+    async quietManagers(teamId: string, p: { today: string; now: number; timezone: string }): Promise<QuietManager[]> {
+      const [managers, recent, candidates, snoozes] = await Promise.all([
+        repos.managers.listActiveManagers(teamId),
+        repos.contacts.listUsersActiveSince(teamId, addDays(p.today, -(QUIET_AFTER_DAYS - 1))),
+        repos.nudges.listUsersWithUnansweredNudges(teamId, p.now - 30 * 86_400_000, IGNORED_NUDGES),
+        repos.snoozes.listTeamSnoozesBetween(teamId, addDays(p.today, -30), p.today),
+      ]);
+      const ignoring = new Set<string>();
+      for (const u of candidates) {
+        const last = await repos.nudges.listRecentNudges(teamId, u, IGNORED_NUDGES);
+        if (
+          last.length === IGNORED_NUDGES &&
+          last.every((n) => !n.answered) &&
+          !(await repos.contacts.hasLoggedAfter(teamId, u, last[IGNORED_NUDGES - 1].sentAt))
+        )
+          ignoring.add(u);
+      }
       const latestReason = new Map<string, SnoozeReason>();
       for (const s of [...snoozes].sort((a, b) => a.createdAt - b.createdAt))
         if (s.reason !== 'snooze') latestReason.set(s.userId, s.reason);
@@ -72,7 +81,7 @@ export function createDigestService(repos: Repos, team: TeamService) {
       for (const m of managers) {
         const isQuiet = !recent.has(m.userId) && daysBetween(localDate(m.enrolledAt, p.timezone), p.today) >= QUIET_AFTER_DAYS;
         if (!isQuiet && !ignoring.has(m.userId)) continue;
-        const last = repos.contacts.findLastContactDate(teamId, m.userId);
+        const last = await repos.contacts.findLastContactDate(teamId, m.userId);
         quiet.push({
           userId: m.userId,
           daysQuiet: last ? daysBetween(last, p.today) : null,

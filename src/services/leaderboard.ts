@@ -72,12 +72,14 @@ export function createLeaderboardService(repos: Repos) {
      * The standings for the week starting on Monday `weekStart`. Slack calls excluded. `complete`:
      * the week is over (the Monday post, `/leaderboard last`), so a streak must include it.
      */
-    compute(teamId: string, week: string, target: number, opts: { complete?: boolean } = {}): Leaderboard {
-      const managers = repos.managers.listActiveManagers(teamId);
-      const active = new Set(managers.map((m) => m.userId));
+    async compute(teamId: string, week: string, target: number, opts: { complete?: boolean } = {}): Promise<Leaderboard> {
       const baselineFrom = addDays(week, -7 * IMPROVEMENT_BASELINE_WEEKS);
-      const rows = repos.contacts.listTeamWeeklyCounts(teamId, baselineFrom, week);
-      const accounts = repos.contacts.listWeekAccountCounts(teamId, week);
+      const [managers, rows, accounts] = await Promise.all([
+        repos.managers.listActiveManagers(teamId),
+        repos.contacts.listTeamWeeklyCounts(teamId, baselineFrom, week),
+        repos.contacts.listWeekAccountCounts(teamId, week),
+      ]);
+      const active = new Set(managers.map((m) => m.userId));
       const thisWeek = new Map<string, { count: number; accounts: number }>();
       const history = new Map<string, number[]>();
       let teamTotal = 0;
@@ -95,7 +97,9 @@ export function createLeaderboardService(repos: Repos) {
       const ranked = rankEntries([...thisWeek.entries()].map(([userId, v]) => ({ userId, ...v })));
       const top = ranked.filter((r) => r.rank <= LEADERBOARD_SIZE).slice(0, LEADERBOARD_SIZE);
       // Streaks only for the people named, so the query cost does not grow with the team.
-      const entries = top.map((r) => ({ ...r, streak: streakAt(teamId, r.userId, week, target, opts.complete ?? false) }));
+      const entries = await Promise.all(
+        top.map(async (r) => ({ ...r, streak: await streakAt(teamId, r.userId, week, target, opts.complete ?? false) })),
+      );
       return {
         weekStart: week,
         entries,
@@ -109,10 +113,14 @@ export function createLeaderboardService(repos: Repos) {
     },
   };
 
-  function streakAt(teamId: string, userId: string, week: string, target: number, complete: boolean): number {
+  async function streakAt(teamId: string, userId: string, week: string, target: number, complete: boolean): Promise<number> {
     const from = addDays(week, -7 * (STREAK_LOOKBACK_WEEKS - 1));
-    const counts = new Map(repos.contacts.listWeeklyCounts(teamId, userId, from, week).map((w) => [w.weekStart, w.count]));
-    const frozen = frozenWeeksOf(repos.snoozes.listSnoozesBetween(teamId, userId, from, addDays(week, 6)));
+    const [weekly, snoozes] = await Promise.all([
+      repos.contacts.listWeeklyCounts(teamId, userId, from, week),
+      repos.snoozes.listSnoozesBetween(teamId, userId, from, addDays(week, 6)),
+    ]);
+    const counts = new Map(weekly.map((w) => [w.weekStart, w.count]));
+    const frozen = frozenWeeksOf(snoozes);
     // computeStreak forgives the current week for being short because it is not over. A finished
     // week is judged as of the Monday after it: e.g. 1 of 3 last week after two weeks at 3 → streak 0,
     // not a "2-week streak" (the week after has no counts loaded, so it adds nothing).

@@ -51,16 +51,17 @@ export function createNudgeService(repos: Repos, settings: SettingsService, prof
      * they are active and not snoozed, their last conversation (or enrolment) is at least
      * `nudge-after` days old, and they were not nudged in the last 3 days. Slack calls excluded.
      */
-    selectDueNudges(teamId: string, now: number, opts: { ignoreCooldown?: boolean } = {}): DueNudge[] {
-      const s = settings.forTeam(teamId);
-      const managers = repos.managers.listActiveManagers(teamId);
+    async selectDueNudges(teamId: string, now: number, opts: { ignoreCooldown?: boolean } = {}): Promise<DueNudge[]> {
+      const [s, managers] = await Promise.all([settings.forTeam(teamId), repos.managers.listActiveManagers(teamId)]);
       if (managers.length === 0) return [];
       // Whole-team reads up front (one query each), so the cost grows with the team, not with
       // queries per manager; the window is worked out once per time zone, not once per person.
-      const timezoneOf = profiles.timezoneLookup(teamId);
-      const lastContact = repos.contacts.listLastContactDates(teamId);
-      // A day longer than the cool-down, so a nudge on the third local day back is always seen.
-      const lastNudge = repos.nudges.listLastNudgeTimes(teamId, now - (NUDGE_COOLDOWN_DAYS + 1) * 86_400_000);
+      const [timezoneOf, lastContact, lastNudge] = await Promise.all([
+        profiles.timezoneLookup(teamId),
+        repos.contacts.listLastContactDates(teamId),
+        // A day longer than the cool-down, so a nudge on the third local day back is always seen.
+        repos.nudges.listLastNudgeTimes(teamId, now - (NUDGE_COOLDOWN_DAYS + 1) * 86_400_000),
+      ]);
       const windows = new Map<string, ReturnType<typeof nudgeWindow>>();
       const windowIn = (tz: string) => {
         let w = windows.get(tz);
@@ -88,7 +89,7 @@ export function createNudgeService(repos: Repos, settings: SettingsService, prof
       // Local dates at one instant span a day or two across zones: one query for the snoozes covering them.
       const dates = candidates.map((c) => c.localDate).sort();
       const snoozes = new Map<string, SnoozeRow[]>();
-      for (const z of repos.snoozes.listTeamSnoozesBetween(teamId, dates[0], dates[dates.length - 1]))
+      for (const z of await repos.snoozes.listTeamSnoozesBetween(teamId, dates[0], dates[dates.length - 1]))
         snoozes.set(z.userId, [...(snoozes.get(z.userId) ?? []), z]);
       const due: DueNudge[] = [];
       for (const c of candidates) {
@@ -100,7 +101,9 @@ export function createNudgeService(repos: Repos, settings: SettingsService, prof
           daysQuiet: c.daysQuiet,
           hasLoggedBefore: c.last !== undefined,
           dormantAccounts: c.last
-            ? repos.contacts.listDormantAccounts(teamId, c.userId, addDays(c.localDate, -(DORMANT_AFTER_DAYS - 1)), 3).map((a) => a.account)
+            ? (await repos.contacts.listDormantAccounts(teamId, c.userId, addDays(c.localDate, -(DORMANT_AFTER_DAYS - 1)), 3)).map(
+                (a) => a.account,
+              )
             : [],
           prompt: promptFor(c.userId, c.localDate),
         });

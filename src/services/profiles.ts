@@ -28,29 +28,29 @@ export function createProfileService({ repos, clock, settings, directory, logger
    * Only managers, VPs and admins are cached (PRODUCT.md "No trace of the rep"): looking up a rep who
    * tried a refused command, or opened Home, must leave no row behind.
    */
-  const mayKeep = (teamId: string, userId: string, info: { isAdmin: boolean; isOwner: boolean }): boolean =>
+  const mayKeep = async (teamId: string, userId: string, info: { isAdmin: boolean; isOwner: boolean }): Promise<boolean> =>
     info.isAdmin ||
     info.isOwner ||
     adminUserIds.includes(userId) ||
-    repos.vps.isVp(teamId, userId) ||
-    Boolean(repos.managers.findManager(teamId, userId)?.active);
+    (await repos.vps.isVp(teamId, userId)) ||
+    Boolean((await repos.managers.findManager(teamId, userId))?.active);
 
   const inflight = new Map<string, Promise<ProfileRow | null>>();
 
   return {
     /** The person's IANA time zone from the cache, or the team's when unknown. */
-    timezoneOf(teamId: string, userId: string): string {
-      const tz = repos.profiles.findProfile(teamId, userId)?.tz;
-      return tz && isValidTimeZone(tz) ? tz : settings.forTeam(teamId).timezone;
+    async timezoneOf(teamId: string, userId: string): Promise<string> {
+      const tz = (await repos.profiles.findProfile(teamId, userId))?.tz;
+      return tz && isValidTimeZone(tz) ? tz : (await settings.forTeam(teamId)).timezone;
     },
 
     /**
      * Everyone's time zone at once, for work over a whole team (nudges): one query instead of one
      * per person. The lookup falls back to the team's zone exactly as timezoneOf does.
      */
-    timezoneLookup(teamId: string): (userId: string) => string {
-      const fallback = settings.forTeam(teamId).timezone;
-      const cached = repos.profiles.listTimezones(teamId);
+    async timezoneLookup(teamId: string): Promise<(userId: string) => string> {
+      const fallback = (await settings.forTeam(teamId)).timezone;
+      const cached = await repos.profiles.listTimezones(teamId);
       return (userId) => {
         const tz = cached.get(userId);
         return tz && isValidTimeZone(tz) ? tz : fallback;
@@ -58,18 +58,18 @@ export function createProfileService({ repos, clock, settings, directory, logger
     },
 
     /** The person's local calendar date right now ('YYYY-MM-DD'). */
-    todayOf(teamId: string, userId: string): string {
-      return localDate(clock.now(), this.timezoneOf(teamId, userId));
+    async todayOf(teamId: string, userId: string): Promise<string> {
+      return localDate(clock.now(), await this.timezoneOf(teamId, userId));
     },
 
     /** The cached profile, if any. */
-    cached(teamId: string, userId: string): ProfileRow | undefined {
+    cached(teamId: string, userId: string): Promise<ProfileRow | undefined> {
       return repos.profiles.findProfile(teamId, userId);
     },
 
     /** True when the cache has no entry or one older than a week. */
-    isStale(teamId: string, userId: string): boolean {
-      const p = repos.profiles.findProfile(teamId, userId);
+    async isStale(teamId: string, userId: string): Promise<boolean> {
+      const p = await repos.profiles.findProfile(teamId, userId);
       return !p || clock.now() - p.refreshedAt > PROFILE_MAX_AGE_MS;
     },
 
@@ -95,9 +95,9 @@ export function createProfileService({ repos, clock, settings, directory, logger
             displayName: info.displayName,
             refreshedAt: clock.now(),
           };
-          if (mayKeep(teamId, userId, row)) repos.profiles.upsertProfile(row);
+          if (await mayKeep(teamId, userId, row)) await repos.profiles.upsertProfile(row);
           // No longer an admin in Slack (and not a manager or VP): the old row goes.
-          else repos.profiles.deleteProfile(teamId, userId);
+          else await repos.profiles.deleteProfile(teamId, userId);
           return row;
         } catch (err) {
           // No user id in the log: the person may be a rep (PRODUCT.md "No trace of the rep").
@@ -113,7 +113,7 @@ export function createProfileService({ repos, clock, settings, directory, logger
 
     /** Refreshes only when the cached entry is missing or stale. */
     async refreshIfStale(teamId: string, userId: string): Promise<void> {
-      if (this.isStale(teamId, userId)) await this.refresh(teamId, userId);
+      if (await this.isStale(teamId, userId)) await this.refresh(teamId, userId);
     },
   };
 }

@@ -26,29 +26,29 @@ export function createRoleService(config: Config, repos: Repos, profiles: Profil
      * The person's strongest role. Admin: listed in ADMIN_USER_IDS, or a Slack admin/owner per the
      * cached users.info (refreshed after the ack by whoever asks). Never calls Slack itself.
      */
-    roleOf(teamId: string, userId: string): Role {
+    async roleOf(teamId: string, userId: string): Promise<Role> {
       if (config.adminUserIds.includes(userId)) return 'admin';
-      const profile = profiles.cached(teamId, userId);
+      const profile = await profiles.cached(teamId, userId);
       if (profile && (profile.isAdmin || profile.isOwner)) return 'admin';
-      if (repos.vps.isVp(teamId, userId)) return 'vp';
-      if (repos.managers.findManager(teamId, userId)?.active) return 'manager';
+      if (await repos.vps.isVp(teamId, userId)) return 'vp';
+      if ((await repos.managers.findManager(teamId, userId))?.active) return 'manager';
       return 'member';
     },
     /** Admins we can name without asking Slack: ADMIN_USER_IDS plus cached Slack admins and owners. */
-    listKnownAdmins(teamId: string): string[] {
-      return [...new Set([...config.adminUserIds, ...repos.profiles.listAdminUserIds(teamId)])];
+    async listKnownAdmins(teamId: string): Promise<string[]> {
+      return [...new Set([...config.adminUserIds, ...(await repos.profiles.listAdminUserIds(teamId))])];
     },
     /** True when the person's role grants the permission. */
-    can(teamId: string, userId: string, permission: Permission): boolean {
-      return (PERMISSIONS[permission] as readonly Role[]).includes(service.roleOf(teamId, userId));
+    async can(teamId: string, userId: string, permission: Permission): Promise<boolean> {
+      return (PERMISSIONS[permission] as readonly Role[]).includes(await service.roleOf(teamId, userId));
     },
     /**
      * True for VPs and admins, who may not flag tactics or say "me too" (PRODUCT.md "Leadership
      * decides, reps flag"). Never calls Slack, so flagging looks nobody up: Slack admins are known
      * from the cache, which the crowd population refresh fills from users.list (services/crowds).
      */
-    isLeadership(teamId: string, userId: string): boolean {
-      const role = service.roleOf(teamId, userId);
+    async isLeadership(teamId: string, userId: string): Promise<boolean> {
+      const role = await service.roleOf(teamId, userId);
       return role === 'admin' || role === 'vp';
     },
     /**
@@ -56,11 +56,11 @@ export function createRoleService(config: Config, repos: Repos, profiles: Profil
      * does not (yet), and their cached profile is missing or stale, e.g. a Slack admin who never
      * used Gemba. The caller acknowledges first, refreshes the profile, then asks `can` again.
      */
-    worthLookingUp(teamId: string, userId: string, permission: Permission): boolean {
+    async worthLookingUp(teamId: string, userId: string, permission: Permission): Promise<boolean> {
       return (
         (PERMISSIONS[permission] as readonly Role[]).includes('admin') &&
-        !service.can(teamId, userId, permission) &&
-        profiles.isStale(teamId, userId)
+        !(await service.can(teamId, userId, permission)) &&
+        (await profiles.isStale(teamId, userId))
       );
     },
   };

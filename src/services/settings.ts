@@ -15,8 +15,8 @@ export interface TeamSettings {
 export function createSettingsService(config: Config, repos: Repos) {
   return {
     /** The team's settings, each falling back to its environment default. */
-    forTeam(teamId: string): TeamSettings {
-      const row = repos.teams.findTeamSettings(teamId);
+    async forTeam(teamId: string): Promise<TeamSettings> {
+      const row = await repos.teams.findTeamSettings(teamId);
       return {
         weeklyTarget: row?.weeklyTarget ?? config.weeklyTarget,
         nudgeAfterDays: row?.nudgeAfterDays ?? config.nudgeAfterDays,

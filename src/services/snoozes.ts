@@ -1,6 +1,6 @@
-import type { Db } from '../db/open.js';
 import type { Repos } from '../db/repos/index.js';
 import type { SnoozeReason, SnoozeRow } from '../db/repos/snoozes.js';
+import type { Storage } from '../db/storage.js';
 import { addDays, weekStart } from '../lib/time.js';
 
 /** The longest pause `/gemba snooze` accepts (PRODUCT.md: at most 8 weeks). */
@@ -33,37 +33,38 @@ export function frozenWeeksOf(snoozes: readonly Pick<SnoozeRow, 'startsOn' | 'en
 }
 
 /** Pausing and resuming nudges. */
-export function createSnoozeService(db: Db, repos: Repos) {
+export function createSnoozeService(storage: Storage) {
+  const { repos } = storage;
   return {
     /**
      * Pauses nudges for `days` days starting today (the manager's local date), replacing any running
      * snooze, in one transaction. From a nudge's buttons (`fromNudge`), the latest nudge is also
      * marked answered with the reason, which the digest shows. Returns the last snoozed day.
      */
-    snooze(
+    async snooze(
       teamId: string,
       userId: string,
       p: { days: number; reason: SnoozeReason; today: string; now: number; fromNudge?: boolean },
-    ): { endsOn: string } {
+    ): Promise<{ endsOn: string }> {
       const endsOn = addDays(p.today, p.days - 1);
-      db.transaction(() => {
-        repos.snoozes.endSnoozes(teamId, userId, p.today, addDays(p.today, -1));
-        repos.snoozes.insertSnooze({ teamId, userId, startsOn: p.today, endsOn, reason: p.reason, createdAt: p.now });
-        if (p.fromNudge) repos.nudges.markLatestAnswered(teamId, userId, p.reason);
-      })();
+      await storage.transaction(async (tx) => {
+        await tx.snoozes.endSnoozes(teamId, userId, p.today, addDays(p.today, -1));
+        await tx.snoozes.insertSnooze({ teamId, userId, startsOn: p.today, endsOn, reason: p.reason, createdAt: p.now });
+        if (p.fromNudge) await tx.nudges.markLatestAnswered(teamId, userId, p.reason);
+      });
       return { endsOn };
     },
     /** Ends any running snooze; false when there was none. */
-    unsnooze(teamId: string, userId: string, today: string): boolean {
-      return repos.snoozes.endSnoozes(teamId, userId, today, addDays(today, -1)) > 0;
+    async unsnooze(teamId: string, userId: string, today: string): Promise<boolean> {
+      return (await repos.snoozes.endSnoozes(teamId, userId, today, addDays(today, -1))) > 0;
     },
     /** The snooze covering today, if any. */
-    activeSnooze(teamId: string, userId: string, today: string): SnoozeRow | undefined {
+    activeSnooze(teamId: string, userId: string, today: string): Promise<SnoozeRow | undefined> {
       return repos.snoozes.findActiveSnooze(teamId, userId, today);
     },
     /** Weeks between two Mondays (inclusive) that the manager spent snoozed. */
-    frozenWeeks(teamId: string, userId: string, fromWeek: string, toWeek: string): Set<string> {
-      return frozenWeeksOf(repos.snoozes.listSnoozesBetween(teamId, userId, fromWeek, addDays(toWeek, 6)));
+    async frozenWeeks(teamId: string, userId: string, fromWeek: string, toWeek: string): Promise<Set<string>> {
+      return frozenWeeksOf(await repos.snoozes.listSnoozesBetween(teamId, userId, fromWeek, addDays(toWeek, 6)));
     },
   };
 }

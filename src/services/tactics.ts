@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Db } from '../db/open.js';
 import type { Repos } from '../db/repos/index.js';
 import type { TacticDecision, TacticReason, TacticRow } from '../db/repos/tactics.js';
+import type { Storage } from '../db/storage.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { stripControlChars } from '../lib/slack-text.js';
@@ -179,8 +179,7 @@ const summary = (t: TacticRow): TacticSummary => ({
 });
 
 interface Deps {
-  db: Db;
-  repos: Repos;
+  storage: Storage;
   clock: Clock;
   settings: SettingsService;
   /** ANONYMITY_KEY: keys every hash; never written to the database or the log. */
@@ -192,16 +191,17 @@ interface Deps {
  * Anonymous tactic flags. User ids come in as arguments and leave only as keyed hashes; no method
  * stores, logs or returns one, and nothing here touches profiles, managers or Slack.
  */
-export function createTacticService({ db, repos, clock, settings, anonymityKey, logger }: Deps) {
+export function createTacticService({ storage, clock, settings, anonymityKey, logger }: Deps) {
+  const { repos } = storage;
   const hmac = (input: string): string => createHmac('sha256', anonymityKey).update(input).digest('hex');
   /** Who already counts behind one tactic; differs per tactic so hashes cannot be joined. */
   const tacticHash = (teamId: string, tacticId: number, userId: string) => hmac(`tactic:${teamId}:${tacticId}:${userId}`);
   /** The weekly flag allowance; differs per week so weeks cannot be joined. */
   const quotaHash = (teamId: string, week: string, userId: string) => hmac(`quota:${teamId}:${week}:${userId}`);
   /** This ISO week in the team's timezone (not the rep's: nothing about them is looked up). */
-  const weekOf = (teamId: string): string => isoWeekKey(localDate(clock.now(), settings.forTeam(teamId).timezone));
-  const visibleTactic = (teamId: string, id: number): TacticRow | undefined => {
-    const t = Number.isSafeInteger(id) && id > 0 ? repos.tactics.findTactic(teamId, id) : undefined;
+  const weekOf = async (teamId: string): Promise<string> => isoWeekKey(localDate(clock.now(), (await settings.forTeam(teamId)).timezone));
+  const visibleTactic = async (r: Repos, teamId: string, id: number): Promise<TacticRow | undefined> => {
+    const t = Number.isSafeInteger(id) && id > 0 ? await r.tactics.findTactic(teamId, id) : undefined;
     return t && !t.hidden ? t : undefined;
   };
 
@@ -210,9 +210,9 @@ export function createTacticService({ db, repos, clock, settings, anonymityKey, 
     currentWeek: weekOf,
 
     /** Flags left this week for a rep. */
-    flagsLeft(teamId: string, userId: string): number {
-      const week = weekOf(teamId);
-      return Math.max(0, TACTIC_LIMITS.flagsPerWeek - repos.tactics.countQuota(week, quotaHash(teamId, week, userId)));
+    async flagsLeft(teamId: string, userId: string): Promise<number> {
+      const week = await weekOf(teamId);
+      return Math.max(0, TACTIC_LIMITS.flagsPerWeek - (await repos.tactics.countQuota(week, quotaHash(teamId, week, userId))));
     },
 
     /**
@@ -220,76 +220,81 @@ export function createTacticService({ db, repos, clock, settings, anonymityKey, 
      * and once against their weekly allowance, and stores the reason without any link to them.
      * Re-flagging a tactic the rep already counts behind stores nothing and uses no allowance.
      */
-    flagTactic(teamId: string, userId: string, raw: { tactic: string | null; why?: string | null; instead?: string | null }): FlagResult {
+    async flagTactic(
+      teamId: string,
+      userId: string,
+      raw: { tactic: string | null; why?: string | null; instead?: string | null },
+    ): Promise<FlagResult> {
       const valid = validateTacticInput(raw);
       if (!valid.ok) return { ok: false, reason: 'invalid', problem: valid.problem };
       const { tactic, why, instead } = valid.input;
       const key = normalizeTactic(tactic);
-      const week = weekOf(teamId);
+      const week = await weekOf(teamId);
       const qHash = quotaHash(teamId, week, userId);
-      return db
-        .transaction((): FlagResult => {
-          const used = repos.tactics.countQuota(week, qHash);
-          const existing = repos.tactics.findTacticByKey(teamId, key);
-          if (existing?.hidden) return { ok: false, reason: 'hidden' };
-          if (existing && repos.tactics.hasReport(existing.id, tacticHash(teamId, existing.id, userId))) {
-            return {
-              ok: true,
-              status: 'already',
-              tactic: summary(existing),
-              flagsLeft: Math.max(0, TACTIC_LIMITS.flagsPerWeek - used),
-              week,
-            };
-          }
-          if (used >= TACTIC_LIMITS.flagsPerWeek) return { ok: false, reason: 'rate_limited', limit: TACTIC_LIMITS.flagsPerWeek };
-          const id = existing?.id ?? repos.tactics.insertTactic({ teamId, tacticKey: key, displayText: tactic, week });
-          repos.tactics.insertReport(id, tacticHash(teamId, id, userId), 'flag', week);
-          if (why !== null || instead !== null) repos.tactics.insertReason(randomBytes(16).toString('hex'), id, why, instead, week);
-          repos.tactics.deleteQuotaBefore(week);
-          repos.tactics.incrementQuota(week, qHash);
+      return storage.transaction(async (tx): Promise<FlagResult> => {
+        const used = await tx.tactics.countQuota(week, qHash);
+        const existing = await tx.tactics.findTacticByKey(teamId, key);
+        if (existing?.hidden) return { ok: false, reason: 'hidden' };
+        if (existing && (await tx.tactics.hasReport(existing.id, tacticHash(teamId, existing.id, userId)))) {
           return {
             ok: true,
-            status: existing ? 'joined' : 'flagged',
-            tactic: summary(repos.tactics.findTactic(teamId, id)!),
-            flagsLeft: TACTIC_LIMITS.flagsPerWeek - used - 1,
+            status: 'already',
+            tactic: summary(existing),
+            flagsLeft: Math.max(0, TACTIC_LIMITS.flagsPerWeek - used),
             week,
           };
-        })
-        .immediate();
+        }
+        if (used >= TACTIC_LIMITS.flagsPerWeek) return { ok: false, reason: 'rate_limited', limit: TACTIC_LIMITS.flagsPerWeek };
+        const id = existing?.id ?? (await tx.tactics.insertTactic({ teamId, tacticKey: key, displayText: tactic, week }));
+        await tx.tactics.insertReport(id, tacticHash(teamId, id, userId), 'flag', week);
+        if (why !== null || instead !== null) await tx.tactics.insertReason(randomBytes(16).toString('hex'), id, why, instead, week);
+        await tx.tactics.deleteQuotaBefore(week);
+        await tx.tactics.incrementQuota(week, qHash);
+        return {
+          ok: true,
+          status: existing ? 'joined' : 'flagged',
+          tactic: summary((await tx.tactics.findTactic(teamId, id))!),
+          flagsLeft: TACTIC_LIMITS.flagsPerWeek - used - 1,
+          week,
+        };
+      });
     },
 
     /** An anonymous "me too": counts the rep behind a visible tactic once; uses no flag allowance. */
-    meToo(teamId: string, userId: string, tacticId: number): MeTooResult {
-      return db
-        .transaction((): MeTooResult => {
-          const t = visibleTactic(teamId, tacticId);
-          if (!t) return { ok: false, reason: 'not_found' };
-          const added = repos.tactics.insertReport(t.id, tacticHash(teamId, t.id, userId), 'me_too', weekOf(teamId));
-          return { ok: true, status: added ? 'added' : 'already', tactic: summary(repos.tactics.findTactic(teamId, t.id)!) };
-        })
-        .immediate();
+    async meToo(teamId: string, userId: string, tacticId: number): Promise<MeTooResult> {
+      const week = await weekOf(teamId);
+      return storage.transaction(async (tx): Promise<MeTooResult> => {
+        const t = await visibleTactic(tx, teamId, tacticId);
+        if (!t) return { ok: false, reason: 'not_found' };
+        const added = await tx.tactics.insertReport(t.id, tacticHash(teamId, t.id, userId), 'me_too', week);
+        return { ok: true, status: added ? 'added' : 'already', tactic: summary((await tx.tactics.findTactic(teamId, t.id))!) };
+      });
     },
 
     /** Every visible tactic, most-supported first, marking the ones the viewer already counts behind. */
-    listTactics(teamId: string, viewerId?: string): ListedTactic[] {
-      return repos.tactics.listVisibleTactics(teamId).map((t) => ({
-        ...summary(t),
-        mine: viewerId !== undefined && repos.tactics.hasReport(t.id, tacticHash(teamId, t.id, viewerId)),
-      }));
+    async listTactics(teamId: string, viewerId?: string): Promise<ListedTactic[]> {
+      const listed: ListedTactic[] = [];
+      for (const t of await repos.tactics.listVisibleTactics(teamId)) {
+        const mine = viewerId !== undefined && (await repos.tactics.hasReport(t.id, tacticHash(teamId, t.id, viewerId)));
+        listed.push({ ...summary(t), mine });
+      }
+      return listed;
     },
 
     /**
      * What the digest may show: visible tactics with at least `minReports` distinct reps (with up
      * to `reasonsPerTactic` reasons each), and how many fell short (counted, never named).
      */
-    digestTactics(teamId: string, minReports: number, reasonsPerTactic = 3): DigestTactics {
-      const all = repos.tactics.listVisibleTactics(teamId);
-      const shown = all
-        .filter((t) => t.reporters >= minReports)
-        .map((t) => ({
-          ...summary(t),
-          reasons: repos.tactics.listReasons(t.id, reasonsPerTactic).map((r: TacticReason) => ({ why: r.why, instead: r.instead })),
+    async digestTactics(teamId: string, minReports: number, reasonsPerTactic = 3): Promise<DigestTactics> {
+      const all = await repos.tactics.listVisibleTactics(teamId);
+      const shown: DigestTactics['shown'] = [];
+      for (const t of all.filter((x) => x.reporters >= minReports)) {
+        const reasons = (await repos.tactics.listReasons(t.id, reasonsPerTactic)).map((r: TacticReason) => ({
+          why: r.why,
+          instead: r.instead,
         }));
+        shown.push({ ...summary(t), reasons });
+      }
       return { shown, belowThresholdCount: all.length - shown.length, minReports };
     },
 
@@ -297,43 +302,46 @@ export function createTacticService({ db, repos, clock, settings, anonymityKey, 
      * Records leadership's decision on a tactic the digest shows (visible, at the threshold), and
      * audits who decided (a VP or admin, never a rep). Permission is the caller's to check.
      */
-    decide(teamId: string, tacticId: number, decision: TacticDecision, p: { actorId: string; minReports: number }): DecideResult {
-      return db
-        .transaction((): DecideResult => {
-          const t = visibleTactic(teamId, tacticId);
-          if (!t) return { ok: false, reason: 'not_found' };
-          if (t.reporters < p.minReports) return { ok: false, reason: 'below_threshold' };
-          const changed = t.decision !== decision;
-          if (changed) {
-            repos.tactics.updateDecision(teamId, t.id, decision, weekOf(teamId));
-            repos.audit.insertAuditEntry({
-              teamId,
-              actorId: p.actorId,
-              action: 'tactics.decide',
-              detail: `tactic ${t.id}: ${decision}`,
-              at: clock.now(),
-            });
-          }
-          return { ok: true, tactic: summary(repos.tactics.findTactic(teamId, t.id)!), changed };
-        })
-        .immediate();
+    async decide(
+      teamId: string,
+      tacticId: number,
+      decision: TacticDecision,
+      p: { actorId: string; minReports: number },
+    ): Promise<DecideResult> {
+      const week = await weekOf(teamId);
+      return storage.transaction(async (tx): Promise<DecideResult> => {
+        const t = await visibleTactic(tx, teamId, tacticId);
+        if (!t) return { ok: false, reason: 'not_found' };
+        if (t.reporters < p.minReports) return { ok: false, reason: 'below_threshold' };
+        const changed = t.decision !== decision;
+        if (changed) {
+          await tx.tactics.updateDecision(teamId, t.id, decision, week);
+          await tx.audit.insertAuditEntry({
+            teamId,
+            actorId: p.actorId,
+            action: 'tactics.decide',
+            detail: `tactic ${t.id}: ${decision}`,
+            at: clock.now(),
+          });
+        }
+        return { ok: true, tactic: summary((await tx.tactics.findTactic(teamId, t.id))!), changed };
+      });
     },
 
     /**
      * `/gemba admin tactics hide <id>`: hides an abusive tactic from the list and the digest and
      * writes an audit entry naming the admin. Hidden tactics cannot be flagged or me-too'd again.
      */
-    hideTactic(teamId: string, tacticId: number, actorId: string): HideResult {
-      const result = db
-        .transaction((): HideResult => {
-          const t = Number.isSafeInteger(tacticId) && tacticId > 0 ? repos.tactics.findTactic(teamId, tacticId) : undefined;
-          if (!t) return { ok: false, reason: 'not_found' };
-          if (t.hidden) return { ok: false, reason: 'already_hidden' };
-          repos.tactics.updateHidden(teamId, t.id, weekOf(teamId));
-          repos.audit.insertAuditEntry({ teamId, actorId, action: 'tactics.hide', detail: `tactic ${t.id}`, at: clock.now() });
-          return { ok: true, tactic: summary(repos.tactics.findTactic(teamId, t.id)!) };
-        })
-        .immediate();
+    async hideTactic(teamId: string, tacticId: number, actorId: string): Promise<HideResult> {
+      const week = await weekOf(teamId);
+      const result = await storage.transaction(async (tx): Promise<HideResult> => {
+        const t = Number.isSafeInteger(tacticId) && tacticId > 0 ? await tx.tactics.findTactic(teamId, tacticId) : undefined;
+        if (!t) return { ok: false, reason: 'not_found' };
+        if (t.hidden) return { ok: false, reason: 'already_hidden' };
+        await tx.tactics.updateHidden(teamId, t.id, week);
+        await tx.audit.insertAuditEntry({ teamId, actorId, action: 'tactics.hide', detail: `tactic ${t.id}`, at: clock.now() });
+        return { ok: true, tactic: summary((await tx.tactics.findTactic(teamId, t.id))!) };
+      });
       if (result.ok) logger.info({ teamId, tacticId, actorId }, 'tactic hidden by an admin');
       return result;
     },

@@ -51,12 +51,12 @@ export function createTeamService(repos: Repos) {
      * weekly aggregates and only the listed managers' weeks are read, so the cost stays flat as
      * conversations pile up (docs/performance.md).
      */
-    teamTrend(teamId: string, opts: { lastDay: string; weeks: number; target: number; listed?: number }): TeamTrend {
+    async teamTrend(teamId: string, opts: { lastDay: string; weeks: number; target: number; listed?: number }): Promise<TeamTrend> {
       const starts = lastWeekStarts(opts.lastDay, opts.weeks);
       const first = starts[0];
       const last = starts[starts.length - 1];
-      const managerCount = repos.managers.countActiveManagers(teamId);
-      const totals = new Map(repos.contacts.listTeamWeekTotals(teamId, first, last).map((t) => [t.weekStart, t]));
+      const managerCount = await repos.managers.countActiveManagers(teamId);
+      const totals = new Map((await repos.contacts.listTeamWeekTotals(teamId, first, last)).map((t) => [t.weekStart, t]));
       const weeks = starts.map((w) => {
         const total = totals.get(w)?.total ?? 0;
         const withOne = totals.get(w)?.managers ?? 0;
@@ -64,20 +64,26 @@ export function createTeamService(repos: Repos) {
       });
       const index = new Map(starts.map((w, i) => [w, i]));
       const listed = opts.listed ?? teamTableSize(opts.weeks);
-      const managers = (listed > 0 ? repos.contacts.listTeamLeaders(teamId, last, listed) : []).map((l) => ({
+      const managers = (listed > 0 ? await repos.contacts.listTeamLeaders(teamId, last, listed) : []).map((l) => ({
         ...l,
         total: 0,
         counts: starts.map(() => 0),
       }));
       const byUser = new Map(managers.map((m) => [m.userId, m]));
-      for (const c of repos.contacts.listWeeklyCountsOf(teamId, [...byUser.keys()], first, last)) {
+      for (const c of await repos.contacts.listWeeklyCountsOf(teamId, [...byUser.keys()], first, last)) {
         const m = byUser.get(c.userId)!;
         m.counts[index.get(c.weekStart)!] = c.count;
         m.total += c.count;
       }
       // Among those listed: the latest week first, then the whole window, then id.
       managers.sort((a, b) => b.latest - a.latest || b.total - a.total || a.userId.localeCompare(b.userId));
-      return { weeks, managerCount, managers, accountsTouched: repos.contacts.countTeamWeekAccounts(teamId, last), target: opts.target };
+      return {
+        weeks,
+        managerCount,
+        managers,
+        accountsTouched: await repos.contacts.countTeamWeekAccounts(teamId, last),
+        target: opts.target,
+      };
     },
 
     /**
@@ -91,8 +97,12 @@ export function createTeamService(repos: Repos) {
     ): Promise<{ weeks: string[]; rows: Array<{ userId: string; counts: number[] }> }> {
       const starts = lastWeekStarts(opts.lastDay, opts.weeks);
       const index = new Map(starts.map((w, i) => [w, i]));
-      const rows = new Map((await repos.managers.listActiveManagers(teamId)).map((m) => [m.userId, starts.map(() => 0)]));
-      for (const c of await repos.contacts.listTeamWeeklyCounts(teamId, starts[0], starts[starts.length - 1])) {
+      const [managers, weekly] = await Promise.all([
+        repos.managers.listActiveManagers(teamId),
+        repos.contacts.listTeamWeeklyCounts(teamId, starts[0], starts[starts.length - 1]),
+      ]);
+      const rows = new Map(managers.map((m) => [m.userId, starts.map(() => 0)]));
+      for (const c of weekly) {
         const counts = rows.get(c.userId);
         const i = index.get(c.weekStart);
         if (counts && i !== undefined) counts[i] = c.count;

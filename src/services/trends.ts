@@ -72,11 +72,19 @@ export function createTrendService(repos: Repos) {
      * personalTrend a confirmation shows, without the per-kind and account counts, because it
      * runs before every ack.
      */
-    weekAndStreak(teamId: string, userId: string, opts: { today: string; target: number }): { thisWeek: number; streak: number } {
+    async weekAndStreak(
+      teamId: string,
+      userId: string,
+      opts: { today: string; target: number },
+    ): Promise<{ thisWeek: number; streak: number }> {
       const current = weekStart(opts.today);
       const from = addDays(current, -7 * (STREAK_LOOKBACK_WEEKS - 1));
-      const counts = new Map(repos.contacts.listWeeklyCounts(teamId, userId, from, current).map((w) => [w.weekStart, w.count]));
-      const frozen = frozenWeeksOf(repos.snoozes.listSnoozesBetween(teamId, userId, from, addDays(current, 6)));
+      const [weekly, snoozes] = await Promise.all([
+        repos.contacts.listWeeklyCounts(teamId, userId, from, current),
+        repos.snoozes.listSnoozesBetween(teamId, userId, from, addDays(current, 6)),
+      ]);
+      const counts = new Map(weekly.map((w) => [w.weekStart, w.count]));
+      const frozen = frozenWeeksOf(snoozes);
       return { thisWeek: counts.get(current) ?? 0, streak: computeStreak(counts, current, opts.target, frozen) };
     },
 
@@ -84,27 +92,28 @@ export function createTrendService(repos: Repos) {
      * The manager's last `weeks` weeks up to the week containing `today` (their local date).
      * Weeks they spent snoozed freeze the streak.
      */
-    personalTrend(teamId: string, userId: string, opts: { today: string; weeks: number; target: number }): PersonalTrend {
+    async personalTrend(teamId: string, userId: string, opts: { today: string; weeks: number; target: number }): Promise<PersonalTrend> {
       const starts = lastWeekStarts(opts.today, Math.max(opts.weeks, 1));
       const current = starts[starts.length - 1];
       const streakFrom = addDays(current, -7 * (STREAK_LOOKBACK_WEEKS - 1));
       const from = starts[0] < streakFrom ? starts[0] : streakFrom;
-      const counts = new Map(repos.contacts.listWeeklyCounts(teamId, userId, from, current).map((w) => [w.weekStart, w.count]));
-      const weeks = starts.map((w) => ({ weekStart: w, count: counts.get(w) ?? 0 }));
       const windowEnd = addDays(current, 6);
+      const [weekly, kinds, snoozes, distinctAccounts] = await Promise.all([
+        repos.contacts.listWeeklyCounts(teamId, userId, from, current),
+        repos.contacts.countByKind(teamId, userId, starts[0], windowEnd),
+        repos.snoozes.listSnoozesBetween(teamId, userId, from, windowEnd),
+        repos.contacts.countDistinctAccounts(teamId, userId, starts[0], windowEnd),
+      ]);
+      const counts = new Map(weekly.map((w) => [w.weekStart, w.count]));
+      const weeks = starts.map((w) => ({ weekStart: w, count: counts.get(w) ?? 0 }));
       const byKind: Record<ContactKind, number> = { call: 0, video: 0, meeting: 0, visit: 0, other: 0 };
-      for (const { kind, count } of repos.contacts.countByKind(teamId, userId, starts[0], windowEnd)) byKind[kind] = count;
+      for (const { kind, count } of kinds) byKind[kind] = count;
       return {
         weeks,
         thisWeek: counts.get(current) ?? 0,
         target: opts.target,
-        streak: computeStreak(
-          counts,
-          current,
-          opts.target,
-          frozenWeeksOf(repos.snoozes.listSnoozesBetween(teamId, userId, from, windowEnd)),
-        ),
-        distinctAccounts: repos.contacts.countDistinctAccounts(teamId, userId, starts[0], windowEnd),
+        streak: computeStreak(counts, current, opts.target, frozenWeeksOf(snoozes)),
+        distinctAccounts,
         byKind,
         total: weeks.reduce((s, w) => s + w.count, 0),
       };

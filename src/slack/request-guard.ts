@@ -12,7 +12,7 @@ export const REQUEST_WINDOW_SEC = 5 * 60;
 export interface RequestGuardDeps {
   signingSecret: string;
   /** Records a signature digest until `expiresAtSec`; false when it was already recorded (a replay). */
-  claimSignature: (signatureSha256: string, expiresAtSec: number, nowSec: number) => boolean;
+  claimSignature: (signatureSha256: string, expiresAtSec: number, nowSec: number) => Promise<boolean>;
   logger: Logger;
   /** Paths Slack posts to; anything else (GET /healthz) passes untouched. */
   endpoints?: readonly string[];
@@ -109,7 +109,7 @@ export function guardSlackRequests(listener: RequestListener, deps: RequestGuard
       .digest('hex');
     let first: boolean;
     try {
-      first = deps.claimSignature(digest, timestamp + REQUEST_WINDOW_SEC, nowSec);
+      first = await deps.claimSignature(digest, timestamp + REQUEST_WINDOW_SEC, nowSec);
     } catch (err) {
       // The database refused the write: let the request through; its own write will fail and say so.
       deps.logger.warn({ err }, 'could not record a request signature; replay protection skipped for it');

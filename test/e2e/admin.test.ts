@@ -38,11 +38,11 @@ const adminLogs = (h: Harness) => h.logs.filter((l) => l.msg === 'admin change')
 
 /** Every row of every table, as JSON, by table. */
 function dump(h: Harness): Record<string, string[]> {
-  const tables = h.ctx.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+  const tables = h.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
   return Object.fromEntries(
     tables.map((t) => [
       t,
-      h.ctx.db
+      h.db
         .prepare(`SELECT * FROM "${t}"`)
         .all()
         .map((r) => JSON.stringify(r)),
@@ -80,7 +80,7 @@ describe('/gemba admin by an env admin', () => {
     let r = await gemba(h, ADMIN, 'admin managers add <@UMGR0001|dana> <@UMGR0002> <@UMGR0001|dana>');
     assert.match(r.text, /:white_check_mark: Added 2 managers: <@UMGR0001>, <@UMGR0002>\./);
     assert.deepEqual(
-      h.ctx.repos.managers.listActiveManagers(TEAM).map((m) => m.userId),
+      (await h.ctx.repos.managers.listActiveManagers(TEAM)).map((m) => m.userId),
       ['UMGR0001', 'UMGR0002'],
     );
     assert.match((await gemba(h, ADMIN, 'settings')).text, /Managers: \*2\*/);
@@ -91,9 +91,7 @@ describe('/gemba admin by an env admin', () => {
     assert.match(r.text, /Removed 1 manager: <@UMGR0003>\. <@UNOTAMGR> was not a manager, so nothing changed for them\./);
     assert.match((await gemba(h, ADMIN, 'settings')).text, /Managers: \*2\*/);
 
-    const entries = audit(h)
-      .filter((e) => e.action.startsWith('managers.'))
-      .reverse();
+    const entries = (await audit(h)).filter((e) => e.action.startsWith('managers.')).reverse();
     assert.deepEqual(
       entries.map((e) => [e.actorId, e.action, JSON.parse(e.detail!)]),
       [
@@ -120,10 +118,10 @@ describe('/gemba admin by an env admin', () => {
     r = await gemba(h, ADMIN, 'admin vps remove <@UVP0002|vic>');
     assert.match(r.text, /Removed 1 VP: <@UVP0002>\./);
     assert.match((await gemba(h, ADMIN, 'settings')).text, /VPs: <@UVP0001>\n/);
-    assert.deepEqual(h.ctx.repos.vps.listVps(TEAM), ['UVP0001']);
-    assert.deepEqual(h.ctx.db.prepare('SELECT added_by FROM vps').pluck().all(), [ADMIN]);
+    assert.deepEqual(await h.ctx.repos.vps.listVps(TEAM), ['UVP0001']);
+    assert.deepEqual(h.db.prepare('SELECT added_by FROM vps').pluck().all(), [ADMIN]);
     assert.deepEqual(
-      audit(h, 2).map((e) => [e.actorId, e.action]),
+      (await audit(h, 2)).map((e) => [e.actorId, e.action]),
       [
         [ADMIN, 'vps.remove'],
         [ADMIN, 'vps.add'],
@@ -145,11 +143,11 @@ describe('/gemba admin by an env admin', () => {
       /Synced <!subteam\^S0SALES>: added 2 managers \(<@USYNC001>, <@USYNC002>\)\. 1 member already was one\./,
     );
     assert.deepEqual(
-      h.ctx.repos.managers.listActiveManagers(TEAM).map((m) => m.userId),
+      (await h.ctx.repos.managers.listActiveManagers(TEAM)).map((m) => m.userId),
       ['UMGR0001', 'UMGR0002', 'USYNC001', 'USYNC002'],
     );
-    assert.deepEqual(JSON.parse(audit(h, 1)[0].detail!), { changed: ['USYNC001', 'USYNC002'], unchanged: ['UMGR0001'] });
-    assert.equal(audit(h, 1)[0].actorId, ADMIN);
+    assert.deepEqual(JSON.parse((await audit(h, 1))[0].detail!), { changed: ['USYNC001', 'USYNC002'], unchanged: ['UMGR0001'] });
+    assert.equal((await audit(h, 1))[0].actorId, ADMIN);
     assert.ok(adminLogs(h).some((l) => l.action === 'managers.sync' && l.actor === ADMIN && l.usergroup === 'S0SALES' && l.added === 2));
   });
 
@@ -159,22 +157,22 @@ describe('/gemba admin by an env admin', () => {
     const r = await gemba(h, ADMIN, 'admin managers sync <!subteam^S0BIG>');
     const text = allText(r.responses[0]);
     assert.match(text, /added 400 managers \(<@UBIG0000000>, .* and 350 more\)/);
-    assert.equal(h.ctx.repos.managers.listActiveManagers(TEAM).length, 404);
+    assert.equal((await h.ctx.repos.managers.listActiveManagers(TEAM)).length, 404);
     // Put the team back as it was for the tests below.
-    h.ctx.services.admin.changeManagers(TEAM, ADMIN, 'remove', members);
+    await h.ctx.services.admin.changeManagers(TEAM, ADMIN, 'remove', members);
   });
 
   it('managers sync from a group Slack does not know changes nothing', async () => {
-    const before = h.ctx.repos.managers.listActiveManagers(TEAM).length;
-    const auditBefore = audit(h).length;
+    const before = (await h.ctx.repos.managers.listActiveManagers(TEAM)).length;
+    const auditBefore = (await audit(h)).length;
     const r = await gemba(h, ADMIN, 'admin managers sync <!subteam^S0NOPE|@ghosts>');
     assert.match(allText(r.responses[0]), /Slack could not list that user group \(`no_such_subteam`\)\. Nothing was changed\./);
-    assert.equal(h.ctx.repos.managers.listActiveManagers(TEAM).length, before);
-    assert.equal(audit(h).length, auditBefore);
+    assert.equal((await h.ctx.repos.managers.listActiveManagers(TEAM)).length, before);
+    assert.equal((await audit(h)).length, auditBefore);
     h.fake.setUsergroup('S0EMPTY', []);
     const empty = await gemba(h, ADMIN, 'admin managers sync <!subteam^S0EMPTY>');
     assert.match(allText(empty.responses[0]), /Synced <!subteam\^S0EMPTY>: the group has no members, so nothing changed\./);
-    assert.equal(h.ctx.repos.managers.listActiveManagers(TEAM).length, before);
+    assert.equal((await h.ctx.repos.managers.listActiveManagers(TEAM)).length, before);
   });
 
   it('channels, target, nudge-after and timezone: confirmed, shown by settings, audited and logged', async () => {
@@ -194,7 +192,7 @@ describe('/gemba admin by an env admin', () => {
       const r = await gemba(h, ADMIN, text);
       assert.match(r.text, confirmed, text);
       assert.match(r.text, /See everything with `\/gemba settings`/);
-      const [entry] = audit(h, 1);
+      const [entry] = await audit(h, 1);
       assert.deepEqual([entry.actorId, entry.action, JSON.parse(entry.detail!)], [ADMIN, action, { value }], text);
     }
     const settings = (await gemba(h, ADMIN, 'settings')).text;
@@ -220,8 +218,8 @@ describe('/gemba admin by an env admin', () => {
   });
 
   it('bad values are refused with an example, and nothing is stored', async () => {
-    const before = JSON.stringify(h.ctx.services.settings.forTeam(TEAM));
-    const auditBefore = audit(h).length;
+    const before = JSON.stringify(await h.ctx.services.settings.forTeam(TEAM));
+    const auditBefore = (await audit(h)).length;
     for (const [text, why] of [
       ['admin timezone Mars/Olympus', /isn't an IANA time zone name[\s\S]*Try: `\/gemba admin timezone Europe\/Berlin`/],
       ['admin timezone EST', /isn't an IANA time zone name/],
@@ -236,17 +234,17 @@ describe('/gemba admin by an env admin', () => {
       assert.equal(r.ack.response_type, 'ephemeral');
       assert.deepEqual(r.responses, [], 'answered in the ack');
     }
-    assert.equal(JSON.stringify(h.ctx.services.settings.forTeam(TEAM)), before);
-    assert.equal(audit(h).length, auditBefore);
+    assert.equal(JSON.stringify(await h.ctx.services.settings.forTeam(TEAM)), before);
+    assert.equal((await audit(h)).length, auditBefore);
   });
 
   it('tactics hide: confirmed, audited with the admin, logged', async () => {
     for (const rep of ['UREP1', 'UREP2']) await h.command('/flag-tactic', 'zoom everything: buyers want to meet', { userId: rep });
-    const id = h.ctx.services.tactics.listTactics(TEAM)[0].id;
+    const id = (await h.ctx.services.tactics.listTactics(TEAM))[0].id;
     assert.match((await gemba(h, ADMIN, `admin tactics hide ${id}`)).text, new RegExp(`Tactic ${id} is hidden`));
     assert.match((await gemba(h, ADMIN, `admin tactics hide ${id}`)).text, new RegExp(`Tactic ${id} was already hidden`));
     assert.match((await gemba(h, ADMIN, 'admin tactics hide 999')).text, /There is no tactic number 999/);
-    assert.deepEqual([audit(h, 1)[0].actorId, audit(h, 1)[0].action], [ADMIN, 'tactics.hide']);
+    assert.deepEqual([(await audit(h, 1))[0].actorId, (await audit(h, 1))[0].action], [ADMIN, 'tactics.hide']);
     assert.ok(h.logs.some((l) => l.msg === 'tactic hidden by an admin' && l.actorId === ADMIN));
   });
 });
@@ -269,7 +267,7 @@ describe('/gemba admin export', () => {
     ];
     for (const [i, line] of lines.entries()) ackMessage(await h.command('/contact', line, { userId: i % 2 ? 'UMGR0002' : 'UMGR0001' }));
     // And what a modal allows but a one-liner cannot: line breaks and leading tabs.
-    h.ctx.services.contacts.logContact(
+    await h.ctx.services.contacts.logContact(
       TEAM,
       'UMGR0002',
       {
@@ -282,7 +280,7 @@ describe('/gemba admin export', () => {
       },
       h.clock.now(),
     );
-    h.ctx.services.contacts.logContact(
+    await h.ctx.services.contacts.logContact(
       'T0THER',
       'UMGR0009',
       { account: 'Elsewhere', buyer: null, kind: 'call', durationMin: null, occurredOn: '2026-11-26', insight: 'other team' },
@@ -315,7 +313,7 @@ describe('/gemba admin export', () => {
     // The CSV parses back to exactly the team's stored rows (neutralised cells restored).
     const parsed = parseCsv(upload!.content);
     assert.deepEqual(parsed[0], [...EXPORT_HEADER]);
-    const stored = h.ctx.db
+    const stored = h.db
       .prepare(
         'SELECT id, user_id, occurred_on, week_start, account, buyer, kind, duration_min, insight, created_at FROM contacts WHERE team_id = ? ORDER BY occurred_on, id',
       )
@@ -350,7 +348,7 @@ describe('/gemba admin export', () => {
 
     // Audited and logged with who asked.
     assert.deepEqual(
-      h.ctx.repos.audit.listRecentAuditEntries(TEAM, 1).map((e) => [e.actorId, e.action, e.detail]),
+      (await h.ctx.repos.audit.listRecentAuditEntries(TEAM, 1)).map((e) => [e.actorId, e.action, e.detail]),
       [[ADMIN, 'export', '{"rows":6}']],
     );
     assert.ok(h.logs.some((l) => l.msg === 'admin change' && l.action === 'export' && l.actor === ADMIN && l.rows === 6));
@@ -407,12 +405,12 @@ describe('/gemba admin forget', () => {
     // Everyone else keeps their rows.
     for (const t of ['contacts', 'nudges', 'user_profiles'])
       assert.equal(after[t].filter((x) => x.includes(LEE)).length, before[t].filter((x) => x.includes(LEE)).length, `${t} of Lee`);
-    assert.deepEqual(h.ctx.repos.vps.listVps(TEAM), [LEE, VERA]);
-    assert.deepEqual(h.ctx.db.prepare('SELECT added_by FROM vps WHERE user_id = ?').pluck().all(VERA), [FORGOTTEN]);
-    assert.equal(h.ctx.services.settings.forTeam(TEAM).weeklyTarget, 4, 'her settings stay; only her id goes');
-    assert.equal(h.ctx.services.tactics.listTactics(TEAM).length, 1, 'anonymous flags stay');
+    assert.deepEqual(await h.ctx.repos.vps.listVps(TEAM), [LEE, VERA]);
+    assert.deepEqual(h.db.prepare('SELECT added_by FROM vps WHERE user_id = ?').pluck().all(VERA), [FORGOTTEN]);
+    assert.equal((await h.ctx.services.settings.forTeam(TEAM)).weeklyTarget, 4, 'her settings stay; only her id goes');
+    assert.equal((await h.ctx.services.tactics.listTactics(TEAM)).length, 1, 'anonymous flags stay');
     // The forget is audited with who did it, never whom, and logged.
-    const [entry] = h.ctx.repos.audit.listRecentAuditEntries(TEAM, 1);
+    const [entry] = await h.ctx.repos.audit.listRecentAuditEntries(TEAM, 1);
     assert.deepEqual([entry.actorId, entry.action], [ADMIN, 'forget']);
     assert.ok(h.logs.some((l) => l.msg === 'admin change' && l.action === 'forget' && l.actor === ADMIN && l.conversations === 2));
 

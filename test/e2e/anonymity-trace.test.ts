@@ -23,7 +23,7 @@ const MANAGER = 'U0MGRHOTEL';
 
 const nowSec = () => Math.floor(Date.now() / 1000);
 const profileRows = (h: Harness, userId: string) =>
-  h.ctx.db.prepare('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?').pluck().get(userId) as number;
+  h.db.prepare('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?').pluck().get(userId) as number;
 
 /** The database files as bytes (latin1 keeps every byte one character). */
 function dbBytes(h: Harness): Array<[string, string]> {
@@ -58,7 +58,7 @@ describe('no trace of a rep', () => {
     await h.homeOpened(REP);
     await h.settle();
     assert.equal(profileRows(h, REP), 0, 'no user_profiles row for the rep');
-    assert.equal(h.ctx.db.prepare('SELECT COUNT(*) FROM managers').pluck().get(), 0);
+    assert.equal(h.db.prepare('SELECT COUNT(*) FROM managers').pluck().get(), 0);
     assert.ok(!dbBytes(h).some(([, b]) => b.includes(REP)), 'the rep id is nowhere in the database files');
   });
 
@@ -88,7 +88,7 @@ describe('leadership decides, reps flag', () => {
   it('VPs and admins are refused for /flag-tactic, the form and Me too; nothing is stored', async () => {
     const h = await harness({ env: { ADMIN_USER_IDS: ADMIN } });
     ackMessage(await h.command('/gemba', `admin vps add <@${VP}>`, { userId: ADMIN }));
-    const tacticsBefore = h.ctx.services.tactics.listTactics(TEAM).length;
+    const tacticsBefore = (await h.ctx.services.tactics.listTactics(TEAM)).length;
     for (const who of [VP, ADMIN]) {
       const m = ackMessage(await h.command('/flag-tactic', 'cold calling: dead', { userId: who }));
       assert.match(allText(m), /VPs and admins can't flag tactics or say Me too/);
@@ -105,7 +105,7 @@ describe('leadership decides, reps flag', () => {
       const rs = h.fake.callsTo('response_url');
       assert.match(allText(rs[rs.length - 1].args), /VPs and admins can't flag tactics or say Me too/);
     }
-    assert.equal(h.ctx.services.tactics.listTactics(TEAM).length, tacticsBefore);
+    assert.equal((await h.ctx.services.tactics.listTactics(TEAM)).length, tacticsBefore);
     assert.equal(h.fake.callsTo('views.open').length, 0, 'no form opened for leadership');
   });
 });
@@ -118,7 +118,7 @@ describe('deleting is erasing', () => {
       dbBytes(h).some(([, b]) => b.includes('qwertyuiop')),
       'sanity: the text is in the files',
     );
-    const id = String(h.ctx.db.prepare('SELECT id FROM contacts').pluck().get());
+    const id = String(h.db.prepare('SELECT id FROM contacts').pluck().get());
     await h.action({ actionId: ActionId.contactUndo, value: id, userId: MANAGER });
     assert.equal(contactCount(h), 0);
     assertErased(h, ['qwertyuiop', 'Zyxwvut']);
@@ -152,7 +152,7 @@ describe('request authenticity', () => {
     ackMessage(await h.send(payload, { timestampSec: ts + 1 }));
     assert.equal(contactCount(h), 2);
     assert.match(h.logText(), /ignored a replayed Slack request/);
-    const stored = h.ctx.db.prepare('SELECT * FROM seen_requests').all() as Array<Record<string, unknown>>;
+    const stored = h.db.prepare('SELECT * FROM seen_requests').all() as Array<Record<string, unknown>>;
     assert.ok(stored.length >= 2);
     assert.deepEqual(Object.keys(stored[0]).sort(), ['expires_at', 'signature_sha256'], 'no identity is stored with a signature');
   });
@@ -192,6 +192,6 @@ describe('request authenticity', () => {
     const before = JSON.stringify(h.ctx.services.tactics.listTactics(TEAM));
     ackMessage(await h.send(payload, { timestampSec: ts }));
     assert.equal(JSON.stringify(h.ctx.services.tactics.listTactics(TEAM)), before);
-    assert.equal(h.ctx.db.prepare('SELECT COUNT(*) FROM seen_requests').pluck().get(), 0);
+    assert.equal(h.db.prepare('SELECT COUNT(*) FROM seen_requests').pluck().get(), 0);
   });
 });

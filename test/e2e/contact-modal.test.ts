@@ -68,7 +68,7 @@ describe('contact modal: valid submission', () => {
     assert.equal(rows[0].occurred_on, '2026-11-24');
     assert.equal(rows[0].duration_min, 45, 'a bare number is minutes');
     assert.equal(rows[0].insight, 'Wants ROI proof\nbefore renewal');
-    assert.ok(h.ctx.repos.managers.findManager(TEAM, ME)?.active, 'the author is enrolled');
+    assert.ok((await h.ctx.repos.managers.findManager(TEAM, ME))?.active, 'the author is enrolled');
 
     await h.settle();
     const eph = h.fake.callsTo('chat.postEphemeral');
@@ -176,7 +176,7 @@ describe('contact modal: editing', () => {
     assert.equal(r.json?.response_action, 'errors');
     assert.match(r.json.errors[ContactField.account], /only edit your own/);
     assert.deepEqual(contactRows(h), [row]);
-    assert.equal(h.ctx.repos.managers.findManager(TEAM, OTHER), undefined);
+    assert.equal(await h.ctx.repos.managers.findManager(TEAM, OTHER), undefined);
     await h.settle();
     assertSurfacesValid(h);
   });

@@ -31,7 +31,7 @@ const ONE_LINER = 'Acme Corp with Dana Lee (CFO) via video 30m yesterday: wants 
 describe('/contact one-liner', () => {
   it('stores the conversation, enrols the author and confirms with week, streak, Edit and Undo', async () => {
     const h = await harness();
-    assert.equal(h.ctx.repos.managers.findManager(TEAM, ME), undefined);
+    assert.equal(await h.ctx.repos.managers.findManager(TEAM, ME), undefined);
 
     const r = await h.command('/contact', ONE_LINER);
     const m = ackMessage(r);
@@ -75,7 +75,7 @@ describe('/contact one-liner', () => {
     assert.deepEqual(buttonValues(m, ActionId.contactEdit), [String(row.id)]);
     assert.deepEqual(buttonValues(m, ActionId.contactUndo), [String(row.id)]);
 
-    const manager = h.ctx.repos.managers.findManager(TEAM, ME);
+    const manager = await h.ctx.repos.managers.findManager(TEAM, ME);
     assert.ok(manager?.active, 'the author is enrolled as an active manager');
     assert.match(text, /Welcome to Gemba/);
 
@@ -100,7 +100,7 @@ describe('/contact one-liner', () => {
     ackMessage(await h.command('/contact', 'Warmup Ltd'));
     await h.settle();
     assert.equal(h.fake.callsTo('users.info').length, 1, 'the profile is looked up after the ack');
-    assert.equal(h.ctx.services.profiles.cached(TEAM, ME)?.tz, 'Pacific/Auckland');
+    assert.equal((await h.ctx.services.profiles.cached(TEAM, ME))?.tz, 'Pacific/Auckland');
 
     const today = ackMessage(await h.command('/contact', 'Acme Corp'));
     assert.match(allText(today), /today \(Fri 27 Nov\)/);
@@ -135,7 +135,7 @@ describe('/contact one-liner', () => {
     const lookup = await h.fake.waitFor('users.info', (c) => c.args.user === ME, 4000);
     assert.ok(lookup.at >= answeredAt, 'users.info answered after the ack was sent');
     await h.settle();
-    assert.ok(h.ctx.services.profiles.cached(TEAM, ME), 'the profile is cached afterwards');
+    assert.ok(await h.ctx.services.profiles.cached(TEAM, ME), 'the profile is cached afterwards');
     assertSurfacesValid(h);
   });
 });
@@ -292,7 +292,7 @@ describe('/contact list', () => {
     const r = await h.action({ actionId: ActionId.contactDelete, value: String(newest.id) });
     assert.equal(r.status, 200);
     assert.equal(contactCount(h), 11);
-    assert.equal(h.ctx.repos.contacts.findContact(TEAM, newest.id), undefined);
+    assert.equal(await h.ctx.repos.contacts.findContact(TEAM, newest.id), undefined);
     const redrawn = lastResponse(h);
     assert.equal(redrawn.args.replace_original, true);
     assert.deepEqual(

@@ -34,10 +34,10 @@ const DIGEST_CHANNEL = 'C0DIGEST';
 const HOSTILE = 'Wants <!channel> gone, ask <@U999|bob>, see <http://x|y> & pricing';
 
 /** Stores a conversation as if logged at noon UTC of its own day (so "logged after a nudge" is real). */
-function seed(h: Harness, userId: string, account: string, occurredOn: string, insight: string | null = null): void {
+async function seed(h: Harness, userId: string, account: string, occurredOn: string, insight: string | null = null): Promise<void> {
   const saved = h.clock.now();
   h.clock.set(Date.parse(`${occurredOn}T12:00:00Z`));
-  h.ctx.services.contacts.logContact(
+  await h.ctx.services.contacts.logContact(
     TEAM,
     userId,
     { account, buyer: null, kind: 'call', durationMin: null, occurredOn, insight },
@@ -47,8 +47,15 @@ function seed(h: Harness, userId: string, account: string, occurredOn: string, i
 }
 
 const at = (iso: string) => Date.parse(iso);
-const nudge = (h: Harness, userId: string, iso: string) =>
-  h.ctx.repos.nudges.insertNudge({ teamId: TEAM, userId, sentAt: at(iso), localDate: iso.slice(0, 10), channel: `D${userId}`, ts: '1.1' });
+const nudge = async (h: Harness, userId: string, iso: string) =>
+  await h.ctx.repos.nudges.insertNudge({
+    teamId: TEAM,
+    userId,
+    sentAt: at(iso),
+    localDate: iso.slice(0, 10),
+    channel: `D${userId}`,
+    ts: '1.1',
+  });
 
 function sectionsOf(m: { blocks?: any[] }): string[] {
   return (m.blocks ?? []).filter((b) => b.type === 'section').map((b) => b.text.text as string);
@@ -58,8 +65,8 @@ describe('the VP digest over a scripted month', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness({ env: { ADMIN_USER_IDS: ADMIN } }); // Thu 2026-11-26 15:00Z
-    for (const u of [A, B, C, D, F, G, H, I]) h.ctx.repos.managers.enrollManager(TEAM, u, ENROLLED);
-    h.ctx.repos.managers.enrollManager(TEAM, E, at('2026-11-25T09:00:00Z'));
+    for (const u of [A, B, C, D, F, G, H, I]) await h.ctx.repos.managers.enrollManager(TEAM, u, ENROLLED);
+    await h.ctx.repos.managers.enrollManager(TEAM, E, at('2026-11-25T09:00:00Z'));
     for (const text of [
       'admin timezone Europe/Berlin',
       `admin channel digest <#${DIGEST_CHANNEL}|vp-digest>`,
@@ -68,20 +75,20 @@ describe('the VP digest over a scripted month', () => {
       ackMessage(await h.command('/gemba', text, { userId: ADMIN }));
     }
 
-    seed(h, A, 'Oldco', '2026-10-05');
-    seed(h, A, 'Acme', '2026-10-19');
-    seed(h, A, 'Acme', '2026-11-02');
-    seed(h, A, 'Acme', '2026-11-24', 'Wants ROI proof before renewal');
-    seed(h, A, 'Initech', '2026-11-25');
-    seed(h, B, 'Globex', '2026-10-12');
-    seed(h, B, 'Globex', '2026-11-10', 'A stale insight from three weeks ago');
-    seed(h, D, 'Hooli', '2026-11-09');
-    seed(h, D, 'Hooli', '2026-11-20', 'Security review comes first');
-    seed(h, F, 'Umbrella', '2026-11-23');
-    seed(h, H, 'Stark', '2026-11-16', 'Fourteen days ago, pushed out by fresher ones');
-    seed(h, I, 'Wayne', '2026-11-17', 'Prefers a short video to a call');
-    seed(h, G, 'Ghostco', '2026-11-18', 'From someone no longer a manager');
-    h.ctx.services.admin.changeManagers(TEAM, ADMIN, 'remove', [G]);
+    await seed(h, A, 'Oldco', '2026-10-05');
+    await seed(h, A, 'Acme', '2026-10-19');
+    await seed(h, A, 'Acme', '2026-11-02');
+    await seed(h, A, 'Acme', '2026-11-24', 'Wants ROI proof before renewal');
+    await seed(h, A, 'Initech', '2026-11-25');
+    await seed(h, B, 'Globex', '2026-10-12');
+    await seed(h, B, 'Globex', '2026-11-10', 'A stale insight from three weeks ago');
+    await seed(h, D, 'Hooli', '2026-11-09');
+    await seed(h, D, 'Hooli', '2026-11-20', 'Security review comes first');
+    await seed(h, F, 'Umbrella', '2026-11-23');
+    await seed(h, H, 'Stark', '2026-11-16', 'Fourteen days ago, pushed out by fresher ones');
+    await seed(h, I, 'Wayne', '2026-11-17', 'Prefers a short video to a call');
+    await seed(h, G, 'Ghostco', '2026-11-18', 'From someone no longer a manager');
+    await h.ctx.services.admin.changeManagers(TEAM, ADMIN, 'remove', [G]);
     // Friday: A logs through the real command (Slack escapes & < > in command text), then F.
     h.clock.set(at('2026-11-27T12:00:00Z'));
     ackMessage(
@@ -89,15 +96,15 @@ describe('the VP digest over a scripted month', () => {
         userId: A,
       }),
     );
-    seed(h, F, 'Umbrella', '2026-11-27', 'Budget frozen until Q2');
+    await seed(h, F, 'Umbrella', '2026-11-27', 'Budget frozen until Q2');
 
     // Nudges: D ignored three (and logged nothing since); F answered the last; I has only two.
-    for (const d of ['2026-11-23T08:00:00Z', '2026-11-26T08:00:00Z', '2026-11-27T08:00:00Z']) nudge(h, D, d);
-    for (const d of ['2026-11-20T08:00:00Z', '2026-11-23T08:00:00Z', '2026-11-26T08:00:00Z']) nudge(h, F, d);
-    h.ctx.repos.nudges.markLatestAnswered(TEAM, F, 'log');
-    for (const d of ['2026-11-24T08:00:00Z', '2026-11-27T08:00:00Z']) nudge(h, I, d);
+    for (const d of ['2026-11-23T08:00:00Z', '2026-11-26T08:00:00Z', '2026-11-27T08:00:00Z']) await nudge(h, D, d);
+    for (const d of ['2026-11-20T08:00:00Z', '2026-11-23T08:00:00Z', '2026-11-26T08:00:00Z']) await nudge(h, F, d);
+    await h.ctx.repos.nudges.markLatestAnswered(TEAM, F, 'log');
+    for (const d of ['2026-11-24T08:00:00Z', '2026-11-27T08:00:00Z']) await nudge(h, I, d);
     // Reasons: B is on PTO now; D said "travelling" three weeks ago; A just snoozed (no reason).
-    h.ctx.repos.snoozes.insertSnooze({
+    await h.ctx.repos.snoozes.insertSnooze({
       teamId: TEAM,
       userId: B,
       startsOn: '2026-11-27',
@@ -105,7 +112,7 @@ describe('the VP digest over a scripted month', () => {
       reason: 'pto',
       createdAt: at('2026-11-27T09:00:00Z'),
     });
-    h.ctx.repos.snoozes.insertSnooze({
+    await h.ctx.repos.snoozes.insertSnooze({
       teamId: TEAM,
       userId: D,
       startsOn: '2026-11-05',
@@ -113,7 +120,7 @@ describe('the VP digest over a scripted month', () => {
       reason: 'travelling',
       createdAt: at('2026-11-05T09:00:00Z'),
     });
-    h.ctx.repos.snoozes.insertSnooze({
+    await h.ctx.repos.snoozes.insertSnooze({
       teamId: TEAM,
       userId: A,
       startsOn: '2026-11-30',
@@ -124,20 +131,20 @@ describe('the VP digest over a scripted month', () => {
 
     // Tactics: three reps behind one (with hostile text in the reason), one rep behind another.
     const tactics = h.ctx.services.tactics;
-    tactics.flagTactic(TEAM, 'UREPA', {
+    await tactics.flagTactic(TEAM, 'UREPA', {
       tactic: 'Cold calling',
       why: 'nobody answers <!here> & hangs up',
       instead: 'a <b>short</b> video',
     });
-    tactics.flagTactic(TEAM, 'UREPB', { tactic: 'cold-calling!', why: null });
+    await tactics.flagTactic(TEAM, 'UREPB', { tactic: 'cold-calling!', why: null });
     await h.command('/flag-tactic', 'COLD calling: buyers screen unknown numbers', { userId: 'UREPC' });
-    tactics.flagTactic(TEAM, 'UREPA', { tactic: 'Paid ad bursts', why: 'ignored' });
+    await tactics.flagTactic(TEAM, 'UREPA', { tactic: 'Paid ad bursts', why: 'ignored' });
     await h.settle();
   });
   after(() => checkAndClose(h));
 
-  it('compute: trend, coverage and accounts touched for the report week', () => {
-    const d = h.ctx.services.digest.compute(TEAM, {
+  it('compute: trend, coverage and accounts touched for the report week', async () => {
+    const d = await h.ctx.services.digest.compute(TEAM, {
       reportWeek: '2026-11-23',
       today: '2026-11-30',
       target: 3,
@@ -167,8 +174,8 @@ describe('the VP digest over a scripted month', () => {
     assert.equal(d.trend.accountsTouched, 4);
   });
 
-  it('compute: quiet managers (14 days, or 3 ignored nudges) with the reason they gave, longest first', () => {
-    const d = h.ctx.services.digest.compute(TEAM, {
+  it('compute: quiet managers (14 days, or 3 ignored nudges) with the reason they gave, longest first', async () => {
+    const d = await h.ctx.services.digest.compute(TEAM, {
       reportWeek: '2026-11-23',
       today: '2026-11-30',
       target: 3,
@@ -186,7 +193,7 @@ describe('the VP digest over a scripted month', () => {
       { userId: B, reason: 'pto', endsOn: '2026-12-03' },
     ]);
     // A day earlier, H (13 days) was not quiet yet.
-    const sunday = h.ctx.services.digest.compute(TEAM, {
+    const sunday = await h.ctx.services.digest.compute(TEAM, {
       reportWeek: '2026-11-16',
       today: '2026-11-29',
       target: 3,
@@ -196,14 +203,14 @@ describe('the VP digest over a scripted month', () => {
     assert.ok(!sunday.quiet.some((q) => q.userId === H));
     // F answered its last nudge, I had only two, E is new, G was removed: none of them is quiet.
     assert.ok(
-      !h.ctx.services.digest
-        .quietManagers(TEAM, { today: '2026-11-30', now: MON_0930, timezone: 'Europe/Berlin' })
-        .some((q) => q.userId === F || q.userId === I || q.userId === E || q.userId === G),
+      !(await h.ctx.services.digest.quietManagers(TEAM, { today: '2026-11-30', now: MON_0930, timezone: 'Europe/Berlin' })).some(
+        (q) => q.userId === F || q.userId === I || q.userId === E || q.userId === G,
+      ),
     );
   });
 
-  it('compute: the five freshest insights of the last 14 days, newest first', () => {
-    const d = h.ctx.services.digest.compute(TEAM, {
+  it('compute: the five freshest insights of the last 14 days, newest first', async () => {
+    const d = await h.ctx.services.digest.compute(TEAM, {
       reportWeek: '2026-11-23',
       today: '2026-11-30',
       target: 3,
@@ -324,7 +331,7 @@ describe('the VP digest over a scripted month', () => {
 
   it('/gemba digest preview shows a VP exactly what would be posted, ephemerally; managers are refused', async () => {
     h.clock.set(MON_0930 + 60 * 60_000);
-    const posted = composeDigest(h.ctx, TEAM, '2026-11-23', h.clock.now());
+    const posted = await composeDigest(h.ctx, TEAM, '2026-11-23', h.clock.now());
     const m = ackMessage(await h.command('/gemba', 'digest preview', { userId: VP }));
     assert.equal(m.response_type, 'ephemeral');
     assert.equal(m.blocks![0].text.text, 'Preview: Gemba digest, week of Mon 23 Nov');
@@ -337,14 +344,14 @@ describe('the VP digest over a scripted month', () => {
     assert.doesNotMatch(refused, /Acme|UCCCC0003|Gone quiet/);
   });
 
-  it('a conversation logged after the ignored nudges takes a manager off the quiet list', () => {
-    const quietNow = () =>
-      h.ctx.services.digest
-        .quietManagers(TEAM, { today: '2026-11-30', now: h.clock.now(), timezone: 'Europe/Berlin' })
-        .map((q) => q.userId);
-    assert.ok(quietNow().includes(D));
-    seed(h, D, 'Hooli', '2026-11-30');
-    assert.ok(!quietNow().includes(D));
+  it('a conversation logged after the ignored nudges takes a manager off the quiet list', async () => {
+    const quietNow = async () =>
+      (await h.ctx.services.digest.quietManagers(TEAM, { today: '2026-11-30', now: h.clock.now(), timezone: 'Europe/Berlin' })).map(
+        (q) => q.userId,
+      );
+    assert.ok((await quietNow()).includes(D));
+    await seed(h, D, 'Hooli', '2026-11-30');
+    assert.ok(!(await quietNow()).includes(D));
   });
 });
 
@@ -353,7 +360,7 @@ describe('the digest job catches up after downtime', () => {
     const h = await startHarness({ env: { ADMIN_USER_IDS: ADMIN } });
     try {
       ackMessage(await h.command('/gemba', `admin channel digest <#${DIGEST_CHANNEL}|vp-digest>`, { userId: ADMIN }));
-      h.ctx.repos.managers.enrollManager(TEAM, A, ENROLLED);
+      await h.ctx.repos.managers.enrollManager(TEAM, A, ENROLLED);
       // The app was down on Monday; it comes back on Wednesday.
       for (const [iso, posted] of [
         ['2026-12-02T10:00:00Z', 1],
@@ -377,7 +384,7 @@ describe('the digest job catches up after downtime', () => {
   it('without a digest channel it posts nothing and tells the admins once a week', async () => {
     const h = await startHarness({ env: { ADMIN_USER_IDS: ADMIN } });
     try {
-      h.ctx.repos.managers.enrollManager(TEAM, A, ENROLLED);
+      await h.ctx.repos.managers.enrollManager(TEAM, A, ENROLLED);
       for (const iso of ['2026-11-30T09:30:00Z', '2026-11-30T10:30:00Z']) {
         const report = await runDigest(h.ctx, at(iso));
         assert.deepEqual(report.posted, []);
@@ -398,13 +405,12 @@ describe('an over-long digest', () => {
   before(async () => {
     h = await startHarness({ env: { ADMIN_USER_IDS: ADMIN, ANONYMITY_MIN_REPORTS: '3' } });
     ackMessage(await h.command('/gemba', `admin channel digest <#${DIGEST_CHANNEL}|vp-digest>`, { userId: ADMIN }));
-    const db = h.ctx.db;
-    db.transaction(() => {
+    await h.ctx.storage.transaction(async (tx) => {
       // 300 managers with real-length ids, all quiet, half of them with a reason, all ignoring nudges.
       for (let i = 0; i < 300; i++) {
         const u = `U${String(1_000_000_000 + i)}`;
-        h.ctx.repos.managers.enrollManager(TEAM, u, ENROLLED);
-        h.ctx.repos.snoozes.insertSnooze({
+        await tx.managers.enrollManager(TEAM, u, ENROLLED);
+        await tx.snoozes.insertSnooze({
           teamId: TEAM,
           userId: u,
           startsOn: '2026-11-25',
@@ -412,17 +418,18 @@ describe('an over-long digest', () => {
           reason: i % 2 ? 'pipeline_reset' : 'travelling',
           createdAt: at('2026-11-25T09:00:00Z'),
         });
-        for (const d of ['2026-11-10', '2026-11-17', '2026-11-24']) nudge(h, u, `${d}T08:00:00Z`);
+        for (const d of ['2026-11-10', '2026-11-17', '2026-11-24'])
+          await tx.nudges.insertNudge({ teamId: TEAM, userId: u, sentAt: at(`${d}T08:00:00Z`), localDate: d, channel: `D${u}`, ts: '1.1' });
       }
-    })();
+    });
     // Insights at the 2,000-character limit, made of what escaping makes longer, with line breaks.
     const nasty = '<!channel> & <@U1> <http://x|y>\n'.repeat(80).slice(0, 2000);
-    for (let i = 0; i < 8; i++) seed(h, 'UWRITER01', `${'&<>'.repeat(40)}`.slice(0, 120), `2026-11-${20 + (i % 6)}`, nasty);
+    for (let i = 0; i < 8; i++) await seed(h, 'UWRITER01', `${'&<>'.repeat(40)}`.slice(0, 120), `2026-11-${20 + (i % 6)}`, nasty);
     // Many tactics past the threshold, each with long hostile reasons.
     const long = '<!here> & <b>x</b>\n'.repeat(40).slice(0, 500);
     for (let t = 0; t < 12; t++) {
       for (let r = 0; r < 3; r++) {
-        const result = h.ctx.services.tactics.flagTactic(TEAM, `UREP${t}X${r}`, {
+        const result = await h.ctx.services.tactics.flagTactic(TEAM, `UREP${t}X${r}`, {
           tactic: `Tactic ${t} ${'&'.repeat(60)}`.slice(0, 80),
           why: long,
           instead: long,
@@ -435,7 +442,7 @@ describe('an over-long digest', () => {
     await h.close();
   });
 
-  function assertFits(m: { text: string; blocks?: any[] }): void {
+  async function assertFits(m: { text: string; blocks?: any[] }): Promise<void> {
     assert.deepEqual(validateMessage(m), []);
     assertNoStrayControls(m);
     assert.ok(m.blocks!.length <= 50, `${m.blocks!.length} blocks`);
@@ -447,8 +454,8 @@ describe('an over-long digest', () => {
   }
 
   it('is trimmed to Slack limits and posts as valid Block Kit', async () => {
-    const m = composeDigest(h.ctx, TEAM, '2026-11-23', MON_0930);
-    assertFits(m);
+    const m = await composeDigest(h.ctx, TEAM, '2026-11-23', MON_0930);
+    await assertFits(m);
     const text = allText(m);
     assert.match(text, /…and 270 more/, 'quiet managers beyond 30 are counted');
     assert.match(text, /…and 7 more tactics past the threshold/);
@@ -457,14 +464,14 @@ describe('an over-long digest', () => {
     const report = await runDigest(h.ctx, MON_0930, { force: true });
     assert.equal(report.posted.length, 1, JSON.stringify(report));
     assert.deepEqual(h.fake.invalid, []);
-    assertFits(h.fake.callsTo('chat.postMessage').at(-1)!.args as any);
+    await assertFits(h.fake.callsTo('chat.postMessage').at(-1)!.args as any);
     // And so is the preview.
     h.clock.set(MON_0930);
-    assertFits(ackMessage(await h.command('/gemba', 'digest preview', { userId: ADMIN })));
+    await assertFits(ackMessage(await h.command('/gemba', 'digest preview', { userId: ADMIN })));
   });
 
-  it('the builder trims any number of blocks to 50 and says so', () => {
-    const base = h.ctx.services.digest.compute(TEAM, {
+  it('the builder trims any number of blocks to 50 and says so', async () => {
+    const base = await h.ctx.services.digest.compute(TEAM, {
       reportWeek: '2026-11-23',
       today: '2026-11-30',
       target: 3,
@@ -473,8 +480,8 @@ describe('an over-long digest', () => {
     });
     const insight = base.insights[0];
     const many: DigestData = { ...base, insights: Array.from({ length: 80 }, (_, i) => ({ ...insight, id: i + 1 })) };
-    const m = digestMessage(many, h.ctx.services.tactics.digestTactics(TEAM, 3));
-    assertFits(m);
+    const m = digestMessage(many, await h.ctx.services.tactics.digestTactics(TEAM, 3));
+    await assertFits(m);
     assert.equal(m.blocks!.length, 49);
     assert.match(allText(m.blocks!.at(-1)), /Trimmed to fit Slack/);
   });

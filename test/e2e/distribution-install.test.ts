@@ -31,7 +31,7 @@ const GRID = {
 };
 
 const installations = (h: Harness) =>
-  h.ctx.db.prepare('SELECT install_key, team_id, enterprise_id, is_enterprise_install, uninstalled_at FROM installations ORDER BY 1').all();
+  h.db.prepare('SELECT install_key, team_id, enterprise_id, is_enterprise_install, uninstalled_at FROM installations ORDER BY 1').all();
 
 describe('distribution: the Add to Slack page', () => {
   it("links to Slack's authorize URL with the client id, exactly the manifest's bot scopes and a state, and sets the state cookie", async () => {
@@ -98,7 +98,7 @@ describe('distribution: installing', () => {
     }
     await h.settle();
     // Settings and data stay per workspace, even inside one org.
-    const rows = h.ctx.db.prepare('SELECT team_id, account FROM contacts ORDER BY team_id').all();
+    const rows = h.db.prepare('SELECT team_id, account FROM contacts ORDER BY team_id').all();
     assert.deepEqual(
       rows,
       cases.map((c) => ({ team_id: c.teamId, account: `Account of ${c.teamId}` })).sort((a, b) => a.team_id.localeCompare(b.team_id)),
@@ -121,14 +121,14 @@ describe('distribution: installing', () => {
     const h = await harness({ distribution: true });
     await installWorkspace(h, ACME);
     await installWorkspace(h, GRID);
-    h.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+    h.db.pragma('wal_checkpoint(TRUNCATE)');
     for (const file of [h.databasePath, `${h.databasePath}-wal`]) {
       const bytes = await readFile(file).catch(() => Buffer.alloc(0));
       for (const token of [ACME.botToken, GRID.botToken, 'xoxb-']) {
         assert.equal(bytes.includes(Buffer.from(token)), false, `${token} must not appear in ${file}`);
       }
     }
-    const row = h.ctx.db.prepare("SELECT secret FROM installations WHERE install_key = 'T:T0ACME'").get() as { secret: string };
+    const row = h.db.prepare("SELECT secret FROM installations WHERE install_key = 'T:T0ACME'").get() as { secret: string };
     const right = createTokenCipher(Buffer.from(DISTRIBUTION_ENV.TOKEN_ENCRYPTION_KEY, 'base64'));
     assert.match(right.decrypt(row.secret, 'T:T0ACME'), /xoxb-acme-secret-token/);
     const wrong = createTokenCipher(Buffer.alloc(32, 9));
@@ -149,7 +149,7 @@ describe('distribution: installing', () => {
     // Jobs' look-ups go through the same store and see the new token.
     const client = await h.ctx.workspaces.clientFor('T0ACME');
     assert.equal(client?.token, `${ACME.botToken}-r1`);
-    const secret = (h.ctx.db.prepare("SELECT secret FROM installations WHERE install_key = 'T:T0ACME'").pluck().get() as string) ?? '';
+    const secret = (h.db.prepare("SELECT secret FROM installations WHERE install_key = 'T:T0ACME'").pluck().get() as string) ?? '';
     assert.equal(secret.includes('xoxb-'), false);
   });
 });
@@ -217,7 +217,7 @@ describe('distribution: failed installs are explained and store nothing', () => 
     h.fake.reset();
     const r = await h.command('/contact', 'Stranger Inc', { teamId: 'T0STRANGER' });
     assert.equal(r.status, 200);
-    assert.equal(h.ctx.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get(), 0, 'nothing stored');
+    assert.equal(h.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get(), 0, 'nothing stored');
     assert.deepEqual(
       h.fake.calls.map((c) => c.method),
       [],

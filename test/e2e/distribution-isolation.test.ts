@@ -61,8 +61,8 @@ describe('distribution: two workspaces with the same user ids side by side', () 
     const set = await cmd(h, A, '/gemba', 'admin target 5', ADMIN);
     assert.equal(set.status, 200);
     await h.settle();
-    assert.equal(h.ctx.services.settings.forTeam(A.teamId).weeklyTarget, 5);
-    assert.equal(h.ctx.services.settings.forTeam(B.teamId).weeklyTarget, 3);
+    assert.equal((await h.ctx.services.settings.forTeam(A.teamId)).weeklyTarget, 5);
+    assert.equal((await h.ctx.services.settings.forTeam(B.teamId)).weeklyTarget, 3);
     assert.match(allText((await cmd(h, B, '/gemba', 'settings')).json), /\b3\b/);
 
     // The team view counts only the workspace's own managers and conversations.
@@ -95,10 +95,10 @@ describe('distribution: two workspaces with the same user ids side by side', () 
     assert.equal(f.status, 200);
     await h.settle();
     const count = (teamId: string) =>
-      h.ctx.db.prepare('SELECT COUNT(*) FROM contacts WHERE team_id = ? AND user_id = ?').pluck().get(teamId, MANAGER);
+      h.db.prepare('SELECT COUNT(*) FROM contacts WHERE team_id = ? AND user_id = ?').pluck().get(teamId, MANAGER);
     assert.equal(count(A.teamId), 0);
     assert.equal(count(B.teamId), 1, 'the same user id in Beta keeps everything');
-    assert.ok(h.ctx.repos.managers.findManager(B.teamId, MANAGER)?.active);
+    assert.ok((await h.ctx.repos.managers.findManager(B.teamId, MANAGER))?.active);
   });
 
   it("jobs post each workspace's own numbers with its own token, into its own channels", async () => {

@@ -85,7 +85,7 @@ describe('distribution: uninstall stops every use of the tokens at once', () => 
     assert.equal(r.status, 200);
     await h.settle();
     h.fake.revokeToken(ACME.botToken); // Slack revokes it as it sends the event
-    assert.notEqual(h.ctx.db.prepare("SELECT uninstalled_at FROM installations WHERE install_key = 'T:T0ACME'").pluck().get(), null);
+    assert.notEqual(h.db.prepare("SELECT uninstalled_at FROM installations WHERE install_key = 'T:T0ACME'").pluck().get(), null);
     h.fake.reset();
 
     const reports = await runAllJobs(h);
@@ -109,9 +109,9 @@ describe('distribution: uninstall stops every use of the tokens at once', () => 
     );
     assert.deepEqual(errorLines(h), [], 'no error logged');
     // A request from the uninstalled workspace finds no installation: nothing stored, nothing sent.
-    const before = h.ctx.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get();
+    const before = h.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get();
     await h.command('/contact', 'After uninstall', { teamId: 'T0ACME' });
-    assert.equal(h.ctx.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get(), before);
+    assert.equal(h.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get(), before);
   });
 
   it('tokens_revoked (bot token) stops the workspace the same way', async () => {
@@ -132,7 +132,7 @@ describe('distribution: uninstall stops every use of the tokens at once', () => 
     await twoWorkspaces(h);
     await h.send(workspaceEvent('T0ACME', { type: 'tokens_revoked', tokens: { oauth: ['U0001'], bot: [] } }));
     await h.settle();
-    assert.equal(h.ctx.db.prepare("SELECT uninstalled_at FROM installations WHERE install_key = 'T:T0ACME'").pluck().get(), null);
+    assert.equal(h.db.prepare("SELECT uninstalled_at FROM installations WHERE install_key = 'T:T0ACME'").pluck().get(), null);
   });
 });
 
@@ -161,9 +161,9 @@ describe('distribution: data retention after uninstall', () => {
     const report = await JOBS.retention(h.ctx, h.clock.now() + 31 * DAY);
     assert.deepEqual(report.posted, ['erased T:T0ACME: workspace data of T0ACME']);
     assert.equal(teamIdsInDatabase(h).includes('T0ACME'), false, 'no row with team_id T0ACME in any table');
-    assert.equal(h.ctx.db.prepare("SELECT COUNT(*) FROM installations WHERE install_key = 'T:T0ACME'").pluck().get(), 0);
+    assert.equal(h.db.prepare("SELECT COUNT(*) FROM installations WHERE install_key = 'T:T0ACME'").pluck().get(), 0);
     assert.equal(
-      h.ctx.db.prepare("SELECT COUNT(*) FROM job_claims WHERE scope = 'T0ACME' OR scope LIKE 'T0ACME:%'").pluck().get(),
+      h.db.prepare("SELECT COUNT(*) FROM job_claims WHERE scope = 'T0ACME' OR scope LIKE 'T0ACME:%'").pluck().get(),
       0,
       'no job claim of the workspace',
     );
@@ -177,7 +177,7 @@ describe('distribution: data retention after uninstall', () => {
     await h.send(workspaceEvent('T0ACME', { type: 'app_uninstalled' }));
     await h.settle();
     assert.equal(teamIdsInDatabase(h).includes('T0ACME'), false);
-    assert.equal(h.ctx.db.prepare('SELECT COUNT(*) FROM installations').pluck().get(), 1);
+    assert.equal(h.db.prepare('SELECT COUNT(*) FROM installations').pluck().get(), 1);
   });
 
   it('an org-wide uninstall (enterprise_id only) stops the org and erases all its workspaces after the window', async () => {
@@ -201,7 +201,7 @@ describe('distribution: data retention after uninstall', () => {
 
     await JOBS.retention(h.ctx, h.clock.now() + 2 * DAY);
     assert.deepEqual(teamIdsInDatabase(h), ['T0GLOBEX']);
-    assert.equal(h.ctx.db.prepare("SELECT COUNT(*) FROM installations WHERE enterprise_id = 'E0GRID'").pluck().get(), 0);
+    assert.equal(h.db.prepare("SELECT COUNT(*) FROM installations WHERE enterprise_id = 'E0GRID'").pluck().get(), 0);
   });
 
   it('an org-level tokens_revoked (bolt-python fixture shape) stops the org install', async () => {
@@ -209,7 +209,7 @@ describe('distribution: data retention after uninstall', () => {
     await installWorkspace(h, GRID);
     await h.send(orgEvent('E0GRID', { type: 'tokens_revoked', tokens: { oauth: ['W111'], bot: ['W222'] } }));
     await h.settle();
-    assert.notEqual(h.ctx.db.prepare("SELECT uninstalled_at FROM installations WHERE install_key = 'E:E0GRID'").pluck().get(), null);
+    assert.notEqual(h.db.prepare("SELECT uninstalled_at FROM installations WHERE install_key = 'E:E0GRID'").pluck().get(), null);
     assert.equal(await h.ctx.workspaces.clientFor('T0GRIDA'), null);
   });
 });

@@ -25,7 +25,7 @@ const VP = 'U0VPVICTOR';
 const ADMIN = 'U0ADMINZULU';
 
 const TACTIC_TABLES = ['tactics', 'tactic_reports', 'tactic_reasons', 'tactic_flag_quota'];
-const stored = (h: Harness): number[] => TACTIC_TABLES.map((t) => h.ctx.db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number);
+const stored = (h: Harness): number[] => TACTIC_TABLES.map((t) => h.db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number);
 
 /** The ack body of a command: valid, ephemeral, no stray control sequences. */
 function ephemeralAck(r: PostSignedResult): { text: string; blocks?: any[]; [k: string]: any } {
@@ -61,7 +61,7 @@ function lastResponseBody(h: Harness): any {
 }
 
 const listedIds = (h: Harness) =>
-  (h.ctx.db.prepare('SELECT id FROM tactics WHERE hidden = 0 ORDER BY id').pluck().all() as number[]).map(String);
+  (h.db.prepare('SELECT id FROM tactics WHERE hidden = 0 ORDER BY id').pluck().all() as number[]).map(String);
 
 describe('/flag-tactic', () => {
   let h: Harness;
@@ -128,7 +128,7 @@ describe('/flag-tactic', () => {
     assert.deepEqual(validateView(sub.json.view), []);
     assert.match(allText(sub.json.view), /your flag joined theirs[\s\S]*3 reps · in leadership's weekly digest/);
     assert.equal(
-      h.ctx.db.prepare('SELECT instead FROM tactic_reasons WHERE instead IS NOT NULL').pluck().get(),
+      h.db.prepare('SELECT instead FROM tactic_reasons WHERE instead IS NOT NULL').pluck().get(),
       'A short video they can watch later',
     );
     assert.deepEqual(posts(h), []);
@@ -233,13 +233,13 @@ describe('/flag-tactic', () => {
       await h.command('/flag-tactic', '<@U9NOTAREP|bob> style AT&amp;T &lt;b&gt; pitch: per <#C123|sales>', { userId: BRAVO }),
     );
     assert.match(allText(m), /\*@bob style AT&amp;T &lt;b&gt; pitch\*/);
-    const row = h.ctx.db.prepare("SELECT display_text FROM tactics WHERE tactic_key LIKE 'bob%'").pluck().get();
+    const row = h.db.prepare("SELECT display_text FROM tactics WHERE tactic_key LIKE 'bob%'").pluck().get();
     assert.equal(row, '@bob style AT&T <b> pitch');
-    assert.equal(h.ctx.db.prepare("SELECT COUNT(*) FROM tactic_reasons WHERE why = 'per #sales'").pluck().get(), 1);
+    assert.equal(h.db.prepare("SELECT COUNT(*) FROM tactic_reasons WHERE why = 'per #sales'").pluck().get(), 1);
     // A broadcast typed into the command is stored as words and shown escaped, never as a ping.
     const b = ephemeralAck(await h.command('/flag-tactic', '<!channel> blasts: &lt;!here&gt; too', { userId: BRAVO }));
     assert.match(allText(b), /\*@channel blasts\*/);
-    assert.equal(h.ctx.db.prepare("SELECT why FROM tactic_reasons WHERE why LIKE '%here%'").pluck().get(), '<!here> too');
+    assert.equal(h.db.prepare("SELECT why FROM tactic_reasons WHERE why LIKE '%here%'").pluck().get(), '<!here> too');
   });
 
   it('answers help ephemerally with the grammar and the anonymity promise', async () => {
@@ -251,7 +251,7 @@ describe('/flag-tactic', () => {
   });
 
   it('the digest section shows only tactics at the threshold and counts the rest', async () => {
-    const d = h.ctx.services.tactics.digestTactics(TEAM, h.ctx.config.anonymityMinReports);
+    const d = await h.ctx.services.tactics.digestTactics(TEAM, h.ctx.config.anonymityMinReports);
     assert.deepEqual(
       d.shown.map((t) => [t.text, t.reporters]),
       [
@@ -270,7 +270,7 @@ describe('/flag-tactic', () => {
   });
 
   it('VPs decide Retire / Keep / Pilot from the digest; others are refused; the list shows the decision', async () => {
-    h.ctx.repos.vps.insertVp(TEAM, VP, h.clock.now(), ADMIN);
+    await h.ctx.repos.vps.insertVp(TEAM, VP, h.clock.now(), ADMIN);
     const [coldId, zoomId] = listedIds(h);
     const before = stored(h);
 
@@ -278,7 +278,7 @@ describe('/flag-tactic', () => {
     let body = lastResponseBody(h);
     assert.equal(body.replace_original, false, 'the shared digest is left alone');
     assert.match(allText(body), /Only VPs and admins can decide/);
-    assert.equal(h.ctx.db.prepare('SELECT decision FROM tactics WHERE id = ?').pluck().get(coldId), null);
+    assert.equal(h.db.prepare('SELECT decision FROM tactics WHERE id = ?').pluck().get(coldId), null);
 
     await h.action({ actionId: ActionId.tacticRetire, value: coldId, userId: VP, channelId: 'C0DIGEST' });
     body = lastResponseBody(h);
@@ -287,33 +287,33 @@ describe('/flag-tactic', () => {
     await h.action({ actionId: ActionId.tacticPilot, value: zoomId, userId: VP, channelId: 'C0DIGEST' });
     assert.match(allText(lastResponseBody(h)), /Recorded \*Pilot an alternative\* for \*Zoom everything\*/);
 
-    const belowId = h.ctx.db.prepare("SELECT id FROM tactics WHERE tactic_key = 'tactic number 2'").pluck().get() as number;
+    const belowId = h.db.prepare("SELECT id FROM tactics WHERE tactic_key = 'tactic number 2'").pluck().get() as number;
     await h.action({ actionId: ActionId.tacticKeep, value: String(belowId), userId: VP, channelId: 'C0DIGEST' });
     assert.match(allText(lastResponseBody(h)), /not reached the anonymity threshold/);
 
     const list = allText(ephemeralAck(await h.command('/flag-tactic', 'list', { userId: ECHO })));
     assert.match(list, /\*Cold calling\*[^\n]*\n4 reps[^\n]*\n:wastebasket: Leadership decided: \*Retire\* \(2026-W48\)/);
     assert.match(list, /\*Zoom everything\*[^\n]*\n3 reps[^\n]*\n:test_tube: Leadership decided: \*Pilot an alternative\*/);
-    const digest = allText({ blocks: tacticDigestBlocks(h.ctx.services.tactics.digestTactics(TEAM, 3).shown, 0) });
+    const digest = allText({ blocks: tacticDigestBlocks((await h.ctx.services.tactics.digestTactics(TEAM, 3)).shown, 0) });
     assert.match(digest, /Leadership decided: \*Retire\*/);
     assert.deepEqual(stored(h), before, 'decisions add no rows to the tactic tables');
   });
 
   it('an admin hides an abusive tactic: gone from the list and digest, audited', async () => {
     ephemeralAck(await h.command('/flag-tactic', 'Insulting nonsense about Bob', { userId: ECHO }));
-    const id = h.ctx.db.prepare("SELECT id FROM tactics WHERE tactic_key = 'insulting nonsense about bob'").pluck().get() as number;
+    const id = h.db.prepare("SELECT id FROM tactics WHERE tactic_key = 'insulting nonsense about bob'").pluck().get() as number;
     assert.ok(listedIds(h).includes(String(id)));
-    const result = h.ctx.services.tactics.hideTactic(TEAM, id, ADMIN);
+    const result = await h.ctx.services.tactics.hideTactic(TEAM, id, ADMIN);
     assert.equal(result.ok, true);
-    assert.deepEqual(h.ctx.services.tactics.hideTactic(TEAM, id, ADMIN), { ok: false, reason: 'already_hidden' });
+    assert.deepEqual(await h.ctx.services.tactics.hideTactic(TEAM, id, ADMIN), { ok: false, reason: 'already_hidden' });
     const list = ephemeralAck(await h.command('/flag-tactic', 'list', { userId: ECHO }));
     assert.doesNotMatch(allText(list), /Insulting/);
     assert.ok(!buttonValues(list, ActionId.tacticMeToo).includes(String(id)));
-    assert.doesNotMatch(JSON.stringify(h.ctx.services.tactics.digestTactics(TEAM, 1)), /Insulting/);
+    assert.doesNotMatch(JSON.stringify(await h.ctx.services.tactics.digestTactics(TEAM, 1)), /Insulting/);
     await h.action({ actionId: ActionId.tacticMeToo, value: String(id), userId: BRAVO });
     assert.match(allText(lastResponseBody(h)), /:warning: That tactic is no longer open/);
     await assertRefused(h, 'insulting nonsense about bob!', BRAVO, /hidden that tactic/);
-    const audit = h.ctx.repos.audit.listRecentAuditEntries(TEAM, 20).filter((a) => a.action === 'tactics.hide');
+    const audit = (await h.ctx.repos.audit.listRecentAuditEntries(TEAM, 20)).filter((a) => a.action === 'tactics.hide');
     assert.deepEqual(
       audit.map((a) => [a.actorId, a.detail]),
       [[ADMIN, `tactic ${id}`]],
@@ -323,7 +323,7 @@ describe('/flag-tactic', () => {
 
   it('leaves no trace of any rep: no profile or manager rows, no users.info, valid surfaces', () => {
     for (const table of ['user_profiles', 'managers']) {
-      assert.equal(h.ctx.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get(), 0, `${table} stays empty`);
+      assert.equal(h.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get(), 0, `${table} stays empty`);
     }
     assert.deepEqual(h.fake.callsTo('users.info'), []);
     assert.deepEqual(posts(h), [], 'nothing was posted at any point');
@@ -356,10 +356,10 @@ describe('/flag-tactic with ANONYMITY_MIN_REPORTS=2', () => {
     const h = await startHarness({ env: { ANONYMITY_MIN_REPORTS: '2' } });
     try {
       ephemeralAck(await h.command('/flag-tactic', 'paid ad bursts', { userId: ALPHA }));
-      assert.equal(h.ctx.services.tactics.digestTactics(TEAM, h.ctx.config.anonymityMinReports).shown.length, 0);
+      assert.equal((await h.ctx.services.tactics.digestTactics(TEAM, h.ctx.config.anonymityMinReports)).shown.length, 0);
       const m = ephemeralAck(await h.command('/flag-tactic', 'Paid-ad bursts!', { userId: BRAVO }));
       assert.match(allText(m), /2 reps · in leadership's weekly digest/);
-      const d = h.ctx.services.tactics.digestTactics(TEAM, h.ctx.config.anonymityMinReports);
+      const d = await h.ctx.services.tactics.digestTactics(TEAM, h.ctx.config.anonymityMinReports);
       assert.deepEqual(
         d.shown.map((t) => t.text),
         ['paid ad bursts'],

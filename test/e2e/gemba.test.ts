@@ -40,7 +40,7 @@ describe('/gemba settings', () => {
     const h = await harness({
       env: { WEEKLY_TARGET: '4', NUDGE_AFTER_DAYS: '5', TEAM_TIMEZONE: 'Europe/Berlin', LEADERBOARD_CHANNEL: 'CLEAD' },
     });
-    cacheTz(h, ME, 'America/Chicago');
+    await cacheTz(h, ME, 'America/Chicago');
     let t = allText(ackMessage(await h.command('/gemba', 'settings')));
     assert.match(t, /Weekly target: \*4\* conversations per manager/);
     assert.match(t, /Nudge after: \*5 days\* without a conversation, at 09:00 local time on working days/);
@@ -59,15 +59,15 @@ describe('/gemba settings', () => {
 describe('/gemba snooze', () => {
   it('2w pauses nudges for 14 days from today, off resumes them', async () => {
     const h = await harness(); // Thu 2026-11-26
-    seedContact(h, ME, 'Acme', '2026-11-01');
-    cacheTz(h, ME, 'UTC');
+    await seedContact(h, ME, 'Acme', '2026-11-01');
+    await cacheTz(h, ME, 'UTC');
     const m = ackMessage(await h.command('/gemba', 'snooze 2w'));
     assert.equal(
       m.text,
       ':zzz: Nudges paused through *Wed 9 Dec*. Weeks you spend snoozed freeze your streak instead of breaking it. `/gemba snooze off` resumes them.',
     );
     assert.deepEqual(
-      snoozeRows(h).map((s) => [s.startsOn, s.endsOn, s.reason]),
+      (await snoozeRows(h)).map((s) => [s.startsOn, s.endsOn, s.reason]),
       [['2026-11-26', '2026-12-09', 'snooze']],
     );
 
@@ -78,7 +78,7 @@ describe('/gemba snooze', () => {
     // A new snooze replaces the running one rather than stacking.
     ackMessage(await h.command('/gemba', 'snooze 3d'));
     assert.deepEqual(
-      snoozeRows(h).map((s) => [s.startsOn, s.endsOn]),
+      (await snoozeRows(h)).map((s) => [s.startsOn, s.endsOn]),
       [
         ['2026-11-26', '2026-11-29'],
         ['2026-11-30', '2026-12-02'],
@@ -89,7 +89,7 @@ describe('/gemba snooze', () => {
     assert.equal(off.text, ':bell: Nudges are back on.');
     // The days already snoozed stay (they freeze the streak); nothing covers today.
     assert.deepEqual(
-      snoozeRows(h).map((s) => [s.startsOn, s.endsOn]),
+      (await snoozeRows(h)).map((s) => [s.startsOn, s.endsOn]),
       [['2026-11-26', '2026-11-29']],
     );
     assert.equal((await runNudges(h.ctx, h.clock.now())).posted.length, 1, 'nudged again once resumed');
@@ -128,7 +128,7 @@ describe('/gemba snooze', () => {
       assert.match(t, why, text);
       assert.match(t, /Try: `\/gemba snooze 2w`/, text);
     }
-    assert.equal(h.ctx.db.prepare('SELECT COUNT(*) FROM snoozes').pluck().get(), 0, 'nothing stored from bad input');
+    assert.equal(h.db.prepare('SELECT COUNT(*) FROM snoozes').pluck().get(), 0, 'nothing stored from bad input');
     assertSurfacesValid(h);
   });
 });
@@ -136,7 +136,7 @@ describe('/gemba snooze', () => {
 describe('Home tab Snooze / Resume', () => {
   it('Snooze a week pauses and republishes with Resume; Resume ends it and republishes with Snooze', async () => {
     const h = await harness();
-    enroll(h, ME, '2026-11-01T00:00:00Z');
+    await enroll(h, ME, '2026-11-01T00:00:00Z');
     let r = await h.action({ actionId: ActionId.homeSnooze, userId: ME, view: { type: 'home' } });
     assert.equal(r.status, 200);
     let view = (await h.fake.waitFor('views.publish')).args.view;
@@ -144,7 +144,7 @@ describe('Home tab Snooze / Resume', () => {
     assert.equal(buttonValues(view, ActionId.homeSnooze).length, 0);
     assert.match(allText(view), /Nudges paused through Wed 2 Dec; your streak is frozen meanwhile/);
     assert.deepEqual(
-      snoozeRows(h).map((s) => [s.startsOn, s.endsOn, s.reason]),
+      (await snoozeRows(h)).map((s) => [s.startsOn, s.endsOn, s.reason]),
       [['2026-11-26', '2026-12-02', 'snooze']],
     );
 
@@ -154,7 +154,7 @@ describe('Home tab Snooze / Resume', () => {
     view = (await h.fake.waitFor('views.publish')).args.view;
     assert.equal(buttonValues(view, ActionId.homeSnooze).length, 1);
     assert.doesNotMatch(allText(view), /Nudges paused/);
-    assert.deepEqual(snoozeRows(h), [], 'a snooze started and resumed today leaves nothing');
+    assert.deepEqual(await snoozeRows(h), [], 'a snooze started and resumed today leaves nothing');
     assertSurfacesValid(h);
   });
 });
@@ -163,9 +163,10 @@ describe('snoozed weeks freeze the streak', () => {
   it('/trends and Home count across a week spent snoozed, and a week not snoozed breaks it', async () => {
     // Target 3: 3 in the weeks of 2 Nov and 16 Nov, none in the week of 9 Nov, spent snoozed.
     const h = await harness({ now: '2026-11-09T08:00:00Z' });
-    for (const d of ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-16', '2026-11-17', '2026-11-18']) seedContact(h, ME, 'Acme', d);
-    seedContact(h, 'UOTHER', 'Acme', '2026-11-02');
-    for (const d of ['2026-11-03', '2026-11-04', '2026-11-16', '2026-11-17', '2026-11-18']) seedContact(h, 'UOTHER', 'Acme', d);
+    for (const d of ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-16', '2026-11-17', '2026-11-18'])
+      await seedContact(h, ME, 'Acme', d);
+    await seedContact(h, 'UOTHER', 'Acme', '2026-11-02');
+    for (const d of ['2026-11-03', '2026-11-04', '2026-11-16', '2026-11-17', '2026-11-18']) await seedContact(h, 'UOTHER', 'Acme', d);
     ackMessage(await h.command('/gemba', 'snooze 5d')); // Mon 9 – Fri 13 Nov
     h.clock.set(at('2026-11-26T15:00:00Z'));
 

@@ -69,7 +69,7 @@ describe('App Home', () => {
     assert.equal(buttonValues(view, ActionId.homeLogContact).length, 1);
     assertNoStrayControls(view);
     assert.equal(h.fake.callsTo('users.info').length, 0, 'no look-up for a non-manager');
-    assert.equal(h.ctx.services.profiles.cached(TEAM, OTHER), undefined, 'no profile row for a non-manager');
+    assert.equal(await h.ctx.services.profiles.cached(TEAM, OTHER), undefined, 'no profile row for a non-manager');
     assertSurfacesValid(h);
   });
 
@@ -77,14 +77,14 @@ describe('App Home', () => {
     const h = await harness();
     h.fake.setUser(ME, { tz: 'Pacific/Auckland' });
     // Enrol without caching a profile: store through the service (no Slack involved).
-    h.ctx.services.contacts.logContact(
+    await h.ctx.services.contacts.logContact(
       TEAM,
       ME,
       { account: 'Acme', buyer: null, kind: 'call', durationMin: null, occurredOn: '2026-11-26', insight: null },
       h.clock.now(),
     );
     await openHome(h, ME);
-    assert.equal(h.ctx.services.profiles.cached(TEAM, ME)?.tz, 'Pacific/Auckland');
+    assert.equal((await h.ctx.services.profiles.cached(TEAM, ME))?.tz, 'Pacific/Auckland');
     // 15:00 UTC Thu is Fri 27 Nov in Auckland: the next opening labels Thursday as yesterday.
     const view = await openHome(h, ME);
     assert.match(allText(view), /\*Acme\* · call · yesterday \(Thu 26 Nov\)/);

@@ -15,7 +15,7 @@ const ZEROES = ['UZERO', 'UNEVER'];
 describe('/leaderboard', () => {
   it('last: the finished week as the Monday post showed it, to the caller only', async () => {
     const h = await harness({ now: '2026-12-03T15:00:00Z' }); // Thu of the week after
-    seedTeam(h);
+    await seedTeam(h);
     const m = ackMessage(await h.command('/leaderboard', 'last'));
     assert.equal(m.response_type, 'ephemeral');
     assert.equal(m.blocks![0].text.text, "Last week's leaderboard: week of Mon 23 Nov");
@@ -33,7 +33,7 @@ describe('/leaderboard', () => {
 
   it('with no argument: this week so far, where a short week does not end a streak yet', async () => {
     const h = await harness({ now: '2026-11-26T15:00:00Z' }); // Thu of the week of 23 Nov
-    seedTeam(h);
+    await seedTeam(h);
     const m = ackMessage(await h.command('/leaderboard', ''));
     assert.equal(m.blocks![0].text.text, 'Leaderboard so far: week of Mon 23 Nov');
     // As the Monday post, except UD: 2 of 3 so far after two weeks at target, still a streak.
@@ -49,7 +49,7 @@ describe('/leaderboard', () => {
 
   it('in team time: Monday morning in Auckland is already the new week', async () => {
     const h = await harness({ now: '2026-11-29T21:00:00Z', env: { TEAM_TIMEZONE: 'Pacific/Auckland' } }); // Mon 10:00 NZDT
-    seedTeam(h);
+    await seedTeam(h);
     assert.equal(ackMessage(await h.command('/leaderboard', 'last')).blocks![0].text.text, "Last week's leaderboard: week of Mon 23 Nov");
     const now = ackMessage(await h.command('/leaderboard', ''));
     assert.equal(now.blocks![0].text.text, 'Leaderboard so far: week of Mon 30 Nov');
@@ -60,7 +60,7 @@ describe('/leaderboard', () => {
 
   it('with nobody logging last week: says so, counts the managers, names none', async () => {
     const h = await harness();
-    enroll(h, 'U1', '2026-10-01T00:00:00Z');
+    await enroll(h, 'U1', '2026-10-01T00:00:00Z');
     const m = ackMessage(await h.command('/leaderboard', 'last'));
     const t = allText(m);
     assert.match(t, /No conversations were logged that week\./);

@@ -23,8 +23,8 @@ const MONDAY = '2026-11-30T09:00:00Z';
 async function nudged(users: string[]): Promise<Harness> {
   h = await harness({ now: '2026-11-10T12:00:00Z' });
   for (const u of users) {
-    cacheTz(h, u, 'UTC');
-    seedContact(h, u, 'Acme', '2026-11-10'); // logged (and enrolled) on 10 Nov
+    await cacheTz(h, u, 'UTC');
+    await seedContact(h, u, 'Acme', '2026-11-10'); // logged (and enrolled) on 10 Nov
   }
   h.clock.set(at(MONDAY));
   const report = await runNudges(h.ctx, h.clock.now());
@@ -38,8 +38,14 @@ async function press(h: Harness, userId: string, actionId: string, value?: strin
   return h.action({ actionId, value, userId, channelId: dm.response.channel, messageTs: dm.response.ts });
 }
 
-const digestOf = (h: Harness) =>
-  h.ctx.services.digest.compute(TEAM, { reportWeek: '2026-11-23', today: '2026-11-30', target: 3, now: h.clock.now(), timezone: 'UTC' });
+const digestOf = async (h: Harness) =>
+  await h.ctx.services.digest.compute(TEAM, {
+    reportWeek: '2026-11-23',
+    today: '2026-11-30',
+    target: 3,
+    now: h.clock.now(),
+    timezone: 'UTC',
+  });
 
 describe('nudge buttons', () => {
   const cases: Array<{ userId: string; actionId: string; value: string; reason: SnoozeReason; said: RegExp; label: string | null }> = [
@@ -90,7 +96,7 @@ describe('nudge buttons', () => {
       assert.match(reply.text, c.said);
       assert.match(reply.text, /paused through Sun 6 Dec, and your streak is frozen meanwhile\. `\/gemba snooze off` resumes them\./);
       assertNoStrayControls(reply);
-      const snooze = h.ctx.services.snoozes.activeSnooze(TEAM, c.userId, '2026-11-30');
+      const snooze = await h.ctx.services.snoozes.activeSnooze(TEAM, c.userId, '2026-11-30');
       assert.deepEqual([snooze?.startsOn, snooze?.endsOn, snooze?.reason], ['2026-11-30', '2026-12-06', c.reason]);
     }
     assert.deepEqual(
@@ -102,14 +108,14 @@ describe('nudge buttons', () => {
     );
 
     // The digest shows who is paused and why; the quiet list carries the reason given.
-    const d = digestOf(h);
+    const d = await digestOf(h);
     assert.deepEqual(
       d.snoozed,
       cases.map((c) => ({ userId: c.userId, reason: c.reason, endsOn: '2026-12-06' })).sort((a, b) => a.userId.localeCompare(b.userId)),
     );
     const quietReason = Object.fromEntries(d.quiet.map((q) => [q.userId, q.reason]));
     for (const c of cases) assert.equal(quietReason[c.userId], c.reason === 'snooze' ? null : c.reason, c.userId);
-    const digestText = allText(composeDigest(h.ctx, TEAM, '2026-11-23', h.clock.now()));
+    const digestText = allText(await composeDigest(h.ctx, TEAM, '2026-11-23', h.clock.now()));
     for (const c of cases) {
       if (c.label)
         assert.ok(digestText.includes(`<@${c.userId}>: ${c.label} through Sun 6 Dec`), `${c.userId} in the digest:\n${digestText}`);
@@ -130,7 +136,7 @@ describe('nudge buttons', () => {
     const h = await nudged(['U1']);
     await press(h, 'U1', ActionId.nudgeSnooze, 'snooze');
     await press(h, 'U1', ActionId.nudgeReasonTravelling, 'travelling');
-    const rows = h.ctx.repos.snoozes.listSnoozesBetween(TEAM, 'U1', '2026-01-01', '2027-01-01');
+    const rows = await h.ctx.repos.snoozes.listSnoozesBetween(TEAM, 'U1', '2026-01-01', '2027-01-01');
     assert.deepEqual(
       rows.map((s) => [s.startsOn, s.endsOn, s.reason]),
       [['2026-11-30', '2026-12-06', 'travelling']],
@@ -155,7 +161,7 @@ describe('nudge buttons', () => {
     assert.equal(open.args.trigger_id, triggerId);
     assert.equal(open.args.view.callback_id, ViewId.contactModal);
     assert.equal(nudgeRows(h)[0].answered, 'log');
-    assert.equal(h.ctx.services.snoozes.activeSnooze(TEAM, 'U1', '2026-11-30'), undefined, 'logging does not snooze');
+    assert.equal(await h.ctx.services.snoozes.activeSnooze(TEAM, 'U1', '2026-11-30'), undefined, 'logging does not snooze');
     assertSurfacesValid(h);
   });
 });

@@ -47,11 +47,11 @@ async function run(
 
 /** Every row of every table but the profile cache (refused callers may get looked up), as JSON. */
 function snapshot(h: Harness): string {
-  const tables = h.ctx.db
+  const tables = h.db
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('user_profiles', 'seen_requests') ORDER BY name")
     .pluck()
     .all() as string[];
-  return JSON.stringify(tables.map((t) => [t, h.ctx.db.prepare(`SELECT * FROM "${t}"`).all()]));
+  return JSON.stringify(tables.map((t) => [t, h.db.prepare(`SELECT * FROM "${t}"`).all()]));
 }
 
 /** A team with managers, a VP, conversations, a tactic at the threshold and a user group. */
@@ -64,8 +64,8 @@ async function seedTeam(h: Harness): Promise<{ tacticId: number; otherContactId:
   for (const rep of ['UREPA', 'UREPB', 'UREPC']) await h.command('/flag-tactic', 'cold calling: nobody answers', { userId: rep });
   h.fake.setUsergroup('S0SALES', ['UGROUP001', 'UGROUP002']);
   await h.settle();
-  const otherContactId = h.ctx.repos.contacts.listRecentContacts(TEAM, OTHER, 1)[0].id;
-  return { tacticId: h.ctx.services.tactics.listTactics(TEAM)[0].id, otherContactId };
+  const otherContactId = (await h.ctx.repos.contacts.listRecentContacts(TEAM, OTHER, 1))[0].id;
+  return { tacticId: (await h.ctx.services.tactics.listTactics(TEAM))[0].id, otherContactId };
 }
 
 /** Every admin sub-command in PRODUCT.md. */
@@ -124,7 +124,7 @@ describe('permission matrix: /gemba admin by people who are not admins', () => {
       // A refused caller is looked up in Slack (they might have been a Slack admin): once when the
       // answer is cached (managers, VPs), at every command for a rep, who gets no cache row.
       assert.ok(h.fake.callsTo('users.info').length <= (userId === REP ? adminCommands(tacticId).length : 1));
-      if (userId === REP) assert.equal(h.ctx.db.prepare('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?').pluck().get(REP), 0);
+      if (userId === REP) assert.equal(h.db.prepare('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?').pluck().get(REP), 0);
       assert.ok(!h.logs.some((l) => l.msg === 'admin change' && l.actor === userId));
     });
   }
@@ -155,9 +155,9 @@ describe('permission matrix: /gemba admin by admins', () => {
         const actor = kind === 'env' ? ENV_ADMIN : kind === 'slack-admin' ? SLACK_ADMIN : SLACK_OWNER;
         if (kind === 'slack-admin') h.fake.setUser(SLACK_ADMIN, { isAdmin: true });
         if (kind === 'slack-owner') h.fake.setUser(SLACK_OWNER, { isOwner: true });
-        assert.equal(h.ctx.services.profiles.cached(TEAM, actor), undefined, 'no profile cached before the first command');
+        assert.equal(await h.ctx.services.profiles.cached(TEAM, actor), undefined, 'no profile cached before the first command');
         h.fake.reset();
-        const auditBefore = h.ctx.repos.audit.listRecentAuditEntries(TEAM, 1000).length;
+        const auditBefore = (await h.ctx.repos.audit.listRecentAuditEntries(TEAM, 1000)).length;
 
         const commands = adminCommands(tacticId);
         // Slack admins are not known until looked up: their first command is acknowledged empty,
@@ -183,11 +183,11 @@ describe('permission matrix: /gemba admin by admins', () => {
 
         // Every change happened.
         assert.match(replies['admin help'], /`\/gemba admin export`/);
-        const managers = h.ctx.repos.managers.listActiveManagers(TEAM).map((m) => m.userId);
+        const managers = (await h.ctx.repos.managers.listActiveManagers(TEAM)).map((m) => m.userId);
         assert.deepEqual(managers, ['UGROUP001', 'UGROUP002', 'UNEW00001']);
-        assert.equal(h.ctx.repos.managers.findManager(TEAM, MGR)?.active, false);
-        assert.deepEqual(h.ctx.repos.vps.listVps(TEAM), ['UNEW00002']);
-        assert.deepEqual(h.ctx.services.settings.forTeam(TEAM), {
+        assert.equal((await h.ctx.repos.managers.findManager(TEAM, MGR))?.active, false);
+        assert.deepEqual(await h.ctx.repos.vps.listVps(TEAM), ['UNEW00002']);
+        assert.deepEqual(await h.ctx.services.settings.forTeam(TEAM), {
           weeklyTarget: 7,
           nudgeAfterDays: 3,
           nudgeHour: 9,
@@ -195,8 +195,8 @@ describe('permission matrix: /gemba admin by admins', () => {
           leaderboardChannel: 'C0WINS',
           digestChannel: 'C0VPS',
         });
-        assert.equal(h.ctx.services.tactics.listTactics(TEAM).length, 0, 'the tactic is hidden');
-        assert.equal(h.ctx.repos.contacts.listRecentContacts(TEAM, OTHER, 10).length, 0, 'forgotten');
+        assert.equal((await h.ctx.services.tactics.listTactics(TEAM)).length, 0, 'the tactic is hidden');
+        assert.equal((await h.ctx.repos.contacts.listRecentContacts(TEAM, OTHER, 10)).length, 0, 'forgotten');
         const complete = h.fake.callsTo('files.completeUploadExternal');
         assert.equal(complete.length, 1);
         assert.equal(complete[0].args.channel_id, `D${actor}`, "the export goes to the admin's own DM");
@@ -204,7 +204,7 @@ describe('permission matrix: /gemba admin by admins', () => {
         assert.match(replies[`admin forget <@${OTHER}|lee>`], /Forgot <@UMGR00002>: deleted 2 conversations/);
 
         // Every change is in the audit trail under the actor's name, and in the log.
-        const entries = h.ctx.repos.audit.listRecentAuditEntries(TEAM, 1000);
+        const entries = await h.ctx.repos.audit.listRecentAuditEntries(TEAM, 1000);
         const actions = entries
           .slice(0, entries.length - auditBefore)
           .filter((e) => e.actorId === actor)
@@ -325,12 +325,12 @@ describe('who sees whose data', () => {
       assert.doesNotMatch(allText(reply!.args), OTHERS_DATA);
     }
     assert.equal(h.fake.callsTo('views.open').length, 0, 'no prefilled modal of their conversation');
-    assert.equal(h.ctx.repos.contacts.listRecentContacts(TEAM, OTHER, 10).length, 2, 'still there');
+    assert.equal((await h.ctx.repos.contacts.listRecentContacts(TEAM, OTHER, 10)).length, 2, 'still there');
 
     const key = 'decide-mgr';
     await h.action({ actionId: ActionId.tacticRetire, value: String(tacticId), userId: MGR, responseUrl: h.fake.responseUrl(key) });
     assert.match(allText(h.fake.callsTo('response_url').find((c) => c.args._key === key)!.args), /Only VPs and admins can decide/);
-    assert.equal(h.ctx.services.tactics.listTactics(TEAM)[0].decision, null);
+    assert.equal((await h.ctx.services.tactics.listTactics(TEAM))[0].decision, null);
   });
 
   it('a VP sees the team, other managers, the digest preview and the Home snapshot, and decides on tactics', async () => {
@@ -389,6 +389,6 @@ describe('who sees whose data', () => {
     assert.match(preview.text, /digest preview is for VPs and admins/);
     // PRODUCT.md "No trace of the rep": no cache row, even for a refused command.
     assert.equal(h.fake.callsTo('users.info').length, 3);
-    assert.equal(h.ctx.db.prepare('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?').pluck().get(REP), 0);
+    assert.equal(h.db.prepare('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?').pluck().get(REP), 0);
   });
 });

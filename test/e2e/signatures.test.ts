@@ -72,7 +72,7 @@ describe('request signatures', () => {
   it('refuses forged button clicks and events too', async () => {
     const h = await harness();
     ackMessage(await h.command('/contact', 'Acme Corp'));
-    const id = String(h.ctx.db.prepare('SELECT id FROM contacts').pluck().get());
+    const id = String(h.db.prepare('SELECT id FROM contacts').pluck().get());
     const undo = blockActions({ actionId: ActionId.contactUndo, value: id, responseUrl: h.fake.responseUrl() });
     assert.equal((await h.send(undo, { signature: 'v0=00' })).status, 401);
     assert.equal((await h.send(undo, { timestampSec: nowSec() - 10 * 60 })).status, 401);
@@ -96,7 +96,7 @@ describe('GET /healthz', () => {
     assert.equal(body.status, 'ok');
     assert.equal(body.database, 'ok');
 
-    h.ctx.db.close();
+    h.db.close();
     const down = await fetch(`${h.url}/healthz`);
     assert.equal(down.status, 503);
     assert.notEqual(((await down.json()) as Record<string, unknown>).status, 'ok');

@@ -59,15 +59,15 @@ export function assertBadInputReply(r: PostSignedResult, mentions?: RegExp): str
 }
 
 export function contactCount(h: Harness): number {
-  return h.ctx.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get() as number;
+  return h.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get() as number;
 }
 
 export function managerCount(h: Harness): number {
-  return h.ctx.db.prepare('SELECT COUNT(*) FROM managers').pluck().get() as number;
+  return h.db.prepare('SELECT COUNT(*) FROM managers').pluck().get() as number;
 }
 
 export function contactRows(h: Harness): any[] {
-  return h.ctx.db.prepare('SELECT * FROM contacts ORDER BY id').all();
+  return h.db.prepare('SELECT * FROM contacts ORDER BY id').all();
 }
 
 /** Asserts the fake Slack accepted every message and view the app produced. */
@@ -94,11 +94,11 @@ export function buttonValues(surface: { blocks?: any[] }, actionId: string): str
 
 /** Every distinct team id stored in any table that has a team_id column, sorted. */
 export function teamIdsInDatabase(h: Harness): string[] {
-  const tables = h.ctx.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%team_id%'").pluck().all() as string[];
+  const tables = h.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%team_id%'").pluck().all() as string[];
   const ids = new Set<string>();
   for (const t of tables) {
     // An org-wide installation has no team: null is no workspace.
-    for (const id of h.ctx.db.prepare(`SELECT DISTINCT team_id FROM ${t} WHERE team_id IS NOT NULL`).pluck().all() as string[]) ids.add(id);
+    for (const id of h.db.prepare(`SELECT DISTINCT team_id FROM ${t} WHERE team_id IS NOT NULL`).pluck().all() as string[]) ids.add(id);
   }
   return [...ids].sort();
 }

@@ -19,8 +19,8 @@ const C = 'UCCCC0003';
 const GONE = 'UGONE0004';
 const ENROLLED = Date.parse('2026-09-01T12:00:00Z');
 
-function seed(h: Harness, userId: string, account: string, occurredOn: string, kind: ContactKind = 'call'): void {
-  h.ctx.services.contacts.logContact(
+async function seed(h: Harness, userId: string, account: string, occurredOn: string, kind: ContactKind = 'call'): Promise<void> {
+  await h.ctx.services.contacts.logContact(
     TEAM,
     userId,
     { account, buyer: null, kind, durationMin: null, occurredOn, insight: null },
@@ -32,23 +32,23 @@ describe('/trends team and the team snapshot over a scripted team', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness({ env: { ADMIN_USER_IDS: ADMIN } }); // Thu 2026-11-26
-    for (const u of [A, B, C, GONE]) h.ctx.repos.managers.enrollManager(TEAM, u, ENROLLED);
-    h.ctx.services.admin.changeVps(TEAM, ADMIN, 'add', [VP]);
+    for (const u of [A, B, C, GONE]) await h.ctx.repos.managers.enrollManager(TEAM, u, ENROLLED);
+    await h.ctx.services.admin.changeVps(TEAM, ADMIN, 'add', [VP]);
     // A: 1 (5 Oct), 1 (9 Nov), 2 (16 Nov), 3 this week (Acme twice under two spellings, Initech).
-    seed(h, A, 'Oldco', '2026-10-05');
-    seed(h, A, 'Acme', '2026-11-10');
-    seed(h, A, 'Acme', '2026-11-16');
-    seed(h, A, 'Initech', '2026-11-18');
-    seed(h, A, 'Acme', '2026-11-23');
-    seed(h, A, 'ACME ', '2026-11-24', 'video');
-    seed(h, A, 'Initech', '2026-11-25');
+    await seed(h, A, 'Oldco', '2026-10-05');
+    await seed(h, A, 'Acme', '2026-11-10');
+    await seed(h, A, 'Acme', '2026-11-16');
+    await seed(h, A, 'Initech', '2026-11-18');
+    await seed(h, A, 'Acme', '2026-11-23');
+    await seed(h, A, 'ACME ', '2026-11-24', 'video');
+    await seed(h, A, 'Initech', '2026-11-25');
     // B: 4 (9 Nov), 1 this week.
-    for (const d of ['2026-11-09', '2026-11-10', '2026-11-11', '2026-11-12']) seed(h, B, 'Hooli', d);
-    seed(h, B, 'Globex', '2026-11-26');
+    for (const d of ['2026-11-09', '2026-11-10', '2026-11-11', '2026-11-12']) await seed(h, B, 'Hooli', d);
+    await seed(h, B, 'Globex', '2026-11-26');
     // C: nothing at all. GONE: talked to buyers, then was removed as a manager.
-    seed(h, GONE, 'Umbrella', '2026-10-12');
-    seed(h, GONE, 'Umbrella', '2026-11-20');
-    h.ctx.services.admin.changeManagers(TEAM, ADMIN, 'remove', [GONE]);
+    await seed(h, GONE, 'Umbrella', '2026-10-12');
+    await seed(h, GONE, 'Umbrella', '2026-11-20');
+    await h.ctx.services.admin.changeManagers(TEAM, ADMIN, 'remove', [GONE]);
   });
   after(() => checkAndClose(h));
 
@@ -99,7 +99,7 @@ describe('/trends team and the team snapshot over a scripted team', () => {
     assert.match(text, /\*Team this week\*\n4 conversations · 2 of 3 managers \(67%\) · `▂▁▁▁▁█▄▇`/);
     // Only C: GONE talked to a buyer recently but is no longer a manager and must not hide C.
     assert.match(text, /1 manager gone quiet \(14 days without a conversation, or 3 nudges ignored\)/);
-    const quiet = h.ctx.services.digest.quietManagers(TEAM, { today: '2026-11-26', now: h.clock.now(), timezone: 'UTC' });
+    const quiet = await h.ctx.services.digest.quietManagers(TEAM, { today: '2026-11-26', now: h.clock.now(), timezone: 'UTC' });
     assert.deepEqual(
       quiet.map((q) => q.userId),
       [C],
@@ -117,16 +117,13 @@ describe('/trends team for a big team', () => {
     h = await startHarness({ env: { ADMIN_USER_IDS: ADMIN } });
     // 250 managers with 11-character ids, active in many weeks: long sparklines, double-digit totals.
     const ids = Array.from({ length: 250 }, (_, i) => `U${String(1_000_000_000 + i)}`);
-    const insert = h.ctx.db.transaction(() => {
-      for (const [i, u] of ids.entries()) {
-        h.ctx.repos.managers.enrollManager(TEAM, u, ENROLLED);
-        for (let w = 0; w < 12; w++) {
-          const day = new Date(Date.parse('2026-09-07T00:00:00Z') + (w * 7 + (i % 5)) * 86_400_000).toISOString().slice(0, 10);
-          for (let k = 0; k <= (i + w) % 4; k++) seed(h, u, `Account ${i}-${k}`, day);
-        }
+    for (const [i, u] of ids.entries()) {
+      await h.ctx.repos.managers.enrollManager(TEAM, u, ENROLLED);
+      for (let w = 0; w < 12; w++) {
+        const day = new Date(Date.parse('2026-09-07T00:00:00Z') + (w * 7 + (i % 5)) * 86_400_000).toISOString().slice(0, 10);
+        for (let k = 0; k <= (i + w) % 4; k++) await seed(h, u, `Account ${i}-${k}`, day);
       }
-    });
-    insert();
+    }
   });
   after(() => checkAndClose(h));
 

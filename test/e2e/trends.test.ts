@@ -9,8 +9,8 @@ import { checkAndClose, type Harness, startHarness } from '../kit/harness.js';
 import { ackMessage, allText, assertBadInputReply, contactCount, ME, OTHER, TEAM } from './support.js';
 
 /** Stores a conversation directly (for dates the one-liner no longer accepts, > 30 days back). */
-function seed(h: Harness, userId: string, account: string, kind: ContactKind, occurredOn: string): void {
-  h.ctx.services.contacts.logContact(
+async function seed(h: Harness, userId: string, account: string, kind: ContactKind, occurredOn: string): Promise<void> {
+  await h.ctx.services.contacts.logContact(
     TEAM,
     userId,
     { account, buyer: null, kind, durationMin: null, occurredOn, insight: null },
@@ -23,11 +23,11 @@ describe('/trends over a scripted history', () => {
   before(async () => {
     h = await startHarness(); // Thu 2026-11-26; weeks start on Monday
     // Outside the default 8-week window, inside a 12-week one.
-    seed(h, ME, 'Oldco', 'visit', '2026-09-07');
+    await seed(h, ME, 'Oldco', 'visit', '2026-09-07');
     // Week of 19 Oct: 3 (too old for /contact, so stored directly).
-    seed(h, ME, 'Acme', 'call', '2026-10-19');
-    seed(h, ME, 'ACME', 'video', '2026-10-20');
-    seed(h, ME, 'Initech', 'call', '2026-10-21');
+    await seed(h, ME, 'Acme', 'call', '2026-10-19');
+    await seed(h, ME, 'ACME', 'video', '2026-10-20');
+    await seed(h, ME, 'Initech', 'call', '2026-10-21');
     // Week of 26 Oct: nothing. The rest goes through the real command.
     const lines = [
       'Globex via meeting on 2026-11-02',
@@ -42,8 +42,8 @@ describe('/trends over a scripted history', () => {
     for (const d of ['2026-11-16', '2026-11-17', '2026-11-18']) ackMessage(await h.command('/contact', `Acme on ${d}`));
     ackMessage(await h.command('/contact', 'Acme')); // today, this week
     // Someone else's history, which must never show up.
-    seed(h, OTHER, 'SecretCo', 'call', '2026-11-24');
-    seed(h, OTHER, 'Hushhush Ltd', 'video', '2026-11-25');
+    await seed(h, OTHER, 'SecretCo', 'call', '2026-11-24');
+    await seed(h, OTHER, 'Hushhush Ltd', 'video', '2026-11-25');
     assert.equal(contactCount(h), 17);
   });
   after(() => checkAndClose(h));

@@ -81,7 +81,7 @@ describe('workspace resolution: Slack Connect', () => {
     assert.equal(r.status, 200);
     assert.equal(r.text, '', 'the modal closes');
     await h.settle();
-    const rows = h.ctx.db.prepare('SELECT team_id, user_id, account FROM contacts').all();
+    const rows = h.db.prepare('SELECT team_id, user_id, account FROM contacts').all();
     assert.deepEqual(rows, [{ team_id: HOME, user_id: ME, account: 'Acme Corp' }]);
     assert.deepEqual(teamIdsInDatabase(h), [HOME], 'no row anywhere names the partner organisation');
     // The person's own week counts it: /contact list in their workspace shows it.
@@ -156,7 +156,7 @@ describe('workspace resolution: org-wide (Enterprise Grid) install', () => {
     );
     assert.equal(r.status, 200);
     await h.settle();
-    const snoozes = h.ctx.db.prepare('SELECT team_id, user_id FROM snoozes').all();
+    const snoozes = h.db.prepare('SELECT team_id, user_id FROM snoozes').all();
     assert.deepEqual(snoozes, [{ team_id: 'T0GRID2', user_id: 'W0002' }]);
     assert.deepEqual(teamIdsInDatabase(h), ['T0GRID2']);
     assertSurfacesValid(h);

@@ -18,12 +18,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { migrate } from '../../src/db/migrate.js';
-import { openDatabase } from '../../src/db/open.js';
-import { createRepos } from '../../src/db/repos/index.js';
 import { CLAIM_STALE_AFTER_MS } from '../../src/jobs/claimed.js';
 import { NUDGE_CONCURRENCY } from '../../src/jobs/nudges.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
+import { openTestStorage } from '../kit/storage.js';
 import { appEnv, inspect, runJob, sleep, spawnScript, until } from './support.js';
 
 const TEAM = 'T0001';
@@ -33,14 +31,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const managerIds = (n: number) => Array.from({ length: n }, (_, i) => `UNUDGE${String(i).padStart(3, '0')}`);
 
 /** Managers enrolled a month ago (so all are due), with fresh UTC profiles (no users.info calls). */
-function seed(databasePath: string, users: string[]): void {
-  const db = openDatabase(databasePath);
-  migrate(db);
-  const repos = createRepos(db);
-  db.transaction(() => {
+async function seed(databasePath: string, users: string[]): Promise<void> {
+  const storage = openTestStorage(databasePath);
+  await storage.transaction(async (tx) => {
     for (const u of users) {
-      repos.managers.enrollManager(TEAM, u, NOW - 30 * 86_400_000);
-      repos.profiles.upsertProfile({
+      await tx.managers.enrollManager(TEAM, u, NOW - 30 * 86_400_000);
+      await tx.profiles.upsertProfile({
         teamId: TEAM,
         userId: u,
         tz: 'UTC',
@@ -50,8 +46,8 @@ function seed(databasePath: string, users: string[]): void {
         refreshedAt: NOW - 3_600_000,
       });
     }
-  })();
-  db.close();
+  });
+  await storage.close();
 }
 
 /** Successful DMs per user so far. */
@@ -84,7 +80,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
     try {
       const users = managerIds(30);
       const databasePath = join(dir, 'paused.db');
-      seed(databasePath, users);
+      await seed(databasePath, users);
       const env = appEnv({ apiUrl: fake.apiUrl, databasePath });
       // Slack slows the run down: after 6 DMs in a second, 429 with a long Retry-After.
       fake.rateLimit('chat.postMessage', { perSecond: 6, retryAfter: 30 });
@@ -156,7 +152,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
     try {
       const users = managerIds(30);
       const databasePath = join(dir, 'inflight.db');
-      seed(databasePath, users);
+      await seed(databasePath, users);
       const env = appEnv({ apiUrl: fake.apiUrl, databasePath });
       fake.delayMs = 250; // every DM spends 250 ms "at Slack"
       const job = spawnScript('src/cli/job.ts', ['nudges', '--now', iso(NOW)], env, dir);

@@ -27,8 +27,8 @@ describe('fault: Slack answers 5xx for a while', () => {
   before(async () => {
     h = await startHarness({ now: NOW });
     for (const u of USERS) {
-      h.ctx.repos.managers.enrollManager(TEAM, u, NOW - 30 * 86_400_000);
-      h.ctx.repos.profiles.upsertProfile({
+      await h.ctx.repos.managers.enrollManager(TEAM, u, NOW - 30 * 86_400_000);
+      await h.ctx.repos.profiles.upsertProfile({
         teamId: TEAM,
         userId: u,
         tz: 'UTC',
@@ -38,7 +38,7 @@ describe('fault: Slack answers 5xx for a while', () => {
         refreshedAt: NOW,
       });
     }
-    h.ctx.repos.teams.updateTeamSetting(TEAM, 'leaderboardChannel', 'CLEADERS', NOW);
+    await h.ctx.repos.teams.updateTeamSetting(TEAM, 'leaderboardChannel', 'CLEADERS', NOW);
   });
   after(async () => {
     await h.close();
@@ -54,7 +54,7 @@ describe('fault: Slack answers 5xx for a while', () => {
     assert.match(report.failed[0], /UBAD/);
     assert.equal(postsTo('UBAD').length, ATTEMPTS, `bounded: ${ATTEMPTS} attempts, then it gave up`);
     assert.ok(postsTo('UBAD').every((c) => c.status === 503));
-    const claim = h.ctx.repos.claims.findClaim({ job: 'nudges', scope: `${TEAM}:UBAD`, period: '2026-11-30' });
+    const claim = await h.ctx.repos.claims.findClaim({ job: 'nudges', scope: `${TEAM}:UBAD`, period: '2026-11-30' });
     assert.equal(claim?.status, 'failed');
     assert.equal(claim?.retryAt, h.clock.now() + RETRY_TRANSIENT_MS);
     assert.ok(
@@ -72,8 +72,8 @@ describe('fault: Slack answers 5xx for a while', () => {
     const later = await runNudges(h.ctx, h.clock.now());
     assert.equal(later.posted.length, 1);
     for (const u of USERS) assert.equal(delivered(u), 1, `${u} got exactly one DM`);
-    assert.equal(h.ctx.db.prepare('SELECT COUNT(*) FROM nudges').pluck().get(), USERS.length);
-    assert.equal(h.ctx.repos.claims.findClaim({ job: 'nudges', scope: `${TEAM}:UBAD`, period: '2026-11-30' })?.status, 'done');
+    assert.equal(h.db.prepare('SELECT COUNT(*) FROM nudges').pluck().get(), USERS.length);
+    assert.equal((await h.ctx.repos.claims.findClaim({ job: 'nudges', scope: `${TEAM}:UBAD`, period: '2026-11-30' }))?.status, 'done');
   });
 
   it('weekly post: the same bounded retry, a recorded failure, and one post once Slack is back', async () => {

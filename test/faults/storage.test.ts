@@ -18,7 +18,7 @@ const NO_PAGE_LIMIT = 1_073_741_823;
 
 describe('fault: the database cannot be written', () => {
   let h: Harness;
-  const count = () => h.ctx.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get() as number;
+  const count = () => h.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get() as number;
   const errorLines = (code: string) =>
     h.logs.filter(
       (l) =>
@@ -60,14 +60,14 @@ describe('fault: the database cannot be written', () => {
 
   it('read-only: a clear ephemeral message and an error log line; recovers when writable again', async () => {
     await assertRecovered('Before Readonly Inc');
-    h.ctx.db.pragma('query_only = ON');
+    h.db.pragma('query_only = ON');
     try {
       await assertRefusedClearly('SQLITE_READONLY', 'Readonly Corp');
       // A scheduled tick fails the same way without taking the process down.
       await runDueJobs(h.ctx, h.clock.now());
       assert.ok(h.logs.some((l) => l.level === 50 && l.code === ErrorCode.StorageUnavailable && l.job !== undefined));
     } finally {
-      h.ctx.db.pragma('query_only = OFF');
+      h.db.pragma('query_only = OFF');
     }
     await assertRecovered('Readonly Corp');
     await h.settle();
@@ -75,12 +75,12 @@ describe('fault: the database cannot be written', () => {
 
   it('disk full: a clear ephemeral message and an error log line; recovers when space is freed', async () => {
     // Cap the file at its current size, then fill the free space the way real traffic would.
-    h.ctx.db.pragma(`max_page_count = ${h.ctx.db.pragma('page_count', { simple: true })}`);
+    h.db.pragma(`max_page_count = ${h.db.pragma('page_count', { simple: true })}`);
     let full: unknown = null;
     try {
       for (let i = 0; i < 100_000 && full === null; i++) {
         try {
-          h.ctx.services.contacts.logContact(
+          await h.ctx.services.contacts.logContact(
             TEAM,
             'UFILLER',
             {
@@ -102,7 +102,7 @@ describe('fault: the database cannot be written', () => {
       // "Zeta" sorts after every filler, so it needs the same full pages.
       await assertRefusedClearly('SQLITE_FULL', 'Zeta Corp');
     } finally {
-      h.ctx.db.pragma(`max_page_count = ${NO_PAGE_LIMIT}`);
+      h.db.pragma(`max_page_count = ${NO_PAGE_LIMIT}`);
     }
     await assertRecovered('Zeta Corp');
     await h.settle();

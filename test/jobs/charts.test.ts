@@ -28,7 +28,7 @@ const chartWarnings = (h: Harness) => h.logs.filter((l) => l.msg === 'chart not 
 describe('weekly posts carry their charts', () => {
   it('leaderboard: text, then one upload flow to the same channel; the PNG is the one drawn; nobody at zero named', async () => {
     const h = await harness({ now: MONDAY, env: ENV });
-    seedTeam(h);
+    await seedTeam(h);
     await h.ctx.repos.profiles.upsertProfile({
       teamId: TEAM,
       userId: 'UB',
@@ -70,7 +70,7 @@ describe('weekly posts carry their charts', () => {
 
   it('digest: both charts (team trend, heat map) in one message in the digest channel', async () => {
     const h = await harness({ now: MONDAY, env: ENV });
-    seedTeam(h);
+    await seedTeam(h);
     await runDigest(h.ctx, h.clock.now());
     assert.deepEqual(flow(h), [
       'chat.postMessage',
@@ -108,7 +108,7 @@ describe('a chart that cannot be shared leaves exactly one text post', () => {
   for (const [what, method, spec] of failures) {
     it(`${what}: one text post, one warning, not retried`, async () => {
       const h = await harness({ now: MONDAY, env: ENV });
-      seedTeam(h);
+      await seedTeam(h);
       h.fake.failNext(method, { ...spec, times: 10 });
       const first = await runLeaderboard(h.ctx, h.clock.now());
       assert.equal(first.posted.length, 1, 'the post counts as posted');
@@ -133,7 +133,7 @@ describe('a chart that cannot be shared leaves exactly one text post', () => {
 
   it('a 429 on the text post is waited out; the chart still goes once, after the one post', async () => {
     const h = await harness({ now: MONDAY, env: ENV });
-    seedTeam(h);
+    await seedTeam(h);
     h.fake.failNext('chat.postMessage', { retryAfter: 1, when: (a) => a.channel === 'CLEAD' });
     await runLeaderboard(h.ctx, h.clock.now());
     assert.equal(posts(h, 'CLEAD').length, 1);

@@ -60,9 +60,9 @@ describe('job CLI', () => {
     databasePath = join(dir, 'gemba.db');
     // Seed through the app (real migrations, real services), then let the CLI share the file.
     const h = await startHarness({ fake, databasePath, now: '2026-11-20T12:00:00Z' });
-    enroll(h, 'UQUIET', '2026-11-02T12:00:00Z');
+    await enroll(h, 'UQUIET', '2026-11-02T12:00:00Z');
     fake.setUser('UQUIET', { tz: 'Asia/Tokyo' });
-    seedTeam(h);
+    await seedTeam(h);
     await h.close();
     fake.reset();
   });

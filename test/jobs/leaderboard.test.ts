@@ -21,7 +21,7 @@ const harness = harnessPerTest();
 describe('the weekly leaderboard post', () => {
   it("posts last week's standings: ties by accounts, frozen streaks, most improved, total vs the week before, zeros unnamed", async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z', env: { LEADERBOARD_CHANNEL: 'CLEAD' } });
-    seedTeam(h);
+    await seedTeam(h);
     const report = await runLeaderboard(h.ctx, h.clock.now());
     assert.deepEqual(report.posted, ['leaderboard for week of 2026-11-23 to CLEAD (T0001, 2026-W49)']);
     const [post] = posts(h, 'CLEAD');
@@ -44,7 +44,7 @@ describe('the weekly leaderboard post', () => {
 
   it('lists the top ten only; a team with nobody logging posts an encouraging empty board', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z', env: { LEADERBOARD_CHANNEL: 'CLEAD' } });
-    for (let i = 1; i <= 12; i++) many(h, `UM${String(i).padStart(2, '0')}`, '2026-11-25', i, ['X', 'Y']);
+    for (let i = 1; i <= 12; i++) await many(h, `UM${String(i).padStart(2, '0')}`, '2026-11-25', i, ['X', 'Y']);
     await runLeaderboard(h.ctx, h.clock.now());
     const text = allText(posts(h, 'CLEAD')[0].args);
     const named = [...text.matchAll(/<@(UM\d\d)>: /g)].map((m) => m[1]);
@@ -52,7 +52,7 @@ describe('the weekly leaderboard post', () => {
     assert.match(text, /Team total: \*78\*/);
 
     const empty = await harness({ now: '2026-11-30T09:00:00Z', env: { LEADERBOARD_CHANNEL: 'CLEAD' } });
-    enroll(empty, 'U1', '2026-10-01T00:00:00Z');
+    await enroll(empty, 'U1', '2026-10-01T00:00:00Z');
     await runLeaderboard(empty.ctx, empty.clock.now());
     const emptyPost = posts(empty, 'CLEAD')[0].args;
     assert.match(allText(emptyPost), /No conversations were logged that week/);
@@ -65,7 +65,7 @@ describe('the weekly leaderboard post', () => {
 describe('when the leaderboard goes out', () => {
   it('Monday 09:00 team time (Auckland), once per ISO week; --force posts again; next Monday reports the next week', async () => {
     const h = await harness({ now: '2026-11-29T19:59:00Z', env: { LEADERBOARD_CHANNEL: 'CLEAD', TEAM_TIMEZONE: 'Pacific/Auckland' } });
-    seedTeam(h);
+    await seedTeam(h);
     let report = await runLeaderboard(h.ctx, h.clock.now()); // Mon 08:59 NZDT
     assert.deepEqual(report.notes, ['T0001: not due until Monday 09:00 Pacific/Auckland']);
     h.clock.set(at('2026-11-29T20:00:00Z')); // Mon 09:00 NZDT
@@ -88,7 +88,7 @@ describe('when the leaderboard goes out', () => {
 
   it('catches up later in the week when the app was down on Monday', async () => {
     const h = await harness({ now: '2026-12-03T16:00:00Z', env: { LEADERBOARD_CHANNEL: 'CLEAD' } }); // Thu
-    seedTeam(h);
+    await seedTeam(h);
     const report = await runLeaderboard(h.ctx, h.clock.now());
     assert.deepEqual(report.posted, ['leaderboard for week of 2026-11-23 to CLEAD (T0001, 2026-W49)']);
     assert.deepEqual(posts(h, 'CLEAD')[0].args.blocks[1].text.text.split('\n'), EXPECTED_LINES);
@@ -103,7 +103,7 @@ describe('when the leaderboard goes out', () => {
     const env = { LEADERBOARD_CHANNEL: 'CLEAD' };
     const a = await harness({ fake, databasePath, env, now: '2026-11-30T09:05:00Z' });
     const b = await harness({ fake, databasePath, env, now: '2026-11-30T09:05:00Z' });
-    seedTeam(a);
+    await seedTeam(a);
     fake.delayMs = 20;
     const [ra, rb] = await Promise.all([runLeaderboard(a.ctx, a.clock.now()), runLeaderboard(b.ctx, b.clock.now())]);
     fake.delayMs = 0;
@@ -114,7 +114,7 @@ describe('when the leaderboard goes out', () => {
 
   it('a 429 on the channel post is waited out and posted once', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z', env: { LEADERBOARD_CHANNEL: 'CLEAD' } });
-    seedTeam(h);
+    await seedTeam(h);
     h.fake.failNext('chat.postMessage', { retryAfter: 1 });
     const report = await runLeaderboard(h.ctx, h.clock.now());
     assert.equal(report.posted.length, 1);
@@ -128,9 +128,9 @@ describe('when the leaderboard goes out', () => {
 describe('a leaderboard channel that is unset or failing', () => {
   it('unset: the admins get one DM a week, not one a tick', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z', env: { ADMIN_USER_IDS: 'UADMIN' } });
-    seedTeam(h);
+    await seedTeam(h);
     // A Slack admin known from the profile cache is told too.
-    h.ctx.repos.profiles.upsertProfile({
+    await h.ctx.repos.profiles.upsertProfile({
       teamId: TEAM,
       userId: 'USLACKADMIN',
       tz: 'UTC',
@@ -161,7 +161,7 @@ describe('a leaderboard channel that is unset or failing', () => {
 
   it('failing with not_in_channel: the admins are told once, the post is retried hourly, and goes out once it works', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z', env: { ADMIN_USER_IDS: 'UADMIN', LEADERBOARD_CHANNEL: 'CLEAD' } });
-    seedTeam(h);
+    await seedTeam(h);
     h.fake.failNext('chat.postMessage', { error: 'not_in_channel', times: 3, when: (args) => args.channel === 'CLEAD' });
     const skipped: string[] = [];
     for (let t = at('2026-11-30T09:00:00Z'); t < at('2026-11-30T12:30:00Z'); t += 5 * 60_000) {
@@ -187,7 +187,7 @@ describe('a leaderboard channel that is unset or failing', () => {
 
   it('with no admin known to tell: one warning in the log a week, not one a tick', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' });
-    seedTeam(h);
+    await seedTeam(h);
     for (let t = at('2026-11-30T09:00:00Z'); t < at('2026-11-30T11:00:00Z'); t += 5 * 60_000) await runLeaderboard(h.ctx, t);
     const warnings = h.logs.filter((l) => typeof l.msg === 'string' && l.msg.includes('no admin is known to tell'));
     assert.equal(warnings.length, 1);

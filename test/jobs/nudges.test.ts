@@ -30,7 +30,7 @@ describe("nudges at each manager's own 09:00", () => {
     const zones = { UCHI: 'America/Chicago', UTOK: 'Asia/Tokyo', UAKL: 'Pacific/Auckland', UUTC: 'UTC' };
     for (const [u, tz] of Object.entries(zones)) {
       h.fake.setUser(u, { tz });
-      enroll(h, u, '2026-09-01T12:00:00Z'); // quiet since: due whenever the 3-day cool-down allows
+      await enroll(h, u, '2026-09-01T12:00:00Z'); // quiet since: due whenever the 3-day cool-down allows
     }
     const scheduler = startScheduler(h.ctx, { enabled: false });
     // Hourly ticks (PRODUCT.md: "checked hourly") for two weeks, across Chicago's change on Sun 1 Nov.
@@ -55,14 +55,14 @@ describe("nudges at each manager's own 09:00", () => {
     );
     // One DM per nudge, to the manager.
     for (const u of Object.keys(zones)) assert.equal(posts(h, u).length, 4, u);
-    assert.equal(h.ctx.services.profiles.cached(TEAM, 'UAKL')?.tz, 'Pacific/Auckland');
+    assert.equal((await h.ctx.services.profiles.cached(TEAM, 'UAKL'))?.tz, 'Pacific/Auckland');
     assertSurfacesValid(h);
   });
 
   it('spring forward (Sun 8 Mar 2026): a Friday nudge is followed by Monday at 09:00 CDT, not an hour late', async () => {
     const h = await harness({ now: '2026-02-27T18:00:00Z' });
     h.fake.setUser('UCHI', { tz: 'America/Chicago' });
-    seedContact(h, 'UCHI', 'Acme', '2026-02-27'); // Fri: 7 days quiet on Fri 6 Mar
+    await seedContact(h, 'UCHI', 'Acme', '2026-02-27'); // Fri: 7 days quiet on Fri 6 Mar
     const scheduler = startScheduler(h.ctx, { enabled: false });
     await tickThrough(h, scheduler, '2026-03-05T00:00:00Z', '2026-03-14T00:00:00Z', 30 * 60_000);
     // Fri 09:00 CST; Mon 09:00 CDT is only 71 hours later, and still gets its nudge; Thu.
@@ -74,7 +74,7 @@ describe("nudges at each manager's own 09:00", () => {
   it('fall back (Sun 1 Nov 2026): Friday then Monday 09:00 CST, each once', async () => {
     const h = await harness({ now: '2026-10-23T18:00:00Z' });
     h.fake.setUser('UCHI', { tz: 'America/Chicago' });
-    seedContact(h, 'UCHI', 'Acme', '2026-10-23');
+    await seedContact(h, 'UCHI', 'Acme', '2026-10-23');
     const scheduler = startScheduler(h.ctx, { enabled: false });
     await tickThrough(h, scheduler, '2026-10-29T00:00:00Z', '2026-11-07T00:00:00Z', 30 * 60_000);
     assert.deepEqual(nudgeTimes(h), { UCHI: ['2026-10-30T14:00:00Z', '2026-11-02T15:00:00Z', '2026-11-05T15:00:00Z'] });
@@ -84,8 +84,8 @@ describe("nudges at each manager's own 09:00", () => {
 
   it('catches up later the same local day when the app was down at 09:00, not the day after', async () => {
     const h = await harness({ now: '2026-11-30T15:30:00Z' }); // Mon, up again at 15:30 UTC
-    enroll(h, 'U1', '2026-11-01T00:00:00Z');
-    cacheTz(h, 'U1', 'UTC');
+    await enroll(h, 'U1', '2026-11-01T00:00:00Z');
+    await cacheTz(h, 'U1', 'UTC');
     let report = await runNudges(h.ctx, h.clock.now());
     assert.equal(report.posted.length, 1);
     assert.equal(nudgeRows(h)[0].localDate, '2026-11-30');
@@ -106,8 +106,8 @@ describe("nudges at each manager's own 09:00", () => {
 describe('catch-up only while the period is current', () => {
   it('a Friday missed while the app was down is not sent at the weekend; Monday gets its own', async () => {
     const h = await harness({ now: '2026-11-28T10:00:00Z' }); // up again on Saturday
-    enroll(h, 'U1', '2026-11-01T12:00:00Z');
-    cacheTz(h, 'U1', 'UTC');
+    await enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    await cacheTz(h, 'U1', 'UTC');
     const scheduler = startScheduler(h.ctx, { enabled: false });
     await tickThrough(h, scheduler, '2026-11-28T10:00:00Z', '2026-11-30T12:00:00Z', HOUR);
     await scheduler.stop();
@@ -118,15 +118,15 @@ describe('catch-up only while the period is current', () => {
 describe('who is due', () => {
   it('only the active, quiet, un-snoozed managers not nudged in the last 3 days', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' }); // Mon
-    for (const u of ['UQUIET', 'UNEW', 'URECENT', 'USNOOZE', 'UCOOL', 'UGONE', 'UEXACT']) cacheTz(h, u, 'UTC');
-    seedContact(h, 'UQUIET', 'Acme', '2026-11-20'); // 10 days quiet
-    enroll(h, 'UNEW', '2026-11-27T12:00:00Z'); // enrolled 3 days ago, nothing logged: not yet
-    seedContact(h, 'URECENT', 'Acme', '2026-11-27'); // 3 days
-    seedContact(h, 'UEXACT', 'Acme', '2026-11-23'); // exactly 7 days: due
-    seedContact(h, 'USNOOZE', 'Acme', '2026-11-01');
-    h.ctx.services.snoozes.snooze(TEAM, 'USNOOZE', { days: 7, reason: 'pto', today: '2026-11-27', now: h.clock.now() });
-    seedContact(h, 'UCOOL', 'Acme', '2026-11-01');
-    h.ctx.repos.nudges.insertNudge({
+    for (const u of ['UQUIET', 'UNEW', 'URECENT', 'USNOOZE', 'UCOOL', 'UGONE', 'UEXACT']) await cacheTz(h, u, 'UTC');
+    await seedContact(h, 'UQUIET', 'Acme', '2026-11-20'); // 10 days quiet
+    await enroll(h, 'UNEW', '2026-11-27T12:00:00Z'); // enrolled 3 days ago, nothing logged: not yet
+    await seedContact(h, 'URECENT', 'Acme', '2026-11-27'); // 3 days
+    await seedContact(h, 'UEXACT', 'Acme', '2026-11-23'); // exactly 7 days: due
+    await seedContact(h, 'USNOOZE', 'Acme', '2026-11-01');
+    await h.ctx.services.snoozes.snooze(TEAM, 'USNOOZE', { days: 7, reason: 'pto', today: '2026-11-27', now: h.clock.now() });
+    await seedContact(h, 'UCOOL', 'Acme', '2026-11-01');
+    await h.ctx.repos.nudges.insertNudge({
       teamId: TEAM,
       userId: 'UCOOL',
       sentAt: at('2026-11-28T09:00:00Z'),
@@ -134,26 +134,26 @@ describe('who is due', () => {
       channel: null,
       ts: null,
     });
-    seedContact(h, 'UGONE', 'Acme', '2026-11-01');
-    h.ctx.repos.managers.deactivateManager(TEAM, 'UGONE');
+    await seedContact(h, 'UGONE', 'Acme', '2026-11-01');
+    await h.ctx.repos.managers.deactivateManager(TEAM, 'UGONE');
 
-    const due = h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now());
+    const due = await h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now());
     assert.deepEqual(due.map((d) => [d.userId, d.daysQuiet]).sort(), [
       ['UEXACT', 7],
       ['UQUIET', 10],
     ]);
     // --force ignores the cool-down, never the snooze or the quiet rule.
-    const forced = h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now(), { ignoreCooldown: true });
+    const forced = await h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now(), { ignoreCooldown: true });
     assert.deepEqual(forced.map((d) => d.userId).sort(), ['UCOOL', 'UEXACT', 'UQUIET']);
     // The same instant on Saturday is nobody's working day here.
-    assert.deepEqual(h.ctx.services.nudges.selectDueNudges(TEAM, at('2026-11-28T12:00:00Z')), []);
+    assert.deepEqual(await h.ctx.services.nudges.selectDueNudges(TEAM, at('2026-11-28T12:00:00Z')), []);
   });
 
   it('an enrolled manager with nothing logged counts from enrolment', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' });
-    enroll(h, 'U1', '2026-11-23T08:00:00Z');
-    cacheTz(h, 'U1', 'UTC');
-    const [n] = h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now());
+    await enroll(h, 'U1', '2026-11-23T08:00:00Z');
+    await cacheTz(h, 'U1', 'UTC');
+    const [n] = await h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now());
     assert.deepEqual([n.userId, n.daysQuiet, n.hasLoggedBefore, n.dormantAccounts], ['U1', 7, false, []]);
   });
 });
@@ -161,12 +161,12 @@ describe('who is due', () => {
 describe('the nudge DM', () => {
   it('says how long it has been, names up to three dormant accounts (escaped), gives a prompt and five buttons', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' });
-    cacheTz(h, 'U1', 'UTC');
-    seedContact(h, 'U1', 'Acme', '2026-10-01'); // dormant, but the fourth most recently silent
-    seedContact(h, 'U1', 'Umbrella', '2026-10-10');
-    seedContact(h, 'U1', 'Initech & Co', '2026-10-20');
-    seedContact(h, 'U1', 'Globex <!channel>', '2026-10-25');
-    seedContact(h, 'U1', 'Hooli', '2026-11-20'); // 10 days ago: not dormant, and the last conversation
+    await cacheTz(h, 'U1', 'UTC');
+    await seedContact(h, 'U1', 'Acme', '2026-10-01'); // dormant, but the fourth most recently silent
+    await seedContact(h, 'U1', 'Umbrella', '2026-10-10');
+    await seedContact(h, 'U1', 'Initech & Co', '2026-10-20');
+    await seedContact(h, 'U1', 'Globex <!channel>', '2026-10-25');
+    await seedContact(h, 'U1', 'Hooli', '2026-11-20'); // 10 days ago: not dormant, and the last conversation
     const report = await runNudges(h.ctx, h.clock.now());
     assert.deepEqual(report.posted, ['DM to U1 (T0001, 2026-11-30, quiet 10d)']);
 
@@ -201,8 +201,8 @@ describe('the nudge DM', () => {
 
   it('for a manager with nothing logged: since joining, no dormant accounts; the prompt rotates by day', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' });
-    enroll(h, 'U2', '2026-11-01T12:00:00Z');
-    cacheTz(h, 'U2', 'UTC');
+    await enroll(h, 'U2', '2026-11-01T12:00:00Z');
+    await cacheTz(h, 'U2', 'UTC');
     await runNudges(h.ctx, h.clock.now());
     const text = allText(posts(h, 'U2')[0].args);
     assert.match(text, /It's been 29 days since you joined Gemba, and no buyer conversation is logged yet/);
@@ -210,7 +210,7 @@ describe('the nudge DM', () => {
     // Over two weeks of days, the prompt is not always the same one.
     const seen = new Set<string>();
     for (let d = 1; d <= 14; d++) {
-      const [n] = h.ctx.services.nudges.selectDueNudges(TEAM, at(`2026-12-${String(d).padStart(2, '0')}T10:00:00Z`), {
+      const [n] = await h.ctx.services.nudges.selectDueNudges(TEAM, at(`2026-12-${String(d).padStart(2, '0')}T10:00:00Z`), {
         ignoreCooldown: true,
       });
       if (n) seen.add(n.prompt);
@@ -224,8 +224,8 @@ describe('the nudge DM', () => {
 describe('once per manager per local day', () => {
   it('a second run posts nothing and says so; --force posts again', async () => {
     const h = await harness({ now: '2026-11-30T09:05:00Z' });
-    enroll(h, 'U1', '2026-11-01T12:00:00Z');
-    cacheTz(h, 'U1', 'UTC');
+    await enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    await cacheTz(h, 'U1', 'UTC');
     const first = await runNudges(h.ctx, h.clock.now());
     assert.equal(first.posted.length, 1);
     h.clock.advance(10 * 60_000);
@@ -236,16 +236,16 @@ describe('once per manager per local day', () => {
     const forced = await runNudges(h.ctx, h.clock.now(), { force: true });
     assert.equal(forced.posted.length, 1);
     assert.equal(posts(h, 'U1').length, 2);
-    assert.equal(h.ctx.repos.nudges.countNudgesOn(TEAM, 'U1', '2026-11-30'), 2);
+    assert.equal(await h.ctx.repos.nudges.countNudgesOn(TEAM, 'U1', '2026-11-30'), 2);
   });
 
   it('a claim left by a crash (claimed, never finished) is retried once it is stale, and posts once', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' });
-    enroll(h, 'U1', '2026-11-01T12:00:00Z');
-    cacheTz(h, 'U1', 'UTC');
+    await enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    await cacheTz(h, 'U1', 'UTC');
     const key = { job: 'nudges', scope: `${TEAM}:U1`, period: '2026-11-30' };
     // Another process took the claim, then died before posting.
-    assert.equal(h.ctx.repos.claims.claimPeriod(key, h.clock.now(), { staleAfterMs: CLAIM_STALE_AFTER_MS }), true);
+    assert.equal(await h.ctx.repos.claims.claimPeriod(key, h.clock.now(), { staleAfterMs: CLAIM_STALE_AFTER_MS }), true);
     h.clock.advance(5 * 60_000);
     const meanwhile = await runNudges(h.ctx, h.clock.now());
     assert.equal(meanwhile.posted.length, 0, 'a fresh claim may still be in flight elsewhere');
@@ -253,8 +253,8 @@ describe('once per manager per local day', () => {
     h.clock.set(at('2026-11-30T09:00:00Z') + CLAIM_STALE_AFTER_MS + 1);
     const recovered = await runNudges(h.ctx, h.clock.now());
     assert.equal(recovered.posted.length, 1);
-    assert.equal(h.ctx.repos.claims.findClaim(key)?.status, 'done');
-    assert.equal(h.ctx.repos.claims.findClaim(key)?.attempts, 2);
+    assert.equal((await h.ctx.repos.claims.findClaim(key))?.status, 'done');
+    assert.equal((await h.ctx.repos.claims.findClaim(key))?.attempts, 2);
     h.clock.advance(CLAIM_STALE_AFTER_MS * 2);
     assert.equal((await runNudges(h.ctx, h.clock.now())).posted.length, 0);
     assert.equal(posts(h, 'U1').length, 1);
@@ -270,8 +270,8 @@ describe('once per manager per local day', () => {
     const b = await harness({ fake, databasePath, now: '2026-11-30T09:00:00Z' });
     const users = Array.from({ length: 9 }, (_, i) => `U${i + 1}`);
     for (const u of users) {
-      enroll(a, u, '2026-11-01T12:00:00Z');
-      cacheTz(a, u, 'UTC');
+      await enroll(a, u, '2026-11-01T12:00:00Z');
+      await cacheTz(a, u, 'UTC');
     }
     fake.delayMs = 15; // keep posts in flight while the other process looks
     const [ra, rb] = await Promise.all([runNudges(a.ctx, a.clock.now()), runNudges(b.ctx, b.clock.now())]);
@@ -294,8 +294,8 @@ describe('once per manager per local day', () => {
 describe('Slack failures', () => {
   it('a 429 with Retry-After on the first post is waited out and the DM goes out once', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' });
-    enroll(h, 'U1', '2026-11-01T12:00:00Z');
-    cacheTz(h, 'U1', 'UTC');
+    await enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    await cacheTz(h, 'U1', 'UTC');
     h.fake.failNext('chat.postMessage', { retryAfter: 1 });
     const started = Date.now();
     const report = await runNudges(h.ctx, h.clock.now());
@@ -315,8 +315,8 @@ describe('Slack failures', () => {
     const failing = { UNOTIN: 'not_in_channel', UNOCHAN: 'channel_not_found', UARCH: 'is_archived', UINACT: 'account_inactive' };
     const users = ['U1', ...Object.keys(failing), 'U2'];
     for (const u of users) {
-      enroll(h, u, '2026-11-01T12:00:00Z');
-      cacheTz(h, u, 'UTC');
+      await enroll(h, u, '2026-11-01T12:00:00Z');
+      await cacheTz(h, u, 'UTC');
     }
     for (const [u, error] of Object.entries(failing)) h.fake.failNext('chat.postMessage', { error, when: (args) => args.channel === u });
     const report = await runNudges(h.ctx, h.clock.now());
@@ -333,7 +333,7 @@ describe('Slack failures', () => {
         h.logs.some((l) => l.error === error && l.scope === `${TEAM}:${u}` && l.level === 40),
         `warning logged for ${u}`,
       );
-      assert.equal(h.ctx.repos.claims.findClaim({ job: 'nudges', scope: `${TEAM}:${u}`, period: '2026-11-30' })?.status, 'skipped');
+      assert.equal((await h.ctx.repos.claims.findClaim({ job: 'nudges', scope: `${TEAM}:${u}`, period: '2026-11-30' }))?.status, 'skipped');
     }
     // Not retried on every tick that day…
     h.clock.advance(HOUR);
@@ -348,8 +348,8 @@ describe('Slack failures', () => {
 
   it('a passing Slack error releases the claim: a later tick retries and posts once', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' });
-    enroll(h, 'U1', '2026-11-01T12:00:00Z');
-    cacheTz(h, 'U1', 'UTC');
+    await enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    await cacheTz(h, 'U1', 'UTC');
     h.fake.failNext('chat.postMessage', { error: 'service_unavailable' });
     const first = await runNudges(h.ctx, h.clock.now());
     assert.equal(first.failed.length, 1);
@@ -367,14 +367,14 @@ describe('Slack failures', () => {
 
   it('429s that outlast the bounded attempts release the claim for a later tick', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' });
-    enroll(h, 'U1', '2026-11-01T12:00:00Z');
-    cacheTz(h, 'U1', 'UTC');
+    await enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    await cacheTz(h, 'U1', 'UTC');
     h.fake.failNext('chat.postMessage', { retryAfter: 0, times: MAX_RATE_LIMITED_ATTEMPTS });
     const report = await runNudges(h.ctx, h.clock.now());
     assert.equal(report.failed.length, 1);
     // A bounded number of attempts, each after the Retry-After wait; then the period waits for a later tick.
     assert.equal(h.fake.callsTo('chat.postMessage').length, MAX_RATE_LIMITED_ATTEMPTS);
-    assert.equal(h.ctx.repos.claims.findClaim({ job: 'nudges', scope: `${TEAM}:U1`, period: '2026-11-30' })?.status, 'failed');
+    assert.equal((await h.ctx.repos.claims.findClaim({ job: 'nudges', scope: `${TEAM}:U1`, period: '2026-11-30' }))?.status, 'failed');
     h.fake.reset();
     h.clock.advance(RETRY_TRANSIENT_MS);
     assert.equal((await runNudges(h.ctx, h.clock.now())).posted.length, 1);
@@ -382,8 +382,8 @@ describe('Slack failures', () => {
 
   it('a 5xx is retried by the Web API client within the same run', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' });
-    enroll(h, 'U1', '2026-11-01T12:00:00Z');
-    cacheTz(h, 'U1', 'UTC');
+    await enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    await cacheTz(h, 'U1', 'UTC');
     h.fake.failNext('chat.postMessage', { status: 500, times: 1 });
     const report = await runNudges(h.ctx, h.clock.now());
     assert.equal(report.posted.length, 1);
@@ -398,9 +398,9 @@ describe('time zones from Slack', () => {
   it('the job looks up managers whose profile is missing or a week old, and not the others', async () => {
     const h = await harness({ now: '2026-11-29T20:00:00Z' }); // Sun 20:00 UTC = Mon 09:00 in Auckland
     h.fake.setUser('UAKL', { tz: 'Pacific/Auckland' });
-    enroll(h, 'UAKL', '2026-11-01T12:00:00Z');
-    enroll(h, 'UFRESH', '2026-11-01T12:00:00Z');
-    cacheTz(h, 'UFRESH', 'UTC');
+    await enroll(h, 'UAKL', '2026-11-01T12:00:00Z');
+    await enroll(h, 'UFRESH', '2026-11-01T12:00:00Z');
+    await cacheTz(h, 'UFRESH', 'UTC');
     const report = await runNudges(h.ctx, h.clock.now());
     // Unknown zone would have been the team's (UTC, Sunday): the look-up makes it Monday 09:00.
     // Enrolled 1 Nov 12:00 UTC, which was already 2 Nov in Auckland.
@@ -425,7 +425,7 @@ describe('time zones from Slack', () => {
 
   it('a failed look-up keeps the team zone and the run carries on', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' });
-    enroll(h, 'U1', '2026-11-01T12:00:00Z');
+    await enroll(h, 'U1', '2026-11-01T12:00:00Z');
     h.fake.failNext('users.info', { error: 'fatal_error' });
     const report = await runNudges(h.ctx, h.clock.now());
     assert.equal(report.posted.length, 1);

@@ -22,8 +22,8 @@ describe('scheduler', () => {
     const before = cron.getTasks().size;
     const scheduler = startScheduler(h.ctx, { enabled: false });
     assert.equal(cron.getTasks().size, before, 'no cron task');
-    enroll(h, 'U1', '2026-11-01T00:00:00Z');
-    cacheTz(h, 'U1', 'UTC');
+    await enroll(h, 'U1', '2026-11-01T00:00:00Z');
+    await cacheTz(h, 'U1', 'UTC');
     await scheduler.tick();
     assert.equal(posts(h).length, 0, '08:55: nothing due');
     h.clock.set(at('2026-11-30T09:00:00Z'));
@@ -52,8 +52,8 @@ describe('scheduler', () => {
 
   it('each tick runs what is due at the clock: nudges and the leaderboard at 09:00, the digest at 09:30, nothing twice', async () => {
     h = await harness({ now: '2026-11-30T09:00:00Z', env: { LEADERBOARD_CHANNEL: 'CLEAD', DIGEST_CHANNEL: 'CDIGEST' } });
-    seedTeam(h);
-    for (const u of ['UA', 'UB', 'UC', 'UD', 'UE', 'UZERO', 'UNEVER']) cacheTz(h, u, 'UTC');
+    await seedTeam(h);
+    for (const u of ['UA', 'UB', 'UC', 'UD', 'UE', 'UZERO', 'UNEVER']) await cacheTz(h, u, 'UTC');
     const scheduler = startScheduler(h.ctx, { enabled: false });
     await scheduler.tick();
     assert.equal(posts(h, 'CLEAD').length, 1);
@@ -92,8 +92,8 @@ describe('scheduler', () => {
 
   it('ticks never overlap: a tick asked for while one runs gets the running one', async () => {
     h = await harness({ now: '2026-11-30T09:00:00Z' });
-    enroll(h, 'U1', '2026-11-01T00:00:00Z');
-    cacheTz(h, 'U1', 'UTC');
+    await enroll(h, 'U1', '2026-11-01T00:00:00Z');
+    await cacheTz(h, 'U1', 'UTC');
     h.fake.delayMs = 30;
     const scheduler = startScheduler(h.ctx, { enabled: false });
     const a = scheduler.tick();

@@ -12,13 +12,13 @@ export const at = (iso: string): number => Date.parse(iso);
 export const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /** Enrols a manager as of an instant (no conversation), as `/gemba admin managers add` would. */
-export function enroll(h: Harness, userId: string, enrolledAt: string): void {
-  h.ctx.repos.managers.enrollManager(TEAM, userId, at(enrolledAt));
+export async function enroll(h: Harness, userId: string, enrolledAt: string): Promise<void> {
+  await h.ctx.repos.managers.enrollManager(TEAM, userId, at(enrolledAt));
 }
 
 /** Stores a conversation on a local date (enrolling its author), bypassing the 30-day limit of /contact. */
-export function seedContact(h: Harness, userId: string, account: string, occurredOn: string): void {
-  h.ctx.services.contacts.logContact(
+export async function seedContact(h: Harness, userId: string, account: string, occurredOn: string): Promise<void> {
+  await h.ctx.services.contacts.logContact(
     TEAM,
     userId,
     { account, buyer: null, kind: 'call', durationMin: null, occurredOn, insight: null },
@@ -27,8 +27,8 @@ export function seedContact(h: Harness, userId: string, account: string, occurre
 }
 
 /** Caches a profile with a time zone, as a users.info look-up would have. */
-export function cacheTz(h: Harness, userId: string, tz: string): void {
-  h.ctx.repos.profiles.upsertProfile({
+export async function cacheTz(h: Harness, userId: string, tz: string): Promise<void> {
+  await h.ctx.repos.profiles.upsertProfile({
     teamId: TEAM,
     userId,
     tz,
@@ -46,7 +46,7 @@ export function posts(h: Harness, channel?: string): RecordedCall[] {
 
 /** The nudges table, oldest first. */
 export function nudgeRows(h: Harness): Array<{ userId: string; sentAt: number; localDate: string; answered: string | null }> {
-  return h.ctx.db
+  return h.db
     .prepare('SELECT user_id AS userId, sent_at AS sentAt, local_date AS localDate, answered FROM nudges ORDER BY sent_at, id')
     .all() as any;
 }
@@ -72,8 +72,8 @@ export function assertSurfacesValid(h: Harness): void {
 }
 
 /** `n` conversations on `day`, cycling through `accounts`. */
-export function many(h: Harness, userId: string, day: string, n: number, accounts: string[]): void {
-  for (let i = 0; i < n; i++) seedContact(h, userId, accounts[i % accounts.length], day);
+export async function many(h: Harness, userId: string, day: string, n: number, accounts: string[]): Promise<void> {
+  for (let i = 0; i < n; i++) await seedContact(h, userId, accounts[i % accounts.length], day);
 }
 
 /**
@@ -87,23 +87,23 @@ export function many(h: Harness, userId: string, day: string, n: number, account
  *   UZERO: 2 in W1, none in W0; UNEVER: enrolled, never logged. Neither may be named.
  * W0 total 21; W1 total 20.
  */
-export function seedTeam(h: Harness): void {
-  many(h, 'UA', '2026-11-24', 5, ['A1', 'A2', 'A3']);
-  many(h, 'UA', '2026-11-17', 5, ['A1']);
-  many(h, 'UA', '2026-11-03', 3, ['A1']);
-  h.ctx.services.snoozes.snooze(TEAM, 'UA', { days: 5, reason: 'pto', today: '2026-11-09', now: at('2026-11-09T08:00:00Z') });
-  for (const d of ['2026-10-27', '2026-11-03', '2026-11-10', '2026-11-17']) many(h, 'UB', d, 5, ['B1']);
-  many(h, 'UB', '2026-11-24', 5, ['B1', 'B2', 'B3', 'B4']);
-  for (const d of ['2026-10-27', '2026-11-03', '2026-11-10', '2026-11-17']) many(h, 'UC', d, 4, ['C1']);
-  many(h, 'UC', '2026-11-24', 5, ['C1', 'C2', 'C3', 'C4']);
-  many(h, 'UD', '2026-11-24', 2, ['D1', 'D2']);
-  many(h, 'UD', '2026-11-17', 3, ['D1']);
-  many(h, 'UD', '2026-11-10', 3, ['D1']);
-  many(h, 'UE', '2026-11-24', 4, ['E1']);
-  many(h, 'UE', '2026-11-17', 1, ['E1']);
-  many(h, 'UE', '2026-11-03', 1, ['E1']);
-  many(h, 'UZERO', '2026-11-17', 2, ['Z1']);
-  enroll(h, 'UNEVER', '2026-10-01T00:00:00Z');
+export async function seedTeam(h: Harness): Promise<void> {
+  await many(h, 'UA', '2026-11-24', 5, ['A1', 'A2', 'A3']);
+  await many(h, 'UA', '2026-11-17', 5, ['A1']);
+  await many(h, 'UA', '2026-11-03', 3, ['A1']);
+  await h.ctx.services.snoozes.snooze(TEAM, 'UA', { days: 5, reason: 'pto', today: '2026-11-09', now: at('2026-11-09T08:00:00Z') });
+  for (const d of ['2026-10-27', '2026-11-03', '2026-11-10', '2026-11-17']) await many(h, 'UB', d, 5, ['B1']);
+  await many(h, 'UB', '2026-11-24', 5, ['B1', 'B2', 'B3', 'B4']);
+  for (const d of ['2026-10-27', '2026-11-03', '2026-11-10', '2026-11-17']) await many(h, 'UC', d, 4, ['C1']);
+  await many(h, 'UC', '2026-11-24', 5, ['C1', 'C2', 'C3', 'C4']);
+  await many(h, 'UD', '2026-11-24', 2, ['D1', 'D2']);
+  await many(h, 'UD', '2026-11-17', 3, ['D1']);
+  await many(h, 'UD', '2026-11-10', 3, ['D1']);
+  await many(h, 'UE', '2026-11-24', 4, ['E1']);
+  await many(h, 'UE', '2026-11-17', 1, ['E1']);
+  await many(h, 'UE', '2026-11-03', 1, ['E1']);
+  await many(h, 'UZERO', '2026-11-17', 2, ['Z1']);
+  await enroll(h, 'UNEVER', '2026-10-01T00:00:00Z');
 }
 
 /** The standings lines, the most-improved line and the footer of the expected post. */

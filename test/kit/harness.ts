@@ -14,8 +14,8 @@ import { afterEach } from 'node:test';
 import { type BoltApp, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { type AppContext, createContext } from '../../src/context.js';
-import { migrate } from '../../src/db/migrate.js';
-import { openDatabase } from '../../src/db/open.js';
+import type { Db } from '../../src/db/open.js';
+import { openSqliteStorage } from '../../src/db/sqlite.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createSlackClient } from '../../src/slack/client.js';
@@ -62,6 +62,8 @@ export interface Harness {
   url: string;
   fake: FakeSlack;
   ctx: AppContext;
+  /** The SQLite handle, for tests that inspect rows directly. */
+  db: Db;
   app: BoltApp;
   clock: FixedClock;
   databasePath: string;
@@ -114,10 +116,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const db = openDatabase(databasePath);
-  migrate(db);
+  const { storage } = openSqliteStorage(databasePath);
+  const { db } = storage;
   const clock = new FixedClock(typeof opts.now === 'number' ? opts.now : Date.parse(opts.now ?? DEFAULT_NOW));
-  const ctx = createContext({ config, db, logger, clock, slack: createSlackClient(config, logger) });
+  const ctx = createContext({ config, storage, logger, clock, slack: createSlackClient(config, logger) });
   const identity = opts.distribution ? {} : { botId: 'BBOT', botUserId: 'UBOT' };
   const app = createApp(ctx, { processBeforeResponse: opts.processBeforeResponse ?? true, ...identity });
   await app.init();
@@ -131,6 +133,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     url,
     fake,
     ctx,
+    db,
     app,
     clock,
     databasePath,
@@ -145,7 +148,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     async close() {
       await app.stop().catch(() => undefined);
       await ctx.background.drain();
-      db.close();
+      await storage.close();
       if (!opts.fake) await fake.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },

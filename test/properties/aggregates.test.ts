@@ -7,13 +7,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { migrate } from '../../src/db/migrate.js';
-import { type Db, openDatabase } from '../../src/db/open.js';
-import { createRepos } from '../../src/db/repos/index.js';
+import type { SqliteStorage } from '../../src/db/sqlite.js';
 import { addDays } from '../../src/lib/time.js';
 import { createContactService } from '../../src/services/contacts.js';
 import { createTeamService } from '../../src/services/team.js';
 import { lastWeekStarts } from '../../src/services/trends.js';
+import { openTestStorage } from '../kit/storage.js';
 
 const TEAMS = ['T1', 'T2'];
 const USERS = ['UA', 'UB', 'UC', 'UD', 'UE'];
@@ -40,9 +39,9 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('deactivate' as const), team: fc.nat(1), user: fc.nat(4) }) },
 );
 
-function apply(db: Db, ops: Op[]): void {
-  const repos = createRepos(db);
-  const contacts = createContactService(db, repos);
+async function apply(storage: SqliteStorage, ops: Op[]): Promise<void> {
+  const { db, repos } = storage;
+  const contacts = createContactService(storage);
   const input = (day: number, account: number) => ({
     account: `Account ${account}`,
     buyer: null,
@@ -58,35 +57,35 @@ function apply(db: Db, ops: Op[]): void {
       userId: string;
     }>;
   for (const o of ops) {
-    if (o.op === 'log') contacts.logContact(TEAMS[o.team], USERS[o.user], input(o.day, o.account), 0);
+    if (o.op === 'log') await contacts.logContact(TEAMS[o.team], USERS[o.user], input(o.day, o.account), 0);
     else if (o.op === 'edit' || o.op === 'delete') {
       const all = ids();
       if (all.length === 0) continue;
       const c = all[o.pick % all.length];
-      if (o.op === 'delete') contacts.removeContact(c.teamId, c.userId, c.id);
-      else contacts.editContact(c.teamId, c.userId, c.id, input(o.day, o.account), 1);
+      if (o.op === 'delete') await contacts.removeContact(c.teamId, c.userId, c.id);
+      else await contacts.editContact(c.teamId, c.userId, c.id, input(o.day, o.account), 1);
     } else if (o.op === 'forget') {
-      db.transaction(() => {
-        repos.contacts.deleteContactsOf(TEAMS[o.team], USERS[o.user]);
-        repos.managers.deleteManager(TEAMS[o.team], USERS[o.user]);
-      })();
-    } else repos.managers.deactivateManager(TEAMS[o.team], USERS[o.user]);
+      await storage.transaction(async (tx) => {
+        await tx.contacts.deleteContactsOf(TEAMS[o.team], USERS[o.user]);
+        await tx.managers.deleteManager(TEAMS[o.team], USERS[o.user]);
+      });
+    } else await repos.managers.deactivateManager(TEAMS[o.team], USERS[o.user]);
   }
 }
 
 describe('property: weekly aggregates', () => {
-  it('always equal a recount of the conversations, and the team view equals brute force', () => {
-    fc.assert(
-      fc.property(
+  it('always equal a recount of the conversations, and the team view equals brute force', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(opArb, { maxLength: 60 }),
         fc.nat(60),
         fc.integer({ min: 1, max: 10 }),
         fc.integer({ min: 1, max: 5 }),
-        (ops, lastDayOffset, weeks, listed) => {
-          const db = openDatabase(':memory:');
+        async (ops, lastDayOffset, weeks, listed) => {
+          const storage = openTestStorage();
+          const { db } = storage;
           try {
-            migrate(db);
-            apply(db, ops);
+            await apply(storage, ops);
             const recount = db
               .prepare('SELECT team_id, week_start, user_id, COUNT(*) AS contacts FROM contacts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3')
               .all();
@@ -104,11 +103,11 @@ describe('property: weekly aggregates', () => {
               teamRecount,
             );
 
-            const repos = createRepos(db);
+            const { repos } = storage;
             const lastDay = addDays(FIRST_DAY, lastDayOffset);
-            const trend = createTeamService(repos).teamTrend('T1', { lastDay, weeks, target: 3, listed });
+            const trend = await createTeamService(repos).teamTrend('T1', { lastDay, weeks, target: 3, listed });
             const starts = lastWeekStarts(lastDay, weeks);
-            const active = repos.managers.listActiveManagers('T1').map((m) => m.userId);
+            const active = (await repos.managers.listActiveManagers('T1')).map((m) => m.userId);
             const counts = new Map(
               active.map((u) => [
                 u,

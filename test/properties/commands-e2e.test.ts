@@ -33,7 +33,7 @@ const contactText = fc
 
 describe('property (e2e): arbitrary command text', () => {
   let h: Harness;
-  const count = () => h.ctx.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get() as number;
+  const count = () => h.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get() as number;
 
   before(async () => {
     h = await startHarness();
@@ -59,7 +59,7 @@ describe('property (e2e): arbitrary command text', () => {
           assert.match(reply.text, /^Logged a conversation/);
           assert.equal(count(), before + 1, `one row for ${JSON.stringify(text)}`);
           assert.ok(expected.ok);
-          const row = h.ctx.db.prepare('SELECT account, insight FROM contacts ORDER BY id DESC LIMIT 1').get() as {
+          const row = h.db.prepare('SELECT account, insight FROM contacts ORDER BY id DESC LIMIT 1').get() as {
             account: string;
             insight: string | null;
           };
@@ -74,7 +74,7 @@ describe('property (e2e): arbitrary command text', () => {
 
   it('/flag-tactic: a confirmation, or a :warning: and nothing stored', async () => {
     const reports = () =>
-      h.ctx.db.prepare('SELECT (SELECT COUNT(*) FROM tactic_reports) + (SELECT COUNT(*) FROM tactic_reasons)').pluck().get() as number;
+      h.db.prepare('SELECT (SELECT COUNT(*) FROM tactic_reports) + (SELECT COUNT(*) FROM tactic_reasons)').pluck().get() as number;
     const flagText = fc
       .oneof(
         hostileText,
@@ -109,7 +109,7 @@ describe('property (e2e): arbitrary command text', () => {
       .map((w) => w.join(' '));
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('/trends', '/gemba'), words, async (command, text) => {
-        const before = h.ctx.db
+        const before = h.db
           .prepare('SELECT (SELECT COUNT(*) FROM snoozes) + (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM teams)')
           .pluck()
           .get();
@@ -119,7 +119,7 @@ describe('property (e2e): arbitrary command text', () => {
         if (!reply || !reply.text.startsWith(':warning:')) return;
         assertNoLiveMarkup(reply, text);
         assert.equal(
-          h.ctx.db
+          h.db
             .prepare('SELECT (SELECT COUNT(*) FROM snoozes) + (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM teams)')
             .pluck()
             .get(),

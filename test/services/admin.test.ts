@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { beforeEach, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
-import { migrate } from '../../src/db/migrate.js';
-import { type Db, openDatabase } from '../../src/db/open.js';
-import { createRepos, type Repos } from '../../src/db/repos/index.js';
+import type { Db } from '../../src/db/open.js';
+import type { Repos } from '../../src/db/repos/index.js';
+import type { Storage } from '../../src/db/storage.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { parseCsv, restoreCell } from '../../src/lib/csv.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -16,6 +16,7 @@ import { type AdminService, createAdminService, EXPORT_HEADER, FORGOTTEN } from 
 import { type ContactInput, createContactService } from '../../src/services/contacts.js';
 import { createSettingsService, type SettingsService } from '../../src/services/settings.js';
 import { createTacticService } from '../../src/services/tactics.js';
+import { openTestStorage } from '../kit/storage.js';
 
 const TEAM = 'T0001';
 const NOW = Date.parse('2026-11-26T15:00:00Z');
@@ -26,24 +27,26 @@ interface Fixture {
   clock: FixedClock;
   admin: AdminService;
   settings: SettingsService;
-  log: (userId: string, input: Partial<ContactInput>, teamId?: string) => number;
+  storage: Storage;
+  log: (userId: string, input: Partial<ContactInput>, teamId?: string) => Promise<number>;
 }
 
 function fixture(): Fixture {
-  const db = openDatabase(':memory:');
-  migrate(db);
-  const repos = createRepos(db);
+  const storage = openTestStorage();
+  const { db, repos } = storage;
   const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 's', ANONYMITY_KEY: 'k'.repeat(32) });
   const clock = new FixedClock(NOW);
-  const contacts = createContactService(db, repos);
-  const log = (userId: string, input: Partial<ContactInput>, teamId = TEAM) =>
-    contacts.logContact(
-      teamId,
-      userId,
-      { account: 'Acme', buyer: null, kind: 'call', durationMin: null, occurredOn: '2026-11-20', insight: null, ...input },
-      clock.now(),
+  const contacts = createContactService(storage);
+  const log = async (userId: string, input: Partial<ContactInput>, teamId = TEAM) =>
+    (
+      await contacts.logContact(
+        teamId,
+        userId,
+        { account: 'Acme', buyer: null, kind: 'call', durationMin: null, occurredOn: '2026-11-20', insight: null, ...input },
+        clock.now(),
+      )
     ).contact.id;
-  return { db, repos, clock, admin: createAdminService(db, repos, clock), settings: createSettingsService(config, repos), log };
+  return { db, repos, storage, clock, admin: createAdminService(storage, clock), settings: createSettingsService(config, repos), log };
 }
 
 const audit = (f: Fixture, n = 50) => f.repos.audit.listRecentAuditEntries(TEAM, n);
@@ -68,18 +71,18 @@ describe('admin changes are audited with their author', () => {
     f = fixture();
   });
 
-  it('managers add/remove report who changed and who already was', () => {
-    assert.deepEqual(f.admin.changeManagers(TEAM, 'UADMIN', 'add', ['U1', 'U2']), { changed: ['U1', 'U2'], unchanged: [] });
-    assert.deepEqual(f.admin.changeManagers(TEAM, 'UADMIN', 'add', ['U2', 'U3']), { changed: ['U3'], unchanged: ['U2'] });
-    assert.deepEqual(f.admin.changeManagers(TEAM, 'UADMIN2', 'remove', ['U1', 'U9']), { changed: ['U1'], unchanged: ['U9'] });
+  it('managers add/remove report who changed and who already was', async () => {
+    assert.deepEqual(await f.admin.changeManagers(TEAM, 'UADMIN', 'add', ['U1', 'U2']), { changed: ['U1', 'U2'], unchanged: [] });
+    assert.deepEqual(await f.admin.changeManagers(TEAM, 'UADMIN', 'add', ['U2', 'U3']), { changed: ['U3'], unchanged: ['U2'] });
+    assert.deepEqual(await f.admin.changeManagers(TEAM, 'UADMIN2', 'remove', ['U1', 'U9']), { changed: ['U1'], unchanged: ['U9'] });
     assert.deepEqual(
-      f.repos.managers.listActiveManagers(TEAM).map((m) => m.userId),
+      (await f.repos.managers.listActiveManagers(TEAM)).map((m) => m.userId),
       ['U2', 'U3'],
     );
-    assert.equal(f.repos.managers.findManager(TEAM, 'U1')?.active, false, 'removing keeps their history, inactive');
+    assert.equal((await f.repos.managers.findManager(TEAM, 'U1'))?.active, false, 'removing keeps their history, inactive');
     // Re-adding a removed manager re-activates them.
-    assert.deepEqual(f.admin.changeManagers(TEAM, 'UADMIN', 'add', ['U1']), { changed: ['U1'], unchanged: [] });
-    const entries = audit(f).reverse();
+    assert.deepEqual(await f.admin.changeManagers(TEAM, 'UADMIN', 'add', ['U1']), { changed: ['U1'], unchanged: [] });
+    const entries = (await audit(f)).reverse();
     assert.deepEqual(
       entries.map((e) => [e.actorId, e.action, JSON.parse(e.detail!)]),
       [
@@ -92,25 +95,25 @@ describe('admin changes are audited with their author', () => {
     assert.ok(entries.every((e) => e.at === NOW));
   });
 
-  it('vps add/remove, recording who added them', () => {
-    assert.deepEqual(f.admin.changeVps(TEAM, 'UADMIN', 'add', ['UV1', 'UV2']), { changed: ['UV1', 'UV2'], unchanged: [] });
-    assert.deepEqual(f.admin.changeVps(TEAM, 'UADMIN', 'add', ['UV1']), { changed: [], unchanged: ['UV1'] });
-    assert.deepEqual(f.admin.changeVps(TEAM, 'UADMIN', 'remove', ['UV2', 'UV3']), { changed: ['UV2'], unchanged: ['UV3'] });
-    assert.deepEqual(f.repos.vps.listVps(TEAM), ['UV1']);
+  it('vps add/remove, recording who added them', async () => {
+    assert.deepEqual(await f.admin.changeVps(TEAM, 'UADMIN', 'add', ['UV1', 'UV2']), { changed: ['UV1', 'UV2'], unchanged: [] });
+    assert.deepEqual(await f.admin.changeVps(TEAM, 'UADMIN', 'add', ['UV1']), { changed: [], unchanged: ['UV1'] });
+    assert.deepEqual(await f.admin.changeVps(TEAM, 'UADMIN', 'remove', ['UV2', 'UV3']), { changed: ['UV2'], unchanged: ['UV3'] });
+    assert.deepEqual(await f.repos.vps.listVps(TEAM), ['UV1']);
     assert.deepEqual(f.db.prepare('SELECT added_by FROM vps').pluck().all(), ['UADMIN']);
     assert.deepEqual(
-      audit(f).map((e) => e.action),
+      (await audit(f)).map((e) => e.action),
       ['vps.remove', 'vps.add', 'vps.add'],
     );
   });
 
-  it('settings: each one set, effective, and audited', () => {
-    f.admin.setTeamSetting(TEAM, 'UADMIN', 'weeklyTarget', 5);
-    f.admin.setTeamSetting(TEAM, 'UADMIN', 'nudgeAfterDays', 10);
-    f.admin.setTeamSetting(TEAM, 'UADMIN', 'timezone', 'Europe/Berlin');
-    f.admin.setTeamSetting(TEAM, 'UADMIN', 'leaderboardChannel', 'CLB');
-    f.admin.setTeamSetting(TEAM, 'UADMIN', 'digestChannel', 'CDG');
-    assert.deepEqual(f.settings.forTeam(TEAM), {
+  it('settings: each one set, effective, and audited', async () => {
+    await f.admin.setTeamSetting(TEAM, 'UADMIN', 'weeklyTarget', 5);
+    await f.admin.setTeamSetting(TEAM, 'UADMIN', 'nudgeAfterDays', 10);
+    await f.admin.setTeamSetting(TEAM, 'UADMIN', 'timezone', 'Europe/Berlin');
+    await f.admin.setTeamSetting(TEAM, 'UADMIN', 'leaderboardChannel', 'CLB');
+    await f.admin.setTeamSetting(TEAM, 'UADMIN', 'digestChannel', 'CDG');
+    assert.deepEqual(await f.settings.forTeam(TEAM), {
       weeklyTarget: 5,
       nudgeAfterDays: 10,
       nudgeHour: 9,
@@ -118,11 +121,9 @@ describe('admin changes are audited with their author', () => {
       leaderboardChannel: 'CLB',
       digestChannel: 'CDG',
     });
-    assert.deepEqual(f.settings.forTeam('T_OTHER').weeklyTarget, 3, 'other teams keep the defaults');
+    assert.deepEqual((await f.settings.forTeam('T_OTHER')).weeklyTarget, 3, 'other teams keep the defaults');
     assert.deepEqual(
-      audit(f)
-        .reverse()
-        .map((e) => [e.actorId, e.action, e.detail]),
+      (await audit(f)).reverse().map((e) => [e.actorId, e.action, e.detail]),
       [
         ['UADMIN', 'settings.weeklyTarget', '{"value":5}'],
         ['UADMIN', 'settings.nudgeAfterDays', '{"value":10}'],
@@ -133,10 +134,10 @@ describe('admin changes are audited with their author', () => {
     );
   });
 
-  it('a change that fails leaves neither the data nor an audit entry', () => {
-    assert.throws(() => f.admin.setTeamSetting(TEAM, 'UADMIN', 'weeklyTarget', 1000), /CHECK/);
-    assert.equal(f.repos.teams.findTeamSettings(TEAM), undefined);
-    assert.deepEqual(audit(f), []);
+  it('a change that fails leaves neither the data nor an audit entry', async () => {
+    await assert.rejects(() => f.admin.setTeamSetting(TEAM, 'UADMIN', 'weeklyTarget', 1000), /CHECK/);
+    assert.equal(await f.repos.teams.findTeamSettings(TEAM), undefined);
+    assert.deepEqual(await audit(f), []);
   });
 });
 
@@ -147,11 +148,11 @@ describe('forget', () => {
   });
 
   /** Puts the person (and look-alikes who must survive) into every table that can hold a user id. */
-  function seedEverywhere(target: string, bystanders: string[]): void {
+  async function seedEverywhere(target: string, bystanders: string[]): Promise<void> {
     for (const u of [target, ...bystanders]) {
-      f.log(u, { account: `Acct of ${u}`, insight: `said by ${u}` });
-      f.log(u, { account: 'Shared', occurredOn: '2026-11-10' });
-      f.repos.profiles.upsertProfile({
+      await f.log(u, { account: `Acct of ${u}`, insight: `said by ${u}` });
+      await f.log(u, { account: 'Shared', occurredOn: '2026-11-10' });
+      await f.repos.profiles.upsertProfile({
         teamId: TEAM,
         userId: u,
         tz: 'UTC',
@@ -160,7 +161,7 @@ describe('forget', () => {
         displayName: u.toLowerCase(),
         refreshedAt: NOW,
       });
-      f.repos.nudges.insertNudge({
+      await f.repos.nudges.insertNudge({
         teamId: TEAM,
         userId: u,
         sentAt: NOW - 86_400_000,
@@ -168,7 +169,7 @@ describe('forget', () => {
         channel: `D${u}`,
         ts: '1.1',
       });
-      f.repos.snoozes.insertSnooze({
+      await f.repos.snoozes.insertSnooze({
         teamId: TEAM,
         userId: u,
         startsOn: '2026-11-26',
@@ -176,25 +177,25 @@ describe('forget', () => {
         reason: 'pto',
         createdAt: NOW,
       });
-      f.repos.claims.claimPeriod({ job: 'nudges', scope: `${TEAM}:${u}`, period: '2026-11-25' }, NOW, { staleAfterMs: 1 });
+      await f.repos.claims.claimPeriod({ job: 'nudges', scope: `${TEAM}:${u}`, period: '2026-11-25' }, NOW, { staleAfterMs: 1 });
     }
-    f.admin.changeVps(TEAM, 'UADMIN', 'add', [target, ...bystanders]);
+    await f.admin.changeVps(TEAM, 'UADMIN', 'add', [target, ...bystanders]);
     // The target was an admin who made changes and added a VP.
-    f.admin.changeVps(TEAM, target, 'add', ['UVPBYTARGET']);
-    f.admin.setTeamSetting(TEAM, target, 'weeklyTarget', 4);
-    f.admin.changeManagers(TEAM, 'UADMIN', 'remove', [target, ...bystanders]);
-    f.admin.changeManagers(TEAM, 'UADMIN', 'add', [target, ...bystanders]);
+    await f.admin.changeVps(TEAM, target, 'add', ['UVPBYTARGET']);
+    await f.admin.setTeamSetting(TEAM, target, 'weeklyTarget', 4);
+    await f.admin.changeManagers(TEAM, 'UADMIN', 'remove', [target, ...bystanders]);
+    await f.admin.changeManagers(TEAM, 'UADMIN', 'add', [target, ...bystanders]);
     // The same person in another workspace is a different person: untouched.
-    f.log(target, { account: 'Other workspace' }, 'T_OTHER');
+    await f.log(target, { account: 'Other workspace' }, 'T_OTHER');
   }
 
-  it('deletes every row about the person and reports counts; look-alike ids survive intact', () => {
+  it('deletes every row about the person and reports counts; look-alike ids survive intact', async () => {
     const target = 'U1';
     const lookalikes = ['U12', 'U1AB', 'XU1'];
-    seedEverywhere(target, lookalikes);
+    await seedEverywhere(target, lookalikes);
     const before = dump(f.db);
 
-    const counts = f.admin.forget(TEAM, 'UADMIN', target);
+    const counts = await f.admin.forget(TEAM, 'UADMIN', target);
     assert.deepEqual(counts, {
       conversations: 2,
       managerRecords: 1,
@@ -226,33 +227,33 @@ describe('forget', () => {
         assert.equal(n(after[table]), n(before[table]), `${u} keeps its ${table} rows`);
       }
     }
-    const managersAudit = audit(f).find((e) => e.action === 'managers.add')!;
+    const managersAudit = (await audit(f)).find((e) => e.action === 'managers.add')!;
     assert.deepEqual(JSON.parse(managersAudit.detail!), { changed: [FORGOTTEN, 'U12', 'U1AB', 'XU1'], unchanged: [] });
 
     // Their own changes stay in the trail, attributed to a placeholder; the VP they added keeps its row.
-    assert.ok(audit(f).some((e) => e.actorId === FORGOTTEN && e.action === 'settings.weeklyTarget'));
+    assert.ok((await audit(f)).some((e) => e.actorId === FORGOTTEN && e.action === 'settings.weeklyTarget'));
     assert.deepEqual(f.db.prepare("SELECT added_by FROM vps WHERE user_id = 'UVPBYTARGET'").pluck().all(), [FORGOTTEN]);
     // The forget itself is audited with who did it, never whom.
-    const last = audit(f, 1)[0];
+    const last = (await audit(f, 1))[0];
     assert.equal(last.action, 'forget');
     assert.equal(last.actorId, 'UADMIN');
     assert.doesNotMatch(last.detail!, whole);
   });
 
-  it('an admin who forgets themselves leaves no trace either', () => {
-    f.log('UADMIN', { insight: 'mine' });
-    f.admin.setTeamSetting(TEAM, 'UADMIN', 'weeklyTarget', 4);
-    f.admin.forget(TEAM, 'UADMIN', 'UADMIN');
+  it('an admin who forgets themselves leaves no trace either', async () => {
+    await f.log('UADMIN', { insight: 'mine' });
+    await f.admin.setTeamSetting(TEAM, 'UADMIN', 'weeklyTarget', 4);
+    await f.admin.forget(TEAM, 'UADMIN', 'UADMIN');
     for (const [table, rows] of Object.entries(dump(f.db))) for (const row of rows) assert.doesNotMatch(row, /UADMIN/, `${table}: ${row}`);
     assert.deepEqual(
-      audit(f, 1).map((e) => [e.actorId, e.action]),
+      (await audit(f, 1)).map((e) => [e.actorId, e.action]),
       [[FORGOTTEN, 'forget']],
     );
   });
 
-  it('forgetting someone never seen is harmless and says so in zeros', () => {
-    f.log('U2', {});
-    const counts = f.admin.forget(TEAM, 'UADMIN', 'UNOBODY');
+  it('forgetting someone never seen is harmless and says so in zeros', async () => {
+    await f.log('U2', {});
+    const counts = await f.admin.forget(TEAM, 'UADMIN', 'UNOBODY');
     assert.ok(
       Object.values(counts).every((n) => n === 0),
       JSON.stringify(counts),
@@ -260,26 +261,25 @@ describe('forget', () => {
     assert.equal(f.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get(), 1);
   });
 
-  it('tactic flags hold nothing to forget: the rep can be forgotten, their anonymous flag stays', () => {
+  it('tactic flags hold nothing to forget: the rep can be forgotten, their anonymous flag stays', async () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 's', ANONYMITY_KEY: 'k'.repeat(32) });
     const logger = createLogger('error', new Writable({ write: (_c, _e, cb) => cb() }));
     const tactics = createTacticService({
-      db: f.db,
-      repos: f.repos,
+      storage: f.storage,
       clock: f.clock,
       settings: createSettingsService(config, f.repos),
       anonymityKey: 'k'.repeat(32),
       logger,
     });
-    assert.equal(tactics.flagTactic(TEAM, 'UREP', { tactic: 'cold calling', why: 'nobody answers' }).ok, true);
-    f.admin.forget(TEAM, 'UADMIN', 'UREP');
+    assert.equal((await tactics.flagTactic(TEAM, 'UREP', { tactic: 'cold calling', why: 'nobody answers' })).ok, true);
+    await f.admin.forget(TEAM, 'UADMIN', 'UREP');
     for (const [table, rows] of Object.entries(dump(f.db))) for (const row of rows) assert.doesNotMatch(row, /UREP/, `${table}: ${row}`);
-    assert.equal(tactics.listTactics(TEAM).length, 1);
+    assert.equal((await tactics.listTactics(TEAM)).length, 1);
   });
 });
 
 describe('export', () => {
-  it('is a CSV that parses back to exactly the stored rows, formula-safe, oldest first', () => {
+  it('is a CSV that parses back to exactly the stored rows, formula-safe, oldest first', async () => {
     const f = fixture();
     const tricky = [
       'Acme, Inc.',
@@ -293,19 +293,19 @@ describe('export', () => {
       '\tindented',
       'plain',
     ];
-    tricky.forEach((text, i) =>
-      f.log(i % 2 ? 'U2' : 'U1', {
+    for (const [i, text] of tricky.entries()) {
+      await f.log(i % 2 ? 'U2' : 'U1', {
         account: text.slice(0, 100),
         buyer: i % 3 ? `Dana "${i}"` : null,
         kind: 'video',
         durationMin: i ? i * 5 : null,
         occurredOn: `2026-11-${String(10 + (i % 5)).padStart(2, '0')}`,
         insight: text,
-      }),
-    );
-    f.log('U3', {}, 'T_OTHER');
+      });
+    }
+    await f.log('U3', {}, 'T_OTHER');
 
-    const { csv, rows } = f.admin.exportCsv(TEAM, 'UADMIN');
+    const { csv, rows } = await f.admin.exportCsv(TEAM, 'UADMIN');
     assert.equal(rows, tricky.length);
     assert.ok(csv.endsWith('\r\n'));
     const parsed = parseCsv(csv);
@@ -324,14 +324,14 @@ describe('export', () => {
     // Every cell that would start a formula is neutralised in the file itself.
     for (const row of parsed.slice(1)) for (const cell of row) assert.doesNotMatch(cell, /^[=+\-@\t\r]/);
     assert.deepEqual(
-      audit(f, 1).map((e) => [e.actorId, e.action, e.detail]),
+      (await audit(f, 1)).map((e) => [e.actorId, e.action, e.detail]),
       [['UADMIN', 'export', `{"rows":${tricky.length}}`]],
     );
   });
 
-  it('an empty team exports just the header', () => {
+  it('an empty team exports just the header', async () => {
     const f = fixture();
-    const { csv, rows } = f.admin.exportCsv(TEAM, 'UADMIN');
+    const { csv, rows } = await f.admin.exportCsv(TEAM, 'UADMIN');
     assert.equal(rows, 0);
     assert.deepEqual(parseCsv(csv), [[...EXPORT_HEADER]]);
   });

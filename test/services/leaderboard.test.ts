@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { migrate } from '../../src/db/migrate.js';
-import { type Db, openDatabase } from '../../src/db/open.js';
-import { createRepos, type Repos } from '../../src/db/repos/index.js';
+import type { Db } from '../../src/db/open.js';
+import type { Repos } from '../../src/db/repos/index.js';
 import { createContactService } from '../../src/services/contacts.js';
 import { createLeaderboardService, LEADERBOARD_SIZE, pickMostImproved, rankEntries } from '../../src/services/leaderboard.js';
+import { openTestStorage } from '../kit/storage.js';
 
 const TEAM = 'T0001';
 const NOW = Date.parse('2026-11-30T09:00:00Z');
@@ -95,24 +95,25 @@ describe('leaderboard service over stored conversations', () => {
   let db: Db;
   let repos: Repos;
   let service: ReturnType<typeof createLeaderboardService>;
-  let log: (userId: string, account: string, occurredOn: string) => void;
+  let log: (userId: string, account: string, occurredOn: string) => Promise<void>;
 
-  beforeEach(() => {
-    db = openDatabase(':memory:');
-    migrate(db);
-    repos = createRepos(db);
+  beforeEach(async () => {
+    const storage = openTestStorage();
+    db = storage.db;
+    repos = storage.repos;
     service = createLeaderboardService(repos);
-    const contacts = createContactService(db, repos);
-    log = (userId, account, occurredOn) =>
-      void contacts.logContact(TEAM, userId, { account, buyer: null, kind: 'call', durationMin: null, occurredOn, insight: null }, NOW);
+    const contacts = createContactService(storage);
+    log = async (userId, account, occurredOn) => {
+      await contacts.logContact(TEAM, userId, { account, buyer: null, kind: 'call', durationMin: null, occurredOn, insight: null }, NOW);
+    };
   });
 
-  it('lists at most ten, counts everyone, and names nobody at zero', () => {
+  it('lists at most ten, counts everyone, and names nobody at zero', async () => {
     // U01 … U12 log 1 … 12 conversations in the week of 23 Nov; UZERO only the week before.
-    for (let i = 1; i <= 12; i++) for (let k = 0; k < i; k++) log(`U${String(i).padStart(2, '0')}`, `Acct${k}`, '2026-11-24');
-    log('UZERO', 'Acme', '2026-11-17');
-    repos.managers.enrollManager(TEAM, 'UNEVER', NOW);
-    const lb = service.compute(TEAM, '2026-11-23', 3, { complete: true });
+    for (let i = 1; i <= 12; i++) for (let k = 0; k < i; k++) await log(`U${String(i).padStart(2, '0')}`, `Acct${k}`, '2026-11-24');
+    await log('UZERO', 'Acme', '2026-11-17');
+    await repos.managers.enrollManager(TEAM, 'UNEVER', NOW);
+    const lb = await service.compute(TEAM, '2026-11-23', 3, { complete: true });
     assert.equal(lb.entries.length, LEADERBOARD_SIZE);
     assert.deepEqual(
       lb.entries.map((e) => e.userId),
@@ -126,12 +127,12 @@ describe('leaderboard service over stored conversations', () => {
     assert.notEqual(lb.mostImproved?.userId, 'UZERO');
   });
 
-  it('leaves deactivated managers out of the standings and the totals', () => {
-    log('UA', 'Acme', '2026-11-24');
-    log('UGONE', 'Acme', '2026-11-24');
-    log('UGONE', 'Initech', '2026-11-24');
-    repos.managers.deactivateManager(TEAM, 'UGONE');
-    const lb = service.compute(TEAM, '2026-11-23', 3);
+  it('leaves deactivated managers out of the standings and the totals', async () => {
+    await log('UA', 'Acme', '2026-11-24');
+    await log('UGONE', 'Acme', '2026-11-24');
+    await log('UGONE', 'Initech', '2026-11-24');
+    await repos.managers.deactivateManager(TEAM, 'UGONE');
+    const lb = await service.compute(TEAM, '2026-11-23', 3);
     assert.deepEqual(
       lb.entries.map((e) => e.userId),
       ['UA'],
@@ -140,7 +141,7 @@ describe('leaderboard service over stored conversations', () => {
     assert.equal(lb.managerCount, 1);
   });
 
-  it('freezes a streak over a snoozed week and ends it at a finished week below target', () => {
+  it('freezes a streak over a snoozed week and ends it at a finished week below target', async () => {
     // Target 3. UA: 3 in week 2 Nov, nothing in week 9 Nov (snoozed Mon–Fri), 3 in 16 Nov, 3 in 23 Nov.
     for (const d of [
       '2026-11-02',
@@ -153,8 +154,15 @@ describe('leaderboard service over stored conversations', () => {
       '2026-11-24',
       '2026-11-25',
     ])
-      log('UA', 'Acme', d);
-    repos.snoozes.insertSnooze({ teamId: TEAM, userId: 'UA', startsOn: '2026-11-09', endsOn: '2026-11-13', reason: 'pto', createdAt: NOW });
+      await log('UA', 'Acme', d);
+    await repos.snoozes.insertSnooze({
+      teamId: TEAM,
+      userId: 'UA',
+      startsOn: '2026-11-09',
+      endsOn: '2026-11-13',
+      reason: 'pto',
+      createdAt: NOW,
+    });
     // UB: the same weeks at target but no snooze: the empty week ends the streak.
     for (const d of [
       '2026-11-02',
@@ -167,21 +175,21 @@ describe('leaderboard service over stored conversations', () => {
       '2026-11-24',
       '2026-11-25',
     ])
-      log('UB', 'Acme', d);
+      await log('UB', 'Acme', d);
     // UC: 3, 3, then only 1 in the week of 23 Nov.
     for (const d of ['2026-11-09', '2026-11-10', '2026-11-11', '2026-11-16', '2026-11-17', '2026-11-18', '2026-11-24'])
-      log('UC', 'Acme', d);
-    const streaks = (complete: boolean) =>
-      Object.fromEntries(service.compute(TEAM, '2026-11-23', 3, { complete }).entries.map((e) => [e.userId, e.streak]));
+      await log('UC', 'Acme', d);
+    const streaks = async (complete: boolean) =>
+      Object.fromEntries((await service.compute(TEAM, '2026-11-23', 3, { complete })).entries.map((e) => [e.userId, e.streak]));
     // The week is over (Monday post, /leaderboard last): UC's short week ends the streak.
-    assert.deepEqual(streaks(true), { UA: 3, UB: 2, UC: 0 });
+    assert.deepEqual(await streaks(true), { UA: 3, UB: 2, UC: 0 });
     // Still under way (/leaderboard): a short week does not break it yet.
-    assert.deepEqual(streaks(false), { UA: 3, UB: 2, UC: 2 });
+    assert.deepEqual(await streaks(false), { UA: 3, UB: 2, UC: 2 });
   });
 
-  it('a snoozed finished week still freezes rather than breaks', () => {
-    for (const d of ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-23']) log('UA', 'Acme', d);
-    repos.snoozes.insertSnooze({
+  it('a snoozed finished week still freezes rather than breaks', async () => {
+    for (const d of ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-23']) await log('UA', 'Acme', d);
+    await repos.snoozes.insertSnooze({
       teamId: TEAM,
       userId: 'UA',
       startsOn: '2026-11-25',
@@ -189,21 +197,21 @@ describe('leaderboard service over stored conversations', () => {
       reason: 'snooze',
       createdAt: NOW,
     });
-    const [entry] = service.compute(TEAM, '2026-11-23', 3, { complete: true }).entries;
+    const [entry] = (await service.compute(TEAM, '2026-11-23', 3, { complete: true })).entries;
     assert.equal(entry.streak, 1); // the week of 23 Nov (1 of 3) is frozen: 16 Nov counts
   });
 
-  it('most improved and the week-before total come from the same stored weeks', () => {
+  it('most improved and the week-before total come from the same stored weeks', async () => {
     // UA: 1, 0, 2, 1 in the four weeks before 23 Nov, then 5.
-    log('UA', 'A', '2026-10-26');
-    log('UA', 'A', '2026-11-09');
-    log('UA', 'B', '2026-11-10');
-    log('UA', 'A', '2026-11-16');
-    for (const a of ['A', 'B', 'C', 'D', 'E']) log('UA', a, '2026-11-24');
+    await log('UA', 'A', '2026-10-26');
+    await log('UA', 'A', '2026-11-09');
+    await log('UA', 'B', '2026-11-10');
+    await log('UA', 'A', '2026-11-16');
+    for (const a of ['A', 'B', 'C', 'D', 'E']) await log('UA', a, '2026-11-24');
     // UB: steady 4 a week: no improvement.
     for (const w of ['2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23'])
-      for (let k = 0; k < 4; k++) log('UB', `X${k}`, w);
-    const lb = service.compute(TEAM, '2026-11-23', 3, { complete: true });
+      for (let k = 0; k < 4; k++) await log('UB', `X${k}`, w);
+    const lb = await service.compute(TEAM, '2026-11-23', 3, { complete: true });
     assert.deepEqual(lb.mostImproved, { userId: 'UA', count: 5, baseline: 1 });
     assert.equal(lb.teamTotal, 9);
     assert.equal(lb.previousTotal, 5);

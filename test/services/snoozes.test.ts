@@ -3,10 +3,9 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { migrate } from '../../src/db/migrate.js';
-import { openDatabase } from '../../src/db/open.js';
-import { createRepos, type Repos } from '../../src/db/repos/index.js';
+import type { Repos } from '../../src/db/repos/index.js';
 import { createSnoozeService, frozenWeeksOf, MAX_SNOOZE_DAYS, NUDGE_SNOOZE_DAYS } from '../../src/services/snoozes.js';
+import { openTestStorage } from '../kit/storage.js';
 
 const sorted = (s: Set<string>) => [...s].sort();
 
@@ -49,35 +48,34 @@ describe('snooze service', () => {
   const NOW = Date.parse('2026-11-26T15:00:00Z');
 
   beforeEach(() => {
-    const db = openDatabase(':memory:');
-    migrate(db);
-    repos = createRepos(db);
-    snoozes = createSnoozeService(db, repos);
+    const storage = openTestStorage();
+    repos = storage.repos;
+    snoozes = createSnoozeService(storage);
   });
 
-  it('pauses for N days starting today, inclusive', () => {
+  it('pauses for N days starting today, inclusive', async () => {
     assert.equal(NUDGE_SNOOZE_DAYS, 7);
     assert.equal(MAX_SNOOZE_DAYS, 56);
-    assert.deepEqual(snoozes.snooze(TEAM, U, { days: 7, reason: 'pto', today: '2026-11-26', now: NOW }), { endsOn: '2026-12-02' });
-    assert.equal(snoozes.activeSnooze(TEAM, U, '2026-11-26')?.reason, 'pto');
-    assert.equal(snoozes.activeSnooze(TEAM, U, '2026-12-02')?.endsOn, '2026-12-02');
-    assert.equal(snoozes.activeSnooze(TEAM, U, '2026-12-03'), undefined);
-    assert.deepEqual(sorted(snoozes.frozenWeeks(TEAM, U, '2026-11-16', '2026-12-07')), ['2026-11-23', '2026-11-30']);
+    assert.deepEqual(await snoozes.snooze(TEAM, U, { days: 7, reason: 'pto', today: '2026-11-26', now: NOW }), { endsOn: '2026-12-02' });
+    assert.equal((await snoozes.activeSnooze(TEAM, U, '2026-11-26'))?.reason, 'pto');
+    assert.equal((await snoozes.activeSnooze(TEAM, U, '2026-12-02'))?.endsOn, '2026-12-02');
+    assert.equal(await snoozes.activeSnooze(TEAM, U, '2026-12-03'), undefined);
+    assert.deepEqual(sorted(await snoozes.frozenWeeks(TEAM, U, '2026-11-16', '2026-12-07')), ['2026-11-23', '2026-11-30']);
   });
 
-  it('resuming keeps the days already snoozed (they still freeze) and drops the rest', () => {
-    snoozes.snooze(TEAM, U, { days: 14, reason: 'snooze', today: '2026-11-23', now: NOW });
-    assert.equal(snoozes.unsnooze(TEAM, U, '2026-12-01'), true);
-    assert.equal(snoozes.activeSnooze(TEAM, U, '2026-12-01'), undefined);
-    assert.equal(snoozes.activeSnooze(TEAM, U, '2026-11-30')?.endsOn, '2026-11-30');
-    assert.deepEqual(sorted(snoozes.frozenWeeks(TEAM, U, '2026-11-16', '2026-12-07')), ['2026-11-23', '2026-11-30']);
+  it('resuming keeps the days already snoozed (they still freeze) and drops the rest', async () => {
+    await snoozes.snooze(TEAM, U, { days: 14, reason: 'snooze', today: '2026-11-23', now: NOW });
+    assert.equal(await snoozes.unsnooze(TEAM, U, '2026-12-01'), true);
+    assert.equal(await snoozes.activeSnooze(TEAM, U, '2026-12-01'), undefined);
+    assert.equal((await snoozes.activeSnooze(TEAM, U, '2026-11-30'))?.endsOn, '2026-11-30');
+    assert.deepEqual(sorted(await snoozes.frozenWeeks(TEAM, U, '2026-11-16', '2026-12-07')), ['2026-11-23', '2026-11-30']);
     // Nothing left to resume.
-    assert.equal(snoozes.unsnooze(TEAM, U, '2026-12-01'), false);
+    assert.equal(await snoozes.unsnooze(TEAM, U, '2026-12-01'), false);
   });
 
-  it('a snooze started today and resumed today leaves nothing behind', () => {
-    snoozes.snooze(TEAM, U, { days: 7, reason: 'snooze', today: '2026-11-26', now: NOW });
-    assert.equal(snoozes.unsnooze(TEAM, U, '2026-11-26'), true);
-    assert.deepEqual(repos.snoozes.listSnoozesBetween(TEAM, U, '2000-01-01', '2100-01-01'), []);
+  it('a snooze started today and resumed today leaves nothing behind', async () => {
+    await snoozes.snooze(TEAM, U, { days: 7, reason: 'snooze', today: '2026-11-26', now: NOW });
+    assert.equal(await snoozes.unsnooze(TEAM, U, '2026-11-26'), true);
+    assert.deepEqual(await repos.snoozes.listSnoozesBetween(TEAM, U, '2000-01-01', '2100-01-01'), []);
   });
 });

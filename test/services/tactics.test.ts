@@ -3,9 +3,9 @@ import { Writable } from 'node:stream';
 import { beforeEach, describe, it } from 'node:test';
 import { flagConfirmation, flagTacticHelp, flagTacticModal, tacticDigestBlocks, tacticList } from '../../src/blocks/tactics.js';
 import { loadConfig } from '../../src/config.js';
-import { migrate } from '../../src/db/migrate.js';
-import { type Db, openDatabase } from '../../src/db/open.js';
-import { createRepos, type Repos } from '../../src/db/repos/index.js';
+import type { Db } from '../../src/db/open.js';
+import type { Repos } from '../../src/db/repos/index.js';
+import type { Storage } from '../../src/db/storage.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createSettingsService } from '../../src/services/settings.js';
@@ -19,6 +19,7 @@ import {
   validateTacticInput,
 } from '../../src/services/tactics.js';
 import { validateMessage, validateView } from '../kit/block-kit.js';
+import { openTestStorage } from '../kit/storage.js';
 
 const TEAM = 'T0001';
 const KEY = 'unit-test-anonymity-key-0123456789';
@@ -28,21 +29,28 @@ const NEXT_MON = Date.parse('2026-11-30T09:00:00Z'); // 2026-W49
 interface Fixture {
   db: Db;
   repos: Repos;
+  storage: Storage;
   clock: FixedClock;
   tactics: TacticService;
   log: () => string;
 }
 
 function fixture(): Fixture {
-  const db = openDatabase(':memory:');
-  migrate(db);
-  const repos = createRepos(db);
+  const storage = openTestStorage();
+  const { db, repos } = storage;
   const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 's', ANONYMITY_KEY: KEY });
   const settings = createSettingsService(config, repos);
   const clock = new FixedClock(THU);
   let raw = '';
   const logger = createLogger('debug', new Writable({ write: (c, _e, cb) => ((raw += c.toString()), cb()) }));
-  return { db, repos, clock, tactics: createTacticService({ db, repos, clock, settings, anonymityKey: KEY, logger }), log: () => raw };
+  return {
+    db,
+    repos,
+    storage,
+    clock,
+    tactics: createTacticService({ storage, clock, settings, anonymityKey: KEY, logger }),
+    log: () => raw,
+  };
 }
 
 const rows = (db: Db, table: string): any[] => db.prepare(`SELECT * FROM ${table}`).all();
@@ -135,15 +143,15 @@ describe('tactic service', () => {
     f = fixture();
   });
 
-  it('groups wordings, counts distinct reps and keeps the first wording', () => {
-    const a = f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling', why: 'nobody picks up' });
-    const b = f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'cold-calling!' });
-    const c = f.tactics.flagTactic(TEAM, 'U_C', { tactic: '  COLD calling ', why: 'spam filters', instead: 'video' });
+  it('groups wordings, counts distinct reps and keeps the first wording', async () => {
+    const a = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling', why: 'nobody picks up' });
+    const b = await f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'cold-calling!' });
+    const c = await f.tactics.flagTactic(TEAM, 'U_C', { tactic: '  COLD calling ', why: 'spam filters', instead: 'video' });
     assert.ok(a.ok && b.ok && c.ok);
     assert.equal(a.status, 'flagged');
     assert.equal(b.status, 'joined');
     assert.equal(c.status, 'joined');
-    const list = f.tactics.listTactics(TEAM);
+    const list = await f.tactics.listTactics(TEAM);
     assert.equal(list.length, 1);
     assert.equal(list[0].text, 'Cold calling');
     assert.equal(list[0].reporters, 3);
@@ -151,38 +159,38 @@ describe('tactic service', () => {
     assert.equal(rows(f.db, 'tactic_reasons').length, 2, 'a flag without reasons stores no reason row');
   });
 
-  it('does not double-count the same rep, and a repeat uses no allowance', () => {
-    const first = f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling' });
-    const again = f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'cold-calling', why: 'new reason' });
+  it('does not double-count the same rep, and a repeat uses no allowance', async () => {
+    const first = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling' });
+    const again = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'cold-calling', why: 'new reason' });
     assert.ok(first.ok && again.ok);
     assert.equal(first.flagsLeft, 4);
     assert.equal(again.status, 'already');
     assert.equal(again.flagsLeft, 4);
-    assert.equal(f.tactics.flagsLeft(TEAM, 'U_A'), 4);
-    assert.equal(f.tactics.listTactics(TEAM)[0].reporters, 1);
+    assert.equal(await f.tactics.flagsLeft(TEAM, 'U_A'), 4);
+    assert.equal((await f.tactics.listTactics(TEAM))[0].reporters, 1);
     assert.equal(rows(f.db, 'tactic_reasons').length, 0, 'the repeat stored nothing');
   });
 
-  it('allows 5 flags per rep per ISO week; the sixth stores nothing; next week starts again', () => {
+  it('allows 5 flags per rep per ISO week; the sixth stores nothing; next week starts again', async () => {
     for (let i = 1; i <= 5; i++) {
-      const r = f.tactics.flagTactic(TEAM, 'U_A', { tactic: `tactic number ${i}`, why: 'because' });
+      const r = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: `tactic number ${i}`, why: 'because' });
       assert.ok(r.ok, `flag ${i}`);
       assert.equal(r.ok && r.flagsLeft, 5 - i);
     }
     const before = storedCounts(f.db);
-    const sixth = f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'tactic number 6', why: 'because' });
+    const sixth = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'tactic number 6', why: 'because' });
     assert.deepEqual(sixth, { ok: false, reason: 'rate_limited', limit: TACTIC_LIMITS.flagsPerWeek });
     assert.deepEqual(storedCounts(f.db), before);
     // Joining someone else's tactic is a flag too.
-    f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'paid ad bursts' });
-    assert.equal(f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Paid-ad bursts' }).ok, false);
+    await f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'paid ad bursts' });
+    assert.equal((await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Paid-ad bursts' })).ok, false);
     // …but a me-too is not.
-    const id = f.tactics.listTactics(TEAM).find((t) => t.text === 'paid ad bursts')!.id;
-    assert.equal(f.tactics.meToo(TEAM, 'U_A', id).ok, true);
+    const id = (await f.tactics.listTactics(TEAM)).find((t) => t.text === 'paid ad bursts')!.id;
+    assert.equal((await f.tactics.meToo(TEAM, 'U_A', id)).ok, true);
     // Another rep is unaffected.
-    assert.equal(f.tactics.flagTactic(TEAM, 'U_C', { tactic: 'tactic number 6' }).ok, true);
+    assert.equal((await f.tactics.flagTactic(TEAM, 'U_C', { tactic: 'tactic number 6' })).ok, true);
     f.clock.set(NEXT_MON);
-    const nextWeek = f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'tactic number 7' });
+    const nextWeek = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'tactic number 7' });
     assert.ok(nextWeek.ok);
     assert.equal(nextWeek.week, '2026-W49');
     assert.equal(nextWeek.flagsLeft, 4);
@@ -193,71 +201,74 @@ describe('tactic service', () => {
     );
   });
 
-  it("de-duplicates me-too, including with the rep's own flag", () => {
-    const r = f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling' });
+  it("de-duplicates me-too, including with the rep's own flag", async () => {
+    const r = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling' });
     assert.ok(r.ok);
     const id = r.tactic.id;
-    const own = f.tactics.meToo(TEAM, 'U_A', id);
+    const own = await f.tactics.meToo(TEAM, 'U_A', id);
     assert.ok(own.ok && own.status === 'already');
-    const b1 = f.tactics.meToo(TEAM, 'U_B', id);
-    const b2 = f.tactics.meToo(TEAM, 'U_B', id);
+    const b1 = await f.tactics.meToo(TEAM, 'U_B', id);
+    const b2 = await f.tactics.meToo(TEAM, 'U_B', id);
     assert.ok(b1.ok && b2.ok);
     assert.equal(b1.status, 'added');
     assert.equal(b2.status, 'already');
     assert.equal(b2.tactic.reporters, 2);
     // A flag after a me-too does not count twice either.
-    const flagAfter = f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'cold calling', why: 'x' });
+    const flagAfter = await f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'cold calling', why: 'x' });
     assert.ok(flagAfter.ok && flagAfter.status === 'already');
-    assert.deepEqual(f.tactics.meToo(TEAM, 'U_B', 9999), { ok: false, reason: 'not_found' });
-    assert.deepEqual(f.tactics.meToo(TEAM, 'U_B', Number.NaN), { ok: false, reason: 'not_found' });
-    assert.deepEqual(f.tactics.meToo('T_OTHER', 'U_B', id), { ok: false, reason: 'not_found' }, 'teams are separate');
+    assert.deepEqual(await f.tactics.meToo(TEAM, 'U_B', 9999), { ok: false, reason: 'not_found' });
+    assert.deepEqual(await f.tactics.meToo(TEAM, 'U_B', Number.NaN), { ok: false, reason: 'not_found' });
+    assert.deepEqual(await f.tactics.meToo('T_OTHER', 'U_B', id), { ok: false, reason: 'not_found' }, 'teams are separate');
   });
 
-  it('marks the tactics a viewer already counts behind', () => {
-    const r = f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling' });
-    f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'Zoom everything' });
+  it('marks the tactics a viewer already counts behind', async () => {
+    const r = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling' });
+    await f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'Zoom everything' });
     assert.ok(r.ok);
-    const mine = Object.fromEntries(f.tactics.listTactics(TEAM, 'U_A').map((t) => [t.text, t.mine]));
+    const mine = Object.fromEntries((await f.tactics.listTactics(TEAM, 'U_A')).map((t) => [t.text, t.mine]));
     assert.deepEqual(mine, { 'Cold calling': true, 'Zoom everything': false });
   });
 
-  it('shows a tactic in the digest only at the threshold; below it is counted, not shown', () => {
-    const r = f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling', why: 'nobody answers', instead: 'a short video' });
-    f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Zoom everything' });
+  it('shows a tactic in the digest only at the threshold; below it is counted, not shown', async () => {
+    const r = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling', why: 'nobody answers', instead: 'a short video' });
+    await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Zoom everything' });
     assert.ok(r.ok);
-    f.tactics.meToo(TEAM, 'U_B', r.tactic.id);
-    let d = f.tactics.digestTactics(TEAM, 3);
+    await f.tactics.meToo(TEAM, 'U_B', r.tactic.id);
+    let d = await f.tactics.digestTactics(TEAM, 3);
     assert.deepEqual(d.shown, []);
     assert.equal(d.belowThresholdCount, 2);
-    f.tactics.meToo(TEAM, 'U_B', r.tactic.id); // a repeat does not tip it over
-    assert.deepEqual(f.tactics.digestTactics(TEAM, 3).shown, []);
-    f.tactics.flagTactic(TEAM, 'U_C', { tactic: 'cold calling!' });
-    d = f.tactics.digestTactics(TEAM, 3);
+    await f.tactics.meToo(TEAM, 'U_B', r.tactic.id); // a repeat does not tip it over
+    assert.deepEqual((await f.tactics.digestTactics(TEAM, 3)).shown, []);
+    await f.tactics.flagTactic(TEAM, 'U_C', { tactic: 'cold calling!' });
+    d = await f.tactics.digestTactics(TEAM, 3);
     assert.equal(d.shown.length, 1);
     assert.equal(d.shown[0].text, 'Cold calling');
     assert.equal(d.shown[0].reporters, 3);
     assert.deepEqual(d.shown[0].reasons, [{ why: 'nobody answers', instead: 'a short video' }]);
     assert.equal(d.belowThresholdCount, 1);
     assert.equal(d.minReports, 3);
-    assert.equal(f.tactics.digestTactics(TEAM, 1).shown.length, 2);
+    assert.equal((await f.tactics.digestTactics(TEAM, 1)).shown.length, 2);
   });
 
-  it('records decisions for tactics at the threshold, audited, and lists them', () => {
-    const r = f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling' });
+  it('records decisions for tactics at the threshold, audited, and lists them', async () => {
+    const r = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling' });
     assert.ok(r.ok);
     const id = r.tactic.id;
-    assert.deepEqual(f.tactics.decide(TEAM, id, 'retire', { actorId: 'U_VP', minReports: 2 }), { ok: false, reason: 'below_threshold' });
-    f.tactics.meToo(TEAM, 'U_B', id);
-    const d = f.tactics.decide(TEAM, id, 'retire', { actorId: 'U_VP', minReports: 2 });
+    assert.deepEqual(await f.tactics.decide(TEAM, id, 'retire', { actorId: 'U_VP', minReports: 2 }), {
+      ok: false,
+      reason: 'below_threshold',
+    });
+    await f.tactics.meToo(TEAM, 'U_B', id);
+    const d = await f.tactics.decide(TEAM, id, 'retire', { actorId: 'U_VP', minReports: 2 });
     assert.ok(d.ok && d.changed);
     assert.equal(d.tactic.decision, 'retire');
     assert.equal(d.tactic.decidedWeek, '2026-W48');
-    const same = f.tactics.decide(TEAM, id, 'retire', { actorId: 'U_VP', minReports: 2 });
+    const same = await f.tactics.decide(TEAM, id, 'retire', { actorId: 'U_VP', minReports: 2 });
     assert.ok(same.ok && !same.changed);
-    const pilot = f.tactics.decide(TEAM, id, 'pilot', { actorId: 'U_VP', minReports: 2 });
+    const pilot = await f.tactics.decide(TEAM, id, 'pilot', { actorId: 'U_VP', minReports: 2 });
     assert.ok(pilot.ok && pilot.changed);
-    assert.equal(f.tactics.listTactics(TEAM)[0].decision, 'pilot');
-    const audit = f.repos.audit.listRecentAuditEntries(TEAM, 10);
+    assert.equal((await f.tactics.listTactics(TEAM))[0].decision, 'pilot');
+    const audit = await f.repos.audit.listRecentAuditEntries(TEAM, 10);
     assert.deepEqual(
       audit.map((a) => [a.actorId, a.action]),
       [
@@ -265,35 +276,35 @@ describe('tactic service', () => {
         ['U_VP', 'tactics.decide'],
       ],
     );
-    assert.deepEqual(f.tactics.decide(TEAM, 999, 'keep', { actorId: 'U_VP', minReports: 2 }), { ok: false, reason: 'not_found' });
+    assert.deepEqual(await f.tactics.decide(TEAM, 999, 'keep', { actorId: 'U_VP', minReports: 2 }), { ok: false, reason: 'not_found' });
   });
 
-  it('hides a tactic: gone from list and digest, no me-too or re-flag, audited and logged', () => {
-    const r = f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Rude tactic name', why: 'abuse' });
-    f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'Cold calling' });
+  it('hides a tactic: gone from list and digest, no me-too or re-flag, audited and logged', async () => {
+    const r = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Rude tactic name', why: 'abuse' });
+    await f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'Cold calling' });
     assert.ok(r.ok);
     const id = r.tactic.id;
-    const hidden = f.tactics.hideTactic(TEAM, id, 'U_ADMIN');
+    const hidden = await f.tactics.hideTactic(TEAM, id, 'U_ADMIN');
     assert.ok(hidden.ok);
     assert.equal(hidden.tactic.text, 'Rude tactic name');
-    assert.deepEqual(f.tactics.hideTactic(TEAM, id, 'U_ADMIN'), { ok: false, reason: 'already_hidden' });
-    assert.deepEqual(f.tactics.hideTactic(TEAM, 4242, 'U_ADMIN'), { ok: false, reason: 'not_found' });
+    assert.deepEqual(await f.tactics.hideTactic(TEAM, id, 'U_ADMIN'), { ok: false, reason: 'already_hidden' });
+    assert.deepEqual(await f.tactics.hideTactic(TEAM, 4242, 'U_ADMIN'), { ok: false, reason: 'not_found' });
     assert.deepEqual(
-      f.tactics.listTactics(TEAM).map((t) => t.text),
+      (await f.tactics.listTactics(TEAM)).map((t) => t.text),
       ['Cold calling'],
     );
-    const d = f.tactics.digestTactics(TEAM, 1);
+    const d = await f.tactics.digestTactics(TEAM, 1);
     assert.deepEqual(
       d.shown.map((t) => t.text),
       ['Cold calling'],
     );
     assert.equal(d.belowThresholdCount, 0, 'hidden tactics are not even counted');
-    assert.deepEqual(f.tactics.meToo(TEAM, 'U_C', id), { ok: false, reason: 'not_found' });
+    assert.deepEqual(await f.tactics.meToo(TEAM, 'U_C', id), { ok: false, reason: 'not_found' });
     const before = storedCounts(f.db);
-    assert.deepEqual(f.tactics.flagTactic(TEAM, 'U_C', { tactic: 'rude-tactic name!' }), { ok: false, reason: 'hidden' });
+    assert.deepEqual(await f.tactics.flagTactic(TEAM, 'U_C', { tactic: 'rude-tactic name!' }), { ok: false, reason: 'hidden' });
     assert.deepEqual(storedCounts(f.db), before);
-    assert.deepEqual(f.tactics.decide(TEAM, id, 'keep', { actorId: 'U_VP', minReports: 1 }), { ok: false, reason: 'not_found' });
-    const audit = f.repos.audit.listRecentAuditEntries(TEAM, 10);
+    assert.deepEqual(await f.tactics.decide(TEAM, id, 'keep', { actorId: 'U_VP', minReports: 1 }), { ok: false, reason: 'not_found' });
+    const audit = await f.repos.audit.listRecentAuditEntries(TEAM, 10);
     assert.deepEqual(
       audit.map((a) => [a.actorId, a.action, a.detail]),
       [['U_ADMIN', 'tactics.hide', `tactic ${id}`]],
@@ -301,11 +312,11 @@ describe('tactic service', () => {
     assert.match(f.log(), /tactic hidden by an admin/);
   });
 
-  it('stores no user id and no instant; hashes differ per tactic and per week, and depend on the key', () => {
-    const a = f.tactics.flagTactic(TEAM, 'U_SECRET_A', { tactic: 'Cold calling', why: 'w' });
-    const b = f.tactics.flagTactic(TEAM, 'U_SECRET_A', { tactic: 'Zoom everything' });
+  it('stores no user id and no instant; hashes differ per tactic and per week, and depend on the key', async () => {
+    const a = await f.tactics.flagTactic(TEAM, 'U_SECRET_A', { tactic: 'Cold calling', why: 'w' });
+    const b = await f.tactics.flagTactic(TEAM, 'U_SECRET_A', { tactic: 'Zoom everything' });
     assert.ok(a.ok && b.ok);
-    f.tactics.meToo(TEAM, 'U_SECRET_B', a.tactic.id);
+    await f.tactics.meToo(TEAM, 'U_SECRET_B', a.tactic.id);
     const dump = JSON.stringify(['tactics', 'tactic_reports', 'tactic_reasons', 'tactic_flag_quota'].map((t) => rows(f.db, t)));
     assert.doesNotMatch(dump, /U_SECRET/);
     assert.doesNotMatch(dump, new RegExp(KEY));
@@ -321,14 +332,13 @@ describe('tactic service', () => {
     // With another key the same rep gets another hash: the key is what protects them.
     const other = fixture();
     const otherService = createTacticService({
-      db: other.db,
-      repos: other.repos,
+      storage: other.storage,
       clock: other.clock,
       settings: createSettingsService(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 's' }), other.repos),
       anonymityKey: 'another-key-entirely-0123456789',
       logger: createLogger('error'),
     });
-    otherService.flagTactic(TEAM, 'U_SECRET_A', { tactic: 'Cold calling' });
+    await otherService.flagTactic(TEAM, 'U_SECRET_A', { tactic: 'Cold calling' });
     assert.notEqual(rows(other.db, 'tactic_reports')[0].reporter_hash, hashes[0]);
     assert.doesNotMatch(f.log(), /U_SECRET/);
   });

@@ -35,5 +35,3 @@ export function createAuditRepo(db: Db) {
     },
   };
 }
-
-export type AuditRepo = ReturnType<typeof createAuditRepo>;

@@ -75,5 +75,3 @@ export function createClaimsRepo(db: Db) {
     },
   };
 }
-
-export type ClaimsRepo = ReturnType<typeof createClaimsRepo>;

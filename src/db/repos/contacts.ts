@@ -62,7 +62,8 @@ export function createContactsRepo(db: Db) {
     WHERE team_id = ? AND user_id = ? AND occurred_on >= ? AND occurred_on <= ?`)
     .pluck();
   const delAll = db.prepare('DELETE FROM contacts WHERE team_id = ? AND user_id = ?');
-  const allOfTeam = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE team_id = ? ORDER BY occurred_on, id`);
+  const pageOfTeam = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE team_id = @teamId
+    AND (occurred_on > @occurredOn OR (occurred_on = @occurredOn AND id > @id)) ORDER BY occurred_on, id LIMIT @limit`);
   const weekAccounts = db.prepare('SELECT COUNT(DISTINCT account_key) FROM contacts WHERE team_id = ? AND week_start = ?').pluck();
   const userWeekAccounts = db.prepare(`SELECT user_id AS userId, COUNT(DISTINCT account_key) AS accounts FROM contacts
     WHERE team_id = ? AND week_start = ? GROUP BY user_id`);
@@ -206,9 +207,12 @@ export function createContactsRepo(db: Db) {
     deleteContactsOf(teamId: string, userId: string): number {
       return delAll.run(teamId, userId).changes;
     },
-    /** Every conversation of a team, oldest first (export). Iterates so memory stays flat. */
-    iterateTeamContacts(teamId: string): IterableIterator<ContactRow> {
-      return allOfTeam.iterate(teamId) as IterableIterator<ContactRow>;
+    /**
+     * A page of a team's conversations, oldest first, after the (occurredOn, id) of the previous
+     * page's last row (null: from the start). Export reads page by page, holding no cursor open.
+     */
+    listTeamContactsPage(teamId: string, after: { occurredOn: string; id: number } | null, limit: number): ContactRow[] {
+      return pageOfTeam.all({ teamId, occurredOn: after?.occurredOn ?? '', id: after?.id ?? 0, limit }) as ContactRow[];
     },
     /** The local date of the manager's latest conversation, or null. */
     findLastContactDate(teamId: string, userId: string): string | null {
@@ -216,5 +220,3 @@ export function createContactsRepo(db: Db) {
     },
   };
 }
-
-export type ContactsRepo = ReturnType<typeof createContactsRepo>;

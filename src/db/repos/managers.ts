@@ -52,5 +52,3 @@ export function createManagersRepo(db: Db) {
     },
   };
 }
-
-export type ManagersRepo = ReturnType<typeof createManagersRepo>;

@@ -61,5 +61,3 @@ export function createNudgesRepo(db: Db) {
     },
   };
 }
-
-export type NudgesRepo = ReturnType<typeof createNudgesRepo>;

@@ -48,5 +48,3 @@ export function createProfilesRepo(db: Db) {
     },
   };
 }
-
-export type ProfilesRepo = ReturnType<typeof createProfilesRepo>;

@@ -66,5 +66,3 @@ export function createSnoozesRepo(db: Db) {
     },
   };
 }
-
-export type SnoozesRepo = ReturnType<typeof createSnoozesRepo>;

@@ -109,5 +109,3 @@ export function createTacticsRepo(db: Db) {
     },
   };
 }
-
-export type TacticsRepo = ReturnType<typeof createTacticsRepo>;

@@ -49,5 +49,3 @@ export function createTeamsRepo(db: Db) {
     },
   };
 }
-
-export type TeamsRepo = ReturnType<typeof createTeamsRepo>;

@@ -30,5 +30,3 @@ export function createVpsRepo(db: Db) {
     },
   };
 }
-
-export type VpsRepo = ReturnType<typeof createVpsRepo>;

@@ -30,10 +30,10 @@ export function contactUndoAction(ctx: AppContext) {
     const teamId = workspaceOf(context);
     const id = contactIdOf(args);
     const result: ContactChangeResult =
-      id === null ? { ok: false, reason: 'not_found' } : ctx.services.contacts.removeContact(teamId, body.user.id, id);
+      id === null ? { ok: false, reason: 'not_found' } : await ctx.services.contacts.removeContact(teamId, body.user.id, id);
     await ack();
     if (!result.ok) throw refused(result);
-    await answerButton(args, contactUndone(result.contact, ctx.services.profiles.todayOf(teamId, body.user.id)));
+    await answerButton(args, contactUndone(result.contact, await ctx.services.profiles.todayOf(teamId, body.user.id)));
   };
 }
 
@@ -45,11 +45,11 @@ export function contactDeleteAction(ctx: AppContext) {
     const userId = body.user.id;
     const id = contactIdOf(args);
     const result: ContactChangeResult =
-      id === null ? { ok: false, reason: 'not_found' } : ctx.services.contacts.removeContact(teamId, userId, id);
+      id === null ? { ok: false, reason: 'not_found' } : await ctx.services.contacts.removeContact(teamId, userId, id);
     await ack();
     if (!result.ok) throw refused(result);
-    const today = ctx.services.profiles.todayOf(teamId, userId);
-    await answerButton(args, contactList(ctx.services.contacts.listRecent(teamId, userId, 10), today));
+    const today = await ctx.services.profiles.todayOf(teamId, userId);
+    await answerButton(args, contactList(await ctx.services.contacts.listRecent(teamId, userId, 10), today));
   };
 }
 
@@ -61,10 +61,10 @@ export function contactEditAction(ctx: AppContext) {
     const userId = body.user.id;
     const id = contactIdOf(args);
     const found: ContactChangeResult =
-      id === null ? { ok: false, reason: 'not_found' } : ctx.services.contacts.findOwnContact(teamId, userId, id);
+      id === null ? { ok: false, reason: 'not_found' } : await ctx.services.contacts.findOwnContact(teamId, userId, id);
     await ack();
     if (!found.ok) throw refused(found);
-    const today = ctx.services.profiles.todayOf(teamId, userId);
+    const today = await ctx.services.profiles.todayOf(teamId, userId);
     const view = contactModal({ today, existing: found.contact, meta: { contactId: found.contact.id, channelId: body.channel?.id } });
     await client.views.open({ trigger_id: body.trigger_id, view });
   };
@@ -75,7 +75,7 @@ export function homeLogContactAction(ctx: AppContext) {
   return async ({ body, ack, client, context }: ActionArgs): Promise<void> => {
     const teamId = workspaceOf(context);
     await ack();
-    const today = ctx.services.profiles.todayOf(teamId, body.user.id);
+    const today = await ctx.services.profiles.todayOf(teamId, body.user.id);
     await client.views.open({ trigger_id: body.trigger_id, view: contactModal({ today, meta: {} }) });
   };
 }

@@ -15,8 +15,8 @@ export function nudgeSnoozeAction(ctx: AppContext) {
     const teamId = workspaceOf(context);
     const userId = body.user.id;
     const reason = REASON_OF_ACTION[action.action_id] ?? 'snooze';
-    const today = ctx.services.profiles.todayOf(teamId, userId);
-    const { endsOn } = ctx.services.snoozes.snooze(teamId, userId, {
+    const today = await ctx.services.profiles.todayOf(teamId, userId);
+    const { endsOn } = await ctx.services.snoozes.snooze(teamId, userId, {
       days: NUDGE_SNOOZE_DAYS,
       reason,
       today,
@@ -32,9 +32,9 @@ export function nudgeSnoozeAction(ctx: AppContext) {
 export function nudgeLogContactAction(ctx: AppContext) {
   return async ({ body, ack, client, context }: ActionArgs): Promise<void> => {
     const teamId = workspaceOf(context);
-    ctx.repos.nudges.markLatestAnswered(teamId, body.user.id, 'log');
+    await ctx.repos.nudges.markLatestAnswered(teamId, body.user.id, 'log');
     await ack();
-    const today = ctx.services.profiles.todayOf(teamId, body.user.id);
+    const today = await ctx.services.profiles.todayOf(teamId, body.user.id);
     await client.views.open({ trigger_id: body.trigger_id, view: contactModal({ today, meta: {} }) });
   };
 }
@@ -44,11 +44,11 @@ export function homeSnoozeAction(ctx: AppContext) {
   return async ({ body, action, ack, client, context }: ActionArgs): Promise<void> => {
     const teamId = workspaceOf(context);
     const userId = body.user.id;
-    const today = ctx.services.profiles.todayOf(teamId, userId);
+    const today = await ctx.services.profiles.todayOf(teamId, userId);
     if (action.action_id === ActionId.homeSnooze) {
-      ctx.services.snoozes.snooze(teamId, userId, { days: NUDGE_SNOOZE_DAYS, reason: 'snooze', today, now: ctx.clock.now() });
+      await ctx.services.snoozes.snooze(teamId, userId, { days: NUDGE_SNOOZE_DAYS, reason: 'snooze', today, now: ctx.clock.now() });
     } else {
-      ctx.services.snoozes.unsnooze(teamId, userId, today);
+      await ctx.services.snoozes.unsnooze(teamId, userId, today);
     }
     await ack();
     await publishHome(ctx, client, teamId, userId);

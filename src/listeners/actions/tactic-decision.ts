@@ -17,11 +17,11 @@ function tacticDecisionAction(decision: TacticDecision) {
       const teamId = workspaceOf(context);
       const userId = body.user.id;
       await ack();
-      if (!ctx.services.roles.can(teamId, userId, 'decideTactics')) {
+      if (!(await ctx.services.roles.can(teamId, userId, 'decideTactics'))) {
         throw new GembaError(ErrorCode.Forbidden, ':lock: Only VPs and admins can decide on flagged tactics. Nothing was changed.');
       }
       const minReports = ctx.config.anonymityMinReports;
-      const result = ctx.services.tactics.decide(teamId, Number(action.value), decision, { actorId: userId, minReports });
+      const result = await ctx.services.tactics.decide(teamId, Number(action.value), decision, { actorId: userId, minReports });
       if (!result.ok) {
         const why =
           result.reason === 'not_found'

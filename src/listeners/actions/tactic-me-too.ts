@@ -15,11 +15,11 @@ export function tacticMeTooAction(ctx: AppContext) {
     const teamId = workspaceOf(context);
     const userId = body.user.id;
     const tacticId = Number(action.value);
-    if (ctx.services.roles.isLeadership(teamId, userId)) {
+    if (await ctx.services.roles.isLeadership(teamId, userId)) {
       await ack();
       throw new GembaError(ErrorCode.Forbidden, LEADERSHIP_CANNOT_FLAG);
     }
-    const result = ctx.services.tactics.meToo(teamId, userId, tacticId);
+    const result = await ctx.services.tactics.meToo(teamId, userId, tacticId);
     await ack();
     if (!result.ok) {
       throw new GembaError(ErrorCode.UserInput, 'That tactic is no longer open: an admin hid it, or it does not exist.', {
@@ -29,7 +29,7 @@ export function tacticMeTooAction(ctx: AppContext) {
     const minReports = ctx.config.anonymityMinReports;
     await answerButton(
       args,
-      tacticList(ctx.services.tactics.listTactics(teamId, userId), { minReports, note: meTooNote(result.tactic, result.status) }),
+      tacticList(await ctx.services.tactics.listTactics(teamId, userId), { minReports, note: meTooNote(result.tactic, result.status) }),
     );
   };
 }

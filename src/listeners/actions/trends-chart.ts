@@ -22,9 +22,9 @@ export function trendsShowChartAction(ctx: AppContext) {
     const teamId = workspaceOf(context);
     const userId = body.user.id;
     const weeks = Math.min(MAX_WEEKS, Math.max(1, Number.parseInt(action.value ?? '', 10) || 8));
-    const target = ctx.services.settings.forTeam(teamId).weeklyTarget;
-    const trend = ctx.services.trends.personalTrend(teamId, userId, {
-      today: ctx.services.profiles.todayOf(teamId, userId),
+    const target = (await ctx.services.settings.forTeam(teamId)).weeklyTarget;
+    const trend = await ctx.services.trends.personalTrend(teamId, userId, {
+      today: await ctx.services.profiles.todayOf(teamId, userId),
       weeks,
       target,
     });

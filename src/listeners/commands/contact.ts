@@ -15,10 +15,10 @@ export function contactCommand(ctx: AppContext) {
     const text = command.text.trim();
     const sub = text.toLowerCase();
     const profiles = ctx.services.profiles;
-    const today = profiles.todayOf(teamId, userId);
+    const today = await profiles.todayOf(teamId, userId);
 
     if (sub === 'help') return ack(contactHelp());
-    if (sub === 'list') return ack(contactList(ctx.services.contacts.listRecent(teamId, userId, 10), today));
+    if (sub === 'list') return ack(contactList(await ctx.services.contacts.listRecent(teamId, userId, 10), today));
     if (text === '') {
       await ack();
       // trigger_id lives 3 seconds: open the modal right after the ack, before anything slow.
@@ -34,9 +34,9 @@ export function contactCommand(ctx: AppContext) {
     if (!parsed.ok) return ack(errorMessage(parsed.error.message, parsed.error.example || CONTACT_EXAMPLE));
 
     const now = ctx.clock.now();
-    const { contact, enrolled } = ctx.services.contacts.logContact(teamId, userId, parsed.draft, now);
-    const target = ctx.services.settings.forTeam(teamId).weeklyTarget;
-    const { thisWeek, streak } = ctx.services.trends.weekAndStreak(teamId, userId, { today, target });
+    const { contact, enrolled } = await ctx.services.contacts.logContact(teamId, userId, parsed.draft, now);
+    const target = (await ctx.services.settings.forTeam(teamId)).weeklyTarget;
+    const { thisWeek, streak } = await ctx.services.trends.weekAndStreak(teamId, userId, { today, target });
     // The row is committed above; only now is Slack told it worked.
     await ack(contactConfirmation(contact, { today, thisWeek, target, streak, enrolled }));
     afterAck(ctx, 'profile refresh', () => profiles.refreshIfStale(teamId, userId));

@@ -35,8 +35,8 @@ export function flagTacticCommand(ctx: AppContext) {
     const tactics = ctx.services.tactics;
 
     if (sub === 'help') return ack(flagTacticHelp(minReports));
-    if (sub === 'list') return ack(tacticList(tactics.listTactics(teamId, userId), { minReports }));
-    if (ctx.services.roles.isLeadership(teamId, userId)) return ack(notice(LEADERSHIP_CANNOT_FLAG));
+    if (sub === 'list') return ack(tacticList(await tactics.listTactics(teamId, userId), { minReports }));
+    if (await ctx.services.roles.isLeadership(teamId, userId)) return ack(notice(LEADERSHIP_CANNOT_FLAG));
     if (text === '') {
       await ack();
       // No private_metadata: the modal does not even remember where it was opened.
@@ -46,7 +46,7 @@ export function flagTacticCommand(ctx: AppContext) {
 
     const parsed = parseFlagText(text);
     if (!parsed.ok) return ack(flagRefusal({ ok: false, reason: 'invalid', problem: parsed.problem }));
-    const result = tactics.flagTactic(teamId, userId, parsed.input);
+    const result = await tactics.flagTactic(teamId, userId, parsed.input);
     if (!result.ok) return ack(flagRefusal(result));
     await ack(flagConfirmation(result, minReports));
   };

@@ -20,11 +20,11 @@ export async function adminCommand(ctx: AppContext, args: GembaArgs, req: AdminR
   const teamId = workspaceOf(context);
   const userId = command.user_id;
   const { roles, profiles } = ctx.services;
-  if (roles.can(teamId, userId, 'administer')) return run(ctx, args, req, (m) => ack(m), false);
-  if (!roles.worthLookingUp(teamId, userId, 'administer')) return ack(notice(ADMIN_ONLY));
+  if (await roles.can(teamId, userId, 'administer')) return run(ctx, args, req, (m) => ack(m), false);
+  if (!(await roles.worthLookingUp(teamId, userId, 'administer'))) return ack(notice(ADMIN_ONLY));
   await ack();
   await profiles.refresh(teamId, userId);
-  if (!roles.can(teamId, userId, 'administer')) {
+  if (!(await roles.can(teamId, userId, 'administer'))) {
     await respond(notice(ADMIN_ONLY));
     return;
   }
@@ -44,30 +44,30 @@ async function run(ctx: AppContext, args: GembaArgs, req: AdminRequest, reply: R
     case 'admin_members': {
       const result =
         req.role === 'managers'
-          ? admin.changeManagers(teamId, actor, req.op, req.userIds)
-          : admin.changeVps(teamId, actor, req.op, req.userIds);
+          ? await admin.changeManagers(teamId, actor, req.op, req.userIds)
+          : await admin.changeVps(teamId, actor, req.op, req.userIds);
       log(`${req.role}.${req.op}`, result);
       await reply(membersChanged(req.role, req.op, result));
       return;
     }
     case 'admin_channel': {
-      admin.setTeamSetting(teamId, actor, req.which === 'leaderboard' ? 'leaderboardChannel' : 'digestChannel', req.channelId);
+      await admin.setTeamSetting(teamId, actor, req.which === 'leaderboard' ? 'leaderboardChannel' : 'digestChannel', req.channelId);
       log(`channel.${req.which}`, { channel: req.channelId });
       await reply(settingChanged(`The ${req.which} channel`, `${channelValue(req.channelId)} (invite the app there if it is private)`));
       return;
     }
     case 'admin_target':
-      admin.setTeamSetting(teamId, actor, 'weeklyTarget', req.target);
+      await admin.setTeamSetting(teamId, actor, 'weeklyTarget', req.target);
       log('target', { target: req.target });
       await reply(settingChanged('The weekly target', `*${req.target}* conversations per manager`));
       return;
     case 'admin_nudge_after':
-      admin.setTeamSetting(teamId, actor, 'nudgeAfterDays', req.days);
+      await admin.setTeamSetting(teamId, actor, 'nudgeAfterDays', req.days);
       log('nudge-after', { days: req.days });
       await reply(settingChanged('Nudge after', `*${req.days} days* without a conversation`));
       return;
     case 'admin_timezone':
-      admin.setTeamSetting(teamId, actor, 'timezone', req.timezone);
+      await admin.setTeamSetting(teamId, actor, 'timezone', req.timezone);
       log('timezone', { timezone: req.timezone });
       await reply(settingChanged('The team time zone', `*${req.timezone}*`));
       return;
@@ -75,13 +75,13 @@ async function run(ctx: AppContext, args: GembaArgs, req: AdminRequest, reply: R
       // Let after-ack work (a profile look-up started by their last command) finish first, so it
       // cannot write a row about them back after they were forgotten. Bounded: the ack must not wait long.
       await Promise.race([ctx.background.drain(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-      const counts = admin.forget(teamId, actor, req.userId);
+      const counts = await admin.forget(teamId, actor, req.userId);
       log('forget', counts);
       await reply(forgotten(req.userId, counts));
       return;
     }
     case 'admin_tactics_hide':
-      await reply(hideTacticMessage(ctx, teamId, actor, req.tacticId));
+      await reply(await hideTacticMessage(ctx, teamId, actor, req.tacticId));
       return;
     case 'admin_managers_sync': {
       // Needs Slack (usergroups.users.list): acknowledge first, answer through response_url.
@@ -99,14 +99,14 @@ async function run(ctx: AppContext, args: GembaArgs, req: AdminRequest, reply: R
         );
         return;
       }
-      const result = admin.changeManagers(teamId, actor, 'add', members);
+      const result = await admin.changeManagers(teamId, actor, 'add', members);
       log('managers.sync', { usergroup: req.usergroupId, added: result.changed.length });
       await respond(managersSynced(result.changed, result.unchanged.length, req.usergroupId));
       return;
     }
     case 'admin_export': {
       if (!acked) await ack(notice(':hourglass_flowing_sand: Preparing the export; it will arrive in your DM with Gemba.'));
-      const { csv, rows } = admin.exportCsv(teamId, actor);
+      const { csv, rows } = await admin.exportCsv(teamId, actor);
       log('export', { rows });
       const dm = await client.conversations.open({ users: actor });
       const channel = dm.channel?.id;

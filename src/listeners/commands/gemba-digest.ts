@@ -10,17 +10,18 @@ export async function digestPreview(ctx: AppContext, { command, ack, respond, co
   const teamId = workspaceOf(context);
   const userId = command.user_id;
   const { roles, profiles } = ctx.services;
-  const preview = (): Message => {
+  const preview = async (): Promise<Message> => {
     const now = ctx.clock.now();
-    const { reportWeek } = weeklyWindow(now, ctx.services.settings.forTeam(teamId).timezone, digestPost.hour, digestPost.minute);
-    return { ...composeDigest(ctx, teamId, reportWeek, now, { preview: true }), response_type: 'ephemeral' };
+    const { timezone } = await ctx.services.settings.forTeam(teamId);
+    const { reportWeek } = weeklyWindow(now, timezone, digestPost.hour, digestPost.minute);
+    return { ...(await composeDigest(ctx, teamId, reportWeek, now, { preview: true })), response_type: 'ephemeral' };
   };
-  if (roles.can(teamId, userId, 'previewDigest')) return ack(preview());
-  if (!roles.worthLookingUp(teamId, userId, 'previewDigest')) return ack(notice(PREVIEW_REFUSAL));
+  if (await roles.can(teamId, userId, 'previewDigest')) return ack(await preview());
+  if (!(await roles.worthLookingUp(teamId, userId, 'previewDigest'))) return ack(notice(PREVIEW_REFUSAL));
   // Maybe a Slack admin or owner not looked up yet: acknowledge, ask Slack, answer via response_url.
   await ack();
   await profiles.refresh(teamId, userId);
-  await respond(roles.can(teamId, userId, 'previewDigest') ? preview() : notice(PREVIEW_REFUSAL));
+  await respond((await roles.can(teamId, userId, 'previewDigest')) ? await preview() : notice(PREVIEW_REFUSAL));
 }
 
 export const PREVIEW_REFUSAL = ':lock: The digest preview is for VPs and admins. Nothing about your team was shown.';

@@ -2,8 +2,8 @@ import { type Message, notice } from '../../blocks/common.js';
 import type { AppContext } from '../../context.js';
 
 /** `/gemba admin tactics hide <id>`: hides an abusive flag; the hiding is logged with who did it. */
-export function hideTacticMessage(ctx: AppContext, teamId: string, actorId: string, tacticId: number): Message {
-  const result = ctx.services.tactics.hideTactic(teamId, tacticId, actorId);
+export async function hideTacticMessage(ctx: AppContext, teamId: string, actorId: string, tacticId: number): Promise<Message> {
+  const result = await ctx.services.tactics.hideTactic(teamId, tacticId, actorId);
   if (!result.ok && result.reason === 'not_found')
     return notice(`There is no tactic number ${tacticId}. See the numbers in \`/flag-tactic list\`.`);
   if (!result.ok) return notice(`Tactic ${tacticId} was already hidden.`);

@@ -21,15 +21,14 @@ export function gembaCommand(ctx: AppContext) {
     if (req.kind === 'error') return ack(errorMessage(unescapeSlack(req.message), req.example));
     if (req.kind === 'digest_preview') return digestPreview(ctx, args);
     if (req.kind.startsWith('admin')) return adminCommand(ctx, args, req as Extract<GembaRequest, { kind: `admin${string}` }>);
-    return ack(personal(ctx, teamId, userId, req));
+    return ack(await personal(ctx, teamId, userId, req));
   };
 }
 
 /** The sub-commands anyone may use. */
-function personal(ctx: AppContext, teamId: string, userId: string, req: GembaRequest): Message {
+async function personal(ctx: AppContext, teamId: string, userId: string, req: GembaRequest): Promise<Message> {
   const { services, repos, clock } = ctx;
-  const role = services.roles.roleOf(teamId, userId);
-  const today = services.profiles.todayOf(teamId, userId);
+  const [role, today] = await Promise.all([services.roles.roleOf(teamId, userId), services.profiles.todayOf(teamId, userId)]);
   switch (req.kind) {
     case 'help':
       return gembaHelp(role);
@@ -37,19 +36,19 @@ function personal(ctx: AppContext, teamId: string, userId: string, req: GembaReq
       return gembaAdminHelp();
     case 'settings':
       return settingsMessage({
-        settings: services.settings.forTeam(teamId),
+        settings: await services.settings.forTeam(teamId),
         role,
-        timezone: services.profiles.timezoneOf(teamId, userId),
-        snoozedUntil: services.snoozes.activeSnooze(teamId, userId, today)?.endsOn ?? null,
-        managers: repos.managers.listActiveManagers(teamId).length,
-        vps: repos.vps.listVps(teamId),
+        timezone: await services.profiles.timezoneOf(teamId, userId),
+        snoozedUntil: (await services.snoozes.activeSnooze(teamId, userId, today))?.endsOn ?? null,
+        managers: await repos.managers.countActiveManagers(teamId),
+        vps: await repos.vps.listVps(teamId),
       });
     case 'snooze': {
-      const { endsOn } = services.snoozes.snooze(teamId, userId, { days: req.days, reason: 'snooze', today, now: clock.now() });
+      const { endsOn } = await services.snoozes.snooze(teamId, userId, { days: req.days, reason: 'snooze', today, now: clock.now() });
       return snoozeConfirmation(endsOn);
     }
     case 'snooze_off':
-      return services.snoozes.unsnooze(teamId, userId, today)
+      return (await services.snoozes.unsnooze(teamId, userId, today))
         ? snoozeConfirmation(null)
         : notice(`Nudges weren't snoozed, so nothing changed. Pause them with \`/gemba snooze 1w\`.`);
     default:

@@ -16,10 +16,10 @@ export function leaderboardCommand(ctx: AppContext) {
     const echo = unescapeSlack(command.text.trim()).slice(0, 30);
     if (arg !== '' && arg !== 'last')
       return ack(errorMessage(`"${echo}" isn't something /leaderboard knows. Use nothing (this week) or \`last\`.`, '/leaderboard last'));
-    const settings = ctx.services.settings.forTeam(teamId);
+    const settings = await ctx.services.settings.forTeam(teamId);
     const { weekStart, reportWeek } = weeklyWindow(ctx.clock.now(), settings.timezone, 9, 0);
     const week = arg === 'last' ? reportWeek : weekStart;
-    const board = ctx.services.leaderboard.compute(teamId, week, settings.weeklyTarget, { complete: arg === 'last' });
+    const board = await ctx.services.leaderboard.compute(teamId, week, settings.weeklyTarget, { complete: arg === 'last' });
     const message = leaderboardMessage(board, {
       title: arg === 'last' ? "Last week's leaderboard" : 'Leaderboard so far',
       inProgress: arg !== 'last',

@@ -64,22 +64,25 @@ export function trendsCommand(ctx: AppContext) {
     if (req.kind === 'help') return ack(trendsHelp());
     // The message may echo what the user typed, Slack markup included: show it literally, never as a live mention.
     if (req.kind === 'error') return ack(errorMessage(unescapeSlack(req.message), req.example));
-    const target = settings.forTeam(teamId).weeklyTarget;
+    const target = (await settings.forTeam(teamId)).weeklyTarget;
     const subject = req.kind === 'user' ? req.userId : userId;
     const permission: Permission | null = req.kind === 'team' ? 'viewTeamTrends' : subject !== userId ? 'viewOthersTrends' : null;
-    const answer = (): Message => {
+    const answer = async (): Promise<Message> => {
       if (req.kind === 'team')
-        return teamTrendMessage(team.teamTrend(teamId, { lastDay: profiles.todayOf(teamId, userId), weeks: req.weeks, target }));
+        return teamTrendMessage(
+          await team.teamTrend(teamId, { lastDay: await profiles.todayOf(teamId, userId), weeks: req.weeks, target }),
+        );
       // Weeks are the subject's own (their time zone), whoever is asking.
-      const trend = trends.personalTrend(teamId, subject, { today: profiles.todayOf(teamId, subject), weeks: req.weeks, target });
+      const today = await profiles.todayOf(teamId, subject);
+      const trend = await trends.personalTrend(teamId, subject, { today, weeks: req.weeks, target });
       return personalTrendMessage(trend, subject === userId ? undefined : subject);
     };
-    if (permission === null || roles.can(teamId, userId, permission)) return ack(answer());
-    if (!roles.worthLookingUp(teamId, userId, permission)) return ack(notice(REFUSAL));
+    if (permission === null || (await roles.can(teamId, userId, permission))) return ack(await answer());
+    if (!(await roles.worthLookingUp(teamId, userId, permission))) return ack(notice(REFUSAL));
     // Maybe a Slack admin or owner not looked up yet: the ack never waits on Slack, so answer via response_url.
     await ack();
     await profiles.refresh(teamId, userId);
-    await respond(roles.can(teamId, userId, permission) ? answer() : notice(REFUSAL));
+    await respond((await roles.can(teamId, userId, permission)) ? await answer() : notice(REFUSAL));
   };
 }
 

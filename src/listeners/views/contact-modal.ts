@@ -81,7 +81,7 @@ export function contactModalSubmit(ctx: AppContext) {
   return async ({ ack, body, view, client, context }: ViewArgs): Promise<void> => {
     const teamId = workspaceOf(context);
     const userId = body.user.id;
-    const today = ctx.services.profiles.todayOf(teamId, userId);
+    const today = await ctx.services.profiles.todayOf(teamId, userId);
     const form = readContactForm(view.state.values, today);
     if (!form.ok) return ack({ response_action: 'errors', errors: form.errors });
 
@@ -90,7 +90,7 @@ export function contactModalSubmit(ctx: AppContext) {
     let stored: ContactRow;
     let enrolled = false;
     if (meta.contactId !== undefined) {
-      const result = ctx.services.contacts.editContact(teamId, userId, meta.contactId, form.input, now);
+      const result = await ctx.services.contacts.editContact(teamId, userId, meta.contactId, form.input, now);
       if (!result.ok) {
         const why =
           result.reason === 'not_found'
@@ -100,12 +100,12 @@ export function contactModalSubmit(ctx: AppContext) {
       }
       stored = result.contact;
     } else {
-      ({ contact: stored, enrolled } = ctx.services.contacts.logContact(teamId, userId, form.input, now));
+      ({ contact: stored, enrolled } = await ctx.services.contacts.logContact(teamId, userId, form.input, now));
     }
     await ack();
 
-    const target = ctx.services.settings.forTeam(teamId).weeklyTarget;
-    const { thisWeek, streak } = ctx.services.trends.weekAndStreak(teamId, userId, { today, target });
+    const target = (await ctx.services.settings.forTeam(teamId)).weeklyTarget;
+    const { thisWeek, streak } = await ctx.services.trends.weekAndStreak(teamId, userId, { today, target });
     const message = contactConfirmation(stored, { today, thisWeek, target, streak, enrolled, edited: meta.contactId !== undefined });
     afterAck(ctx, 'contact confirmation', async () => {
       // Confirm where the manager started (ephemeral in the channel); the app DM is the fallback

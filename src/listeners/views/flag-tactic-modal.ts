@@ -34,10 +34,10 @@ export function flagTacticModalSubmit(ctx: AppContext) {
   return async ({ ack, body, view, context }: ViewArgs): Promise<void> => {
     const teamId = workspaceOf(context);
     const values = view.state.values;
-    if (ctx.services.roles.isLeadership(teamId, body.user.id)) {
+    if (await ctx.services.roles.isLeadership(teamId, body.user.id)) {
       return ack({ response_action: 'errors', errors: { [TacticField.tactic]: LEADERSHIP_CANNOT_FLAG_PLAIN } });
     }
-    const result = ctx.services.tactics.flagTactic(teamId, body.user.id, {
+    const result = await ctx.services.tactics.flagTactic(teamId, body.user.id, {
       tactic: read(values, TacticField.tactic),
       why: read(values, TacticField.why),
       instead: read(values, TacticField.instead),

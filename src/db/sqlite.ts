@@ -1,0 +1,99 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { migrate } from './migrate.js';
+import type { Db } from './open.js';
+import { eraseCheckpoint, openDatabase, pingDatabase } from './open.js';
+import { createSqliteRepos, type Repos, toAsyncRepos } from './repos/index.js';
+import type { Storage } from './storage.js';
+
+/**
+ * SQLite behind the asynchronous Storage interface. better-sqlite3 runs each statement
+ * synchronously on one connection, so a repository call outside a transaction is atomic by
+ * itself. A transaction, though, stays open across the `await`s of its callback; while it is open
+ * every other call waits for it (otherwise another request's statement would run inside it), and
+ * transactions queue one behind the other. A call on `storage.repos` made from inside a
+ * transaction's callback would wait for itself: it throws instead, naming the mistake.
+ */
+export class SqliteStorage implements Storage {
+  readonly engine = 'sqlite' as const;
+  readonly repos: Repos;
+  readonly #txRepos: Repos;
+  readonly #inside = new AsyncLocalStorage<true>();
+  #open = false;
+  #released: Promise<void> = Promise.resolve();
+  #release: () => void = () => undefined;
+  readonly #begin;
+  readonly #commit;
+  readonly #rollback;
+
+  constructor(readonly db: Db) {
+    const sync = createSqliteRepos(db);
+    this.repos = toAsyncRepos(sync, { busy: () => this.#open, wait: () => this.#outside() });
+    this.#txRepos = toAsyncRepos(sync, null);
+    // IMMEDIATE takes the write lock up front, so two processes sharing the file never deadlock
+    // upgrading a read to a write; busy_timeout makes the second one wait.
+    this.#begin = db.prepare('BEGIN IMMEDIATE');
+    this.#commit = db.prepare('COMMIT');
+    this.#rollback = db.prepare('ROLLBACK');
+  }
+
+  /** Resolves when the open transaction ends (callers check again, synchronously, before running). */
+  #outside(): Promise<void> {
+    if (this.#inside.getStore()) {
+      return Promise.reject(new Error('storage.repos used inside storage.transaction(): use the callback’s repositories'));
+    }
+    return this.#released;
+  }
+
+  async transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    if (this.#inside.getStore()) throw new Error('storage.transaction() does not nest');
+    while (this.#open) await this.#released;
+    this.#open = true;
+    this.#released = new Promise<void>((resolve) => {
+      this.#release = resolve;
+    });
+    try {
+      this.#begin.run();
+      try {
+        const result = await this.#inside.run(true, () => fn(this.#txRepos));
+        this.#commit.run();
+        return result;
+      } catch (err) {
+        if (this.db.inTransaction) this.#rollback.run();
+        throw err;
+      }
+    } finally {
+      this.#open = false;
+      this.#release();
+    }
+  }
+
+  async eraseCheckpoint(): Promise<boolean> {
+    // A checkpoint inside an open transaction would not finish; wait for it like any other call.
+    while (this.#open) await this.#released;
+    return eraseCheckpoint(this.db);
+  }
+
+  async ping(): Promise<boolean> {
+    return pingDatabase(this.db);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * Opens the SQLite file (see openDatabase for the pragmas), applies pending migrations (the
+ * repositories prepare their statements against the current schema), and puts it behind the
+ * Storage interface. `applied` lists the migrations this call ran.
+ */
+export function openSqliteStorage(path: string): { storage: SqliteStorage; applied: string[] } {
+  const db = openDatabase(path);
+  try {
+    const applied = migrate(db);
+    return { storage: new SqliteStorage(db), applied };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

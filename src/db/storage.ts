@@ -1,0 +1,29 @@
+import type { Repos } from './repos/index.js';
+
+/**
+ * The one door to stored data. Services, listeners, jobs and the CLI see only this: repository
+ * functions that return Promises of plain data, and a transaction that hands its callback the
+ * same repositories bound to one transaction. No statement, driver row or SQL text gets through.
+ */
+export interface Storage {
+  /** Which engine is behind the door (logs, /healthz, tests); behaviour must not depend on it. */
+  readonly engine: 'sqlite' | 'postgres';
+  /** Repositories outside any transaction: each call is atomic on its own. */
+  readonly repos: Repos;
+  /**
+   * Runs `fn` in one transaction: committed when its Promise resolves, rolled back when it rejects.
+   * Inside, use only `tx` (never `storage.repos`), and do nothing but database work: no Slack
+   * calls, no waiting on timers.
+   */
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /**
+   * After a delete that must erase (forget, undo, hide, pruning): makes the engine drop old copies
+   * of deleted rows it still keeps where it can (SQLite: truncates the WAL). False when it could not
+   * right now (the next checkpoint does it).
+   */
+  eraseCheckpoint(): Promise<boolean>;
+  /** True when the database answers a query (GET /healthz). */
+  ping(): Promise<boolean>;
+  /** Closes the database; pending work should be drained first. */
+  close(): Promise<void>;
+}
