@@ -4,12 +4,10 @@ import { personalChart } from '../../charts/index.js';
 import type { AppContext } from '../../context.js';
 import { slackErrorCode } from '../../slack/errors.js';
 import { uploadImages } from '../../slack/files.js';
+import { DEFAULT_TREND_WEEKS, MAX_TREND_WEEKS } from '../commands/trends.js';
 import { workspaceOf } from '../workspace.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
-
-/** Weeks a chart may cover: the same 1–52 as `/trends [weeks]`. */
-const MAX_WEEKS = 52;
 
 /**
  * **Show chart** under `/trends`: draws the clicker's own weekly bars and shares them in their DM
@@ -21,7 +19,8 @@ export function trendsShowChartAction(ctx: AppContext) {
     await ack(); // nothing is stored; drawing and uploading take longer than Slack's 3 seconds allow
     const teamId = workspaceOf(context);
     const userId = body.user.id;
-    const weeks = Math.min(MAX_WEEKS, Math.max(1, Number.parseInt(action.value ?? '', 10) || 8));
+    // The same 1–52 weeks as `/trends [weeks]`.
+    const weeks = Math.min(MAX_TREND_WEEKS, Math.max(1, Number.parseInt(action.value ?? '', 10) || DEFAULT_TREND_WEEKS));
     const target = (await ctx.services.settings.forTeam(teamId)).weeklyTarget;
     const trend = await ctx.services.trends.personalTrend(teamId, userId, {
       today: await ctx.services.profiles.todayOf(teamId, userId),
