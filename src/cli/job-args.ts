@@ -2,7 +2,7 @@ import { JOBS, type JobName } from '../jobs/index.js';
 import { isRealDate } from '../lib/time.js';
 
 /** The job CLI's arguments, apart from src/cli/job.ts so they can be tested without running a job. */
-export const USAGE = 'usage: npm run job -- <nudges|leaderboard|digest> [--now <ISO 8601 timestamp>] [--force]';
+export const USAGE = `usage: npm run job -- <${Object.keys(JOBS).join('|')}> [--now <ISO 8601 timestamp>] [--force]`;
 
 /** The parsed command line, or a message saying what is wrong with it. */
 export function parseJobArgs(argv: string[]): { job: JobName; now: number | null; force: boolean } | { error: string } {
