@@ -46,6 +46,16 @@ const optionalString = z
 const slackId = (prefix: RegExp, what: string) =>
   optionalString.refine((v) => v === undefined || prefix.test(v), `must be a Slack ${what} id`);
 
+/**
+ * The values `.env.example` ships with. Copied unchanged they would pass the format checks and fail
+ * later, far from the cause (the app calling Slack with a token that does not exist), so they are
+ * refused at start with one line each.
+ */
+export const EXAMPLE_VALUES: ReadonlyArray<readonly [string, string]> = [
+  ['SLACK_BOT_TOKEN', 'xoxb-your-bot-token'],
+  ['SLACK_SIGNING_SECRET', 'your-signing-secret'],
+];
+
 const envSchema = z.object({
   // Required unless distribution mode; checked below with the OAuth variables.
   SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
@@ -71,6 +81,7 @@ const envSchema = z.object({
   PORT: intIn(0, 65535, 3000),
   DATABASE_PATH: z.string().trim().min(1, 'must not be empty').default('./data/gemba.db'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json'], { error: 'must be one of auto, pretty, json' }).default('auto'),
   ADMIN_USER_IDS: z
     .string()
     .default('')
@@ -90,6 +101,7 @@ const envSchema = z.object({
   NUDGE_HOUR: intIn(0, 23, 9),
   ANONYMITY_MIN_REPORTS: intIn(1, 1000, 3),
   ANONYMITY_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  SANDBOX_PORT: intIn(0, 65535, 3333),
   SCHEDULER_ENABLED: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('true')
@@ -97,6 +109,8 @@ const envSchema = z.object({
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** `auto`: human-readable lines when stdout is a terminal, JSON lines otherwise. */
+export type LogFormat = 'auto' | 'pretty' | 'json';
 
 /** Distribution mode: OAuth installs to many workspaces, tokens kept encrypted in the database. */
 export interface DistributionConfig {
@@ -120,6 +134,7 @@ export interface Config {
   port: number;
   databasePath: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   adminUserIds: string[];
   leaderboardChannel: string | undefined;
   digestChannel: string | undefined;
@@ -133,6 +148,8 @@ export interface Config {
   anonymityKey: string;
   /** True when ANONYMITY_KEY was not set and a random per-process key is in use. */
   anonymityKeyGenerated: boolean;
+  /** Port of `npm run sandbox` (loopback only); `npm start` never uses it. */
+  sandboxPort: number;
   schedulerEnabled: boolean;
 }
 
@@ -178,6 +195,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const name = String(issue.path[0] ?? 'environment');
     if (!lines.has(name)) lines.set(name, `${name} ${issue.message}`);
   }
+  for (const [name, example] of EXAMPLE_VALUES) {
+    if (cleaned[name]?.trim() === example) {
+      lines.set(name, `${name} still has the example value from .env.example (${example}): put your Slack app's real value in .env`);
+    }
+  }
   // HTTP mode verifies every request, so it cannot run without the signing secret.
   if (!cleaned.SLACK_APP_TOKEN && !cleaned.SLACK_SIGNING_SECRET && !lines.has('SLACK_SIGNING_SECRET')) {
     lines.set('SLACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
@@ -204,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     databasePath: e.DATABASE_PATH,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     adminUserIds: e.ADMIN_USER_IDS,
     leaderboardChannel: e.LEADERBOARD_CHANNEL,
     digestChannel: e.DIGEST_CHANNEL,
@@ -215,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     anonymityMinReports: e.ANONYMITY_MIN_REPORTS,
     anonymityKey: e.ANONYMITY_KEY ?? randomBytes(32).toString('hex'),
     anonymityKeyGenerated: e.ANONYMITY_KEY === undefined,
+    sandboxPort: e.SANDBOX_PORT,
     schedulerEnabled: e.SCHEDULER_ENABLED,
   };
 }

@@ -4,8 +4,9 @@ import { createContext } from './context.js';
 import { connectStorage } from './db/connect.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { systemClock } from './lib/clock.js';
-import { createLogger } from './lib/logger.js';
+import { createLogger, logDestination } from './lib/logger.js';
 import { createSlackClient } from './slack/client.js';
+import { type BotIdentity, SlackStartError, verifySlack } from './slack/verify.js';
 
 /**
  * Composition root: config → logger → database → migrations → context → Bolt app → start →
@@ -16,7 +17,7 @@ import { createSlackClient } from './slack/client.js';
 async function main(): Promise<void> {
   const config = loadConfigOrReport('Gemba cannot start: invalid configuration');
   if (!config) process.exit(1);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, logDestination(config.logFormat));
   if (config.anonymityKeyGenerated) {
     logger.warn(
       'ANONYMITY_KEY is not set: using a random key for this process, so tactic-flag rate limits and "me too" de-duplication reset at every restart',
@@ -27,15 +28,27 @@ async function main(): Promise<void> {
   logger.info({ applied, database: where }, applied.length ? 'migrations applied' : 'database schema up to date');
 
   const ctx = createContext({ config, storage, logger, clock: systemClock, slack: createSlackClient(config, logger) });
-  const app = createApp(ctx);
+  // One auth.test first (single-workspace mode), so an unreachable Slack or a refused token is one clear line.
+  let identity: BotIdentity | undefined;
+  if (config.slackBotToken) {
+    try {
+      identity = await verifySlack(config, config.slackBotToken, logger);
+    } catch (err) {
+      await storage.close();
+      if (!(err instanceof SlackStartError)) throw err;
+      startFailed(err.message);
+    }
+  }
+  // Bolt is given the identity auth.test returned, so it does not call auth.test a second time.
+  const app = createApp(ctx, identity ? { botId: identity.botId, botUserId: identity.botUserId } : {});
   try {
     await app.init();
+    await app.start(config.port);
   } catch (err) {
-    logger.fatal({ err }, 'Slack rejected the bot token (auth.test failed); check SLACK_BOT_TOKEN and SLACK_API_URL');
     await storage.close();
-    process.exit(1);
+    const code = (err as { code?: string }).code;
+    startFailed(code === 'EADDRINUSE' ? `port ${config.port} is already in use — stop the other process or set PORT` : errorText(err));
   }
-  await app.start(config.port);
   logger.info(
     { port: config.port, mode: config.slackAppToken ? 'socket' : 'http', workspaces: config.distribution ? 'distribution' : 'one' },
     'Gemba is running',
@@ -70,7 +83,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-main().catch((err) => {
-  process.stderr.write(`Gemba failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+/** Start-up failures are one plain line on stderr (not a JSON stack), then exit 1. */
+function startFailed(line: string): never {
+  process.stderr.write(`Gemba cannot start: ${line}\n`);
   process.exit(1);
-});
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+main().catch((err) => startFailed(errorText(err)));

@@ -1,9 +1,52 @@
 import type { Logger as BoltLogger, LogLevel as BoltLogLevel } from '@slack/bolt';
 import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
-import type { LogLevel } from '../config.js';
+import type { LogFormat, LogLevel } from '../config.js';
 
 /** The app's one structured logger: JSON lines on stdout (or a given stream, for tests). */
 export type Logger = PinoLogger;
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVEL_COLOURS: Record<number, string> = { 20: '\x1b[90m', 30: '\x1b[36m', 40: '\x1b[33m', 50: '\x1b[31m', 60: '\x1b[41;97m' };
+/** Fields every line carries; the readable format leaves them out. */
+const QUIET_FIELDS = new Set(['level', 'time', 'msg', 'app', 'pid', 'hostname', 'err']);
+
+/**
+ * Where log lines go for a format: `json` (and `auto` when the stream is not a terminal) writes pino's
+ * JSON lines as they are, for log collectors; `pretty` (and `auto` on a terminal) writes one readable
+ * line per entry, `12:04:05 INFO  Gemba is running port=3000 mode=http`, with an error's message
+ * and, for errors, its stack. A few lines of our own rather than pino-pretty and its dozen dependencies.
+ */
+export function logDestination(format: LogFormat, stream: NodeJS.WriteStream = process.stdout): DestinationStream {
+  const pretty = format === 'pretty' || (format === 'auto' && stream.isTTY === true);
+  if (!pretty) return stream;
+  const colour = stream.isTTY === true;
+  return {
+    write(line: string): void {
+      stream.write(formatPrettyLine(line, colour));
+    },
+  };
+}
+
+/** One pino JSON line as a readable line (unparseable input is passed through). */
+export function formatPrettyLine(line: string, colour = false): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line.endsWith('\n') ? line : `${line}\n`;
+  }
+  const level = Number(entry.level);
+  const time = typeof entry.time === 'string' ? entry.time.slice(11, 19) : new Date().toISOString().slice(11, 19);
+  const name = (LEVEL_NAMES[level] ?? String(entry.level)).padEnd(5);
+  const fields = Object.entries(entry)
+    .filter(([k]) => !QUIET_FIELDS.has(k))
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? (/\s/.test(v) ? JSON.stringify(v) : v) : JSON.stringify(v)}`);
+  const err = entry.err as { type?: string; message?: string; stack?: string } | undefined;
+  const errText = err ? ` (${err.type ?? 'Error'}: ${err.message ?? ''})` : '';
+  const stack = err?.stack && level >= 50 ? `\n${err.stack.replace(/^/gm, '    ')}` : '';
+  const head = colour ? `\x1b[2m${time}\x1b[0m ${LEVEL_COLOURS[level] ?? ''}${name}\x1b[0m` : `${time} ${name}`;
+  return `${head} ${String(entry.msg ?? '')}${errText}${fields.length ? ` ${fields.join(' ')}` : ''}${stack}\n`;
+}
 
 /** Builds the JSON logger at the given level, writing to `destination` (stdout by default). */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {

@@ -141,3 +141,48 @@ describe('start-up refuses bad configuration', { timeout: 30_000 }, () => {
     }
   });
 });
+
+describe('a first run that tells the truth', { timeout: 60_000 }, () => {
+  /** Runs src/main.ts in a temp folder holding `envFile` as .env; resolves with its exit code and output. */
+  async function firstRun(envFile: string): Promise<{ code: number | null; out: string; err: string }> {
+    const dir = mkdtempSync(join(tmpdir(), 'gemba-firstrun-'));
+    try {
+      writeFileSync(join(dir, '.env'), envFile);
+      const child = spawn(process.execPath, ['--import', TSX, join(root, 'src/main.ts')], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', DATABASE_PATH: join(dir, 'gemba.db') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout!.on('data', (d) => (out += d));
+      child.stderr!.on('data', (d) => (err += d));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      return { code, out, err };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('.env.example copied as is: one line per placeholder, nothing sent to Slack', async () => {
+    const { code, err } = await firstRun(readFileSync(join(root, '.env.example'), 'utf8'));
+    assert.equal(code, 1);
+    assert.deepEqual(err.trim().split('\n'), [
+      'Gemba cannot start: invalid configuration',
+      "  SLACK_BOT_TOKEN still has the example value from .env.example (xoxb-your-bot-token): put your Slack app's real value in .env",
+      "  SLACK_SIGNING_SECRET still has the example value from .env.example (your-signing-secret): put your Slack app's real value in .env",
+    ]);
+  });
+
+  it('Slack out of reach: one plain line naming the address and the cause, not the token', async () => {
+    const port = await freePort();
+    const env = `SLACK_BOT_TOKEN=xoxb-real-looking\nSLACK_SIGNING_SECRET=abc123\nSLACK_API_URL=http://127.0.0.1:${port}/api/\nANONYMITY_KEY=first-run-anonymity-key-0123\n`;
+    const { code, out, err } = await firstRun(env);
+    assert.equal(code, 1);
+    assert.equal(
+      err,
+      `Gemba cannot start: cannot reach Slack at http://127.0.0.1:${port}/api/: connect ECONNREFUSED 127.0.0.1:${port} — check the network or SLACK_API_URL\n`,
+    );
+    assert.doesNotMatch(out, /fetch failed|"level":(40|50|60)/, 'no retry warnings or JSON error lines');
+  });
+});
