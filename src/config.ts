@@ -274,3 +274,11 @@ function checkMode(env: Record<string, string | undefined>, lines: Map<string, s
     add('SLACK_BOT_TOKEN', 'must be empty in distribution mode (each workspace gets its own token when it installs Gemba)');
   }
 }
+
+/**
+ * What `npm run sandbox` reads from the environment: it needs no configuration, so only its port
+ * and the log level and format (the sandbox never reads .env, which holds a real workspace's values).
+ */
+export function sandboxEnv(env: Record<string, string | undefined> = process.env): Record<string, string | undefined> {
+  return { SANDBOX_PORT: env.SANDBOX_PORT, LOG_LEVEL: env.LOG_LEVEL, LOG_FORMAT: env.LOG_FORMAT };
+}

@@ -1,0 +1,249 @@
+/**
+ * The sandbox page: server-rendered HTML with a little script (no framework, nothing fetched from
+ * elsewhere). A sidebar of channels, the DM with Gemba and the Home tab; a person picker; a
+ * composer for slash commands; the clock control; modals and confirm dialogs.
+ */
+import { CHANNELS, PEOPLE, personById, TEAM_TIMEZONE } from './demo-team.js';
+import { esc, renderBlocks } from './render.js';
+import type { Actor } from './sandbox.js';
+import type { Msg } from './workspace.js';
+
+const names = (id: string): string => personById(id)?.name ?? CHANNELS.find((c) => c.id === id)?.name ?? id;
+
+const fmt = (ms: number, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { timeZone: TEAM_TIMEZONE, ...o }).format(ms);
+
+function paneTitle(pane: string, user: string): string {
+  if (pane === 'home') return 'Gemba — Home';
+  if (pane === `D${user}`) return 'Gemba';
+  const ch = CHANNELS.find((c) => c.id === pane);
+  return ch ? `# ${ch.name}` : pane;
+}
+
+function message(m: Msg): string {
+  const bot = m.author === 'UBOT';
+  const who = bot ? 'Gemba' : names(m.author);
+  const surface = { kind: 'message' as const, channel: m.channel, ts: m.ts };
+  const body = m.blocks?.length
+    ? renderBlocks(m.blocks, { surface, names })
+    : `<div class="b-section">${renderBlocks([{ type: 'section', text: { type: 'mrkdwn', text: m.text } }], { surface, names })}</div>`;
+  const files = (m.files ?? [])
+    .map(
+      (f) =>
+        `<figure class="b-image"><figcaption>${esc(f.title)}</figcaption><img src="/files/${encodeURIComponent(f.id)}" alt="${esc(f.alt)}"></figure>`,
+    )
+    .join('');
+  return `<div class="msg${m.onlyFor ? ' ephemeral' : ''}" data-ts="${esc(m.ts)}">
+  <div class="avatar${bot ? ' bot' : ''}">${bot ? 'G' : esc(who.slice(0, 1))}</div>
+  <div class="msg-body"><div class="msg-head"><b>${esc(who)}</b>${bot ? ' <span class="app">APP</span>' : ''} <span class="time">${fmt(
+    m.at,
+    {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+    },
+  )}</span></div>${body}${files}${m.onlyFor ? '<div class="only-you">👁 Only visible to you</div>' : ''}</div></div>`;
+}
+
+function modal(actor: Actor, user: string): string {
+  const open = actor.workspace.topModal(user);
+  if (!open) return '';
+  const v = open.view as { title?: { text?: string }; submit?: { text?: string }; close?: { text?: string }; blocks?: unknown[] };
+  const general = open.errors?._ ? `<div class="error" role="alert">${esc(open.errors._)}</div>` : '';
+  return `<div class="overlay"><form class="modal" id="modal" data-view="${esc(open.id)}">
+  <div class="modal-head"><span>${esc(v.title?.text ?? '')}</span><button type="button" class="x" data-close aria-label="Close">×</button></div>
+  <div class="modal-body">${general}${renderBlocks(v.blocks, { surface: { kind: 'modal', viewId: open.id }, names, errors: open.errors })}</div>
+  <div class="modal-foot"><button type="button" class="btn" data-close>${esc(v.close?.text ?? 'Cancel')}</button>${
+    v.submit ? `<button type="submit" class="btn primary">${esc(v.submit.text ?? 'Submit')}</button>` : ''
+  }</div></form></div>`;
+}
+
+/** The main pane (timeline or Home tab) and any open modal; the script swaps it in when something changes. */
+export function renderPane(actor: Actor, user: string, pane: string): string {
+  let main: string;
+  if (pane === 'home') {
+    const view = actor.workspace.homes.get(user) as { blocks?: unknown[] } | undefined;
+    main = `<div class="home">${view ? renderBlocks(view.blocks, { surface: { kind: 'home' }, names }) : '<p class="empty">Opening the Home tab…</p>'}</div>`;
+  } else {
+    const msgs = actor.workspace.timeline(pane, user).slice(-60);
+    main = `<div class="timeline" id="timeline">${msgs.length ? msgs.map(message).join('') : '<p class="empty">No messages yet.</p>'}</div>`;
+  }
+  const now = actor.ctx.clock.now();
+  return `<div id="pane-inner" data-version="${actor.workspace.version}" data-now="${esc(
+    fmt(now, { weekday: 'long', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }),
+  )}">${main}${modal(actor, user)}</div>`;
+}
+
+export function renderPage(actor: Actor, user: string, pane: string): string {
+  const me = personById(user);
+  const link = (p: string, label: string) =>
+    `<a class="nav${p === pane ? ' active' : ''}" href="/?as=${encodeURIComponent(user)}&amp;pane=${encodeURIComponent(p)}">${label}</a>`;
+  const people = ['manager', 'vp', 'rep', 'admin']
+    .map(
+      (role) =>
+        `<optgroup label="${{ manager: 'Managers', vp: 'VP', rep: 'Reps', admin: 'Admin' }[role]}">${PEOPLE.filter((p) => p.role === role)
+          .map((p) => `<option value="${p.id}"${p.id === user ? ' selected' : ''}>${esc(p.name)} — ${esc(p.title)}</option>`)
+          .join('')}</optgroup>`,
+    )
+    .join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Gemba sandbox</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>${CSS}</style></head>
+<body data-user="${esc(user)}" data-pane="${esc(pane)}">
+<header class="top"><div class="brand">Gemba <span>sandbox — a simulated Slack workspace; nothing leaves this machine</span></div>
+<div class="clock"><span id="now"></span>
+<button class="btn small" data-clock="day">Next working day 09:00</button>
+<button class="btn small" data-clock="monday">Monday 09:30</button>
+<button class="btn small" data-clock="week">+1 week</button></div></header>
+<div class="layout">
+<nav class="side">
+<label class="picker">Acting as<select id="as">${people}</select></label>
+<div class="role">${esc(me?.title ?? '')}</div>
+<div class="section">Channels</div>
+${CHANNELS.map((c) => link(c.id, `# ${esc(c.name)}`)).join('')}
+<div class="section">Apps</div>
+${link(`D${user}`, 'Gemba — Messages')}
+${link('home', 'Gemba — Home')}
+</nav>
+<main>
+<div class="pane-title">${esc(paneTitle(pane, user))}</div>
+<div id="pane">${renderPane(actor, user, pane)}</div>
+${
+  pane === 'home'
+    ? ''
+    : `<form id="composer" class="composer"><input id="composer-input" name="text" autocomplete="off" placeholder="Type a slash command: /contact Acme Corp: wants ROI proof · /trends · /leaderboard · /flag-tactic · /gemba help"><button class="btn primary" type="submit">Send</button></form>`
+}
+</main></div>
+<dialog id="confirm"><h3></h3><p></p><div class="foot"><button class="btn" value="deny"></button><button class="btn primary" value="ok"></button></div></dialog>
+<script>${SCRIPT}</script>
+</body></html>`;
+}
+
+const CSS = `
+*{box-sizing:border-box}body{margin:0;font:15px/1.46 -apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1d1c1d;background:#fff}
+.top{display:flex;justify-content:space-between;align-items:center;background:#3f0e40;color:#fff;padding:8px 16px;gap:12px;flex-wrap:wrap}
+.brand{font-weight:700;font-size:17px}.brand span{font-weight:400;font-size:13px;opacity:.75;margin-left:8px}
+.clock{display:flex;align-items:center;gap:8px;font-size:13px}#now{margin-right:4px}
+.layout{display:flex;height:calc(100vh - 50px)}
+.side{width:250px;background:#4a154b;color:#e9dfea;padding:12px 8px;overflow:auto;flex-shrink:0}
+.side .section{margin:16px 8px 4px;font-size:13px;opacity:.8}
+.nav{display:block;color:#e9dfea;text-decoration:none;padding:4px 10px;border-radius:6px}.nav:hover{background:#350d36}.nav.active{background:#1164a3;color:#fff}
+.picker{display:block;font-size:12px;margin:0 8px}.picker select{display:block;width:100%;margin-top:4px;padding:5px;border-radius:6px;border:0;font-size:13px}
+.role{font-size:12px;opacity:.7;margin:4px 8px}
+main{flex:1;display:flex;flex-direction:column;min-width:0}
+.pane-title{font-weight:700;font-size:17px;padding:12px 20px;border-bottom:1px solid #ddd}
+#pane{flex:1;overflow:auto}
+.timeline{padding:8px 0}.empty{color:#616061;padding:20px}
+.msg{display:flex;gap:10px;padding:8px 20px}.msg:hover{background:#f8f8f8}
+.msg.ephemeral{background:#f4f8fb;border-left:3px solid #1d9bd1}
+.avatar{width:36px;height:36px;border-radius:6px;background:#e8912d;color:#fff;display:flex;align-items:center;justify-content:center;font-weight:700;flex-shrink:0}.avatar.bot{background:#2eb67d}
+.msg-body{min-width:0;flex:1}.msg-head{font-size:15px}.app{font-size:10px;background:#ddd;border-radius:3px;padding:1px 3px;color:#555}.time{color:#616061;font-size:12px}
+.only-you{color:#616061;font-size:12px;margin-top:4px}
+.b-section{display:flex;gap:12px;margin:4px 0;justify-content:space-between}.b-section-main{flex:1;min-width:0;overflow-wrap:anywhere}
+.b-fields{display:grid;grid-template-columns:1fr 1fr;gap:6px 16px;margin-top:6px}
+.b-header{font-weight:900;font-size:18px;margin:8px 0 4px}.b-divider{border:0;border-top:1px solid #ddd;margin:10px 0}
+.b-context{display:flex;gap:8px;align-items:center;color:#616061;font-size:12px;margin:4px 0;flex-wrap:wrap}.b-context img{width:20px;height:20px}
+.b-actions{display:flex;gap:8px;flex-wrap:wrap;margin:8px 0}
+.b-image{margin:8px 0}.b-image img{max-width:min(480px,100%);border:1px solid #ddd;border-radius:8px}.b-image figcaption{font-size:13px;color:#616061}
+.b-thumb{width:72px;height:72px;border-radius:6px}
+.mention{background:#e8f5fa;color:#1264a3;border-radius:3px;padding:0 2px}
+code{background:#f6f6f6;border:1px solid #ddd;border-radius:3px;padding:0 3px;color:#e01e5a;font-size:13px}pre{background:#f8f8f8;border:1px solid #ddd;border-radius:4px;padding:8px;white-space:pre-wrap;font-size:13px}
+.quote{border-left:4px solid #ddd;padding-left:8px;display:inline-block}
+.btn{font:inherit;font-size:14px;font-weight:700;border:1px solid #bbb;background:#fff;color:#1d1c1d;border-radius:6px;padding:4px 12px;cursor:pointer;text-decoration:none}
+.btn:hover{background:#f4f4f4}.btn.primary{background:#007a5a;border-color:#007a5a;color:#fff}.btn.danger{background:#fff;color:#e01e5a;border-color:#e01e5a}
+.btn.small{font-size:12px;padding:2px 8px}.top .btn{background:#fff}
+.composer{display:flex;gap:8px;padding:12px 20px;border-top:1px solid #ddd}.composer input{flex:1;font:inherit;padding:8px 10px;border:1px solid #bbb;border-radius:8px}
+.home{padding:12px 20px;max-width:760px}
+.overlay{position:fixed;inset:0;background:rgba(0,0,0,.45);display:flex;align-items:center;justify-content:center;z-index:10}
+.modal{background:#fff;border-radius:10px;width:min(520px,95vw);max-height:90vh;display:flex;flex-direction:column;box-shadow:0 10px 40px rgba(0,0,0,.3)}
+.modal-head{display:flex;justify-content:space-between;align-items:center;padding:16px 20px;font-weight:900;font-size:20px}
+.modal-head .x{border:0;background:none;font-size:24px;cursor:pointer}
+.modal-body{padding:0 20px;overflow:auto}.modal-foot{display:flex;justify-content:flex-end;gap:8px;padding:16px 20px;border-top:1px solid #ddd}
+.b-input{margin:12px 0}.b-input label{display:block;font-weight:700;margin-bottom:4px}.optional{font-weight:400;color:#616061}
+.b-input input,.b-input select,.b-input textarea{width:100%;font:inherit;padding:8px;border:1px solid #bbb;border-radius:6px}
+.b-input.has-error input,.b-input.has-error select,.b-input.has-error textarea{border-color:#e01e5a}
+.hint{font-size:13px;color:#616061;margin-top:2px}.error{color:#e01e5a;font-size:13px;margin-top:4px}
+.unsupported{color:#999;font-size:12px}
+dialog{border:0;border-radius:10px;padding:20px;width:min(420px,90vw);box-shadow:0 10px 40px rgba(0,0,0,.3)}dialog h3{margin:0 0 8px}dialog .foot{display:flex;justify-content:flex-end;gap:8px}
+dialog::backdrop{background:rgba(0,0,0,.45)}
+`;
+
+/** The page's script: sends what you do to the sandbox server and swaps the pane when the workspace changes. */
+const SCRIPT = `
+const user = document.body.dataset.user, pane = document.body.dataset.pane;
+let version = Number(document.getElementById('pane-inner').dataset.version);
+let busy = 0;
+document.body.dataset.busy = '0';
+function setBusy(d){ busy += d; document.body.dataset.busy = String(busy); }
+function showNow(){ const p = document.getElementById('pane-inner'); document.getElementById('now').textContent = p ? p.dataset.now : ''; }
+function scrollDown(){ const t = document.getElementById('pane'); if (t) t.scrollTop = t.scrollHeight; }
+showNow(); scrollDown();
+async function refresh(){
+  const r = await fetch('/pane?as=' + encodeURIComponent(user) + '&pane=' + encodeURIComponent(pane));
+  const html = await r.text();
+  const holder = document.getElementById('pane');
+  holder.innerHTML = html;
+  version = Number(document.getElementById('pane-inner').dataset.version);
+  showNow(); scrollDown();
+}
+async function act(what, body){
+  setBusy(1);
+  try {
+    const r = await fetch('/do/' + what, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(Object.assign({ user }, body)) });
+    if (!r.ok) alert(await r.text());
+    await refresh();
+  } finally { setBusy(-1); }
+}
+setInterval(async () => {
+  if (busy) return;
+  try { const r = await fetch('/version'); const v = (await r.json()).version; if (v !== version) await refresh(); } catch {}
+}, 1500);
+document.getElementById('as').addEventListener('change', (e) => { location.href = '/?as=' + encodeURIComponent(e.target.value) + '&pane=' + encodeURIComponent(pane === 'D' + user ? 'D' + e.target.value : pane); });
+const composer = document.getElementById('composer');
+if (composer) composer.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const input = document.getElementById('composer-input');
+  const text = input.value.trim();
+  if (!text) return;
+  if (!text.startsWith('/')) { alert('The sandbox only takes slash commands, e.g. /contact Acme Corp'); return; }
+  input.value = '';
+  await act('command', { channel: pane, text });
+});
+function confirmFirst(spec){
+  return new Promise((resolve) => {
+    const d = document.getElementById('confirm');
+    d.querySelector('h3').innerHTML = spec.title; d.querySelector('p').innerHTML = spec.text;
+    const [deny, ok] = d.querySelectorAll('button');
+    deny.innerHTML = spec.deny; ok.innerHTML = spec.confirm; ok.className = 'btn ' + (spec.danger ? 'danger' : 'primary');
+    deny.onclick = () => { d.close(); resolve(false); }; ok.onclick = () => { d.close(); resolve(true); };
+    d.showModal();
+  });
+}
+document.addEventListener('click', async (e) => {
+  const clock = e.target.closest('[data-clock]');
+  if (clock) { await act('clock', { to: clock.dataset.clock }); return; }
+  const close = e.target.closest('[data-close]');
+  if (close) { await act('close', {}); return; }
+  const b = e.target.closest('button[data-action]');
+  if (!b) return;
+  if (b.dataset.confirm && !(await confirmFirst(JSON.parse(b.dataset.confirm)))) return;
+  await act('click', { actionId: b.dataset.action, blockId: b.dataset.block, value: b.dataset.value, surface: b.dataset.surface, channel: b.dataset.channel, ts: b.dataset.ts, viewId: b.dataset.view, text: b.textContent });
+});
+document.addEventListener('submit', async (e) => {
+  if (e.target.id !== 'modal') return;
+  e.preventDefault();
+  const values = {};
+  for (const el of e.target.querySelectorAll('[data-input]')) {
+    const [block, action] = el.name.split('::');
+    const type = el.dataset.input;
+    let state;
+    if (type === 'static_select') state = { type, selected_option: el.value ? { text: { type: 'plain_text', text: el.selectedOptions[0].textContent }, value: el.value } : null };
+    else if (type === 'datepicker') state = { type, selected_date: el.value || null };
+    else state = { type, value: el.value === '' ? null : el.value };
+    (values[block] = values[block] || {})[action] = state;
+  }
+  await act('submit', { values });
+});
+`;

@@ -1,0 +1,398 @@
+/**
+ * `npm run sandbox`: the real app (same config, context, listeners, services, jobs and signed
+ * request path as `npm start`) against the built-in Slack simulator, plus a small web page on
+ * loopback where you act as someone in a demo team. Never talks to Slack.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { type BoltApp, createApp } from '../app.js';
+import { type Config, loadConfig } from '../config.js';
+import { type AppContext, createContext } from '../context.js';
+import { connectStorage } from '../db/connect.js';
+import { type Scheduler, startScheduler } from '../jobs/scheduler.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { addDays, localDate, localDateTimeToMs, weekdayOf } from '../lib/time.js';
+import { createSlackClient } from '../slack/client.js';
+import { ADMIN_ID, CHANNELS, DIGEST_CHANNEL, LEADERBOARD_CHANNEL, PEOPLE, personById, TEAM_ID, TEAM_TIMEZONE } from './demo-team.js';
+import { renderPage, renderPane } from './page.js';
+import { SlackRequests } from './requests.js';
+import { seedDemo } from './seed.js';
+import { SlackSimulator } from './slack-simulator.js';
+import { Workspace } from './workspace.js';
+
+export interface SandboxOptions {
+  /** Folder for sandbox.db and the workspace file. Default ./data. */
+  dataDir?: string;
+  /** Page port on 127.0.0.1. Default SANDBOX_PORT (3333). */
+  port?: number;
+  reset?: boolean;
+  logger: Logger;
+  /** Environment to read SANDBOX_PORT / LOG_LEVEL from. */
+  env?: Record<string, string | undefined>;
+}
+
+export interface Sandbox {
+  url: string;
+  ctx: AppContext;
+  workspace: Workspace;
+  close(): Promise<void>;
+}
+
+/** Sandbox time: the wall clock plus an offset the clock control moves (kept across restarts). */
+class SandboxClock implements Clock {
+  constructor(private readonly ws: () => Workspace) {}
+  now(): number {
+    return Date.now() + this.ws().clockOffsetMs;
+  }
+}
+
+/** Starts simulator, app and page. */
+export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
+  const dataDir = o.dataDir ?? './data';
+  const dbPath = join(dataDir, 'sandbox.db');
+  const wsPath = join(dataDir, 'sandbox-workspace.json');
+  if (o.reset) for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, wsPath]) rmSync(f, { force: true });
+  mkdirSync(dirname(dbPath), { recursive: true });
+
+  const simulator = new SlackSimulator({ teamId: TEAM_ID, defaultTz: TEAM_TIMEZONE, keepCalls: 500 });
+  await simulator.listen();
+  for (const p of PEOPLE) simulator.setUser(p.id, { name: p.name.toLowerCase().replace(/\s+/g, '.'), realName: p.name, tz: TEAM_TIMEZONE });
+  simulator.setUsergroup(
+    'S0REPS',
+    PEOPLE.filter((p) => p.role === 'rep').map((p) => p.id),
+  );
+
+  const secret = randomBytes(16).toString('hex');
+  const env = o.env ?? {};
+  const config: Config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-sandbox',
+    SLACK_SIGNING_SECRET: secret,
+    SLACK_API_URL: simulator.apiUrl,
+    DATABASE_PATH: dbPath,
+    LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    ADMIN_USER_IDS: ADMIN_ID,
+    LEADERBOARD_CHANNEL: LEADERBOARD_CHANNEL.id,
+    DIGEST_CHANNEL: DIGEST_CHANNEL.id,
+    TEAM_TIMEZONE,
+    ANONYMITY_KEY: 'sandbox-anonymity-key-not-secret',
+    ANONYMITY_MIN_REPORTS: '2',
+    ANONYMITY_CROWD: '1',
+    SANDBOX_PORT: env.SANDBOX_PORT,
+    PORT: '0',
+  });
+
+  let workspace = new Workspace(wsPath, () => Date.now());
+  const clock = new SandboxClock(() => workspace);
+  workspace = new Workspace(wsPath, () => clock.now());
+  simulator.observe((call) => workspace.apply(call));
+
+  const { storage, applied } = await connectStorage(config);
+  const fresh = applied.length > 0;
+  // The app logs at LOG_LEVEL (warn by default here): weeks of seeded job runs are not news.
+  const appLogger = o.logger.child({}, { level: config.logLevel });
+  const ctx = createContext({ config, storage, logger: appLogger, clock, slack: createSlackClient(config, appLogger) });
+  const app: BoltApp = createApp(ctx, { botId: 'BBOT', botUserId: 'UBOT' });
+  await app.init();
+  const appServer = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
+  const appUrl = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
+  const requests = new SlackRequests(appUrl, secret, TEAM_ID);
+  // The real heartbeat (node-cron, every 5 minutes) runs too; the clock control ticks it at once.
+  const scheduler: Scheduler = startScheduler(ctx, { enabled: true });
+
+  const actor = new Actor(ctx, workspace, simulator, requests, scheduler);
+  if (fresh) {
+    o.logger.info('seeding the demo team (8 weeks of history)…');
+    await seedDemo(actor, workspace);
+  }
+
+  const page = createServer((req, res) => {
+    handlePage(req, res, actor).catch((err: unknown) => {
+      o.logger.error({ err }, 'sandbox page error');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(String(err instanceof Error ? err.message : err));
+    });
+  });
+  const port = o.port ?? config.sandboxPort;
+  await new Promise<void>((resolve, reject) => {
+    page.once('error', reject);
+    page.listen(port, '127.0.0.1', () => resolve());
+  });
+  const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    ctx,
+    workspace,
+    async close() {
+      await new Promise<void>((resolve) => {
+        page.close(() => resolve());
+        page.closeAllConnections();
+      });
+      await scheduler.stop();
+      await app.stop();
+      await ctx.background.drain();
+      workspace.save();
+      await storage.close();
+      await simulator.close();
+    },
+  };
+}
+
+/** Does what a person does in Slack, through the app's real signed request path. */
+export class Actor {
+  constructor(
+    readonly ctx: AppContext,
+    readonly workspace: Workspace,
+    readonly simulator: SlackSimulator,
+    private readonly requests: SlackRequests,
+    private readonly scheduler: Scheduler,
+  ) {}
+
+  private responseUrl(target: { user: string; channel: string; messageTs?: string }): string {
+    const key = randomBytes(6).toString('hex');
+    this.workspace.expectResponses(key, target);
+    return this.simulator.responseUrl(key);
+  }
+
+  /** Types a slash command in a channel or DM; the acknowledgement shows as Slack shows it. */
+  async command(user: string, channel: string, line: string, o: { showAck?: boolean } = {}): Promise<void> {
+    const [command, ...rest] = line.trim().split(/\s+/);
+    const text = line.trim().slice(command.length).trim();
+    const person = personById(user);
+    const ch = CHANNELS.find((c) => c.id === channel);
+    const answer = await this.requests.command({
+      command,
+      text: rest.length ? text : '',
+      userId: user,
+      userName: person?.name ?? user,
+      channelId: channel,
+      channelName: ch?.name ?? 'directmessage',
+      responseUrl: this.responseUrl({ user, channel }),
+      triggerId: this.workspace.trigger(user),
+    });
+    if (o.showAck !== false) this.showAck(answer, user, channel, line);
+    await this.settle();
+  }
+
+  private showAck(answer: { status: number; body: unknown }, user: string, channel: string, line: string): void {
+    const body = answer.body;
+    if (answer.status !== 200) {
+      this.workspace.post({
+        channel,
+        author: 'UBOT',
+        onlyFor: user,
+        text: `Slackbot: ${line.split(' ')[0]} failed with the error "dispatch_failed" (HTTP ${answer.status})`,
+      });
+      return;
+    }
+    if (typeof body === 'string' && body) {
+      this.workspace.post({ channel, author: 'UBOT', onlyFor: user, text: body });
+      return;
+    }
+    if (typeof body !== 'object' || body === null) return;
+    const b = body as { text?: string; blocks?: unknown[]; response_type?: string };
+    if (b.text === undefined && b.blocks === undefined) return;
+    const inChannel = b.response_type === 'in_channel';
+    if (inChannel) this.workspace.post({ channel, author: user, text: line });
+    this.workspace.post({ channel, author: 'UBOT', text: b.text ?? '', blocks: b.blocks, onlyFor: inChannel ? undefined : user });
+  }
+
+  /** Clicks a button on a message, the Home tab or a modal. */
+  async click(
+    user: string,
+    a: { actionId: string; blockId: string; value: string; surface: string; channel: string; ts: string; viewId: string; text: string },
+  ): Promise<void> {
+    const action = {
+      type: 'button',
+      action_id: a.actionId,
+      block_id: a.blockId,
+      value: a.value,
+      text: { type: 'plain_text', text: a.text },
+    };
+    const person = personById(user);
+    const base = { userId: user, userName: person?.name ?? user, triggerId: this.workspace.trigger(user), action };
+    if (a.surface === 'message') {
+      const msg = this.workspace.messages.find((m) => m.ts === a.ts);
+      await this.requests.blockActions({
+        ...base,
+        channelId: a.channel,
+        messageTs: a.ts,
+        ephemeral: msg?.onlyFor !== undefined,
+        responseUrl: this.responseUrl({ user, channel: a.channel, messageTs: a.ts }),
+      });
+    } else if (a.surface === 'home') {
+      const view = this.workspace.homes.get(user);
+      await this.requests.blockActions({ ...base, view: { id: `VHOME${user}`, type: 'home', state: { values: {} }, ...(view ?? {}) } });
+    } else {
+      const open = this.workspace.topModal(user);
+      if (open) await this.requests.blockActions({ ...base, view: { ...open.view, state: { values: {} } } });
+    }
+    await this.settle();
+  }
+
+  /** Submits the user's top modal with the values typed in the page. */
+  async submit(user: string, values: Record<string, Record<string, unknown>>): Promise<void> {
+    const open = this.workspace.topModal(user);
+    if (!open) return;
+    const person = personById(user);
+    const answer = await this.requests.viewSubmission({
+      userId: user,
+      userName: person?.name ?? user,
+      triggerId: this.workspace.trigger(user),
+      view: { ...open.view, state: { values } },
+    });
+    const body = (typeof answer.body === 'object' && answer.body !== null ? answer.body : {}) as {
+      response_action?: string;
+      errors?: Record<string, string>;
+      view?: Record<string, unknown>;
+    };
+    if (answer.status !== 200) {
+      open.errors = { _: `We had some trouble connecting (HTTP ${answer.status}). Try again?` };
+    } else if (body.response_action === 'errors') {
+      open.errors = body.errors ?? {};
+      open.view = { ...open.view, ...remember(open.view, values) };
+    } else if (body.response_action === 'update' && body.view) {
+      open.view = { ...body.view, id: open.id };
+      open.errors = undefined;
+    } else if (body.response_action === 'push' && body.view) {
+      this.workspace.modals.get(user)?.push({ id: `VPUSH${Date.now()}`, view: body.view });
+    } else if (body.response_action === 'clear') {
+      this.workspace.closeModal(user, true);
+    } else {
+      this.workspace.closeModal(user);
+    }
+    this.workspace.changed();
+    await this.settle();
+  }
+
+  closeModal(user: string): void {
+    this.workspace.closeModal(user);
+  }
+
+  /** Opens the Home tab (Slack sends app_home_opened). */
+  async openHome(user: string): Promise<void> {
+    await this.requests.homeOpened(user);
+    await this.settle();
+  }
+
+  /** Moves sandbox time to `ms` and runs the scheduler as its heartbeat would at that instant. */
+  async moveClockTo(ms: number): Promise<void> {
+    this.workspace.clockOffsetMs = ms - Date.now();
+    this.workspace.changed();
+    await this.scheduler.tick();
+    await this.settle();
+  }
+
+  /**
+   * The clock control's targets, in team time. Example: on Thu 2026-11-26 15:00 New York time,
+   * "next working day 09:00" is Fri 2026-11-27 09:00, "Monday 09:30" is Mon 2026-11-30 09:30.
+   */
+  clockTarget(kind: string): number {
+    const now = this.ctx.clock.now();
+    const today = localDate(now, TEAM_TIMEZONE);
+    const at = (date: string, hour: number, minute = 0) => localDateTimeToMs(date, hour, TEAM_TIMEZONE) + minute * 60_000;
+    if (kind === 'week') return now + 7 * 86_400_000;
+    if (kind === 'monday') {
+      let d = addDays(today, 1);
+      while (weekdayOf(d) !== 1) d = addDays(d, 1);
+      return at(d, 9, 30);
+    }
+    if (kind === 'hour') return now + 3_600_000;
+    // next working day 09:00 (after now)
+    let d = today;
+    while (at(d, 9) <= now || weekdayOf(d) > 5) d = addDays(d, 1);
+    return at(d, 9);
+  }
+
+  /** Waits for the app's after-ack work (follow-up messages, look-ups) to finish. */
+  async settle(): Promise<void> {
+    await this.ctx.background.drain();
+  }
+}
+
+/** Keeps what the user typed when a modal comes back with errors (Slack keeps the form as filled). */
+function remember(view: Record<string, unknown>, values: Record<string, Record<string, unknown>>): Record<string, unknown> {
+  const blocks = Array.isArray(view.blocks) ? (view.blocks as Array<Record<string, unknown>>) : [];
+  return {
+    blocks: blocks.map((b) => {
+      const el = b.element as Record<string, unknown> | undefined;
+      const state = values[String(b.block_id)]?.[String(el?.action_id)] as Record<string, unknown> | undefined;
+      if (!el || !state) return b;
+      if (el.type === 'plain_text_input') return { ...b, element: { ...el, initial_value: state.value ?? '' } };
+      if (el.type === 'datepicker' && state.selected_date) return { ...b, element: { ...el, initial_date: state.selected_date } };
+      if (el.type === 'static_select' && state.selected_option) return { ...b, element: { ...el, initial_option: state.selected_option } };
+      return b;
+    }),
+  };
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+const s = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+
+async function handlePage(req: IncomingMessage, res: ServerResponse, actor: Actor): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const send = (status: number, type: string, body: string | Buffer) => {
+    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+    res.end(body);
+  };
+  const user = url.searchParams.get('as') ?? PEOPLE[0].id;
+  const pane = url.searchParams.get('pane') ?? LEADERBOARD_CHANNEL.id;
+  if (req.method === 'GET' && url.pathname === '/') {
+    if (pane === 'home') await actor.openHome(user);
+    return send(200, 'text/html; charset=utf-8', renderPage(actor, user, pane));
+  }
+  if (req.method === 'GET' && url.pathname === '/pane') return send(200, 'text/html; charset=utf-8', renderPane(actor, user, pane));
+  if (req.method === 'GET' && url.pathname === '/version')
+    return send(200, 'application/json', JSON.stringify({ version: actor.workspace.version }));
+  if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
+    const bytes = actor.simulator.uploadBytes.get(decodeURIComponent(url.pathname.slice('/files/'.length)));
+    return bytes ? send(200, 'image/png', bytes) : send(404, 'text/plain', 'no such file');
+  }
+  if (req.method === 'POST' && url.pathname.startsWith('/do/')) {
+    const body = await readJson(req);
+    const who = s(body.user) || user;
+    switch (url.pathname.slice(4)) {
+      case 'command':
+        await actor.command(who, s(body.channel), s(body.text));
+        break;
+      case 'click':
+        await actor.click(who, {
+          actionId: s(body.actionId),
+          blockId: s(body.blockId),
+          value: s(body.value),
+          surface: s(body.surface),
+          channel: s(body.channel),
+          ts: s(body.ts),
+          viewId: s(body.viewId),
+          text: s(body.text),
+        });
+        break;
+      case 'submit':
+        await actor.submit(who, (body.values ?? {}) as Record<string, Record<string, unknown>>);
+        break;
+      case 'close':
+        actor.closeModal(who);
+        break;
+      case 'home':
+        await actor.openHome(who);
+        break;
+      case 'clock':
+        await actor.moveClockTo(actor.clockTarget(s(body.to)));
+        break;
+      default:
+        return send(404, 'text/plain', 'unknown action');
+    }
+    return send(200, 'application/json', JSON.stringify({ ok: true, version: actor.workspace.version }));
+  }
+  send(404, 'text/plain; charset=utf-8', 'not found');
+}
