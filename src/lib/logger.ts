@@ -65,9 +65,21 @@ export function redactUserIds(text: string): string {
 }
 
 /**
+ * Credentials as they appear in the Web API client's debug lines: oauth.v2.access sends the client
+ * secret and the authorization code in its body (the client redacts only keys named `token`), and any
+ * Slack token (`xoxb-…`, `xoxe-…`) that slips into a message.
+ */
+const SECRETS = /("(?:client_secret|code|refresh_token|access_token)"\s*:\s*)"[^"]*"|\bxox[a-z]-[A-Za-z0-9-]+/g;
+
+/** Removes OAuth credentials and Slack tokens from a vendor log message (distribution mode). */
+export function redactSecrets(text: string): string {
+  return text.replace(SECRETS, (_m, key: string | undefined) => (key ? `${key}"[redacted]"` : '[token]'));
+}
+
+/**
  * Adapts our pino logger to Bolt's Logger interface so Bolt's own messages land in the same JSON
  * stream. Bolt logs variadic arguments; they are joined into one message, errors kept as `err`.
- * Every message has Slack user ids removed (redactUserIds): Bolt and the Web API client log payloads
+ * Every message has Slack user ids and OAuth credentials removed (redactUserIds, redactSecrets): Bolt and the Web API client log payloads
  * at debug, and a rep's id must not reach the log at any level (PRODUCT.md "No trace of the rep").
  */
 export function toBoltLogger(logger: Logger): BoltLogger {
@@ -78,11 +90,13 @@ export function toBoltLogger(logger: Logger): BoltLogger {
       // Bolt logs a lot at debug (whole payloads); skip the formatting when nobody will read it.
       if (!child.isLevelEnabled(level)) return;
       const err = parts.find((p): p is Error => p instanceof Error);
-      const msg = redactUserIds(
-        parts
-          .filter((p) => p !== err)
-          .map((p) => (typeof p === 'string' ? p : safeJson(p)))
-          .join(' '),
+      const msg = redactSecrets(
+        redactUserIds(
+          parts
+            .filter((p) => p !== err)
+            .map((p) => (typeof p === 'string' ? p : safeJson(p)))
+            .join(' '),
+        ),
       );
       if (err)
         child[level](

@@ -673,7 +673,8 @@ export class SlackSimulator {
       this.refreshTokens.delete(given);
       this.refreshTokens.set(grant.refreshToken, { grant: found.grant, generation });
       this.registerGrant(grant);
-      return answer(grant, { refresh_token: grant.refreshToken, expires_in: grant.expiresIn ?? 43200 });
+      // A refreshed token lives Slack's usual 12 hours.
+      return answer(grant, { refresh_token: grant.refreshToken, expires_in: 43200 });
     }
     const code = String(args.code ?? '');
     const grant = this.grants.get(code);

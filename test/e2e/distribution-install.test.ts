@@ -154,6 +154,21 @@ describe('distribution: installing', () => {
   });
 });
 
+describe('distribution: credentials stay out of the log', () => {
+  it('logs no token, refresh token, client secret or authorization code, even at debug', async () => {
+    const h = await harness({ distribution: true, env: { LOG_LEVEL: 'debug' } });
+    await installWorkspace(h, { ...ACME, refreshToken: 'xoxe-acme-refresh', expiresIn: 60 });
+    await h.command('/contact', '', { teamId: 'T0ACME' });
+    await h.settle();
+    const text = h.logText();
+    assert.match(text, /oauth\.v2\.access/, 'the debug log does describe the calls');
+    for (const secret of [ACME.botToken, `${ACME.botToken}-r1`, 'xoxe-acme-refresh', DISTRIBUTION_ENV.SLACK_CLIENT_SECRET]) {
+      assert.equal(text.includes(secret), false, `${secret} must not be logged`);
+    }
+    assert.doesNotMatch(text, /code-\d/, 'the authorization code is not logged');
+  });
+});
+
 describe('distribution: failed installs are explained and store nothing', () => {
   it('refuses a forged state', async () => {
     const h = await harness({ distribution: true });
