@@ -13,7 +13,7 @@ export function parseJobArgs(argv: string[]): { job: JobName; now: number | null
   let now: number | null = null;
   let force = false;
   while (rest.length) {
-    const arg = rest.shift()!;
+    const arg = rest.shift() ?? '';
     if (arg === '--force') force = true;
     else if (arg === '--now' || arg.startsWith('--now=')) {
       const value = arg === '--now' ? rest.shift() : arg.slice('--now='.length);

@@ -25,7 +25,7 @@ export function restoreCell(cell: string): string {
 
 /** A whole CSV document from a header and rows. */
 export function toCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | null>>): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
 /** Parses RFC 4180 CSV back into rows (used by tests to prove the export round-trips). */

@@ -104,3 +104,9 @@ export function reportFailure(logger: FailureLogger, err: unknown, where: Record
   else logger.error(fields, `${label} failed`);
   return e;
 }
+
+/** The value, or an Unexpected error naming what was missing (a row just written or checked must exist). */
+export function present<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new GembaError(ErrorCode.Unexpected, `${what} is missing`);
+  return value;
+}

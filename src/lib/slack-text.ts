@@ -8,6 +8,7 @@ export function escapeText(text: string): string {
 }
 
 /** C0 control characters except tab, line feed and carriage return, plus DEL. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's whole job.
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /**

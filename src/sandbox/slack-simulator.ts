@@ -498,7 +498,8 @@ export class SlackSimulator {
   }
 
   private api(method: string, args: SlackArgs, token?: string): Answer {
-    if (method === 'auth.test' && this.tokenOwner(token)) return this.authTest(this.tokenOwner(token)!);
+    const owner = method === 'auth.test' ? this.tokenOwner(token) : undefined;
+    if (owner) return this.authTest(owner);
     if (method === 'oauth.v2.access') return this.oauthAccess(args);
     if (MESSAGE_METHODS.has(method)) {
       const errors = validateMessage(args);

@@ -4,6 +4,7 @@ import type { TeamSettingKey } from '../db/repos/teams.js';
 import type { Storage } from '../db/storage.js';
 import type { Clock } from '../lib/clock.js';
 import { toCsv } from '../lib/csv.js';
+import { present } from '../lib/errors.js';
 
 /** Where a forgotten person's id stood in the audit trail. */
 export const FORGOTTEN = 'forgotten-user';
@@ -41,7 +42,7 @@ async function* teamContacts(repos: Repos, teamId: string): AsyncGenerator<Conta
     const page = await repos.contacts.listTeamContactsPage(teamId, after, EXPORT_PAGE);
     yield* page;
     if (page.length < EXPORT_PAGE) return;
-    const last = page[page.length - 1]!;
+    const last = present(page[page.length - 1], 'the last row of a full page');
     after = { occurredOn: last.occurredOn, id: last.id };
   }
 }

@@ -1,6 +1,7 @@
 import type { ContactRow } from '../db/repos/contacts.js';
 import type { Repos } from '../db/repos/index.js';
 import type { Storage } from '../db/storage.js';
+import { present } from '../lib/errors.js';
 import { weekStart } from '../lib/time.js';
 import type { ContactDraft } from './contact-grammar.js';
 
@@ -47,7 +48,7 @@ export function createContactService(storage: Storage) {
       return storage.transaction(async (tx) => {
         const enrolled = await tx.managers.enrollManager(teamId, userId, now);
         const id = await tx.contacts.insertContact(toRow(teamId, userId, input, now));
-        return { contact: (await tx.contacts.findContact(teamId, id))!, enrolled };
+        return { contact: present(await tx.contacts.findContact(teamId, id), 'the conversation just stored'), enrolled };
       });
     },
 
@@ -57,7 +58,7 @@ export function createContactService(storage: Storage) {
         const refused = await ownership(tx, teamId, userId, id);
         if (refused) return refused;
         await tx.contacts.updateContact({ ...toRow(teamId, userId, input, now), id });
-        return { ok: true, contact: (await tx.contacts.findContact(teamId, id))! };
+        return { ok: true, contact: present(await tx.contacts.findContact(teamId, id), 'the conversation just edited') };
       });
     },
 

@@ -65,7 +65,10 @@ export function createNudgeService(repos: Repos, settings: SettingsService, prof
       const windows = new Map<string, ReturnType<typeof nudgeWindow>>();
       const windowIn = (tz: string) => {
         let w = windows.get(tz);
-        if (!w) windows.set(tz, (w = nudgeWindow(now, tz, s.nudgeHour)));
+        if (!w) {
+          w = nudgeWindow(now, tz, s.nudgeHour);
+          windows.set(tz, w);
+        }
         return w;
       };
       const candidates: Array<{ userId: string; localDate: string; last: string | undefined; daysQuiet: number }> = [];

@@ -1,4 +1,3 @@
-import type { Repos } from '../db/repos/index.js';
 import type { SnoozeReason, SnoozeRow } from '../db/repos/snoozes.js';
 import type { Storage } from '../db/storage.js';
 import { addDays, weekStart } from '../lib/time.js';

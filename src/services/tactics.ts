@@ -3,6 +3,7 @@ import type { Repos } from '../db/repos/index.js';
 import type { TacticDecision, TacticReason, TacticRow } from '../db/repos/tactics.js';
 import type { Storage } from '../db/storage.js';
 import type { Clock } from '../lib/clock.js';
+import { present } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { stripControlChars } from '../lib/slack-text.js';
 import { isoWeekKey, localDate } from '../lib/time.js';
@@ -253,7 +254,7 @@ export function createTacticService({ storage, clock, settings, anonymityKey, lo
         return {
           ok: true,
           status: existing ? 'joined' : 'flagged',
-          tactic: summary((await tx.tactics.findTactic(teamId, id))!),
+          tactic: summary(present(await tx.tactics.findTactic(teamId, id), 'the tactic')),
           flagsLeft: TACTIC_LIMITS.flagsPerWeek - used - 1,
           week,
         };
@@ -267,7 +268,11 @@ export function createTacticService({ storage, clock, settings, anonymityKey, lo
         const t = await visibleTactic(tx, teamId, tacticId);
         if (!t) return { ok: false, reason: 'not_found' };
         const added = await tx.tactics.insertReport(t.id, tacticHash(teamId, t.id, userId), 'me_too', week);
-        return { ok: true, status: added ? 'added' : 'already', tactic: summary((await tx.tactics.findTactic(teamId, t.id))!) };
+        return {
+          ok: true,
+          status: added ? 'added' : 'already',
+          tactic: summary(present(await tx.tactics.findTactic(teamId, t.id), 'the tactic')),
+        };
       });
     },
 
@@ -324,7 +329,7 @@ export function createTacticService({ storage, clock, settings, anonymityKey, lo
             at: clock.now(),
           });
         }
-        return { ok: true, tactic: summary((await tx.tactics.findTactic(teamId, t.id))!), changed };
+        return { ok: true, tactic: summary(present(await tx.tactics.findTactic(teamId, t.id), 'the tactic')), changed };
       });
     },
 
@@ -340,7 +345,7 @@ export function createTacticService({ storage, clock, settings, anonymityKey, lo
         if (t.hidden) return { ok: false, reason: 'already_hidden' };
         await tx.tactics.updateHidden(teamId, t.id, week);
         await tx.audit.insertAuditEntry({ teamId, actorId, action: 'tactics.hide', detail: `tactic ${t.id}`, at: clock.now() });
-        return { ok: true, tactic: summary((await tx.tactics.findTactic(teamId, t.id))!) };
+        return { ok: true, tactic: summary(present(await tx.tactics.findTactic(teamId, t.id), 'the tactic')) };
       });
       if (result.ok) logger.info({ teamId, tacticId, actorId }, 'tactic hidden by an admin');
       return result;

@@ -71,8 +71,11 @@ export function createTeamService(repos: Repos) {
       }));
       const byUser = new Map(managers.map((m) => [m.userId, m]));
       for (const c of await repos.contacts.listWeeklyCountsOf(teamId, [...byUser.keys()], first, last)) {
-        const m = byUser.get(c.userId)!;
-        m.counts[index.get(c.weekStart)!] = c.count;
+        const m = byUser.get(c.userId);
+        const week = index.get(c.weekStart);
+        // The query asked for exactly these managers and weeks.
+        if (!m || week === undefined) continue;
+        m.counts[week] = c.count;
         m.total += c.count;
       }
       // Among those listed: the latest week first, then the whole window, then id.

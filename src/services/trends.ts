@@ -96,7 +96,8 @@ export function createTrendService(repos: Repos) {
       const starts = lastWeekStarts(opts.today, Math.max(opts.weeks, 1));
       const current = starts[starts.length - 1];
       const streakFrom = addDays(current, -7 * (STREAK_LOOKBACK_WEEKS - 1));
-      const from = starts[0] < streakFrom ? starts[0] : streakFrom;
+      // Dates 'YYYY-MM-DD' order as strings: the earlier of the two.
+      const from = [starts[0], streakFrom].sort()[0];
       const windowEnd = addDays(current, 6);
       const [weekly, kinds, snoozes, distinctAccounts] = await Promise.all([
         repos.contacts.listWeeklyCounts(teamId, userId, from, current),

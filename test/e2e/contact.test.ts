@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ActionId, ContactField, INPUT_ACTION, ViewId } from '../../src/blocks/ids.js';
 import { validateMessage } from '../kit/block-kit.js';
-import { type Harness, type HarnessOptions, harnessPerTest, startHarness } from '../kit/harness.js';
+import { harnessPerTest } from '../kit/harness.js';
 import {
   ackMessage,
   allText,

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { ActionId } from '../../src/blocks/ids.js';
 import { runNudges } from '../../src/jobs/nudges.js';
 import { at, cacheTz, enroll, posts, seedContact } from '../jobs/support.js';
-import { type Harness, harnessPerTest, startHarness } from '../kit/harness.js';
+import { type Harness, harnessPerTest } from '../kit/harness.js';
 import { ackMessage, allText, assertSurfacesValid, buttonValues, ME, TEAM } from './support.js';
 
 const harness = harnessPerTest();

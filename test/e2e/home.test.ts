@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ActionId, ViewId } from '../../src/blocks/ids.js';
-import { type Harness, harnessPerTest, startHarness } from '../kit/harness.js';
+import { type Harness, harnessPerTest } from '../kit/harness.js';
 import { eventCallback } from '../kit/payloads.js';
 import { allText, assertNoStrayControls, assertSurfacesValid, buttonValues, ME, OTHER, TEAM } from './support.js';
 

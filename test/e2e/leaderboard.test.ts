@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EXPECTED_IMPROVED, EXPECTED_LINES, enroll, seedTeam } from '../jobs/support.js';
-import { type Harness, harnessPerTest, startHarness } from '../kit/harness.js';
+import { harnessPerTest } from '../kit/harness.js';
 import { ackMessage, allText, assertSurfacesValid } from './support.js';
 
 const harness = harnessPerTest();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ActionId } from '../../src/blocks/ids.js';
-import { type Harness, harnessPerTest, SIGNING_SECRET, startHarness } from '../kit/harness.js';
+import { harnessPerTest, SIGNING_SECRET, startHarness } from '../kit/harness.js';
 import { appHomeOpened, blockActions, slashCommand } from '../kit/payloads.js';
 import { ackMessage, contactCount, managerCount } from './support.js';
 
@@ -26,7 +26,7 @@ describe('request signatures', () => {
     const h = await harness();
     const payload = contact();
     const wrongSecret = createHmac('sha256', 'not-the-secret').update(`v0:${nowSec()}:${payload.body}`).digest('hex');
-    for (const signature of [`v0=${wrongSecret}`, 'v0=deadbeef', 'v1=' + 'a'.repeat(64), '']) {
+    for (const signature of [`v0=${wrongSecret}`, 'v0=deadbeef', `v1=${'a'.repeat(64)}`, '']) {
       const r = await h.send(payload, { signature });
       assert.equal(r.status, 401, `signature ${JSON.stringify(signature)}`);
     }

@@ -17,7 +17,10 @@ export function allText(surface: unknown): string {
   const out: string[] = [];
   const walk = (v: unknown): void => {
     if (typeof v === 'string') return;
-    if (Array.isArray(v)) return v.forEach(walk);
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+      return;
+    }
     if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         if (k === 'text' && typeof x === 'string') out.push(x);

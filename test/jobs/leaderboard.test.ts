@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import { runLeaderboard } from '../../src/jobs/leaderboard.js';
 import { allText, assertNoStrayControls } from '../e2e/support.js';
 import { startFakeSlack } from '../kit/fake-slack.js';
-import { type Harness, harnessPerTest, startHarness } from '../kit/harness.js';
+import { harnessPerTest } from '../kit/harness.js';
 import { assertSurfacesValid, at, EXPECTED_IMPROVED, EXPECTED_LINES, enroll, many, posts, seedTeam, TEAM } from './support.js';
 
 const harness = harnessPerTest();

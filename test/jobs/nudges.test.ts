@@ -16,8 +16,8 @@ import { runNudges } from '../../src/jobs/nudges.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { CONVERSATION_PROMPTS } from '../../src/services/nudges.js';
 import { allText, assertNoStrayControls } from '../e2e/support.js';
-import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
-import { type Harness, harnessPerTest, startHarness } from '../kit/harness.js';
+import { startFakeSlack } from '../kit/fake-slack.js';
+import { harnessPerTest } from '../kit/harness.js';
 import { assertSurfacesValid, at, cacheTz, enroll, iso, nudgeRows, nudgeTimes, posts, seedContact, TEAM, tickThrough } from './support.js';
 
 const HOUR = 3_600_000;

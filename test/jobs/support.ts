@@ -54,7 +54,10 @@ export function nudgeRows(h: Harness): Array<{ userId: string; sentAt: number; l
 /** When each manager was nudged (ISO instants), from the nudges table. */
 export function nudgeTimes(h: Harness): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const r of nudgeRows(h)) (out[r.userId] ??= []).push(iso(r.sentAt));
+  for (const r of nudgeRows(h)) {
+    out[r.userId] ??= [];
+    out[r.userId].push(iso(r.sentAt));
+  }
   return out;
 }
 

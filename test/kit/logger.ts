@@ -42,7 +42,9 @@ export function createTestLogger(): TestLogger {
     info: log('info'),
     warn: log('warn'),
     error: log('error'),
-    setLevel: (l: LogLevel) => void (level = l),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
     getLevel: () => level,
     setName: () => undefined,
   };

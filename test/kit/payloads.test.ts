@@ -238,7 +238,7 @@ describe('a real Bolt app accepts every factory', () => {
 
   test('forged and stale signatures get 401', async () => {
     const cmd = slashCommand({ command: '/gemba' });
-    assert.equal((await postSigned(url, { secret: SECRET, ...cmd, signature: 'v0=' + '0'.repeat(64) })).status, 401);
+    assert.equal((await postSigned(url, { secret: SECRET, ...cmd, signature: `v0=${'0'.repeat(64)}` })).status, 401);
     assert.equal((await postSigned(url, { secret: 'wrong', ...cmd })).status, 401);
     const stale = Math.floor(Date.now() / 1000) - 6 * 60;
     assert.equal((await postSigned(url, { secret: SECRET, ...cmd, timestampSec: stale })).status, 401);

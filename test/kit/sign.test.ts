@@ -12,7 +12,7 @@ const BODY =
 const TS = 1531420618;
 
 test('signSlackRequest matches an independently computed v0 HMAC', () => {
-  const expected = 'v0=' + createHmac('sha256', SECRET).update(`v0:${TS}:${BODY}`).digest('hex');
+  const expected = `v0=${createHmac('sha256', SECRET).update(`v0:${TS}:${BODY}`).digest('hex')}`;
   const headers = signSlackRequest(SECRET, BODY, TS);
   assert.deepEqual(headers, { 'x-slack-request-timestamp': String(TS), 'x-slack-signature': expected });
   assert.match(headers['x-slack-signature'], /^v0=[0-9a-f]{64}$/);
@@ -23,7 +23,7 @@ test("signSlackRequest output passes Bolt's own verifier, and a changed body doe
   const h = signSlackRequest(SECRET, BODY, now);
   const headers = { 'x-slack-signature': h['x-slack-signature'], 'x-slack-request-timestamp': now };
   assert.equal(isValidSlackRequest({ signingSecret: SECRET, body: BODY, headers }), true);
-  assert.equal(isValidSlackRequest({ signingSecret: SECRET, body: BODY + 'x', headers }), false);
+  assert.equal(isValidSlackRequest({ signingSecret: SECRET, body: `${BODY}x`, headers }), false);
   assert.equal(isValidSlackRequest({ signingSecret: 'other', body: BODY, headers }), false);
 });
 

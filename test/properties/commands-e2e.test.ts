@@ -116,7 +116,7 @@ describe('property (e2e): arbitrary command text', () => {
         const res = await h.command(command, text);
         assert.equal(res.status, 200);
         const reply = res.json as { text: string; blocks?: unknown[] } | undefined;
-        if (!reply || !reply.text.startsWith(':warning:')) return;
+        if (!reply?.text.startsWith(':warning:')) return;
         assertNoLiveMarkup(reply, text);
         assert.equal(
           h.db

@@ -48,7 +48,7 @@ describe('csvCell', () => {
 describe('restoreCell', () => {
   it('removes exactly the apostrophe csvCell added', () => {
     for (const s of ['=1', '+1', '-1', '@x', '\t1', '\r1', "'=1", "''=1", "'tis", "'", "''", 'plain', '', "'a=1"]) {
-      assert.equal(restoreCell(parseCsv(csvCell(s) + '\r\n')[0]?.[0] ?? ''), s, JSON.stringify(s));
+      assert.equal(restoreCell(parseCsv(`${csvCell(s)}\r\n`)[0]?.[0] ?? ''), s, JSON.stringify(s));
     }
   });
 });

@@ -92,14 +92,12 @@ describe('pickMostImproved', () => {
 });
 
 describe('leaderboard service over stored conversations', () => {
-  let db: Db;
   let repos: Repos;
   let service: ReturnType<typeof createLeaderboardService>;
   let log: (userId: string, account: string, occurredOn: string) => Promise<void>;
 
   beforeEach(async () => {
     const storage = openTestStorage();
-    db = storage.db;
     repos = storage.repos;
     service = createLeaderboardService(repos);
     const contacts = createContactService(storage);

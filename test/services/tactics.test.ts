@@ -42,7 +42,15 @@ function fixture(): Fixture {
   const settings = createSettingsService(config, repos);
   const clock = new FixedClock(THU);
   let raw = '';
-  const logger = createLogger('debug', new Writable({ write: (c, _e, cb) => ((raw += c.toString()), cb()) }));
+  const logger = createLogger(
+    'debug',
+    new Writable({
+      write: (c, _e, cb) => {
+        raw += c.toString();
+        cb();
+      },
+    }),
+  );
   return {
     db,
     repos,

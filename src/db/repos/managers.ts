@@ -19,7 +19,11 @@ export function createManagersRepo(db: Db) {
   const deactivate = db.prepare('UPDATE managers SET active = 0 WHERE team_id = ? AND user_id = ? AND active = 1');
   const del = db.prepare('DELETE FROM managers WHERE team_id = ? AND user_id = ?');
   const teams = db.prepare('SELECT DISTINCT team_id FROM managers WHERE active = 1').pluck();
-  const toRow = (r: any): ManagerRow | undefined => (r ? { ...r, active: r.active === 1 } : undefined);
+  // SQLite stores booleans as 0/1.
+  const toRow = (r: unknown): ManagerRow | undefined => {
+    const row = r as (Omit<ManagerRow, 'active'> & { active: number }) | undefined;
+    return row ? { ...row, active: row.active === 1 } : undefined;
+  };
 
   return {
     /** Enrols (or re-activates) a manager; true when this call changed anything. */
@@ -32,7 +36,7 @@ export function createManagersRepo(db: Db) {
     },
     /** All active managers of a team. */
     listActiveManagers(teamId: string): ManagerRow[] {
-      return listActive.all(teamId).map((r) => toRow(r)!);
+      return listActive.all(teamId).flatMap((r) => toRow(r) ?? []);
     },
     /** How many active managers a team has. */
     countActiveManagers(teamId: string): number {

@@ -31,7 +31,7 @@ export function createProfilesRepo(db: Db) {
     },
     /** The cached profile, or undefined. */
     findProfile(teamId: string, userId: string): ProfileRow | undefined {
-      const r = find.get(teamId, userId) as any;
+      const r = find.get(teamId, userId) as (Omit<ProfileRow, 'isAdmin' | 'isOwner'> & { isAdmin: number; isOwner: number }) | undefined;
       return r ? { ...r, isAdmin: r.isAdmin === 1, isOwner: r.isOwner === 1 } : undefined;
     },
     /** Every cached time zone of a team, by user id (people without one are absent). */

@@ -28,7 +28,11 @@ const COLUMNS = `t.id, t.team_id AS teamId, t.tactic_key AS tacticKey, t.display
   t.created_week AS createdWeek, t.hidden, t.hidden_week AS hiddenWeek, t.decision, t.decided_week AS decidedWeek,
   (SELECT COUNT(*) FROM tactic_reports r WHERE r.tactic_id = t.id) AS reporters`;
 
-const toRow = (r: any): TacticRow | undefined => (r ? { ...r, hidden: r.hidden === 1 } : undefined);
+// SQLite stores booleans as 0/1.
+const toRow = (r: unknown): TacticRow | undefined => {
+  const row = r as (Omit<TacticRow, 'hidden'> & { hidden: number }) | undefined;
+  return row ? { ...row, hidden: row.hidden === 1 } : undefined;
+};
 
 /**
  * Repository for `tactics`, `tactic_reports`, `tactic_reasons` and `tactic_flag_quota`. It only
@@ -69,7 +73,7 @@ export function createTacticsRepo(db: Db) {
     },
     /** The team's visible tactics, most-supported first. */
     listVisibleTactics(teamId: string): TacticRow[] {
-      return visible.all(teamId).map((r) => toRow(r)!);
+      return visible.all(teamId).flatMap((r) => toRow(r) ?? []);
     },
     /** Counts a rep (by hash) behind a tactic; false when that hash was already counted. */
     insertReport(tacticId: number, reporterHash: string, kind: TacticReportKind, week: string): boolean {

@@ -27,7 +27,7 @@ export function parseTrendsText(text: string): TrendsRequest {
   if (words.length === 1 && words[0].toLowerCase() === 'help') return { kind: 'help' };
   let subject: { kind: 'self' } | { kind: 'team' } | { kind: 'user'; userId: string } = { kind: 'self' };
   if (words.length > 0 && !/^\d+$/.test(words[0])) {
-    const first = words.shift()!;
+    const first = words.shift() ?? '';
     const userId = parseUserMention(first);
     if (first.toLowerCase() === 'team') subject = { kind: 'team' };
     else if (userId) subject = { kind: 'user', userId };
@@ -40,7 +40,7 @@ export function parseTrendsText(text: string): TrendsRequest {
   }
   let weeks = DEFAULT_TREND_WEEKS;
   if (words.length > 0) {
-    const w = words.shift()!;
+    const w = words.shift() ?? '';
     if (!/^\d+$/.test(w) || Number(w) < 1 || Number(w) > MAX_TREND_WEEKS) {
       return {
         kind: 'error',
