@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import type { Db } from '../../src/db/open.js';
 import type { Repos } from '../../src/db/repos/index.js';
 import { createContactService } from '../../src/services/contacts.js';
 import { createLeaderboardService, LEADERBOARD_SIZE, pickMostImproved, rankEntries } from '../../src/services/leaderboard.js';
