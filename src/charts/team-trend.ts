@@ -65,9 +65,9 @@ export function teamTrendSvg(d: TeamTrendInput): ChartSvg {
   d.weeks.forEach((w, i) => {
     body.push(rect(cx(i) - barW / 2, y(w.total), barW, PLOT.bottom - y(w.total), PALETTE.blue));
     // At the foot of the bar when it is tall enough: the target and coverage lines cross bar tops,
-    // never the base, so no number is drawn over.
+    // never the base, so no number is drawn over. An empty week gets no "0": its coverage dot sits there.
     const inside = PLOT.bottom - y(w.total) >= 22;
-    if (barW >= 18)
+    if (barW >= 18 && w.total > 0)
       body.push(
         text(cx(i), inside ? PLOT.bottom - 8 : y(w.total) - 5, compact(w.total), {
           size: 11,
