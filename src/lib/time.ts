@@ -8,7 +8,7 @@
  *
  * Nothing here reads the clock or depends on the host machine's TZ setting.
  *
- * Implementation note: dayjs is extended with the utc + timezone plugins once, at module
+ * Implementation note: dayjs is extended with the utc plugin once, at module
  * load, so every importer sees the same configured dayjs. The conversions themselves do NOT
  * use `dayjs(...).tz(...)`: in dayjs 1.11 that method re-parses a locale string in the
  * host's time zone, so its answer changes with the machine's TZ (e.g. with TZ=America/Chicago,
@@ -18,11 +18,9 @@
  * from Intl.DateTimeFormat and dayjs is used in UTC mode to read wall-clock fields.
  */
 import dayjs from 'dayjs';
-import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
 
 dayjs.extend(utc);
-dayjs.extend(timezone);
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;

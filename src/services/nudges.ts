@@ -46,6 +46,10 @@ export interface DueNudge {
 /** Chooses who is due a nudge. */
 export function createNudgeService(repos: Repos, settings: SettingsService, profiles: ProfileService) {
   return {
+    /** Records that the manager answered their latest nudge (a button on it). */
+    async markAnswered(teamId: string, userId: string, answer: string): Promise<void> {
+      await repos.nudges.markLatestAnswered(teamId, userId, answer);
+    },
     /**
      * The team's managers due a nudge at `now`: their local working-day nudge hour has come,
      * they are active and not snoozed, their last conversation (or enrolment) is at least

@@ -34,6 +34,14 @@ export function createRoleService(config: Config, repos: Repos, profiles: Profil
       if ((await repos.managers.findManager(teamId, userId))?.active) return 'manager';
       return 'member';
     },
+    /** True for a manager who is enrolled and active (only they get a cached profile). */
+    async isActiveManager(teamId: string, userId: string): Promise<boolean> {
+      return (await repos.managers.findManager(teamId, userId))?.active ?? false;
+    },
+    /** How many active managers, and which VPs, a team has (for `/gemba settings`). */
+    async people(teamId: string): Promise<{ managers: number; vps: string[] }> {
+      return { managers: await repos.managers.countActiveManagers(teamId), vps: await repos.vps.listVps(teamId) };
+    },
     /** Admins we can name without asking Slack: ADMIN_USER_IDS plus cached Slack admins and owners. */
     async listKnownAdmins(teamId: string): Promise<string[]> {
       return [...new Set([...config.adminUserIds, ...(await repos.profiles.listAdminUserIds(teamId))])];

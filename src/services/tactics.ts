@@ -207,9 +207,6 @@ export function createTacticService({ storage, clock, settings, anonymityKey, lo
   };
 
   const service = {
-    /** This ISO week ('YYYY-Www') for a team. */
-    currentWeek: weekOf,
-
     /** Flags left this week for a rep. */
     async flagsLeft(teamId: string, userId: string): Promise<number> {
       const week = await weekOf(teamId);

@@ -9,9 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { ActionId } from '../../src/blocks/ids.js';
 import { runDigest } from '../../src/jobs/digest.js';
 import { runNudges } from '../../src/jobs/nudges.js';
-import { parseCsv, restoreCell } from '../../src/lib/csv.js';
 import { EXPORT_HEADER, FORGOTTEN } from '../../src/services/admin.js';
 import { validateMessage } from '../kit/block-kit.js';
+import { parseCsv, restoreCell } from '../kit/csv.js';
 import { checkAndClose, type Harness, startHarness } from '../kit/harness.js';
 import { ackMessage, allText, assertNoStrayControls, TEAM } from './support.js';
 

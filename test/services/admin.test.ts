@@ -10,12 +10,12 @@ import type { Db } from '../../src/db/open.js';
 import type { Repos } from '../../src/db/repos/index.js';
 import type { Storage } from '../../src/db/storage.js';
 import { FixedClock } from '../../src/lib/clock.js';
-import { parseCsv, restoreCell } from '../../src/lib/csv.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { type AdminService, createAdminService, EXPORT_HEADER, FORGOTTEN } from '../../src/services/admin.js';
 import { type ContactInput, createContactService } from '../../src/services/contacts.js';
 import { createSettingsService, type SettingsService } from '../../src/services/settings.js';
 import { createTacticService } from '../../src/services/tactics.js';
+import { parseCsv, restoreCell } from '../kit/csv.js';
 import { openTestStorage } from '../kit/storage.js';
 
 const TEAM = 'T0001';

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { csvCell, parseCsv, restoreCell, toCsv } from '../../src/lib/csv.js';
+import { csvCell, toCsv } from '../../src/lib/csv.js';
+import { parseCsv, restoreCell } from '../kit/csv.js';
 
 const FORMULA = /^[=+\-@\t\r]/;
 

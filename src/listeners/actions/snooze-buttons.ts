@@ -32,7 +32,7 @@ export function nudgeSnoozeAction(ctx: AppContext) {
 export function nudgeLogContactAction(ctx: AppContext) {
   return async ({ body, ack, client, context }: ActionArgs): Promise<void> => {
     const teamId = workspaceOf(context);
-    await ctx.repos.nudges.markLatestAnswered(teamId, body.user.id, 'log');
+    await ctx.services.nudges.markAnswered(teamId, body.user.id, 'log');
     await ack();
     const today = await ctx.services.profiles.todayOf(teamId, body.user.id);
     await client.views.open({ trigger_id: body.trigger_id, view: contactModal({ today, meta: {} }) });

@@ -27,7 +27,7 @@ export function gembaCommand(ctx: AppContext) {
 
 /** The sub-commands anyone may use. */
 async function personal(ctx: AppContext, teamId: string, userId: string, req: GembaRequest): Promise<Message> {
-  const { services, repos, clock } = ctx;
+  const { services, clock } = ctx;
   const [role, today] = await Promise.all([services.roles.roleOf(teamId, userId), services.profiles.todayOf(teamId, userId)]);
   switch (req.kind) {
     case 'help':
@@ -40,8 +40,7 @@ async function personal(ctx: AppContext, teamId: string, userId: string, req: Ge
         role,
         timezone: await services.profiles.timezoneOf(teamId, userId),
         snoozedUntil: (await services.snoozes.activeSnooze(teamId, userId, today))?.endsOn ?? null,
-        managers: await repos.managers.countActiveManagers(teamId),
-        vps: await repos.vps.listVps(teamId),
+        ...(await services.roles.people(teamId)),
       });
     case 'snooze': {
       const { endsOn } = await services.snoozes.snooze(teamId, userId, { days: req.days, reason: 'snooze', today, now: clock.now() });

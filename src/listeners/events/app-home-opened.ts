@@ -10,7 +10,7 @@ export function appHomeOpened(ctx: AppContext) {
     const teamId = workspaceOf(context);
     await publishHome(ctx, client, teamId, event.user);
     // Keep managers' time zones fresh; nobody else gets a profile row.
-    if ((await ctx.repos.managers.findManager(teamId, event.user))?.active) {
+    if (await ctx.services.roles.isActiveManager(teamId, event.user)) {
       await ctx.services.profiles.refreshIfStale(teamId, event.user);
     }
   };
