@@ -19,7 +19,7 @@ function paneTitle(pane: string, user: string): string {
   return ch ? `# ${ch.name}` : pane;
 }
 
-function message(m: Msg): string {
+function message(m: Msg, index: number): string {
   const bot = m.author === 'UBOT';
   const who = bot ? 'Gemba' : names(m.author);
   const surface = { kind: 'message' as const, channel: m.channel, ts: m.ts };
@@ -32,7 +32,7 @@ function message(m: Msg): string {
         `<figure class="b-image"><figcaption>${esc(f.title)}</figcaption><img src="/files/${encodeURIComponent(f.id)}" alt="${esc(f.alt)}"></figure>`,
     )
     .join('');
-  return `<div class="msg${m.onlyFor ? ' ephemeral' : ''}" data-ts="${esc(m.ts)}">
+  return `<div class="msg${m.onlyFor ? ' ephemeral' : ''}" data-ts="${esc(m.ts)}" data-index="${index}">
   <div class="avatar${bot ? ' bot' : ''}">${bot ? 'G' : esc(who.slice(0, 1))}</div>
   <div class="msg-body"><div class="msg-head"><b>${esc(who)}</b>${bot ? ' <span class="app">APP</span>' : ''} <span class="time">${fmt(
     m.at,
@@ -66,8 +66,8 @@ export function renderPane(actor: Actor, user: string, pane: string): string {
     const view = actor.workspace.homes.get(user) as { blocks?: unknown[] } | undefined;
     main = `<div class="home">${view ? renderBlocks(view.blocks, { surface: { kind: 'home' }, names }) : '<p class="empty">Opening the Home tab…</p>'}</div>`;
   } else {
-    const msgs = actor.workspace.timeline(pane, user).slice(-60);
-    main = `<div class="timeline" id="timeline">${msgs.length ? msgs.map(message).join('') : '<p class="empty">No messages yet.</p>'}</div>`;
+    const msgs = actor.workspace.timeline(pane, user).slice(-200);
+    main = `<div class="timeline" id="timeline">${msgs.length ? msgs.map((m, i) => message(m, i)).join('') : '<p class="empty">No messages yet.</p>'}</div>`;
   }
   const now = actor.ctx.clock.now();
   return `<div id="pane-inner" data-version="${actor.workspace.version}" data-now="${esc(

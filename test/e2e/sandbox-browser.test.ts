@@ -1,0 +1,127 @@
+/**
+ * The sandbox in a real browser: Debian's Chromium driven by playwright-core. A manager logs a
+ * conversation and undoes it, submits the modal with a bad value and sees the inline error, a rep
+ * flags a tactic, and a VP reads the digest after moving the clock to Monday 09:30. Screenshots are
+ * kept in test-artifacts/sandbox/ (not committed).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createLogger } from '../../src/lib/logger.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/sandbox/', import.meta.url));
+const present = existsSync(CHROMIUM);
+if (!present && process.env.CI) throw new Error(`${CHROMIUM} is missing in CI: .ci/run installs it (apt-get install -y chromium)`);
+const skip = present ? false : `Chromium not found at ${CHROMIUM}: browser tests skipped (apt-get install -y chromium)`;
+
+describe('the sandbox in Chromium', { skip, timeout: 240_000 }, () => {
+  let sandbox: Sandbox;
+  let browser: BrowserContext;
+  let page: Page;
+  let dir: string;
+  let profile: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gemba-sandbox-'));
+    profile = mkdtempSync(join(tmpdir(), 'gemba-chromium-'));
+    mkdirSync(ARTIFACTS, { recursive: true });
+    sandbox = await startSandbox({ dataDir: dir, port: 0, logger: createLogger('warn', { write: () => undefined }) });
+    // A fresh profile each run (playwright passes it to Chromium as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1200, height: 800 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+  });
+
+  after(async () => {
+    await browser?.close();
+    await sandbox?.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  const open = async (as: string, pane: string) => {
+    await page.goto(`${sandbox.url}/?as=${as}&pane=${pane}`);
+  };
+  const idle = () => page.waitForFunction("document.body.dataset.busy === '0'");
+  const type = async (line: string) => {
+    await page.fill('#composer-input', line);
+    await page.press('#composer-input', 'Enter');
+    await idle();
+  };
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+
+  it('a manager logs a conversation, sees the confirmation, and undoes it', async () => {
+    await open('UMGR01', 'DUMGR01');
+    await type('/contact Initech with Raj Patel (VP Ops) via video 30m: wants a pilot before budget season');
+    const confirmation = page.locator('.msg.ephemeral').filter({ hasText: 'Initech' }).last();
+    await confirmation.waitFor();
+    assert.match(await confirmation.innerText(), /Logged: Initech · with Raj Patel \(VP Ops\) · video · 30 min/);
+    assert.match(await confirmation.innerText(), /Only visible to you/);
+    await shot('1-contact-confirmation');
+
+    await confirmation.getByRole('button', { name: 'Undo' }).click();
+    if (await page.locator('dialog[open]').isVisible()) await page.locator('dialog[open] button[value="ok"]').click();
+    await idle();
+    await page.locator('.msg.ephemeral').filter({ hasText: 'Removed' }).last().waitFor();
+    await shot('2-contact-undone');
+  });
+
+  it('the /contact modal shows an inline error for a bad value and keeps what was typed', async () => {
+    await open('UMGR02', 'DUMGR02');
+    await type('/contact');
+    const modal = page.locator('form.modal');
+    await modal.waitFor();
+    await modal.locator('.b-input').filter({ hasText: 'Account' }).locator('input').fill('Globex');
+    await modal.locator('.b-input').filter({ hasText: 'Duration' }).locator('input').fill('999');
+    await modal.locator('button[type="submit"]').click();
+    await idle();
+    const error = modal.locator('.b-input.has-error .error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /600|minutes|duration/i);
+    assert.equal(await modal.locator('.b-input').filter({ hasText: 'Account' }).locator('input').inputValue(), 'Globex');
+    await shot('3-modal-inline-error');
+  });
+
+  it('a rep flags a tactic anonymously', async () => {
+    await open('UREP01', 'DUREP01');
+    await type('/flag-tactic trade-show giveaways: nobody we meet there buys');
+    const reply = page.locator('.msg.ephemeral').last();
+    await reply.waitFor();
+    assert.match(await reply.innerText(), /trade-show giveaways/i);
+    await shot('4-rep-flag');
+  });
+
+  it('a VP reads the digest after moving the clock to Monday 09:30', async () => {
+    await open('UVP001', 'C0SALESVP');
+    const before = await page.locator('.msg').count();
+    await page.getByRole('button', { name: 'Monday 09:30' }).click();
+    await idle();
+    await page.waitForFunction(`document.querySelectorAll('.msg').length > ${before}`);
+    const digest = page
+      .locator('.msg')
+      .filter({ has: page.locator('.b-header', { hasText: /digest/i }) })
+      .last();
+    assert.ok(Number(await digest.getAttribute('data-index')) >= before, 'a new digest was posted');
+    assert.match(await page.locator('#now').innerText(), /Monday/);
+    await digest.scrollIntoViewIfNeeded();
+    await shot('5-vp-digest');
+  });
+});
