@@ -143,9 +143,18 @@ function rememberWorkspaces(ctx: AppContext): Middleware<AnyMiddlewareArgs> {
 }
 
 /** The body of `GET /healthz`: ok only when the database answers a query. */
-export async function healthStatus(
-  ctx: AppContext,
-): Promise<{ status: 'ok' | 'unavailable'; database: 'ok' | 'unavailable'; mode: 'http' | 'socket' }> {
+export async function healthStatus(ctx: AppContext): Promise<{
+  status: 'ok' | 'unavailable';
+  database: 'ok' | 'unavailable';
+  engine: 'sqlite' | 'postgres';
+  mode: 'http' | 'socket';
+}> {
   const database = (await ctx.storage.ping()) ? 'ok' : 'unavailable';
-  return { status: database === 'ok' ? 'ok' : 'unavailable', database, mode: ctx.config.slackAppToken ? 'socket' : 'http' };
+  if (database !== 'ok') ctx.logger.error({ engine: ctx.storage.engine }, 'health check: the database does not answer');
+  return {
+    status: database === 'ok' ? 'ok' : 'unavailable',
+    database,
+    engine: ctx.storage.engine,
+    mode: ctx.config.slackAppToken ? 'socket' : 'http',
+  };
 }

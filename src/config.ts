@@ -80,6 +80,11 @@ const envSchema = z.object({
   }, 'must be an http(s) URL such as http://127.0.0.1:9999/api/'),
   PORT: intIn(0, 65535, 3000),
   DATABASE_PATH: z.string().trim().min(1, 'must not be empty').default('./data/gemba.db'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL like postgres://user:password@host:5432/gemba')
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json'], { error: 'must be one of auto, pretty, json' }).default('auto'),
   ADMIN_USER_IDS: z
@@ -133,6 +138,8 @@ export interface Config {
   slackApiUrl: string | undefined;
   port: number;
   databasePath: string;
+  /** PostgreSQL instead of the SQLite file, when set. */
+  databaseUrl?: string;
   logLevel: LogLevel;
   logFormat: LogFormat;
   adminUserIds: string[];
@@ -225,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     slackApiUrl: e.SLACK_API_URL,
     port: e.PORT,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     adminUserIds: e.ADMIN_USER_IDS,

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const { storage, applied, where } = await connectStorage(config);
+  const { storage, applied, where } = await connectStorage(config, logger);
   logger.info({ applied, database: where }, applied.length ? 'migrations applied' : 'database schema up to date');
 
   const ctx = createContext({ config, storage, logger, clock: systemClock, slack: createSlackClient(config, logger) });

@@ -25,7 +25,7 @@ async function main(): Promise<number> {
   if (!config) return 1;
   // Logs go to stderr so stdout carries only the report.
   const logger = createLogger(config.logLevel, pino.destination(2));
-  const { storage } = await connectStorage(config);
+  const { storage } = await connectStorage(config, logger);
   try {
     const clock = args.now === null ? systemClock : new FixedClock(args.now);
     const ctx = createContext({ config, storage, logger, clock, slack: createSlackClient(config, logger) });

@@ -87,7 +87,7 @@ describe('npm start (src/main.ts) from a .env built from .env.example', { timeou
   it('serves /healthz once migrations ran and the database answers', async () => {
     const res = await waitForHealth(url, child, () => out);
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { status: 'ok', database: 'ok', mode: 'http' });
+    assert.deepEqual(await res.json(), { status: 'ok', database: 'ok', engine: 'sqlite', mode: 'http' });
     assert.ok(fake.callsTo('auth.test').length >= 1, 'auth.test is called once at start');
   });
 

@@ -14,8 +14,9 @@ import { afterEach } from 'node:test';
 import { type BoltApp, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { type AppContext, createContext } from '../../src/context.js';
+import { connectStorage } from '../../src/db/connect.js';
 import type { Db } from '../../src/db/open.js';
-import { openSqliteStorage } from '../../src/db/sqlite.js';
+import { openSqliteStorage, SqliteStorage } from '../../src/db/sqlite.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createSlackClient } from '../../src/slack/client.js';
@@ -116,8 +117,19 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const { storage } = openSqliteStorage(databasePath);
-  const { db } = storage;
+  // DATABASE_URL in opts.env runs the app on PostgreSQL (h.db is then unavailable: inspect through h.ctx.storage).
+  const { storage } = config.databaseUrl ? await connectStorage(config, logger) : openSqliteStorage(databasePath);
+  const db =
+    storage instanceof SqliteStorage
+      ? storage.db
+      : (new Proxy(
+          {},
+          {
+            get() {
+              throw new Error('h.db is the SQLite handle; this harness runs on PostgreSQL');
+            },
+          },
+        ) as Db);
   const clock = new FixedClock(typeof opts.now === 'number' ? opts.now : Date.parse(opts.now ?? DEFAULT_NOW));
   const ctx = createContext({ config, storage, logger, clock, slack: createSlackClient(config, logger) });
   const identity = opts.distribution ? {} : { botId: 'BBOT', botUserId: 'UBOT' };

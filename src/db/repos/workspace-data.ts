@@ -5,7 +5,7 @@ import { type Db, eraseCheckpoint } from '../open.js';
  * team_id column must be listed here: the erase test fails until it is (test/e2e/distribution-uninstall.test.ts).
  * Tactic reports and reasons go with their tactic (ON DELETE CASCADE).
  */
-const TEAM_TABLES = [
+export const TEAM_TABLES = [
   'tactics',
   'contacts',
   'contact_weeks',

@@ -1,0 +1,638 @@
+import type pg from 'pg';
+import type { AuditEntry } from './repos/audit.js';
+import type { ClaimKey, ClaimRow, ClaimStatus } from './repos/claims.js';
+import type { ContactKind, ContactRow, NewContact, WeeklyCount } from './repos/contacts.js';
+import type { Repos } from './repos/index.js';
+import type { InstallationRow } from './repos/installations.js';
+import type { ManagerRow } from './repos/managers.js';
+import type { NudgeRow } from './repos/nudges.js';
+import type { ProfileRow } from './repos/profiles.js';
+import type { SnoozeRow } from './repos/snoozes.js';
+import type { TacticDecision, TacticReason, TacticReportKind, TacticRow } from './repos/tactics.js';
+import type { TeamSettingKey, TeamSettingsRow } from './repos/teams.js';
+import { TEAM_TABLES } from './repos/workspace-data.js';
+
+/** A pool or one checked-out client (inside a transaction): both answer `query`. */
+export interface Queryable {
+  query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+}
+
+/**
+ * The PostgreSQL repositories: the same functions, arguments and plain-data results as the SQLite
+ * ones (src/db/repos/), so services cannot tell the engines apart. Parameterised queries only;
+ * camelCase comes from quoted aliases; BIGINT and COUNT come back as numbers (type parsers in
+ * src/db/postgres.ts).
+ */
+export function createPgRepos(q: Queryable): Repos {
+  const all = async <T>(sql: string, values: unknown[] = []): Promise<T[]> => (await q.query(sql, values)).rows as T[];
+  const get = async <T>(sql: string, values: unknown[] = []): Promise<T | undefined> =>
+    (await q.query(sql, values)).rows[0] as T | undefined;
+  const run = async (sql: string, values: unknown[] = []): Promise<number> => (await q.query(sql, values)).rowCount ?? 0;
+  const pluck = async <T>(sql: string, values: unknown[] = []): Promise<T[]> =>
+    (await q.query(sql, values)).rows.map((r: Record<string, unknown>) => Object.values(r)[0] as T);
+
+  const CONTACT = `id, team_id AS "teamId", user_id AS "userId", account, buyer, kind, duration_min AS "durationMin",
+    occurred_on AS "occurredOn", week_start AS "weekStart", insight, created_at AS "createdAt", updated_at AS "updatedAt"`;
+  const TACTIC = `t.id, t.team_id AS "teamId", t.tactic_key AS "tacticKey", t.display_text AS "displayText",
+    t.created_week AS "createdWeek", t.hidden, t.hidden_week AS "hiddenWeek", t.decision, t.decided_week AS "decidedWeek",
+    (SELECT COUNT(*) FROM tactic_reports r WHERE r.tactic_id = t.id) AS reporters`;
+  const tactic = (r: (Omit<TacticRow, 'hidden'> & { hidden: number }) | undefined): TacticRow | undefined =>
+    r ? { ...r, hidden: r.hidden === 1 } : undefined;
+  const MANAGER = 'team_id AS "teamId", user_id AS "userId", enrolled_at AS "enrolledAt", active';
+  const manager = (r: (Omit<ManagerRow, 'active'> & { active: number }) | undefined): ManagerRow | undefined =>
+    r ? { ...r, active: r.active === 1 } : undefined;
+  const NUDGE = 'id, team_id AS "teamId", user_id AS "userId", sent_at AS "sentAt", local_date AS "localDate", channel, ts, answered';
+  const SNOOZE =
+    'id, team_id AS "teamId", user_id AS "userId", starts_on AS "startsOn", ends_on AS "endsOn", reason, created_at AS "createdAt"';
+  const INSTALL = `install_key AS "installKey", team_id AS "teamId", enterprise_id AS "enterpriseId",
+    is_enterprise_install AS "isEnterpriseInstall", secret, installed_at AS "installedAt", updated_at AS "updatedAt",
+    uninstalled_at AS "uninstalledAt"`;
+  type RawInstall = Omit<InstallationRow, 'isEnterpriseInstall'> & { isEnterpriseInstall: number };
+  const install = (r: RawInstall | undefined): InstallationRow | undefined =>
+    r ? { ...r, isEnterpriseInstall: r.isEnterpriseInstall === 1 } : undefined;
+  const SETTING_COLUMN: Record<TeamSettingKey, string> = {
+    weeklyTarget: 'weekly_target',
+    nudgeAfterDays: 'nudge_after_days',
+    timezone: 'timezone',
+    leaderboardChannel: 'leaderboard_channel',
+    digestChannel: 'digest_channel',
+  };
+  const contactValues = (c: NewContact) => [
+    c.teamId,
+    c.userId,
+    c.account,
+    c.accountKey,
+    c.buyer,
+    c.kind,
+    c.durationMin,
+    c.occurredOn,
+    c.weekStart,
+    c.insight,
+    c.now,
+  ];
+
+  return {
+    contacts: {
+      async insertContact(c) {
+        const r = await get<{ id: number }>(
+          `INSERT INTO contacts (team_id, user_id, account, account_key, buyer, kind, duration_min, occurred_on, week_start, insight, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
+          contactValues(c),
+        );
+        return r!.id;
+      },
+      async updateContact(c) {
+        return (
+          (await run(
+            `UPDATE contacts SET account = $3, account_key = $4, buyer = $5, kind = $6, duration_min = $7, occurred_on = $8,
+               week_start = $9, insight = $10, updated_at = $11 WHERE team_id = $1 AND user_id = $2 AND id = $12`,
+            [...contactValues(c), c.id],
+          )) === 1
+        );
+      },
+      findContact: (teamId, id) => get<ContactRow>(`SELECT ${CONTACT} FROM contacts WHERE id = $1 AND team_id = $2`, [id, teamId]),
+      async deleteContact(teamId, userId, id) {
+        return (await run('DELETE FROM contacts WHERE id = $1 AND team_id = $2 AND user_id = $3', [id, teamId, userId])) === 1;
+      },
+      listRecentContacts: (teamId, userId, limit) =>
+        all<ContactRow>(`SELECT ${CONTACT} FROM contacts WHERE team_id = $1 AND user_id = $2 ORDER BY occurred_on DESC, id DESC LIMIT $3`, [
+          teamId,
+          userId,
+          limit,
+        ]),
+      listWeeklyCounts: (teamId, userId, from, to) =>
+        all<WeeklyCount>(
+          `SELECT week_start AS "weekStart", contacts AS count FROM contact_weeks
+           WHERE team_id = $1 AND user_id = $2 AND week_start >= $3 AND week_start <= $4 ORDER BY week_start`,
+          [teamId, userId, from, to],
+        ),
+      countByKind: (teamId, userId, from, to) =>
+        all<{ kind: ContactKind; count: number }>(
+          `SELECT kind, COUNT(*) AS count FROM contacts WHERE team_id = $1 AND user_id = $2 AND occurred_on >= $3 AND occurred_on <= $4 GROUP BY kind`,
+          [teamId, userId, from, to],
+        ),
+      async countDistinctAccounts(teamId, userId, from, to) {
+        const [n] = await pluck<number>(
+          'SELECT COUNT(DISTINCT account_key) FROM contacts WHERE team_id = $1 AND user_id = $2 AND occurred_on >= $3 AND occurred_on <= $4',
+          [teamId, userId, from, to],
+        );
+        return n ?? 0;
+      },
+      listTeamWeeklyCounts: (teamId, from, to) =>
+        all<{ userId: string; weekStart: string; count: number }>(
+          `SELECT user_id AS "userId", week_start AS "weekStart", contacts AS count FROM contact_weeks
+           WHERE team_id = $1 AND week_start >= $2 AND week_start <= $3`,
+          [teamId, from, to],
+        ),
+      listWeeklyCountsOf: (teamId, userIds, from, to) =>
+        all<{ userId: string; weekStart: string; count: number }>(
+          `SELECT user_id AS "userId", week_start AS "weekStart", contacts AS count FROM contact_weeks
+           WHERE team_id = $1 AND user_id = ANY($2::text[]) AND week_start >= $3 AND week_start <= $4`,
+          [teamId, [...userIds], from, to],
+        ),
+      listTeamWeekTotals: (teamId, from, to) =>
+        all<{ weekStart: string; total: number; managers: number }>(
+          `SELECT t.week_start AS "weekStart", t.contacts - COALESCE(i.contacts, 0) AS total, t.managers - COALESCE(i.managers, 0) AS managers
+           FROM team_weeks t LEFT JOIN (
+             SELECT w.week_start, SUM(w.contacts) AS contacts, COUNT(*) AS managers FROM managers m
+             JOIN contact_weeks w ON w.team_id = m.team_id AND w.user_id = m.user_id AND w.week_start >= $2 AND w.week_start <= $3
+             WHERE m.team_id = $1 AND m.active = 0 GROUP BY w.week_start
+           ) i ON i.week_start = t.week_start
+           WHERE t.team_id = $1 AND t.week_start >= $2 AND t.week_start <= $3`,
+          [teamId, from, to],
+        ),
+      async listTeamLeaders(teamId, week, limit) {
+        const top = await all<{ userId: string; latest: number }>(
+          `SELECT w.user_id AS "userId", w.contacts AS latest FROM contact_weeks w
+           JOIN managers m ON m.team_id = w.team_id AND m.user_id = w.user_id AND m.active = 1
+           WHERE w.team_id = $1 AND w.week_start = $2 ORDER BY w.contacts DESC, w.user_id LIMIT $3`,
+          [teamId, week, limit],
+        );
+        if (top.length >= limit) return top;
+        const rest = await pluck<string>(
+          `SELECT user_id FROM managers WHERE team_id = $1 AND active = 1 AND NOT (user_id = ANY($2::text[])) ORDER BY user_id LIMIT $3`,
+          [teamId, top.map((t) => t.userId), limit - top.length],
+        );
+        return [...top, ...rest.map((userId) => ({ userId, latest: 0 }))];
+      },
+      async listWeekAccountCounts(teamId, week) {
+        const rows = await all<{ userId: string; accounts: number }>(
+          `SELECT user_id AS "userId", COUNT(DISTINCT account_key) AS accounts FROM contacts WHERE team_id = $1 AND week_start = $2 GROUP BY user_id`,
+          [teamId, week],
+        );
+        return new Map(rows.map((r) => [r.userId, r.accounts]));
+      },
+      async countTeamWeekAccounts(teamId, week) {
+        const [n] = await pluck<number>('SELECT COUNT(DISTINCT account_key) FROM contacts WHERE team_id = $1 AND week_start = $2', [
+          teamId,
+          week,
+        ]);
+        return n ?? 0;
+      },
+      async listLastContactDates(teamId) {
+        const rows = await all<{ userId: string; lastOn: string }>(
+          `SELECT m.user_id AS "userId", l.last_on AS "lastOn" FROM managers m
+           CROSS JOIN LATERAL (SELECT MAX(c.occurred_on) AS last_on FROM contacts c WHERE c.team_id = m.team_id AND c.user_id = m.user_id) l
+           WHERE m.team_id = $1 AND l.last_on IS NOT NULL`,
+          [teamId],
+        );
+        return new Map(rows.map((r) => [r.userId, r.lastOn]));
+      },
+      listDormantAccounts: (teamId, userId, before, limit) =>
+        // The latest spelling of each account: the account of its newest conversation.
+        all<{ account: string; lastOn: string }>(
+          `SELECT account, "lastOn" FROM (
+             SELECT DISTINCT ON (account_key) account, occurred_on AS "lastOn" FROM contacts
+             WHERE team_id = $1 AND user_id = $2 ORDER BY account_key, occurred_on DESC, id DESC
+           ) a WHERE "lastOn" < $3 ORDER BY "lastOn" DESC LIMIT $4`,
+          [teamId, userId, before, limit],
+        ),
+      async listUsersActiveSince(teamId, since) {
+        return new Set(
+          await pluck<string>(
+            `SELECT m.user_id FROM managers m WHERE m.team_id = $1
+             AND EXISTS (SELECT 1 FROM contacts c WHERE c.team_id = m.team_id AND c.user_id = m.user_id AND c.occurred_on >= $2)`,
+            [teamId, since],
+          ),
+        );
+      },
+      listRecentInsights: (teamId, since, limit) =>
+        all<ContactRow>(
+          `SELECT ${CONTACT} FROM contacts WHERE team_id = $1 AND occurred_on >= $2 AND insight IS NOT NULL ORDER BY occurred_on DESC, id DESC LIMIT $3`,
+          [teamId, since, limit],
+        ),
+      async hasLoggedAfter(teamId, userId, after) {
+        return (
+          (await run('SELECT 1 FROM contacts WHERE team_id = $1 AND user_id = $2 AND created_at > $3 LIMIT 1', [teamId, userId, after])) > 0
+        );
+      },
+      deleteContactsOf: (teamId, userId) => run('DELETE FROM contacts WHERE team_id = $1 AND user_id = $2', [teamId, userId]),
+      listTeamContactsPage: (teamId, after, limit) =>
+        all<ContactRow>(
+          `SELECT ${CONTACT} FROM contacts WHERE team_id = $1 AND (occurred_on, id) > ($2, $3) ORDER BY occurred_on, id LIMIT $4`,
+          [teamId, after?.occurredOn ?? '', after?.id ?? 0, limit],
+        ),
+      async findLastContactDate(teamId, userId) {
+        const [d] = await pluck<string | null>('SELECT MAX(occurred_on) FROM contacts WHERE team_id = $1 AND user_id = $2', [
+          teamId,
+          userId,
+        ]);
+        return d ?? null;
+      },
+    },
+
+    managers: {
+      async enrollManager(teamId, userId, now) {
+        return (
+          (await run(
+            `INSERT INTO managers (team_id, user_id, enrolled_at, active) VALUES ($1, $2, $3, 1)
+             ON CONFLICT (team_id, user_id) DO UPDATE SET active = 1 WHERE managers.active = 0`,
+            [teamId, userId, now],
+          )) > 0
+        );
+      },
+      findManager: async (teamId, userId) =>
+        manager(await get(`SELECT ${MANAGER} FROM managers WHERE team_id = $1 AND user_id = $2`, [teamId, userId])),
+      listActiveManagers: async (teamId) =>
+        (
+          await all<Omit<ManagerRow, 'active'> & { active: number }>(
+            `SELECT ${MANAGER} FROM managers WHERE team_id = $1 AND active = 1 ORDER BY user_id`,
+            [teamId],
+          )
+        ).map((r) => manager(r)!),
+      async countActiveManagers(teamId) {
+        const [n] = await pluck<number>('SELECT COUNT(*) FROM managers WHERE team_id = $1 AND active = 1', [teamId]);
+        return n ?? 0;
+      },
+      async deactivateManager(teamId, userId) {
+        return (await run('UPDATE managers SET active = 0 WHERE team_id = $1 AND user_id = $2 AND active = 1', [teamId, userId])) > 0;
+      },
+      deleteManager: (teamId, userId) => run('DELETE FROM managers WHERE team_id = $1 AND user_id = $2', [teamId, userId]),
+      listTeamsWithManagers: () => pluck<string>('SELECT DISTINCT team_id FROM managers WHERE active = 1'),
+    },
+
+    profiles: {
+      async upsertProfile(p) {
+        await run(
+          `INSERT INTO user_profiles (team_id, user_id, tz, is_admin, is_owner, display_name, refreshed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (team_id, user_id) DO UPDATE SET tz = excluded.tz, is_admin = excluded.is_admin, is_owner = excluded.is_owner,
+             display_name = excluded.display_name, refreshed_at = excluded.refreshed_at`,
+          [p.teamId, p.userId, p.tz, p.isAdmin ? 1 : 0, p.isOwner ? 1 : 0, p.displayName, p.refreshedAt],
+        );
+      },
+      async findProfile(teamId, userId) {
+        const r = await get<Omit<ProfileRow, 'isAdmin' | 'isOwner'> & { isAdmin: number; isOwner: number }>(
+          `SELECT team_id AS "teamId", user_id AS "userId", tz, is_admin AS "isAdmin", is_owner AS "isOwner", display_name AS "displayName",
+             refreshed_at AS "refreshedAt" FROM user_profiles WHERE team_id = $1 AND user_id = $2`,
+          [teamId, userId],
+        );
+        return r ? { ...r, isAdmin: r.isAdmin === 1, isOwner: r.isOwner === 1 } : undefined;
+      },
+      async listTimezones(teamId) {
+        const rows = await all<{ userId: string; tz: string }>(
+          'SELECT user_id AS "userId", tz FROM user_profiles WHERE team_id = $1 AND tz IS NOT NULL',
+          [teamId],
+        );
+        return new Map(rows.map((r) => [r.userId, r.tz]));
+      },
+      listAdminUserIds: (teamId) =>
+        pluck<string>('SELECT user_id FROM user_profiles WHERE team_id = $1 AND (is_admin = 1 OR is_owner = 1) ORDER BY user_id', [teamId]),
+      deleteProfile: (teamId, userId) => run('DELETE FROM user_profiles WHERE team_id = $1 AND user_id = $2', [teamId, userId]),
+    },
+
+    teams: {
+      findTeamSettings: (teamId) =>
+        get<TeamSettingsRow>(
+          `SELECT team_id AS "teamId", weekly_target AS "weeklyTarget", nudge_after_days AS "nudgeAfterDays", timezone,
+             leaderboard_channel AS "leaderboardChannel", digest_channel AS "digestChannel" FROM teams WHERE team_id = $1`,
+          [teamId],
+        ),
+      async updateTeamSetting(teamId, key, value, now) {
+        // One statement: creates the row if needed and sets the column (the column name comes from a fixed table).
+        await run(
+          `INSERT INTO teams (team_id, ${SETTING_COLUMN[key]}, created_at, updated_at) VALUES ($1, $2, $3, $3)
+           ON CONFLICT (team_id) DO UPDATE SET ${SETTING_COLUMN[key]} = excluded.${SETTING_COLUMN[key]}, updated_at = excluded.updated_at`,
+          [teamId, value, now],
+        );
+      },
+      listTeamIds: () => pluck<string>('SELECT team_id FROM teams'),
+    },
+
+    audit: {
+      async anonymizeAuditEntries(teamId, userId, placeholder) {
+        return run(
+          `UPDATE audit_log SET actor_id = CASE WHEN actor_id = $2 THEN $3 ELSE actor_id END,
+             detail = replace(detail, '"' || $2 || '"', '"' || $3 || '"')
+           WHERE team_id = $1 AND (actor_id = $2 OR strpos(detail, '"' || $2 || '"') > 0)`,
+          [teamId, userId, placeholder],
+        );
+      },
+      async insertAuditEntry(e) {
+        await run('INSERT INTO audit_log (team_id, actor_id, action, detail, at) VALUES ($1, $2, $3, $4, $5)', [
+          e.teamId,
+          e.actorId,
+          e.action,
+          e.detail,
+          e.at,
+        ]);
+      },
+      listRecentAuditEntries: (teamId, limit) =>
+        all<AuditEntry>(
+          `SELECT team_id AS "teamId", actor_id AS "actorId", action, detail, at FROM audit_log WHERE team_id = $1 ORDER BY at DESC, id DESC LIMIT $2`,
+          [teamId, limit],
+        ),
+    },
+
+    vps: {
+      async insertVp(teamId, userId, now, addedBy) {
+        return (
+          (await run('INSERT INTO vps (team_id, user_id, added_at, added_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+            teamId,
+            userId,
+            now,
+            addedBy,
+          ])) > 0
+        );
+      },
+      async deleteVp(teamId, userId) {
+        return (await run('DELETE FROM vps WHERE team_id = $1 AND user_id = $2', [teamId, userId])) > 0;
+      },
+      async isVp(teamId, userId) {
+        return (await run('SELECT 1 FROM vps WHERE team_id = $1 AND user_id = $2', [teamId, userId])) > 0;
+      },
+      anonymizeAddedBy: (teamId, userId, placeholder) =>
+        run('UPDATE vps SET added_by = $1 WHERE team_id = $2 AND added_by = $3', [placeholder, teamId, userId]),
+      listVps: (teamId) => pluck<string>('SELECT user_id FROM vps WHERE team_id = $1 ORDER BY user_id', [teamId]),
+    },
+
+    claims: {
+      // One atomic statement: of two instances racing for a period, exactly one sees a row changed.
+      async claimPeriod(key, now, opts) {
+        return (
+          (await run(
+            `INSERT INTO job_claims (job, scope, period, status, claimed_at, attempts) VALUES ($1, $2, $3, 'claimed', $4, 1)
+             ON CONFLICT (job, scope, period) DO UPDATE SET status = 'claimed', claimed_at = $4, finished_at = NULL,
+               retry_at = NULL, attempts = job_claims.attempts + 1, detail = NULL
+             WHERE $5 OR (job_claims.status = 'failed' AND (job_claims.retry_at IS NULL OR job_claims.retry_at <= $4))
+                OR (job_claims.status = 'claimed' AND job_claims.claimed_at <= $4::bigint - $6::bigint)`,
+            [key.job, key.scope, key.period, now, opts.force === true, opts.staleAfterMs],
+          )) === 1
+        );
+      },
+      async finishClaim(
+        key: ClaimKey,
+        status: Exclude<ClaimStatus, 'claimed' | 'posting'>,
+        now: number,
+        detail: string | null,
+        retryAt: number | null = null,
+      ) {
+        await run(
+          'UPDATE job_claims SET status = $4, finished_at = $5, detail = $6, retry_at = $7 WHERE job = $1 AND scope = $2 AND period = $3',
+          [key.job, key.scope, key.period, status, now, detail, retryAt],
+        );
+      },
+      async markPosting(key) {
+        await run(
+          `UPDATE job_claims SET status = 'posting' WHERE job = $1 AND scope = $2 AND period = $3 AND status IN ('claimed', 'posting')`,
+          [key.job, key.scope, key.period],
+        );
+      },
+      async markClaimed(key) {
+        await run(
+          `UPDATE job_claims SET status = 'claimed' WHERE job = $1 AND scope = $2 AND period = $3 AND status IN ('claimed', 'posting')`,
+          [key.job, key.scope, key.period],
+        );
+      },
+      deleteClaimsOfScope: (scope) => run('DELETE FROM job_claims WHERE scope = $1', [scope]),
+      findClaim: (key) =>
+        get<ClaimRow>(
+          `SELECT job, scope, period, status, claimed_at AS "claimedAt", finished_at AS "finishedAt", retry_at AS "retryAt", attempts, detail
+           FROM job_claims WHERE job = $1 AND scope = $2 AND period = $3`,
+          [key.job, key.scope, key.period],
+        ),
+    },
+
+    nudges: {
+      async insertNudge(n) {
+        await run('INSERT INTO nudges (team_id, user_id, sent_at, local_date, channel, ts) VALUES ($1, $2, $3, $4, $5, $6)', [
+          n.teamId,
+          n.userId,
+          n.sentAt,
+          n.localDate,
+          n.channel,
+          n.ts,
+        ]);
+      },
+      async listLastNudgeTimes(teamId, since) {
+        const rows = await all<{ userId: string; sentAt: number }>(
+          'SELECT user_id AS "userId", MAX(sent_at) AS "sentAt" FROM nudges WHERE team_id = $1 AND sent_at >= $2 GROUP BY user_id',
+          [teamId, since],
+        );
+        return new Map(rows.map((r) => [r.userId, r.sentAt]));
+      },
+      listRecentNudges: (teamId, userId, limit) =>
+        all<NudgeRow>(`SELECT ${NUDGE} FROM nudges WHERE team_id = $1 AND user_id = $2 ORDER BY sent_at DESC, id DESC LIMIT $3`, [
+          teamId,
+          userId,
+          limit,
+        ]),
+      async markLatestAnswered(teamId, userId, answer) {
+        await run(
+          `UPDATE nudges SET answered = $1 WHERE id = (SELECT id FROM nudges WHERE team_id = $2 AND user_id = $3 ORDER BY sent_at DESC, id DESC LIMIT 1)`,
+          [answer, teamId, userId],
+        );
+      },
+      async countNudgesOn(teamId, userId, localDate) {
+        const [n] = await pluck<number>('SELECT COUNT(*) FROM nudges WHERE team_id = $1 AND user_id = $2 AND local_date = $3', [
+          teamId,
+          userId,
+          localDate,
+        ]);
+        return n ?? 0;
+      },
+      listUsersWithUnansweredNudges: (teamId, since, n) =>
+        pluck<string>(
+          'SELECT user_id FROM nudges WHERE team_id = $1 AND sent_at >= $2 AND answered IS NULL GROUP BY user_id HAVING COUNT(*) >= $3',
+          [teamId, since, n],
+        ),
+      deleteNudgesOf: (teamId, userId) => run('DELETE FROM nudges WHERE team_id = $1 AND user_id = $2', [teamId, userId]),
+    },
+
+    snoozes: {
+      async insertSnooze(s) {
+        await run('INSERT INTO snoozes (team_id, user_id, starts_on, ends_on, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+          s.teamId,
+          s.userId,
+          s.startsOn,
+          s.endsOn,
+          s.reason,
+          s.createdAt,
+        ]);
+      },
+      findActiveSnooze: (teamId, userId, date) =>
+        get<SnoozeRow>(
+          `SELECT ${SNOOZE} FROM snoozes WHERE team_id = $1 AND user_id = $2 AND starts_on <= $3 AND ends_on >= $3 ORDER BY ends_on DESC LIMIT 1`,
+          [teamId, userId, date],
+        ),
+      listActiveSnoozes: (teamId, date) =>
+        all<SnoozeRow>(`SELECT ${SNOOZE} FROM snoozes WHERE team_id = $1 AND starts_on <= $2 AND ends_on >= $2`, [teamId, date]),
+      listSnoozesBetween: (teamId, userId, from, to) =>
+        all<SnoozeRow>(`SELECT ${SNOOZE} FROM snoozes WHERE team_id = $1 AND user_id = $2 AND ends_on >= $3 AND starts_on <= $4`, [
+          teamId,
+          userId,
+          from,
+          to,
+        ]),
+      listTeamSnoozesBetween: (teamId, from, to) =>
+        all<SnoozeRow>(`SELECT ${SNOOZE} FROM snoozes WHERE team_id = $1 AND ends_on >= $2 AND starts_on <= $3`, [teamId, from, to]),
+      async endSnoozes(teamId, userId, today, yesterday) {
+        // One statement (two changes): running snoozes end yesterday, future ones go.
+        const r = await get<{ ended: number; dropped: number }>(
+          `WITH ended AS (
+             UPDATE snoozes SET ends_on = $3 WHERE team_id = $1 AND user_id = $2 AND starts_on <= $3 AND ends_on >= $4 RETURNING 1
+           ), dropped AS (
+             DELETE FROM snoozes WHERE team_id = $1 AND user_id = $2 AND starts_on > $3 RETURNING 1
+           ) SELECT (SELECT COUNT(*) FROM ended) AS ended, (SELECT COUNT(*) FROM dropped) AS dropped`,
+          [teamId, userId, yesterday, today],
+        );
+        return (r?.ended ?? 0) + (r?.dropped ?? 0);
+      },
+      deleteSnoozesOf: (teamId, userId) => run('DELETE FROM snoozes WHERE team_id = $1 AND user_id = $2', [teamId, userId]),
+    },
+
+    tactics: {
+      async insertTactic(t) {
+        const r = await get<{ id: number }>(
+          'INSERT INTO tactics (team_id, tactic_key, display_text, created_week) VALUES ($1, $2, $3, $4) RETURNING id',
+          [t.teamId, t.tacticKey, t.displayText, t.week],
+        );
+        return r!.id;
+      },
+      findTactic: async (teamId, id) =>
+        tactic(await get(`SELECT ${TACTIC} FROM tactics t WHERE t.team_id = $1 AND t.id = $2`, [teamId, id])),
+      findTacticByKey: async (teamId, key) =>
+        tactic(await get(`SELECT ${TACTIC} FROM tactics t WHERE t.team_id = $1 AND t.tactic_key = $2`, [teamId, key])),
+      listVisibleTactics: async (teamId) =>
+        (
+          await all<Omit<TacticRow, 'hidden'> & { hidden: number }>(
+            `SELECT ${TACTIC} FROM tactics t WHERE t.team_id = $1 AND t.hidden = 0 ORDER BY reporters DESC, t.id ASC`,
+            [teamId],
+          )
+        ).map((r) => tactic(r)!),
+      async insertReport(tacticId, reporterHash, kind: TacticReportKind, week) {
+        return (
+          (await run('INSERT INTO tactic_reports (tactic_id, reporter_hash, kind, week) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+            tacticId,
+            reporterHash,
+            kind,
+            week,
+          ])) > 0
+        );
+      },
+      async hasReport(tacticId, reporterHash) {
+        return (await run('SELECT 1 FROM tactic_reports WHERE tactic_id = $1 AND reporter_hash = $2', [tacticId, reporterHash])) > 0;
+      },
+      async insertReason(id, tacticId, why, instead, week) {
+        await run('INSERT INTO tactic_reasons (id, tactic_id, why, instead, week) VALUES ($1, $2, $3, $4, $5)', [
+          id,
+          tacticId,
+          why,
+          instead,
+          week,
+        ]);
+      },
+      listReasons: (tacticId, limit) =>
+        all<TacticReason>('SELECT why, instead, week FROM tactic_reasons WHERE tactic_id = $1 ORDER BY id LIMIT $2', [tacticId, limit]),
+      async countQuota(week, reporterHash) {
+        const [n] = await pluck<number>('SELECT flags FROM tactic_flag_quota WHERE week = $1 AND reporter_hash = $2', [week, reporterHash]);
+        return n ?? 0;
+      },
+      async incrementQuota(week, reporterHash) {
+        await run(
+          `INSERT INTO tactic_flag_quota (week, reporter_hash, flags) VALUES ($1, $2, 1)
+           ON CONFLICT (week, reporter_hash) DO UPDATE SET flags = tactic_flag_quota.flags + 1`,
+          [week, reporterHash],
+        );
+      },
+      async deleteQuotaBefore(week) {
+        await run('DELETE FROM tactic_flag_quota WHERE week < $1', [week]);
+      },
+      async updateDecision(teamId, id, decision: TacticDecision, week) {
+        return (
+          (await run('UPDATE tactics SET decision = $1, decided_week = $2 WHERE team_id = $3 AND id = $4', [decision, week, teamId, id])) >
+          0
+        );
+      },
+      async updateHidden(teamId, id, week) {
+        return (
+          (await run('UPDATE tactics SET hidden = 1, hidden_week = $1 WHERE team_id = $2 AND id = $3 AND hidden = 0', [week, teamId, id])) >
+          0
+        );
+      },
+    },
+
+    seenRequests: {
+      // One statement: expired rows go and the signature is recorded; true when it was new.
+      async claimSignature(signatureSha256, expiresAtSec, nowSec) {
+        const r = await get<{ n: number }>(
+          `WITH pruned AS (DELETE FROM seen_requests WHERE expires_at < $3),
+             inserted AS (INSERT INTO seen_requests (signature_sha256, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1)
+           SELECT COUNT(*) AS n FROM inserted`,
+          [signatureSha256, expiresAtSec, nowSec],
+        );
+        return (r?.n ?? 0) === 1;
+      },
+    },
+
+    installations: {
+      async upsertInstallation(row, now) {
+        await run(
+          `INSERT INTO installations (install_key, team_id, enterprise_id, is_enterprise_install, secret, installed_at, updated_at, uninstalled_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $6, NULL)
+           ON CONFLICT (install_key) DO UPDATE SET team_id = excluded.team_id, enterprise_id = excluded.enterprise_id,
+             is_enterprise_install = excluded.is_enterprise_install, secret = excluded.secret, updated_at = excluded.updated_at, uninstalled_at = NULL`,
+          [row.installKey, row.teamId, row.enterpriseId, row.isEnterpriseInstall ? 1 : 0, row.secret, now],
+        );
+      },
+      findActiveInstallation: async (key) =>
+        install(await get(`SELECT ${INSTALL} FROM installations WHERE install_key = $1 AND uninstalled_at IS NULL`, [key])),
+      findInstallation: async (key) => install(await get(`SELECT ${INSTALL} FROM installations WHERE install_key = $1`, [key])),
+      async markUninstalled(key, now) {
+        return (
+          (await run('UPDATE installations SET uninstalled_at = $1, updated_at = $1 WHERE install_key = $2 AND uninstalled_at IS NULL', [
+            now,
+            key,
+          ])) > 0
+        );
+      },
+      listUninstalledBefore: async (cutoff) =>
+        (
+          await all<RawInstall>(
+            `SELECT ${INSTALL} FROM installations WHERE uninstalled_at IS NOT NULL AND uninstalled_at <= $1 ORDER BY install_key`,
+            [cutoff],
+          )
+        ).map((r) => install(r)!),
+      listActiveInstallations: async () =>
+        (await all<RawInstall>(`SELECT ${INSTALL} FROM installations WHERE uninstalled_at IS NULL ORDER BY install_key`)).map(
+          (r) => install(r)!,
+        ),
+      async deleteInstallation(key) {
+        await run('DELETE FROM installations WHERE install_key = $1', [key]);
+      },
+      async recordWorkspace(teamId, enterpriseId, now) {
+        await run(
+          `INSERT INTO workspaces (team_id, enterprise_id, seen_at) VALUES ($1, $2, $3)
+           ON CONFLICT (team_id) DO UPDATE SET enterprise_id = excluded.enterprise_id, seen_at = excluded.seen_at`,
+          [teamId, enterpriseId, now],
+        );
+      },
+      async findWorkspaceEnterprise(teamId) {
+        const r = await get<{ e: string | null }>('SELECT enterprise_id AS e FROM workspaces WHERE team_id = $1', [teamId]);
+        return r ? r.e : undefined;
+      },
+      listWorkspacesOfEnterprise: (enterpriseId) =>
+        pluck<string>('SELECT team_id FROM workspaces WHERE enterprise_id = $1 ORDER BY team_id', [enterpriseId]),
+      async insertOAuthState(state, now) {
+        await run('INSERT INTO oauth_states (state, created_at) VALUES ($1, $2)', [state, now]);
+      },
+      async consumeOAuthState(state, notBefore) {
+        return (await run('DELETE FROM oauth_states WHERE state = $1 AND created_at >= $2', [state, notBefore])) > 0;
+      },
+      pruneOAuthStates: (before) => run('DELETE FROM oauth_states WHERE created_at < $1', [before]),
+    },
+
+    workspaceData: {
+      async eraseWorkspace(teamId) {
+        // One statement, so all of it goes or none: a DELETE per table as data-modifying CTEs.
+        const parts = TEAM_TABLES.map((t, i) => `d${i} AS (DELETE FROM ${t} WHERE team_id = $1 RETURNING 1)`);
+        const counts = TEAM_TABLES.map((t, i) => `(SELECT COUNT(*) FROM d${i}) AS "${t}"`);
+        const r = await get<Record<string, number>>(
+          `WITH ${parts.join(', ')}, dc AS (DELETE FROM job_claims WHERE scope = $1 OR scope LIKE $1 || ':%' RETURNING 1)
+           SELECT ${counts.join(', ')}, (SELECT COUNT(*) FROM dc) AS job_claims`,
+          [teamId],
+        );
+        return { ...r };
+      },
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pg from 'pg';
+import type { Logger } from '../lib/logger.js';
+import { migratePostgres } from './pg-migrate.js';
+import { createPgRepos } from './pg-repos.js';
+import type { Repos } from './repos/index.js';
+import type { Storage } from './storage.js';
+
+// COUNT(*) and BIGINT columns (epoch milliseconds, ids) come back as numbers, like SQLite's; both stay
+// far below 2^53. SUM over INTEGER is NUMERIC: also a number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+/**
+ * PostgreSQL behind the Storage interface: a pool for single statements (each atomic on its own),
+ * one pooled client per transaction (BEGIN … COMMIT, ROLLBACK on any error). A lost connection
+ * makes calls reject (the caller answers honestly, /healthz says 503) and the pool reconnects by
+ * itself when the server is back: nothing here exits the process.
+ */
+export class PostgresStorage implements Storage {
+  readonly engine = 'postgres' as const;
+  readonly repos: Repos;
+  readonly #inside = new AsyncLocalStorage<true>();
+
+  constructor(
+    readonly pool: pg.Pool,
+    logger?: Logger,
+  ) {
+    this.repos = createPgRepos(pool);
+    // An idle client losing its server emits 'error' on the pool; unhandled, it would crash the process.
+    pool.on('error', (err) => logger?.error({ err: err.message }, 'PostgreSQL connection lost; the pool reconnects on next use'));
+  }
+
+  async transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    if (this.#inside.getStore()) throw new Error('storage.transaction() does not nest');
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await this.#inside.run(true, () => fn(createPgRepos(client)));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** PostgreSQL keeps no WAL copy the app could truncate; old row versions go at the next VACUUM (docs/anonymity.md). */
+  async eraseCheckpoint(): Promise<boolean> {
+    return true;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Connects to DATABASE_URL and applies pending migrations under the advisory lock. */
+export async function openPostgresStorage(url: string, logger?: Logger): Promise<{ storage: PostgresStorage; applied: string[] }> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  const storage = new PostgresStorage(pool, logger);
+  try {
+    const applied = await migratePostgres(pool);
+    return { storage, applied };
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}
