@@ -105,6 +105,8 @@ const envSchema = z.object({
   NUDGE_AFTER_DAYS: intIn(1, 90, 7),
   NUDGE_HOUR: intIn(0, 23, 9),
   ANONYMITY_MIN_REPORTS: intIn(1, 1000, 3),
+  ANONYMITY_CROWD: intIn(2, 1000, 5),
+  FLAG_PUBLISH_HOUR: intIn(0, 23, 18),
   ANONYMITY_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
   SANDBOX_PORT: intIn(0, 65535, 3333),
   SCHEDULER_ENABLED: z
@@ -152,6 +154,11 @@ export interface Config {
   nudgeAfterDays: number;
   nudgeHour: number;
   anonymityMinReports: number;
+  /** Smallest crowd a flag can be narrowed to (ANONYMITY_CROWD). */
+  anonymityCrowd: number;
+  /** Team-time hour of the daily publish of flags (FLAG_PUBLISH_HOUR). */
+  flagPublishHour: number;
+  /** Accepted for compatibility; anonymity no longer depends on it (docs/anonymity.md). */
   anonymityKey: string;
   /** True when ANONYMITY_KEY was not set and a random per-process key is in use. */
   anonymityKeyGenerated: boolean;
@@ -244,6 +251,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nudgeAfterDays: e.NUDGE_AFTER_DAYS,
     nudgeHour: e.NUDGE_HOUR,
     anonymityMinReports: e.ANONYMITY_MIN_REPORTS,
+    anonymityCrowd: e.ANONYMITY_CROWD,
+    flagPublishHour: e.FLAG_PUBLISH_HOUR,
     anonymityKey: e.ANONYMITY_KEY ?? randomBytes(32).toString('hex'),
     anonymityKeyGenerated: e.ANONYMITY_KEY === undefined,
     sandboxPort: e.SANDBOX_PORT,

@@ -62,7 +62,7 @@ function createServices(config: Config, storage: Storage, repos: Repos, clock: C
     team,
     digest: createDigestService(repos, team),
     installations: createInstallationService(repos, clock, config.uninstallRetentionDays),
-    tactics: createTacticService({ storage, clock, settings, anonymityKey: config.anonymityKey, logger }),
+    tactics: createTacticService({ storage, clock, settings, directory, config, logger }),
   };
 }
 

@@ -18,11 +18,6 @@ async function main(): Promise<void> {
   const config = loadConfigOrReport('Gemba cannot start: invalid configuration');
   if (!config) process.exit(1);
   const logger = createLogger(config.logLevel, logDestination(config.logFormat));
-  if (config.anonymityKeyGenerated) {
-    logger.warn(
-      'ANONYMITY_KEY is not set: using a random key for this process, so tactic-flag rate limits and "me too" de-duplication reset at every restart',
-    );
-  }
 
   const { storage, applied, where } = await connectStorage(config, logger);
   logger.info({ applied, database: where }, applied.length ? 'migrations applied' : 'database schema up to date');

@@ -1,6 +1,8 @@
 import { channelLink, mention } from '../lib/slack-text.js';
 import type { ForgetCounts } from '../services/admin.js';
+import type { CrowdStatus } from '../services/tactics.js';
 import { type Message, notice, plural } from './common.js';
+import { cannotShowText } from './tactics.js';
 
 /** Mentions named in one confirmation; a big user-group sync would otherwise pass Slack's 3,000 characters and get a mention cut in half. */
 export const MAX_NAMED = 50;
@@ -33,6 +35,13 @@ export function managersSynced(added: string[], already: number, groupId: string
     );
   const head = `:white_check_mark: Synced ${group}: added ${plural(added.length, 'manager')} (${people(added)}).`;
   return notice(`${head} ${already ? `${plural(already, 'member')} already ${already === 1 ? 'was one' : 'were'}.` : ''}`.trim());
+}
+
+/** Result of `/gemba admin reps sync`: the new population and what it means for showing flags. */
+export function repsSynced(groupId: string, c: CrowdStatus): Message {
+  const head = `:white_check_mark: Reps are now the members of <!subteam^${groupId}>: ${plural(c.eligible, 'eligible person', 'eligible people')} in ${plural(c.crowds, 'crowd')} of at least ${c.crowdSize}. Flags and *Me too*s count by crowd from now on.`;
+  const warning = cannotShowText(c);
+  return notice(warning ? `${head}\n${warning}` : head);
 }
 
 /** Result of a setting change. */

@@ -1,7 +1,9 @@
 import { channelLink, mention } from '../lib/slack-text.js';
 import type { Role } from '../services/roles.js';
 import type { TeamSettings } from '../services/settings.js';
-import { context, type Message, section, shortDate } from './common.js';
+import type { CrowdStatus } from '../services/tactics.js';
+import { context, type Message, plural, section, shortDate } from './common.js';
+import { cannotShowText } from './tactics.js';
 
 /** `/gemba help`: what everyone can do, plus the admin commands for admins. */
 export function gembaHelp(role: Role): Message {
@@ -21,6 +23,7 @@ export function gembaAdminHelp(): Message {
   const text = [
     '*`/gemba admin` — administration* (admins only)',
     '`/gemba admin managers add|remove @user [@user …]` · `/gemba admin managers sync @user-group`',
+    '`/gemba admin reps sync @user-group` — who may flag tactics: the people anonymous flags hide among (default: every active member)',
     '`/gemba admin vps add|remove @user [@user …]`',
     '`/gemba admin channel leaderboard|digest #channel`',
     '`/gemba admin target 3` — weekly conversations per manager',
@@ -49,6 +52,7 @@ export function settingsMessage(p: {
   snoozedUntil: string | null;
   managers: number;
   vps: string[];
+  flags: { crowds: CrowdStatus; publishHour: number };
 }): Message {
   const s = p.settings;
   const hour = `${String(s.nudgeHour).padStart(2, '0')}:00`;
@@ -60,7 +64,10 @@ export function settingsMessage(p: {
     `• Leaderboard channel: ${s.leaderboardChannel ? channelLink(s.leaderboardChannel) : '_not set_'}`,
     `• Digest channel: ${s.digestChannel ? channelLink(s.digestChannel) : '_not set_'}`,
     `• Managers: *${p.managers}* · VPs: ${p.vps.length ? listSome(p.vps.map(mention), MAX_NAMED_VPS) : '_none yet_'}`,
+    flagsLine(p.flags.crowds, p.flags.publishHour),
   ];
+  const warning = cannotShowText(p.flags.crowds);
+  if (warning) lines.push(warning);
   const you = [
     `*You:* ${p.role}`,
     `your time zone ${p.timezone}`,
@@ -71,6 +78,19 @@ export function settingsMessage(p: {
     text: `Gemba settings: target ${s.weeklyTarget}, nudge after ${s.nudgeAfterDays} days, team time zone ${s.timezone}.`,
     blocks: [section(lines.join('\n')), context(you.join(' · '))],
   };
+}
+
+/** The anonymity settings in one line: who may flag, the crowds, the threshold and the publish hour. */
+function flagsLine(c: CrowdStatus, publishHour: number): string {
+  const who =
+    c.source === 'group' && c.groupId
+      ? `members of <!subteam^${c.groupId}>`
+      : c.source === 'members'
+        ? 'every active member'
+        : 'every active member (not read from Slack yet)';
+  const counted =
+    c.source === 'unknown' ? '' : `: ${plural(c.eligible, 'eligible person', 'eligible people')} in ${plural(c.crowds, 'crowd')}`;
+  return `• Tactic flags: reps are ${who}${counted}, crowds of at least *${c.crowdSize}*; the digest shows a tactic at *${plural(c.minReports, 'crowd')}*; published daily at ${String(publishHour).padStart(2, '0')}:00 team time`;
 }
 
 /** Confirmation of `/gemba snooze`. */

@@ -1,9 +1,11 @@
 import { escapeText, truncate } from '../lib/slack-text.js';
 import {
+  type CrowdStatus,
   type DigestTactic,
   FLAG_EXAMPLE,
-  type FlagResult,
   type ListedTactic,
+  type PublishAt,
+  type Recorded,
   TACTIC_LIMITS,
   type TacticDecision,
   type TacticSummary,
@@ -33,20 +35,47 @@ export const DECISION_ACTION: Record<TacticDecision, string> = {
 /** How many tactics `/flag-tactic list` shows (a message holds at most 50 blocks). */
 export const LIST_MAX = 40;
 
-/** Exactly what a flag stores and what it never stores, in plain words (modal, help, confirmations). */
-export const STORED_STATEMENT = [
-  '*What Gemba stores:* the tactic, your reasons if you give any, and the week (e.g. 2026-W48).',
-  '*What it never stores:* your name, your Slack user id, the channel you typed in, or the day and time.',
-  'To count you only once per tactic and keep to 5 flags a week, it keeps a scrambled code made from your id and a secret key that is kept outside the database; without that key the code cannot be matched to anyone.',
-  'Nothing is posted when you flag, and this reply is only visible to you.',
-].join('\n');
+/**
+ * Exactly what a flag stores, what whoever runs Gemba can and cannot learn from it, and what is out
+ * of scope, in plain words (modal, help, confirmations). docs/anonymity.md says the same at length.
+ */
+export function storedStatement(crowdSize: number): string {
+  return [
+    `*What Gemba stores:* the tactic, your reasons if you give any, the day it is published, and a *crowd code* shared by at least ${crowdSize} people who may flag. The code is the same for all your flags, so your crowd counts once per tactic. No name, no Slack id, no channel, no time.`,
+    `*What the people who run Gemba cannot learn,* even with its database, backups, logs, settings, keys and the member list: which of the ${crowdSize} or more people in your crowd you are, or when in the day you flagged. Flags appear all at once at the daily publish, in no order.`,
+    "*What they can learn:* that someone in your crowd flagged a tactic, and your words: if only you would say it that way, people may guess. Someone who changes Gemba's code or watches the server while it runs is beyond what this protects against.",
+  ].join('\n');
+}
 
-const reps = (n: number): string => plural(n, 'rep');
+/** "at least 3 reps": a count of crowds is a lower bound on people. */
+const reps = (n: number): string => `at least ${plural(n, 'rep')}`;
+
+/** "18:00 today (Europe/Berlin)". */
+export function publishText(p: PublishAt): string {
+  return `${String(p.hour).padStart(2, '0')}:00 ${p.today ? 'today' : 'tomorrow'} (${p.timezone})`;
+}
+
+/**
+ * Why no tactic can reach the digest in a small workspace, or '' when one can
+ * (PRODUCT.md: fewer eligible people than ANONYMITY_CROWD × ANONYMITY_MIN_REPORTS).
+ */
+export function cannotShowText(c: CrowdStatus): string {
+  if (c.canShow) return '';
+  const who = c.source === 'group' ? 'the reps group has' : 'this workspace has';
+  const known =
+    c.source === 'unknown'
+      ? 'Gemba has not read the member list yet.'
+      : `${who} ${plural(c.eligible, 'eligible person', 'eligible people')}, which make ${plural(c.crowds, 'crowd')}.`;
+  return `:warning: Flags can't be shown to leadership yet: Gemba counts reps in crowds of at least ${c.crowdSize}, so nobody can be singled out, and a tactic needs ${plural(c.minReports, 'crowd')} behind it; ${known} Flags are kept and counted, and appear once there are enough people.`;
+}
 
 /** "3 reps · in leadership's digest" or "1 rep · needs 2 more for leadership's digest". */
 function supportLine(t: TacticSummary, minReports: number): string {
   const missing = minReports - t.reporters;
-  const reach = missing <= 0 ? "in leadership's weekly digest" : `needs ${missing} more to reach leadership's weekly digest`;
+  const reach =
+    missing <= 0
+      ? "in leadership's weekly digest"
+      : `needs ${missing} more crowd${missing === 1 ? '' : 's'} to reach leadership's weekly digest`;
   return `${reps(t.reporters)} · ${reach}`;
 }
 
@@ -56,34 +85,28 @@ export function decisionLine(t: Pick<TacticSummary, 'decision' | 'decidedWeek'>)
   return `${DECISION_EMOJI[t.decision]} Leadership decided: *${DECISION_LABEL[t.decision]}*${t.decidedWeek ? ` (${t.decidedWeek})` : ''}`;
 }
 
-const tacticName = (t: TacticSummary): string => `*${escapeText(t.text)}*`;
+const tacticName = (t: Pick<TacticSummary, 'text'>): string => `*${escapeText(t.text)}*`;
 
-/** The ephemeral reply to a one-liner flag (or the body of the modal's "done" view). */
-export function flagConfirmation(result: Extract<FlagResult, { ok: true }>, minReports: number): Message {
-  const t = result.tactic;
-  const lead =
-    result.status === 'already'
-      ? `:raised_hands: You already count behind ${tacticName(t)}, so nothing changed: each rep counts once per tactic, and this did not use one of your weekly flags.`
-      : result.status === 'joined'
-        ? `:white_check_mark: Flagged anonymously: ${tacticName(t)}. Other reps flagged it too, so your flag joined theirs.`
-        : `:white_check_mark: Flagged anonymously: ${tacticName(t)}.`;
+/**
+ * The ephemeral reply to a flag (or the body of the modal's "done" view). The same words whether
+ * the tactic was new, flagged by others already, or already counted for the rep's crowd.
+ */
+export function flagConfirmation(result: Recorded, minReports: number): Message {
+  const lead = `:white_check_mark: Recorded anonymously: ${tacticName(result)}. It appears in \`/flag-tactic list\` at ${publishText(result.publish)}, together with everything else recorded before then, in no particular order.`;
   const blocks: Block[] = [
     section(lead),
-    context(`${supportLine(t, minReports)}${decisionLine(t) ? ` · ${decisionLine(t)}` : ''}`),
     context(
-      `You can flag ${plural(result.flagsLeft, 'more tactic')} this week (${result.week}). See what others flagged with \`/flag-tactic list\`.`,
+      `Your crowd counts once per tactic, however many of its people flag it or say *Me too*. Leadership sees a tactic once ${plural(minReports, 'crowd')} stand behind it. Each crowd can flag ${TACTIC_LIMITS.flagsPerWeek} tactics a week per person in it.`,
     ),
-    context(STORED_STATEMENT),
   ];
-  return {
-    response_type: 'ephemeral',
-    text: result.status === 'already' ? `You already count behind ${escapeText(t.text)}.` : `Flagged anonymously: ${escapeText(t.text)}`,
-    blocks,
-  };
+  const warning = cannotShowText(result.crowds);
+  if (warning) blocks.push(section(warning));
+  blocks.push(context(storedStatement(result.crowds.crowdSize)));
+  return { response_type: 'ephemeral', text: `Recorded anonymously: ${escapeText(result.text)}`, blocks };
 }
 
 /** The modal's content once a flag was accepted (replaces the form; nothing is posted anywhere). */
-export function flagDoneView(result: Extract<FlagResult, { ok: true }>, minReports: number): ModalView {
+export function flagDoneView(result: Recorded, minReports: number): ModalView {
   return {
     type: 'modal',
     callback_id: ViewId.flagTacticModal,
@@ -94,28 +117,31 @@ export function flagDoneView(result: Extract<FlagResult, { ok: true }>, minRepor
 }
 
 /**
- * `/flag-tactic list`: visible tactics, most-supported first, each with an anonymous **Me too**
- * button (value = tactic id) unless the viewer already counts behind it, and leadership's decision.
+ * `/flag-tactic list`: published tactics, most-supported first, each with an anonymous **Me too**
+ * button (value = tactic id) and leadership's decision. It never says whether the viewer's crowd
+ * is behind one: that would show live what a crowd-mate did.
  */
-export function tacticList(tactics: ListedTactic[], p: { minReports: number; note?: string }): Message {
+export function tacticList(tactics: ListedTactic[], p: { minReports: number; crowdSize: number; note?: string }): Message {
   const blocks: Block[] = [];
   if (p.note) blocks.push(section(p.note));
   if (tactics.length === 0) {
-    blocks.push(section(`No tactics have been flagged yet. Flag one anonymously: \`${escapeText(FLAG_EXAMPLE)}\``));
-    return { response_type: 'ephemeral', replace_original: true, text: 'No tactics have been flagged yet.', blocks };
+    blocks.push(
+      section(
+        `No tactics have been published yet (flags appear once a day, at the daily publish). Flag one anonymously: \`${escapeText(FLAG_EXAMPLE)}\``,
+      ),
+    );
+    return { response_type: 'ephemeral', replace_original: true, text: 'No tactics have been published yet.', blocks };
   }
   blocks.push(section(`*Tactics reps say no longer work* (${plural(tactics.length, 'tactic')})`));
   blocks.push(
     context(
-      `*Me too* is anonymous: it adds one to the count and stores nothing about you. Leadership sees a tactic once ${reps(p.minReports)} agree.`,
+      `Counts are crowds of at least ${p.crowdSize} people, so "at least 3 reps" means 3 crowds. *Me too* is anonymous and counts your crowd once, from the next daily publish. Leadership sees a tactic once ${plural(p.minReports, 'crowd')} agree.`,
     ),
   );
   for (const t of tactics.slice(0, LIST_MAX)) {
     const lines = [`${tacticName(t)}  \`#${t.id}\``, supportLine(t, p.minReports)];
     if (decisionLine(t)) lines.push(decisionLine(t));
-    if (t.mine) lines.push(':raised_hands: _you count behind this one_');
-    const text = lines.join('\n');
-    blocks.push(t.mine ? section(text) : section(text, button('Me too', ActionId.tacticMeToo, String(t.id))));
+    blocks.push(section(lines.join('\n'), button('Me too', ActionId.tacticMeToo, String(t.id))));
   }
   if (tactics.length > LIST_MAX) blocks.push(context(`…and ${plural(tactics.length - LIST_MAX, 'less-supported tactic')} not shown.`));
   blocks.push(context(`Flag another: \`${escapeText('/flag-tactic <tactic>: <why>')}\` · \`/flag-tactic help\``));
@@ -123,24 +149,25 @@ export function tacticList(tactics: ListedTactic[], p: { minReports: number; not
 }
 
 /** `/flag-tactic help`. */
-export function flagTacticHelp(minReports: number): Message {
+export function flagTacticHelp(minReports: number, crowdSize: number): Message {
   const L = TACTIC_LIMITS;
   const text = [
     '*`/flag-tactic` — say, anonymously, which sales tactic no longer works*',
     `\`${escapeText('/flag-tactic <tactic>[: <why>]')}\`, e.g. \`${FLAG_EXAMPLE}\``,
     '• `/flag-tactic` alone opens a form that also asks what buyers want instead',
     '• `/flag-tactic list` shows what reps flagged, with an anonymous *Me too* button',
-    `• the tactic: ${L.tacticMin}–${L.tacticMax} characters; the reason: up to ${L.whyMax}; up to ${L.flagsPerWeek} flags per person per week (a *Me too* is not a flag)`,
+    `• the tactic: ${L.tacticMin}–${L.tacticMax} characters; the reason: up to ${L.whyMax}; ${L.flagsPerWeek} flags a week per person, counted per crowd (a *Me too* is not a flag)`,
+    '• flags and *Me too*s appear once a day, at the daily publish, all together',
     '• similar wording counts together: "Cold calling" and "cold-calling!" are one tactic',
-    `• leadership sees a tactic in the weekly digest only once ${reps(minReports)} have flagged it or said *Me too*; below that it is only counted`,
+    `• leadership sees a tactic in the weekly digest only once ${plural(minReports, 'crowd')} of at least ${crowdSize} people have flagged it or said *Me too*; below that it is only counted`,
     '',
-    STORED_STATEMENT,
+    storedStatement(crowdSize),
   ].join('\n');
   return { response_type: 'ephemeral', text: 'How to use /flag-tactic', blocks: [section(text)] };
 }
 
 /** The flag modal: tactic, why it no longer works, what buyers want instead, and what is stored. */
-export function flagTacticModal(minReports: number): ModalView {
+export function flagTacticModal(minReports: number, crowdSize: number): ModalView {
   const L = TACTIC_LIMITS;
   return {
     type: 'modal',
@@ -149,7 +176,9 @@ export function flagTacticModal(minReports: number): ModalView {
     submit: plain('Flag anonymously'),
     close: plain('Cancel'),
     blocks: [
-      section(':shield: *This is anonymous.* Only the words you type below and the week are kept.'),
+      section(
+        `:shield: *This is anonymous.* The words you type below are kept with the publish day and a code your crowd of at least ${crowdSize} shares.`,
+      ),
       input(
         TacticField.tactic,
         'Which tactic no longer works?',
@@ -173,9 +202,9 @@ export function flagTacticModal(minReports: number): ModalView {
         },
         { optional: true },
       ),
-      context(STORED_STATEMENT),
+      context(storedStatement(crowdSize)),
       context(
-        `Leadership sees a tactic in the weekly digest only once ${reps(minReports)} have flagged it or said *Me too*. You can flag ${L.flagsPerWeek} tactics a week.`,
+        `Leadership sees a tactic in the weekly digest only once ${plural(minReports, 'crowd')} have flagged it or said *Me too*. You can flag ${L.flagsPerWeek} tactics a week.`,
       ),
     ],
   };
@@ -186,11 +215,9 @@ export const LEADERSHIP_CANNOT_FLAG_PLAIN =
   "VPs and admins can't flag tactics or say Me too: flags are how reps tell leadership, and leadership's part is to decide (Retire, Keep, Pilot) in the digest. Nothing was stored.";
 export const LEADERSHIP_CANNOT_FLAG = `:lock: ${LEADERSHIP_CANNOT_FLAG_PLAIN}`;
 
-/** The note above the redrawn list after a **Me too**. */
-export function meTooNote(tactic: TacticSummary, status: 'added' | 'already'): string {
-  return status === 'added'
-    ? `:raised_hands: Added your anonymous *Me too* to ${tacticName(tactic)}. Nothing about you was stored.`
-    : `:raised_hands: You already count behind ${tacticName(tactic)}; each rep counts once.`;
+/** The note above the redrawn list after a **Me too** (the same words whether or not the crowd was counted already). */
+export function meTooNote(result: Recorded): string {
+  return `:raised_hands: Your anonymous *Me too* for ${tacticName(result)} is recorded. It counts your crowd once, from the publish at ${publishText(result.publish)}.`;
 }
 
 /** The ephemeral reply to a VP's decision button. */
@@ -225,7 +252,7 @@ export function tacticDigestBlocks(shown: DigestTactic[], belowCount: number, op
   }
   for (const t of shown.slice(0, max)) {
     const reasons = t.reasons.map(reasonText).filter(Boolean);
-    const head = `${tacticName(t)}  \`#${t.id}\` · ${reps(t.reporters)} (flagged or said me too, since ${t.createdWeek})`;
+    const head = `${tacticName(t)}  \`#${t.id}\` · ${reps(t.reporters)} (${plural(t.reporters, 'crowd')} flagged it or said me too, since ${t.createdWeek})`;
     blocks.push(section([head, ...reasons].join('\n')));
     if (t.decision) blocks.push(context(`${decisionLine(t)} · reps see this in \`/flag-tactic list\``));
     const decisions: TacticDecision[] = ['retire', 'keep', 'pilot'];
@@ -238,7 +265,7 @@ export function tacticDigestBlocks(shown: DigestTactic[], belowCount: number, op
   if (shown.length > max)
     blocks.push(context(`…and ${plural(shown.length - max, 'more tactic')} past the threshold: see \`/flag-tactic list\`.`));
   if (belowCount > 0) {
-    const who = opts.minReports ? `fewer than ${reps(opts.minReports)}` : 'too few reps';
+    const who = opts.minReports ? `fewer than ${plural(opts.minReports, 'crowd')} of reps` : 'too few reps';
     blocks.push(
       context(
         `${plural(belowCount, 'more tactic was', 'more tactics were')} flagged by ${who}: counted, not shown, so no one can be singled out.`,

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
@@ -20,7 +20,31 @@ export function openDatabase(path: string): Db {
   db.pragma('synchronous = NORMAL');
   // Deleted rows are overwritten with zeros rather than left in free space (PRODUCT.md "Deleting is erasing").
   db.pragma('secure_delete = ON');
+  attachAnonymousStore(db, anonymousStorePath(path));
   return db;
+}
+
+/**
+ * Where the anonymous store lives: next to the main file, ".anon" before the extension
+ * (`./data/gemba.db` → `./data/gemba.anon.db`); `:memory:` stays in memory.
+ */
+export function anonymousStorePath(path: string): string {
+  if (path === ':memory:') return path;
+  const ext = extname(path);
+  return join(dirname(path), `${basename(path, ext)}.anon${ext}`);
+}
+
+/**
+ * Attaches the anonymous store as schema `anon` (docs/anonymity.md). It is a separate file so that
+ * no timestamped write of another table sits beside a flag, in the file or in a WAL; it uses a
+ * rollback journal truncated after each commit (no WAL keeping the order of writes) and
+ * secure_delete. Its tables are created by the migrations (0012).
+ */
+function attachAnonymousStore(db: Db, anonPath: string): void {
+  db.prepare('ATTACH DATABASE ? AS anon').run(anonPath);
+  db.pragma('anon.journal_mode = TRUNCATE');
+  db.pragma('anon.secure_delete = ON');
+  db.pragma('anon.synchronous = FULL');
 }
 
 /**

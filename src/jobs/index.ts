@@ -3,6 +3,7 @@ import { reportFailure } from '../lib/errors.js';
 import { runDigest } from './digest.js';
 import { runLeaderboard } from './leaderboard.js';
 import { runNudges } from './nudges.js';
+import { runPublish } from './publish.js';
 import type { JobReport } from './report.js';
 import { runRetention } from './retention.js';
 
@@ -14,6 +15,7 @@ export const JOBS = {
   leaderboard: runLeaderboard,
   digest: runDigest,
   retention: runRetention,
+  publish: runPublish,
 } as const satisfies Record<string, JobRunner>;
 
 export type JobName = keyof typeof JOBS;

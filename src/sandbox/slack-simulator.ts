@@ -597,6 +597,26 @@ export class SlackSimulator {
       const user = this.userObject(str(a.user));
       return user ? this.ok({ user }) : this.fail('user_not_found');
     },
+    // Every user set with setUser (plus the bot and Slackbot, as Slack lists them), in pages of
+    // `limit` (default 100, at most 1000) with an opaque `cursor`, like Slack's.
+    'users.list': (a) => {
+      const ids = [...new Set(['USLACKBOT', 'UBOT', ...this.users.keys()])].filter((id) => !this.removedUsers.has(id)).sort();
+      const limit = Math.min(1000, Math.max(1, Number(a.limit ?? 100) || 100));
+      const start = a.cursor
+        ? Number(
+            Buffer.from(str(a.cursor), 'base64')
+              .toString('utf8')
+              .replace(/^offset:/, ''),
+          )
+        : 0;
+      if (!Number.isInteger(start) || start < 0) return this.fail('invalid_cursor');
+      const page = ids.slice(start, start + limit).map((id) => {
+        const user = this.userObject(id) as Record<string, unknown>;
+        return id === 'USLACKBOT' ? { ...user, is_bot: false, name: 'slackbot' } : user;
+      });
+      const next = start + limit < ids.length ? Buffer.from(`offset:${start + limit}`).toString('base64') : '';
+      return this.ok({ members: page, cache_ts: 1_700_000_000, response_metadata: { next_cursor: next } });
+    },
     'usergroups.users.list': (a) => {
       const users = this.usergroups.get(str(a.usergroup));
       return users ? this.ok({ users: [...users] }) : this.fail('no_such_subteam');

@@ -105,6 +105,11 @@ export function createAdminService(storage: Storage, clock: Clock) {
       });
     },
 
+    /** Audits an admin change made elsewhere (e.g. the reps group, set through the tactic service). */
+    async recordAudit(teamId: string, actorId: string, action: string, detail: object): Promise<void> {
+      await audit(storage.repos, teamId, actorId, action, detail);
+    },
+
     /** Deletes everything stored about a person and reports what went. */
     async forget(teamId: string, actorId: string, userId: string): Promise<ForgetCounts> {
       const forgotten = await storage.transaction(async (tx): Promise<ForgetCounts> => {

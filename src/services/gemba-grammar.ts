@@ -12,6 +12,7 @@ export type GembaRequest =
   | { kind: 'admin_help' }
   | { kind: 'admin_members'; role: 'managers' | 'vps'; op: 'add' | 'remove'; userIds: string[] }
   | { kind: 'admin_managers_sync'; usergroupId: string }
+  | { kind: 'admin_reps_sync'; usergroupId: string }
   | { kind: 'admin_channel'; which: 'leaderboard' | 'digest'; channelId: string }
   | { kind: 'admin_target'; target: number }
   | { kind: 'admin_nudge_after'; days: number }
@@ -89,6 +90,13 @@ function parseAdmin(rest: string[]): GembaRequest {
       const bad = mentions.find((_, i) => userIds[i] === null);
       if (bad) return error(`"${bad.slice(0, 30)}" isn't a person. Mention people with @.`, example);
       return { kind: 'admin_members', role, op: lower[0] as 'add' | 'remove', userIds: [...new Set(userIds as string[])] };
+    }
+    case 'reps': {
+      // The user group whose members may flag: the population crowds are cut from (docs/anonymity.md).
+      const group = lower[0] === 'sync' && args.length === 2 ? parseUsergroupMention(args[1]) : null;
+      return group
+        ? { kind: 'admin_reps_sync', usergroupId: group }
+        : error('Use `sync` and name one Slack user group, e.g. `@sales-reps`.', '/gemba admin reps sync @sales-reps');
     }
     case 'channel': {
       const example = '/gemba admin channel leaderboard #sales-wins';

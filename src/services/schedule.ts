@@ -36,3 +36,17 @@ export function weeklyWindow(
   const dueAt = localDateTimeToMs(monday, hour, tz) + minute * 60_000;
   return { due: nowMs >= dueAt, period: isoWeekKey(monday), weekStart: monday, reportWeek: addDays(monday, -7) };
 }
+
+/**
+ * The daily publish of tactic flags (PRODUCT.md "Published daily, not live"): due from `hour`
+ * team time until midnight; the period is the local date, and what it publishes is everything
+ * dated that day or earlier. A flag made before the hour is dated today, one made at or after it
+ * tomorrow: `arrivalDay` is the publish day a flag made now waits for.
+ * Example: Europe/Berlin, hour 18, now 2026-11-26T16:59Z (17:59 local) → not due, arrivalDay
+ * '2026-11-26'; at 17:00Z (18:00 local) → due, period '2026-11-26', arrivalDay '2026-11-27'.
+ */
+export function publishWindow(nowMs: number, tz: string, hour: number): { due: boolean; period: string; arrivalDay: string } {
+  const today = localDate(nowMs, tz);
+  const due = localHour(nowMs, tz) >= hour;
+  return { due, period: today, arrivalDay: due ? addDays(today, 1) : today };
+}

@@ -1,17 +1,22 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { Repos } from '../db/repos/index.js';
-import type { TacticDecision, TacticReason, TacticRow } from '../db/repos/tactics.js';
+import type { CrowdPopulation, TacticDecision, TacticReason, TacticRow } from '../db/repos/tactics.js';
 import type { Storage } from '../db/storage.js';
 import type { Clock } from '../lib/clock.js';
-import { present } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { stripControlChars } from '../lib/slack-text.js';
-import { isoWeekKey, localDate } from '../lib/time.js';
+import { addDays, isoWeekKey, isValidTimeZone } from '../lib/time.js';
+import { buildCrowdTree, coarsen, codeOf, countCrowds, crowdHash } from './crowds.js';
+import type { UserDirectory } from './ports.js';
+import { publishWindow } from './schedule.js';
 import type { SettingsService } from './settings.js';
 
 export type { TacticDecision } from '../db/repos/tactics.js';
 
-/** PRODUCT.md "Anonymity": text limits and the weekly flag allowance per rep. */
+/**
+ * PRODUCT.md "Anonymity": text limits and the weekly flag allowance per rep. The allowance is kept
+ * per crowd (nothing finer is stored): a crowd of N people may flag 5 × N tactics a week.
+ */
 export const TACTIC_LIMITS = { tacticMin: 3, tacticMax: 80, whyMax: 500, insteadMax: 500, flagsPerWeek: 5 } as const;
 
 export const TACTIC_DECISIONS: readonly TacticDecision[] = ['retire', 'keep', 'pilot'];
@@ -34,7 +39,7 @@ export interface TacticProblem {
   message: string;
 }
 
-/** A tactic as reps and leadership see it: wording, how many distinct reps, leadership's decision. */
+/** A tactic as reps and leadership see it: wording, how many distinct crowds (at least that many reps), leadership's decision. */
 export interface TacticSummary {
   id: number;
   text: string;
@@ -44,10 +49,8 @@ export interface TacticSummary {
   decidedWeek: string | null;
 }
 
-/** A tactic in `/flag-tactic list`; `mine` is true when the viewer already counts behind it. */
-export interface ListedTactic extends TacticSummary {
-  mine: boolean;
-}
+/** A tactic in `/flag-tactic list` (published only). */
+export type ListedTactic = TacticSummary;
 
 /** A tactic the digest may show (it met the threshold), with a sample of the reasons given. */
 export interface DigestTactic extends TacticSummary {
@@ -62,14 +65,46 @@ export interface DigestTactics {
   minReports: number;
 }
 
+/** When something recorded now becomes visible: the next publish, in team time. */
+export interface PublishAt {
+  day: string;
+  hour: number;
+  timezone: string;
+  /** True when that is today (team time). */
+  today: boolean;
+}
+
+/** The crowds of a team and whether a tactic can ever reach the digest with them. */
+export interface CrowdStatus {
+  source: 'members' | 'group' | 'unknown';
+  groupId: string | null;
+  eligible: number;
+  crowds: number;
+  crowdSize: number;
+  minReports: number;
+  /** False when there are fewer crowds than the threshold: no tactic can be shown yet. */
+  canShow: boolean;
+}
+
+/**
+ * What a flag or Me too tells the rep. Deliberately the same whether the tactic was new, already
+ * flagged by others or already counted for their crowd: a different answer would let anyone who
+ * can send requests (the operator holds the signing secret) learn live what others flagged.
+ */
+export interface Recorded {
+  ok: true;
+  text: string;
+  publish: PublishAt;
+  crowds: CrowdStatus;
+}
+
 export type FlagResult =
-  | { ok: true; status: 'flagged' | 'joined'; tactic: TacticSummary; flagsLeft: number; week: string }
-  | { ok: true; status: 'already'; tactic: TacticSummary; flagsLeft: number; week: string }
+  | Recorded
   | { ok: false; reason: 'invalid'; problem: TacticProblem }
   | { ok: false; reason: 'rate_limited'; limit: number }
   | { ok: false; reason: 'hidden' };
 
-export type MeTooResult = { ok: true; status: 'added' | 'already'; tactic: TacticSummary } | { ok: false; reason: 'not_found' };
+export type MeTooResult = (Recorded & { tactic: TacticSummary }) | { ok: false; reason: 'not_found' };
 
 export type DecideResult = { ok: true; tactic: TacticSummary; changed: boolean } | { ok: false; reason: 'not_found' | 'below_threshold' };
 
@@ -170,53 +205,170 @@ export function parseFlagText(text: string): { ok: true; input: TacticInput } | 
   return validateTacticInput({ tactic, why, instead: null });
 }
 
-const summary = (t: TacticRow): TacticSummary => ({
+const summary = (t: TacticRow, reporters: number): TacticSummary => ({
   id: t.id,
   text: t.displayText,
-  reporters: t.reporters,
+  reporters,
   createdWeek: t.createdWeek,
   decision: t.decision,
   decidedWeek: t.decidedWeek,
 });
 
+/** Published before any publish: what migration 0012 moved from the old tables. */
+const BEFORE_ANY_PUBLISH = '0000-01-01';
+
+/** Tactic ids are random six-digit numbers, so an id says nothing about which tactic came first. */
+const randomTacticId = (): number => randomInt(100_000, 1_000_000);
+
 interface Deps {
   storage: Storage;
   clock: Clock;
   settings: SettingsService;
-  /** ANONYMITY_KEY: keys every hash; never written to the database or the log. */
-  anonymityKey: string;
+  directory: UserDirectory;
+  /** ANONYMITY_CROWD, ANONYMITY_MIN_REPORTS, FLAG_PUBLISH_HOUR. */
+  config: { anonymityCrowd: number; anonymityMinReports: number; flagPublishHour: number };
   logger: Logger;
 }
 
 /**
- * Anonymous tactic flags. User ids come in as arguments and leave only as keyed hashes; no method
- * stores, logs or returns one, and nothing here touches profiles, managers or Slack.
+ * Anonymous tactic flags (PRODUCT.md "Anonymity", docs/anonymity.md). A user id comes in as an
+ * argument and is turned at once into the crowd code it falls in; no method stores, logs or
+ * returns it. What is stored is dated by the publish day it waits for, and becomes visible only
+ * when the daily publish reaches that day.
  */
-export function createTacticService({ storage, clock, settings, anonymityKey, logger }: Deps) {
+export function createTacticService({ storage, clock, settings, directory, config, logger }: Deps) {
   const { repos } = storage;
-  const hmac = (input: string): string => createHmac('sha256', anonymityKey).update(input).digest('hex');
-  /** Who already counts behind one tactic; differs per tactic so hashes cannot be joined. */
-  const tacticHash = (teamId: string, tacticId: number, userId: string) => hmac(`tactic:${teamId}:${tacticId}:${userId}`);
-  /** The weekly flag allowance; differs per week so weeks cannot be joined. */
-  const quotaHash = (teamId: string, week: string, userId: string) => hmac(`quota:${teamId}:${week}:${userId}`);
-  /** This ISO week in the team's timezone (not the rep's: nothing about them is looked up). */
-  const weekOf = async (teamId: string): Promise<string> => isoWeekKey(localDate(clock.now(), (await settings.forTeam(teamId)).timezone));
-  const visibleTactic = async (r: Repos, teamId: string, id: number): Promise<TacticRow | undefined> => {
-    const t = Number.isSafeInteger(id) && id > 0 ? await r.tactics.findTactic(teamId, id) : undefined;
-    return t && !t.hidden ? t : undefined;
+  type R = Repos;
+  const tz = async (teamId: string): Promise<string> => (await settings.forTeam(teamId)).timezone;
+  const through = async (r: R, teamId: string): Promise<string> => (await r.tactics.findPublishedThrough(teamId)) ?? BEFORE_ANY_PUBLISH;
+  /** The publish day something recorded now waits for, and the ISO week that dates it. */
+  const arrival = async (r: R, teamId: string, zone: string): Promise<{ day: string; week: string; publish: PublishAt }> => {
+    const w = publishWindow(clock.now(), zone, config.flagPublishHour);
+    // Never a day already published (a forced publish before the hour): that would show it live.
+    const published = await r.tactics.findPublishedThrough(teamId);
+    const day = published && published >= w.arrivalDay ? addDays(published, 1) : w.arrivalDay;
+    return {
+      day,
+      week: isoWeekKey(day),
+      publish: { day, hour: config.flagPublishHour, timezone: zone, today: day === w.period },
+    };
   };
+  const reportersOf = async (r: R, tacticId: number, day: string): Promise<number> =>
+    countCrowds(await r.tactics.listReportCodes(tacticId, day));
+  const visibleTactic = async (r: R, teamId: string, id: number): Promise<TacticRow | undefined> => {
+    const t = Number.isSafeInteger(id) && id > 0 ? await r.tactics.findTactic(teamId, id) : undefined;
+    return t && !t.hidden && t.firstDay <= (await through(r, teamId)) ? t : undefined;
+  };
+  const crowdStatus = (p: CrowdPopulation | undefined): CrowdStatus => {
+    const crowds = p?.leaves.length ?? 0;
+    return {
+      source: p?.source ?? 'unknown',
+      groupId: p?.groupId ?? null,
+      eligible: p?.eligible ?? 0,
+      crowds,
+      crowdSize: config.anonymityCrowd,
+      minReports: config.anonymityMinReports,
+      // Every crowd holds >= crowdSize people, so fewer than crowdSize × minReports people always fails too.
+      canShow: crowds >= config.anonymityMinReports && (p?.eligible ?? 0) >= config.anonymityCrowd * config.anonymityMinReports,
+    };
+  };
+  const codeFor = (teamId: string, userId: string, p: CrowdPopulation | undefined): string =>
+    codeOf(crowdHash(teamId, userId), p?.leaves.map((l) => l.code) ?? []);
+
+  /**
+   * Replaces a team's crowds and re-codes what is stored: a code longer than the leaf it now falls
+   * in is cut back to it (crowds merged), merging allowance rows; shorter codes stay (coarser).
+   * One transaction, so no reader ever sees codes that no longer match the crowds.
+   */
+  const storePopulation = (teamId: string, p: CrowdPopulation): Promise<void> =>
+    storage.transaction(async (tx) => {
+      await tx.tactics.replacePopulation(teamId, p);
+      const leaves = p.leaves.map((l) => l.code);
+      for (const r of await tx.tactics.listTeamReports(teamId)) {
+        const to = coarsen(r.code, leaves);
+        if (to === r.code) continue;
+        await tx.tactics.deleteReport(r.tacticId, r.code);
+        await tx.tactics.insertReport(r.tacticId, to, r.kind, r.day);
+      }
+      for (const q of await tx.tactics.listTeamQuota(teamId)) {
+        const to = coarsen(q.code, leaves);
+        if (to === q.code) continue;
+        await tx.tactics.deleteQuota(teamId, q.week, q.code);
+        await tx.tactics.incrementQuota(teamId, q.week, to, q.flags);
+      }
+    });
 
   const service = {
-    /** Flags left this week for a rep. */
-    async flagsLeft(teamId: string, userId: string): Promise<number> {
-      const week = await weekOf(teamId);
-      return Math.max(0, TACTIC_LIMITS.flagsPerWeek - (await repos.tactics.countQuota(week, quotaHash(teamId, week, userId))));
+    /** When a flag made now becomes visible. */
+    async nextPublish(teamId: string): Promise<PublishAt> {
+      return (await arrival(repos, teamId, await tz(teamId))).publish;
+    },
+
+    /** The team's crowds as last computed (none yet: source 'unknown', nothing can be shown). */
+    async crowdStatus(teamId: string): Promise<CrowdStatus> {
+      return crowdStatus(await repos.tactics.findPopulation(teamId));
     },
 
     /**
-     * Flags a tactic: validates, groups on the normalised wording, counts the rep once per tactic
-     * and once against their weekly allowance, and stores the reason without any link to them.
-     * Re-flagging a tactic the rep already counts behind stores nothing and uses no allowance.
+     * Recomputes the eligible population from Slack and cuts it into crowds: the reps user group
+     * when one is set (or `groupId` is given, by `/gemba admin reps sync`), else every active human
+     * member. Also caches the profiles of Slack admins and owners from users.list, so flagging can
+     * refuse them without looking anyone up. Returns null when the group is unknown to Slack.
+     */
+    async refreshPopulation(teamId: string, opts: { groupId?: string } = {}): Promise<CrowdStatus | null> {
+      const previous = await repos.tactics.findPopulation(teamId);
+      const groupId = opts.groupId ?? (previous?.source === 'group' ? previous.groupId : null);
+      const members = await directory.listMembers(teamId);
+      for (const m of members) {
+        if (!m.isAdmin && !m.isOwner) continue;
+        await repos.profiles.upsertProfile({
+          teamId,
+          userId: m.id,
+          tz: m.tz && isValidTimeZone(m.tz) ? m.tz : null,
+          isAdmin: m.isAdmin,
+          isOwner: m.isOwner,
+          displayName: m.displayName,
+          refreshedAt: clock.now(),
+        });
+      }
+      let eligible = members.map((m) => m.id);
+      if (groupId) {
+        const group = await directory.listGroupMembers(teamId, groupId);
+        if (group === null) return null;
+        const active = new Set(eligible);
+        eligible = group.filter((id) => active.has(id));
+      }
+      const leaves = buildCrowdTree(
+        eligible.map((id) => crowdHash(teamId, id)),
+        config.anonymityCrowd,
+      );
+      const population: CrowdPopulation = {
+        source: groupId ? 'group' : 'members',
+        groupId,
+        eligible: new Set(eligible).size,
+        crowdSize: config.anonymityCrowd,
+        computedOn: (await arrival(repos, teamId, await tz(teamId))).day,
+        leaves,
+      };
+      await storePopulation(teamId, population);
+      return crowdStatus(population);
+    },
+
+    /** Computes the crowds if they never were (first flag of a team); failures leave the root crowd. */
+    async ensurePopulation(teamId: string): Promise<void> {
+      const p = await repos.tactics.findPopulation(teamId);
+      if (p && p.crowdSize === config.anonymityCrowd) return;
+      try {
+        await service.refreshPopulation(teamId);
+      } catch (err) {
+        logger.warn({ err, teamId }, 'could not read the member list for the crowds; flags count under the whole workspace for now');
+      }
+    },
+
+    /**
+     * Flags a tactic: validates, groups on the normalised wording, counts the rep's crowd once per
+     * tactic and once against the crowd's weekly allowance, and stores the reason with no link to
+     * anyone. Everything is dated by the publish day it waits for. Re-flagging is harmless.
      */
     async flagTactic(
       teamId: string,
@@ -227,77 +379,109 @@ export function createTacticService({ storage, clock, settings, anonymityKey, lo
       if (!valid.ok) return { ok: false, reason: 'invalid', problem: valid.problem };
       const { tactic, why, instead } = valid.input;
       const key = normalizeTactic(tactic);
-      const week = await weekOf(teamId);
-      const qHash = quotaHash(teamId, week, userId);
-      return storage.transaction(async (tx): Promise<FlagResult> => {
-        const used = await tx.tactics.countQuota(week, qHash);
+      // Settings are read before the transaction: inside it only `tx` may be used.
+      const zone = await tz(teamId);
+      const result = await storage.transaction(async (tx): Promise<FlagResult> => {
+        const { day, week, publish } = await arrival(tx, teamId, zone);
+        const population = await tx.tactics.findPopulation(teamId);
+        const code = codeFor(teamId, userId, population);
+        const crowdMembers = population?.leaves.find((l) => l.code === code)?.members ?? population?.eligible ?? 1;
+        const limit = TACTIC_LIMITS.flagsPerWeek * Math.max(1, crowdMembers);
         const existing = await tx.tactics.findTacticByKey(teamId, key);
         if (existing?.hidden) return { ok: false, reason: 'hidden' };
-        if (existing && (await tx.tactics.hasReport(existing.id, tacticHash(teamId, existing.id, userId)))) {
-          return {
-            ok: true,
-            status: 'already',
-            tactic: summary(existing),
-            flagsLeft: Math.max(0, TACTIC_LIMITS.flagsPerWeek - used),
-            week,
-          };
+        const counted = existing !== undefined && (await tx.tactics.listReportCodes(existing.id, '9999-12-31')).includes(code);
+        if (!counted && (await tx.tactics.countQuota(teamId, week, code)) >= limit) {
+          return { ok: false, reason: 'rate_limited', limit: TACTIC_LIMITS.flagsPerWeek };
         }
-        if (used >= TACTIC_LIMITS.flagsPerWeek) return { ok: false, reason: 'rate_limited', limit: TACTIC_LIMITS.flagsPerWeek };
-        const id = existing?.id ?? (await tx.tactics.insertTactic({ teamId, tacticKey: key, displayText: tactic, week }));
-        await tx.tactics.insertReport(id, tacticHash(teamId, id, userId), 'flag', week);
-        if (why !== null || instead !== null) await tx.tactics.insertReason(randomBytes(16).toString('hex'), id, why, instead, week);
-        await tx.tactics.deleteQuotaBefore(week);
-        await tx.tactics.incrementQuota(week, qHash);
-        return {
-          ok: true,
-          status: existing ? 'joined' : 'flagged',
-          tactic: summary(present(await tx.tactics.findTactic(teamId, id), 'the tactic')),
-          flagsLeft: TACTIC_LIMITS.flagsPerWeek - used - 1,
-          week,
-        };
+        let id: number;
+        if (existing) {
+          id = existing.id;
+          // Until it is published, the wording shown is the alphabetically first, not the first to arrive.
+          if (existing.firstDay > (await through(tx, teamId))) await tx.tactics.updateDisplayTextIfEarlier(id, tactic);
+        } else {
+          id = await tx.tactics.insertTactic(
+            { teamId, tacticKey: key, displayText: tactic, firstDay: day, createdWeek: week },
+            randomTacticId,
+          );
+        }
+        if (!counted) {
+          await tx.tactics.insertReport(id, code, 'flag', day);
+          await tx.tactics.incrementQuota(teamId, week, code);
+        }
+        if (why !== null || instead !== null) await tx.tactics.insertReason(randomBytes(16).toString('hex'), id, why, instead, day);
+        return { ok: true, text: tactic, publish, crowds: crowdStatus(population) };
       });
+      await service.pruneQuota(teamId);
+      return result;
     },
 
-    /** An anonymous "me too": counts the rep behind a visible tactic once; uses no flag allowance. */
+    /** An anonymous "me too" on a published tactic: counts the rep's crowd once; uses no allowance. */
     async meToo(teamId: string, userId: string, tacticId: number): Promise<MeTooResult> {
-      const week = await weekOf(teamId);
+      const zone = await tz(teamId);
       return storage.transaction(async (tx): Promise<MeTooResult> => {
+        const { day, publish } = await arrival(tx, teamId, zone);
+        const population = await tx.tactics.findPopulation(teamId);
         const t = await visibleTactic(tx, teamId, tacticId);
         if (!t) return { ok: false, reason: 'not_found' };
-        const added = await tx.tactics.insertReport(t.id, tacticHash(teamId, t.id, userId), 'me_too', week);
+        await tx.tactics.insertReport(t.id, codeFor(teamId, userId, population), 'me_too', day);
         return {
           ok: true,
-          status: added ? 'added' : 'already',
-          tactic: summary(present(await tx.tactics.findTactic(teamId, t.id), 'the tactic')),
+          text: t.displayText,
+          publish,
+          crowds: crowdStatus(population),
+          tactic: summary(t, await reportersOf(tx, t.id, await through(tx, teamId))),
         };
       });
     },
 
-    /** Every visible tactic, most-supported first, marking the ones the viewer already counts behind. */
-    async listTactics(teamId: string, viewerId?: string): Promise<ListedTactic[]> {
-      const listed: ListedTactic[] = [];
-      for (const t of await repos.tactics.listVisibleTactics(teamId)) {
-        const mine = viewerId !== undefined && (await repos.tactics.hasReport(t.id, tacticHash(teamId, t.id, viewerId)));
-        listed.push({ ...summary(t), mine });
-      }
-      return listed;
+    /** Every published, visible tactic, most-supported first (ties in random-id order, unrelated to arrival). */
+    async listTactics(teamId: string): Promise<ListedTactic[]> {
+      const day = await through(repos, teamId);
+      const rows = await repos.tactics.listVisibleTactics(teamId, day);
+      const listed = await Promise.all(rows.map(async (t) => summary(t, await reportersOf(repos, t.id, day))));
+      return listed.sort((a, b) => b.reporters - a.reporters);
     },
 
     /**
-     * What the digest may show: visible tactics with at least `minReports` distinct reps (with up
-     * to `reasonsPerTactic` reasons each), and how many fell short (counted, never named).
+     * What the digest may show: published tactics with at least `minReports` crowds (with up to
+     * `reasonsPerTactic` published reasons each), and how many fell short (counted, never named).
      */
     async digestTactics(teamId: string, minReports: number, reasonsPerTactic = 3): Promise<DigestTactics> {
-      const all = await repos.tactics.listVisibleTactics(teamId);
-      const shown: DigestTactics['shown'] = [];
-      for (const t of all.filter((x) => x.reporters >= minReports)) {
-        const reasons = (await repos.tactics.listReasons(t.id, reasonsPerTactic)).map((r: TacticReason) => ({
-          why: r.why,
-          instead: r.instead,
-        }));
-        shown.push({ ...summary(t), reasons });
-      }
+      const day = await through(repos, teamId);
+      const all = await service.listTactics(teamId);
+      const shown = await Promise.all(
+        all
+          .filter((t) => t.reporters >= minReports)
+          .map(async (t) => ({
+            ...t,
+            reasons: (await repos.tactics.listReasons(t.id, day, reasonsPerTactic)).map((r: TacticReason) => ({
+              why: r.why,
+              instead: r.instead,
+            })),
+          })),
+      );
       return { shown, belowThresholdCount: all.length - shown.length, minReports };
+    },
+
+    /**
+     * Publishes everything waiting for `day` or earlier (the daily `publish` job), and erases
+     * allowance rows of past weeks. Returns what became visible.
+     */
+    async publish(teamId: string, day: string): Promise<{ reports: number; reasons: number }> {
+      const counts = await storage.transaction(async (tx) => {
+        const before = await tx.tactics.countPending(teamId, await through(tx, teamId));
+        await tx.tactics.updatePublishedThrough(teamId, day);
+        const after = await tx.tactics.countPending(teamId, day);
+        return { reports: before.reports - after.reports, reasons: before.reasons - after.reasons };
+      });
+      await service.pruneQuota(teamId);
+      return counts;
+    },
+
+    /** Erases allowance rows of weeks before this one (deleting is erasing). */
+    async pruneQuota(teamId: string): Promise<void> {
+      const { week } = await arrival(repos, teamId, await tz(teamId));
+      if ((await repos.tactics.deleteQuotaBefore(teamId, week)) > 0) await storage.eraseCheckpoint();
     },
 
     /**
@@ -310,14 +494,15 @@ export function createTacticService({ storage, clock, settings, anonymityKey, lo
       decision: TacticDecision,
       p: { actorId: string; minReports: number },
     ): Promise<DecideResult> {
-      const week = await weekOf(teamId);
+      const zone = await tz(teamId);
       return storage.transaction(async (tx): Promise<DecideResult> => {
         const t = await visibleTactic(tx, teamId, tacticId);
         if (!t) return { ok: false, reason: 'not_found' };
-        if (t.reporters < p.minReports) return { ok: false, reason: 'below_threshold' };
+        const reporters = await reportersOf(tx, t.id, await through(tx, teamId));
+        if (reporters < p.minReports) return { ok: false, reason: 'below_threshold' };
         const changed = t.decision !== decision;
         if (changed) {
-          await tx.tactics.updateDecision(teamId, t.id, decision, week);
+          await tx.tactics.updateDecision(teamId, t.id, decision, (await arrival(tx, teamId, zone)).week);
           await tx.audit.insertAuditEntry({
             teamId,
             actorId: p.actorId,
@@ -326,25 +511,29 @@ export function createTacticService({ storage, clock, settings, anonymityKey, lo
             at: clock.now(),
           });
         }
-        return { ok: true, tactic: summary(present(await tx.tactics.findTactic(teamId, t.id), 'the tactic')), changed };
+        return { ok: true, tactic: summary((await tx.tactics.findTactic(teamId, t.id)) as TacticRow, reporters), changed };
       });
     },
 
     /**
-     * `/gemba admin tactics hide <id>`: hides an abusive tactic from the list and the digest and
-     * writes an audit entry naming the admin. Hidden tactics cannot be flagged or me-too'd again.
+     * `/gemba admin tactics hide <id>`: hides an abusive tactic, erases its reports and reasons
+     * (deleting is erasing), and writes an audit entry naming the admin. A hidden tactic cannot be
+     * flagged or me-too'd again.
      */
     async hideTactic(teamId: string, tacticId: number, actorId: string): Promise<HideResult> {
-      const week = await weekOf(teamId);
+      const zone = await tz(teamId);
       const result = await storage.transaction(async (tx): Promise<HideResult> => {
         const t = Number.isSafeInteger(tacticId) && tacticId > 0 ? await tx.tactics.findTactic(teamId, tacticId) : undefined;
         if (!t) return { ok: false, reason: 'not_found' };
         if (t.hidden) return { ok: false, reason: 'already_hidden' };
-        await tx.tactics.updateHidden(teamId, t.id, week);
+        await tx.tactics.hideAndErase(teamId, t.id, (await arrival(tx, teamId, zone)).week);
         await tx.audit.insertAuditEntry({ teamId, actorId, action: 'tactics.hide', detail: `tactic ${t.id}`, at: clock.now() });
-        return { ok: true, tactic: summary(present(await tx.tactics.findTactic(teamId, t.id), 'the tactic')) };
+        return { ok: true, tactic: summary((await tx.tactics.findTactic(teamId, t.id)) as TacticRow, 0) };
       });
-      if (result.ok) logger.info({ teamId, tacticId, actorId }, 'tactic hidden by an admin');
+      if (result.ok) {
+        await storage.eraseCheckpoint();
+        logger.info({ teamId, tacticId, actorId }, 'tactic hidden by an admin');
+      }
       return result;
     },
   };

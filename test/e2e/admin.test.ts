@@ -11,6 +11,7 @@ import { runDigest } from '../../src/jobs/digest.js';
 import { runNudges } from '../../src/jobs/nudges.js';
 import { EXPORT_HEADER, FORGOTTEN } from '../../src/services/admin.js';
 import { validateMessage } from '../kit/block-kit.js';
+import { publishFlags } from '../kit/crowds.js';
 import { parseCsv, restoreCell } from '../kit/csv.js';
 import { checkAndClose, type Harness, startHarness } from '../kit/harness.js';
 import { ackMessage, allText, assertNoStrayControls, TEAM } from './support.js';
@@ -240,6 +241,7 @@ describe('/gemba admin by an env admin', () => {
 
   it('tactics hide: confirmed, audited with the admin, logged', async () => {
     for (const rep of ['UREP1', 'UREP2']) await h.command('/flag-tactic', 'zoom everything: buyers want to meet', { userId: rep });
+    await publishFlags(h);
     const id = (await h.ctx.services.tactics.listTactics(TEAM))[0].id;
     assert.match((await gemba(h, ADMIN, `admin tactics hide ${id}`)).text, new RegExp(`Tactic ${id} is hidden`));
     assert.match((await gemba(h, ADMIN, `admin tactics hide ${id}`)).text, new RegExp(`Tactic ${id} was already hidden`));
@@ -408,6 +410,7 @@ describe('/gemba admin forget', () => {
     assert.deepEqual(await h.ctx.repos.vps.listVps(TEAM), [LEE, VERA]);
     assert.deepEqual(h.db.prepare('SELECT added_by FROM vps WHERE user_id = ?').pluck().all(VERA), [FORGOTTEN]);
     assert.equal((await h.ctx.services.settings.forTeam(TEAM)).weeklyTarget, 4, 'her settings stay; only her id goes');
+    await publishFlags(h);
     assert.equal((await h.ctx.services.tactics.listTactics(TEAM)).length, 1, 'anonymous flags stay');
     // The forget is audited with who did it, never whom, and logged.
     const [entry] = await h.ctx.repos.audit.listRecentAuditEntries(TEAM, 1);

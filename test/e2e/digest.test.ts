@@ -12,6 +12,7 @@ import type { ContactRow } from '../../src/db/repos/contacts.js';
 import { composeDigest, runDigest } from '../../src/jobs/digest.js';
 import type { DigestData } from '../../src/services/digest.js';
 import { validateMessage } from '../kit/block-kit.js';
+import { populate, publishFlags, repsInDistinctCrowds } from '../kit/crowds.js';
 import { checkAndClose, type Harness, startHarness } from '../kit/harness.js';
 import { ackMessage, allText, assertNoStrayControls, TEAM } from './support.js';
 
@@ -131,14 +132,16 @@ describe('the VP digest over a scripted month', () => {
 
     // Tactics: three reps behind one (with hostile text in the reason), one rep behind another.
     const tactics = h.ctx.services.tactics;
-    await tactics.flagTactic(TEAM, 'UREPA', {
+    const [UREPA, UREPB, UREPC] = await repsInDistinctCrowds(h, await populate(h), 3);
+    await tactics.flagTactic(TEAM, UREPA, {
       tactic: 'Cold calling',
       why: 'nobody answers <!here> & hangs up',
       instead: 'a <b>short</b> video',
     });
-    await tactics.flagTactic(TEAM, 'UREPB', { tactic: 'cold-calling!', why: null });
-    await h.command('/flag-tactic', 'COLD calling: buyers screen unknown numbers', { userId: 'UREPC' });
-    await tactics.flagTactic(TEAM, 'UREPA', { tactic: 'Paid ad bursts', why: 'ignored' });
+    await tactics.flagTactic(TEAM, UREPB, { tactic: 'cold-calling!', why: null });
+    await h.command('/flag-tactic', 'COLD calling: buyers screen unknown numbers', { userId: UREPC });
+    await tactics.flagTactic(TEAM, UREPA, { tactic: 'Paid ad bursts', why: 'ignored' });
+    await publishFlags(h);
     await h.settle();
   });
   after(() => checkAndClose(h));
@@ -298,10 +301,10 @@ describe('the VP digest over a scripted month', () => {
 
     // Tactics: the one at the threshold, with escaped reasons and decision buttons; the other counted.
     assert.match(text, /\*Tactics reps say no longer work\*/);
-    assert.match(text, /\*Cold calling\* {2}`#\d+` · 3 reps/);
+    assert.match(text, /\*COLD calling\* {2}`#\d+` · at least 3 reps/, 'the alphabetically first wording');
     assert.ok(text.includes('> nobody answers &lt;!here&gt; &amp; hangs up'), text);
     assert.ok(text.includes('&lt;b&gt;short&lt;/b&gt; video'));
-    assert.match(text, /1 more tactic was flagged by fewer than 3 reps: counted, not shown/);
+    assert.match(text, /1 more tactic was flagged by fewer than 3 crowds of reps: counted, not shown/);
     assert.doesNotMatch(text, /Paid ad bursts/);
     const buttons = m.blocks.flatMap((b: any) => (b.type === 'actions' ? b.elements : [])).map((e: any) => e.text.text);
     assert.deepEqual(buttons, ['Retire', 'Keep', 'Pilot an alternative']);
@@ -427,9 +430,10 @@ describe('an over-long digest', () => {
     for (let i = 0; i < 8; i++) await seed(h, 'UWRITER01', `${'&<>'.repeat(40)}`.slice(0, 120), `2026-11-${20 + (i % 6)}`, nasty);
     // Many tactics past the threshold, each with long hostile reasons.
     const long = '<!here> & <b>x</b>\n'.repeat(40).slice(0, 500);
+    const reps = await repsInDistinctCrowds(h, await populate(h), 3);
     for (let t = 0; t < 12; t++) {
       for (let r = 0; r < 3; r++) {
-        const result = await h.ctx.services.tactics.flagTactic(TEAM, `UREP${t}X${r}`, {
+        const result = await h.ctx.services.tactics.flagTactic(TEAM, reps[r], {
           tactic: `Tactic ${t} ${'&'.repeat(60)}`.slice(0, 80),
           why: long,
           instead: long,
@@ -437,6 +441,7 @@ describe('an over-long digest', () => {
         assert.equal(result.ok, true, JSON.stringify(result));
       }
     }
+    await publishFlags(h);
   });
   after(async () => {
     await h.close();

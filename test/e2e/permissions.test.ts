@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { ADMIN_ONLY } from '../../src/blocks/admin.js';
 import { ActionId } from '../../src/blocks/ids.js';
 import { validateMessage } from '../kit/block-kit.js';
+import { populate, publishFlags, repsInDistinctCrowds } from '../kit/crowds.js';
 import { checkAndClose, type Harness, startHarness } from '../kit/harness.js';
 import { ackMessage, allText, assertNoStrayControls, TEAM } from './support.js';
 
@@ -61,7 +62,9 @@ async function seedTeam(h: Harness): Promise<{ tacticId: number; otherContactId:
     ackMessage(await h.command('/contact', line, { userId: MGR }));
   for (const line of ['SecretCo on 2026-11-25: secret plan to switch vendors', 'Hushhush Ltd on 2026-11-18'])
     ackMessage(await h.command('/contact', line, { userId: OTHER }));
-  for (const rep of ['UREPA', 'UREPB', 'UREPC']) await h.command('/flag-tactic', 'cold calling: nobody answers', { userId: rep });
+  const members = await populate(h);
+  for (const rep of await repsInDistinctCrowds(h, members, 3)) await h.command('/flag-tactic', 'cold calling: nobody answers', { userId: rep });
+  await publishFlags(h);
   h.fake.setUsergroup('S0SALES', ['UGROUP001', 'UGROUP002']);
   await h.settle();
   const otherContactId = (await h.ctx.repos.contacts.listRecentContacts(TEAM, OTHER, 1))[0].id;

@@ -121,7 +121,7 @@ describe('job CLI', () => {
     assert.equal(
       r.stderr,
       '--now needs an ISO 8601 timestamp such as 2026-11-30T09:05:00Z (got "2026-02-30T09:00:00Z")\n' +
-        'usage: npm run job -- <nudges|leaderboard|digest|retention> [--now <ISO 8601 timestamp>] [--force]\n',
+        'usage: npm run job -- <nudges|leaderboard|digest|retention|publish> [--now <ISO 8601 timestamp>] [--force]\n',
     );
     assert.equal(r.stdout, '');
     assert.equal(fake.calls.length, calls, 'no Slack call for bad arguments');
@@ -176,6 +176,6 @@ describe('job CLI arguments', () => {
     assert.deepEqual(parseJobArgs(['nudges', '--verbose']), { error: 'unknown option "--verbose"' });
     assert.match((parseJobArgs(['nudges', '--now']) as { error: string }).error, /--now needs an ISO 8601 timestamp .*\(got ""\)/);
     assert.match((parseJobArgs(['nudges', '--now', 'tomorrow']) as { error: string }).error, /\(got "tomorrow"\)/);
-    assert.match(USAGE, /^usage: npm run job -- <nudges\|leaderboard\|digest\|retention>/);
+    assert.match(USAGE, /^usage: npm run job -- <nudges\|leaderboard\|digest\|retention\|publish>/);
   });
 });

@@ -115,7 +115,7 @@ describe('property: messages built from user text carry no live markup', () => {
         hostileText,
         (text, why, instead, insight) => {
           const tactic = { id: 7, text: text || 'cold calling', reporters: 4, createdWeek: '2026-W48', decision: null, decidedWeek: null };
-          assertInert(tacticList([{ ...tactic, mine: false }], { minReports: 3 }));
+          assertInert(tacticList([tactic], { minReports: 3, crowdSize: 5 }));
           const weeks = ['2026-11-16', '2026-11-23'].map((weekStart) => ({ weekStart, total: 3, managersWithOne: 2, coverage: 0.5 }));
           const digest = digestMessage(
             {

@@ -268,12 +268,14 @@ describe('forget', () => {
       storage: f.storage,
       clock: f.clock,
       settings: createSettingsService(config, f.repos),
-      anonymityKey: 'k'.repeat(32),
+      directory: { fetchUser: async () => null, listMembers: async () => [], listGroupMembers: async () => null },
+      config,
       logger,
     });
     assert.equal((await tactics.flagTactic(TEAM, 'UREP', { tactic: 'cold calling', why: 'nobody answers' })).ok, true);
     await f.admin.forget(TEAM, 'UADMIN', 'UREP');
     for (const [table, rows] of Object.entries(dump(f.db))) for (const row of rows) assert.doesNotMatch(row, /UREP/, `${table}: ${row}`);
+    await tactics.publish(TEAM, '2026-12-31');
     assert.equal((await tactics.listTactics(TEAM)).length, 1);
   });
 });

@@ -43,6 +43,8 @@ function fixture(env: Record<string, string> = { ADMIN_USER_IDS: 'UENV1,UENV2' }
     logger,
     adminUserIds: config.adminUserIds,
     directory: {
+      listMembers: async () => [],
+      listGroupMembers: async () => null,
       async fetchUser(_teamId, userId) {
         lookups.push(userId);
         const u = directory.get(userId);

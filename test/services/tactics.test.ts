@@ -5,9 +5,9 @@ import { flagConfirmation, flagTacticHelp, flagTacticModal, tacticDigestBlocks, 
 import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/open.js';
 import type { Repos } from '../../src/db/repos/index.js';
-import type { Storage } from '../../src/db/storage.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
+import { buildCrowdTree, coarsen, codeOf, countCrowds, crowdHash } from '../../src/services/crowds.js';
 import { createSettingsService } from '../../src/services/settings.js';
 import {
   createTacticService,
@@ -22,47 +22,41 @@ import { validateMessage, validateView } from '../kit/block-kit.js';
 import { openTestStorage } from '../kit/storage.js';
 
 const TEAM = 'T0001';
-const KEY = 'unit-test-anonymity-key-0123456789';
 const THU = Date.parse('2026-11-26T15:00:00Z'); // 2026-W48
 const NEXT_MON = Date.parse('2026-11-30T09:00:00Z'); // 2026-W49
 
 interface Fixture {
   db: Db;
   repos: Repos;
-  storage: Storage;
   clock: FixedClock;
   tactics: TacticService;
+  /** A new service on the same database, as after a restart. */
+  restart: () => TacticService;
   log: () => string;
 }
 
-function fixture(): Fixture {
+const ANON_TABLES = ['anon.tactics', 'anon.tactic_reports', 'anon.tactic_reasons', 'anon.flag_quota'];
+
+function fixture(opts: { members?: () => string[]; crowd?: number } = {}): Fixture {
   const storage = openTestStorage();
-  const { db, repos } = storage;
-  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 's', ANONYMITY_KEY: KEY });
+  const db = storage.db;
+  const repos = storage.repos;
+  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 's', ANONYMITY_CROWD: String(opts.crowd ?? 5) });
   const settings = createSettingsService(config, repos);
   const clock = new FixedClock(THU);
   let raw = '';
-  const logger = createLogger(
-    'debug',
-    new Writable({
-      write: (c, _e, cb) => {
-        raw += c.toString();
-        cb();
-      },
-    }),
-  );
-  return {
-    db,
-    repos,
-    storage,
-    clock,
-    tactics: createTacticService({ storage, clock, settings, anonymityKey: KEY, logger }),
-    log: () => raw,
+  const logger = createLogger('debug', new Writable({ write: (c, _e, cb) => ((raw += c.toString()), cb()) }));
+  const directory = {
+    fetchUser: async () => null,
+    listMembers: async () => (opts.members?.() ?? []).map((id) => ({ id, tz: 'UTC', isAdmin: false, isOwner: false, displayName: null })),
+    listGroupMembers: async () => null,
   };
+  const make = () => createTacticService({ storage, clock, settings, directory, config, logger });
+  return { db, repos, clock, tactics: make(), restart: make, log: () => raw };
 }
 
 const rows = (db: Db, table: string): any[] => db.prepare(`SELECT * FROM ${table}`).all();
-const storedCounts = (db: Db) => ['tactics', 'tactic_reports', 'tactic_reasons', 'tactic_flag_quota'].map((t) => rows(db, t).length);
+const storedCounts = (db: Db) => ANON_TABLES.map((t) => rows(db, t).length);
 
 describe('normalizeTactic', () => {
   const same: Array<[string, string]> = [
@@ -76,33 +70,33 @@ describe('normalizeTactic', () => {
   for (const [a, b] of same)
     it(`groups ${JSON.stringify(a)} with ${JSON.stringify(b)}`, () => assert.equal(normalizeTactic(a), normalizeTactic(b)));
 
-  it('gives the expected key', () => {
+  it('gives the expected key', async () => {
     assert.equal(normalizeTactic('  Cold-Calling!!  blitzes '), 'cold calling blitzes');
     assert.equal(normalizeTactic('Paid-ad bursts (Q4)'), 'paid ad bursts q4');
     assert.equal(normalizeTactic('Café demos'), 'café demos');
   });
 
-  it('keeps different tactics apart', () => {
+  it('keeps different tactics apart', async () => {
     assert.notEqual(normalizeTactic('cold calling'), normalizeTactic('cold emailing'));
     assert.notEqual(normalizeTactic('coldcalling'), normalizeTactic('cold calling'));
   });
 
-  it('is idempotent', () => {
+  it('is idempotent', async () => {
     for (const s of ['Cold calling', 'x--y', 'A&B  c', '¡Hola!']) assert.equal(normalizeTactic(normalizeTactic(s)), normalizeTactic(s));
   });
 });
 
 describe('parsing and validation', () => {
-  it('splits the one-liner at the first colon', () => {
+  it('splits the one-liner at the first colon', async () => {
     const r = parseFlagText('Cold calling: buyers ignore unknown numbers: really');
     assert.deepEqual(r, { ok: true, input: { tactic: 'Cold calling', why: 'buyers ignore unknown numbers: really', instead: null } });
   });
 
-  it('treats an empty reason as none and collapses spaces', () => {
+  it('treats an empty reason as none and collapses spaces', async () => {
     assert.deepEqual(parseFlagText('  cold    calling :  '), { ok: true, input: { tactic: 'cold calling', why: null, instead: null } });
   });
 
-  it('decodes Slack escaping and turns mentions into plain words (no ids kept)', () => {
+  it('decodes Slack escaping and turns mentions into plain words (no ids kept)', async () => {
     assert.equal(plainFromSlackText('AT&amp;T &lt;b&gt; calls'), 'AT&T <b> calls');
     assert.equal(
       plainFromSlackText('ask <@U123ABC|dana> in <#C999|sales> with <!subteam^S1|@aes> <!here>'),
@@ -125,7 +119,7 @@ describe('parsing and validation', () => {
     [`cold calling: ${'y'.repeat(501)}`, 'why_too_long', 'why'],
   ];
   for (const [text, code, field] of bad) {
-    it(`refuses ${JSON.stringify(text.slice(0, 30))} with ${code}`, () => {
+    it(`refuses ${JSON.stringify(text.slice(0, 30))} with ${code}`, async () => {
       const r = parseFlagText(text);
       assert.equal(r.ok, false);
       if (!r.ok) {
@@ -135,7 +129,7 @@ describe('parsing and validation', () => {
     });
   }
 
-  it('accepts the limits exactly', () => {
+  it('accepts the limits exactly', async () => {
     assert.ok(parseFlagText('abc').ok);
     assert.ok(parseFlagText(`${'x'.repeat(80)}: ${'y'.repeat(500)}`).ok);
     assert.ok(parseFlagText('🙂🙂🙂').ok === false, 'emoji only has no words');
@@ -145,217 +139,293 @@ describe('parsing and validation', () => {
   });
 });
 
-describe('tactic service', () => {
-  let f: Fixture;
-  beforeEach(() => {
-    f = fixture();
+describe('crowd codes', () => {
+  const people = (n: number, prefix = 'UP') => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(5, '0')}`);
+
+  it('cuts any population into crowds of at least the crowd size that cover every hash', async () => {
+    for (const [n, size] of [
+      [4, 5],
+      [5, 5],
+      [9, 5],
+      [23, 5],
+      [200, 5],
+      [1000, 7],
+    ] as const) {
+      const hashes = people(n).map((u) => crowdHash(TEAM, u));
+      const leaves = buildCrowdTree(hashes, size);
+      assert.equal(
+        leaves.reduce((sum, l) => sum + l.members, 0),
+        n,
+        'every person is in exactly one crowd',
+      );
+      for (const l of leaves) if (n >= size) assert.ok(l.members >= size, `${n}/${size}: crowd ${l.code} has ${l.members}`);
+      for (const h of hashes) assert.equal(leaves.filter((l) => h.startsWith(l.code)).length, 1);
+      // Anyone, eligible or not, falls in exactly one crowd.
+      const stranger = crowdHash(TEAM, 'USTRANGER');
+      assert.equal(leaves.filter((l) => stranger.startsWith(l.code)).length, 1);
+      if (n >= 4 * size) assert.ok(leaves.length >= 2, 'large populations are split');
+    }
   });
 
-  it('groups wordings, counts distinct reps and keeps the first wording', async () => {
-    const a = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling', why: 'nobody picks up' });
-    const b = await f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'cold-calling!' });
-    const c = await f.tactics.flagTactic(TEAM, 'U_C', { tactic: '  COLD calling ', why: 'spam filters', instead: 'video' });
-    assert.ok(a.ok && b.ok && c.ok);
-    assert.equal(a.status, 'flagged');
-    assert.equal(b.status, 'joined');
-    assert.equal(c.status, 'joined');
+  it('is public and stable: the same person gets the same hash in every process, with no key', async () => {
+    assert.equal(crowdHash(TEAM, 'UABC'), crowdHash(TEAM, 'UABC'));
+    assert.notEqual(crowdHash(TEAM, 'UABC'), crowdHash('T0002', 'UABC'));
+    assert.match(crowdHash(TEAM, 'UABC'), /^[01]{256}$/);
+  });
+
+  it('counts a code and its extensions conservatively, and coarsens codes to the current crowds', async () => {
+    assert.equal(countCrowds(['0', '01', '1']), 2);
+    assert.equal(countCrowds(['', '0110']), 1);
+    assert.equal(countCrowds(['00', '01', '1']), 3);
+    assert.equal(countCrowds([]), 0);
+    assert.equal(coarsen('0101', ['00', '01', '1']), '01');
+    assert.equal(coarsen('0', ['00', '01', '1']), '0', 'a shorter code stays: it is coarser already');
+    assert.equal(codeOf('0110', ['00', '01', '1']), '01');
+    assert.equal(codeOf('0110', []), '');
+  });
+});
+
+describe('tactic service', () => {
+  const CROWD = 5;
+  let f: Fixture;
+  let members: string[];
+  beforeEach(async () => {
+    members = Array.from({ length: 40 }, (_, i) => `UMEMBER${String(i).padStart(3, '0')}`);
+    f = fixture({ members: () => members, crowd: CROWD });
+    await f.tactics.refreshPopulation(TEAM);
+  });
+  const codeOfUser = async (u: string) =>
+    codeOf(crowdHash(TEAM, u), (await f.repos.tactics.findPopulation(TEAM))?.leaves.map((l) => l.code) ?? []);
+  /** One member from each of `n` different crowds. */
+  const fromDifferentCrowds = async (n: number) => {
+    const seen = new Map<string, string>();
+    for (const m of members) {
+      const code = await codeOfUser(m);
+      if (!seen.has(code)) seen.set(code, m);
+    }
+    assert.ok(seen.size >= n, `need ${n} crowds, have ${seen.size}`);
+    return [...seen.values()].slice(0, n);
+  };
+  const sameCrowd = async (u: string) => {
+    const mine = await codeOfUser(u);
+    const out: string[] = [];
+    for (const m of members) if (m !== u && (await codeOfUser(m)) === mine) out.push(m);
+    return out;
+  };
+  const publishAll = async () => f.tactics.publish(TEAM, (await f.tactics.nextPublish(TEAM)).day);
+
+  it('cuts the members into crowds of at least ANONYMITY_CROWD and says whether flags can be shown', async () => {
+    const c = await f.tactics.crowdStatus(TEAM);
+    assert.equal(c.eligible, 40);
+    assert.ok(c.crowds >= 3, `40 people make ${c.crowds} crowds`);
+    assert.equal(c.canShow, true);
+    for (const l of (await f.repos.tactics.findPopulation(TEAM))!.leaves) assert.ok(l.members >= CROWD);
+  });
+
+  it('groups wordings, shows nothing before the publish, then counts distinct crowds', async () => {
+    const [a, b, c] = await fromDifferentCrowds(3);
+    for (const [u, text] of [
+      [a, 'cold-calling!'],
+      [b, 'Cold calling'],
+      [c, '  COLD calling '],
+    ]) {
+      const r = await f.tactics.flagTactic(TEAM, u, { tactic: text, why: `because ${u.length}` });
+      assert.ok(r.ok);
+      assert.deepEqual(r.publish, { day: '2026-11-26', hour: 18, timezone: 'UTC', today: true });
+    }
+    assert.deepEqual(await f.tactics.listTactics(TEAM), [], 'nothing is visible before the publish');
+    assert.deepEqual((await f.tactics.digestTactics(TEAM, 1)).shown, []);
+    await f.tactics.publish(TEAM, '2026-11-26');
     const list = await f.tactics.listTactics(TEAM);
     assert.equal(list.length, 1);
-    assert.equal(list[0].text, 'Cold calling');
+    assert.equal(list[0].text, '  COLD calling '.trim(), 'the alphabetically first wording, not the first to arrive');
     assert.equal(list[0].reporters, 3);
     assert.equal(list[0].createdWeek, '2026-W48');
-    assert.equal(rows(f.db, 'tactic_reasons').length, 2, 'a flag without reasons stores no reason row');
   });
 
-  it('does not double-count the same rep, and a repeat uses no allowance', async () => {
-    const first = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling' });
-    const again = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'cold-calling', why: 'new reason' });
-    assert.ok(first.ok && again.ok);
-    assert.equal(first.flagsLeft, 4);
-    assert.equal(again.status, 'already');
-    assert.equal(again.flagsLeft, 4);
-    assert.equal(await f.tactics.flagsLeft(TEAM, 'U_A'), 4);
+  it('counts a crowd once: a crowd-mate flagging or saying me too adds nothing, and gets the same answer', async () => {
+    const [a] = await fromDifferentCrowds(1);
+    const mate = (await sameCrowd(a))[0];
+    const first = await f.tactics.flagTactic(TEAM, a, { tactic: 'Cold calling', why: 'nobody picks up' });
+    const second = await f.tactics.flagTactic(TEAM, mate, { tactic: 'cold calling', why: 'spam filters' });
+    assert.ok(first.ok && second.ok);
+    assert.deepEqual({ ...first, text: '' }, { ...second, text: '' }, 'the same answer whatever was stored');
+    await publishAll();
+    const [t] = await f.tactics.listTactics(TEAM);
+    assert.equal(t.reporters, 1);
+    assert.equal((await f.tactics.digestTactics(TEAM, 1)).shown[0].reasons.length, 2, 'both reasons are kept');
+    const me = await f.tactics.meToo(TEAM, (await sameCrowd(a))[1], t.id);
+    assert.ok(me.ok);
+    await publishAll();
     assert.equal((await f.tactics.listTactics(TEAM))[0].reporters, 1);
-    assert.equal(rows(f.db, 'tactic_reasons').length, 0, 'the repeat stored nothing');
   });
 
-  it('allows 5 flags per rep per ISO week; the sixth stores nothing; next week starts again', async () => {
-    for (let i = 1; i <= 5; i++) {
-      const r = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: `tactic number ${i}`, why: 'because' });
-      assert.ok(r.ok, `flag ${i}`);
-      assert.equal(r.ok && r.flagsLeft, 5 - i);
+  it('a lone rep cannot reach the threshold, across restarts (a new service on the same database)', async () => {
+    const [a] = await fromDifferentCrowds(1);
+    await f.tactics.flagTactic(TEAM, a, { tactic: 'Cold calling' });
+    await publishAll();
+    const id = (await f.tactics.listTactics(TEAM))[0].id;
+    for (let i = 0; i < 3; i++) {
+      const restarted = f.restart();
+      await restarted.flagTactic(TEAM, a, { tactic: 'cold calling' });
+      await restarted.meToo(TEAM, a, id);
+      await restarted.publish(TEAM, (await restarted.nextPublish(TEAM)).day);
+      assert.equal((await restarted.listTactics(TEAM))[0].reporters, 1);
     }
+  });
+
+  it('keeps to 5 flags a week per person in the crowd, counted per crowd; next week starts again', async () => {
+    const [a] = await fromDifferentCrowds(1);
+    const code = await codeOfUser(a);
+    const crowdSize = (await f.repos.tactics.findPopulation(TEAM))!.leaves.find((l) => l.code === code)!.members;
+    const limit = TACTIC_LIMITS.flagsPerWeek * crowdSize;
+    for (let i = 1; i <= limit; i++) assert.ok((await f.tactics.flagTactic(TEAM, a, { tactic: `tactic number ${i}` })).ok, `flag ${i}`);
     const before = storedCounts(f.db);
-    const sixth = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'tactic number 6', why: 'because' });
-    assert.deepEqual(sixth, { ok: false, reason: 'rate_limited', limit: TACTIC_LIMITS.flagsPerWeek });
+    assert.deepEqual(await f.tactics.flagTactic(TEAM, (await sameCrowd(a))[0], { tactic: 'one too many' }), {
+      ok: false,
+      reason: 'rate_limited',
+      limit: TACTIC_LIMITS.flagsPerWeek,
+    });
     assert.deepEqual(storedCounts(f.db), before);
-    // Joining someone else's tactic is a flag too.
-    await f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'paid ad bursts' });
-    assert.equal((await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Paid-ad bursts' })).ok, false);
-    // …but a me-too is not.
-    const id = (await f.tactics.listTactics(TEAM)).find((t) => t.text === 'paid ad bursts')!.id;
-    assert.equal((await f.tactics.meToo(TEAM, 'U_A', id)).ok, true);
-    // Another rep is unaffected.
-    assert.equal((await f.tactics.flagTactic(TEAM, 'U_C', { tactic: 'tactic number 6' })).ok, true);
+    // Re-flagging a tactic the crowd already counts behind is not a new flag.
+    assert.ok((await f.tactics.flagTactic(TEAM, a, { tactic: 'tactic number 1' })).ok);
+    // Another crowd is unaffected.
+    const [, other] = await fromDifferentCrowds(2);
+    assert.ok((await f.tactics.flagTactic(TEAM, other, { tactic: 'one too many' })).ok);
     f.clock.set(NEXT_MON);
-    const nextWeek = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'tactic number 7' });
-    assert.ok(nextWeek.ok);
-    assert.equal(nextWeek.week, '2026-W49');
-    assert.equal(nextWeek.flagsLeft, 4);
-    assert.deepEqual(
-      rows(f.db, 'tactic_flag_quota').map((r) => r.week),
-      ['2026-W49'],
-      'past weeks are pruned',
-    );
+    assert.ok((await f.tactics.flagTactic(TEAM, a, { tactic: 'next week' })).ok);
+    assert.deepEqual([...new Set(rows(f.db, 'anon.flag_quota').map((r) => r.week))], ['2026-W49'], 'past weeks are erased');
   });
 
-  it("de-duplicates me-too, including with the rep's own flag", async () => {
-    const r = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling' });
-    assert.ok(r.ok);
-    const id = r.tactic.id;
-    const own = await f.tactics.meToo(TEAM, 'U_A', id);
-    assert.ok(own.ok && own.status === 'already');
-    const b1 = await f.tactics.meToo(TEAM, 'U_B', id);
-    const b2 = await f.tactics.meToo(TEAM, 'U_B', id);
-    assert.ok(b1.ok && b2.ok);
-    assert.equal(b1.status, 'added');
-    assert.equal(b2.status, 'already');
-    assert.equal(b2.tactic.reporters, 2);
-    // A flag after a me-too does not count twice either.
-    const flagAfter = await f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'cold calling', why: 'x' });
-    assert.ok(flagAfter.ok && flagAfter.status === 'already');
-    assert.deepEqual(await f.tactics.meToo(TEAM, 'U_B', 9999), { ok: false, reason: 'not_found' });
-    assert.deepEqual(await f.tactics.meToo(TEAM, 'U_B', Number.NaN), { ok: false, reason: 'not_found' });
-    assert.deepEqual(await f.tactics.meToo('T_OTHER', 'U_B', id), { ok: false, reason: 'not_found' }, 'teams are separate');
+  it('me too works on published tactics only; unknown ids and other teams are refused', async () => {
+    const [a, b] = await fromDifferentCrowds(2);
+    await f.tactics.flagTactic(TEAM, a, { tactic: 'Cold calling' });
+    const pendingId = rows(f.db, 'anon.tactics')[0].id as number;
+    assert.deepEqual(await f.tactics.meToo(TEAM, b, pendingId), { ok: false, reason: 'not_found' }, 'not before the publish');
+    // Published early (a forced run at 15:00): what arrives afterwards waits for the next day, never shows live.
+    await f.tactics.publish(TEAM, '2026-11-26');
+    const me = await f.tactics.meToo(TEAM, b, pendingId);
+    assert.ok(me.ok);
+    assert.equal(me.publish.day, '2026-11-27');
+    assert.equal((await f.tactics.listTactics(TEAM))[0].reporters, 1, 'a me too counts from the next publish');
+    f.clock.set(Date.parse('2026-11-26T18:30:00Z'));
+    const late = await f.tactics.meToo(TEAM, (await fromDifferentCrowds(3))[2], pendingId);
+    assert.ok(late.ok && late.publish.day === '2026-11-27' && !late.publish.today);
+    await f.tactics.publish(TEAM, '2026-11-26');
+    assert.equal((await f.tactics.listTactics(TEAM))[0].reporters, 1);
+    await f.tactics.publish(TEAM, '2026-11-27');
+    assert.equal((await f.tactics.listTactics(TEAM))[0].reporters, 3);
+    assert.deepEqual(await f.tactics.meToo(TEAM, b, 9999), { ok: false, reason: 'not_found' });
+    assert.deepEqual(await f.tactics.meToo(TEAM, b, Number.NaN), { ok: false, reason: 'not_found' });
+    assert.deepEqual(await f.tactics.meToo('T_OTHER', b, pendingId), { ok: false, reason: 'not_found' }, 'teams are separate');
   });
 
-  it('marks the tactics a viewer already counts behind', async () => {
-    const r = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling' });
-    await f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'Zoom everything' });
-    assert.ok(r.ok);
-    const mine = Object.fromEntries((await f.tactics.listTactics(TEAM, 'U_A')).map((t) => [t.text, t.mine]));
-    assert.deepEqual(mine, { 'Cold calling': true, 'Zoom everything': false });
-  });
-
-  it('shows a tactic in the digest only at the threshold; below it is counted, not shown', async () => {
-    const r = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling', why: 'nobody answers', instead: 'a short video' });
-    await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Zoom everything' });
-    assert.ok(r.ok);
-    await f.tactics.meToo(TEAM, 'U_B', r.tactic.id);
+  it('shows a tactic in the digest only at the threshold of crowds; below it is counted, not shown', async () => {
+    const [a, b, c] = await fromDifferentCrowds(3);
+    await f.tactics.flagTactic(TEAM, a, { tactic: 'Cold calling', why: 'nobody answers', instead: 'a short video' });
+    await f.tactics.flagTactic(TEAM, a, { tactic: 'Zoom everything' });
+    await f.tactics.flagTactic(TEAM, b, { tactic: 'cold calling' });
+    await publishAll();
     let d = await f.tactics.digestTactics(TEAM, 3);
     assert.deepEqual(d.shown, []);
     assert.equal(d.belowThresholdCount, 2);
-    await f.tactics.meToo(TEAM, 'U_B', r.tactic.id); // a repeat does not tip it over
-    assert.deepEqual((await f.tactics.digestTactics(TEAM, 3)).shown, []);
-    await f.tactics.flagTactic(TEAM, 'U_C', { tactic: 'cold calling!' });
+    await f.tactics.flagTactic(TEAM, c, { tactic: 'cold calling!' });
+    await publishAll();
     d = await f.tactics.digestTactics(TEAM, 3);
     assert.equal(d.shown.length, 1);
-    assert.equal(d.shown[0].text, 'Cold calling');
     assert.equal(d.shown[0].reporters, 3);
     assert.deepEqual(d.shown[0].reasons, [{ why: 'nobody answers', instead: 'a short video' }]);
     assert.equal(d.belowThresholdCount, 1);
-    assert.equal(d.minReports, 3);
-    assert.equal((await f.tactics.digestTactics(TEAM, 1)).shown.length, 2);
   });
 
-  it('records decisions for tactics at the threshold, audited, and lists them', async () => {
-    const r = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Cold calling' });
-    assert.ok(r.ok);
-    const id = r.tactic.id;
+  it('records decisions for tactics at the threshold, audited', async () => {
+    const [a, b] = await fromDifferentCrowds(2);
+    await f.tactics.flagTactic(TEAM, a, { tactic: 'Cold calling' });
+    await publishAll();
+    const id = (await f.tactics.listTactics(TEAM))[0].id;
     assert.deepEqual(await f.tactics.decide(TEAM, id, 'retire', { actorId: 'U_VP', minReports: 2 }), {
       ok: false,
       reason: 'below_threshold',
     });
-    await f.tactics.meToo(TEAM, 'U_B', id);
+    await f.tactics.meToo(TEAM, b, id);
+    await publishAll();
     const d = await f.tactics.decide(TEAM, id, 'retire', { actorId: 'U_VP', minReports: 2 });
     assert.ok(d.ok && d.changed);
     assert.equal(d.tactic.decision, 'retire');
-    assert.equal(d.tactic.decidedWeek, '2026-W48');
     const same = await f.tactics.decide(TEAM, id, 'retire', { actorId: 'U_VP', minReports: 2 });
     assert.ok(same.ok && !same.changed);
-    const pilot = await f.tactics.decide(TEAM, id, 'pilot', { actorId: 'U_VP', minReports: 2 });
-    assert.ok(pilot.ok && pilot.changed);
-    assert.equal((await f.tactics.listTactics(TEAM))[0].decision, 'pilot');
-    const audit = await f.repos.audit.listRecentAuditEntries(TEAM, 10);
+    assert.equal((await f.tactics.listTactics(TEAM))[0].decision, 'retire');
     assert.deepEqual(
-      audit.map((a) => [a.actorId, a.action]),
-      [
-        ['U_VP', 'tactics.decide'],
-        ['U_VP', 'tactics.decide'],
-      ],
+      (await f.repos.audit.listRecentAuditEntries(TEAM, 10)).map((a) => [a.actorId, a.action]),
+      [['U_VP', 'tactics.decide']],
     );
     assert.deepEqual(await f.tactics.decide(TEAM, 999, 'keep', { actorId: 'U_VP', minReports: 2 }), { ok: false, reason: 'not_found' });
   });
 
-  it('hides a tactic: gone from list and digest, no me-too or re-flag, audited and logged', async () => {
-    const r = await f.tactics.flagTactic(TEAM, 'U_A', { tactic: 'Rude tactic name', why: 'abuse' });
-    await f.tactics.flagTactic(TEAM, 'U_B', { tactic: 'Cold calling' });
-    assert.ok(r.ok);
-    const id = r.tactic.id;
+  it('hides a tactic: its reports and reasons are erased, it cannot be flagged again, audited and logged', async () => {
+    const [a, b] = await fromDifferentCrowds(2);
+    await f.tactics.flagTactic(TEAM, a, { tactic: 'Rude tactic name', why: 'abuse' });
+    await f.tactics.flagTactic(TEAM, b, { tactic: 'Cold calling' });
+    await publishAll();
+    const id = (await f.tactics.listTactics(TEAM)).find((t) => t.text === 'Rude tactic name')!.id;
     const hidden = await f.tactics.hideTactic(TEAM, id, 'U_ADMIN');
     assert.ok(hidden.ok);
-    assert.equal(hidden.tactic.text, 'Rude tactic name');
     assert.deepEqual(await f.tactics.hideTactic(TEAM, id, 'U_ADMIN'), { ok: false, reason: 'already_hidden' });
     assert.deepEqual(await f.tactics.hideTactic(TEAM, 4242, 'U_ADMIN'), { ok: false, reason: 'not_found' });
     assert.deepEqual(
       (await f.tactics.listTactics(TEAM)).map((t) => t.text),
       ['Cold calling'],
     );
-    const d = await f.tactics.digestTactics(TEAM, 1);
+    assert.equal(rows(f.db, 'anon.tactic_reasons').length, 0, 'the reason is erased');
+    assert.equal(rows(f.db, 'anon.tactic_reports').filter((r) => r.tactic_id === id).length, 0);
+    assert.deepEqual(await f.tactics.meToo(TEAM, b, id), { ok: false, reason: 'not_found' });
+    assert.deepEqual(await f.tactics.flagTactic(TEAM, b, { tactic: 'rude-tactic name!' }), { ok: false, reason: 'hidden' });
     assert.deepEqual(
-      d.shown.map((t) => t.text),
-      ['Cold calling'],
-    );
-    assert.equal(d.belowThresholdCount, 0, 'hidden tactics are not even counted');
-    assert.deepEqual(await f.tactics.meToo(TEAM, 'U_C', id), { ok: false, reason: 'not_found' });
-    const before = storedCounts(f.db);
-    assert.deepEqual(await f.tactics.flagTactic(TEAM, 'U_C', { tactic: 'rude-tactic name!' }), { ok: false, reason: 'hidden' });
-    assert.deepEqual(storedCounts(f.db), before);
-    assert.deepEqual(await f.tactics.decide(TEAM, id, 'keep', { actorId: 'U_VP', minReports: 1 }), { ok: false, reason: 'not_found' });
-    const audit = await f.repos.audit.listRecentAuditEntries(TEAM, 10);
-    assert.deepEqual(
-      audit.map((a) => [a.actorId, a.action, a.detail]),
+      (await f.repos.audit.listRecentAuditEntries(TEAM, 10)).map((x) => [x.actorId, x.action, x.detail]),
       [['U_ADMIN', 'tactics.hide', `tactic ${id}`]],
     );
     assert.match(f.log(), /tactic hidden by an admin/);
   });
 
-  it('stores no user id and no instant; hashes differ per tactic and per week, and depend on the key', async () => {
-    const a = await f.tactics.flagTactic(TEAM, 'U_SECRET_A', { tactic: 'Cold calling', why: 'w' });
-    const b = await f.tactics.flagTactic(TEAM, 'U_SECRET_A', { tactic: 'Zoom everything' });
-    assert.ok(a.ok && b.ok);
-    await f.tactics.meToo(TEAM, 'U_SECRET_B', a.tactic.id);
-    const dump = JSON.stringify(['tactics', 'tactic_reports', 'tactic_reasons', 'tactic_flag_quota'].map((t) => rows(f.db, t)));
-    assert.doesNotMatch(dump, /U_SECRET/);
-    assert.doesNotMatch(dump, new RegExp(KEY));
-    assert.doesNotMatch(dump, /\b1\d{12}\b/, 'no epoch-millisecond instants');
-    const hashes = rows(f.db, 'tactic_reports')
-      .filter((r) => r.kind === 'flag')
-      .map((r) => r.reporter_hash);
-    assert.equal(hashes.length, 2);
-    assert.notEqual(hashes[0], hashes[1], 'the same rep hashes differently per tactic');
-    const quotaHash = rows(f.db, 'tactic_flag_quota')[0].reporter_hash;
-    assert.ok(!hashes.includes(quotaHash), 'quota hash differs from report hashes');
-    for (const h of [...hashes, quotaHash]) assert.match(h, /^[0-9a-f]{64}$/);
-    // With another key the same rep gets another hash: the key is what protects them.
-    const other = fixture();
-    const otherService = createTacticService({
-      storage: other.storage,
-      clock: other.clock,
-      settings: createSettingsService(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 's' }), other.repos),
-      anonymityKey: 'another-key-entirely-0123456789',
-      logger: createLogger('error'),
-    });
-    await otherService.flagTactic(TEAM, 'U_SECRET_A', { tactic: 'Cold calling' });
-    assert.notEqual(rows(other.db, 'tactic_reports')[0].reporter_hash, hashes[0]);
-    assert.doesNotMatch(f.log(), /U_SECRET/);
+  it('when the population shrinks, stored codes are cut back so none is held by fewer than the crowd size', async () => {
+    const [a] = await fromDifferentCrowds(1);
+    await f.tactics.flagTactic(TEAM, a, { tactic: 'Cold calling' });
+    const before = rows(f.db, 'anon.tactic_reports')[0].crowd_code as string;
+    members = members.slice(0, 9);
+    await f.tactics.refreshPopulation(TEAM);
+    const leaves = (await f.repos.tactics.findPopulation(TEAM))!.leaves;
+    for (const l of leaves) assert.ok(l.members >= CROWD);
+    const after = rows(f.db, 'anon.tactic_reports')[0].crowd_code as string;
+    assert.ok(before.startsWith(after));
+    assert.ok(
+      leaves.some((l) => l.code === after),
+      'the stored code is a current crowd',
+    );
+    assert.equal((await f.tactics.crowdStatus(TEAM)).canShow, false, '9 people cannot make 3 crowds of 5');
   });
 
-  it('the schema itself has no user, channel or instant columns for tactics', () => {
-    const cols = ['tactics', 'tactic_reports', 'tactic_reasons', 'tactic_flag_quota'].flatMap((t) =>
-      (f.db.prepare(`PRAGMA table_info(${t})`).all() as Array<{ name: string }>).map((c) => c.name),
+  it('stores no user id, no hash of one and no instant; random tactic ids', async () => {
+    const [a, b] = await fromDifferentCrowds(2);
+    await f.tactics.flagTactic(TEAM, a, { tactic: 'Cold calling', why: 'w' });
+    await f.tactics.flagTactic(TEAM, a, { tactic: 'Zoom everything' });
+    await publishAll();
+    await f.tactics.meToo(TEAM, b, (await f.tactics.listTactics(TEAM))[0].id);
+    const dump = JSON.stringify(ANON_TABLES.map((t) => rows(f.db, t)));
+    for (const u of [a, b]) {
+      assert.ok(!dump.includes(u));
+      assert.ok(!dump.includes(crowdHash(TEAM, u).slice(0, 40)), 'no long prefix of anyone’s hash');
+    }
+    assert.doesNotMatch(dump, /\b1\d{12}\b/, 'no epoch-millisecond instants');
+    for (const t of rows(f.db, 'anon.tactics')) assert.ok(t.id >= 100_000 && t.id < 1_000_000, 'random six-digit ids');
+    assert.doesNotMatch(f.log(), /UMEMBER/);
+  });
+
+  it('the schema has no user, channel or instant columns for tactics', async () => {
+    const cols = ANON_TABLES.flatMap((t) =>
+      (f.db.prepare(`PRAGMA anon.table_info(${t.replace('anon.', '')})`).all() as Array<{ name: string }>).map((c) => c.name),
     );
-    for (const c of cols) assert.doesNotMatch(c, /user|channel|_at$|time|name/, `column ${c}`);
+    assert.ok(cols.length > 10);
+    for (const c of cols) assert.doesNotMatch(c, /user|channel|_at$|time|name|hash/, `column ${c}`);
   });
 });
 
@@ -369,14 +439,8 @@ describe('tactic builders', () => {
     decidedWeek: null,
   };
 
-  it('escape user text and produce valid Block Kit', () => {
-    const list = tacticList(
-      [
-        { ...tactic, mine: false },
-        { ...tactic, id: 8, mine: true, decision: 'retire', decidedWeek: '2026-W48' },
-      ],
-      { minReports: 3 },
-    );
+  it('escape user text and produce valid Block Kit', async () => {
+    const list = tacticList([tactic, { ...tactic, id: 8, decision: 'retire', decidedWeek: '2026-W48' }], { minReports: 3, crowdSize: 5 });
     assert.deepEqual(validateMessage({ ...list }), []);
     const json = JSON.stringify(list);
     assert.doesNotMatch(json, /<calling>|<!channel>/);
@@ -385,15 +449,22 @@ describe('tactic builders', () => {
     const digest = tacticDigestBlocks([{ ...tactic, reasons: [{ why: '<@U1> said so', instead: 'a <video>' }] }], 2, { minReports: 3 });
     assert.deepEqual(validateMessage({ text: 'digest', blocks: digest }), []);
     assert.doesNotMatch(JSON.stringify(digest), /<@U1>|<video>/);
-    assert.deepEqual(validateView(flagTacticModal(3)), []);
-    assert.deepEqual(validateMessage({ ...flagTacticHelp(3) }), []);
-    assert.deepEqual(
-      validateMessage({ ...flagConfirmation({ ok: true, status: 'flagged', tactic, flagsLeft: 4, week: '2026-W48' }, 3) }),
-      [],
-    );
+    assert.deepEqual(validateView(flagTacticModal(3, 5)), []);
+    assert.deepEqual(validateMessage({ ...flagTacticHelp(3, 5) }), []);
+    const crowds = { source: 'members' as const, groupId: null, eligible: 9, crowds: 1, crowdSize: 5, minReports: 3, canShow: false };
+    const recorded = {
+      ok: true as const,
+      text: tactic.text,
+      publish: { day: '2026-11-26', hour: 18, timezone: 'UTC', today: true },
+      crowds,
+    };
+    const confirmation = flagConfirmation(recorded, 3);
+    assert.deepEqual(validateMessage({ ...confirmation }), []);
+    assert.match(JSON.stringify(confirmation), /Flags can't be shown to leadership yet/);
+    assert.match(JSON.stringify(confirmation), /18:00 today \(UTC\)/);
   });
 
-  it('digest blocks carry Retire / Keep / Pilot buttons valued with the tactic id, and only count the rest', () => {
+  it('digest blocks carry Retire / Keep / Pilot buttons valued with the tactic id, and only count the rest', async () => {
     const digest = tacticDigestBlocks(
       [
         { ...tactic, reasons: [] },
@@ -413,7 +484,7 @@ describe('tactic builders', () => {
       ['tactic_decide_keep', '9', 'Keep'],
       ['tactic_decide_pilot', '9', 'Pilot an alternative'],
     ]);
-    assert.match(JSON.stringify(digest), /4 more tactics were flagged by fewer than 3 reps/);
+    assert.match(JSON.stringify(digest), /4 more tactics were flagged by fewer than 3 crowds of reps/);
     const many = tacticDigestBlocks(
       Array.from({ length: 12 }, (_, i) => ({ ...tactic, id: i + 1, reasons: [] })),
       0,
@@ -423,10 +494,10 @@ describe('tactic builders', () => {
     assert.match(JSON.stringify(many), /7 more tactics past the threshold/);
   });
 
-  it('the list stays within 50 blocks however many tactics there are', () => {
+  it('the list stays within 50 blocks however many tactics there are', async () => {
     const list = tacticList(
-      Array.from({ length: 120 }, (_, i) => ({ ...tactic, id: i + 1, mine: false })),
-      { minReports: 3, note: 'note' },
+      Array.from({ length: 120 }, (_, i) => ({ ...tactic, id: i + 1 })),
+      { minReports: 3, crowdSize: 5, note: 'note' },
     );
     assert.deepEqual(validateMessage({ ...list }), []);
   });

@@ -6,7 +6,7 @@ import type { ActionArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
 
 /**
- * **Me too** in `/flag-tactic list`: counts the rep once behind the tactic (by keyed hash only)
+ * **Me too** in `/flag-tactic list`: counts the rep's crowd once behind the tactic (by crowd code only)
  * and redraws their ephemeral list. No user id is stored or logged, and nothing is posted.
  */
 export function tacticMeTooAction(ctx: AppContext) {
@@ -19,6 +19,7 @@ export function tacticMeTooAction(ctx: AppContext) {
       await ack();
       throw new GembaError(ErrorCode.Forbidden, LEADERSHIP_CANNOT_FLAG);
     }
+    await ctx.services.tactics.ensurePopulation(teamId);
     const result = await ctx.services.tactics.meToo(teamId, userId, tacticId);
     await ack();
     if (!result.ok) {
@@ -29,7 +30,7 @@ export function tacticMeTooAction(ctx: AppContext) {
     const minReports = ctx.config.anonymityMinReports;
     await answerButton(
       args,
-      tacticList(await ctx.services.tactics.listTactics(teamId, userId), { minReports, note: meTooNote(result.tactic, result.status) }),
+      tacticList(await ctx.services.tactics.listTactics(teamId), { minReports, crowdSize: ctx.config.anonymityCrowd, note: meTooNote(result) }),
     );
   };
 }

@@ -22,8 +22,9 @@ export function flagRefusal(result: Extract<FlagResult, { ok: false }>): Message
 
 /**
  * `/flag-tactic`: no text opens the modal; `help`, `list`; anything else is `<tactic>[: <why>]`.
- * Anonymous by construction: the user id goes only into the tactic service (which keeps a keyed
- * hash); it is never logged, no profile is looked up or cached, and the reply is the ephemeral ack.
+ * Anonymous by construction: the user id goes only into the tactic service (which keeps the crowd
+ * code it falls in); it is never logged, no profile is looked up or cached, and the reply is the
+ * ephemeral ack, worded the same whatever was stored.
  */
 export function flagTacticCommand(ctx: AppContext) {
   return async ({ command, ack, client, context }: CommandArgs): Promise<void> => {
@@ -34,18 +35,21 @@ export function flagTacticCommand(ctx: AppContext) {
     const minReports = ctx.config.anonymityMinReports;
     const tactics = ctx.services.tactics;
 
-    if (sub === 'help') return ack(flagTacticHelp(minReports));
-    if (sub === 'list') return ack(tacticList(await tactics.listTactics(teamId, userId), { minReports }));
+    const crowdSize = ctx.config.anonymityCrowd;
+    if (sub === 'help') return ack(flagTacticHelp(minReports, crowdSize));
+    if (sub === 'list') return ack(tacticList(await tactics.listTactics(teamId), { minReports, crowdSize }));
     if (await ctx.services.roles.isLeadership(teamId, userId)) return ack(notice(LEADERSHIP_CANNOT_FLAG));
     if (text === '') {
       await ack();
       // No private_metadata: the modal does not even remember where it was opened.
-      await client.views.open({ trigger_id: command.trigger_id, view: flagTacticModal(minReports) });
+      await client.views.open({ trigger_id: command.trigger_id, view: flagTacticModal(minReports, crowdSize) });
       return;
     }
 
     const parsed = parseFlagText(text);
     if (!parsed.ok) return ack(flagRefusal({ ok: false, reason: 'invalid', problem: parsed.problem }));
+    // The first flag of a workspace reads the member list once to cut it into crowds.
+    await tactics.ensurePopulation(teamId);
     const result = await tactics.flagTactic(teamId, userId, parsed.input);
     if (!result.ok) return ack(flagRefusal(result));
     await ack(flagConfirmation(result, minReports));

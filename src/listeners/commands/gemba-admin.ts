@@ -1,4 +1,4 @@
-import { ADMIN_ONLY, channelValue, forgotten, managersSynced, membersChanged, settingChanged } from '../../blocks/admin.js';
+import { ADMIN_ONLY, channelValue, forgotten, managersSynced, membersChanged, repsSynced, settingChanged } from '../../blocks/admin.js';
 import type { Message } from '../../blocks/common.js';
 import { errorMessage, notice } from '../../blocks/common.js';
 import { gembaAdminHelp } from '../../blocks/gemba.js';
@@ -102,6 +102,32 @@ async function run(ctx: AppContext, args: GembaArgs, req: AdminRequest, reply: R
       const result = await admin.changeManagers(teamId, actor, 'add', members);
       log('managers.sync', { usergroup: req.usergroupId, added: result.changed.length });
       await respond(managersSynced(result.changed, result.unchanged.length, req.usergroupId));
+      return;
+    }
+    case 'admin_reps_sync': {
+      // Needs Slack (users.list, usergroups.users.list): acknowledge first, answer through response_url.
+      if (!acked) await ack(notice(':hourglass_flowing_sand: Reading the reps group and recomputing the crowds…'));
+      let crowds: Awaited<ReturnType<typeof ctx.services.tactics.refreshPopulation>>;
+      try {
+        crowds = await ctx.services.tactics.refreshPopulation(teamId, { groupId: req.usergroupId });
+      } catch (err) {
+        const code = (err as { data?: { error?: string } }).data?.error ?? 'unknown_error';
+        await respond(
+          errorMessage(`Slack could not list the members (\`${code}\`). Nothing was changed.`, '/gemba admin reps sync @sales-reps'),
+        );
+        return;
+      }
+      if (!crowds) {
+        await respond(errorMessage('Slack does not know that user group. Nothing was changed.', '/gemba admin reps sync @sales-reps'));
+        return;
+      }
+      await ctx.services.admin.recordAudit(teamId, actor, 'reps.sync', {
+        usergroup: req.usergroupId,
+        eligible: crowds.eligible,
+        crowds: crowds.crowds,
+      });
+      log('reps.sync', { usergroup: req.usergroupId, eligible: crowds.eligible, crowds: crowds.crowds });
+      await respond(repsSynced(req.usergroupId, crowds));
       return;
     }
     case 'admin_export': {

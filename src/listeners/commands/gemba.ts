@@ -41,6 +41,7 @@ async function personal(ctx: AppContext, teamId: string, userId: string, req: Ge
         timezone: await services.profiles.timezoneOf(teamId, userId),
         snoozedUntil: (await services.snoozes.activeSnooze(teamId, userId, today))?.endsOn ?? null,
         ...(await services.roles.people(teamId)),
+        flags: { crowds: await services.tactics.crowdStatus(teamId), publishHour: ctx.config.flagPublishHour },
       });
     case 'snooze': {
       const { endsOn } = await services.snoozes.snooze(teamId, userId, { days: req.days, reason: 'snooze', today, now: clock.now() });

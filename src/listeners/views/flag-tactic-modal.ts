@@ -37,6 +37,7 @@ export function flagTacticModalSubmit(ctx: AppContext) {
     if (await ctx.services.roles.isLeadership(teamId, body.user.id)) {
       return ack({ response_action: 'errors', errors: { [TacticField.tactic]: LEADERSHIP_CANNOT_FLAG_PLAIN } });
     }
+    await ctx.services.tactics.ensurePopulation(teamId);
     const result = await ctx.services.tactics.flagTactic(teamId, body.user.id, {
       tactic: read(values, TacticField.tactic),
       why: read(values, TacticField.why),

@@ -1,0 +1,47 @@
+import type { AppContext } from '../context.js';
+import { publishWindow } from '../services/schedule.js';
+import { describeUnclaimed, runClaimed } from './claimed.js';
+import { type JobReport, newReport } from './report.js';
+import { listServedTeams } from './teams.js';
+
+/**
+ * Daily at FLAG_PUBLISH_HOUR team time (PRODUCT.md "Published daily, not live"): re-reads the
+ * member list and re-cuts the crowds (so they follow the workspace as people join and leave), then
+ * makes everything recorded for today visible at once. Once per team per local day, across
+ * restarts, processes and manual runs (the job claims), unless forced. A member-list failure is
+ * reported and does not hold the publish back: the crowds stay as they were.
+ */
+export async function runPublish(ctx: AppContext, now: number, opts: { force?: boolean } = {}): Promise<JobReport> {
+  const report = newReport('publish');
+  const teams = [...new Set([...(await listServedTeams(ctx)), ...(await ctx.repos.tactics.listTeamIds())])].sort();
+  for (const teamId of teams) {
+    const tz = (await ctx.services.settings.forTeam(teamId)).timezone;
+    const hour = ctx.config.flagPublishHour;
+    const window = publishWindow(now, tz, hour);
+    if (!window.due && !opts.force) {
+      report.notes.push(`${teamId}: not due until ${String(hour).padStart(2, '0')}:00 ${tz}`);
+      continue;
+    }
+    const key = { job: 'publish', scope: teamId, period: window.period };
+    let crowdsNote = '';
+    const outcome = await runClaimed(ctx, key, now, opts, async () => {
+      try {
+        const crowds = await ctx.services.tactics.refreshPopulation(teamId);
+        crowdsNote = crowds
+          ? `${crowds.eligible} eligible in ${crowds.crowds} crowds`
+          : 'the reps group is unknown to Slack; crowds unchanged';
+      } catch (err) {
+        ctx.logger.warn({ err, teamId }, 'could not read the member list before publishing; crowds unchanged');
+        crowdsNote = 'member list unavailable; crowds unchanged';
+      }
+      const published = await ctx.services.tactics.publish(teamId, window.period);
+      return `${published.reports} flags and me-toos, ${published.reasons} reasons`;
+    });
+    const what = `tactic flags through ${window.period} (${teamId})`;
+    if (outcome.status === 'done') report.posted.push(`${what}: ${outcome.detail}; ${crowdsNote}`);
+    else if (outcome.status === 'not_claimed')
+      report.notes.push(`${what}: ${await describeUnclaimed(ctx, key, 'already published today')}`);
+    else report.failed.push(`${what}: ${outcome.detail}`);
+  }
+  return report;
+}
