@@ -82,7 +82,7 @@ describe('fault: the database cannot be written', () => {
         try {
           await h.ctx.services.contacts.logContact(
             TEAM,
-            'UFILLER',
+            'U0001', // the user the requests below come from, so Zeta needs the very pages the filler filled
             {
               account: `Filler ${String(i).padStart(6, '0')}`,
               buyer: null,

@@ -23,6 +23,7 @@ const SCOPE_OF_METHOD: Record<string, string | null> = {
   'chat.update': 'chat:write',
   'conversations.open': 'im:write',
   'users.info': 'users:read',
+  'users.list': 'users:read',
   'usergroups.users.list': 'usergroups:read',
   filesUploadV2: 'files:write',
   'files.getUploadURLExternal': 'files:write',
