@@ -16,6 +16,7 @@ import type { ContactKind } from '../src/db/repos/contacts.js';
 import { createSqliteRepos } from '../src/db/repos/index.js';
 import { addDays, localDate, weekStart } from '../src/lib/time.js';
 import { accountKey } from '../src/services/contacts.js';
+import { buildCrowdTree, crowdHash } from '../src/services/crowds.js';
 import { BENCH_NOW, benchContext, peakRssMb, rng, TEAM } from './common.js';
 
 export interface GenerateOptions {
@@ -83,7 +84,7 @@ export async function generateDatabase(path: string, opts: Partial<GenerateOptio
   const { ctx, db } = benchContext(path);
   // A big page cache only for the bulk load: index pages stay in memory instead of thrashing.
   db.pragma('cache_size = -262144');
-  db.pragma('journal_mode = MEMORY');
+  db.pragma('main.journal_mode = MEMORY');
   db.pragma('synchronous = OFF');
   // Bulk generation uses the synchronous SQLite statements directly: one transaction, no await per row.
   const repos = createSqliteRepos(db);
@@ -214,15 +215,33 @@ export async function generateDatabase(path: string, opts: Partial<GenerateOptio
     });
   })();
 
-  // Tactic flags go through the service (keyed hashes); a few dozen tactics, some past the threshold.
+  // Tactic flags go through the service (crowd codes); 400 reps cut into crowds of 5 the way the
+  // publish job would from users.list; a few dozen tactics, some past the threshold; then published.
+  const repIds = Array.from({ length: 400 }, (_, i) => `UREP${String(i).padStart(4, '0')}`);
+  await ctx.repos.tactics.replacePopulation(TEAM, {
+    source: 'members',
+    groupId: null,
+    eligible: repIds.length,
+    crowdSize: ctx.config.anonymityCrowd,
+    computedOn: '2026-01-01',
+    leaves: buildCrowdTree(
+      repIds.map((id) => crowdHash(TEAM, id)),
+      ctx.config.anonymityCrowd,
+    ),
+  });
   for (let t = 0; t < 40; t++) {
     const reps = 1 + Math.floor(r() * 8);
     for (let p = 0; p < reps; p++)
-      await ctx.services.tactics.flagTactic(TEAM, `UREP${t}X${p}`, { tactic: `tactic number ${t}`, why: 'buyers ignore it now' });
+      await ctx.services.tactics.flagTactic(TEAM, repIds[(t * 37 + p * 53) % repIds.length], {
+        tactic: `tactic number ${t}`,
+        why: 'buyers ignore it now',
+      });
     stats.tactics++;
   }
+  await ctx.services.tactics.publish(TEAM, (await ctx.services.tactics.nextPublish(TEAM)).day);
   stats.accountsUsed = usedAccounts.size;
-  db.pragma('journal_mode = WAL');
+  // main. only: the anonymous store keeps its rollback journal (src/db/open.ts).
+  db.pragma('main.journal_mode = WAL');
   db.exec('ANALYZE');
   const fileMb = (db.prepare('SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()').pluck().get() as number) / 1e6;
   db.close();

@@ -27,6 +27,8 @@ describe('config', () => {
     assert.equal(c.nudgeAfterDays, 7);
     assert.equal(c.nudgeHour, 9);
     assert.equal(c.anonymityMinReports, 3);
+    assert.equal(c.anonymityCrowd, 5);
+    assert.equal(c.flagPublishHour, 18);
     assert.equal(c.schedulerEnabled, true);
     assert.equal(c.anonymityKeyGenerated, true);
     assert.ok(c.anonymityKey.length >= 32);
@@ -49,9 +51,12 @@ describe('config', () => {
       NUDGE_AFTER_DAYS: '10',
       NUDGE_HOUR: '8',
       ANONYMITY_MIN_REPORTS: '4',
+      ANONYMITY_CROWD: '7',
+      FLAG_PUBLISH_HOUR: '17',
       ANONYMITY_KEY: 'a-long-enough-secret-key',
       SCHEDULER_ENABLED: 'false',
     });
+    assert.deepEqual([c.anonymityCrowd, c.flagPublishHour], [7, 17]);
     assert.deepEqual(
       [
         c.slackAppToken,
@@ -82,6 +87,8 @@ describe('config', () => {
       TEAM_TIMEZONE: 'Mars/Olympus',
       WEEKLY_TARGET: '0',
       NUDGE_HOUR: '24',
+      ANONYMITY_CROWD: '1',
+      FLAG_PUBLISH_HOUR: '24',
       ANONYMITY_KEY: 'short',
       SCHEDULER_ENABLED: 'maybe',
       SLACK_API_URL: 'not a url',
@@ -89,7 +96,9 @@ describe('config', () => {
     const names = lines.map((l) => l.split(' ')[0]).sort();
     assert.deepEqual(names, [
       'ADMIN_USER_IDS',
+      'ANONYMITY_CROWD',
       'ANONYMITY_KEY',
+      'FLAG_PUBLISH_HOUR',
       'LEADERBOARD_CHANNEL',
       'LOG_LEVEL',
       'NUDGE_HOUR',

@@ -41,6 +41,7 @@ export function anonymousStorePath(path: string): string {
  * secure_delete. Its tables are created by the migrations (0012).
  */
 function attachAnonymousStore(db: Db, anonPath: string): void {
+  // From here on, journal_mode without a schema would change both files: always write main.journal_mode.
   db.prepare('ATTACH DATABASE ? AS anon').run(anonPath);
   db.pragma('anon.journal_mode = TRUNCATE');
   db.pragma('anon.secure_delete = ON');

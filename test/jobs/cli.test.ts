@@ -113,6 +113,28 @@ describe('job CLI', () => {
     assert.equal(r.stdout, 'digest: 0 posted, 0 skipped, 0 failed\n  no team is set up yet (nobody has used Gemba in this workspace)\n');
   });
 
+  it('publish: nothing before FLAG_PUBLISH_HOUR team time, then once per day; --force publishes again', async () => {
+    // A flag recorded through the app on Thursday 26 Nov (before 18:00 UTC): dated that day, unpublished.
+    const h = await startHarness({ fake, databasePath, now: '2026-11-26T12:00:00Z' });
+    for (let i = 0; i < 20; i++) fake.setUser(`UCLIREP${i}`, {});
+    await h.command('/flag-tactic', 'cold calling: nobody answers', { userId: 'UCLIREP1' });
+    await h.close();
+    const early = await job(['publish', '--now', '2026-11-26T17:59:00Z']);
+    assert.equal(early.code, 0, early.stderr);
+    assert.match(early.stdout, /^publish: 0 posted[\s\S]*T0001: not due until 18:00 UTC/);
+    const due = await job(['publish', '--now', '2026-11-26T18:00:00Z']);
+    assert.equal(due.code, 0, due.stderr);
+    assert.match(
+      due.stdout,
+      /^publish: 1 posted[\s\S]*posted {2}tactic flags through 2026-11-26 \(T0001\): 1 flags and me-toos, 1 reasons; \d+ eligible in \d+ crowds/,
+    );
+    const again = await job(['publish', '--now', '2026-11-26T19:00:00Z']);
+    assert.match(again.stdout, /already published today/);
+    const forced = await job(['publish', '--now', '2026-11-26T19:00:00Z', '--force']);
+    assert.match(forced.stdout, /^publish: 1 posted/);
+    fake.reset();
+  });
+
   it('bad arguments exit 2 with the usage on stderr, and touch nothing', async () => {
     const calls = fake.calls.length;
     // (Every kind of bad argument is covered in-process below; one real run proves the exit code.)
