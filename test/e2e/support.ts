@@ -97,7 +97,12 @@ export function buttonValues(surface: { blocks?: any[] }, actionId: string): str
 
 /** Every distinct team id stored in any table that has a team_id column, sorted. */
 export function teamIdsInDatabase(h: Harness): string[] {
-  const tables = h.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%team_id%'").pluck().all() as string[];
+  // Both files: the main one and the anonymous store attached as `anon` (docs/anonymity.md).
+  const tables = ['main', 'anon'].flatMap((schema) =>
+    (h.db.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND sql LIKE '%team_id%'`).pluck().all() as string[]).map(
+      (t) => `${schema}.${t}`,
+    ),
+  );
   const ids = new Set<string>();
   for (const t of tables) {
     // An org-wide installation has no team: null is no workspace.

@@ -3,10 +3,15 @@ import { type Db, eraseCheckpoint } from '../open.js';
 /**
  * Every table holding a workspace's data, by the column naming it. A table added later with a
  * team_id column must be listed here: the erase test fails until it is (test/e2e/distribution-uninstall.test.ts).
- * Tactic reports and reasons go with their tactic (ON DELETE CASCADE).
+ * Tactic reports and reasons go with their tactic (ON DELETE CASCADE). The anonymous store's
+ * tables live in the attached `anon` schema (migration 0012, docs/anonymity.md).
  */
 export const TEAM_TABLES = [
-  'tactics',
+  'anon.tactics',
+  'anon.flag_quota',
+  'anon.crowd_populations',
+  'anon.crowd_codes',
+  'anon.tactic_publications',
   'contacts',
   'contact_weeks',
   'team_weeks',
