@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ActionId, TacticField, ViewId } from '../../src/blocks/ids.js';
+import { crowdCodeOf, populate, repsInDistinctCrowds } from '../kit/crowds.js';
 import { type Harness, harnessPerTest } from '../kit/harness.js';
 import { plainInput, slashCommand } from '../kit/payloads.js';
 import { ackMessage, allText, contactCount } from './support.js';
@@ -135,6 +136,24 @@ describe('deleting is erasing', () => {
     );
     ackMessage(await h.command('/gemba', `admin forget <@${MANAGER}>`, { userId: ADMIN }));
     assertErased(h, ['Plughfoo', 'asdfghjkl', 'Quuxbar', MANAGER]);
+  });
+});
+
+describe('pruning is erasing too', () => {
+  it("last week's allowance rows are gone byte for byte from the anonymous store once a new week starts", async () => {
+    const h = await harness({ now: '2026-11-26T12:00:00Z' });
+    const [rep] = repsInDistinctCrowds(h, await populate(h, 30), 1);
+    ackMessage(await h.command('/flag-tactic', 'cold calling', { userId: rep }));
+    // A quota record stores team, week and crowd code side by side; no other row does.
+    const code = crowdCodeOf(h, rep);
+    const record = `${TEAM}2026-W48${code}`;
+    const anonFiles = () => ['', '-journal'].map((x) => `${h.databasePath.replace(/\.db$/, '.anon.db')}${x}`).filter(existsSync);
+    const holds = () => anonFiles().some((f) => readFileSync(f).toString('latin1').includes(record));
+    assert.ok(holds(), 'sanity: the allowance row is in the file');
+    h.clock.set(Date.parse('2026-11-30T12:00:00Z'));
+    ackMessage(await h.command('/flag-tactic', 'paid ad bursts', { userId: rep }));
+    assert.deepEqual(h.ctx.db.prepare('SELECT DISTINCT week FROM anon.flag_quota').pluck().all(), ['2026-W49']);
+    assert.ok(!holds(), 'the pruned allowance row is erased, not left in free space');
   });
 });
 
