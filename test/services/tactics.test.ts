@@ -45,7 +45,15 @@ function fixture(opts: { members?: () => string[]; crowd?: number } = {}): Fixtu
   const settings = createSettingsService(config, repos);
   const clock = new FixedClock(THU);
   let raw = '';
-  const logger = createLogger('debug', new Writable({ write: (c, _e, cb) => ((raw += c.toString()), cb()) }));
+  const logger = createLogger(
+    'debug',
+    new Writable({
+      write: (c, _e, cb) => {
+        raw += c.toString();
+        cb();
+      },
+    }),
+  );
   const directory = {
     fetchUser: async () => null,
     listMembers: async () => (opts.members?.() ?? []).map((id) => ({ id, tz: 'UTC', isAdmin: false, isOwner: false, displayName: null })),
