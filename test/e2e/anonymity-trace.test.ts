@@ -142,17 +142,17 @@ describe('deleting is erasing', () => {
 describe('pruning is erasing too', () => {
   it("last week's allowance rows are gone byte for byte from the anonymous store once a new week starts", async () => {
     const h = await harness({ now: '2026-11-26T12:00:00Z' });
-    const [rep] = repsInDistinctCrowds(h, await populate(h, 30), 1);
+    const [rep] = await repsInDistinctCrowds(h, await populate(h, 30), 1);
     ackMessage(await h.command('/flag-tactic', 'cold calling', { userId: rep }));
     // A quota record stores team, week and crowd code side by side; no other row does.
-    const code = crowdCodeOf(h, rep);
+    const code = await crowdCodeOf(h, rep);
     const record = `${TEAM}2026-W48${code}`;
     const anonFiles = () => ['', '-journal'].map((x) => `${h.databasePath.replace(/\.db$/, '.anon.db')}${x}`).filter(existsSync);
     const holds = () => anonFiles().some((f) => readFileSync(f).toString('latin1').includes(record));
     assert.ok(holds(), 'sanity: the allowance row is in the file');
     h.clock.set(Date.parse('2026-11-30T12:00:00Z'));
     ackMessage(await h.command('/flag-tactic', 'paid ad bursts', { userId: rep }));
-    assert.deepEqual(h.ctx.db.prepare('SELECT DISTINCT week FROM anon.flag_quota').pluck().all(), ['2026-W49']);
+    assert.deepEqual(h.db.prepare('SELECT DISTINCT week FROM anon.flag_quota').pluck().all(), ['2026-W49']);
     assert.ok(!holds(), 'the pruned allowance row is erased, not left in free space');
   });
 });
@@ -208,9 +208,9 @@ describe('request authenticity', () => {
     const payload = slashCommand({ command: '/flag-tactic', text: 'cold calling: nobody answers', userId: REP });
     const ts = nowSec();
     ackMessage(await h.send(payload, { timestampSec: ts }));
-    const before = JSON.stringify(h.ctx.services.tactics.listTactics(TEAM));
+    const before = JSON.stringify(await h.ctx.services.tactics.listTactics(TEAM));
     ackMessage(await h.send(payload, { timestampSec: ts }));
-    assert.equal(JSON.stringify(h.ctx.services.tactics.listTactics(TEAM)), before);
+    assert.equal(JSON.stringify(await h.ctx.services.tactics.listTactics(TEAM)), before);
     assert.equal(h.db.prepare('SELECT COUNT(*) FROM seen_requests').pluck().get(), 0);
   });
 });
