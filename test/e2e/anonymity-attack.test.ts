@@ -214,7 +214,7 @@ describe('the operator holding the files, logs, keys and member list', () => {
     assert.match(settings, /Tactic flags: reps are every active member: 8 eligible people in 1 crowd, crowds of at least \*5\*/);
     assert.match(
       settings,
-      /Flags can't be shown to leadership yet: Gemba counts reps in crowds of at least 5[^]*needs 3 crowds[^]*8 eligible people, which make 1 crowd/,
+      /Flags can't be shown to leadership yet: Gemba counts reps in crowds of at least 5[\s\S]*needs 3 crowds[\s\S]*8 eligible people, which make 1 crowd/,
     );
     const reply = allText(ackMessage(await h.command('/flag-tactic', 'cold calling', { userId: 'UCROWD0002' })));
     assert.match(reply, /Flags can't be shown to leadership yet/);

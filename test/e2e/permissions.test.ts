@@ -63,7 +63,8 @@ async function seedTeam(h: Harness): Promise<{ tacticId: number; otherContactId:
   for (const line of ['SecretCo on 2026-11-25: secret plan to switch vendors', 'Hushhush Ltd on 2026-11-18'])
     ackMessage(await h.command('/contact', line, { userId: OTHER }));
   const members = await populate(h);
-  for (const rep of await repsInDistinctCrowds(h, members, 3)) await h.command('/flag-tactic', 'cold calling: nobody answers', { userId: rep });
+  for (const rep of await repsInDistinctCrowds(h, members, 3))
+    await h.command('/flag-tactic', 'cold calling: nobody answers', { userId: rep });
   await publishFlags(h);
   h.fake.setUsergroup('S0SALES', ['UGROUP001', 'UGROUP002']);
   await h.settle();

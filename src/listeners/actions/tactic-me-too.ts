@@ -30,7 +30,11 @@ export function tacticMeTooAction(ctx: AppContext) {
     const minReports = ctx.config.anonymityMinReports;
     await answerButton(
       args,
-      tacticList(await ctx.services.tactics.listTactics(teamId), { minReports, crowdSize: ctx.config.anonymityCrowd, note: meTooNote(result) }),
+      tacticList(await ctx.services.tactics.listTactics(teamId), {
+        minReports,
+        crowdSize: ctx.config.anonymityCrowd,
+        note: meTooNote(result),
+      }),
     );
   };
 }
