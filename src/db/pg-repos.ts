@@ -8,7 +8,7 @@ import type { ManagerRow } from './repos/managers.js';
 import type { NudgeRow } from './repos/nudges.js';
 import type { ProfileRow } from './repos/profiles.js';
 import type { SnoozeRow } from './repos/snoozes.js';
-import type { TacticDecision, TacticReason, TacticReportKind, TacticRow } from './repos/tactics.js';
+import type { CrowdPopulation, TacticDecision, TacticReason, TacticReportKind, TacticRow } from './repos/tactics.js';
 import type { TeamSettingKey, TeamSettingsRow } from './repos/teams.js';
 import { TEAM_TABLES } from './repos/workspace-data.js';
 
@@ -23,6 +23,11 @@ export interface Queryable {
  * camelCase comes from quoted aliases; BIGINT and COUNT come back as numbers (type parsers in
  * src/db/postgres.ts).
  */
+const ANON_TACTIC = `id, team_id AS "teamId", tactic_key AS "tacticKey", display_text AS "displayText", first_day AS "firstDay",
+  created_week AS "createdWeek", hidden, hidden_week AS "hiddenWeek", decision, decided_week AS "decidedWeek"`;
+// biome-ignore lint/suspicious/noExplicitAny: a pg row
+const anonTactic = (r: any): TacticRow | undefined => (r ? { ...r, id: Number(r.id), hidden: r.hidden === 1 } : undefined);
+
 export function createPgRepos(q: Queryable): Repos {
   const all = async <T>(sql: string, values: unknown[] = []): Promise<T[]> => (await q.query(sql, values)).rows as T[];
   const get = async <T>(sql: string, values: unknown[] = []): Promise<T | undefined> =>
@@ -481,74 +486,161 @@ export function createPgRepos(q: Queryable): Repos {
     },
 
     tactics: {
-      async insertTactic(t) {
-        const r = await get<{ id: number }>(
-          'INSERT INTO tactics (team_id, tactic_key, display_text, created_week) VALUES ($1, $2, $3, $4) RETURNING id',
-          [t.teamId, t.tacticKey, t.displayText, t.week],
-        );
-        return r!.id;
+      // The anonymous store (schema anon, migrations/postgres/0012); docs/anonymity.md "On PostgreSQL".
+      async insertTactic(t, randomId) {
+        for (;;) {
+          const id = randomId();
+          const n = await run(
+            `INSERT INTO anon.tactics (id, team_id, tactic_key, display_text, first_day, created_week) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (id) DO NOTHING`,
+            [id, t.teamId, t.tacticKey, t.displayText, t.firstDay, t.createdWeek],
+          );
+          if (n > 0) return id;
+        }
       },
       findTactic: async (teamId, id) =>
-        tactic(await get(`SELECT ${TACTIC} FROM tactics t WHERE t.team_id = $1 AND t.id = $2`, [teamId, id])),
+        anonTactic(await get(`SELECT ${ANON_TACTIC} FROM anon.tactics WHERE team_id = $1 AND id = $2`, [teamId, id])),
       findTacticByKey: async (teamId, key) =>
-        tactic(await get(`SELECT ${TACTIC} FROM tactics t WHERE t.team_id = $1 AND t.tactic_key = $2`, [teamId, key])),
-      listVisibleTactics: async (teamId) =>
+        anonTactic(await get(`SELECT ${ANON_TACTIC} FROM anon.tactics WHERE team_id = $1 AND tactic_key = $2`, [teamId, key])),
+      listVisibleTactics: async (teamId, throughDay) =>
         (
-          await all<Omit<TacticRow, 'hidden'> & { hidden: number }>(
-            `SELECT ${TACTIC} FROM tactics t WHERE t.team_id = $1 AND t.hidden = 0 ORDER BY reporters DESC, t.id ASC`,
-            [teamId],
-          )
-        ).map((r) => tactic(r)!),
-      async insertReport(tacticId, reporterHash, kind: TacticReportKind, week) {
+          await all(`SELECT ${ANON_TACTIC} FROM anon.tactics WHERE team_id = $1 AND hidden = 0 AND first_day <= $2 ORDER BY id`, [
+            teamId,
+            throughDay,
+          ])
+        ).map((r) => anonTactic(r) as TacticRow),
+      async updateDisplayTextIfEarlier(id, text) {
+        await run('UPDATE anon.tactics SET display_text = $1 WHERE id = $2 AND display_text > $1', [text, id]);
+      },
+      async insertReport(tacticId, code, kind: TacticReportKind, day) {
         return (
-          (await run('INSERT INTO tactic_reports (tactic_id, reporter_hash, kind, week) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
-            tacticId,
-            reporterHash,
-            kind,
-            week,
-          ])) > 0
+          (await run(
+            'INSERT INTO anon.tactic_reports (tactic_id, crowd_code, kind, publish_day) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+            [tacticId, code, kind, day],
+          )) > 0
         );
       },
-      async hasReport(tacticId, reporterHash) {
-        return (await run('SELECT 1 FROM tactic_reports WHERE tactic_id = $1 AND reporter_hash = $2', [tacticId, reporterHash])) > 0;
+      listReportCodes: (tacticId, day) =>
+        pluck<string>('SELECT crowd_code FROM anon.tactic_reports WHERE tactic_id = $1 AND publish_day <= $2', [tacticId, day]),
+      listTeamReports: (teamId) =>
+        all<{ tacticId: number; code: string; kind: TacticReportKind; day: string }>(
+          `SELECT r.tactic_id AS "tacticId", r.crowd_code AS code, r.kind, r.publish_day AS day
+           FROM anon.tactic_reports r JOIN anon.tactics t ON t.id = r.tactic_id WHERE t.team_id = $1`,
+          [teamId],
+        ),
+      async deleteReport(tacticId, code) {
+        await run('DELETE FROM anon.tactic_reports WHERE tactic_id = $1 AND crowd_code = $2', [tacticId, code]);
       },
-      async insertReason(id, tacticId, why, instead, week) {
-        await run('INSERT INTO tactic_reasons (id, tactic_id, why, instead, week) VALUES ($1, $2, $3, $4, $5)', [
+      async insertReason(id, tacticId, why, instead, day) {
+        const same = await pluck<number>(
+          'SELECT 1 FROM anon.tactic_reasons WHERE tactic_id = $1 AND why IS NOT DISTINCT FROM $2 AND instead IS NOT DISTINCT FROM $3 AND publish_day = $4',
+          [tacticId, why, instead, day],
+        );
+        if (same.length > 0) return false;
+        await run('INSERT INTO anon.tactic_reasons (id, tactic_id, why, instead, publish_day) VALUES ($1, $2, $3, $4, $5)', [
           id,
           tacticId,
           why,
           instead,
-          week,
+          day,
         ]);
+        return true;
       },
-      listReasons: (tacticId, limit) =>
-        all<TacticReason>('SELECT why, instead, week FROM tactic_reasons WHERE tactic_id = $1 ORDER BY id LIMIT $2', [tacticId, limit]),
-      async countQuota(week, reporterHash) {
-        const [n] = await pluck<number>('SELECT flags FROM tactic_flag_quota WHERE week = $1 AND reporter_hash = $2', [week, reporterHash]);
+      listReasons: (tacticId, day, limit) =>
+        all<TacticReason>('SELECT why, instead FROM anon.tactic_reasons WHERE tactic_id = $1 AND publish_day <= $2 ORDER BY id LIMIT $3', [
+          tacticId,
+          day,
+          limit,
+        ]),
+      async countQuota(teamId, week, code) {
+        const [n] = await pluck<number>('SELECT flags FROM anon.flag_quota WHERE team_id = $1 AND week = $2 AND crowd_code = $3', [
+          teamId,
+          week,
+          code,
+        ]);
         return n ?? 0;
       },
-      async incrementQuota(week, reporterHash) {
+      async incrementQuota(teamId, week, code, by = 1) {
         await run(
-          `INSERT INTO tactic_flag_quota (week, reporter_hash, flags) VALUES ($1, $2, 1)
-           ON CONFLICT (week, reporter_hash) DO UPDATE SET flags = tactic_flag_quota.flags + 1`,
-          [week, reporterHash],
+          `INSERT INTO anon.flag_quota (team_id, week, crowd_code, flags) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (team_id, week, crowd_code) DO UPDATE SET flags = anon.flag_quota.flags + excluded.flags`,
+          [teamId, week, code, by],
         );
       },
-      async deleteQuotaBefore(week) {
-        await run('DELETE FROM tactic_flag_quota WHERE week < $1', [week]);
+      listTeamQuota: (teamId) =>
+        all<{ week: string; code: string; flags: number }>(
+          'SELECT week, crowd_code AS code, flags FROM anon.flag_quota WHERE team_id = $1',
+          [teamId],
+        ),
+      async deleteQuota(teamId, week, code) {
+        await run('DELETE FROM anon.flag_quota WHERE team_id = $1 AND week = $2 AND crowd_code = $3', [teamId, week, code]);
       },
+      deleteQuotaBefore: (teamId, week) => run('DELETE FROM anon.flag_quota WHERE team_id = $1 AND week < $2', [teamId, week]),
       async updateDecision(teamId, id, decision: TacticDecision, week) {
         return (
-          (await run('UPDATE tactics SET decision = $1, decided_week = $2 WHERE team_id = $3 AND id = $4', [decision, week, teamId, id])) >
-          0
+          (await run('UPDATE anon.tactics SET decision = $1, decided_week = $2 WHERE team_id = $3 AND id = $4', [
+            decision,
+            week,
+            teamId,
+            id,
+          ])) > 0
         );
       },
-      async updateHidden(teamId, id, week) {
-        return (
-          (await run('UPDATE tactics SET hidden = 1, hidden_week = $1 WHERE team_id = $2 AND id = $3 AND hidden = 0', [week, teamId, id])) >
-          0
+      async hideAndErase(teamId, id, week) {
+        const n = await run('UPDATE anon.tactics SET hidden = 1, hidden_week = $1 WHERE team_id = $2 AND id = $3 AND hidden = 0', [
+          week,
+          teamId,
+          id,
+        ]);
+        if (n === 0) return false;
+        await run('DELETE FROM anon.tactic_reports WHERE tactic_id = $1', [id]);
+        await run('DELETE FROM anon.tactic_reasons WHERE tactic_id = $1', [id]);
+        return true;
+      },
+      async findPopulation(teamId) {
+        const p = await get<Omit<CrowdPopulation, 'leaves'>>(
+          `SELECT source, group_id AS "groupId", eligible, crowd_size AS "crowdSize", computed_on AS "computedOn"
+           FROM anon.crowd_populations WHERE team_id = $1`,
+          [teamId],
+        );
+        if (!p) return undefined;
+        const leaves = await all<{ code: string; members: number }>(
+          'SELECT code, members FROM anon.crowd_codes WHERE team_id = $1 ORDER BY code',
+          [teamId],
+        );
+        return { ...p, leaves };
+      },
+      async replacePopulation(teamId, p) {
+        await run(
+          `INSERT INTO anon.crowd_populations (team_id, source, group_id, eligible, crowd_size, computed_on) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (team_id) DO UPDATE SET source = excluded.source, group_id = excluded.group_id, eligible = excluded.eligible,
+             crowd_size = excluded.crowd_size, computed_on = excluded.computed_on`,
+          [teamId, p.source, p.groupId, p.eligible, p.crowdSize, p.computedOn],
+        );
+        await run('DELETE FROM anon.crowd_codes WHERE team_id = $1', [teamId]);
+        for (const l of p.leaves)
+          await run('INSERT INTO anon.crowd_codes (team_id, code, members) VALUES ($1, $2, $3)', [teamId, l.code, l.members]);
+      },
+      async findPublishedThrough(teamId) {
+        const [d] = await pluck<string>('SELECT published_through FROM anon.tactic_publications WHERE team_id = $1', [teamId]);
+        return d ?? null;
+      },
+      async updatePublishedThrough(teamId, day) {
+        await run(
+          `INSERT INTO anon.tactic_publications (team_id, published_through) VALUES ($1, $2)
+           ON CONFLICT (team_id) DO UPDATE SET published_through = GREATEST(anon.tactic_publications.published_through, excluded.published_through)`,
+          [teamId, day],
         );
       },
+      async countPending(teamId, through) {
+        const r = await get<{ reports: string; reasons: string }>(
+          `SELECT (SELECT COUNT(*) FROM anon.tactic_reports r JOIN anon.tactics t ON t.id = r.tactic_id WHERE t.team_id = $1 AND r.publish_day > $2) AS reports,
+                  (SELECT COUNT(*) FROM anon.tactic_reasons r JOIN anon.tactics t ON t.id = r.tactic_id WHERE t.team_id = $1 AND r.publish_day > $2) AS reasons`,
+          [teamId, through],
+        );
+        return { reports: Number(r?.reports ?? 0), reasons: Number(r?.reasons ?? 0) };
+      },
+      listTeamIds: () => pluck<string>('SELECT team_id FROM anon.tactics UNION SELECT team_id FROM anon.crowd_populations'),
     },
 
     seenRequests: {
