@@ -105,7 +105,7 @@ const envSchema = z.object({
   NUDGE_AFTER_DAYS: intIn(1, 90, 7),
   NUDGE_HOUR: intIn(0, 23, 9),
   ANONYMITY_MIN_REPORTS: intIn(1, 1000, 3),
-  ANONYMITY_CROWD: intIn(2, 1000, 5),
+  ANONYMITY_CROWD: intIn(1, 1000, 5),
   FLAG_PUBLISH_HOUR: intIn(0, 23, 18),
   ANONYMITY_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
   SANDBOX_PORT: intIn(0, 65535, 3333),

@@ -87,7 +87,7 @@ describe('config', () => {
       TEAM_TIMEZONE: 'Mars/Olympus',
       WEEKLY_TARGET: '0',
       NUDGE_HOUR: '24',
-      ANONYMITY_CROWD: '1',
+      ANONYMITY_CROWD: '0',
       FLAG_PUBLISH_HOUR: '24',
       ANONYMITY_KEY: 'short',
       SCHEDULER_ENABLED: 'maybe',
