@@ -25,8 +25,10 @@ export interface Queryable {
  */
 const ANON_TACTIC = `id, team_id AS "teamId", tactic_key AS "tacticKey", display_text AS "displayText", first_day AS "firstDay",
   created_week AS "createdWeek", hidden, hidden_week AS "hiddenWeek", decision, decided_week AS "decidedWeek"`;
-// biome-ignore lint/suspicious/noExplicitAny: a pg row
-const anonTactic = (r: any): TacticRow | undefined => (r ? { ...r, id: Number(r.id), hidden: r.hidden === 1 } : undefined);
+/** A row of anon.tactics as pg returns it: id is BIGINT-safe text and hidden a 0/1 integer. */
+type AnonTacticRecord = Omit<TacticRow, 'id' | 'hidden'> & { id: number | string; hidden: number };
+const anonTactic = (r: AnonTacticRecord | undefined): TacticRow | undefined =>
+  r ? { ...r, id: Number(r.id), hidden: r.hidden === 1 } : undefined;
 
 export function createPgRepos(q: Queryable): Repos {
   const all = async <T>(sql: string, values: unknown[] = []): Promise<T[]> => (await q.query(sql, values)).rows as T[];
@@ -38,11 +40,6 @@ export function createPgRepos(q: Queryable): Repos {
 
   const CONTACT = `id, team_id AS "teamId", user_id AS "userId", account, buyer, kind, duration_min AS "durationMin",
     occurred_on AS "occurredOn", week_start AS "weekStart", insight, created_at AS "createdAt", updated_at AS "updatedAt"`;
-  const TACTIC = `t.id, t.team_id AS "teamId", t.tactic_key AS "tacticKey", t.display_text AS "displayText",
-    t.created_week AS "createdWeek", t.hidden, t.hidden_week AS "hiddenWeek", t.decision, t.decided_week AS "decidedWeek",
-    (SELECT COUNT(*) FROM tactic_reports r WHERE r.tactic_id = t.id) AS reporters`;
-  const tactic = (r: (Omit<TacticRow, 'hidden'> & { hidden: number }) | undefined): TacticRow | undefined =>
-    r ? { ...r, hidden: r.hidden === 1 } : undefined;
   const MANAGER = 'team_id AS "teamId", user_id AS "userId", enrolled_at AS "enrolledAt", active';
   const manager = (r: (Omit<ManagerRow, 'active'> & { active: number }) | undefined): ManagerRow | undefined =>
     r ? { ...r, active: r.active === 1 } : undefined;
@@ -499,15 +496,17 @@ export function createPgRepos(q: Queryable): Repos {
         }
       },
       findTactic: async (teamId, id) =>
-        anonTactic(await get(`SELECT ${ANON_TACTIC} FROM anon.tactics WHERE team_id = $1 AND id = $2`, [teamId, id])),
+        anonTactic(await get<AnonTacticRecord>(`SELECT ${ANON_TACTIC} FROM anon.tactics WHERE team_id = $1 AND id = $2`, [teamId, id])),
       findTacticByKey: async (teamId, key) =>
-        anonTactic(await get(`SELECT ${ANON_TACTIC} FROM anon.tactics WHERE team_id = $1 AND tactic_key = $2`, [teamId, key])),
+        anonTactic(
+          await get<AnonTacticRecord>(`SELECT ${ANON_TACTIC} FROM anon.tactics WHERE team_id = $1 AND tactic_key = $2`, [teamId, key]),
+        ),
       listVisibleTactics: async (teamId, throughDay) =>
         (
-          await all(`SELECT ${ANON_TACTIC} FROM anon.tactics WHERE team_id = $1 AND hidden = 0 AND first_day <= $2 ORDER BY id`, [
-            teamId,
-            throughDay,
-          ])
+          await all<AnonTacticRecord>(
+            `SELECT ${ANON_TACTIC} FROM anon.tactics WHERE team_id = $1 AND hidden = 0 AND first_day <= $2 ORDER BY id`,
+            [teamId, throughDay],
+          )
         ).map((r) => anonTactic(r) as TacticRow),
       async updateDisplayTextIfEarlier(id, text) {
         await run('UPDATE anon.tactics SET display_text = $1 WHERE id = $2 AND display_text > $1', [text, id]);
