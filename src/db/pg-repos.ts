@@ -625,6 +625,20 @@ export function createPgRepos(q: Queryable): Repos {
         return d ?? null;
       },
       async updatePublishedThrough(teamId, day) {
+        // Every row version carries the id of the transaction that wrote it (the system column xmin),
+        // readable by anyone who can SELECT. Rewriting the team's anonymous rows here gives them all
+        // this publish's xmin, so their order among each other and among timestamped writes in other
+        // tables is gone once published; VACUUM then drops the old versions (PostgresStorage.eraseCheckpoint).
+        await run('UPDATE anon.tactics SET first_day = first_day WHERE team_id = $1', [teamId]);
+        await run(
+          'UPDATE anon.tactic_reports r SET publish_day = r.publish_day FROM anon.tactics t WHERE t.id = r.tactic_id AND t.team_id = $1',
+          [teamId],
+        );
+        await run(
+          'UPDATE anon.tactic_reasons r SET publish_day = r.publish_day FROM anon.tactics t WHERE t.id = r.tactic_id AND t.team_id = $1',
+          [teamId],
+        );
+        await run('UPDATE anon.flag_quota SET flags = flags WHERE team_id = $1', [teamId]);
         await run(
           `INSERT INTO anon.tactic_publications (team_id, published_through) VALUES ($1, $2)
            ON CONFLICT (team_id) DO UPDATE SET published_through = GREATEST(anon.tactic_publications.published_through, excluded.published_through)`,

@@ -50,9 +50,20 @@ export class PostgresStorage implements Storage {
     }
   }
 
-  /** PostgreSQL keeps no WAL copy the app could truncate; old row versions go at the next VACUUM (docs/anonymity.md). */
+  /**
+   * PostgreSQL keeps no WAL copy the app could truncate. What it can do: VACUUM the anonymous tables,
+   * so the row versions a publish rewrote or a hide deleted (with their xmin, which orders them) stop
+   * being readable through the table. The main tables are left to autovacuum: they are large, and
+   * their rows carry timestamps anyway. docs/anonymity.md says what stays on disk.
+   */
   async eraseCheckpoint(): Promise<boolean> {
-    return true;
+    try {
+      // VACUUM cannot run inside a transaction block: a plain pool query is its own.
+      await this.pool.query('VACUUM anon.tactics, anon.tactic_reports, anon.tactic_reasons, anon.flag_quota');
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async ping(): Promise<boolean> {

@@ -474,6 +474,8 @@ export function createTacticService({ storage, clock, settings, directory, confi
         const after = await tx.tactics.countPending(teamId, day);
         return { reports: before.reports - after.reports, reasons: before.reasons - after.reasons };
       });
+      // The publish rewrote the anonymous rows (on PostgreSQL, to share one transaction id): drop the old versions.
+      if (counts.reports + counts.reasons > 0) await storage.eraseCheckpoint();
       await service.pruneQuota(teamId);
       return counts;
     },
