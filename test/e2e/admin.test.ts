@@ -38,17 +38,12 @@ const audit = (h: Harness, n = 100) => h.ctx.repos.audit.listRecentAuditEntries(
 const adminLogs = (h: Harness) => h.logs.filter((l) => l.msg === 'admin change');
 
 /** Every row of every table, as JSON, by table. */
-function dump(h: Harness): Record<string, string[]> {
-  const tables = h.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
-  return Object.fromEntries(
-    tables.map((t) => [
-      t,
-      h.db
-        .prepare(`SELECT * FROM "${t}"`)
-        .all()
-        .map((r) => JSON.stringify(r)),
-    ]),
-  );
+async function dump(h: Harness): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const { name, columns } of await h.tables()) {
+    out[name] = (await h.rows(`SELECT * FROM ${name} ORDER BY ${columns.map((_, i) => i + 1).join(', ')}`)).map((r) => JSON.stringify(r));
+  }
+  return out;
 }
 
 describe('/gemba admin by an env admin', () => {
@@ -120,7 +115,7 @@ describe('/gemba admin by an env admin', () => {
     assert.match(r.text, /Removed 1 VP: <@UVP0002>\./);
     assert.match((await gemba(h, ADMIN, 'settings')).text, /VPs: <@UVP0001>\n/);
     assert.deepEqual(await h.ctx.repos.vps.listVps(TEAM), ['UVP0001']);
-    assert.deepEqual(h.db.prepare('SELECT added_by FROM vps').pluck().all(), [ADMIN]);
+    assert.deepEqual(await h.values('SELECT added_by FROM vps'), [ADMIN]);
     assert.deepEqual(
       (await audit(h, 2)).map((e) => [e.actorId, e.action]),
       [
@@ -315,12 +310,12 @@ describe('/gemba admin export', () => {
     // The CSV parses back to exactly the team's stored rows (neutralised cells restored).
     const parsed = parseCsv(upload!.content);
     assert.deepEqual(parsed[0], [...EXPORT_HEADER]);
-    const stored = h.db
-      .prepare(
+    const stored = (
+      await h.rows(
         'SELECT id, user_id, occurred_on, week_start, account, buyer, kind, duration_min, insight, created_at FROM contacts WHERE team_id = ? ORDER BY occurred_on, id',
+        [TEAM],
       )
-      .raw()
-      .all(TEAM) as unknown[][];
+    ).map((r) => Object.values(r));
     assert.equal(stored.length, 6);
     const cells = stored.map((row) => row.map((v, i) => (v === null ? '' : i === 9 ? new Date(v as number).toISOString() : String(v))));
     assert.deepEqual(
@@ -389,7 +384,7 @@ describe('/gemba admin forget', () => {
     await h.settle();
 
     const has = (rows: string[]) => rows.filter((r) => r.includes(DANA)).length;
-    const before = dump(h);
+    const before = await dump(h);
     for (const t of ['contacts', 'managers', 'user_profiles', 'vps', 'nudges', 'snoozes', 'job_claims', 'audit_log'])
       assert.ok(has(before[t]) > 0, `Dana is in ${t} before`);
 
@@ -400,7 +395,7 @@ describe('/gemba admin forget', () => {
     );
 
     // Nothing, in any table, still holds her id.
-    const after = dump(h);
+    const after = await dump(h);
     for (const [table, rows] of Object.entries(after)) {
       for (const row of rows) assert.ok(!row.includes(DANA), `${table} still holds ${DANA}: ${row}`);
     }
@@ -408,7 +403,7 @@ describe('/gemba admin forget', () => {
     for (const t of ['contacts', 'nudges', 'user_profiles'])
       assert.equal(after[t].filter((x) => x.includes(LEE)).length, before[t].filter((x) => x.includes(LEE)).length, `${t} of Lee`);
     assert.deepEqual(await h.ctx.repos.vps.listVps(TEAM), [LEE, VERA]);
-    assert.deepEqual(h.db.prepare('SELECT added_by FROM vps WHERE user_id = ?').pluck().all(VERA), [FORGOTTEN]);
+    assert.deepEqual(await h.values('SELECT added_by FROM vps WHERE user_id = ?', [VERA]), [FORGOTTEN]);
     assert.equal((await h.ctx.services.settings.forTeam(TEAM)).weeklyTarget, 4, 'her settings stay; only her id goes');
     await publishFlags(h);
     assert.equal((await h.ctx.services.tactics.listTactics(TEAM)).length, 1, 'anonymous flags stay');

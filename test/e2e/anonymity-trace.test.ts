@@ -23,8 +23,7 @@ const VP = 'U0VPXRAY';
 const MANAGER = 'U0MGRHOTEL';
 
 const nowSec = () => Math.floor(Date.now() / 1000);
-const profileRows = (h: Harness, userId: string) =>
-  h.db.prepare('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?').pluck().get(userId) as number;
+const profileRows = (h: Harness, userId: string) => h.count('user_profiles', 'user_id = ?', [userId]);
 
 /** The database files as bytes (latin1 keeps every byte one character). */
 function dbBytes(h: Harness): Array<[string, string]> {
@@ -58,8 +57,8 @@ describe('no trace of a rep', () => {
     }
     await h.homeOpened(REP);
     await h.settle();
-    assert.equal(profileRows(h, REP), 0, 'no user_profiles row for the rep');
-    assert.equal(h.db.prepare('SELECT COUNT(*) FROM managers').pluck().get(), 0);
+    assert.equal(await profileRows(h, REP), 0, 'no user_profiles row for the rep');
+    assert.equal(await h.value('SELECT COUNT(*) FROM managers'), 0);
     assert.ok(!dbBytes(h).some(([, b]) => b.includes(REP)), 'the rep id is nowhere in the database files');
   });
 
@@ -68,7 +67,7 @@ describe('no trace of a rep', () => {
     h.fake.setUser('U0SLACKADMIN', { isAdmin: true });
     await h.command('/gemba', 'digest preview', { userId: 'U0SLACKADMIN' });
     await h.settle();
-    assert.equal(profileRows(h, 'U0SLACKADMIN'), 1);
+    assert.equal(await profileRows(h, 'U0SLACKADMIN'), 1);
   });
 
   it('at LOG_LEVEL=debug no rep id reaches the log (Bolt and Web API debug output included)', async () => {
@@ -119,9 +118,9 @@ describe('deleting is erasing', () => {
       dbBytes(h).some(([, b]) => b.includes('qwertyuiop')),
       'sanity: the text is in the files',
     );
-    const id = String(h.db.prepare('SELECT id FROM contacts').pluck().get());
+    const id = String(await h.value('SELECT id FROM contacts'));
     await h.action({ actionId: ActionId.contactUndo, value: id, userId: MANAGER });
-    assert.equal(contactCount(h), 0);
+    assert.equal(await contactCount(h), 0);
     assertErased(h, ['qwertyuiop', 'Zyxwvut']);
   });
 
@@ -152,7 +151,7 @@ describe('pruning is erasing too', () => {
     assert.ok(holds(), 'sanity: the allowance row is in the file');
     h.clock.set(Date.parse('2026-11-30T12:00:00Z'));
     ackMessage(await h.command('/flag-tactic', 'paid ad bursts', { userId: rep }));
-    assert.deepEqual(h.db.prepare('SELECT DISTINCT week FROM anon.flag_quota').pluck().all(), ['2026-W49']);
+    assert.deepEqual(await h.values('SELECT DISTINCT week FROM anon.flag_quota'), ['2026-W49']);
     assert.ok(!holds(), 'the pruned allowance row is erased, not left in free space');
   });
 });
@@ -166,12 +165,12 @@ describe('request authenticity', () => {
     const again = await h.send(payload, { timestampSec: ts });
     assert.equal(again.status, 200);
     assert.equal(again.text, '');
-    assert.equal(contactCount(h), 1);
+    assert.equal(await contactCount(h), 1);
     // A new signature (a later timestamp) is a new request: Slack's own retries look like this.
     ackMessage(await h.send(payload, { timestampSec: ts + 1 }));
-    assert.equal(contactCount(h), 2);
+    assert.equal(await contactCount(h), 2);
     assert.match(h.logText(), /ignored a replayed Slack request/);
-    const stored = h.db.prepare('SELECT * FROM seen_requests').all() as Array<Record<string, unknown>>;
+    const stored = (await h.rows('SELECT * FROM seen_requests')) as Array<Record<string, unknown>>;
     assert.ok(stored.length >= 2);
     assert.deepEqual(Object.keys(stored[0]).sort(), ['expires_at', 'signature_sha256'], 'no identity is stored with a signature');
   });
@@ -185,7 +184,7 @@ describe('request authenticity', () => {
     const r = await b.send(payload, { timestampSec: ts });
     assert.equal(r.status, 200);
     assert.equal(r.text, '');
-    assert.equal(contactCount(a), 1);
+    assert.equal(await contactCount(a), 1);
   });
 
   it('refuses timestamps more than 5 minutes in the future with 401, like stale ones; 4 minutes ahead is fine', async () => {
@@ -196,11 +195,11 @@ describe('request authenticity', () => {
       });
       assert.equal(r.status, 401, `${ahead}s ahead`);
     }
-    assert.equal(contactCount(h), 0);
+    assert.equal(await contactCount(h), 0);
     ackMessage(
       await h.send(slashCommand({ command: '/contact', text: 'Near Future Corp', userId: MANAGER }), { timestampSec: nowSec() + 4 * 60 }),
     );
-    assert.equal(contactCount(h), 1);
+    assert.equal(await contactCount(h), 1);
   });
 
   it('flag requests are never recorded as seen (a row would date them) and a replayed flag changes nothing', async () => {
@@ -211,6 +210,6 @@ describe('request authenticity', () => {
     const before = JSON.stringify(await h.ctx.services.tactics.listTactics(TEAM));
     ackMessage(await h.send(payload, { timestampSec: ts }));
     assert.equal(JSON.stringify(await h.ctx.services.tactics.listTactics(TEAM)), before);
-    assert.equal(h.db.prepare('SELECT COUNT(*) FROM seen_requests').pluck().get(), 0);
+    assert.equal(await h.value('SELECT COUNT(*) FROM seen_requests'), 0);
   });
 });

@@ -59,7 +59,7 @@ describe('contact modal: valid submission', () => {
     assert.equal(r.status, 200);
     assert.equal(r.text, '', 'an empty ack closes the modal');
 
-    const rows = contactRows(h);
+    const rows = await contactRows(h);
     assert.equal(rows.length, 1);
     assert.equal(rows[0].user_id, ME);
     assert.equal(rows[0].account, 'Acme Corp');
@@ -105,7 +105,7 @@ describe('contact modal: valid submission', () => {
     const r = await submit(h, { account: 'Acme Corp' });
     assert.equal(r.status, 200);
     await h.settle();
-    assert.equal(contactCount(h), 1);
+    assert.equal(await contactCount(h), 1);
     assert.equal(h.fake.callsTo('chat.postEphemeral').length, 1);
     const dm = h.fake.callsTo('chat.postMessage');
     assert.equal(dm.length, 1, 'confirmation sent by DM instead');
@@ -158,8 +158,8 @@ describe('contact modal: inline errors', () => {
       assert.deepEqual(Object.keys(r.json.errors), [field]);
       assert.match(r.json.errors[field], why);
       assert.ok(r.json.errors[field].length <= 2000);
-      assert.equal(contactCount(h), 0);
-      assert.equal(managerCount(h), 0);
+      assert.equal(await contactCount(h), 0);
+      assert.equal(await managerCount(h), 0);
       await h.settle();
       assert.equal(h.fake.calls.filter((c) => c.method.startsWith('chat.') || c.method === 'views.publish').length, 0);
       assertSurfacesValid(h);
@@ -171,11 +171,11 @@ describe('contact modal: editing', () => {
   it("refuses to save over someone else's conversation", async () => {
     const h = await harness();
     await submit(h, { account: 'Acme Corp' });
-    const [row] = contactRows(h);
+    const [row] = await contactRows(h);
     const r = await submit(h, { account: 'Hijacked' }, { contactId: row.id }, OTHER);
     assert.equal(r.json?.response_action, 'errors');
     assert.match(r.json.errors[ContactField.account], /only edit your own/);
-    assert.deepEqual(contactRows(h), [row]);
+    assert.deepEqual(await contactRows(h), [row]);
     assert.equal(await h.ctx.repos.managers.findManager(TEAM, OTHER), undefined);
     await h.settle();
     assertSurfacesValid(h);
@@ -184,12 +184,12 @@ describe('contact modal: editing', () => {
   it('says so when the conversation was deleted while the form was open', async () => {
     const h = await harness();
     await submit(h, { account: 'Acme Corp' });
-    const [row] = contactRows(h);
+    const [row] = await contactRows(h);
     await h.action({ actionId: ActionId.contactUndo, value: String(row.id) });
     const r = await submit(h, { account: 'Acme Corp' }, { contactId: row.id });
     assert.equal(r.json?.response_action, 'errors');
     assert.match(r.json.errors[ContactField.account], /deleted/);
-    assert.equal(contactCount(h), 0, 'not silently re-created');
+    assert.equal(await contactCount(h), 0, 'not silently re-created');
     await h.settle();
     assertSurfacesValid(h);
   });

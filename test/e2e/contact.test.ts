@@ -45,7 +45,7 @@ describe('/contact one-liner', () => {
     assert.match(text, /This week: \*1 of 3\*/);
     assert.match(text, /Streak: \*0 weeks\*/);
 
-    const rows = contactRows(h);
+    const rows = await contactRows(h);
     assert.equal(rows.length, 1);
     const row = rows[0];
     assert.deepEqual(
@@ -83,7 +83,7 @@ describe('/contact one-liner', () => {
     const second = ackMessage(await h.command('/contact', 'Initech'));
     assert.match(allText(second), /This week: \*2 of 3\*/);
     assert.doesNotMatch(allText(second), /Welcome to Gemba/);
-    assert.equal(managerCount(h), 1);
+    assert.equal(await managerCount(h), 1);
 
     // The third reaches the target.
     assert.match(allText(ackMessage(await h.command('/contact', 'Globex'))), /This week: \*3 of 3\* :tada:/);
@@ -109,7 +109,7 @@ describe('/contact one-liner', () => {
     // 2026-11-27 is not in the future for an Auckland manager.
     ackMessage(await h.command('/contact', 'Gamma on 2026-11-27'));
 
-    const byAccount = Object.fromEntries(contactRows(h).map((r) => [r.account, r.occurred_on]));
+    const byAccount = Object.fromEntries((await contactRows(h)).map((r) => [r.account, r.occurred_on]));
     assert.deepEqual(byAccount, {
       'Warmup Ltd': '2026-11-26',
       'Acme Corp': '2026-11-27',
@@ -129,8 +129,8 @@ describe('/contact one-liner', () => {
     const answeredAt = Date.now();
     ackMessage(r);
     assert.ok(r.ms < 1000, `ack took ${Math.round(r.ms)} ms; it must not wait on Slack`);
-    assert.equal(contactCount(h), 1, 'the row is committed before the ack');
-    assert.equal(contactRows(h)[0].account, 'Acme');
+    assert.equal(await contactCount(h), 1, 'the row is committed before the ack');
+    assert.equal((await contactRows(h))[0].account, 'Acme');
 
     const lookup = await h.fake.waitFor('users.info', (c) => c.args.user === ME, 4000);
     assert.ok(lookup.at >= answeredAt, 'users.info answered after the ack was sent');
@@ -157,7 +157,7 @@ describe('/contact with no text', () => {
     const date = open.args.view.blocks.find((b: any) => b.block_id === ContactField.date);
     assert.equal(date.element.initial_date, '2026-11-26');
     assert.equal(date.element.action_id, INPUT_ACTION);
-    assert.equal(contactCount(h), 0);
+    assert.equal(await contactCount(h), 0);
     await h.settle();
     assertSurfacesValid(h);
   });
@@ -167,7 +167,7 @@ describe('/contact buttons', () => {
   it('Edit opens the modal prefilled; submitting it updates the same row', async () => {
     const h = await harness();
     ackMessage(await h.command('/contact', ONE_LINER, { channelId: 'C0042' }));
-    const [row] = contactRows(h);
+    const [row] = await contactRows(h);
 
     const r = await h.action({ actionId: ActionId.contactEdit, value: String(row.id), channelId: 'C0042' });
     assert.equal(r.status, 200);
@@ -198,7 +198,7 @@ describe('/contact buttons', () => {
     assert.equal(s.text, '', 'a valid submission closes the modal');
     await h.settle();
 
-    const rows = contactRows(h);
+    const rows = await contactRows(h);
     assert.equal(rows.length, 1, 'edited in place, not added');
     assert.equal(rows[0].id, row.id);
     assert.equal(rows[0].account, 'Acme Corporation');
@@ -215,11 +215,11 @@ describe('/contact buttons', () => {
   it('Undo deletes the row and replaces the confirmation; a second Undo says it is already gone', async () => {
     const h = await harness();
     ackMessage(await h.command('/contact', ONE_LINER));
-    const [row] = contactRows(h);
+    const [row] = await contactRows(h);
 
     const r = await h.action({ actionId: ActionId.contactUndo, value: String(row.id) });
     assert.equal(r.status, 200);
-    assert.equal(contactCount(h), 0);
+    assert.equal(await contactCount(h), 0);
     const undone = lastResponse(h);
     assert.equal(undone.args.replace_original, true);
     assert.match(allText(undone.args), /Removed: \*Acme Corp\*/);
@@ -238,7 +238,7 @@ describe('/contact buttons', () => {
   it("refuses Undo, Delete and Edit of someone else's conversation and leaves it intact", async () => {
     const h = await harness();
     ackMessage(await h.command('/contact', ONE_LINER));
-    const [row] = contactRows(h);
+    const [row] = await contactRows(h);
 
     for (const actionId of [ActionId.contactUndo, ActionId.contactDelete, ActionId.contactEdit]) {
       const before = h.fake.callsTo('response_url').length;
@@ -251,7 +251,7 @@ describe('/contact buttons', () => {
       assert.doesNotMatch(allText(reply.args), /Acme|Dana|ROI/, "the refusal shows nothing of the other person's data");
     }
     assert.equal(h.fake.callsTo('views.open').length, 0);
-    assert.deepEqual(contactRows(h), [row], 'row intact');
+    assert.deepEqual(await contactRows(h), [row], 'row intact');
     assertSurfacesValid(h);
   });
 
@@ -260,7 +260,7 @@ describe('/contact buttons', () => {
     ackMessage(await h.command('/contact', 'Acme'));
     await h.action({ actionId: ActionId.contactUndo, value: '1 OR 1=1' });
     assert.match(allText(lastResponse(h).args), /already gone/);
-    assert.equal(contactCount(h), 1);
+    assert.equal(await contactCount(h), 1);
     await h.settle();
     assertSurfacesValid(h);
   });
@@ -274,10 +274,10 @@ describe('/contact list', () => {
       const day = String(26 - (13 - i)).padStart(2, '0');
       ackMessage(await h.command('/contact', `Account ${String(i).padStart(2, '0')} on 2026-11-${day}`));
     }
-    assert.equal(contactCount(h), 12);
+    assert.equal(await contactCount(h), 12);
 
     const list = ackMessage(await h.command('/contact', 'list'));
-    const rows = contactRows(h);
+    const rows = await contactRows(h);
     const expectedIds = rows
       .map((r) => String(r.id))
       .reverse()
@@ -291,7 +291,7 @@ describe('/contact list', () => {
     const newest = rows[11];
     const r = await h.action({ actionId: ActionId.contactDelete, value: String(newest.id) });
     assert.equal(r.status, 200);
-    assert.equal(contactCount(h), 11);
+    assert.equal(await contactCount(h), 11);
     assert.equal(await h.ctx.repos.contacts.findContact(TEAM, newest.id), undefined);
     const redrawn = lastResponse(h);
     assert.equal(redrawn.args.replace_original, true);
@@ -310,9 +310,9 @@ describe('/contact list', () => {
   it('deleting the last conversation replaces the list instead of leaving a stale one', async () => {
     const h = await harness();
     ackMessage(await h.command('/contact', 'Acme'));
-    const [row] = contactRows(h);
+    const [row] = await contactRows(h);
     await h.action({ actionId: ActionId.contactDelete, value: String(row.id) });
-    assert.equal(contactCount(h), 0);
+    assert.equal(await contactCount(h), 0);
     const reply = lastResponse(h);
     assert.equal(reply.args.replace_original, true, 'the stale list (with its Delete button) must go');
     assert.match(allText(reply.args), /haven't logged any conversations/);
@@ -324,7 +324,7 @@ describe('/contact list', () => {
     const m = ackMessage(await h.command('/contact', 'list'));
     assert.match(allText(m), /haven't logged any/);
     assert.match(allText(m), /Try: `\/contact /);
-    assert.equal(managerCount(h), 0, 'listing does not enrol anyone');
+    assert.equal(await managerCount(h), 0, 'listing does not enrol anyone');
   });
 });
 
@@ -339,8 +339,8 @@ describe('/contact help', () => {
     assert.match(text, /`\/contact Acme Corp with Dana Lee \(CFO\) via video 30m yesterday: wants ROI proof`/);
     assert.match(text, /`\/contact Initech on 2026-11-20`/);
     assert.match(text, /\/contact list/);
-    assert.equal(contactCount(h), 0);
-    assert.equal(managerCount(h), 0);
+    assert.equal(await contactCount(h), 0);
+    assert.equal(await managerCount(h), 0);
   });
 });
 
@@ -362,8 +362,8 @@ describe('/contact bad input', () => {
       const h = await harness();
       const reply = assertBadInputReply(await h.command('/contact', text), why);
       assert.match(reply, /^:warning:/);
-      assert.equal(contactCount(h), 0, 'nothing stored');
-      assert.equal(managerCount(h), 0, 'nobody enrolled');
+      assert.equal(await contactCount(h), 0, 'nothing stored');
+      assert.equal(await managerCount(h), 0, 'nobody enrolled');
       await h.settle();
       assert.equal(h.fake.callsTo('users.info').length, 0, 'bad input triggers no Slack look-up');
     });
@@ -374,14 +374,14 @@ describe('/contact bad input', () => {
     const reply = assertBadInputReply(await h.command('/contact', 'Acme Corp on 2026-11-27'));
     const example = /Try: `\/contact ([^`]*)`/.exec(reply)![1];
     ackMessage(await h.command('/contact', example));
-    assert.equal(contactCount(h), 1);
+    assert.equal(await contactCount(h), 1);
   });
 
   it("refuses '/contact via video' (no account, only options)", async () => {
     const h = await harness();
     assertBadInputReply(await h.command('/contact', 'via video'), /account/);
-    assert.equal(contactCount(h), 0);
-    assert.equal(managerCount(h), 0);
+    assert.equal(await contactCount(h), 0);
+    assert.equal(await managerCount(h), 0);
   });
 });
 
@@ -399,13 +399,13 @@ describe('/contact escaping', () => {
     assert.match(m.text, /&lt;!channel&gt; &amp; Co/);
 
     // Stored exactly as typed.
-    const [row] = contactRows(h);
+    const [row] = await contactRows(h);
     assert.equal(row.account, '<!channel> & Co');
     assert.equal(row.insight, '<@U123> said <http://evil|click>');
 
     // Slack's own escaping of & < > in command text is undone once, not twice.
     ackMessage(await h.command('/contact', 'AT&amp;T'));
-    assert.equal(contactRows(h)[1].account, 'AT&T');
+    assert.equal((await contactRows(h))[1].account, 'AT&T');
 
     // The list and the Undo reply escape it too.
     const list = ackMessage(await h.command('/contact', 'list'));

@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import { JOBS } from '../../src/jobs/index.js';
 import { createTokenCipher } from '../../src/lib/token-cipher.js';
 import { BOT_SCOPES } from '../../src/slack/scopes.js';
+import { ON_POSTGRES } from '../kit/engine.js';
 import { DISTRIBUTION_ENV, type Harness, harnessPerTest } from '../kit/harness.js';
 import { installWorkspace, openInstallPage, redirectBack } from '../kit/install.js';
 import { allText, assertSurfacesValid } from './support.js';
@@ -31,7 +32,7 @@ const GRID = {
 };
 
 const installations = (h: Harness) =>
-  h.db.prepare('SELECT install_key, team_id, enterprise_id, is_enterprise_install, uninstalled_at FROM installations ORDER BY 1').all();
+  h.rows('SELECT install_key, team_id, enterprise_id, is_enterprise_install, uninstalled_at FROM installations ORDER BY 1');
 
 describe('distribution: the Add to Slack page', () => {
   it("links to Slack's authorize URL with the client id, exactly the manifest's bot scopes and a state, and sets the state cookie", async () => {
@@ -70,7 +71,7 @@ describe('distribution: installing', () => {
     const grid = await installWorkspace(h, GRID);
     assert.equal(grid.status, 200, grid.html);
     assert.match(grid.html, /installed in your organisation Initech Group/);
-    assert.deepEqual(installations(h), [
+    assert.deepEqual(await installations(h), [
       { install_key: 'E:E0GRID', team_id: null, enterprise_id: 'E0GRID', is_enterprise_install: 1, uninstalled_at: null },
       { install_key: 'T:T0ACME', team_id: 'T0ACME', enterprise_id: null, is_enterprise_install: 0, uninstalled_at: null },
       { install_key: 'T:T0GLOBEX', team_id: 'T0GLOBEX', enterprise_id: null, is_enterprise_install: 0, uninstalled_at: null },
@@ -98,7 +99,7 @@ describe('distribution: installing', () => {
     }
     await h.settle();
     // Settings and data stay per workspace, even inside one org.
-    const rows = h.db.prepare('SELECT team_id, account FROM contacts ORDER BY team_id').all();
+    const rows = await h.rows('SELECT team_id, account FROM contacts ORDER BY team_id');
     assert.deepEqual(
       rows,
       cases.map((c) => ({ team_id: c.teamId, account: `Account of ${c.teamId}` })).sort((a, b) => a.team_id.localeCompare(b.team_id)),
@@ -117,18 +118,26 @@ describe('distribution: installing', () => {
     assertSurfacesValid(h);
   });
 
-  it('keeps tokens unreadable without TOKEN_ENCRYPTION_KEY: not in the database file, and another key cannot decrypt them', async () => {
+  it('keeps tokens unreadable without TOKEN_ENCRYPTION_KEY: not in any row or database file, and another key cannot decrypt them', async () => {
     const h = await harness({ distribution: true });
     await installWorkspace(h, ACME);
     await installWorkspace(h, GRID);
-    h.db.pragma('wal_checkpoint(TRUNCATE)');
-    for (const file of [h.databasePath, `${h.databasePath}-wal`]) {
-      const bytes = await readFile(file).catch(() => Buffer.alloc(0));
-      for (const token of [ACME.botToken, GRID.botToken, 'xoxb-']) {
-        assert.equal(bytes.includes(Buffer.from(token)), false, `${token} must not appear in ${file}`);
+    for (const t of await h.tables()) {
+      const rows = JSON.stringify(await h.rows(`SELECT * FROM ${t.name}`));
+      for (const token of [ACME.botToken, GRID.botToken, 'xoxb-'])
+        assert.equal(rows.includes(token), false, `${token} must not appear in ${t.name}`);
+    }
+    // The files themselves exist on SQLite only (PostgreSQL's files are the server's).
+    if (!ON_POSTGRES) {
+      h.db.pragma('wal_checkpoint(TRUNCATE)');
+      for (const file of [h.databasePath, `${h.databasePath}-wal`]) {
+        const bytes = await readFile(file).catch(() => Buffer.alloc(0));
+        for (const token of [ACME.botToken, GRID.botToken, 'xoxb-']) {
+          assert.equal(bytes.includes(Buffer.from(token)), false, `${token} must not appear in ${file}`);
+        }
       }
     }
-    const row = h.db.prepare("SELECT secret FROM installations WHERE install_key = 'T:T0ACME'").get() as { secret: string };
+    const row = (await h.row("SELECT secret FROM installations WHERE install_key = 'T:T0ACME'")) as { secret: string };
     const right = createTokenCipher(Buffer.from(DISTRIBUTION_ENV.TOKEN_ENCRYPTION_KEY, 'base64'));
     assert.match(right.decrypt(row.secret, 'T:T0ACME'), /xoxb-acme-secret-token/);
     const wrong = createTokenCipher(Buffer.alloc(32, 9));
@@ -149,7 +158,7 @@ describe('distribution: installing', () => {
     // Jobs' look-ups go through the same store and see the new token.
     const client = await h.ctx.workspaces.clientFor('T0ACME');
     assert.equal(client?.token, `${ACME.botToken}-r1`);
-    const secret = (h.db.prepare("SELECT secret FROM installations WHERE install_key = 'T:T0ACME'").pluck().get() as string) ?? '';
+    const secret = ((await h.value("SELECT secret FROM installations WHERE install_key = 'T:T0ACME'")) as string) ?? '';
     assert.equal(secret.includes('xoxb-'), false);
   });
 });
@@ -179,7 +188,7 @@ describe('distribution: failed installs are explained and store nothing', () => 
     assert.equal(r.status, 400);
     assert.match(r.html, /Gemba was not installed/);
     assert.match(r.html, /install link has expired, was already used, or was opened in another browser\. Nothing was stored\./);
-    assert.deepEqual(installations(h), []);
+    assert.deepEqual(await installations(h), []);
     assert.equal(h.fake.callsTo('oauth.v2.access').length, 0, 'the code is never exchanged');
   });
 
@@ -189,7 +198,7 @@ describe('distribution: failed installs are explained and store nothing', () => 
     h.fake.grantInstall('code-x', ACME);
     const r = await redirectBack(h, { code: 'code-x', state: page.authorizeUrl.searchParams.get('state') ?? '' });
     assert.equal(r.status, 400);
-    assert.deepEqual(installations(h), []);
+    assert.deepEqual(await installations(h), []);
   });
 
   it('refuses a replayed redirect (the state works once)', async () => {
@@ -213,7 +222,7 @@ describe('distribution: failed installs are explained and store nothing', () => 
     const r = await redirectBack(h, { error: 'access_denied', state: page.authorizeUrl.searchParams.get('state') ?? '' }, page.cookie);
     assert.equal(r.status, 403);
     assert.match(r.html, /installation was cancelled in Slack, so Gemba was not installed\. Nothing was stored\./);
-    assert.deepEqual(installations(h), []);
+    assert.deepEqual(await installations(h), []);
   });
 
   it('explains an error from Slack (oauth.v2.access answers invalid_code)', async () => {
@@ -223,7 +232,7 @@ describe('distribution: failed installs are explained and store nothing', () => 
     assert.equal(r.status, 502);
     assert.match(r.html, /Slack refused to complete the installation \(invalid_code\)\. Nothing was stored\./);
     assert.equal(h.fake.callsTo('oauth.v2.access').length, 1);
-    assert.deepEqual(installations(h), []);
+    assert.deepEqual(await installations(h), []);
   });
 
   it('answers nothing for a workspace that never installed Gemba (no token to use)', async () => {
@@ -232,7 +241,7 @@ describe('distribution: failed installs are explained and store nothing', () => 
     h.fake.reset();
     const r = await h.command('/contact', 'Stranger Inc', { teamId: 'T0STRANGER' });
     assert.equal(r.status, 200);
-    assert.equal(h.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get(), 0, 'nothing stored');
+    assert.equal(await h.value('SELECT COUNT(*) FROM contacts'), 0, 'nothing stored');
     assert.deepEqual(
       h.fake.calls.map((c) => c.method),
       [],

@@ -94,10 +94,9 @@ describe('distribution: two workspaces with the same user ids side by side', () 
     const f = await cmd(h, A, '/gemba', `admin forget <@${MANAGER}>`, ADMIN);
     assert.equal(f.status, 200);
     await h.settle();
-    const count = (teamId: string) =>
-      h.db.prepare('SELECT COUNT(*) FROM contacts WHERE team_id = ? AND user_id = ?').pluck().get(teamId, MANAGER);
-    assert.equal(count(A.teamId), 0);
-    assert.equal(count(B.teamId), 1, 'the same user id in Beta keeps everything');
+    const count = (teamId: string) => h.count('contacts', 'team_id = ? AND user_id = ?', [teamId, MANAGER]);
+    assert.equal(await count(A.teamId), 0);
+    assert.equal(await count(B.teamId), 1, 'the same user id in Beta keeps everything');
     assert.ok((await h.ctx.repos.managers.findManager(B.teamId, MANAGER))?.active);
   });
 

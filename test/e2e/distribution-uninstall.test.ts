@@ -85,7 +85,7 @@ describe('distribution: uninstall stops every use of the tokens at once', () => 
     assert.equal(r.status, 200);
     await h.settle();
     h.fake.revokeToken(ACME.botToken); // Slack revokes it as it sends the event
-    assert.notEqual(h.db.prepare("SELECT uninstalled_at FROM installations WHERE install_key = 'T:T0ACME'").pluck().get(), null);
+    assert.notEqual(await h.value("SELECT uninstalled_at FROM installations WHERE install_key = 'T:T0ACME'"), null);
     h.fake.reset();
 
     const reports = await runAllJobs(h);
@@ -109,9 +109,9 @@ describe('distribution: uninstall stops every use of the tokens at once', () => 
     );
     assert.deepEqual(errorLines(h), [], 'no error logged');
     // A request from the uninstalled workspace finds no installation: nothing stored, nothing sent.
-    const before = h.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get();
+    const before = await h.value('SELECT COUNT(*) FROM contacts');
     await h.command('/contact', 'After uninstall', { teamId: 'T0ACME' });
-    assert.equal(h.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get(), before);
+    assert.equal(await h.value('SELECT COUNT(*) FROM contacts'), before);
   });
 
   it('tokens_revoked (bot token) stops the workspace the same way', async () => {
@@ -132,7 +132,7 @@ describe('distribution: uninstall stops every use of the tokens at once', () => 
     await twoWorkspaces(h);
     await h.send(workspaceEvent('T0ACME', { type: 'tokens_revoked', tokens: { oauth: ['U0001'], bot: [] } }));
     await h.settle();
-    assert.equal(h.db.prepare("SELECT uninstalled_at FROM installations WHERE install_key = 'T:T0ACME'").pluck().get(), null);
+    assert.equal(await h.value("SELECT uninstalled_at FROM installations WHERE install_key = 'T:T0ACME'"), null);
   });
 });
 
@@ -147,27 +147,27 @@ describe('distribution: data retention after uninstall', () => {
 
     // Day 29: still kept.
     await JOBS.retention(h.ctx, uninstalledAt + 29 * DAY);
-    assert.ok(teamIdsInDatabase(h).includes('T0ACME'));
+    assert.ok((await teamIdsInDatabase(h)).includes('T0ACME'));
     // Reinstalled within the window: the history is still there.
     await installWorkspace(h, ACME);
     const list = await h.command('/contact', 'list', { teamId: 'T0ACME', userId: 'U0001' });
     assert.match(list.text, /Deal of T0ACME/);
     await JOBS.retention(h.ctx, uninstalledAt + 60 * DAY);
-    assert.ok(teamIdsInDatabase(h).includes('T0ACME'), 'a reinstalled workspace is not erased');
+    assert.ok((await teamIdsInDatabase(h)).includes('T0ACME'), 'a reinstalled workspace is not erased');
 
     // Uninstalled again, and the window passes: nothing of Acme is left.
     await h.send(workspaceEvent('T0ACME', { type: 'app_uninstalled' }));
     await h.settle();
     const report = await JOBS.retention(h.ctx, h.clock.now() + 31 * DAY);
     assert.deepEqual(report.posted, ['erased T:T0ACME: workspace data of T0ACME']);
-    assert.equal(teamIdsInDatabase(h).includes('T0ACME'), false, 'no row with team_id T0ACME in any table');
-    assert.equal(h.db.prepare("SELECT COUNT(*) FROM installations WHERE install_key = 'T:T0ACME'").pluck().get(), 0);
+    assert.equal((await teamIdsInDatabase(h)).includes('T0ACME'), false, 'no row with team_id T0ACME in any table');
+    assert.equal(await h.value("SELECT COUNT(*) FROM installations WHERE install_key = 'T:T0ACME'"), 0);
     assert.equal(
-      h.db.prepare("SELECT COUNT(*) FROM job_claims WHERE scope = 'T0ACME' OR scope LIKE 'T0ACME:%'").pluck().get(),
+      await h.value("SELECT COUNT(*) FROM job_claims WHERE scope = 'T0ACME' OR scope LIKE 'T0ACME:%'"),
       0,
       'no job claim of the workspace',
     );
-    assert.ok(teamIdsInDatabase(h).includes('T0GLOBEX'), "the other workspace's data is untouched");
+    assert.ok((await teamIdsInDatabase(h)).includes('T0GLOBEX'), "the other workspace's data is untouched");
     assert.match((await h.command('/contact', 'list', { teamId: 'T0GLOBEX', userId: 'U0001' })).text, /Deal of T0GLOBEX/);
   });
 
@@ -176,8 +176,8 @@ describe('distribution: data retention after uninstall', () => {
     await twoWorkspaces(h);
     await h.send(workspaceEvent('T0ACME', { type: 'app_uninstalled' }));
     await h.settle();
-    assert.equal(teamIdsInDatabase(h).includes('T0ACME'), false);
-    assert.equal(h.db.prepare('SELECT COUNT(*) FROM installations').pluck().get(), 1);
+    assert.equal((await teamIdsInDatabase(h)).includes('T0ACME'), false);
+    assert.equal(await h.value('SELECT COUNT(*) FROM installations'), 1);
   });
 
   it('an org-wide uninstall (enterprise_id only) stops the org and erases all its workspaces after the window', async () => {
@@ -189,7 +189,7 @@ describe('distribution: data retention after uninstall', () => {
     }
     await h.command('/contact', 'Deal of Globex', { teamId: 'T0GLOBEX' });
     await h.settle();
-    assert.deepEqual(teamIdsInDatabase(h), ['T0GLOBEX', 'T0GRIDA', 'T0GRIDB']);
+    assert.deepEqual(await teamIdsInDatabase(h), ['T0GLOBEX', 'T0GRIDA', 'T0GRIDB']);
 
     await h.send(orgEvent('E0GRID', { type: 'app_uninstalled' }));
     await h.settle();
@@ -197,11 +197,11 @@ describe('distribution: data retention after uninstall', () => {
     h.fake.reset();
     await runAllJobs(h);
     assert.equal(h.fake.calls.filter((c) => c.token === GRID.botToken).length, 0, 'no call with the org token');
-    assert.ok(teamIdsInDatabase(h).includes('T0GRIDA'), 'kept during the window');
+    assert.ok((await teamIdsInDatabase(h)).includes('T0GRIDA'), 'kept during the window');
 
     await JOBS.retention(h.ctx, h.clock.now() + 2 * DAY);
-    assert.deepEqual(teamIdsInDatabase(h), ['T0GLOBEX']);
-    assert.equal(h.db.prepare("SELECT COUNT(*) FROM installations WHERE enterprise_id = 'E0GRID'").pluck().get(), 0);
+    assert.deepEqual(await teamIdsInDatabase(h), ['T0GLOBEX']);
+    assert.equal(await h.value("SELECT COUNT(*) FROM installations WHERE enterprise_id = 'E0GRID'"), 0);
   });
 
   it('an org-level tokens_revoked (bolt-python fixture shape) stops the org install', async () => {
@@ -209,7 +209,7 @@ describe('distribution: data retention after uninstall', () => {
     await installWorkspace(h, GRID);
     await h.send(orgEvent('E0GRID', { type: 'tokens_revoked', tokens: { oauth: ['W111'], bot: ['W222'] } }));
     await h.settle();
-    assert.notEqual(h.db.prepare("SELECT uninstalled_at FROM installations WHERE install_key = 'E:E0GRID'").pluck().get(), null);
+    assert.notEqual(await h.value("SELECT uninstalled_at FROM installations WHERE install_key = 'E:E0GRID'"), null);
     assert.equal(await h.ctx.workspaces.clientFor('T0GRIDA'), null);
   });
 });

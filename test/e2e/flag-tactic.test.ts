@@ -29,7 +29,7 @@ const VP = 'U0VPVICTOR';
 const ADMIN = 'U0ADMINZULU';
 
 const TACTIC_TABLES = ['anon.tactics', 'anon.tactic_reports', 'anon.tactic_reasons', 'anon.flag_quota'];
-const stored = (h: Harness): number[] => TACTIC_TABLES.map((t) => h.db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number);
+const stored = (h: Harness): Promise<number[]> => Promise.all(TACTIC_TABLES.map((t) => h.count(t)));
 
 /** The ack body of a command: valid, ephemeral, no stray control sequences. */
 function ephemeralAck(r: PostSignedResult): { text: string; blocks?: any[]; [k: string]: any } {
@@ -43,13 +43,13 @@ function ephemeralAck(r: PostSignedResult): { text: string; blocks?: any[]; [k: 
 
 /** A refused command: ephemeral warning with a correct example, and nothing stored. */
 async function assertRefused(h: Harness, text: string, userId: string, problem: RegExp): Promise<void> {
-  const before = stored(h);
+  const before = await stored(h);
   const m = ephemeralAck(await h.command('/flag-tactic', text, { userId }));
   const words = allText(m);
   assert.match(words, /^:warning:/, words);
   assert.match(words, problem);
   assert.match(words, /Try: `\/flag-tactic[^`]*`/, `a correct example is shown:\n${words}`);
-  assert.deepEqual(stored(h), before, `nothing stored for ${JSON.stringify(text.slice(0, 40))}`);
+  assert.deepEqual(await stored(h), before, `nothing stored for ${JSON.stringify(text.slice(0, 40))}`);
 }
 
 /** gemba.db, -wal, -shm and the anonymous store with its journal. */
@@ -101,17 +101,17 @@ describe('/flag-tactic', () => {
     const joined = allText(ephemeralAck(await h.command('/flag-tactic', 'cold-calling!', { userId: BRAVO })));
     const sameShape = (t: string) => t.replace(/Recorded anonymously: \*?[^*\n]+\*?/g, 'Recorded anonymously: X');
     assert.equal(sameShape(joined), sameShape(text), 'the same answer whether or not others flagged it');
-    assert.deepEqual(stored(h).slice(0, 3), [1, 2, 1], 'one tactic, two crowds, one reason');
+    assert.deepEqual((await stored(h)).slice(0, 3), [1, 2, 1], 'one tactic, two crowds, one reason');
     assert.deepEqual(await listedIds(h), [], 'nothing is visible before the publish');
     assert.match(allText(ephemeralAck(await h.command('/flag-tactic', 'list', { userId: CHARLIE }))), /No tactics have been published yet/);
     assert.deepEqual(posts(h), [], 'nothing is posted at the moment of flagging');
   });
 
   it('a second flag of the same tactic by the same rep gets the same answer and counts nothing more', async () => {
-    const before = stored(h);
+    const before = await stored(h);
     const text = allText(ephemeralAck(await h.command('/flag-tactic', 'cold  calling', { userId: ALPHA })));
     assert.match(text, /Recorded anonymously/);
-    assert.deepEqual(stored(h), before);
+    assert.deepEqual(await stored(h), before);
   });
 
   it('opens the modal, which says what is and is not stored, and accepts a submission', async () => {
@@ -144,10 +144,7 @@ describe('/flag-tactic', () => {
     assert.equal(sub.json.response_action, 'update');
     assert.deepEqual(validateView(sub.json.view), []);
     assert.match(allText(sub.json.view), /Recorded anonymously: \*Cold. Calling.\*[\s\S]*18:00 today/);
-    assert.equal(
-      h.db.prepare('SELECT instead FROM anon.tactic_reasons WHERE instead IS NOT NULL').pluck().get(),
-      'A short video they can watch later',
-    );
+    assert.equal(await h.value('SELECT instead FROM anon.tactic_reasons WHERE instead IS NOT NULL'), 'A short video they can watch later');
     assert.deepEqual(posts(h), []);
   });
 
@@ -160,14 +157,14 @@ describe('/flag-tactic', () => {
       [{ [TacticField.tactic]: null }, TacticField.tactic, /Say which tactic/],
     ];
     for (const [fields, block, message] of cases) {
-      const before = stored(h);
+      const before = await stored(h);
       const values = Object.fromEntries(
         [TacticField.tactic, TacticField.why, TacticField.instead].map((b) => [b, { value: plainInput(fields[b] ?? null) }]),
       );
       const r = await h.submit({ callbackId: ViewId.flagTacticModal, userId: DELTA, values });
       assert.equal(r.json.response_action, 'errors');
       assert.match(r.json.errors[block], message);
-      assert.deepEqual(stored(h), before);
+      assert.deepEqual(await stored(h), before);
     }
   });
 
@@ -196,9 +193,9 @@ describe('/flag-tactic', () => {
       /Your anonymous \*Me too\* for \*Zoom everything\* is recorded\. It counts your crowd once, from the publish at 18:00 tomorrow/,
     );
     assert.match(allText(body), /\*Zoom everything\*.*\nat least 1 rep/, 'not live: the count moves at the next publish');
-    const before = stored(h);
+    const before = await stored(h);
     await h.action({ actionId: ActionId.tacticMeToo, value: zoomId, userId: DELTA });
-    assert.deepEqual(stored(h), before, 'a second me-too stores nothing');
+    assert.deepEqual(await stored(h), before, 'a second me-too stores nothing');
     await h.action({ actionId: ActionId.tacticMeToo, value: zoomId, userId: ECHO });
     h.clock.set(Date.parse('2026-11-27T18:00:00Z'));
     assert.equal((await runPublish(h.ctx, h.clock.now())).posted.length, 1);
@@ -228,13 +225,13 @@ describe('/flag-tactic', () => {
     );
     assert.match(allText(m), /\*@bob style AT&amp;T &lt;b&gt; pitch\*/);
     assert.ok(!h.logText().includes('U9NOTAREP'));
-    const row = h.db.prepare("SELECT display_text FROM anon.tactics WHERE tactic_key LIKE 'bob%'").pluck().get();
+    const row = await h.value("SELECT display_text FROM anon.tactics WHERE tactic_key LIKE 'bob%'");
     assert.equal(row, '@bob style AT&T <b> pitch');
-    assert.equal(h.db.prepare("SELECT COUNT(*) FROM anon.tactic_reasons WHERE why = 'per #sales'").pluck().get(), 1);
+    assert.equal(await h.value("SELECT COUNT(*) FROM anon.tactic_reasons WHERE why = 'per #sales'"), 1);
     // A broadcast typed into the command is stored as words and shown escaped, never as a ping.
     const b = ephemeralAck(await h.command('/flag-tactic', '<!channel> blasts: &lt;!here&gt; too', { userId: BRAVO }));
     assert.match(allText(b), /\*@channel blasts\*/);
-    assert.equal(h.db.prepare("SELECT why FROM anon.tactic_reasons WHERE why LIKE '%here%'").pluck().get(), '<!here> too');
+    assert.equal(await h.value("SELECT why FROM anon.tactic_reasons WHERE why LIKE '%here%'"), '<!here> too');
   });
 
   it('answers help ephemerally with the grammar and the anonymity promise', async () => {
@@ -267,13 +264,13 @@ describe('/flag-tactic', () => {
     const listed = await h.ctx.services.tactics.listTactics(TEAM);
     const idOf = (text: string) => String(listed.find((t) => t.text === text)?.id);
     const [coldId, zoomId] = [idOf('Cold calling'), idOf('Zoom everything')];
-    const before = stored(h);
+    const before = await stored(h);
 
     await h.action({ actionId: ActionId.tacticRetire, value: coldId, userId: BRAVO, channelId: 'C0DIGEST' });
     let body = lastResponseBody(h);
     assert.equal(body.replace_original, false, 'the shared digest is left alone');
     assert.match(allText(body), /Only VPs and admins can decide/);
-    assert.equal(h.db.prepare('SELECT decision FROM anon.tactics WHERE id = ?').pluck().get(coldId), null);
+    assert.equal(await h.value('SELECT decision FROM anon.tactics WHERE id = ?', [coldId]), null);
 
     await h.action({ actionId: ActionId.tacticRetire, value: coldId, userId: VP, channelId: 'C0DIGEST' });
     body = lastResponseBody(h);
@@ -282,7 +279,7 @@ describe('/flag-tactic', () => {
     await h.action({ actionId: ActionId.tacticPilot, value: zoomId, userId: VP, channelId: 'C0DIGEST' });
     assert.match(allText(lastResponseBody(h)), /Recorded \*Pilot an alternative\* for \*Zoom everything\*/);
 
-    const belowId = h.db.prepare("SELECT id FROM anon.tactics WHERE tactic_key LIKE 'bob%'").pluck().get() as number;
+    const belowId = (await h.value("SELECT id FROM anon.tactics WHERE tactic_key LIKE 'bob%'")) as number;
     await h.action({ actionId: ActionId.tacticKeep, value: String(belowId), userId: VP, channelId: 'C0DIGEST' });
     assert.match(allText(lastResponseBody(h)), /not reached the anonymity threshold/);
 
@@ -291,13 +288,13 @@ describe('/flag-tactic', () => {
     assert.match(list, /\*Zoom everything\*[^\n]*\nat least 3 reps[^\n]*\n:test_tube: Leadership decided: \*Pilot an alternative\*/);
     const digest = allText({ blocks: tacticDigestBlocks((await h.ctx.services.tactics.digestTactics(TEAM, 3)).shown, 0) });
     assert.match(digest, /Leadership decided: \*Retire\*/);
-    assert.deepEqual(stored(h), before, 'decisions add no rows to the tactic tables');
+    assert.deepEqual(await stored(h), before, 'decisions add no rows to the tactic tables');
   });
 
   it('an admin hides an abusive tactic: gone from the list and digest, audited', async () => {
     ephemeralAck(await h.command('/flag-tactic', 'Insulting nonsense about Bob: qwertzuiop', { userId: ECHO }));
     await publishFlags(h);
-    const id = h.db.prepare("SELECT id FROM anon.tactics WHERE tactic_key = 'insulting nonsense about bob'").pluck().get() as number;
+    const id = (await h.value("SELECT id FROM anon.tactics WHERE tactic_key = 'insulting nonsense about bob'")) as number;
     assert.ok((await listedIds(h)).includes(String(id)));
     const result = await h.ctx.services.tactics.hideTactic(TEAM, id, ADMIN);
     assert.equal(result.ok, true);
@@ -321,7 +318,7 @@ describe('/flag-tactic', () => {
 
   it('leaves no trace of any rep: no profile or manager rows, no users.info, valid surfaces', async () => {
     for (const table of ['user_profiles', 'managers']) {
-      assert.equal(h.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get(), 0, `${table} stays empty`);
+      assert.equal(await h.value(`SELECT COUNT(*) FROM ${table}`), 0, `${table} stays empty`);
     }
     assert.deepEqual(h.fake.callsTo('users.info'), [], 'flagging looks nobody up');
     assert.deepEqual(posts(h), [], 'nothing was posted at any point');

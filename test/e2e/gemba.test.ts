@@ -128,7 +128,7 @@ describe('/gemba snooze', () => {
       assert.match(t, why, text);
       assert.match(t, /Try: `\/gemba snooze 2w`/, text);
     }
-    assert.equal(h.db.prepare('SELECT COUNT(*) FROM snoozes').pluck().get(), 0, 'nothing stored from bad input');
+    assert.equal(await h.value('SELECT COUNT(*) FROM snoozes'), 0, 'nothing stored from bad input');
     assertSurfacesValid(h);
   });
 });

@@ -100,9 +100,7 @@ describe('nudge buttons', () => {
       assert.deepEqual([snooze?.startsOn, snooze?.endsOn, snooze?.reason], ['2026-11-30', '2026-12-06', c.reason]);
     }
     assert.deepEqual(
-      nudgeRows(h)
-        .map((n) => [n.userId, n.answered])
-        .sort(),
+      (await nudgeRows(h)).map((n) => [n.userId, n.answered]).sort(),
       cases.map((c) => [c.userId, c.reason]).sort(),
       'each nudge records the button pressed (not counted as ignored)',
     );
@@ -141,7 +139,7 @@ describe('nudge buttons', () => {
       rows.map((s) => [s.startsOn, s.endsOn, s.reason]),
       [['2026-11-30', '2026-12-06', 'travelling']],
     );
-    assert.equal(nudgeRows(h)[0].answered, 'travelling');
+    assert.equal((await nudgeRows(h))[0].answered, 'travelling');
     assertSurfacesValid(h);
   });
 
@@ -160,7 +158,7 @@ describe('nudge buttons', () => {
     const open = await h.fake.waitFor('views.open');
     assert.equal(open.args.trigger_id, triggerId);
     assert.equal(open.args.view.callback_id, ViewId.contactModal);
-    assert.equal(nudgeRows(h)[0].answered, 'log');
+    assert.equal((await nudgeRows(h))[0].answered, 'log');
     assert.equal(await h.ctx.services.snoozes.activeSnooze(TEAM, 'U1', '2026-11-30'), undefined, 'logging does not snooze');
     assertSurfacesValid(h);
   });

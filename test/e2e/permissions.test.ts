@@ -47,12 +47,11 @@ async function run(
 }
 
 /** Every row of every table but the profile cache (refused callers may get looked up), as JSON. */
-function snapshot(h: Harness): string {
-  const tables = h.db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('user_profiles', 'seen_requests') ORDER BY name")
-    .pluck()
-    .all() as string[];
-  return JSON.stringify(tables.map((t) => [t, h.db.prepare(`SELECT * FROM "${t}"`).all()]));
+async function snapshot(h: Harness): Promise<string> {
+  const tables = (await h.tables()).filter((t) => t.name !== 'user_profiles' && t.name !== 'seen_requests');
+  const out: Array<[string, unknown[]]> = [];
+  for (const t of tables) out.push([t.name, await h.rows(`SELECT * FROM ${t.name} ORDER BY ${t.columns.map((_, i) => i + 1).join(', ')}`)]);
+  return JSON.stringify(out);
 }
 
 /** A team with managers, a VP, conversations, a tactic at the threshold and a user group. */
@@ -115,31 +114,31 @@ describe('permission matrix: /gemba admin by people who are not admins', () => {
     ['a rep who never used Gemba', REP],
   ] as const) {
     it(`${who} is refused every admin sub-command and nothing changes`, async () => {
-      const before = snapshot(h);
+      const before = await snapshot(h);
       h.fake.reset();
       for (const text of adminCommands(tacticId)) {
         const r = await run(h, '/gemba', userId, text);
         assert.ok(r.text.includes(ADMIN_ONLY), `"${text}" by ${who} must be refused; got:\n${r.text}`);
         assert.doesNotMatch(r.text, /white_check_mark|Forgot|Export sent|Synced|is hidden/, text);
       }
-      assert.equal(snapshot(h), before, `${who} changed nothing: no data, setting, role or audit entry`);
+      assert.equal(await snapshot(h), before, `${who} changed nothing: no data, setting, role or audit entry`);
       for (const m of ADMIN_SIDE_EFFECTS) assert.deepEqual(h.fake.callsTo(m), [], `${who} caused no ${m}`);
       assert.equal(h.fake.uploads.size, 0);
       // A refused caller is looked up in Slack (they might have been a Slack admin): once when the
       // answer is cached (managers, VPs), at every command for a rep, who gets no cache row.
       assert.ok(h.fake.callsTo('users.info').length <= (userId === REP ? adminCommands(tacticId).length : 1));
-      if (userId === REP) assert.equal(h.db.prepare('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?').pluck().get(REP), 0);
+      if (userId === REP) assert.equal(await h.value('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?', [REP]), 0);
       assert.ok(!h.logs.some((l) => l.msg === 'admin change' && l.actor === userId));
     });
   }
 
   it('someone Slack no longer knows is refused too', async () => {
     h.fake.removeUser('UGHOST001');
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const r = await run(h, '/gemba', 'UGHOST001', 'admin target 9');
     assert.equal(r.ack, undefined, 'acked empty while Slack was asked');
     assert.ok(r.text.includes(ADMIN_ONLY));
-    assert.equal(snapshot(h), before);
+    assert.equal(await snapshot(h), before);
   });
 
   it('the help a non-admin sees does not offer admin commands; a VP sees the digest preview', async () => {
@@ -393,6 +392,6 @@ describe('who sees whose data', () => {
     assert.match(preview.text, /digest preview is for VPs and admins/);
     // PRODUCT.md "No trace of the rep": no cache row, even for a refused command.
     assert.equal(h.fake.callsTo('users.info').length, 3);
-    assert.equal(h.db.prepare('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?').pluck().get(REP), 0);
+    assert.equal(await h.value('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?', [REP]), 0);
   });
 });

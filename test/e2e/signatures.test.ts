@@ -19,7 +19,7 @@ describe('request signatures', () => {
   it('accepts a correctly signed request (control)', async () => {
     const h = await harness();
     ackMessage(await h.send(contact()));
-    assert.equal(contactCount(h), 1);
+    assert.equal(await contactCount(h), 1);
   });
 
   it('refuses a forged signature with 401 and stores nothing', async () => {
@@ -30,8 +30,8 @@ describe('request signatures', () => {
       const r = await h.send(payload, { signature });
       assert.equal(r.status, 401, `signature ${JSON.stringify(signature)}`);
     }
-    assert.equal(contactCount(h), 0);
-    assert.equal(managerCount(h), 0);
+    assert.equal(await contactCount(h), 0);
+    assert.equal(await managerCount(h), 0);
     await h.settle();
     assert.equal(h.fake.calls.filter((c) => c.method !== 'auth.test').length, 0, 'no Slack call for a forged request');
   });
@@ -44,7 +44,7 @@ describe('request signatures', () => {
     const altered = { ...signed, body: signed.body.replace('Acme', 'Evil') };
     const r = await h.send(altered, { timestampSec: ts, signature });
     assert.equal(r.status, 401);
-    assert.equal(contactCount(h), 0);
+    assert.equal(await contactCount(h), 0);
   });
 
   it('refuses a stale timestamp (6 minutes old) with 401 and stores nothing', async () => {
@@ -52,8 +52,8 @@ describe('request signatures', () => {
     const r = await h.send(contact(), { timestampSec: nowSec() - 6 * 60 });
     assert.equal(r.status, 401);
     assert.equal((await h.send(contact(), { timestampSec: nowSec() - 60 * 60 })).status, 401);
-    assert.equal(contactCount(h), 0);
-    assert.equal(managerCount(h), 0);
+    assert.equal(await contactCount(h), 0);
+    assert.equal(await managerCount(h), 0);
   });
 
   it('refuses an unsigned request with 401', async () => {
@@ -66,17 +66,17 @@ describe('request signatures', () => {
     });
     assert.equal(res.status, 401);
     await res.text();
-    assert.equal(contactCount(h), 0);
+    assert.equal(await contactCount(h), 0);
   });
 
   it('refuses forged button clicks and events too', async () => {
     const h = await harness();
     ackMessage(await h.command('/contact', 'Acme Corp'));
-    const id = String(h.db.prepare('SELECT id FROM contacts').pluck().get());
+    const id = String(await h.value('SELECT id FROM contacts'));
     const undo = blockActions({ actionId: ActionId.contactUndo, value: id, responseUrl: h.fake.responseUrl() });
     assert.equal((await h.send(undo, { signature: 'v0=00' })).status, 401);
     assert.equal((await h.send(undo, { timestampSec: nowSec() - 10 * 60 })).status, 401);
-    assert.equal(contactCount(h), 1, 'Undo did not run');
+    assert.equal(await contactCount(h), 1, 'Undo did not run');
     assert.equal((await h.send(appHomeOpened('U0001'), { signature: 'v0=00' })).status, 401);
     await h.settle();
     assert.equal(h.fake.callsTo('views.publish').length, 0);
@@ -96,7 +96,7 @@ describe('GET /healthz', () => {
     assert.equal(body.status, 'ok');
     assert.equal(body.database, 'ok');
 
-    h.db.close();
+    await h.ctx.storage.close();
     const down = await fetch(`${h.url}/healthz`);
     assert.equal(down.status, 503);
     assert.notEqual(((await down.json()) as Record<string, unknown>).status, 'ok');

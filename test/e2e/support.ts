@@ -61,16 +61,16 @@ export function assertBadInputReply(r: PostSignedResult, mentions?: RegExp): str
   return text;
 }
 
-export function contactCount(h: Harness): number {
-  return h.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get() as number;
+export function contactCount(h: Harness): Promise<number> {
+  return h.count('contacts');
 }
 
-export function managerCount(h: Harness): number {
-  return h.db.prepare('SELECT COUNT(*) FROM managers').pluck().get() as number;
+export function managerCount(h: Harness): Promise<number> {
+  return h.count('managers');
 }
 
-export function contactRows(h: Harness): any[] {
-  return h.db.prepare('SELECT * FROM contacts ORDER BY id').all();
+export function contactRows(h: Harness): Promise<any[]> {
+  return h.rows('SELECT * FROM contacts ORDER BY id');
 }
 
 /** Asserts the fake Slack accepted every message and view the app produced. */
@@ -95,18 +95,13 @@ export function buttonValues(surface: { blocks?: any[] }, actionId: string): str
   return values;
 }
 
-/** Every distinct team id stored in any table that has a team_id column, sorted. */
-export function teamIdsInDatabase(h: Harness): string[] {
-  // Both files: the main one and the anonymous store attached as `anon` (docs/anonymity.md).
-  const tables = ['main', 'anon'].flatMap((schema) =>
-    (h.db.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND sql LIKE '%team_id%'`).pluck().all() as string[]).map(
-      (t) => `${schema}.${t}`,
-    ),
-  );
+/** Every distinct team id stored in any table that has a team_id column (the anonymous store's too), sorted. */
+export async function teamIdsInDatabase(h: Harness): Promise<string[]> {
   const ids = new Set<string>();
-  for (const t of tables) {
+  for (const t of await h.tables()) {
+    if (!t.columns.includes('team_id')) continue;
     // An org-wide installation has no team: null is no workspace.
-    for (const id of h.db.prepare(`SELECT DISTINCT team_id FROM ${t} WHERE team_id IS NOT NULL`).pluck().all() as string[]) ids.add(id);
+    for (const id of await h.values<string>(`SELECT DISTINCT team_id FROM ${t.name} WHERE team_id IS NOT NULL`)) ids.add(id);
   }
   return [...ids].sort();
 }

@@ -44,7 +44,7 @@ describe('/trends over a scripted history', () => {
     // Someone else's history, which must never show up.
     await seed(h, OTHER, 'SecretCo', 'call', '2026-11-24');
     await seed(h, OTHER, 'Hushhush Ltd', 'video', '2026-11-25');
-    assert.equal(contactCount(h), 17);
+    assert.equal(await contactCount(h), 17);
   });
   after(() => checkAndClose(h));
 
@@ -131,7 +131,7 @@ describe('/trends bad input and help', () => {
     assert.match(text, /`▁▁▁▁▁▁▁▁` {2}0 in 8 weeks/);
     assert.match(text, /\*Streak:\* 0 weeks/);
     assert.match(text, /\*By kind:\* none yet/);
-    assert.equal(contactCount(h), 0);
+    assert.equal(await contactCount(h), 0);
   });
 
   it('/trends help explains the command with examples', async () => {

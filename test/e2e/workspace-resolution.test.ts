@@ -81,9 +81,9 @@ describe('workspace resolution: Slack Connect', () => {
     assert.equal(r.status, 200);
     assert.equal(r.text, '', 'the modal closes');
     await h.settle();
-    const rows = h.db.prepare('SELECT team_id, user_id, account FROM contacts').all();
+    const rows = await h.rows('SELECT team_id, user_id, account FROM contacts');
     assert.deepEqual(rows, [{ team_id: HOME, user_id: ME, account: 'Acme Corp' }]);
-    assert.deepEqual(teamIdsInDatabase(h), [HOME], 'no row anywhere names the partner organisation');
+    assert.deepEqual(await teamIdsInDatabase(h), [HOME], 'no row anywhere names the partner organisation');
     // The person's own week counts it: /contact list in their workspace shows it.
     const list = await h.command('/contact', 'list', { userId: ME, teamId: HOME });
     assert.match(allText(list.json), /Acme Corp/);
@@ -116,7 +116,7 @@ describe('workspace resolution: org-wide (Enterprise Grid) install', () => {
     assert.equal(home.args.user_id, 'W0001');
     assert.match(allText(home.args.view), /Initech/, "the Home tab shows the workspace's own data");
     await h.settle();
-    assert.deepEqual(teamIdsInDatabase(h), ['T0GRID1'], 'nothing is filed under the org id or a null team');
+    assert.deepEqual(await teamIdsInDatabase(h), ['T0GRID1'], 'nothing is filed under the org id or a null team');
     assertSurfacesValid(h);
   });
 
@@ -156,9 +156,9 @@ describe('workspace resolution: org-wide (Enterprise Grid) install', () => {
     );
     assert.equal(r.status, 200);
     await h.settle();
-    const snoozes = h.db.prepare('SELECT team_id, user_id FROM snoozes').all();
+    const snoozes = await h.rows('SELECT team_id, user_id FROM snoozes');
     assert.deepEqual(snoozes, [{ team_id: 'T0GRID2', user_id: 'W0002' }]);
-    assert.deepEqual(teamIdsInDatabase(h), ['T0GRID2']);
+    assert.deepEqual(await teamIdsInDatabase(h), ['T0GRID2']);
     assertSurfacesValid(h);
   });
 });

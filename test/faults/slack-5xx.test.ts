@@ -72,7 +72,7 @@ describe('fault: Slack answers 5xx for a while', () => {
     const later = await runNudges(h.ctx, h.clock.now());
     assert.equal(later.posted.length, 1);
     for (const u of USERS) assert.equal(delivered(u), 1, `${u} got exactly one DM`);
-    assert.equal(h.db.prepare('SELECT COUNT(*) FROM nudges').pluck().get(), USERS.length);
+    assert.equal(await h.value('SELECT COUNT(*) FROM nudges'), USERS.length);
     assert.equal((await h.ctx.repos.claims.findClaim({ job: 'nudges', scope: `${TEAM}:UBAD`, period: '2026-11-30' }))?.status, 'done');
   });
 

@@ -37,7 +37,7 @@ describe("nudges at each manager's own 09:00", () => {
     await tickThrough(h, scheduler, '2026-10-24T06:00:00Z', '2026-11-07T12:00:00Z', HOUR);
     await scheduler.stop();
 
-    assert.deepEqual(nudgeTimes(h), {
+    assert.deepEqual(await nudgeTimes(h), {
       // Mon 09:00, Thu 09:00 (3 days later), Mon, Thu: 09:00 CDT = 14:00Z, then 09:00 CST = 15:00Z.
       UCHI: ['2026-10-26T14:00:00Z', '2026-10-29T14:00:00Z', '2026-11-02T15:00:00Z', '2026-11-05T15:00:00Z'],
       // Monday 09:00 JST is Sunday 00:00 UTC.
@@ -48,9 +48,7 @@ describe("nudges at each manager's own 09:00", () => {
     });
     // Local dates are the managers' own.
     assert.deepEqual(
-      nudgeRows(h)
-        .filter((r) => r.userId === 'UTOK' || r.userId === 'UAKL')
-        .map((r) => r.localDate),
+      (await nudgeRows(h)).filter((r) => r.userId === 'UTOK' || r.userId === 'UAKL').map((r) => r.localDate),
       ['2026-10-26', '2026-10-26', '2026-10-29', '2026-10-29', '2026-11-02', '2026-11-02', '2026-11-05', '2026-11-05'],
     );
     // One DM per nudge, to the manager.
@@ -66,7 +64,7 @@ describe("nudges at each manager's own 09:00", () => {
     const scheduler = startScheduler(h.ctx, { enabled: false });
     await tickThrough(h, scheduler, '2026-03-05T00:00:00Z', '2026-03-14T00:00:00Z', 30 * 60_000);
     // Fri 09:00 CST; Mon 09:00 CDT is only 71 hours later, and still gets its nudge; Thu.
-    assert.deepEqual(nudgeTimes(h), { UCHI: ['2026-03-06T15:00:00Z', '2026-03-09T14:00:00Z', '2026-03-12T14:00:00Z'] });
+    assert.deepEqual(await nudgeTimes(h), { UCHI: ['2026-03-06T15:00:00Z', '2026-03-09T14:00:00Z', '2026-03-12T14:00:00Z'] });
     assert.equal(posts(h, 'UCHI').length, 3);
     await scheduler.stop();
   });
@@ -77,7 +75,7 @@ describe("nudges at each manager's own 09:00", () => {
     await seedContact(h, 'UCHI', 'Acme', '2026-10-23');
     const scheduler = startScheduler(h.ctx, { enabled: false });
     await tickThrough(h, scheduler, '2026-10-29T00:00:00Z', '2026-11-07T00:00:00Z', 30 * 60_000);
-    assert.deepEqual(nudgeTimes(h), { UCHI: ['2026-10-30T14:00:00Z', '2026-11-02T15:00:00Z', '2026-11-05T15:00:00Z'] });
+    assert.deepEqual(await nudgeTimes(h), { UCHI: ['2026-10-30T14:00:00Z', '2026-11-02T15:00:00Z', '2026-11-05T15:00:00Z'] });
     assert.equal(posts(h, 'UCHI').length, 3);
     await scheduler.stop();
   });
@@ -88,7 +86,7 @@ describe("nudges at each manager's own 09:00", () => {
     await cacheTz(h, 'U1', 'UTC');
     let report = await runNudges(h.ctx, h.clock.now());
     assert.equal(report.posted.length, 1);
-    assert.equal(nudgeRows(h)[0].localDate, '2026-11-30');
+    assert.equal((await nudgeRows(h))[0].localDate, '2026-11-30');
     // Tuesday and Wednesday: the 3-day cool-down; Thursday: due again at 09:00. The cool-down
     // counts local days, so a late catch-up does not push later nudges to 15:30 too.
     for (const [day, expected] of [
@@ -111,7 +109,7 @@ describe('catch-up only while the period is current', () => {
     const scheduler = startScheduler(h.ctx, { enabled: false });
     await tickThrough(h, scheduler, '2026-11-28T10:00:00Z', '2026-11-30T12:00:00Z', HOUR);
     await scheduler.stop();
-    assert.deepEqual(nudgeTimes(h), { U1: ['2026-11-30T09:00:00Z'] });
+    assert.deepEqual(await nudgeTimes(h), { U1: ['2026-11-30T09:00:00Z'] });
   });
 });
 
@@ -193,7 +191,7 @@ describe('the nudge DM', () => {
     assertNoStrayControls(dm.args);
     // The DM is recorded (for the cool-down and "3 nudges ignored").
     assert.deepEqual(
-      nudgeRows(h).map((r) => [r.userId, r.localDate, r.answered]),
+      (await nudgeRows(h)).map((r) => [r.userId, r.localDate, r.answered]),
       [['U1', '2026-11-30', null]],
     );
     assertSurfacesValid(h);
@@ -282,7 +280,7 @@ describe('once per manager per local day', () => {
       .map((c) => c.args.channel)
       .sort();
     assert.deepEqual(dms, [...users].sort(), 'exactly one DM per manager');
-    assert.equal(nudgeRows(a).length, users.length);
+    assert.equal((await nudgeRows(a)).length, users.length);
     // And again from both: nothing more.
     const again = await Promise.all([runNudges(a.ctx, a.clock.now()), runNudges(b.ctx, b.clock.now())]);
     assert.equal(again[0].posted.length + again[1].posted.length, 0);
@@ -362,7 +360,7 @@ describe('Slack failures', () => {
     const retried = await runNudges(h.ctx, h.clock.now());
     assert.equal(retried.posted.length, 1);
     assert.equal(posts(h, 'U1').length, 1);
-    assert.equal(nudgeRows(h).length, 1);
+    assert.equal((await nudgeRows(h)).length, 1);
   });
 
   it('429s that outlast the bounded attempts release the claim for a later tick', async () => {
@@ -429,6 +427,6 @@ describe('time zones from Slack', () => {
     h.fake.failNext('users.info', { error: 'fatal_error' });
     const report = await runNudges(h.ctx, h.clock.now());
     assert.equal(report.posted.length, 1);
-    assert.equal(iso(nudgeRows(h)[0].sentAt), '2026-11-30T09:00:00Z');
+    assert.equal(iso((await nudgeRows(h))[0].sentAt), '2026-11-30T09:00:00Z');
   });
 });

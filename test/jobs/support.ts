@@ -45,16 +45,14 @@ export function posts(h: Harness, channel?: string): RecordedCall[] {
 }
 
 /** The nudges table, oldest first. */
-export function nudgeRows(h: Harness): Array<{ userId: string; sentAt: number; localDate: string; answered: string | null }> {
-  return h.db
-    .prepare('SELECT user_id AS userId, sent_at AS sentAt, local_date AS localDate, answered FROM nudges ORDER BY sent_at, id')
-    .all() as any;
+export function nudgeRows(h: Harness): Promise<Array<{ userId: string; sentAt: number; localDate: string; answered: string | null }>> {
+  return h.rows('SELECT user_id AS "userId", sent_at AS "sentAt", local_date AS "localDate", answered FROM nudges ORDER BY sent_at, id');
 }
 
 /** When each manager was nudged (ISO instants), from the nudges table. */
-export function nudgeTimes(h: Harness): Record<string, string[]> {
+export async function nudgeTimes(h: Harness): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
-  for (const r of nudgeRows(h)) {
+  for (const r of await nudgeRows(h)) {
     out[r.userId] ??= [];
     out[r.userId].push(iso(r.sentAt));
   }

@@ -1,6 +1,7 @@
 /**
  * Runs the real Gemba app for end-to-end tests: Bolt's HTTP receiver on a loopback port with
- * signature checks on, a fresh SQLite database built by the real migrations, an injected clock,
+ * signature checks on, a fresh database built by the real migrations (SQLite, or PostgreSQL with
+ * TEST_ENGINE=postgres: test/kit/engine.ts), an injected clock,
  * a captured log, and every Web API call going to the fake Slack server.
  */
 import assert from 'node:assert/strict';
@@ -20,6 +21,7 @@ import { openSqliteStorage, SqliteStorage } from '../../src/db/sqlite.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createSlackClient } from '../../src/slack/client.js';
+import { databaseUrlFor, type Inspector, inspectorFor } from './engine.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 import {
   appHomeOpened,
@@ -59,14 +61,19 @@ export const DISTRIBUTION_ENV = {
   TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
 };
 
-export interface Harness {
+/**
+ * The harness is also an engine-neutral inspector of the app's rows (`await h.rows(sql, params)`,
+ * `h.count('contacts')`, see test/kit/engine.ts), on SQLite or, with TEST_ENGINE=postgres, PostgreSQL.
+ */
+export interface Harness extends Inspector {
   url: string;
   fake: FakeSlack;
   ctx: AppContext;
-  /** The SQLite handle, for tests that inspect rows directly. */
+  /** The SQLite handle, only for tests of what exists on SQLite alone (file bytes, WAL, pragmas); throws on PostgreSQL. */
   db: Db;
   app: BoltApp;
   clock: FixedClock;
+  /** The store's key: the SQLite file, or on PostgreSQL the path its test database is keyed by (test/kit/engine.ts). */
   databasePath: string;
   /** Every log line the app wrote, parsed. */
   logs: Array<Record<string, unknown>>;
@@ -89,6 +96,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const fake = opts.fake ?? (await startFakeSlack({ defaultTz: 'UTC' }));
   const dir = opts.databasePath ? undefined : mkdtempSync(join(tmpdir(), 'gemba-test-'));
   const databasePath = opts.databasePath ?? join(dir!, 'gemba.db');
+  // On the PostgreSQL pass every store is a database of the run's server, one per path (a restart finds it again).
+  const databaseUrl = opts.env?.DATABASE_URL ?? (await databaseUrlFor(databasePath));
   const config = loadConfig({
     ...(opts.distribution ? DISTRIBUTION_ENV : { SLACK_BOT_TOKEN: 'xoxb-test-token' }),
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -98,6 +107,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     SCHEDULER_ENABLED: 'false',
     ANONYMITY_KEY: TEST_ANONYMITY_KEY,
     PORT: '0',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...opts.env,
   });
   let raw = '';
@@ -117,7 +127,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  // DATABASE_URL in opts.env runs the app on PostgreSQL (h.db is then unavailable: inspect through h.ctx.storage).
+  // DATABASE_URL runs the app on PostgreSQL (h.db is then unavailable: inspect with h.rows, h.count…).
   const { storage } = config.databaseUrl ? await connectStorage(config, logger) : openSqliteStorage(databasePath);
   const db =
     storage instanceof SqliteStorage
@@ -142,6 +152,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     postSigned(url, { secret: SIGNING_SECRET, body: payload.body, contentType: payload.contentType, ...o });
 
   return {
+    ...inspectorFor(storage),
     url,
     fake,
     ctx,

@@ -33,7 +33,7 @@ const contactText = fc
 
 describe('property (e2e): arbitrary command text', () => {
   let h: Harness;
-  const count = () => h.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get() as number;
+  const count = () => h.count('contacts');
 
   before(async () => {
     h = await startHarness();
@@ -45,7 +45,7 @@ describe('property (e2e): arbitrary command text', () => {
   it('/contact: a confirmation and exactly one row, or a :warning: and nothing stored', async () => {
     await fc.assert(
       fc.asyncProperty(contactText, async (text) => {
-        const before = count();
+        const before = await count();
         const res = await h.command('/contact', text);
         assert.equal(res.status, 200);
         const reply = res.json as { text: string; blocks?: unknown[] };
@@ -53,13 +53,13 @@ describe('property (e2e): arbitrary command text', () => {
         assert.ok(!reply.text.includes(UNEXPECTED), `bad input is explained, not an unexpected error: ${JSON.stringify(text)}`);
         const expected = parseContactText(unescapeSlack(text.trim()), '2026-11-26');
         if (reply.text.startsWith(':warning:')) {
-          assert.equal(count(), before, `nothing stored for ${JSON.stringify(text)}`);
+          assert.equal(await count(), before, `nothing stored for ${JSON.stringify(text)}`);
           assert.equal(expected.ok, false);
         } else {
           assert.match(reply.text, /^Logged a conversation/);
-          assert.equal(count(), before + 1, `one row for ${JSON.stringify(text)}`);
+          assert.equal(await count(), before + 1, `one row for ${JSON.stringify(text)}`);
           assert.ok(expected.ok);
-          const row = h.db.prepare('SELECT account, insight FROM contacts ORDER BY id DESC LIMIT 1').get() as {
+          const row = (await h.row('SELECT account, insight FROM contacts ORDER BY id DESC LIMIT 1')) as {
             account: string;
             insight: string | null;
           };
@@ -74,12 +74,9 @@ describe('property (e2e): arbitrary command text', () => {
 
   it('/flag-tactic: a confirmation, or a :warning: and nothing stored', async () => {
     const reports = () =>
-      h.db
-        .prepare(
-          'SELECT (SELECT COUNT(*) FROM anon.tactics) + (SELECT COUNT(*) FROM anon.tactic_reports) + (SELECT COUNT(*) FROM anon.tactic_reasons)',
-        )
-        .pluck()
-        .get() as number;
+      h.value<number>(
+        'SELECT (SELECT COUNT(*) FROM anon.tactics) + (SELECT COUNT(*) FROM anon.tactic_reports) + (SELECT COUNT(*) FROM anon.tactic_reasons)',
+      );
     const flagText = fc
       .oneof(
         hostileText,
@@ -88,17 +85,17 @@ describe('property (e2e): arbitrary command text', () => {
       .filter((t) => !SUBCOMMANDS.has(t.trim().toLowerCase()));
     await fc.assert(
       fc.asyncProperty(flagText, fc.integer({ min: 1, max: 9999 }), async (text, user) => {
-        const before = reports();
+        const before = await reports();
         // A different rep each time, so the weekly allowance is not what refuses.
         const res = await h.command('/flag-tactic', text, { userId: `UREP${user}` });
         assert.equal(res.status, 200);
         const reply = res.json as { text: string; blocks?: unknown[] };
         assert.ok(!reply.text.includes(UNEXPECTED), `bad input is explained, not an unexpected error: ${JSON.stringify(text)}`);
-        if (reply.text.startsWith(':warning:')) assert.equal(reports(), before, `nothing stored for ${JSON.stringify(text)}`);
+        if (reply.text.startsWith(':warning:')) assert.equal(await reports(), before, `nothing stored for ${JSON.stringify(text)}`);
         else {
           // The reply is the same whether or not the rep's crowd already counted (nothing new is then stored).
           assert.ok(reply.text.startsWith('Recorded anonymously'), `recorded for ${JSON.stringify(text)}: ${reply.text}`);
-          assert.ok(reports() >= before);
+          assert.ok((await reports()) >= before);
         }
         assertNoLiveMarkup(reply, text);
       }),
@@ -118,22 +115,15 @@ describe('property (e2e): arbitrary command text', () => {
       .map((w) => w.join(' '));
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('/trends', '/gemba'), words, async (command, text) => {
-        const before = h.db
-          .prepare('SELECT (SELECT COUNT(*) FROM snoozes) + (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM teams)')
-          .pluck()
-          .get();
+        const changes = () =>
+          h.value('SELECT (SELECT COUNT(*) FROM snoozes) + (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM teams)');
+        const before = await changes();
         const res = await h.command(command, text);
         assert.equal(res.status, 200);
         const reply = res.json as { text: string; blocks?: unknown[] } | undefined;
         if (!reply?.text.startsWith(':warning:')) return;
         assertNoLiveMarkup(reply, text);
-        assert.equal(
-          h.db
-            .prepare('SELECT (SELECT COUNT(*) FROM snoozes) + (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM teams)')
-            .pluck()
-            .get(),
-          before,
-        );
+        assert.equal(await changes(), before);
       }),
       { numRuns: 40 },
     );
