@@ -20,8 +20,8 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** The suites that run on PostgreSQL too: everything that drives the app through the harness or its processes. */
 const POSTGRES_SUITES = ['test/e2e', 'test/jobs', 'test/faults', 'test/properties/commands-e2e.test.ts'];
-/** Run once, in the SQLite pass: they choose their engine themselves (the sandbox is in memory by design; postgres.test.ts is PostgreSQL). */
-const ENGINE_FIXED = new Set(['test/e2e/postgres.test.ts', 'test/e2e/sandbox-browser.test.ts']);
+/** Run once, in the SQLite pass: they choose their engine themselves (the sandbox is in memory by design; postgres*.test.ts are PostgreSQL). */
+const engineFixed = (f: string) => /\/postgres[^/]*\.test\.ts$/.test(f) || f === 'test/e2e/sandbox-browser.test.ts';
 
 function testFiles(under: string): string[] {
   const at = join(ROOT, under);
@@ -43,7 +43,7 @@ async function main(): Promise<number> {
   const only = argv.includes('--sqlite') ? 'sqlite' : argv.includes('--postgres') ? 'postgres' : undefined;
   const given = argv.filter((a) => !a.startsWith('--'));
   const sqliteFiles = given.length > 0 ? given : testFiles('test');
-  const postgresFiles = given.length > 0 ? given : POSTGRES_SUITES.flatMap(testFiles).filter((f) => !ENGINE_FIXED.has(f));
+  const postgresFiles = given.length > 0 ? given : POSTGRES_SUITES.flatMap(testFiles).filter((f) => !engineFixed(f));
 
   let server: TestPostgres | undefined;
   const stopServer = async () => {
