@@ -79,7 +79,9 @@ async function spawnServer(script: string, env: Record<string, string>, cwd: str
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$)/.test(k)),
   );
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, script)], {
+  // GEMBA_BENCH_CPU_PROF=<dir>: each app writes a V8 CPU profile there when it stops (node --cpu-prof).
+  const prof = process.env.GEMBA_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.GEMBA_BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', TSX, join(ROOT, script)], {
     cwd,
     env: { ...clean, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -45,6 +45,8 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Bolt
     customRoutes: [healthz],
     // auth.test runs once in app.init(), awaited, so a bad token fails start-up cleanly.
     deferInitialization: true,
+    // No listener reads Bolt's conversation context; its middleware cost every request a store look-up.
+    convoStore: false as const,
   };
   // One bot token, or (distribution mode) Bolt's OAuth support: an installer serving /slack/install and
   // /slack/oauth_redirect whose authorize() finds each request's installation in Gemba's database.
@@ -94,6 +96,8 @@ function httpReceiver(
     logLevel: common.logLevel,
     customRoutes: common.customRoutes,
     processBeforeResponse: options.processBeforeResponse ?? false,
+    // The request guard below checks every signature before Bolt sees the request (once, not twice).
+    signatureVerification: false,
   });
   receiver.requestListener = guardSlackRequests(receiver.requestListener, {
     signingSecret,

@@ -69,6 +69,26 @@ describe('request signatures', () => {
     assert.equal(await contactCount(h), 0);
   });
 
+  it("answers Slack's unsigned ssl_check with 200 and does nothing with a payload smuggled beside it", async () => {
+    const h = await harness();
+    const smuggled = new URLSearchParams({
+      ssl_check: '1',
+      command: '/contact',
+      text: 'Smuggled Corp',
+      user_id: 'U0001',
+      team_id: 'T0001',
+    });
+    const res = await fetch(`${h.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: smuggled.toString(),
+    });
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), '');
+    assert.equal(contactCount(h), 0);
+    assert.equal(managerCount(h), 0);
+  });
+
   it('refuses forged button clicks and events too', async () => {
     const h = await harness();
     ackMessage(await h.command('/contact', 'Acme Corp'));
