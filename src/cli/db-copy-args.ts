@@ -1,0 +1,34 @@
+/** The db:copy CLI's arguments, apart from src/cli/db-copy.ts so they can be tested without a database. */
+export const COPY_USAGE = [
+  'usage: npm run db:copy -- --from <sqlite file> --to <postgres URL>',
+  'example: npm run db:copy -- --from ./data/gemba.db --to postgres://gemba:secret@db.example.com:5432/gemba',
+  'Copies a stopped SQLite install (gemba.db and gemba.anon.db beside it) into an empty PostgreSQL database,',
+  'then compares row counts table by table. The URL may leave the password out and use PGPASSWORD instead.',
+].join('\n');
+
+/** The parsed command line, or a message saying what is wrong with it. */
+export function parseCopyArgs(argv: string[]): { from: string; to: string } | { error: string } {
+  const rest = [...argv];
+  const found: { from?: string; to?: string } = {};
+  while (rest.length) {
+    const arg = rest.shift() ?? '';
+    const m = /^--(from|to)(?:=(.*))?$/.exec(arg);
+    if (!m) return { error: `unknown argument "${arg}"` };
+    const name = m[1] as 'from' | 'to';
+    const value = m[2] ?? rest.shift();
+    if (!value || value.startsWith('--')) return { error: `--${name} needs a value` };
+    if (found[name] !== undefined) return { error: `--${name} given twice` };
+    found[name] = value;
+  }
+  if (!found.from) return { error: 'missing --from (the SQLite file, e.g. ./data/gemba.db)' };
+  if (!found.to) return { error: 'missing --to (the PostgreSQL URL, e.g. postgres://gemba@localhost:5432/gemba)' };
+  let url: URL;
+  try {
+    url = new URL(found.to);
+  } catch {
+    return { error: '--to must be a URL such as postgres://gemba@localhost:5432/gemba' };
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    return { error: `--to must be a postgres:// URL (got ${url.protocol}//…)` };
+  return { from: found.from, to: found.to };
+}

@@ -1,0 +1,280 @@
+import { existsSync } from 'node:fs';
+import pg from 'pg';
+import { migrate } from './migrate.js';
+import { anonymousStorePath, type Db, openDatabase } from './open.js';
+import { migratePostgres } from './pg-migrate.js';
+
+/**
+ * The moving path from SQLite to PostgreSQL (`npm run db:copy`): every row of an existing install,
+ * main file and anonymous store (schema `anon` on both engines), copied into an empty, freshly
+ * migrated PostgreSQL database in one transaction, then verified table by table by row count.
+ * Nothing is committed unless every count matches.
+ */
+
+/** Rows sent per INSERT: one array parameter per column (unnest), so the batch size is not bound by PostgreSQL's 65,535 parameters. */
+export const COPY_BATCH_ROWS = 20_000;
+
+/** A failure the operator can act on: the message says what is wrong and what to do. */
+export class CopyError extends Error {
+  constructor(
+    message: string,
+    readonly counts?: TableCount[],
+  ) {
+    super(message);
+    this.name = 'CopyError';
+  }
+}
+
+export interface TableCount {
+  /** `public.contacts`, `anon.tactics`, … */
+  table: string;
+  source: number;
+  target: number;
+}
+
+export interface CopyResult {
+  /** Migrations this run applied to the SQLite file before reading it (it is read at the current schema). */
+  sourceApplied: string[];
+  /** Migrations applied to the PostgreSQL target. */
+  targetApplied: string[];
+  counts: TableCount[];
+}
+
+/** `postgres://user:***@host:port/db`: the URL as it may be printed (never the password). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+interface PgTable {
+  schema: string;
+  name: string;
+  columns: Array<{ name: string; type: string; identity: boolean }>;
+}
+
+const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
+const qualified = (t: { schema: string; name: string }) => `${quote(t.schema)}.${quote(t.name)}`;
+const label = (t: { schema: string; name: string }) => `${t.schema}.${t.name}`;
+
+/**
+ * Copies the SQLite install at `from` (with its anonymous store beside it) into the PostgreSQL
+ * database at `to`. Throws CopyError for a missing file, an unreachable or non-empty target, a
+ * schema mismatch, or a count that differs (then nothing is committed).
+ */
+export async function copySqliteToPostgres(
+  from: string,
+  to: string,
+  opts: { batchRows?: number; onTable?: (table: string, rows: number) => void } = {},
+): Promise<CopyResult> {
+  if (!existsSync(from)) throw new CopyError(`no SQLite database at ${from} (give the path of gemba.db, the DATABASE_PATH the app used)`);
+  const batchRows = opts.batchRows ?? COPY_BATCH_ROWS;
+  let db: Db;
+  let sourceApplied: string[];
+  try {
+    if (!existsSync(anonymousStorePath(from)))
+      throw new CopyError(
+        `no anonymous store at ${anonymousStorePath(from)} beside ${from}: copy both files of the install together (start the app on it once to create it if it predates the anonymous store)`,
+      );
+    db = openDatabase(from);
+    // The file is read at the schema this version expects: pending migrations run as they would at start.
+    sourceApplied = migrate(db);
+  } catch (err) {
+    if (err instanceof CopyError) throw err;
+    throw new CopyError(`cannot open ${from} as a Gemba SQLite database: ${(err as Error).message}`);
+  }
+  const pool = new pg.Pool({ connectionString: to, max: 1, connectionTimeoutMillis: 10_000 });
+  pool.on('error', () => undefined);
+  try {
+    let targetApplied: string[];
+    try {
+      targetApplied = await migratePostgres(pool);
+    } catch (err) {
+      throw new CopyError(`cannot prepare PostgreSQL at ${redactUrl(to)}: ${describePgError(err)}`);
+    }
+    const tables = await listPgTables(pool);
+    checkSourceSchema(db, tables);
+    const nonEmpty: string[] = [];
+    for (const t of tables) {
+      const { rows } = await pool.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM ${qualified(t)}`);
+      if (rows[0].n > 0) nonEmpty.push(`${label(t)}: ${rows[0].n} rows`);
+    }
+    if (nonEmpty.length)
+      throw new CopyError(
+        `the target database is not empty (${nonEmpty.join(', ')}); db:copy only copies into an empty database: create one (e.g. \`createdb gemba\`) and point --to at it`,
+      );
+
+    const client = await pool.connect();
+    try {
+      // One read transaction on SQLite: a consistent snapshot of both files even if something writes meanwhile.
+      db.exec('BEGIN');
+      await client.query('BEGIN');
+      // The aggregate tables are copied as they are; their triggers would otherwise count every copied row again.
+      for (const t of tables) await client.query(`ALTER TABLE ${qualified(t)} DISABLE TRIGGER USER`);
+      for (const t of tables) {
+        const n = await copyTable(db, client, t, batchRows);
+        opts.onTable?.(label(t), n);
+      }
+      for (const t of tables) await client.query(`ALTER TABLE ${qualified(t)} ENABLE TRIGGER USER`);
+      // Identity columns continue after the copied ids, so the next insert does not collide.
+      for (const t of tables)
+        for (const c of t.columns.filter((x) => x.identity))
+          await client.query(
+            `SELECT setval(pg_get_serial_sequence($1, $2), m, true) FROM (SELECT MAX(${quote(c.name)}) AS m FROM ${qualified(t)}) x WHERE m IS NOT NULL`,
+            [qualified(t), c.name],
+          );
+      const counts: TableCount[] = [];
+      for (const t of tables) {
+        const source = Number(
+          db
+            .prepare(`SELECT COUNT(*) FROM ${sqliteName(t)}`)
+            .pluck()
+            .get(),
+        );
+        const { rows } = await client.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM ${qualified(t)}`);
+        counts.push({ table: label(t), source, target: rows[0].n });
+      }
+      if (counts.some((c) => c.source !== c.target)) {
+        await client.query('ROLLBACK');
+        throw new CopyError('row counts differ after copying; nothing was committed', counts);
+      }
+      await client.query('COMMIT');
+      return { sourceApplied, targetApplied, counts };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (err instanceof CopyError) throw err;
+      throw new CopyError(`copy failed, nothing was committed: ${describePgError(err)}`);
+    } finally {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      client.release();
+    }
+  } finally {
+    db.close();
+    await pool.end().catch(() => undefined);
+  }
+}
+
+/** Refreshes the planner's statistics after a bulk load, so the app's first queries do not wait for autovacuum. */
+export async function analyzeTarget(to: string): Promise<void> {
+  const client = new pg.Client({ connectionString: to, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
+  }
+}
+
+/** The app's tables on PostgreSQL (public and anon, not the migrations ledger), parents before the tables that reference them. */
+async function listPgTables(pool: pg.Pool): Promise<PgTable[]> {
+  const { rows } = await pool.query<{ schema: string; name: string; oid: number }>(
+    `SELECT n.nspname AS schema, c.relname AS name, c.oid::int AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'r' AND n.nspname IN ('public', 'anon') AND c.relname <> 'schema_migrations' ORDER BY n.nspname DESC, c.relname`,
+  );
+  const { rows: fks } = await pool.query<{ child: number; parent: number }>(
+    `SELECT conrelid::int AS child, confrelid::int AS parent FROM pg_constraint WHERE contype = 'f' AND conrelid <> confrelid`,
+  );
+  const tables = new Map<number, PgTable>();
+  for (const r of rows) {
+    const { rows: cols } = await pool.query<{ name: string; type: string; identity: string }>(
+      `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attidentity AS identity FROM pg_attribute
+        WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+      [r.oid],
+    );
+    tables.set(r.oid, { schema: r.schema, name: r.name, columns: cols.map((c) => ({ ...c, identity: c.identity !== '' })) });
+  }
+  // Depth-first: a table comes after every table it references.
+  const ordered: PgTable[] = [];
+  const placed = new Set<number>();
+  const place = (oid: number) => {
+    if (placed.has(oid) || !tables.has(oid)) return;
+    placed.add(oid);
+    for (const fk of fks) if (fk.child === oid) place(fk.parent);
+    ordered.push(tables.get(oid) as PgTable);
+  };
+  for (const oid of tables.keys()) place(oid);
+  return ordered;
+}
+
+/** `main.contacts` / `anon.tactics`: public is SQLite's main file, anon its attached store. */
+const sqliteName = (t: { schema: string; name: string }) => `${t.schema === 'public' ? 'main' : quote(t.schema)}.${quote(t.name)}`;
+
+/** Both sides must be at the same schema: every target table and column exists in the source, and no source table is left behind. */
+function checkSourceSchema(db: Db, tables: PgTable[]): void {
+  const problems: string[] = [];
+  const wanted = new Set(tables.map(label));
+  for (const [schema, file] of [
+    ['public', 'main'],
+    ['anon', 'anon'],
+  ] as const) {
+    const names = db.prepare(`SELECT name FROM ${file}.sqlite_master WHERE type = 'table'`).pluck().all() as string[];
+    for (const n of names)
+      if (!n.startsWith('sqlite_') && n !== 'schema_migrations' && !wanted.has(`${schema}.${n}`))
+        problems.push(`${schema}.${n} exists in SQLite but not in PostgreSQL`);
+  }
+  for (const t of tables) {
+    const cols = new Set(
+      (
+        db.prepare(`SELECT name FROM pragma_table_info(?, ?)`).all(t.name, t.schema === 'public' ? 'main' : t.schema) as Array<{
+          name: string;
+        }>
+      ).map((c) => c.name),
+    );
+    if (cols.size === 0) problems.push(`${label(t)} is missing from SQLite`);
+    else for (const c of t.columns) if (!cols.has(c.name)) problems.push(`${label(t)}.${c.name} is missing from SQLite`);
+  }
+  if (problems.length)
+    throw new CopyError(
+      `the two schemas differ, nothing copied (is this Gemba's database, and both sides at the same version?): ${problems.join('; ')}`,
+    );
+}
+
+/**
+ * Streams one table from SQLite into PostgreSQL in batches: `INSERT … SELECT * FROM unnest($1::type[], …)`,
+ * one array per column, so a batch is one round trip and one statement whatever its size.
+ */
+async function copyTable(db: Db, client: pg.PoolClient, t: PgTable, batchRows: number): Promise<number> {
+  const names = t.columns.map((c) => quote(c.name));
+  const insert = `INSERT INTO ${qualified(t)} (${names.join(', ')}) SELECT * FROM unnest(${t.columns
+    .map((c, i) => `$${i + 1}::${c.type}[]`)
+    .join(', ')})`;
+  // safeIntegers: ids and epoch milliseconds come out exact whatever their size, and go over as text.
+  const rows = db
+    .prepare(`SELECT ${names.join(', ')} FROM ${sqliteName(t)}`)
+    .raw()
+    .safeIntegers(true)
+    .iterate() as IterableIterator<unknown[]>;
+  let copied = 0;
+  let batch: unknown[][] = t.columns.map(() => []);
+  let size = 0;
+  const flush = async () => {
+    if (size === 0) return;
+    await client.query(insert, batch);
+    copied += size;
+    batch = t.columns.map(() => []);
+    size = 0;
+  };
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) batch[i].push(typeof row[i] === 'bigint' ? String(row[i]) : row[i]);
+    if (++size >= batchRows) {
+      // Reading pauses while the batch is written; the iterator holds its place.
+      await flush();
+    }
+  }
+  await flush();
+  return copied;
+}
+
+/** A driver error as one line: the code of a connection failure (ECONNREFUSED, ENOTFOUND…) or PostgreSQL's own message. */
+function describePgError(err: unknown): string {
+  if (err instanceof AggregateError && err.errors.length) return describePgError(err.errors[0]);
+  const e = err as { code?: string; message?: string; cause?: unknown };
+  const cause = e.cause ? describePgError(e.cause) : '';
+  const msg = e.message || e.code || String(err);
+  if (e.code && /^E[A-Z]+$/.test(e.code)) return `${msg} (is PostgreSQL running and the URL right?)`;
+  return cause && !msg.includes(cause) ? `${msg}: ${cause}` : msg;
+}

