@@ -49,6 +49,7 @@ function createServices(config: Config, storage: Storage, repos: Repos, clock: C
   const settings = createSettingsService(config, repos);
   const profiles = createProfileService({ repos, clock, settings, directory, logger, adminUserIds: config.adminUserIds });
   const team = createTeamService(repos);
+  const tactics = createTacticService({ storage, clock, settings, directory, config, logger });
   return {
     settings,
     profiles,
@@ -60,9 +61,9 @@ function createServices(config: Config, storage: Storage, repos: Repos, clock: C
     leaderboard: createLeaderboardService(repos),
     admin: createAdminService(storage, clock),
     team,
-    digest: createDigestService(repos, team),
+    digest: createDigestService({ repos, team, settings, tactics, minReports: config.anonymityMinReports }),
     installations: createInstallationService(repos, clock, config.uninstallRetentionDays),
-    tactics: createTacticService({ storage, clock, settings, directory, config, logger }),
+    tactics,
   };
 }
 

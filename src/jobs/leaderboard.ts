@@ -1,5 +1,6 @@
 import { leaderboardMessage } from '../blocks/leaderboard.js';
 import type { AppContext } from '../context.js';
+import { WEEKLY_POSTS } from '../services/schedule.js';
 import { leaderboardCharts } from './charts.js';
 import type { JobReport } from './report.js';
 import { runWeeklyPost, type WeeklyPost } from './weekly.js';
@@ -7,8 +8,7 @@ import { runWeeklyPost, type WeeklyPost } from './weekly.js';
 /** Monday 09:00 team time: last week's leaderboard to the leaderboard channel. */
 export const leaderboardPost: WeeklyPost = {
   job: 'leaderboard',
-  hour: 9,
-  minute: 0,
+  ...WEEKLY_POSTS.leaderboard,
   channelOf: (s) => s.leaderboardChannel,
   channelCommand: '/gemba admin channel leaderboard',
   build: async (ctx, teamId, reportWeek, settings) =>

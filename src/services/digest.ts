@@ -2,6 +2,9 @@ import type { ContactRow } from '../db/repos/contacts.js';
 import type { Repos } from '../db/repos/index.js';
 import type { SnoozeReason } from '../db/repos/snoozes.js';
 import { addDays, daysBetween, localDate } from '../lib/time.js';
+import { WEEKLY_POSTS, weeklyWindow } from './schedule.js';
+import type { SettingsService } from './settings.js';
+import type { DigestTactics, TacticService } from './tactics.js';
 import type { TeamService, TeamTrend } from './team.js';
 
 /** A manager is quiet after this many days without a conversation… */
@@ -29,9 +32,46 @@ export interface DigestData {
   snoozed: Array<{ userId: string; reason: SnoozeReason; endsOn: string }>;
 }
 
-/** Gathers the VP digest's content (Slack calls excluded). */
-export function createDigestService(repos: Repos, team: TeamService) {
+/** Everything the VP digest shows: the team's week, and the tactics past the anonymity threshold. */
+export interface DigestContent {
+  data: DigestData;
+  tactics: DigestTactics;
+}
+
+/** Gathers the VP digest's content (Slack calls excluded); blocks/digest.ts renders it. */
+export function createDigestService(deps: {
+  repos: Repos;
+  team: TeamService;
+  settings: SettingsService;
+  tactics: TacticService;
+  /** Reporters a tactic needs before the digest shows it (config.anonymityMinReports). */
+  minReports: number;
+}) {
+  const { repos, team } = deps;
   const service = {
+    /** The digest about the week starting `reportWeek`, as of `now`, in the team's time zone and target. */
+    async forWeek(teamId: string, reportWeek: string, now: number): Promise<DigestContent> {
+      const settings = await deps.settings.forTeam(teamId);
+      const [data, tactics] = await Promise.all([
+        service.compute(teamId, {
+          reportWeek,
+          today: localDate(now, settings.timezone),
+          target: settings.weeklyTarget,
+          now,
+          timezone: settings.timezone,
+        }),
+        deps.tactics.digestTactics(teamId, deps.minReports),
+      ]);
+      return { data, tactics };
+    },
+
+    /** The digest a post made at `now` would carry (`/gemba digest preview`): the week before this one. */
+    async current(teamId: string, now: number): Promise<DigestContent> {
+      const { timezone } = await deps.settings.forTeam(teamId);
+      const { hour, minute } = WEEKLY_POSTS.digest;
+      return service.forWeek(teamId, weeklyWindow(now, timezone, hour, minute).reportWeek, now);
+    },
+
     /**
      * The digest for the week starting `reportWeek`, as seen on `today` (team-local date).
      * Example: posted Mon 2026-11-30 → reportWeek 2026-11-23, trend 2026-10-05 … 2026-11-23.

@@ -19,6 +19,12 @@ export function nudgeWindow(nowMs: number, tz: string, nudgeHour: number): { due
   return { due: weekday <= 5 && localHour(nowMs, tz) >= nudgeHour, localDate: day };
 }
 
+/** When each weekly channel post is due: Monday, team time. Jobs and the commands that show the same week read these. */
+export const WEEKLY_POSTS = {
+  leaderboard: { hour: 9, minute: 0 },
+  digest: { hour: 9, minute: 30 },
+} as const;
+
 /**
  * A weekly team post: due from Monday `hour:minute` (team time) until the week ends. The period
  * is the ISO week of that Monday; the post reports on `reportWeek`, the Monday of the week before.

@@ -1,7 +1,6 @@
 import { type Message, notice } from '../../blocks/common.js';
+import { digestMessage } from '../../blocks/digest.js';
 import type { AppContext } from '../../context.js';
-import { composeDigest, digestPost } from '../../jobs/digest.js';
-import { weeklyWindow } from '../../services/schedule.js';
 import { workspaceOf } from '../workspace.js';
 import type { GembaArgs } from './gemba.js';
 
@@ -11,10 +10,8 @@ export async function digestPreview(ctx: AppContext, { command, ack, respond, co
   const userId = command.user_id;
   const { roles, profiles } = ctx.services;
   const preview = async (): Promise<Message> => {
-    const now = ctx.clock.now();
-    const { timezone } = await ctx.services.settings.forTeam(teamId);
-    const { reportWeek } = weeklyWindow(now, timezone, digestPost.hour, digestPost.minute);
-    return { ...(await composeDigest(ctx, teamId, reportWeek, now, { preview: true })), response_type: 'ephemeral' };
+    const { data, tactics } = await ctx.services.digest.current(teamId, ctx.clock.now());
+    return { ...digestMessage(data, tactics, { preview: true }), response_type: 'ephemeral' };
   };
   if (await roles.can(teamId, userId, 'previewDigest')) return ack(await preview());
   if (!(await roles.worthLookingUp(teamId, userId, 'previewDigest'))) return ack(notice(PREVIEW_REFUSAL));

@@ -2,7 +2,7 @@ import { errorMessage } from '../../blocks/common.js';
 import { leaderboardHelp, leaderboardMessage } from '../../blocks/leaderboard.js';
 import type { AppContext } from '../../context.js';
 import { unescapeSlack } from '../../lib/slack-text.js';
-import { weeklyWindow } from '../../services/schedule.js';
+import { WEEKLY_POSTS, weeklyWindow } from '../../services/schedule.js';
 import type { CommandArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
 
@@ -17,7 +17,12 @@ export function leaderboardCommand(ctx: AppContext) {
     if (arg !== '' && arg !== 'last')
       return ack(errorMessage(`"${echo}" isn't something /leaderboard knows. Use nothing (this week) or \`last\`.`, '/leaderboard last'));
     const settings = await ctx.services.settings.forTeam(teamId);
-    const { weekStart, reportWeek } = weeklyWindow(ctx.clock.now(), settings.timezone, 9, 0);
+    const { weekStart, reportWeek } = weeklyWindow(
+      ctx.clock.now(),
+      settings.timezone,
+      WEEKLY_POSTS.leaderboard.hour,
+      WEEKLY_POSTS.leaderboard.minute,
+    );
     const week = arg === 'last' ? reportWeek : weekStart;
     const board = await ctx.services.leaderboard.compute(teamId, week, settings.weeklyTarget, { complete: arg === 'last' });
     const message = leaderboardMessage(board, {
