@@ -1,11 +1,12 @@
 import type { Message } from '../blocks/common.js';
+import { noChannelProblem, postFailedProblem, weeklyPostAlert } from '../blocks/weekly.js';
 import type { AppContext } from '../context.js';
 import { mention } from '../lib/slack-text.js';
 import { weeklyWindow } from '../services/schedule.js';
 import type { TeamSettings } from '../services/settings.js';
 import type { SlackClient } from '../slack/client.js';
 import { type PostCharts, shareCharts } from './charts.js';
-import { describeUnclaimed, runClaimed } from './claimed.js';
+import { describeUnclaimed, RETRY_LASTING_MS, runClaimed } from './claimed.js';
 import { type JobReport, newReport } from './report.js';
 import { listServedTeams } from './teams.js';
 
@@ -48,15 +49,7 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
     const channel = spec.channelOf(settings);
     if (!channel) {
       report.notes.push(`${teamId}: no ${spec.job} channel set`);
-      await alertAdminsOnce(
-        ctx,
-        slack,
-        teamId,
-        spec,
-        window.period,
-        now,
-        `no channel is set for the weekly ${spec.job}. Set one with \`${spec.channelCommand} #channel\`.`,
-      );
+      await alertAdminsOnce(ctx, slack, teamId, spec, window.period, now, noChannelProblem(spec.job, spec.channelCommand));
       continue;
     }
     // Built only once the claim is ours: every tick for the rest of the week would otherwise
@@ -81,7 +74,7 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
       // A channel problem is lasting: do not skip the week silently, tell the admins once.
       (outcome.status === 'skipped' ? report.skipped : report.failed).push(`${what}: ${outcome.detail}`);
       if (outcome.status === 'skipped') {
-        await ctx.repos.claims.finishClaim(key, 'failed', ctx.clock.now(), outcome.detail, ctx.clock.now() + 60 * 60_000);
+        await ctx.repos.claims.finishClaim(key, 'failed', ctx.clock.now(), outcome.detail, ctx.clock.now() + RETRY_LASTING_MS);
         await alertAdminsOnce(
           ctx,
           slack,
@@ -89,7 +82,13 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
           spec,
           window.period,
           now,
-          `posting the weekly ${spec.job} to <#${channel}> failed (\`${outcome.detail}\`). Invite the app to the channel or choose another with \`${spec.channelCommand} #channel\`. I will keep trying every hour this week.`,
+          postFailedProblem({
+            job: spec.job,
+            channel,
+            detail: outcome.detail,
+            channelCommand: spec.channelCommand,
+            retryMs: RETRY_LASTING_MS,
+          }),
         );
       }
     }
@@ -108,7 +107,7 @@ async function alertAdminsOnce(
   problem: string,
 ): Promise<void> {
   const admins = await ctx.services.roles.listKnownAdmins(teamId);
-  const text = `:warning: Gemba: ${problem}`;
+  const alert = weeklyPostAlert(problem);
   await runClaimed(ctx, { job: `${spec.job}-alert`, scope: teamId, period }, now, {}, async () => {
     // Under the claim too, so a team without a known admin gets one warning a week, not one a tick.
     if (admins.length === 0) {
@@ -117,7 +116,7 @@ async function alertAdminsOnce(
     }
     for (const admin of admins) {
       try {
-        await slack.chat.postMessage({ channel: admin, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+        await slack.chat.postMessage({ channel: admin, text: alert.text, blocks: alert.blocks });
       } catch (err) {
         ctx.logger.warn({ err, admin: mention(admin) }, 'could not alert an admin');
       }
