@@ -9,7 +9,7 @@
  */
 
 import { leaderboardMessage } from '../src/blocks/leaderboard.js';
-import { teamTrendMessage } from '../src/blocks/team.js';
+import { teamTableSize, teamTrendMessage } from '../src/blocks/team.js';
 import { personalTrendMessage } from '../src/blocks/trends.js';
 import { composeDigest } from '../src/jobs/digest.js';
 import { localDate } from '../src/lib/time.js';
@@ -89,12 +89,12 @@ export async function measureScale(path: string, runs = 7): Promise<ScaleReport>
     return `${t.total} in 52 weeks`;
   });
   await measure('/trends team', 'ctx.services.team.teamTrend, 8 weeks + blocks', 10, async () => {
-    const t = await services.team.teamTrend(TEAM, { lastDay: today, weeks: 8, target });
+    const t = await services.team.teamTrend(TEAM, { lastDay: today, weeks: 8, target, listed: teamTableSize(8) });
     teamTrendMessage(t);
     return `${t.managerCount} managers, ${t.weeks.reduce((s, w) => s + w.total, 0)} conversations`;
   });
   await measure('/trends team 52', 'ctx.services.team.teamTrend, 52 weeks + blocks', 10, async () => {
-    const t = await services.team.teamTrend(TEAM, { lastDay: today, weeks: 52, target });
+    const t = await services.team.teamTrend(TEAM, { lastDay: today, weeks: 52, target, listed: teamTableSize(52) });
     teamTrendMessage(t);
     return `${t.weeks.reduce((s, w) => s + w.total, 0)} conversations`;
   });

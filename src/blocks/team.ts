@@ -4,8 +4,23 @@ import { sparkline } from '../services/trends.js';
 import { type Block, context, type Message, plural, SECTION_MAX, section, shortDate } from './common.js';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
-/** At most this many managers are listed; the rest are counted (the export has everyone). */
-export const MAX_LISTED_MANAGERS = 200;
+/** The most managers the per-manager table lists; the rest are counted, not listed (the export has everyone). */
+export const TEAM_TABLE_SIZE = 200;
+
+/**
+ * Characters the per-manager table may use. Slack has been seen to refuse messages with more than
+ * about 13,000 characters of block text (slack-platform.md §7), whatever the per-section limits.
+ */
+export const TEAM_TABLE_TEXT_BUDGET = 12_000;
+
+/**
+ * How many managers fit the table for a window of `weeks`: a line is a mention, a one-character-per-
+ * week sparkline and two numbers, about 73 characters plus the weeks. The service reads this many.
+ * Example: 8 weeks → 148 managers; 52 weeks → 96.
+ */
+export function teamTableSize(weeks: number): number {
+  return Math.min(TEAM_TABLE_SIZE, Math.floor(TEAM_TABLE_TEXT_BUDGET / (73 + weeks)));
+}
 
 /** Team totals and coverage per week, the shared top of `/trends team` and the digest. */
 export function teamTrendSummary(t: TeamTrend): Block[] {
@@ -25,7 +40,7 @@ export function teamTrendSummary(t: TeamTrend): Block[] {
 /** The per-manager table: sparkline, total and the latest week, several sections if needed. */
 export function managerTable(t: TeamTrend): Block[] {
   if (t.managerCount === 0) return [context('No managers yet: they join when they log a conversation, or an admin adds them.')];
-  const listed = t.managers.slice(0, MAX_LISTED_MANAGERS);
+  const listed = t.managers.slice(0, TEAM_TABLE_SIZE);
   const lines = listed.map(
     (m) =>
       `${mention(m.userId)}  \`${sparkline(m.counts)}\`  ${m.total} total · ${m.latest} in the latest week${m.latest >= t.target ? ' :white_check_mark:' : ''}`,

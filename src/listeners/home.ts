@@ -17,7 +17,8 @@ export async function publishHome(ctx: AppContext, client: SlackClient, teamId: 
   // Quiet is counted exactly as the digest counts it (active managers only, new ones excepted).
   const extra = teamView
     ? teamSnapshot(
-        await team.teamTrend(teamId, { lastDay: today, weeks: 8, target }),
+        // The snapshot shows totals only: no manager rows to read.
+        await team.teamTrend(teamId, { lastDay: today, weeks: 8, target, listed: 0 }),
         (await ctx.services.digest.quietManagers(teamId, { today, now: ctx.clock.now(), timezone: teamSettings.timezone })).length,
       )
     : undefined;

@@ -81,7 +81,8 @@ export function createDigestService(deps: {
       p: { reportWeek: string; today: string; target: number; now: number; timezone: string },
     ): Promise<DigestData> {
       const [trend, insights, active, quiet] = await Promise.all([
-        team.teamTrend(teamId, { lastDay: p.reportWeek, weeks: DIGEST_WEEKS, target: p.target }),
+        // The digest shows the team's totals, not the per-manager table.
+        team.teamTrend(teamId, { lastDay: p.reportWeek, weeks: DIGEST_WEEKS, target: p.target, listed: 0 }),
         repos.contacts.listRecentInsights(teamId, addDays(p.today, -QUIET_AFTER_DAYS), DIGEST_INSIGHTS),
         repos.snoozes.listActiveSnoozes(teamId, p.today),
         service.quietManagers(teamId, p),

@@ -25,33 +25,16 @@ export interface TeamTrend {
   target: number;
 }
 
-/** The most managers the per-manager table lists; the rest are counted, not listed. */
-export const TEAM_TABLE_SIZE = 200;
-
-/**
- * Characters the per-manager table may use. Slack has been seen to refuse messages with more than
- * about 13,000 characters of block text (slack-platform.md §7), whatever the per-section limits.
- */
-export const TEAM_TABLE_TEXT_BUDGET = 12_000;
-
-/**
- * How many managers fit the table for a window of `weeks`: a line is a mention, a one-character-per-
- * week sparkline and two numbers, about 73 characters plus the weeks.
- * Example: 8 weeks → 148 managers; 52 weeks → 96.
- */
-export function teamTableSize(weeks: number): number {
-  return Math.min(TEAM_TABLE_SIZE, Math.floor(TEAM_TABLE_TEXT_BUDGET / (73 + weeks)));
-}
-
 /** Team-wide views for VPs and admins: `/trends team`, the Home snapshot, the digest. */
 export function createTeamService(repos: Repos) {
   return {
     /**
      * The team's last `weeks` weeks up to the week of `lastDay`, oldest first. Totals come from the
      * weekly aggregates and only the listed managers' weeks are read, so the cost stays flat as
-     * conversations pile up (docs/performance.md).
+     * conversations pile up (docs/performance.md). `listed` is how many managers' rows the caller will
+     * show (blocks/team.ts teamTableSize for the table; 0 when only the totals are shown).
      */
-    async teamTrend(teamId: string, opts: { lastDay: string; weeks: number; target: number; listed?: number }): Promise<TeamTrend> {
+    async teamTrend(teamId: string, opts: { lastDay: string; weeks: number; target: number; listed: number }): Promise<TeamTrend> {
       const starts = lastWeekStarts(opts.lastDay, opts.weeks);
       const first = starts[0];
       const last = starts[starts.length - 1];
@@ -63,8 +46,7 @@ export function createTeamService(repos: Repos) {
         return { weekStart: w, total, managersWithOne: withOne, coverage: managerCount ? withOne / managerCount : 0 };
       });
       const index = new Map(starts.map((w, i) => [w, i]));
-      const listed = opts.listed ?? teamTableSize(opts.weeks);
-      const managers = (listed > 0 ? await repos.contacts.listTeamLeaders(teamId, last, listed) : []).map((l) => ({
+      const managers = (opts.listed > 0 ? await repos.contacts.listTeamLeaders(teamId, last, opts.listed) : []).map((l) => ({
         ...l,
         total: 0,
         counts: starts.map(() => 0),

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { TEAM_TABLE_TEXT_BUDGET, teamTableSize } from '../../src/blocks/team.js';
 import type { ContactKind } from '../../src/db/repos/contacts.js';
-import { TEAM_TABLE_TEXT_BUDGET, teamTableSize } from '../../src/services/team.js';
 import { validateMessage } from '../kit/block-kit.js';
 import { checkAndClose, type Harness, startHarness } from '../kit/harness.js';
 import { ackMessage, allText, assertNoStrayControls, TEAM } from './support.js';

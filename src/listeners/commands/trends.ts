@@ -1,5 +1,5 @@
 import { errorMessage, type Message, notice } from '../../blocks/common.js';
-import { teamTrendMessage } from '../../blocks/team.js';
+import { teamTableSize, teamTrendMessage } from '../../blocks/team.js';
 import { personalTrendMessage, trendsHelp } from '../../blocks/trends.js';
 import type { AppContext } from '../../context.js';
 import { parseUserMention, truncate, unescapeSlack } from '../../lib/slack-text.js';
@@ -70,7 +70,12 @@ export function trendsCommand(ctx: AppContext) {
     const answer = async (): Promise<Message> => {
       if (req.kind === 'team')
         return teamTrendMessage(
-          await team.teamTrend(teamId, { lastDay: await profiles.todayOf(teamId, userId), weeks: req.weeks, target }),
+          await team.teamTrend(teamId, {
+            lastDay: await profiles.todayOf(teamId, userId),
+            weeks: req.weeks,
+            target,
+            listed: teamTableSize(req.weeks),
+          }),
         );
       // Weeks are the subject's own (their time zone), whoever is asking.
       const today = await profiles.todayOf(teamId, subject);
