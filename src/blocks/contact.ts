@@ -1,7 +1,8 @@
-import type { ContactKind, ContactRow } from '../db/repos/contacts.js';
 import { escapeText } from '../lib/slack-text.js';
 import { addDays } from '../lib/time.js';
+import type { ContactKind } from '../services/contact-grammar.js';
 import { CONTACT_LIMITS } from '../services/contact-grammar.js';
+import type { ContactRow } from '../services/contacts.js';
 import {
   actions,
   type Block,

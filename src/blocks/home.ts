@@ -1,4 +1,4 @@
-import type { ContactRow } from '../db/repos/contacts.js';
+import type { ContactRow } from '../services/contacts.js';
 import type { PersonalTrend } from '../services/trends.js';
 import { actions, type Block, button, context, divider, type HomeView, header, section, shortDate } from './common.js';
 import { contactSummary } from './contact.js';

@@ -1,6 +1,6 @@
-import type { SnoozeReason } from '../db/repos/snoozes.js';
 import { escapeText } from '../lib/slack-text.js';
 import type { DueNudge } from '../services/nudges.js';
+import type { SnoozeReason } from '../services/snoozes.js';
 import { REASON_LABEL } from '../services/snoozes.js';
 import { actions, button, context, type Message, plural, section, shortDate } from './common.js';
 import { ActionId } from './ids.js';

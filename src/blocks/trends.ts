@@ -1,5 +1,5 @@
-import type { ContactKind } from '../db/repos/contacts.js';
 import { mention } from '../lib/slack-text.js';
+import type { ContactKind } from '../services/contact-grammar.js';
 import { type PersonalTrend, sparkline } from '../services/trends.js';
 import { actions, type Block, button, context, type Message, plural, section, shortDate } from './common.js';
 import { KIND_LABEL } from './contact.js';

@@ -30,13 +30,12 @@
  *   SQLite counts a string only up to a NUL, so "\u0000" alone would pass here but fail the
  *   database's length check (found by test/properties/commands-e2e.test.ts). See stripControlChars.
  */
+
+import { CONTACT_KINDS, type ContactKind } from '../db/repos/contacts.js';
 import { stripControlChars } from '../lib/slack-text.js';
 import { addDays, daysBetween, isRealDate, weekdayOf } from '../lib/time.js';
 
-/** The kinds of conversation a manager can log; the first is the default. */
-export const CONTACT_KINDS = ['call', 'video', 'meeting', 'visit', 'other'] as const;
-
-export type ContactKind = (typeof CONTACT_KINDS)[number];
+export { CONTACT_KINDS, type ContactKind };
 
 export type ContactDraft = {
   account: string;

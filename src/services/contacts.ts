@@ -92,3 +92,5 @@ export function createContactService(storage: Storage) {
 }
 
 export type ContactService = ReturnType<typeof createContactService>;
+
+export type { ContactRow } from '../db/repos/contacts.js';

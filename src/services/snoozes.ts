@@ -69,3 +69,5 @@ export function createSnoozeService(storage: Storage) {
 }
 
 export type SnoozeService = ReturnType<typeof createSnoozeService>;
+
+export type { SnoozeReason } from '../db/repos/snoozes.js';

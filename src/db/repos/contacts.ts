@@ -1,6 +1,9 @@
 import type { Db } from '../open.js';
 
-export type ContactKind = 'call' | 'video' | 'meeting' | 'visit' | 'other';
+/** The kinds of conversation a manager can log; the first is the default. The one definition (grammar and blocks read it). */
+export const CONTACT_KINDS = ['call', 'video', 'meeting', 'visit', 'other'] as const;
+
+export type ContactKind = (typeof CONTACT_KINDS)[number];
 
 /** A stored conversation, camelCase. */
 export interface ContactRow {

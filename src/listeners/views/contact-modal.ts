@@ -1,10 +1,9 @@
 import { type ContactModalMeta, contactConfirmation } from '../../blocks/contact.js';
 import { ContactField, INPUT_ACTION } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
-import type { ContactRow } from '../../db/repos/contacts.js';
 import { stripControlChars } from '../../lib/slack-text.js';
 import { type GrammarError, parseDurationToken, validateContactDraft } from '../../services/contact-grammar.js';
-import type { ContactInput } from '../../services/contacts.js';
+import type { ContactInput, ContactRow } from '../../services/contacts.js';
 import { afterAck } from '../after-ack.js';
 import { publishHome } from '../home.js';
 import type { ViewArgs } from '../types.js';
