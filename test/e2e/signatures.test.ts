@@ -85,8 +85,8 @@ describe('request signatures', () => {
     });
     assert.equal(res.status, 200);
     assert.equal(await res.text(), '');
-    assert.equal(contactCount(h), 0);
-    assert.equal(managerCount(h), 0);
+    assert.equal(await contactCount(h), 0);
+    assert.equal(await managerCount(h), 0);
   });
 
   it('refuses forged button clicks and events too', async () => {
