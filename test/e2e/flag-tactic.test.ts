@@ -14,6 +14,7 @@ import { tacticDigestBlocks } from '../../src/blocks/tactics.js';
 import { runPublish } from '../../src/jobs/publish.js';
 import { validateMessage, validateView } from '../kit/block-kit.js';
 import { populate, publishFlags, repsInDistinctCrowds } from '../kit/crowds.js';
+import { sqliteOnly } from '../kit/engine.js';
 import { type Harness, startHarness } from '../kit/harness.js';
 import { plainInput } from '../kit/payloads.js';
 import type { PostSignedResult } from '../kit/sign.js';
@@ -325,7 +326,9 @@ describe('/flag-tactic', () => {
     assert.deepEqual(h.fake.invalid, []);
   });
 
-  it("the raw database files and the whole log contain no rep's id, name or DM channel", async () => {
+  it("the raw database files and the whole log contain no rep's id, name or DM channel", {
+    skip: sqliteOnly('reads the SQLite files byte by byte (test/e2e/postgres-anonymity.test.ts covers PostgreSQL)'),
+  }, async () => {
     await h.settle();
     const secrets = [...REPS, ALPHA_DM, ...REPS.map((id) => `user_${id.toLowerCase()}`)];
     const files = dbFiles(h);
