@@ -140,7 +140,7 @@ export function guardSlackRequests(listener: RequestListener, deps: RequestGuard
       first = true;
     }
     if (!first) {
-      logReplay(deps.logger);
+      deps.logger.info('ignored a replayed Slack request (same signature within 5 minutes): answered, not processed again');
       return answer(res, 200);
     }
     listener(req, res);
@@ -151,9 +151,4 @@ export function guardSlackRequests(listener: RequestListener, deps: RequestGuard
       if (!res.headersSent) answer(res, 500);
     });
   };
-}
-
-/** The one log line for a replay, wherever it is caught. */
-export function logReplay(logger: Logger): void {
-  logger.info('ignored a replayed Slack request (same signature within 5 minutes): answered, not processed again');
 }
