@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pg from 'pg';
 import { MIGRATIONS_DIR } from '../../src/db/migrate.js';
 import { migratePostgres, PG_MIGRATIONS_DIR } from '../../src/db/pg-migrate.js';
-import { createTestDatabase, startTestPostgres, type TestPostgres } from '../kit/postgres.js';
+import { createTestDatabase, postgresPerFile } from '../kit/postgres.js';
 import { openTestStorage } from '../kit/storage.js';
 
 const sqlFiles = (dir: string) =>
@@ -18,20 +18,14 @@ const sqlFiles = (dir: string) =>
     .sort();
 
 describe('PostgreSQL migrations', () => {
-  let server: TestPostgres;
-  before(async () => {
-    server = await startTestPostgres();
-  });
-  after(async () => {
-    await server?.stop();
-  });
+  const serverUrl = postgresPerFile();
 
   it('exist for every SQLite migration, under the same name', () => {
     assert.deepEqual(sqlFiles(PG_MIGRATIONS_DIR), sqlFiles(MIGRATIONS_DIR));
   });
 
   it('three instances starting together apply each migration once, and the tables and columns match SQLite', async () => {
-    const url = await createTestDatabase(server.url);
+    const url = await createTestDatabase(serverUrl());
     const pools = [0, 1, 2].map(() => new pg.Pool({ connectionString: url, max: 2 }));
     try {
       const results = await Promise.all(pools.map((p) => migratePostgres(p)));
@@ -62,7 +56,7 @@ describe('PostgreSQL migrations', () => {
   });
 
   it('keep the weekly aggregates in step through inserts, moves and deletes (the triggers)', async () => {
-    const url = await createTestDatabase(server.url);
+    const url = await createTestDatabase(serverUrl());
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     try {
       await migratePostgres(pool);

@@ -5,11 +5,11 @@
  * carry the publish's transaction id, newer than any conversation, so that order is gone.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pg from 'pg';
 import { populate, publishFlags, repsInDistinctCrowds } from '../kit/crowds.js';
 import { harnessPerTest } from '../kit/harness.js';
-import { createTestDatabase, startTestPostgres, type TestPostgres } from '../kit/postgres.js';
+import { createTestDatabase, postgresPerFile } from '../kit/postgres.js';
 import { ackMessage, allText, TEAM } from './support.js';
 
 const harness = harnessPerTest();
@@ -17,16 +17,10 @@ const harness = harnessPerTest();
 const ANON_TABLES = ['anon.tactics', 'anon.tactic_reports', 'anon.tactic_reasons', 'anon.flag_quota'];
 
 describe('anonymous store on PostgreSQL', () => {
-  let server: TestPostgres;
-  before(async () => {
-    server = await startTestPostgres();
-  });
-  after(async () => {
-    await server?.stop();
-  });
+  const serverUrl = postgresPerFile();
 
   it('after the publish, no anonymous row can be ordered against another or against a conversation', async () => {
-    const url = await createTestDatabase(server.url);
+    const url = await createTestDatabase(serverUrl());
     const h = await harness({ env: { DATABASE_URL: url } });
     const [alpha, bravo, charlie] = await repsInDistinctCrowds(h, await populate(h, 60), 3);
     const sql = new pg.Client({ connectionString: url });

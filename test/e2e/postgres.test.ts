@@ -5,27 +5,21 @@
  * leaderboard once.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { runLeaderboard } from '../../src/jobs/leaderboard.js';
 import { runNudges } from '../../src/jobs/nudges.js';
 import { startFakeSlack } from '../kit/fake-slack.js';
 import { harnessPerTest } from '../kit/harness.js';
-import { createTestDatabase, startTestPostgres, type TestPostgres } from '../kit/postgres.js';
+import { createTestDatabase, postgresPerFile } from '../kit/postgres.js';
 import { ackMessage, allText, ME, TEAM } from './support.js';
 
 const harness = harnessPerTest();
 
 describe('on PostgreSQL', () => {
-  let server: TestPostgres;
-  before(async () => {
-    server = await startTestPostgres();
-  });
-  after(async () => {
-    await server?.stop();
-  });
+  const serverUrl = postgresPerFile();
 
   it('logs, edits nothing it should not, trends, Home, export and forget work as on SQLite; /healthz reports PostgreSQL', async () => {
-    const url = await createTestDatabase(server.url);
+    const url = await createTestDatabase(serverUrl());
     const h = await harness({ env: { DATABASE_URL: url, ADMIN_USER_IDS: 'UADMIN' } });
     assert.equal(h.ctx.storage.engine, 'postgres');
 
@@ -64,7 +58,7 @@ describe('on PostgreSQL', () => {
   });
 
   it('two instances on one database: each nudge and the leaderboard go out once', async () => {
-    const url = await createTestDatabase(server.url);
+    const url = await createTestDatabase(serverUrl());
     const fake = await startFakeSlack({ defaultTz: 'UTC' });
     harness.track(fake);
     const env = { DATABASE_URL: url, LEADERBOARD_CHANNEL: 'CLEADERS' };

