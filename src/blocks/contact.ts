@@ -124,7 +124,7 @@ export function contactHelp(): Message {
     // Escaped: a bare <account> is a Slack control sequence, even inside backticks.
     `\`${escapeText('/contact <account> [with <buyer>] [via <kind>] [<N>m|<N>h] [on <date>|today|yesterday|<weekday>] [: <insight>]')}\``,
     `• *kind*: call (default), video, meeting, visit, other`,
-    '• *date*: today (default), yesterday, a weekday (the most recent one, today included) or YYYY-MM-DD; up to 30 days back, never in the future',
+    `• *date*: today (default), yesterday, a weekday (the most recent one, today included) or YYYY-MM-DD; up to ${CONTACT_LIMITS.maxDaysBack} days back, never in the future`,
     `• *duration*: 1–${CONTACT_LIMITS.durationMax} minutes, e.g. \`30m\` or \`1h\``,
     '• everything after the first `:` is the insight: what the buyer told you',
     '',
@@ -176,13 +176,13 @@ export function contactModal(p: { today: string; meta: ContactModalMeta; existin
         ContactField.date,
         'Date',
         { type: 'datepicker', initial_date: e?.occurredOn ?? p.today },
-        { hint: 'Up to 30 days back; not in the future.' },
+        { hint: `Up to ${CONTACT_LIMITS.maxDaysBack} days back; not in the future.` },
       ),
       input(
         ContactField.duration,
         'Duration',
         { type: 'plain_text_input', max_length: 10, placeholder: plain('30m or 1h'), ...text(e?.durationMin ? `${e.durationMin}m` : null) },
-        { optional: true, hint: 'Minutes (30m) or hours (1h), up to 600 minutes.' },
+        { optional: true, hint: `Minutes (30m) or hours (1h), up to ${CONTACT_LIMITS.durationMax} minutes.` },
       ),
       input(
         ContactField.insight,

@@ -1,10 +1,10 @@
 import { escapeText, mention, truncate } from '../lib/slack-text.js';
-import type { DigestData } from '../services/digest.js';
+import { type DigestData, IGNORED_NUDGES, QUIET_AFTER_DAYS } from '../services/digest.js';
 import { REASON_LABEL } from '../services/snoozes.js';
 import type { DigestTactics } from '../services/tactics.js';
 import { type Block, context, divider, header, type Message, plural, quote, section, shortDate } from './common.js';
 import { tacticDigestBlocks } from './tactics.js';
-import { teamTrendSummary } from './team.js';
+import { QUIET_RULE, teamTrendSummary } from './team.js';
 
 /** Slack allows 50 blocks in a message; the digest keeps a margin for the closing line. */
 const MAX_BLOCKS = 49;
@@ -23,7 +23,7 @@ export function digestMessage(d: DigestData, tactics: DigestTactics | null, opts
   ];
 
   blocks.push(section('*Freshest buyer insights*'));
-  if (d.insights.length === 0) blocks.push(context('No insights logged in the last 14 days.'));
+  if (d.insights.length === 0) blocks.push(context(`No insights logged in the last ${QUIET_AFTER_DAYS} days.`));
   for (const c of d.insights) {
     blocks.push(
       section(
@@ -32,12 +32,12 @@ export function digestMessage(d: DigestData, tactics: DigestTactics | null, opts
     );
   }
 
-  blocks.push(divider(), section('*Gone quiet* (no conversation in 14 days, or 3 nudges ignored)'));
+  blocks.push(divider(), section(`*Gone quiet* (${QUIET_RULE})`));
   if (d.quiet.length === 0) blocks.push(context('Nobody. Every manager talked to a buyer in the last two weeks.'));
   else {
     const lines = d.quiet.slice(0, MAX_QUIET_LINES).map((q) => {
       const parts = [q.daysQuiet === null ? 'no conversation logged yet' : `${plural(q.daysQuiet, 'day')} without a conversation`];
-      if (q.ignoredNudges) parts.push('3 nudges unanswered');
+      if (q.ignoredNudges) parts.push(`${IGNORED_NUDGES} nudges unanswered`);
       if (q.reason) parts.push(`said: ${REASON_LABEL[q.reason]}`);
       return `• ${mention(q.userId)}: ${parts.join(' · ')}`;
     });

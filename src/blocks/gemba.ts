@@ -1,6 +1,7 @@
 import { channelLink, mention } from '../lib/slack-text.js';
 import type { Role } from '../services/roles.js';
 import type { TeamSettings } from '../services/settings.js';
+import { MAX_SNOOZE_WEEKS } from '../services/snoozes.js';
 import type { CrowdStatus } from '../services/tactics.js';
 import { context, type Message, plural, section, shortDate } from './common.js';
 import { cannotShowText } from './tactics.js';
@@ -10,7 +11,7 @@ export function gembaHelp(role: Role): Message {
   const lines = [
     '*`/gemba` — your settings*',
     '`/gemba settings` — the current configuration',
-    '`/gemba snooze 5d` · `/gemba snooze 2w` · `/gemba snooze off` — pause nudges (vacation), up to 8 weeks; snoozed weeks freeze your streak',
+    `\`/gemba snooze 5d\` · \`/gemba snooze 2w\` · \`/gemba snooze off\` — pause nudges (vacation), up to ${MAX_SNOOZE_WEEKS} weeks; snoozed weeks freeze your streak`,
   ];
   if (role === 'vp' || role === 'admin') lines.push('`/gemba digest preview` — the VP digest as it would be posted now');
   if (role === 'admin') lines.push('`/gemba admin help` — managers, VPs, channels, target, timezone, export, forget');

@@ -6,6 +6,7 @@ import {
   type ListedTactic,
   type PublishAt,
   type Recorded,
+  TACTIC_DECISIONS,
   TACTIC_LIMITS,
   type TacticDecision,
   type TacticSummary,
@@ -255,10 +256,11 @@ export function tacticDigestBlocks(shown: DigestTactic[], belowCount: number, op
     const head = `${tacticName(t)}  \`#${t.id}\` · ${reps(t.reporters)} (${plural(t.reporters, 'crowd')} flagged it or said me too, since ${t.createdWeek})`;
     blocks.push(section([head, ...reasons].join('\n')));
     if (t.decision) blocks.push(context(`${decisionLine(t)} · reps see this in \`/flag-tactic list\``));
-    const decisions: TacticDecision[] = ['retire', 'keep', 'pilot'];
     blocks.push(
       actions(
-        decisions.map((d) => button(DECISION_LABEL[d], DECISION_ACTION[d], String(t.id), t.decision === d ? { style: 'primary' } : {})),
+        TACTIC_DECISIONS.map((d) =>
+          button(DECISION_LABEL[d], DECISION_ACTION[d], String(t.id), t.decision === d ? { style: 'primary' } : {}),
+        ),
       ),
     );
   }

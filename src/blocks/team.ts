@@ -1,4 +1,5 @@
 import { mention } from '../lib/slack-text.js';
+import { IGNORED_NUDGES, QUIET_AFTER_DAYS } from '../services/digest.js';
 import type { TeamTrend } from '../services/team.js';
 import { sparkline } from '../services/trends.js';
 import { type Block, context, type Message, plural, SECTION_MAX, section, shortDate } from './common.js';
@@ -6,6 +7,8 @@ import { type Block, context, type Message, plural, SECTION_MAX, section, shortD
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 /** The most managers the per-manager table lists; the rest are counted, not listed (the export has everyone). */
 export const TEAM_TABLE_SIZE = 200;
+/** Who counts as gone quiet, in the words of the digest and `/trends team` (the rule is in services/digest.ts). */
+export const QUIET_RULE = `no conversation in ${QUIET_AFTER_DAYS} days, or ${IGNORED_NUDGES} nudges ignored`;
 
 /**
  * Characters the per-manager table may use. Slack has been seen to refuse messages with more than
@@ -81,7 +84,7 @@ export function teamSnapshot(t: TeamTrend, quietCount: number): Block[] {
       `*Team this week*\n${plural(latest.total, 'conversation')} · ${latest.managersWithOne} of ${plural(t.managerCount, 'manager')} (${pct(latest.coverage)}) · \`${sparkline(t.weeks.map((w) => w.total))}\``,
     ),
     context(
-      `${plural(quietCount, 'manager')} gone quiet (14 days without a conversation, or 3 nudges ignored) · \`/trends team\` for the full table · \`/gemba digest preview\``,
+      `${plural(quietCount, 'manager')} gone quiet (${QUIET_RULE}) · \`/trends team\` for the full table · \`/gemba digest preview\``,
     ),
   ];
 }

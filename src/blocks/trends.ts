@@ -1,6 +1,6 @@
 import { mention } from '../lib/slack-text.js';
 import type { ContactKind } from '../services/contact-grammar.js';
-import { type PersonalTrend, sparkline } from '../services/trends.js';
+import { DEFAULT_TREND_WEEKS, MAX_TREND_WEEKS, type PersonalTrend, sparkline } from '../services/trends.js';
 import { actions, type Block, button, context, type Message, plural, section, shortDate } from './common.js';
 import { KIND_LABEL } from './contact.js';
 import { ActionId } from './ids.js';
@@ -61,7 +61,7 @@ export function trendChartSent(ok: boolean, code?: string): Message {
 export function trendsHelp(): Message {
   const text = [
     '*`/trends` — see your habit*',
-    '`/trends` — your last 8 weeks · `/trends 12` — any number of weeks from 1 to 52',
+    `\`/trends\` — your last ${DEFAULT_TREND_WEEKS} weeks · \`/trends 12\` — any number of weeks from 1 to ${MAX_TREND_WEEKS}`,
     '`/trends team [weeks]` — team totals and coverage (VPs and admins)',
     '`/trends @someone [weeks]` — one manager (VPs and admins, or yourself)',
   ].join('\n');

@@ -1,6 +1,6 @@
 import { parseChannelMention, parseUsergroupMention, parseUserMention } from '../lib/slack-text.js';
 import { isValidTimeZone } from '../lib/time.js';
-import { MAX_SNOOZE_DAYS } from './snoozes.js';
+import { MAX_SNOOZE_DAYS, MAX_SNOOZE_WEEKS } from './snoozes.js';
 
 /** What `/gemba …` asks for. */
 export type GembaRequest =
@@ -53,7 +53,7 @@ export function parseGembaText(text: string): GembaRequest {
   }
 }
 
-/** `<N>d`, `<N>w` or `off`; at most 8 weeks. */
+/** `<N>d`, `<N>w` or `off`; at most MAX_SNOOZE_DAYS. */
 function parseSnooze(rest: string[]): GembaRequest {
   const example = '/gemba snooze 2w';
   if (rest.length !== 1) return error('Say how long to pause nudges: days (`5d`), weeks (`2w`) or `off`.', example);
@@ -62,7 +62,8 @@ function parseSnooze(rest: string[]): GembaRequest {
   const m = /^(\d{1,3})(d|w)$/.exec(arg);
   if (!m) return error(`"${rest[0].slice(0, 20)}" isn't a duration. Use days like \`5d\`, weeks like \`2w\`, or \`off\`.`, example);
   const days = Number(m[1]) * (m[2] === 'w' ? 7 : 1);
-  if (days < 1 || days > MAX_SNOOZE_DAYS) return error(`Snooze must be from 1 day to 8 weeks (you asked for ${days} days).`, example);
+  if (days < 1 || days > MAX_SNOOZE_DAYS)
+    return error(`Snooze must be from 1 day to ${MAX_SNOOZE_WEEKS} weeks (you asked for ${days} days).`, example);
   return { kind: 'snooze', days };
 }
 

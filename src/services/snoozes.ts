@@ -4,6 +4,8 @@ import { addDays, weekStart } from '../lib/time.js';
 
 /** The longest pause `/gemba snooze` accepts (PRODUCT.md: at most 8 weeks). */
 export const MAX_SNOOZE_DAYS = 56;
+/** MAX_SNOOZE_DAYS as the weeks users read in help and errors. */
+export const MAX_SNOOZE_WEEKS = MAX_SNOOZE_DAYS / 7;
 /** What "Snooze a week" and the reason buttons on a nudge give. */
 export const NUDGE_SNOOZE_DAYS = 7;
 
@@ -22,7 +24,7 @@ export const REASON_LABEL: Record<SnoozeReason, string> = {
 export function frozenWeeksOf(snoozes: readonly Pick<SnoozeRow, 'startsOn' | 'endsOn'>[]): Set<string> {
   const weeks = new Set<string>();
   for (const s of snoozes) {
-    // At most 8 weeks per snooze, so walking day by day is cheap and obviously right.
+    // At most MAX_SNOOZE_DAYS per snooze, so walking day by day is cheap and obviously right.
     for (let d = s.startsOn, i = 0; d <= s.endsOn && i < 400; d = addDays(d, 1), i++) {
       const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
       if (dow >= 1 && dow <= 5) weeks.add(weekStart(d));
@@ -60,10 +62,6 @@ export function createSnoozeService(storage: Storage) {
     /** The snooze covering today, if any. */
     activeSnooze(teamId: string, userId: string, today: string): Promise<SnoozeRow | undefined> {
       return repos.snoozes.findActiveSnooze(teamId, userId, today);
-    },
-    /** Weeks between two Mondays (inclusive) that the manager spent snoozed. */
-    async frozenWeeks(teamId: string, userId: string, fromWeek: string, toWeek: string): Promise<Set<string>> {
-      return frozenWeeksOf(await repos.snoozes.listSnoozesBetween(teamId, userId, fromWeek, addDays(toWeek, 6)));
     },
   };
 }

@@ -3,6 +3,10 @@ import type { Repos } from '../db/repos/index.js';
 import { addDays, weekStart } from '../lib/time.js';
 import { frozenWeeksOf } from './snoozes.js';
 
+/** Weeks `/trends` shows when none are asked for, and the most it accepts. */
+export const DEFAULT_TREND_WEEKS = 8;
+export const MAX_TREND_WEEKS = 52;
+
 /** One week of a manager's habit. */
 export interface WeekCount {
   weekStart: string;

@@ -98,7 +98,7 @@ describe('/trends team and the team snapshot over a scripted team', () => {
     const text = allText(view);
     assert.match(text, /\*Team this week\*\n4 conversations · 2 of 3 managers \(67%\) · `▂▁▁▁▁█▄▇`/);
     // Only C: GONE talked to a buyer recently but is no longer a manager and must not hide C.
-    assert.match(text, /1 manager gone quiet \(14 days without a conversation, or 3 nudges ignored\)/);
+    assert.match(text, /1 manager gone quiet \(no conversation in 14 days, or 3 nudges ignored\)/);
     const quiet = await h.ctx.services.digest.quietManagers(TEAM, { today: '2026-11-26', now: h.clock.now(), timezone: 'UTC' });
     assert.deepEqual(
       quiet.map((q) => q.userId),

@@ -60,7 +60,10 @@ describe('snooze service', () => {
     assert.equal((await snoozes.activeSnooze(TEAM, U, '2026-11-26'))?.reason, 'pto');
     assert.equal((await snoozes.activeSnooze(TEAM, U, '2026-12-02'))?.endsOn, '2026-12-02');
     assert.equal(await snoozes.activeSnooze(TEAM, U, '2026-12-03'), undefined);
-    assert.deepEqual(sorted(await snoozes.frozenWeeks(TEAM, U, '2026-11-16', '2026-12-07')), ['2026-11-23', '2026-11-30']);
+    assert.deepEqual(sorted(frozenWeeksOf(await repos.snoozes.listSnoozesBetween(TEAM, U, '2026-11-16', '2026-12-13'))), [
+      '2026-11-23',
+      '2026-11-30',
+    ]);
   });
 
   it('resuming keeps the days already snoozed (they still freeze) and drops the rest', async () => {
@@ -68,7 +71,10 @@ describe('snooze service', () => {
     assert.equal(await snoozes.unsnooze(TEAM, U, '2026-12-01'), true);
     assert.equal(await snoozes.activeSnooze(TEAM, U, '2026-12-01'), undefined);
     assert.equal((await snoozes.activeSnooze(TEAM, U, '2026-11-30'))?.endsOn, '2026-11-30');
-    assert.deepEqual(sorted(await snoozes.frozenWeeks(TEAM, U, '2026-11-16', '2026-12-07')), ['2026-11-23', '2026-11-30']);
+    assert.deepEqual(sorted(frozenWeeksOf(await repos.snoozes.listSnoozesBetween(TEAM, U, '2026-11-16', '2026-12-13'))), [
+      '2026-11-23',
+      '2026-11-30',
+    ]);
     // Nothing left to resume.
     assert.equal(await snoozes.unsnooze(TEAM, U, '2026-12-01'), false);
   });

@@ -2,9 +2,9 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { trendChartSent } from '../../blocks/trends.js';
 import { personalChart } from '../../charts/index.js';
 import type { AppContext } from '../../context.js';
+import { DEFAULT_TREND_WEEKS, MAX_TREND_WEEKS } from '../../services/trends.js';
 import { slackErrorCode } from '../../slack/errors.js';
 import { uploadImages } from '../../slack/files.js';
-import { DEFAULT_TREND_WEEKS, MAX_TREND_WEEKS } from '../commands/trends.js';
 import { workspaceOf } from '../workspace.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -19,7 +19,7 @@ export function trendsShowChartAction(ctx: AppContext) {
     await ack(); // nothing is stored; drawing and uploading take longer than Slack's 3 seconds allow
     const teamId = workspaceOf(context);
     const userId = body.user.id;
-    // The same 1–52 weeks as `/trends [weeks]`.
+    // The same 1–MAX_TREND_WEEKS weeks as `/trends [weeks]`.
     const weeks = Math.min(MAX_TREND_WEEKS, Math.max(1, Number.parseInt(action.value ?? '', 10) || DEFAULT_TREND_WEEKS));
     const target = (await ctx.services.settings.forTeam(teamId)).weeklyTarget;
     const trend = await ctx.services.trends.personalTrend(teamId, userId, {

@@ -4,11 +4,10 @@ import { personalTrendMessage, trendsHelp } from '../../blocks/trends.js';
 import type { AppContext } from '../../context.js';
 import { parseUserMention, truncate, unescapeSlack } from '../../lib/slack-text.js';
 import type { Permission } from '../../services/roles.js';
+import { DEFAULT_TREND_WEEKS, MAX_TREND_WEEKS } from '../../services/trends.js';
 import type { CommandArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
 
-export const DEFAULT_TREND_WEEKS = 8;
-export const MAX_TREND_WEEKS = 52;
 /** How much of an unknown word a refusal quotes back (a pasted paragraph must not come back whole). */
 export const ECHO_MAX = 30;
 const echo = (s: string): string => truncate(s, ECHO_MAX);

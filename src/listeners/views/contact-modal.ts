@@ -2,7 +2,7 @@ import { type ContactModalMeta, contactConfirmation } from '../../blocks/contact
 import { ContactField, INPUT_ACTION } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
 import { stripControlChars } from '../../lib/slack-text.js';
-import { type GrammarError, parseDurationToken, validateContactDraft } from '../../services/contact-grammar.js';
+import { CONTACT_LIMITS, type GrammarError, parseDurationToken, validateContactDraft } from '../../services/contact-grammar.js';
 import type { ContactInput, ContactRow } from '../../services/contacts.js';
 import { afterAck } from '../after-ack.js';
 import { publishHome } from '../home.js';
@@ -46,7 +46,7 @@ export function readContactForm(
       return {
         ok: false,
         errors: {
-          [ContactField.duration]: `"${durationText.slice(0, 20)}" isn't a duration I understand. Use minutes like 30m or hours like 1h (up to 600 minutes).`,
+          [ContactField.duration]: `"${durationText.slice(0, 20)}" isn't a duration I understand. Use minutes like 30m or hours like 1h (up to ${CONTACT_LIMITS.durationMax} minutes).`,
         },
       };
   }
