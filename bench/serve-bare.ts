@@ -1,7 +1,7 @@
 /**
  * The floor for this stack: a bare Bolt app (same version, same HTTP receiver, same signature
  * checks, processBeforeResponse false) whose /contact handler only acknowledges. Used by
- * bench/ack.ts; listens on PORT and answers GET /healthz once it is up.
+ * bench/ack.ts; listens on PORT and answers GET /healthz once it is up; SIGTERM or SIGINT stops it.
  */
 import bolt from '@slack/bolt';
 
@@ -20,4 +20,6 @@ app.command('/contact', async ({ ack }) => {
   await ack();
 });
 await app.start(port);
-process.on('SIGTERM', () => void app.stop().finally(() => process.exit(0)));
+const stop = () => void app.stop().finally(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
