@@ -373,16 +373,23 @@ export function createPgRepos(q: Queryable): Repos {
           [key.job, key.scope, key.period, status, now, detail, retryAt],
         );
       },
-      async markPosting(key) {
-        await run(
-          `UPDATE job_claims SET status = 'posting' WHERE job = $1 AND scope = $2 AND period = $3 AND status IN ('claimed', 'posting')`,
-          [key.job, key.scope, key.period],
+      // Fenced by claimed_at, as on SQLite (repos/claims.ts): a claim taken over since changes nothing.
+      async markPosting(key, claimedAt) {
+        return (
+          (await run(
+            `UPDATE job_claims SET status = 'posting' WHERE job = $1 AND scope = $2 AND period = $3 AND status IN ('claimed', 'posting')
+               AND claimed_at = $4`,
+            [key.job, key.scope, key.period, claimedAt],
+          )) === 1
         );
       },
-      async markClaimed(key) {
-        await run(
-          `UPDATE job_claims SET status = 'claimed' WHERE job = $1 AND scope = $2 AND period = $3 AND status IN ('claimed', 'posting')`,
-          [key.job, key.scope, key.period],
+      async markClaimed(key, claimedAt) {
+        return (
+          (await run(
+            `UPDATE job_claims SET status = 'claimed' WHERE job = $1 AND scope = $2 AND period = $3 AND status IN ('claimed', 'posting')
+               AND claimed_at = $4`,
+            [key.job, key.scope, key.period, claimedAt],
+          )) === 1
         );
       },
       deleteClaimsOfScope: (scope) => run('DELETE FROM job_claims WHERE scope = $1', [scope]),

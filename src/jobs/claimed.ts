@@ -23,7 +23,9 @@ export type ClaimedOutcome =
  * Runs `post` under a claim on its period, so it happens once per period across restarts,
  * manual runs and processes, and never twice:
  * 1. the period is claimed ('claimed') before anything is sent;
- * 2. right before each attempt it is marked 'posting' (Slack may deliver from here on);
+ * 2. right before each attempt it is marked 'posting' (Slack may deliver from here on), only if the
+ *    claim is still the one taken in step 1 (fenced by its claimed_at): a claim taken over while this
+ *    run waited out a 429 is left to the run that took it;
  * 3. a 429 means Slack delivered nothing: back to 'claimed', wait Retry-After (shared by the run's
  *    workers through `gate`), try again, at most MAX_RATE_LIMITED_ATTEMPTS times;
  * 4. success marks it 'done' in the same transaction as `onPosted`; a failure records what went
@@ -48,14 +50,19 @@ export async function runClaimed(
   try {
     for (let attempt = 1; ; attempt++) {
       await gate.wait();
-      await repos.claims.markPosting(key);
+      // The claim is ours only while its claimed_at is the one we took: a wait for Retry-After can
+      // outlast CLAIM_STALE_AFTER_MS, and another instance may have taken the claim over and sent it.
+      if (!(await repos.claims.markPosting(key, now))) {
+        logger.warn({ job: key.job, scope: key.scope, period: key.period }, 'claim taken over by another run while waiting; not sent');
+        return { status: 'not_claimed' };
+      }
       try {
         detail = await post();
         break;
       } catch (err) {
         const retryAfter = rateLimitedFor(err);
         if (retryAfter === null || attempt >= MAX_RATE_LIMITED_ATTEMPTS) throw err;
-        await repos.claims.markClaimed(key);
+        await repos.claims.markClaimed(key, now);
         gate.pause(retryAfter);
         logger.debug({ job: key.job, scope: key.scope, retryAfter, attempt }, 'Slack asked us to slow down; waiting');
       }

@@ -32,8 +32,10 @@ export function createClaimsRepo(db: Db) {
        OR (status = 'claimed' AND claimed_at <= @now - @staleAfterMs)`);
   const finish = db.prepare(`UPDATE job_claims SET status = @status, finished_at = @now, detail = @detail, retry_at = @retryAt
     WHERE job = @job AND scope = @scope AND period = @period`);
+  // Fenced by claimed_at: a claim another process took over (stale) or forced has a new claimed_at,
+  // so the process that took it first changes nothing and learns the claim is no longer its own.
   const setStatus = db.prepare(`UPDATE job_claims SET status = @status WHERE job = @job AND scope = @scope AND period = @period
-    AND status IN ('claimed', 'posting')`);
+    AND status IN ('claimed', 'posting') AND claimed_at = @claimedAt`);
   const delScope = db.prepare('DELETE FROM job_claims WHERE scope = ?');
   const find = db.prepare(`SELECT job, scope, period, status, claimed_at AS claimedAt, finished_at AS finishedAt,
     retry_at AS retryAt, attempts, detail FROM job_claims WHERE job = ? AND scope = ? AND period = ?`);
@@ -57,13 +59,16 @@ export function createClaimsRepo(db: Db) {
     ): void {
       finish.run({ ...key, status, now, detail, retryAt });
     },
-    /** Marks a claimed period as on its way to Slack (it may be delivered from now on). */
-    markPosting(key: ClaimKey): void {
-      setStatus.run({ ...key, status: 'posting' });
+    /**
+     * Marks a period claimed at `claimedAt` as on its way to Slack (it may be delivered from now on).
+     * False when the claim is no longer that one (taken over once stale, forced, finished): then nothing may be sent.
+     */
+    markPosting(key: ClaimKey, claimedAt: number): boolean {
+      return setStatus.run({ ...key, status: 'posting', claimedAt }).changes === 1;
     },
-    /** Back to plain 'claimed' after Slack refused an attempt outright (429): nothing was delivered. */
-    markClaimed(key: ClaimKey): void {
-      setStatus.run({ ...key, status: 'claimed' });
+    /** Back to plain 'claimed' after Slack refused an attempt outright (429): nothing was delivered. False as for markPosting. */
+    markClaimed(key: ClaimKey, claimedAt: number): boolean {
+      return setStatus.run({ ...key, status: 'claimed', claimedAt }).changes === 1;
     },
     /** Deletes every claim of a scope (forget: per-manager claims are scoped 'team:user'). */
     deleteClaimsOfScope(scope: string): number {
