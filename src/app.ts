@@ -4,10 +4,11 @@ import type { AppContext } from './context.js';
 import { reportFailure } from './lib/errors.js';
 import { toBoltLogger } from './lib/logger.js';
 import { registerListeners } from './listeners/index.js';
+import { isOneLinerText } from './services/contacts.js';
 import { slackClientOptions } from './slack/client.js';
 import { installCallbacks, installPage } from './slack/install-pages.js';
 import { STATE_LIFETIME_SECONDS } from './slack/oauth.js';
-import { guardSlackRequests } from './slack/request-guard.js';
+import { claimLeftFor, guardSlackRequests } from './slack/request-guard.js';
 import { BOT_SCOPES } from './slack/scopes.js';
 
 const { App, HTTPReceiver } = bolt;
@@ -98,10 +99,17 @@ function httpReceiver(
     processBeforeResponse: options.processBeforeResponse ?? false,
     // The request guard below checks every signature before Bolt sees the request (once, not twice).
     signatureVerification: false,
+    // A replay claim the guard left for the handler reaches it as `context.replayClaim`.
+    customPropertiesExtractor: (req) => {
+      const claim = claimLeftFor(req);
+      return claim ? { replayClaim: claim } : {};
+    },
   });
   receiver.requestListener = guardSlackRequests(receiver.requestListener, {
     signingSecret,
     claimSignature: (digest, expiresAt, nowSec) => ctx.repos.seenRequests.claimSignature(digest, expiresAt, nowSec),
+    // The /contact one-liner claims its signature in the same transaction as the conversation (services/contacts.ts).
+    defersClaim: (body) => body.command === '/contact' && typeof body.text === 'string' && isOneLinerText(body.text),
     logger: ctx.logger,
   });
   return receiver;

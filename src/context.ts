@@ -54,7 +54,7 @@ function createServices(config: Config, storage: Storage, repos: Repos, clock: C
     settings,
     profiles,
     roles: createRoleService(config, repos, profiles),
-    contacts: createContactService(storage),
+    contacts: createContactService(storage, { weeklyTarget: config.weeklyTarget, timezone: config.teamTimezone }),
     trends: createTrendService(repos),
     snoozes: createSnoozeService(storage),
     nudges: createNudgeService(repos, settings, profiles),

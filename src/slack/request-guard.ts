@@ -3,6 +3,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import bolt from '@slack/bolt';
 import { ActionId, ViewId } from '../blocks/ids.js';
 import type { Logger } from '../lib/logger.js';
+import type { DeferredClaim } from '../services/contacts.js';
 
 const { HTTPModuleFunctions } = bolt;
 
@@ -14,6 +15,13 @@ export interface RequestGuardDeps {
   /** Records a signature digest until `expiresAtSec`; false when it was already recorded (a replay). */
   claimSignature: (signatureSha256: string, expiresAtSec: number, nowSec: number) => Promise<boolean>;
   logger: Logger;
+  /**
+   * Requests whose handler takes the replay claim in its own write (the `/contact` one-liner): the
+   * guard does not claim them first but leaves the claim on the request (`claimLeftFor`), so the
+   * ack waits on one transaction instead of two. The handler must keep the same semantics: a replay
+   * stores nothing and gets no second answer.
+   */
+  defersClaim?: (body: Record<string, unknown>) => boolean;
   /** Paths Slack posts to; anything else (GET /healthz) passes untouched. */
   endpoints?: readonly string[];
   /** Wall clock in ms. Bolt checks staleness against the real clock, so this does too. */
@@ -76,6 +84,13 @@ function parseBody(raw: string, contentType: string | undefined): Record<string,
   }
 }
 
+const claimsLeft = new WeakMap<IncomingMessage, DeferredClaim>();
+
+/** The replay claim the guard left on a request whose handler takes it itself (`defersClaim`), or undefined. */
+export function claimLeftFor(req: IncomingMessage): DeferredClaim | undefined {
+  return claimsLeft.get(req);
+}
+
 const answer = (res: ServerResponse, status: number): void => {
   res.writeHead(status);
   res.end();
@@ -91,7 +106,8 @@ const answer = (res: ServerResponse, status: number): void => {
  * - A request whose signature verifies and was already processed within the window is answered
  *   200 with an empty body and not handed to Bolt, so its work is done once. The memory is the
  *   `seen_requests` table, so it holds across processes sharing the database; it keeps a SHA-256
- *   of the signature and an expiry, nothing about who sent it.
+ *   of the signature and an expiry, nothing about who sent it. For the requests `defersClaim`
+ *   names, the claim is left to the handler's own write (`claimLeftFor`), with the same outcome.
  * The body is buffered here the way Bolt does (`req.rawBody`), so Bolt reuses it instead of
  * reading the stream twice.
  */
@@ -131,16 +147,24 @@ export function guardSlackRequests(listener: RequestListener, deps: RequestGuard
     const digest = createHash('sha256')
       .update(signature ?? '')
       .digest('hex');
-    let first: boolean;
-    try {
-      first = await deps.claimSignature(digest, timestamp + REQUEST_WINDOW_SEC, nowSec);
-    } catch (err) {
-      // The database refused the write: let the request through; its own write will fail and say so.
-      deps.logger.warn({ err }, 'could not record a request signature; replay protection skipped for it');
-      first = true;
-    }
-    if (!first) {
+    const expiresAtSec = timestamp + REQUEST_WINDOW_SEC;
+    const claimAlone = async (): Promise<boolean> => {
+      try {
+        return await deps.claimSignature(digest, expiresAtSec, nowSec);
+      } catch (err) {
+        // The database refused the write: let the request through; its own write will fail and say so.
+        deps.logger.warn({ err }, 'could not record a request signature; replay protection skipped for it');
+        return true;
+      }
+    };
+    const replayed = () =>
       deps.logger.info('ignored a replayed Slack request (same signature within 5 minutes): answered, not processed again');
+    if (deps.defersClaim?.(body)) {
+      claimsLeft.set(req, { signatureSha256: digest, expiresAtSec, nowSec, claimAlone, replayed });
+      return void listener(req, res);
+    }
+    if (!(await claimAlone())) {
+      replayed();
       return answer(res, 200);
     }
     listener(req, res);

@@ -41,7 +41,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 async function apply(storage: SqliteStorage, ops: Op[]): Promise<void> {
   const { db, repos } = storage;
-  const contacts = createContactService(storage);
+  const contacts = createContactService(storage, { weeklyTarget: 3, timezone: 'UTC' });
   const input = (day: number, account: number) => ({
     account: `Account ${account}`,
     buyer: null,

@@ -36,7 +36,7 @@ function fixture(): Fixture {
   const { db, repos } = storage;
   const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 's', ANONYMITY_KEY: 'k'.repeat(32) });
   const clock = new FixedClock(NOW);
-  const contacts = createContactService(storage);
+  const contacts = createContactService(storage, { weeklyTarget: 3, timezone: 'UTC' });
   const log = async (userId: string, input: Partial<ContactInput>, teamId = TEAM) =>
     (
       await contacts.logContact(

@@ -99,7 +99,7 @@ describe('leaderboard service over stored conversations', () => {
     const storage = openTestStorage();
     repos = storage.repos;
     service = createLeaderboardService(repos);
-    const contacts = createContactService(storage);
+    const contacts = createContactService(storage, { weeklyTarget: 3, timezone: 'UTC' });
     log = async (userId, account, occurredOn) => {
       await contacts.logContact(TEAM, userId, { account, buyer: null, kind: 'call', durationMin: null, occurredOn, insight: null }, NOW);
     };

@@ -1,6 +1,7 @@
 import type { Db } from '../open.js';
 import { createAuditRepo } from './audit.js';
 import { createClaimsRepo } from './claims.js';
+import { createContactLogRepo } from './contact-log.js';
 import { createContactsRepo } from './contacts.js';
 import { createInstallationsRepo } from './installations.js';
 import { createManagersRepo } from './managers.js';
@@ -15,18 +16,23 @@ import { createWorkspaceDataRepo } from './workspace-data.js';
 
 /** Every SQLite repository, built once per database (each prepares its statements up front). */
 export function createSqliteRepos(db: Db) {
+  const contacts = createContactsRepo(db);
+  const managers = createManagersRepo(db);
+  const seenRequests = createSeenRequestsRepo(db);
+  const snoozes = createSnoozesRepo(db);
   return {
-    contacts: createContactsRepo(db),
-    managers: createManagersRepo(db),
+    contacts,
+    managers,
     profiles: createProfilesRepo(db),
     teams: createTeamsRepo(db),
     audit: createAuditRepo(db),
     vps: createVpsRepo(db),
     claims: createClaimsRepo(db),
     nudges: createNudgesRepo(db),
-    snoozes: createSnoozesRepo(db),
+    snoozes,
     tactics: createTacticsRepo(db),
-    seenRequests: createSeenRequestsRepo(db),
+    seenRequests,
+    contactLog: createContactLogRepo(db, { contacts, managers, seenRequests, snoozes }),
     installations: createInstallationsRepo(db),
     workspaceData: createWorkspaceDataRepo(db),
   };
