@@ -51,6 +51,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     persistent: false,
     // initdb refuses to run as root; the package then runs the server as a `postgres` user it creates.
     createPostgresUser: process.getuid?.() === 0,
+    // A throwaway server: no fsync. Every DROP DATABASE waits for a checkpoint, and with fsync on a busy
+    // disk each took over 10 s (test files then timed out in their after hook). Commits still survive an
+    // app process being killed (the kill -9 tests): only a crash of the machine could lose them.
+    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
     onLog: () => undefined,
     onError: () => undefined,
   });
