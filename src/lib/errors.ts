@@ -8,7 +8,7 @@ export enum ErrorCode {
   UserInput = 'gemba_user_input',
   /** The user may not do this (role). Their words are shown. */
   Forbidden = 'gemba_forbidden',
-  /** The database refused (read-only, full, locked): an operator's problem, nothing was recorded. */
+  /** The database refused or cannot be reached (read-only, full, locked, connection lost): an operator's problem, nothing was recorded. */
   StorageUnavailable = 'gemba_storage_unavailable',
   /** A Slack Web API call failed; `slackError` says which (`channel_not_found`, a web-api ErrorCode, …). */
   SlackApi = 'gemba_slack_api',
@@ -41,12 +41,29 @@ export class GembaError extends Error implements CodedError {
 /** Codes whose message was written for the user: shown as is, logged at info (not a fault of ours). */
 export const USER_FACING: ReadonlySet<ErrorCode> = new Set([ErrorCode.UserInput, ErrorCode.Forbidden]);
 
-const STORAGE_CODES = ['SQLITE_READONLY', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_BUSY'];
+const SQLITE_CODES = ['SQLITE_READONLY', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_BUSY'];
 
-/** True when SQLite refused a write because the disk or database file cannot take it. */
+/**
+ * PostgreSQL SQLSTATEs that mean "the server cannot take this now", not "the statement is wrong":
+ * 25006 read-only transaction; class 53 insufficient resources (disk full, out of memory, too many
+ * connections); class 08 connection exception; 57P01/57P02/57P03 admin shutdown, crash shutdown,
+ * cannot connect now (starting up or in recovery).
+ */
+const POSTGRES_STATES = /^(25006|53[0-9A-Z]{3}|08[0-9A-Z]{3}|57P0[123])$/;
+/** Socket errors of the driver reaching the server. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** node-postgres reports a dropped or unreachable server with these messages and no code. */
+const POSTGRES_LOST = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/**
+ * True when the database refused or could not take a write for reasons outside the request: SQLite's
+ * disk or file cannot take it; PostgreSQL is read-only, out of resources, shutting down, or unreachable.
+ */
 export function isStorageUnavailable(err: unknown): boolean {
   const code = codeOf(err) ?? '';
-  return STORAGE_CODES.some((c) => code.startsWith(c));
+  if (SQLITE_CODES.some((c) => code.startsWith(c))) return true;
+  if (POSTGRES_STATES.test(code) || NETWORK_CODES.has(code)) return true;
+  return err instanceof Error && code === '' && POSTGRES_LOST.test(err.message);
 }
 
 function codeOf(err: unknown): string | undefined {
@@ -60,7 +77,7 @@ export function isSlackApiError(err: unknown): boolean {
 }
 
 /**
- * Any thrown value as a GembaError (bolt-js's asCodedError): ours stay as they are, SQLite's refusals
+ * Any thrown value as a GembaError (bolt-js's asCodedError): ours stay as they are, the database's refusals
  * become StorageUnavailable, Web API failures SlackApi, everything else Unexpected. The original is the cause.
  */
 export function asGembaError(err: unknown): GembaError {
@@ -100,7 +117,10 @@ export function reportFailure(logger: FailureLogger, err: unknown, where: Record
   if (USER_FACING.has(e.code)) logger.info({ ...where, code: e.code }, `${label} refused`);
   // Storage trouble is an operator's problem, not a bug: say so plainly so the log line is actionable.
   else if (e.code === ErrorCode.StorageUnavailable)
-    logger.error(fields, `${label} failed: the database refused the write (read-only, full or locked); nothing was recorded`);
+    logger.error(
+      fields,
+      `${label} failed: the database refused the write or cannot be reached (read-only, full, locked or connection lost); nothing was recorded`,
+    );
   else logger.error(fields, `${label} failed`);
   return e;
 }
