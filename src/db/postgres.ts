@@ -75,7 +75,9 @@ export class PostgresStorage implements Storage {
     }
   }
 
+  /** Ends the pool; a second call is a no-op (pg throws on a second end, SQLite's close is idempotent too). */
   async close(): Promise<void> {
+    if (this.pool.ended || this.pool.ending) return;
     await this.pool.end();
   }
 }

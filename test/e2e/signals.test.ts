@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { databaseEnv } from '../kit/engine.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { freePort } from '../kit/net.js';
 
@@ -93,7 +94,7 @@ describe('signals stop the whole app', { timeout: 240_000 }, () => {
         SLACK_SIGNING_SECRET: 'signals-test-secret',
         SLACK_API_URL: fake.apiUrl,
         PORT: String(port),
-        DATABASE_PATH: join(dir, 'gemba.db'),
+        ...(await databaseEnv(join(dir, 'gemba.db'))),
         ANONYMITY_KEY: 'signals-test-anonymity-key-123',
         SCHEDULER_ENABLED: 'true',
         LOG_FORMAT: 'json',
