@@ -1,4 +1,5 @@
 import { svgToPng } from './render.js';
+import type { SceneText } from './scene.js';
 import { PALETTE } from './style.js';
 import { text } from './svg.js';
 
@@ -53,12 +54,26 @@ export function altLabel(raw: string): string {
   return chars.length > 40 ? `${chars.slice(0, 39).join('')}…` : clean || '?';
 }
 
+/** Title and subtitle in the top-left corner, as scene labels. */
+export function headingTexts(title: string, subtitle: string): SceneText[] {
+  return [
+    { x: 20, y: 28, content: title, opts: { size: 17, weight: 'bold', fill: PALETTE.ink } },
+    { x: 20, y: 47, content: subtitle, opts: { size: 12, fill: PALETTE.muted } },
+  ];
+}
+
 /** Title and subtitle in the top-left corner. */
 export function heading(title: string, subtitle: string): string[] {
-  return [text(20, 28, title, { size: 17, weight: 'bold', fill: PALETTE.ink }), text(20, 47, subtitle, { size: 12, fill: PALETTE.muted })];
+  return headingTexts(title, subtitle).map((t) => text(t.x, t.y, t.content, t.opts));
+}
+
+/** A centred note for a chart with nothing to plot, as a scene label. */
+export function emptyNoteText(x: number, y: number, note: string): SceneText {
+  return { x, y, content: note, opts: { size: 14, anchor: 'middle', fill: PALETTE.muted } };
 }
 
 /** A centred note for a chart with nothing to plot. */
 export function emptyNote(x: number, y: number, note: string): string {
-  return text(x, y, note, { size: 14, anchor: 'middle', fill: PALETTE.muted });
+  const t = emptyNoteText(x, y, note);
+  return text(t.x, t.y, t.content, t.opts);
 }

@@ -38,6 +38,8 @@ export interface Run {
   width: number;
   /** The run as one SVG path (font units, y up), built on first use. */
   d?: string;
+  /** Ink box in font units (runBox), computed on first use. */
+  box?: { x0: number; y0: number; x1: number; y1: number };
   /** Its id in a chart's <defs> (`t<id>`), so a label drawn many times is defined once. */
   id: number;
 }
@@ -134,4 +136,31 @@ export function runPath(run: Run, weight: Weight): string {
 export function runPathById(id: number): string {
   const entry = runsById.get(id);
   return entry ? runPath(entry.run, entry.weight) : '';
+}
+
+/**
+ * The ink box of a laid-out run in font units (y up): the extremes of its outline points, control
+ * points included, so the glyphs always lie inside. Cached with the run. Example: "7" at 2048 units
+ * per em → about { x0: 150, y0: 0, x1: 1150, y1: 1493 }.
+ */
+export function runBox(run: Run, weight: Weight): { x0: number; y0: number; x1: number; y1: number } {
+  if (run.box) return run.box;
+  const f = load(weight);
+  let x0 = Number.POSITIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  run.glyphs.forEach((g, i) => {
+    for (const c of f.outlines.get(g) ?? [])
+      for (let k = 0; k + 1 < c.args.length; k += 2) {
+        const x = c.args[k] + run.xs[i];
+        const y = c.args[k + 1];
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+  });
+  run.box = x0 <= x1 ? { x0, y0, x1, y1 } : { x0: 0, y0: 0, x1: 0, y1: 0 };
+  return run.box;
 }

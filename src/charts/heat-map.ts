@@ -1,7 +1,8 @@
-import { altLabel, altText, type ChartSvg, emptyNote, heading } from './chart.js';
+import { altLabel, altText, type ChartSvg, emptyNoteText, headingTexts } from './chart.js';
 import { textWidth } from './fonts.js';
+import { type RectGroup, type Scene, sceneBody } from './scene.js';
 import { HEAT, PALETTE, WIDTH, weekLabel } from './style.js';
-import { chartLabel, compact, line, n, rect, svgDocument, text } from './svg.js';
+import { chartLabel, compact, svgDocument } from './svg.js';
 
 export interface HeatRow {
   /** Manager name as the chart should print it (cleaned and cut here). */
@@ -64,12 +65,21 @@ export function heatShade(count: number, target: number): string | null {
   return count * 2 >= t ? HEAT[1] : HEAT[0];
 }
 
+/** The heat map as a scene (scene.ts), with its title, file name and alt text. */
+export interface HeatMapScene {
+  title: string;
+  filename: string;
+  alt: string;
+  scene: Scene;
+}
+
 /**
  * The digest's coverage heat map: one row per manager, one column per week, the count in each
- * cell; quiet cells (no conversation) are grey and hatched so they read without colour. Up to 30
+ * cell; quiet cells (no conversation) are grey with a dark dash so they read without colour. Up to 30
  * rows in one panel, up to 60 in two; a bigger team shows its top and bottom 30 (selectHeatRows).
+ * Everything but the labels is a hard-edged rectangle, so raster.ts can draw it without resvg.
  */
-export function heatMapSvg(d: HeatMapInput): ChartSvg {
+export function heatMapScene(d: HeatMapInput): HeatMapScene {
   const rows = d.rows.slice(0, HEAT_MAX_ROWS);
   const weeks = d.weeks;
   const panels = rows.length > HEAT_PANEL_ROWS ? 2 : 1;
@@ -86,14 +96,20 @@ export function heatMapSvg(d: HeatMapInput): ChartSvg {
     ? `top ${HEAT_PANEL_ROWS} and bottom ${HEAT_PANEL_ROWS} of ${d.managerCount} managers`
     : `${rows.length} of ${d.managerCount} managers`;
   const quietCells = rows.reduce((s, r) => s + r.counts.filter((c) => c <= 0).length, 0);
-  const body: string[] = [...heading(title, `${shown} · ${weeks.length} weeks · target ${d.target} a week`), ...legend(d.target)];
   const alt = altText(
     `${title}, ${shown}, ${weeks.length} weeks from ${weeks[0] ? weekLabel(weeks[0], d.locale) : '-'} to ${last ? weekLabel(last, d.locale) : '-'}; ${quietCells} quiet manager-weeks (no conversation). Conversations per week, oldest first:`,
     rows.map((r) => `${altLabel(r.label)} ${r.counts.join(' ')}`),
   );
+  const scene: Scene = {
+    width: WIDTH,
+    height,
+    rects: [],
+    texts: [...headingTexts(title, `${shown} · ${weeks.length} weeks · target ${d.target} a week`)],
+  };
+  legend(scene, d.target);
   if (rows.length === 0 || weeks.length === 0) {
-    body.push(emptyNote(WIDTH / 2, height / 2, 'No managers to show yet'));
-    return { title, filename, alt, svg: svgDocument(WIDTH, height, body) };
+    scene.texts.push(emptyNoteText(WIDTH / 2, height / 2, 'No managers to show yet'));
+    return { title, filename, alt, scene };
   }
 
   const panelW = (WIDTH - 40 - GAP * (panels - 1)) / panels;
@@ -101,6 +117,12 @@ export function heatMapSvg(d: HeatMapInput): ChartSvg {
   const cellW = cellWidth(panels, weeks.length);
   const rotateWeeks = cellW < 36;
   const labelEvery = cellW < 14 ? Math.ceil(14 / cellW) : 1;
+  // Cells grouped by shade (one SVG path each), quiet dashes and zebra stripes likewise.
+  const zebra: Box[] = [];
+  const cells = new Map<string, Box[]>();
+  const quiet: Box[] = [];
+  const axes: Box[] = [];
+  const texts = scene.texts;
 
   for (let p = 0; p < panels; p++) {
     const x0 = 20 + p * (panelW + GAP);
@@ -113,30 +135,31 @@ export function heatMapSvg(d: HeatMapInput): ChartSvg {
       : panels === 2
         ? `Managers ${p === 0 ? 1 : split + 1}–${p === 0 ? split : rows.length}`
         : '';
-    if (caption) body.push(text(x0, TOP - 42, caption, { size: 12, weight: 'bold', fill: PALETTE.ink }));
+    if (caption) texts.push({ x: x0, y: TOP - 42, content: caption, opts: { size: 12, weight: 'bold', fill: PALETTE.ink } });
     weeks.forEach((w, i) => {
       if ((weeks.length - 1 - i) % labelEvery !== 0) return;
       const x = cx0 + cellW * (i + 0.5);
-      body.push(
+      texts.push(
         rotateWeeks
-          ? text(x + 3, TOP - 5, weekLabel(w, d.locale), { size: 9, rotate: -50, fill: PALETTE.muted })
-          : text(x, TOP - 6, weekLabel(w, d.locale), { size: 10, anchor: 'middle', fill: PALETTE.muted }),
+          ? { x: x + 3, y: TOP - 5, content: weekLabel(w, d.locale), opts: { size: 9, rotate: -50, fill: PALETTE.muted } }
+          : { x, y: TOP - 6, content: weekLabel(w, d.locale), opts: { size: 10, anchor: 'middle', fill: PALETTE.muted } },
       );
     });
-    body.push(text(cx0 + cellW * weeks.length + TOTAL_W - 2, TOP - 6, 'Total', { size: 10, anchor: 'end', fill: PALETTE.muted }));
-    // Cells grouped by shade into one path each, quiet dashes and zebra stripes likewise: fewer elements
-    // for resvg to parse (a 60-row map has ~2,000).
-    const cells = new Map<string, string>();
-    const zebra: string[] = [];
-    const quiet: string[] = [];
-    const names: Array<{ x: number; y: number; content: string }> = [];
-    const totals: Array<{ x: number; y: number; content: string }> = [];
-    const onDark: Array<{ x: number; y: number; content: string }> = [];
-    const onLight: Array<{ x: number; y: number; content: string }> = [];
+    texts.push({
+      x: cx0 + cellW * weeks.length + TOTAL_W - 2,
+      y: TOP - 6,
+      content: 'Total',
+      opts: { size: 10, anchor: 'end', fill: PALETTE.muted },
+    });
     part.forEach((r, j) => {
       const y = TOP + j * ROW_H;
-      if (j % 2 === 1) zebra.push(box(x0, y, labelW - 4, ROW_H));
-      names.push({ x: x0 + 2, y: y + ROW_H - 3.5, content: chartLabel(r.label, labelW - 8, 10.5, r.fallback) });
+      if (j % 2 === 1) zebra.push({ x: x0, y, w: labelW - 4, h: ROW_H });
+      texts.push({
+        x: x0 + 2,
+        y: y + ROW_H - 3.5,
+        content: chartLabel(r.label, labelW - 8, 10.5, r.fallback),
+        opts: { size: 10.5, fill: PALETTE.ink },
+      });
       let total = 0;
       weeks.forEach((_, i) => {
         const c = r.counts[i] ?? 0;
@@ -144,73 +167,77 @@ export function heatMapSvg(d: HeatMapInput): ChartSvg {
         const x = cx0 + i * cellW;
         const shade = heatShade(c, d.target);
         const fill = shade ?? PALETTE.quiet;
-        cells.set(fill, (cells.get(fill) ?? '') + box(x + 0.5, y + 0.5, cellW - 1, ROW_H - 1));
-        if (!shade) quiet.push(`M${n(x + cellW / 2 - 3.5)} ${n(y + ROW_H / 2)}h7`);
+        const group = cells.get(fill) ?? [];
+        cells.set(fill, group);
+        group.push({ x: x + 0.5, y: y + 0.5, w: cellW - 1, h: ROW_H - 1 });
+        if (!shade) quiet.push(quietDash(x + cellW / 2, y + ROW_H / 2));
         else if (textWidth(compact(c), 9) <= cellW - 3)
-          (shade === HEAT[3] || shade === HEAT[4] ? onDark : onLight).push({ x: x + cellW / 2, y: y + ROW_H - 3.5, content: compact(c) });
+          texts.push({
+            x: x + cellW / 2,
+            y: y + ROW_H - 3.5,
+            content: compact(c),
+            opts: { size: 9, anchor: 'middle', fill: shade === HEAT[3] || shade === HEAT[4] ? '#ffffff' : PALETTE.ink },
+          });
       });
-      totals.push({ x: cx0 + cellW * weeks.length + TOTAL_W - 2, y: y + ROW_H - 3.5, content: compact(total) });
+      const t = compact(total);
+      // A total wider than its column (millions) is set smaller rather than over the cells.
+      texts.push({
+        x: cx0 + cellW * weeks.length + TOTAL_W - 2,
+        y: y + ROW_H - 3.5,
+        content: t,
+        opts: { size: Math.min(10, (10 * (TOTAL_W - 3)) / textWidth(t, 10, 'bold')), anchor: 'end', weight: 'bold' },
+      });
     });
-    if (zebra.length) body.push(`<path fill="#FAFAFA" shape-rendering="crispEdges" d="${zebra.join('')}"/>`);
-    for (const [fill, dPath] of cells) body.push(`<path fill="${fill}" shape-rendering="crispEdges" d="${dPath}"/>`);
-    if (quiet.length) body.push(`<path stroke="${QUIET_MARK}" stroke-width="1.6" d="${quiet.join('')}"/>`);
-    // Labels stay one path each: their outlines are cached per string, so repeated numbers cost nothing.
-    for (const t of names) body.push(text(t.x, t.y, t.content, { size: 10.5, fill: PALETTE.ink }));
-    for (const t of onLight) body.push(text(t.x, t.y, t.content, { size: 9, anchor: 'middle', fill: PALETTE.ink }));
-    for (const t of onDark) body.push(text(t.x, t.y, t.content, { size: 9, anchor: 'middle', fill: '#ffffff' }));
-    // A total wider than its column (millions) is set smaller rather than over the cells.
-    for (const t of totals)
-      body.push(
-        text(t.x, t.y, t.content, {
-          size: Math.min(10, (10 * (TOTAL_W - 3)) / textWidth(t.content, 10, 'bold')),
-          anchor: 'end',
-          weight: 'bold',
-        }),
-      );
-    body.push(line(cx0, TOP + part.length * ROW_H + 2, cx0 + cellW * weeks.length, TOP + part.length * ROW_H + 2, PALETTE.ink));
-    body.push(
-      text(cx0 + (cellW * weeks.length) / 2, TOP + part.length * ROW_H + 16, 'Week starting (Monday)', {
-        size: 10,
-        anchor: 'middle',
-        fill: PALETTE.muted,
-      }),
-    );
+    axes.push({ x: cx0, y: TOP + part.length * ROW_H + 1.5, w: cellW * weeks.length, h: 1 });
+    texts.push({
+      x: cx0 + (cellW * weeks.length) / 2,
+      y: TOP + part.length * ROW_H + 16,
+      content: 'Week starting (Monday)',
+      opts: { size: 10, anchor: 'middle', fill: PALETTE.muted },
+    });
   }
+  scene.rects.push({ fill: '#FAFAFA', boxes: zebra });
+  for (const [fill, boxes] of cells) scene.rects.push({ fill, boxes });
+  scene.rects.push({ fill: QUIET_MARK, boxes: quiet }, { fill: PALETTE.ink, boxes: axes });
   if (d.topAndBottom)
-    body.push(
-      text(20, height - 8, `${d.managerCount - rows.length} managers in between are not drawn: /trends team lists them.`, {
-        size: 11,
-        fill: PALETTE.muted,
-      }),
-    );
-  return { title, filename, alt, svg: svgDocument(WIDTH, height, body) };
+    texts.push({
+      x: 20,
+      y: height - 8,
+      content: `${d.managerCount - rows.length} managers in between are not drawn: /trends team lists them.`,
+      opts: { size: 11, fill: PALETTE.muted },
+    });
+  return { title, filename, alt, scene };
 }
 
-/**
- * A quiet cell's mark: a short dark dash on light grey, so "no conversation" reads without colour.
- * (A hatch pattern read as well but cost resvg ~10× the render time and doubled the PNG.)
- */
-function quietMark(cx: number, cy: number): string {
-  return line(cx - 3.5, cy, cx + 3.5, cy, QUIET_MARK, 1.6);
+/** The heat map as SVG (what tests read; raster.ts draws the same scene to PNG without it). */
+export function heatMapSvg(d: HeatMapInput): ChartSvg {
+  const { title, filename, alt, scene } = heatMapScene(d);
+  return { title, filename, alt, svg: svgDocument(scene.width, scene.height, sceneBody(scene)) };
 }
+
+type Box = RectGroup['boxes'][number];
+
+/**
+ * A quiet cell's mark: a short dark dash (7 × 2 px) on light grey, so "no conversation" reads
+ * without colour. (A hatch pattern read as well but cost resvg ~10× the render time and doubled the PNG.)
+ */
+const quietDash = (cx: number, cy: number): Box => ({ x: cx - 3.5, y: cy - 1, w: 7, h: 2 });
 
 const QUIET_MARK = '#8C8C8C';
 
-/** A rectangle as path data, so many cells of one shade are one element. */
-const box = (x: number, y: number, w: number, h: number): string => `M${n(x)} ${n(y)}h${n(w)}v${n(h)}h${n(-w)}z`;
-
-function legend(target: number): string[] {
+function legend(scene: Scene, target: number): void {
   const t = Math.max(1, target);
-  const out: string[] = [];
   let x = WIDTH - 360;
   const y = 24;
   const swatch = (fill: string | null) => {
-    out.push(rect(x, y - 10, 16, 12, fill ?? PALETTE.quiet, 'stroke="#999999" stroke-width="0.5"'));
-    if (!fill) out.push(quietMark(x + 8, y - 4));
+    // A 1-device-pixel grey frame, then the swatch inside it.
+    scene.rects.push({ fill: '#999999', boxes: [{ x, y: y - 10, w: 16, h: 12 }] });
+    scene.rects.push({ fill: fill ?? PALETTE.quiet, boxes: [{ x: x + 0.5, y: y - 9.5, w: 15, h: 11 }] });
+    if (!fill) scene.rects.push({ fill: QUIET_MARK, boxes: [quietDash(x + 8, y - 4)] });
     x += 17;
   };
   const label = (s: string) => {
-    out.push(text(x + 4, y, s, { size: 11 }));
+    scene.texts.push({ x: x + 4, y, content: s, opts: { size: 11 } });
     x += 18 + textWidth(s, 11);
   };
   swatch(null);
@@ -224,5 +251,4 @@ function legend(target: number): string[] {
   label(`${t}+ (target)`);
   swatch(HEAT[4]);
   label(`${2 * t}+`);
-  return out;
 }

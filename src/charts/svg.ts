@@ -61,13 +61,13 @@ export function circle(cx: number, cy: number, r: number, fill: string, extra = 
   return `<circle cx="${n(cx)}" cy="${n(cy)}" r="${n(r)}" fill="${fill}"${extra ? ` ${extra}` : ''}/>`;
 }
 
-/** The whole document: white background, fixed size in CSS pixels (rendered at 2×). */
-export function svgDocument(width: number, height: number, body: string[], defs = ''): string {
+/** The whole document: white background (none if null), fixed size in CSS pixels (rendered at 2×). */
+export function svgDocument(width: number, height: number, body: string[], defs = '', background: string | null = '#ffffff'): string {
   const content = body.join('');
   const ids = new Set<number>();
   for (const m of content.matchAll(/href="#t(\d+)"/g)) ids.add(Number(m[1]));
   const labels = [...ids].map((id) => `<path id="t${id}" d="${runPathById(id)}"/>`).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><defs>${labels}${defs}</defs><rect width="${width}" height="${height}" fill="#ffffff"/>${content}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><defs>${labels}${defs}</defs>${background ? `<rect width="${width}" height="${height}" fill="${background}"/>` : ''}${content}</svg>`;
 }
 
 /**

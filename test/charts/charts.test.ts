@@ -1,6 +1,8 @@
 /** Chart module units: layout helpers, row selection, streak marking, alt texts, what is never drawn. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { Resvg } from '@resvg/resvg-js';
+import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
 import { altText } from '../../src/charts/chart.js';
 import { textWidth } from '../../src/charts/fonts.js';
@@ -8,6 +10,7 @@ import {
   ALT_MAX,
   HEAT_PANEL_ROWS,
   heatMapChart,
+  heatMapScene,
   heatMapSvg,
   leaderboardChart,
   leaderboardSvg,
@@ -18,6 +21,8 @@ import {
   weekLabel,
 } from '../../src/charts/index.js';
 import { encodeIndexedPng } from '../../src/charts/png.js';
+import { rasteriseScene } from '../../src/charts/raster.js';
+import type { Scene } from '../../src/charts/scene.js';
 import { chartLabel, compact, niceTicks } from '../../src/charts/svg.js';
 import { heatMap64, leaderboard, managers, personal, teamTrend, WEEKS_12 } from './fixtures.js';
 
@@ -156,5 +161,76 @@ describe('personal chart', () => {
     const alt = personalSvg(personal).alt;
     assert.match(alt, /target of 3 a week; streak 4 weeks at or above target/);
     assert.match(alt, /23\. Nov\.?: 1 \(this week so far\)\.$/);
+  });
+});
+
+describe('heat map raster (drawn without a full-size resvg render)', () => {
+  const viaResvg = (svg: string) =>
+    new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: false }, logLevel: 'off' }).render();
+  const cases = {
+    'top and bottom of 64': heatMap64,
+    '60 managers, two panels': { ...heatMap64, rows: managers(60), topAndBottom: false, managerCount: 60 },
+    '12 managers, 8 weeks': { ...heatMap64, weeks: WEEKS_12.slice(-8), rows: managers(12, 11), topAndBottom: false, managerCount: 12 },
+    '40 managers, 7 weeks (fractional cells)': {
+      ...heatMap64,
+      weeks: WEEKS_12.slice(-7),
+      rows: managers(25, 5),
+      topAndBottom: false,
+      managerCount: 25,
+    },
+    'no managers': { ...heatMap64, rows: [], topAndBottom: false, managerCount: 0 },
+  };
+  for (const [name, input] of Object.entries(cases)) {
+    it(`${name}: the same picture as resvg drawing the chart's SVG`, () => {
+      const fast = PNG.sync.read(heatMapChart(input).png);
+      const ref = viaResvg(heatMapSvg(input).svg);
+      assert.deepEqual([fast.width, fast.height], [ref.width, ref.height]);
+      const refPixels = ref.pixels;
+      const diff = pixelmatch(fast.data, refPixels, undefined, fast.width, fast.height, { threshold: 0.1 });
+      assert.ok(diff / (fast.width * fast.height) <= 0.001, `${diff} pixels differ`);
+    });
+  }
+
+  it('repeated and interleaved charts give identical bytes (shared canvas and label cache)', () => {
+    const first = heatMapChart(heatMap64).png;
+    heatMapChart(cases['12 managers, 8 weeks']);
+    assert.ok(heatMapChart(heatMap64).png.equals(first));
+  });
+
+  it('the SVG has only rectangles and labels (what raster.ts draws)', () => {
+    const svg = heatMapSvg(heatMap64).svg;
+    assert.doesNotMatch(svg, /<(line|polyline|circle|text)\b/);
+    const scene = heatMapScene(heatMap64).scene;
+    assert.equal(scene.texts.filter((t) => t.opts.size === 9 && t.opts.anchor === 'middle').length > 400, true, 'cell numbers drawn');
+  });
+
+  it('a scene with more than 256 colours rounds its anti-aliasing and still encodes', () => {
+    // 12 text colours × ~27 anti-aliasing blends each on white: over 256 until rounded to 16 steps.
+    const fills = [
+      '#D55E00',
+      '#E69F00',
+      '#56B4E9',
+      '#009E73',
+      '#0072B2',
+      '#CC79A7',
+      '#F0E442',
+      '#7F3C8D',
+      '#11A579',
+      '#3969AC',
+      '#F2B701',
+      '#E73F74',
+    ];
+    const scene: Scene = {
+      width: 400,
+      height: 260,
+      rects: [],
+      texts: fills.map((fill, i) => ({ x: 10, y: 20 + i * 20, content: `Label ${i} @%&Qgjy`, opts: { size: 14, fill } })),
+    };
+    const png = PNG.sync.read(rasteriseScene(scene));
+    assert.deepEqual([png.width, png.height], [800, 520]);
+    assert.ok(
+      png.data.some((v, i) => i % 4 === 0 && v !== 255),
+      'labels drawn',
+    );
   });
 });
