@@ -1,0 +1,368 @@
+/**
+ * Three app processes (src/main.ts) on one PostgreSQL database, each running the scheduler, one
+ * fake Slack that answers slowly and sends a few 429s. All three start-up ticks fan out the same
+ * Monday's nudges at once while signed /contact requests are spread over the three; the busiest
+ * instance is killed with SIGKILL in the middle of the fan-out. Afterwards:
+ * - nobody got two DMs; the survivors sent every DM the dead instance had not claimed; the DMs it
+ *   had claimed but not sent go out once its claims are stale (the restarted instance sends them);
+ * - the leaderboard and the digest were posted once;
+ * - every /contact an instance confirmed is stored, once;
+ * - after a 429, the instance that got it sent nothing before Retry-After had passed.
+ * A DM the dead instance had already handed to Slack ('posting') is never resent: Slack has no
+ * idempotency key, so it may have been delivered (see src/jobs/claimed.ts).
+ *
+ * The instances' clock is moved to a Monday morning by test/faults/shifted-clock.ts (preloaded);
+ * request signatures and Retry-After keep the real clock.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { openPostgresStorage } from '../../src/db/postgres.js';
+import { CLAIM_STALE_AFTER_MS } from '../../src/jobs/claimed.js';
+import { NUDGE_CONCURRENCY } from '../../src/jobs/nudges.js';
+import { type FakeSlack, type RecordedCall, startFakeSlack } from '../kit/fake-slack.js';
+import { slashCommand } from '../kit/payloads.js';
+import { createTestDatabase, postgresPerFile } from '../kit/postgres.js';
+import { postSigned } from '../kit/sign.js';
+import { appEnv, type Child, FAULT_SECRET, freePort, ROOT, sleep, until } from './support.js';
+
+const TEAM = 'T0001';
+const MANAGERS = 300;
+/** Monday 09:45 UTC: every nudge, the leaderboard (09:00) and the digest (09:30) are due. */
+const NOW = Date.parse('2026-11-30T09:45:00Z');
+/** Milliseconds the fake Slack takes for every answer. */
+const SLACK_DELAY_MS = 40;
+/** The 429s: these managers' first DM attempt is refused with this Retry-After (seconds). */
+const RATE_LIMITED = new Set([30, 80, 130, 180, 230, 280].map((i) => managerId(i)));
+const RETRY_AFTER_S = 2;
+const LEADERBOARD = 'CLEADERS';
+const DIGEST = 'CDIGEST';
+const TOKENS = ['xoxb-multi-a', 'xoxb-multi-b', 'xoxb-multi-c'];
+
+const TSX = import.meta.resolve('tsx');
+const SHIFTED_CLOCK = join(ROOT, 'test/faults/shifted-clock.ts');
+
+function managerId(i: number): string {
+  return `UMULTI${String(i).padStart(3, '0')}`;
+}
+
+interface Instance extends Child {
+  token: string;
+  url: string;
+}
+
+/** Starts src/main.ts with the scheduler on, its clock at `clockStart`, Slack token `token`. */
+function startInstance(env: Record<string, string>, token: string, clockStart: number, cwd: string, port: number): Instance {
+  const proc = spawn(process.execPath, ['--import', TSX, '--import', SHIFTED_CLOCK, join(ROOT, 'src/main.ts')], {
+    cwd,
+    env: { ...env, SLACK_BOT_TOKEN: token, PORT: String(port), TEST_CLOCK_START: new Date(clockStart).toISOString() },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout.on('data', (d) => (out += d));
+  proc.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  return { proc, output: () => out, exited, token, url: `http://127.0.0.1:${port}` };
+}
+
+async function healthy(i: Instance): Promise<void> {
+  const deadline = Date.now() + 150_000;
+  while (Date.now() < deadline) {
+    if (i.proc.exitCode !== null) throw new Error(`instance exited with ${i.proc.exitCode}:\n${i.output()}`);
+    try {
+      if ((await fetch(`${i.url}/healthz`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(50);
+  }
+  throw new Error(`instance did not answer /healthz:\n${i.output()}`);
+}
+
+/** SIGTERM: the instance finishes its running tick, then exits. */
+async function stopGracefully(i: Instance): Promise<void> {
+  if (i.proc.exitCode !== null || i.proc.signalCode !== null) return;
+  i.proc.kill('SIGTERM');
+  const timer = setTimeout(() => i.proc.kill('SIGKILL'), 60_000);
+  const code = await i.exited;
+  clearTimeout(timer);
+  assert.equal(code, 0, `graceful stop:\n${i.output()}`);
+}
+
+const isDm = (c: RecordedCall) => c.method === 'chat.postMessage' && String(c.args.channel).startsWith('UMULTI');
+const delivered = (c: RecordedCall) => c.status === 200 && c.response?.ok === true;
+
+/** Successful DMs per manager. */
+function dmsByManager(fake: FakeSlack): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const c of fake.calls) if (isDm(c) && delivered(c)) m.set(String(c.args.channel), (m.get(String(c.args.channel)) ?? 0) + 1);
+  return m;
+}
+
+describe('fault: three instances on one PostgreSQL, one killed with SIGKILL mid-fan-out', () => {
+  const serverUrl = postgresPerFile();
+  let dir: string;
+  let fake: FakeSlack | undefined;
+  const instances: Instance[] = [];
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gemba-fault-multi-'));
+  });
+  after(async () => {
+    for (const i of instances) if (i.proc.exitCode === null && i.proc.signalCode === null) i.proc.kill('SIGKILL');
+    await Promise.all(instances.map((i) => i.exited));
+    await fake?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // Generous: three app processes start and fan out on a shared 2-core machine (about 40 s when quiet).
+  it('0 DMs lost or doubled, one leaderboard, one digest, every confirmed /contact stored once, 429s honoured', {
+    timeout: 400_000,
+  }, async (t) => {
+    const phases: string[] = [];
+    let phaseStart = Date.now();
+    const phase = (name: string) => {
+      phases.push(`${name} ${((Date.now() - phaseStart) / 1000).toFixed(1)}s`);
+      phaseStart = Date.now();
+    };
+    const url = await createTestDatabase(serverUrl());
+    const users = Array.from({ length: MANAGERS }, (_, i) => managerId(i));
+    {
+      // Managers enrolled a month ago (all due), with fresh UTC profiles (no users.info calls).
+      const { storage } = await openPostgresStorage(url);
+      await storage.transaction(async (tx) => {
+        for (const u of users) {
+          await tx.managers.enrollManager(TEAM, u, NOW - 30 * 86_400_000);
+          await tx.profiles.upsertProfile({
+            teamId: TEAM,
+            userId: u,
+            tz: 'UTC',
+            isAdmin: false,
+            isOwner: false,
+            displayName: u,
+            refreshedAt: NOW - 3_600_000,
+          });
+        }
+      });
+      await storage.close();
+    }
+
+    const slack = await startFakeSlack({ defaultTz: 'UTC' });
+    fake = slack;
+    slack.delayMs = SLACK_DELAY_MS;
+    slack.failNext('chat.postMessage', {
+      retryAfter: RETRY_AFTER_S,
+      times: RATE_LIMITED.size,
+      when: (a) => RATE_LIMITED.has(String(a.channel)),
+    });
+    const env = {
+      ...appEnv({ apiUrl: slack.apiUrl, databasePath: join(dir, 'unused.db') }),
+      DATABASE_URL: url,
+      SCHEDULER_ENABLED: 'true',
+      LEADERBOARD_CHANNEL: LEADERBOARD,
+      DIGEST_CHANNEL: DIGEST,
+    };
+
+    // Three instances; each runs a catch-up tick as soon as it listens, so the fan-outs race.
+    const ports = await Promise.all(TOKENS.map(() => freePort()));
+    for (const [n, token] of TOKENS.entries()) instances.push(startInstance(env, token, NOW, dir, ports[n]));
+    await Promise.all(instances.map(healthy));
+    phase('seed and start');
+
+    // Signed /contact requests spread round-robin over the instances that are up.
+    const confirmed: string[] = [];
+    const unanswered: string[] = [];
+    const refused: string[] = [];
+    let sent = 0;
+    let burstDone = false;
+    const killed = new Set<Instance>();
+    const burst = async (worker: number) => {
+      while (!burstDone && sent < 2_000) {
+        const n = sent++;
+        const live = instances.filter((i) => !killed.has(i));
+        const target = live[n % live.length];
+        const account = `Multi ${String(n).padStart(4, '0')} Ltd`;
+        const payload = slashCommand({
+          command: '/contact',
+          text: `${account} with Dana via video 30m: wants ROI proof`,
+          userId: `UCONTACT${worker}`,
+          responseUrl: slack.responseUrl(),
+        });
+        try {
+          const res = await postSigned(target.url, { secret: FAULT_SECRET, ...payload });
+          if (res.status === 200 && res.json?.text?.startsWith('Logged')) confirmed.push(account);
+          // Bolt answers 404 when a handler has not acknowledged within 3 s (a loaded machine): Slack shows a timeout.
+          else if (res.status === 404) unanswered.push(account);
+          else refused.push(`${account}: ${res.status} ${res.text.slice(0, 200)}`);
+        } catch {
+          unanswered.push(account);
+        }
+      }
+    };
+    const bursting = Promise.all(Array.from({ length: 6 }, (_, w) => burst(w)));
+
+    // Kill the busiest instance once a quarter of the DMs are out.
+    const byToken = () => {
+      const m = new Map<string, number>(TOKENS.map((tk) => [tk, 0]));
+      for (const c of slack.calls) if (isDm(c) && delivered(c) && c.token) m.set(c.token, (m.get(c.token) ?? 0) + 1);
+      return m;
+    };
+    await until(() => dmsByManager(slack).size >= MANAGERS / 4, 'a quarter of the DMs', 120_000);
+    const atKill = byToken();
+    const victim = instances.reduce((a, b) => ((atKill.get(b.token) ?? 0) > (atKill.get(a.token) ?? 0) ? b : a));
+    killed.add(victim);
+    victim.proc.kill('SIGKILL');
+    assert.equal(await victim.exited, 'SIGKILL');
+    const deliveredAtKill = dmsByManager(slack).size;
+    phase('fan-out until the kill');
+    t.diagnostic(`DMs by instance when ${victim.token} was killed: ${[...atKill].map(([k, v]) => `${k.slice(-1)}=${v}`).join(' ')}`);
+    assert.ok(deliveredAtKill < MANAGERS, `killed mid-run (${deliveredAtKill} of ${MANAGERS} DMs out)`);
+
+    // The survivors finish their ticks: the weekly posts come after the nudges in a tick.
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      const claimCount = async (job: string, status: string) =>
+        Number((await db.query('SELECT COUNT(*) AS n FROM job_claims WHERE job = $1 AND status = $2', [job, status])).rows[0].n);
+      await until(() => slack.calls.some((c) => c.method === 'chat.postMessage' && c.args.channel === DIGEST), 'the digest', 120_000);
+      phase('survivors until the digest');
+      burstDone = true;
+      await bursting;
+      const survivors = instances.filter((i) => !killed.has(i));
+      await Promise.all(survivors.map(stopGracefully));
+
+      // What the dead instance left: claims it took and never finished.
+      const stranded = (await db.query("SELECT scope, status FROM job_claims WHERE job = 'nudges' AND status IN ('claimed', 'posting')"))
+        .rows as Array<{ scope: string; status: string }>;
+      const strandedUser = (s: { scope: string }) => s.scope.split(':')[1];
+      const waiting = stranded.filter((s) => s.status === 'claimed').map(strandedUser);
+      const inFlight = stranded.filter((s) => s.status === 'posting').map(strandedUser);
+      assert.ok(
+        stranded.length <= NUDGE_CONCURRENCY,
+        `only the dead instance's workers can hold an unfinished claim: ${stranded.map((s) => `${s.scope} ${s.status}`).join(', ')}`,
+      );
+      const afterSurvivors = dmsByManager(slack);
+      assert.deepEqual(
+        users.filter((u) => (afterSurvivors.get(u) ?? 0) > 1),
+        [],
+        'nobody got two DMs',
+      );
+      assert.deepEqual(
+        users.filter((u) => afterSurvivors.get(u) !== 1 && !waiting.includes(u) && !inFlight.includes(u)),
+        [],
+        'the survivors sent every DM the dead instance had not claimed',
+      );
+      assert.deepEqual(
+        waiting.filter((u) => afterSurvivors.has(u)),
+        [],
+        "a claim left 'claimed' was never delivered",
+      );
+
+      // The restart, once the dead instance's claims are stale, sends what it had claimed but not sent.
+      phase('survivors stop');
+      const restarted = startInstance(env, `${victim.token}-restarted`, NOW + CLAIM_STALE_AFTER_MS + 60_000, dir, await freePort());
+      instances.push(restarted);
+      await healthy(restarted);
+      await until(() => waiting.every((u) => dmsByManager(slack).get(u) === 1), 'the stranded DMs', 120_000);
+      await stopGracefully(restarted);
+      phase('restart and its tick');
+      assert.equal(await claimCount('nudges', 'claimed'), 0, 'no claim left waiting');
+
+      const final = dmsByManager(slack);
+      assert.deepEqual(
+        users.filter((u) => (final.get(u) ?? 0) > 1),
+        [],
+        '0 duplicated',
+      );
+      const lost = users.filter((u) => final.get(u) !== 1);
+      assert.deepEqual(
+        lost.filter((u) => !inFlight.includes(u)),
+        [],
+        '0 lost (apart from a DM that was on its way to Slack when the instance died, which is never resent)',
+      );
+      const nudgeRows = (await db.query("SELECT user_id, COUNT(*) AS n FROM nudges WHERE local_date = '2026-11-30' GROUP BY user_id"))
+        .rows as Array<{ user_id: string; n: string | number }>;
+      assert.deepEqual(
+        nudgeRows.filter((r) => Number(r.n) !== 1),
+        [],
+        'one nudge row per manager',
+      );
+      assert.equal(nudgeRows.length, MANAGERS - inFlight.length, "a nudge row for every DM whose claim is 'done'");
+      assert.equal(await claimCount('nudges', 'done'), MANAGERS - inFlight.length);
+      t.diagnostic(
+        `dead instance left ${waiting.length} claimed (sent after restart) and ${inFlight.length} posting ` +
+          `(${inFlight.filter((u) => final.get(u) === 1).length} had reached Slack; not resent)`,
+      );
+
+      // One leaderboard, one digest.
+      for (const channel of [LEADERBOARD, DIGEST]) {
+        assert.equal(
+          slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channel && delivered(c)).length,
+          1,
+          `one post to ${channel}`,
+        );
+      }
+      assert.equal(await claimCount('leaderboard', 'done'), 1);
+      assert.equal(await claimCount('digest', 'done'), 1);
+
+      // Every confirmed /contact stored exactly once; the weekly aggregates agree with the rows.
+      assert.deepEqual(refused, [], 'every answered /contact was confirmed');
+      assert.ok(confirmed.length >= 30, `a real burst (${confirmed.length} confirmed, ${unanswered.length} unanswered)`);
+      const stored = (await db.query('SELECT account, COUNT(*) AS n FROM contacts GROUP BY account')).rows as Array<{
+        account: string;
+        n: string | number;
+      }>;
+      const storedSet = new Set(stored.map((r) => r.account));
+      assert.deepEqual(
+        confirmed.filter((a) => !storedSet.has(a)),
+        [],
+        'every confirmed /contact is stored',
+      );
+      assert.deepEqual(
+        stored.filter((r) => Number(r.n) !== 1),
+        [],
+        'nothing stored twice',
+      );
+      const sums = (
+        await db.query(
+          'SELECT (SELECT COUNT(*) FROM contacts) AS rows, (SELECT SUM(contacts) FROM contact_weeks) AS weekly, (SELECT SUM(contacts) FROM team_weeks) AS team',
+        )
+      ).rows[0];
+      assert.deepEqual(
+        [Number(sums.weekly), Number(sums.team)],
+        [Number(sums.rows), Number(sums.rows)],
+        'the weekly aggregates agree with the rows',
+      );
+      t.diagnostic(
+        `/contact: ${confirmed.length} confirmed, ${unanswered.length} unanswered (the killed instance), ${stored.length} stored`,
+      );
+
+      // 429s honoured: after a 429, the instance that got it sends no DM before Retry-After has passed.
+      const tooMany = slack.calls.filter((c) => isDm(c) && c.status === 429);
+      assert.ok(tooMany.length >= 1, 'Slack answered 429 at least once');
+      for (const r of tooMany) {
+        // A DM answered within this window after the 429 was already on its way when the 429 came back.
+        const inFlightUntil = r.at + SLACK_DELAY_MS + 500;
+        const early = slack.calls.filter(
+          (c) => isDm(c) && c.token === r.token && c.at > inFlightUntil && c.at < r.at + RETRY_AFTER_S * 1000,
+        );
+        assert.deepEqual(
+          early.map((c) => `${c.args.channel} +${c.at - r.at}ms`),
+          [],
+          `${r.token} waited ${RETRY_AFTER_S}s after the 429 for ${r.args.channel}`,
+        );
+        assert.equal(final.get(String(r.args.channel)), 1, `${r.args.channel} got its DM after the 429`);
+      }
+      const senders = new Set(slack.calls.filter((c) => isDm(c) && delivered(c)).map((c) => c.token));
+      assert.ok(senders.size >= 2, `the instances shared the fan-out (${[...senders].join(', ')})`);
+      assert.deepEqual(slack.invalid, []);
+      t.diagnostic(`phases: ${phases.join(', ')}`);
+    } finally {
+      await db.end();
+    }
+  });
+});
