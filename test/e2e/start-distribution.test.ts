@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { databaseEnv } from '../kit/engine.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { DISTRIBUTION_ENV } from '../kit/harness.js';
 import { freePort } from '../kit/net.js';
@@ -43,14 +44,14 @@ describe('npm start (src/main.ts) in distribution mode', { timeout: 60_000 }, ()
         SLACK_SIGNING_SECRET: SECRET,
         SLACK_API_URL: fake.apiUrl,
         PORT: String(port),
-        DATABASE_PATH: join(dir, 'gemba.db'),
+        ...(await databaseEnv(join(dir, 'gemba.db'))),
         SCHEDULER_ENABLED: 'false',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (d) => (out += d));
     child.stderr?.on('data', (d) => (out += d));
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${out}`);
       if ((await fetch(`${url}/healthz`).catch(() => null))?.ok) break;

@@ -9,10 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { inspectStore, ON_POSTGRES } from '../kit/engine.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { slashCommand } from '../kit/payloads.js';
 import { postSigned } from '../kit/sign.js';
-import { type Child, FAULT_SECRET, inspect, startApp, stop } from './support.js';
+import { type Child, FAULT_SECRET, startApp, stop } from './support.js';
 
 const BURST = 400;
 const CONCURRENCY = 24;
@@ -77,7 +78,7 @@ describe('fault: kill -9 in the middle of a /contact burst', () => {
 
     const restarted = await startApp({ apiUrl: fake.apiUrl, databasePath, cwd: dir });
     children.push(restarted);
-    const stored = inspect(databasePath, (db) => db.prepare('SELECT account FROM contacts').pluck().all() as string[]);
+    const stored = await inspectStore(databasePath, (db) => db.values<string>('SELECT account FROM contacts'));
     const storedSet = new Set(stored);
     const lost = confirmed.filter((a) => !storedSet.has(a));
     assert.deepEqual(lost, [], 'every acknowledged conversation survived');
@@ -86,15 +87,13 @@ describe('fault: kill -9 in the middle of a /contact burst', () => {
     // (Slack shows the user a timeout). That is the only way the two counts may differ.
     assert.ok(stored.length >= confirmed.length && stored.length <= confirmed.length + CONCURRENCY);
 
-    inspect(databasePath, (db) => {
-      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-      const [rows, weekly, team] = db
-        .prepare(
-          'SELECT (SELECT COUNT(*) FROM contacts), (SELECT SUM(contacts) FROM contact_weeks), (SELECT SUM(contacts) FROM team_weeks)',
-        )
-        .raw()
-        .get() as number[];
-      assert.deepEqual([weekly, team], [rows, rows], 'the weekly aggregates agree with the rows');
+    await inspectStore(databasePath, async (db) => {
+      if (!ON_POSTGRES) assert.equal(await db.value('PRAGMA integrity_check'), 'ok');
+      const counts = await db.row<{ total: number; weekly: number; team: number }>(
+        'SELECT (SELECT COUNT(*) FROM contacts) AS total, (SELECT SUM(contacts) FROM contact_weeks) AS weekly, (SELECT SUM(contacts) FROM team_weeks) AS team',
+      );
+      assert.ok(counts);
+      assert.deepEqual([counts.weekly, counts.team], [counts.total, counts.total], 'the weekly aggregates agree with the rows');
     });
 
     const res = await postSigned(restarted.url, {

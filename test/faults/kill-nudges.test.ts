@@ -20,9 +20,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CLAIM_STALE_AFTER_MS } from '../../src/jobs/claimed.js';
 import { NUDGE_CONCURRENCY } from '../../src/jobs/nudges.js';
+import { inspectStore } from '../kit/engine.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { openTestStorage } from '../kit/storage.js';
-import { appEnv, inspect, runJob, sleep, spawnScript, until } from './support.js';
+import { appEnv, runJob, sleep, spawnScript, until } from './support.js';
 
 const TEAM = 'T0001';
 /** Monday 09:05 UTC: every manager's nudge hour has come. */
@@ -59,8 +60,8 @@ function delivered(fake: FakeSlack): Map<string, number> {
 }
 
 const claimsByStatus = (databasePath: string) =>
-  inspect(databasePath, (db) => {
-    const rows = db.prepare("SELECT scope, status FROM job_claims WHERE job = 'nudges'").all() as Array<{ scope: string; status: string }>;
+  inspectStore(databasePath, async (db) => {
+    const rows = await db.rows<{ scope: string; status: string }>("SELECT scope, status FROM job_claims WHERE job = 'nudges'");
     const by = new Map<string, string[]>();
     for (const r of rows) by.set(r.status, [...(by.get(r.status) ?? []), r.scope.split(':')[1]]);
     return by;
@@ -81,7 +82,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
       const users = managerIds(30);
       const databasePath = join(dir, 'paused.db');
       await seed(databasePath, users);
-      const env = appEnv({ apiUrl: fake.apiUrl, databasePath });
+      const env = await appEnv({ apiUrl: fake.apiUrl, databasePath });
       // Slack slows the run down: after 6 DMs in a second, 429 with a long Retry-After.
       fake.rateLimit('chat.postMessage', { perSecond: 6, retryAfter: 30 });
       const job = spawnScript('src/cli/job.ts', ['nudges', '--now', iso(NOW)], env, dir);
@@ -92,7 +93,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
       assert.equal(await job.exited, 'SIGKILL');
 
       const first = delivered(fake);
-      const claims = claimsByStatus(databasePath);
+      const claims = await claimsByStatus(databasePath);
       const abandoned = claims.get('claimed') ?? [];
       assert.ok(first.size >= 1 && first.size < users.length, `killed mid-run (${first.size} DMs sent)`);
       assert.deepEqual(
@@ -130,11 +131,11 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
         'exactly one DM each',
       );
       assert.equal(final.size, users.length);
-      inspect(databasePath, (db) => {
-        assert.equal(db.prepare('SELECT COUNT(*) FROM nudges').pluck().get(), users.length);
-        assert.equal(db.prepare('SELECT COUNT(DISTINCT user_id) FROM nudges').pluck().get(), users.length);
+      await inspectStore(databasePath, async (db) => {
+        assert.equal(await db.count('nudges'), users.length);
+        assert.equal(Number(await db.value('SELECT COUNT(DISTINCT user_id) FROM nudges')), users.length);
       });
-      assert.deepEqual(claimsByStatus(databasePath).get('done')?.length, users.length);
+      assert.deepEqual((await claimsByStatus(databasePath)).get('done')?.length, users.length);
 
       // And a later tick the same day sends nothing.
       await runJob('nudges', ['--now', iso(NOW + 2 * CLAIM_STALE_AFTER_MS)], env, dir);
@@ -153,7 +154,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
       const users = managerIds(30);
       const databasePath = join(dir, 'inflight.db');
       await seed(databasePath, users);
-      const env = appEnv({ apiUrl: fake.apiUrl, databasePath });
+      const env = await appEnv({ apiUrl: fake.apiUrl, databasePath });
       fake.delayMs = 250; // every DM spends 250 ms "at Slack"
       const job = spawnScript('src/cli/job.ts', ['nudges', '--now', iso(NOW)], env, dir);
       await until(() => delivered(fake).size >= 6, 'six DMs');
@@ -162,7 +163,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
       await sleep(400); // Slack finishes what it was given: those DMs were delivered
       fake.delayMs = 0;
 
-      const inFlight = new Set(claimsByStatus(databasePath).get('posting') ?? []);
+      const inFlight = new Set((await claimsByStatus(databasePath)).get('posting') ?? []);
       assert.ok(
         inFlight.size >= 1 && inFlight.size <= NUDGE_CONCURRENCY,
         `1..${NUDGE_CONCURRENCY} DMs were on their way at the crash: ${[...inFlight].join(', ')}`,

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { databaseEnv } from '../kit/engine.js';
 import { freePort } from '../kit/net.js';
 
 export { freePort };
@@ -16,12 +16,16 @@ const TSX = import.meta.resolve('tsx');
 export const FAULT_SECRET = 'fault-test-signing-secret';
 export const FAULT_ANONYMITY_KEY = 'fault-test-anonymity-key-0123456789';
 
-/** The app's environment for a child process (nothing inherited that could point elsewhere). */
-export function appEnv(p: { apiUrl: string; databasePath: string; port?: number }): Record<string, string> {
+/**
+ * The app's environment for a child process (nothing inherited that could point elsewhere); on the
+ * PostgreSQL pass DATABASE_URL names the store's database (test/kit/engine.ts).
+ */
+export async function appEnv(p: { apiUrl: string; databasePath: string; port?: number }): Promise<Record<string, string>> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
       (e): e is [string, string] =>
-        e[1] !== undefined && !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$|ADMIN_USER_IDS$|TEAM_TIMEZONE$)/.test(e[0]),
+        e[1] !== undefined &&
+        !/^(SLACK_|PORT$|DATABASE_PATH$|DATABASE_URL$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$|ADMIN_USER_IDS$|TEAM_TIMEZONE$)/.test(e[0]),
     ),
   );
   return {
@@ -29,7 +33,7 @@ export function appEnv(p: { apiUrl: string; databasePath: string; port?: number 
     SLACK_BOT_TOKEN: 'xoxb-fault-test',
     SLACK_SIGNING_SECRET: FAULT_SECRET,
     SLACK_API_URL: p.apiUrl,
-    DATABASE_PATH: p.databasePath,
+    ...(await databaseEnv(p.databasePath)),
     ANONYMITY_KEY: FAULT_ANONYMITY_KEY,
     SCHEDULER_ENABLED: 'false',
     LOG_LEVEL: 'warn',
@@ -58,9 +62,9 @@ export function spawnScript(script: string, args: string[], env: Record<string, 
 /** Starts src/main.ts on a free port and waits until /healthz answers 200. */
 export async function startApp(p: { apiUrl: string; databasePath: string; cwd: string }): Promise<Child & { url: string }> {
   const port = await freePort();
-  const child = spawnScript('src/main.ts', [], appEnv({ ...p, port }), p.cwd);
+  const child = spawnScript('src/main.ts', [], await appEnv({ ...p, port }), p.cwd);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.proc.exitCode !== null) throw new Error(`app exited with ${child.proc.exitCode}:\n${child.output()}`);
     try {
@@ -91,20 +95,10 @@ export async function runJob(job: string, args: string[], env: Record<string, st
   return child.output();
 }
 
-/** Reads the database the way an operator would after a crash: a separate connection. */
-export function inspect<T>(databasePath: string, fn: (db: Database.Database) => T): T {
-  const db = new Database(databasePath);
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
-
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `cond` holds (or throws after `timeoutMs`). */
-export async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+export async function until(cond: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseInstant, parseJobArgs, USAGE } from '../../src/cli/job-args.js';
+import { databaseEnv } from '../kit/engine.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { startHarness, TEST_ANONYMITY_KEY } from '../kit/harness.js';
 import { enroll, seedTeam } from './support.js';
@@ -28,7 +29,8 @@ describe('job CLI', () => {
   let dir: string;
   let databasePath: string;
 
-  function job(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  async function job(args: string[], env: Record<string, string> = {}): Promise<Run> {
+    const database = await databaseEnv(env.DATABASE_PATH ?? databasePath);
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/job.ts', ...args], {
         cwd: ROOT,
@@ -37,11 +39,11 @@ describe('job CLI', () => {
           SLACK_BOT_TOKEN: 'xoxb-cli-test',
           SLACK_SIGNING_SECRET: 'cli-test-secret',
           SLACK_API_URL: fake.apiUrl,
-          DATABASE_PATH: databasePath,
           ANONYMITY_KEY: TEST_ANONYMITY_KEY,
           LEADERBOARD_CHANNEL: 'CLEAD',
           TZ: 'UTC',
           ...env,
+          ...database,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
