@@ -23,7 +23,7 @@ import { NUDGE_CONCURRENCY } from '../../src/jobs/nudges.js';
 import { inspectStore } from '../kit/engine.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { openTestStorage } from '../kit/storage.js';
-import { appEnv, runJob, sleep, spawnScript, until } from './support.js';
+import { runJob, sleep, spawnScript, storeEnv, until } from './support.js';
 
 const TEAM = 'T0001';
 /** Monday 09:05 UTC: every manager's nudge hour has come. */
@@ -82,7 +82,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
       const users = managerIds(30);
       const databasePath = join(dir, 'paused.db');
       await seed(databasePath, users);
-      const env = await appEnv({ apiUrl: fake.apiUrl, databasePath });
+      const env = await storeEnv({ apiUrl: fake.apiUrl, databasePath });
       // Slack slows the run down: after 6 DMs in a second, 429 with a long Retry-After.
       fake.rateLimit('chat.postMessage', { perSecond: 6, retryAfter: 30 });
       const job = spawnScript('src/cli/job.ts', ['nudges', '--now', iso(NOW)], env, dir);
@@ -154,7 +154,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
       const users = managerIds(30);
       const databasePath = join(dir, 'inflight.db');
       await seed(databasePath, users);
-      const env = await appEnv({ apiUrl: fake.apiUrl, databasePath });
+      const env = await storeEnv({ apiUrl: fake.apiUrl, databasePath });
       fake.delayMs = 250; // every DM spends 250 ms "at Slack"
       const job = spawnScript('src/cli/job.ts', ['nudges', '--now', iso(NOW)], env, dir);
       await until(() => delivered(fake).size >= 6, 'six DMs');

@@ -16,11 +16,8 @@ const TSX = import.meta.resolve('tsx');
 export const FAULT_SECRET = 'fault-test-signing-secret';
 export const FAULT_ANONYMITY_KEY = 'fault-test-anonymity-key-0123456789';
 
-/**
- * The app's environment for a child process (nothing inherited that could point elsewhere); on the
- * PostgreSQL pass DATABASE_URL names the store's database (test/kit/engine.ts).
- */
-export async function appEnv(p: { apiUrl: string; databasePath: string; port?: number }): Promise<Record<string, string>> {
+/** The app's environment for a child process (nothing inherited that could point elsewhere), on SQLite. */
+export function appEnv(p: { apiUrl: string; databasePath: string; port?: number }): Record<string, string> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
       (e): e is [string, string] =>
@@ -33,13 +30,18 @@ export async function appEnv(p: { apiUrl: string; databasePath: string; port?: n
     SLACK_BOT_TOKEN: 'xoxb-fault-test',
     SLACK_SIGNING_SECRET: FAULT_SECRET,
     SLACK_API_URL: p.apiUrl,
-    ...(await databaseEnv(p.databasePath)),
+    DATABASE_PATH: p.databasePath,
     ANONYMITY_KEY: FAULT_ANONYMITY_KEY,
     SCHEDULER_ENABLED: 'false',
     LOG_LEVEL: 'warn',
     TEAM_TIMEZONE: 'UTC',
     ...(p.port !== undefined ? { PORT: String(p.port) } : {}),
   };
+}
+
+/** appEnv on the engine of the run: on the PostgreSQL pass DATABASE_URL names the store's database (test/kit/engine.ts). */
+export async function storeEnv(p: { apiUrl: string; databasePath: string; port?: number }): Promise<Record<string, string>> {
+  return { ...appEnv(p), ...(await databaseEnv(p.databasePath)) };
 }
 
 export interface Child {
@@ -62,7 +64,7 @@ export function spawnScript(script: string, args: string[], env: Record<string, 
 /** Starts src/main.ts on a free port and waits until /healthz answers 200. */
 export async function startApp(p: { apiUrl: string; databasePath: string; cwd: string }): Promise<Child & { url: string }> {
   const port = await freePort();
-  const child = spawnScript('src/main.ts', [], await appEnv({ ...p, port }), p.cwd);
+  const child = spawnScript('src/main.ts', [], await storeEnv({ ...p, port }), p.cwd);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
