@@ -190,6 +190,26 @@ export function createPgRepos(q: Queryable): Repos {
            ) a WHERE "lastOn" < $3 ORDER BY "lastOn" DESC LIMIT $4`,
           [teamId, userId, before, limit],
         ),
+      async listDormantAccountsOf(teamId, wanted, limit) {
+        // One statement for every manager: each one's accounts as listDormantAccounts finds them.
+        const rows = await all<{ userId: string; account: string; lastOn: string }>(
+          `SELECT w.user_id AS "userId", d.account, d."lastOn" FROM unnest($2::text[], $3::text[]) AS w(user_id, before)
+           CROSS JOIN LATERAL (
+             SELECT account, "lastOn" FROM (
+               SELECT DISTINCT ON (account_key) account, occurred_on AS "lastOn" FROM contacts
+               WHERE team_id = $1 AND user_id = w.user_id ORDER BY account_key, occurred_on DESC, id DESC
+             ) a WHERE "lastOn" < w.before ORDER BY "lastOn" DESC LIMIT $4
+           ) d ORDER BY w.user_id, d."lastOn" DESC`,
+          [teamId, wanted.map((w) => w.userId), wanted.map((w) => w.before), limit],
+        );
+        const out = new Map<string, Array<{ account: string; lastOn: string }>>();
+        for (const r of rows) {
+          const list = out.get(r.userId) ?? [];
+          list.push({ account: r.account, lastOn: r.lastOn });
+          out.set(r.userId, list);
+        }
+        return out;
+      },
       async listUsersActiveSince(teamId, since) {
         return new Set(
           await pluck<string>(
@@ -215,6 +235,15 @@ export function createPgRepos(q: Queryable): Repos {
           `SELECT ${CONTACT} FROM contacts WHERE team_id = $1 AND (occurred_on, id) > ($2, $3) ORDER BY occurred_on, id LIMIT $4`,
           [teamId, after?.occurredOn ?? '', after?.id ?? 0, limit],
         ),
+      async findLastContactDates(teamId, userIds) {
+        const rows = await all<{ userId: string; lastOn: string }>(
+          `SELECT u.user_id AS "userId", l.last_on AS "lastOn" FROM unnest($2::text[]) AS u(user_id)
+           CROSS JOIN LATERAL (SELECT MAX(c.occurred_on) AS last_on FROM contacts c WHERE c.team_id = $1 AND c.user_id = u.user_id) l
+           WHERE l.last_on IS NOT NULL`,
+          [teamId, [...userIds]],
+        );
+        return new Map(rows.map((r) => [r.userId, r.lastOn]));
+      },
       async findLastContactDate(teamId, userId) {
         const [d] = await pluck<string | null>('SELECT MAX(occurred_on) FROM contacts WHERE team_id = $1 AND user_id = $2', [
           teamId,

@@ -105,31 +105,39 @@ export function createDigestService(deps: {
         repos.nudges.listUsersWithUnansweredNudges(teamId, p.now - 30 * 86_400_000, IGNORED_NUDGES),
         repos.snoozes.listTeamSnoozesBetween(teamId, addDays(p.today, -30), p.today),
       ]);
-      const ignoring = new Set<string>();
-      for (const u of candidates) {
-        const last = await repos.nudges.listRecentNudges(teamId, u, IGNORED_NUDGES);
-        if (
-          last.length === IGNORED_NUDGES &&
-          last.every((n) => !n.answered) &&
-          !(await repos.contacts.hasLoggedAfter(teamId, u, last[IGNORED_NUDGES - 1].sentAt))
-        )
-          ignoring.add(u);
-      }
+      // Independent reads per candidate, side by side (PostgreSQL's pool answers them in parallel).
+      const ignored = await Promise.all(
+        candidates.map(async (u) => {
+          const last = await repos.nudges.listRecentNudges(teamId, u, IGNORED_NUDGES);
+          return (
+            last.length === IGNORED_NUDGES &&
+            last.every((n) => !n.answered) &&
+            !(await repos.contacts.hasLoggedAfter(teamId, u, last[IGNORED_NUDGES - 1].sentAt))
+          );
+        }),
+      );
+      const ignoring = new Set(candidates.filter((_, i) => ignored[i]));
       const latestReason = new Map<string, SnoozeReason>();
       for (const s of [...snoozes].sort((a, b) => a.createdAt - b.createdAt))
         if (s.reason !== 'snooze') latestReason.set(s.userId, s.reason);
-      const quiet: QuietManager[] = [];
-      for (const m of managers) {
-        const isQuiet = !recent.has(m.userId) && daysBetween(localDate(m.enrolledAt, p.timezone), p.today) >= QUIET_AFTER_DAYS;
-        if (!isQuiet && !ignoring.has(m.userId)) continue;
-        const last = await repos.contacts.findLastContactDate(teamId, m.userId);
-        quiet.push({
-          userId: m.userId,
+      const quietIds = managers
+        .filter(
+          (m) =>
+            ignoring.has(m.userId) ||
+            (!recent.has(m.userId) && daysBetween(localDate(m.enrolledAt, p.timezone), p.today) >= QUIET_AFTER_DAYS),
+        )
+        .map((m) => m.userId);
+      // Their last conversation dates in one read (one round trip on PostgreSQL, not one per manager).
+      const lastOf = await repos.contacts.findLastContactDates(teamId, quietIds);
+      const quiet: QuietManager[] = quietIds.map((userId) => {
+        const last = lastOf.get(userId);
+        return {
+          userId,
           daysQuiet: last ? daysBetween(last, p.today) : null,
-          ignoredNudges: ignoring.has(m.userId),
-          reason: latestReason.get(m.userId) ?? null,
-        });
-      }
+          ignoredNudges: ignoring.has(userId),
+          reason: latestReason.get(userId) ?? null,
+        };
+      });
       quiet.sort((a, b) => (b.daysQuiet ?? Infinity) - (a.daysQuiet ?? Infinity) || a.userId.localeCompare(b.userId));
       return quiet;
     },

@@ -98,24 +98,24 @@ export function createNudgeService(repos: Repos, settings: SettingsService, prof
       const snoozes = new Map<string, SnoozeRow[]>();
       for (const z of await repos.snoozes.listTeamSnoozesBetween(teamId, dates[0], dates[dates.length - 1]))
         snoozes.set(z.userId, [...(snoozes.get(z.userId) ?? []), z]);
-      const due: DueNudge[] = [];
-      for (const c of candidates) {
-        if (snoozes.get(c.userId)?.some((z) => z.startsOn <= c.localDate && z.endsOn >= c.localDate)) continue;
-        due.push({
-          teamId,
-          userId: c.userId,
-          localDate: c.localDate,
-          daysQuiet: c.daysQuiet,
-          hasLoggedBefore: c.last !== undefined,
-          dormantAccounts: c.last
-            ? (await repos.contacts.listDormantAccounts(teamId, c.userId, addDays(c.localDate, -(DORMANT_AFTER_DAYS - 1)), 3)).map(
-                (a) => a.account,
-              )
-            : [],
-          prompt: promptFor(c.userId, c.localDate),
-        });
-      }
-      return due;
+      const unsnoozed = candidates.filter((c) => !snoozes.get(c.userId)?.some((z) => z.startsOn <= c.localDate && z.endsOn >= c.localDate));
+      // Dormant accounts of everyone due in one read (one round trip on PostgreSQL, not one per manager).
+      const dormant = await repos.contacts.listDormantAccountsOf(
+        teamId,
+        unsnoozed
+          .filter((c) => c.last !== undefined)
+          .map((c) => ({ userId: c.userId, before: addDays(c.localDate, -(DORMANT_AFTER_DAYS - 1)) })),
+        3,
+      );
+      return unsnoozed.map((c) => ({
+        teamId,
+        userId: c.userId,
+        localDate: c.localDate,
+        daysQuiet: c.daysQuiet,
+        hasLoggedBefore: c.last !== undefined,
+        dormantAccounts: (dormant.get(c.userId) ?? []).map((a) => a.account),
+        prompt: promptFor(c.userId, c.localDate),
+      }));
     },
   };
 }

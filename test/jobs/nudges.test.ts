@@ -197,6 +197,28 @@ describe('the nudge DM', () => {
     assertSurfacesValid(h);
   });
 
+  it('several managers due at once: each gets their own dormant accounts (read for all of them together)', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z' });
+    for (const u of ['U1', 'U2', 'U3']) await cacheTz(h, u, 'UTC');
+    await seedContact(h, 'U1', 'Acme', '2026-10-01');
+    await seedContact(h, 'U1', 'Umbrella', '2026-10-20');
+    await seedContact(h, 'U1', 'Hooli', '2026-11-20');
+    await seedContact(h, 'U2', 'Beta', '2026-10-05');
+    await seedContact(h, 'U2', 'Gamma', '2026-10-12');
+    await seedContact(h, 'U2', 'Beta', '2026-11-15'); // talked to again within 30 days: not dormant
+    await seedContact(h, 'U2', 'Delta', '2026-11-18');
+    await enroll(h, 'U3', '2026-11-01T12:00:00Z'); // nothing logged: no dormant accounts
+    const due = await h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now());
+    assert.deepEqual(
+      due.map((n) => [n.userId, n.daysQuiet, n.hasLoggedBefore, n.dormantAccounts]).sort(),
+      [
+        ['U1', 10, true, ['Umbrella', 'Acme']],
+        ['U2', 12, true, ['Gamma']],
+        ['U3', 29, false, []],
+      ],
+    );
+  });
+
   it('for a manager with nothing logged: since joining, no dormant accounts; the prompt rotates by day', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' });
     await enroll(h, 'U2', '2026-11-01T12:00:00Z');

@@ -194,6 +194,22 @@ export function createContactsRepo(db: Db) {
     listDormantAccounts(teamId: string, userId: string, before: string, limit: number): Array<{ account: string; lastOn: string }> {
       return dormant.all(teamId, userId, before, limit) as Array<{ account: string; lastOn: string }>;
     },
+    /**
+     * listDormantAccounts for several managers at once, each with their own `before` (one round
+     * trip on PostgreSQL; here the same statement per manager). Managers with none are absent.
+     */
+    listDormantAccountsOf(
+      teamId: string,
+      wanted: ReadonlyArray<{ userId: string; before: string }>,
+      limit: number,
+    ): Map<string, Array<{ account: string; lastOn: string }>> {
+      const out = new Map<string, Array<{ account: string; lastOn: string }>>();
+      for (const w of wanted) {
+        const rows = dormant.all(teamId, w.userId, w.before, limit) as Array<{ account: string; lastOn: string }>;
+        if (rows.length) out.set(w.userId, rows);
+      }
+      return out;
+    },
     /** Managers (active or not) with at least one conversation on or after `since`. */
     listUsersActiveSince(teamId: string, since: string): Set<string> {
       return new Set(activeSince.all({ teamId, since }) as string[]);
@@ -220,6 +236,15 @@ export function createContactsRepo(db: Db) {
     /** The local date of the manager's latest conversation, or null. */
     findLastContactDate(teamId: string, userId: string): string | null {
       return (lastOn.get(teamId, userId) as string | null) ?? null;
+    },
+    /** The latest conversation date of each listed manager (those who logged none are absent); one round trip on PostgreSQL. */
+    findLastContactDates(teamId: string, userIds: readonly string[]): Map<string, string> {
+      const out = new Map<string, string>();
+      for (const u of userIds) {
+        const d = lastOn.get(teamId, u) as string | null;
+        if (d) out.set(u, d);
+      }
+      return out;
     },
   };
 }
