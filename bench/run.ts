@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the /contact ack against the bare-Bolt floor on SQLite and PostgreSQL, scale
  * at 10,000 managers and 1,000,000 conversations, a rate-limited nudge fan-out to 10,000
- * managers, and chart rendering. Prints markdown tables and writes them to bench/out/results.md
+ * managers, chart rendering, and on PostgreSQL the same scale (pgscale) and the fan-out shared by
+ * three job runners (pgfanout). Prints markdown tables and writes them to bench/out/results.md
  * (gitignored); only --record rewrites the tracked bench/results.md. Not part of `npm test`.
  *
  *   npm run bench                          # everything (several minutes on 2 cores)
@@ -29,6 +30,8 @@ import { CHART_P95_TARGET_MS, type ChartsReport, JOB_TARGET_MS } from './charts.
 import { type BenchArgs, fmtMs, interrupted, killOnExit, parseBenchArgs } from './common.js';
 import { DEFAULT_FANOUT, type FanoutResult, runFanoutBench } from './fanout.js';
 import type { GenerateStats } from './generate.js';
+import { DEFAULT_PG_FANOUT, type PgFanoutResult, pgFanoutExact, runPgFanoutBench } from './pg-fanout.js';
+import type { PgScaleReport } from './pg-scale.js';
 import type { ScaleReport } from './scale.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -150,6 +153,34 @@ function chartsTable(r: ChartsReport): string {
   return `Load average when measured: ${r.load.toFixed(2)} on 2 cores (wall times grow with other load; CPU times much less).\n\nEach chart drawn from 60 managers × 12 weeks, 40 runs after 3 warm-ups (SVG, text layout, resvg, PNG encoding).\n\n${charts.join('\n')}\n\nJobs: ${r.managers.toLocaleString('en')} managers, ${r.contacts.toLocaleString('en')} conversations over 16 weeks; \`run<Job>(ctx, now, { force: true })\` timed from start to report (queries, text post, charts drawn, external upload flow), 1 cold + 5 runs.\n\n${jobs.join('\n')}`;
 }
 
+function pgScaleTable(gen: GenerateStats, s: PgScaleReport): string {
+  const rows = [
+    `Data: the scale section's database (${s.managers.toLocaleString('en')} managers, ${s.contacts.toLocaleString('en')} conversations; generated in ${gen.seconds.toFixed(1)} s), moved into PostgreSQL with the app's own \`db:copy\` path (batched unnest inserts, one transaction, counts verified): ${s.rowsCopied.toLocaleString('en')} rows in ${s.copySeconds.toFixed(1)} s, then VACUUM (ANALYZE) in ${s.analyzeSeconds.toFixed(1)} s (what autovacuum does after a bulk insert). ${s.server}. Measured through the same services as the SQLite table (bench/scale.ts \`measureContext\`), each over a pool round trip; load average (1 min) ${s.load.toFixed(2)} on ${cpus().length} cores at the end.`,
+    '',
+    '| computation (Slack calls excluded) | cold (1st run) | p50 | p95 | max | target (p50) | | result |',
+    '|---|---:|---:|---:|---:|---:|---|---|',
+  ];
+  for (const r of s.results) {
+    rows.push(
+      `| ${r.name}: ${r.what} | ${fmtMs(r.coldMs)} | ${fmtMs(r.medianMs)} | ${fmtMs(r.p95Ms)} | ${fmtMs(r.maxMs)} | < ${fmtMs(r.targetMs)} | ${ok(r.medianMs < r.targetMs)} | ${r.detail} |`,
+    );
+  }
+  rows.push(
+    `| peak RSS of the measuring process (baseline after start-up: ${Math.round(s.baselineRssMb)} MB) | | ${Math.round(s.peakRssMb)} MB | | | < ${RSS_TARGET_MB} MB | ${ok(s.peakRssMb < RSS_TARGET_MB)} | |`,
+  );
+  return rows.join('\n');
+}
+
+function pgFanoutTable(f: PgFanoutResult): string {
+  return [
+    '| instances | managers due | fake Slack limit | wall time (3 runners) | posting time | 429 answers | postMessage attempts | delivered | exactly one DM | duplicated | lost | nudges rows (one per manager) / done claims | posted by each runner | rerun posted | target |',
+    '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|',
+    `| ${f.instances} | ${f.managers.toLocaleString('en')} | ${f.perSecond}/s, Retry-After ${f.retryAfter} s | ${f.wallSeconds.toFixed(1)} s | ${f.postingSeconds.toFixed(1)} s | ${f.rateLimited} | ${f.postAttempts} | ${f.delivered} | ${f.managersWithOne} | ${f.duplicates} | ${f.missing + f.strangers} | ${f.nudgeRows} (${f.nudgeRowsOnePerManager}) / ${f.doneClaims} | ${f.postedBy.join(' + ')} | ${f.rerunPosted} (${f.rerunSeconds.toFixed(1)} s) | ${ok(pgFanoutExact(f))} |`,
+    '',
+    `Each runner is \`src/cli/job.ts nudges --now …\` in its own process with DATABASE_URL set, all started together; load average (1 min) ${f.load.toFixed(2)} at the end. Lost and duplicated are counted from the fake Slack's received messages; rows and claims from the database.`,
+  ].join('\n');
+}
+
 /** A part of the bench: `run` does the work (logging progress with `log`) and returns its markdown section. */
 interface Section {
   name: string;
@@ -165,28 +196,35 @@ const ack: Section = {
   },
 };
 
+/** The generated scale database, made once per run and shared by the scale and pgscale sections. */
+let scaleDb: Promise<{ path: string; gen: GenerateStats }> | null = null;
+const scaleDirs: string[] = [];
+
+function scaleDatabase({ db, reuse }: BenchArgs, log: (line: string) => void): Promise<{ path: string; gen: GenerateStats }> {
+  scaleDb ??= (async () => {
+    const dir = db ? null : mkdtempSync(join(tmpdir(), 'gemba-bench-scale-'));
+    if (dir) scaleDirs.push(dir);
+    const path = db ?? join(dir!, 'scale.db');
+    const statsFile = `${path}.stats.json`;
+    if (reuse && existsSync(path) && existsSync(statsFile)) {
+      log(`scale: reusing ${path}`);
+      return { path, gen: JSON.parse(readFileSync(statsFile, 'utf8')) as GenerateStats };
+    }
+    log('scale: generating 10,000 managers and 1,000,000 conversations …');
+    const gen = await runChild<GenerateStats>('bench/generate.ts', [path]);
+    writeFileSync(statsFile, JSON.stringify(gen));
+    return { path, gen };
+  })();
+  return scaleDb;
+}
+
 const scale: Section = {
   name: 'scale',
-  async run({ db, reuse }, log) {
-    const dir = db ? null : mkdtempSync(join(tmpdir(), 'gemba-bench-scale-'));
-    const path = db ?? join(dir!, 'scale.db');
-    try {
-      let gen: GenerateStats;
-      const statsFile = `${path}.stats.json`;
-      if (reuse && existsSync(path) && existsSync(statsFile)) {
-        log(`scale: reusing ${path}`);
-        gen = JSON.parse(readFileSync(statsFile, 'utf8')) as GenerateStats;
-      } else {
-        log('scale: generating 10,000 managers and 1,000,000 conversations …');
-        gen = await runChild<GenerateStats>('bench/generate.ts', [path]);
-        writeFileSync(statsFile, JSON.stringify(gen));
-      }
-      log('scale: measuring (own process) …');
-      const report = await runChild<ScaleReport>('bench/scale.ts', [path]);
-      return `## Scale\n\n${scaleTable(gen, report)}`;
-    } finally {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    }
+  async run(args, log) {
+    const { path, gen } = await scaleDatabase(args, log);
+    log('scale: measuring (own process) …');
+    const report = await runChild<ScaleReport>('bench/scale.ts', [path]);
+    return `## Scale\n\n${scaleTable(gen, report)}`;
   },
 };
 
@@ -208,8 +246,29 @@ const charts: Section = {
   },
 };
 
+const pgscale: Section = {
+  name: 'pgscale',
+  async run(args, log) {
+    const { path, gen } = await scaleDatabase(args, log);
+    log('pgscale: copying the scale database into PostgreSQL (db:copy), VACUUM (ANALYZE), measuring (own process) …');
+    const report = await runChild<PgScaleReport>('bench/pg-scale.ts', [path]);
+    return `## Scale on PostgreSQL\n\n${pgScaleTable(gen, report)}`;
+  },
+};
+
+const pgfanout: Section = {
+  name: 'pgfanout',
+  async run(_args, log) {
+    log(
+      `pgfanout: ${DEFAULT_PG_FANOUT.instances} job runners on one PostgreSQL nudging ${DEFAULT_PG_FANOUT.managers} managers through a rate-limited fake Slack …`,
+    );
+    const result = await runPgFanoutBench(DEFAULT_PG_FANOUT, log);
+    return `## Nudge fan-out shared by ${result.instances} instances on PostgreSQL\n\n${pgFanoutTable(result)}`;
+  },
+};
+
 /** Every section, in the order they run and print. `--only` picks some by name. */
-const SECTIONS: Section[] = [ack, scale, fanout, charts];
+const SECTIONS: Section[] = [ack, scale, fanout, charts, pgscale, pgfanout];
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
@@ -227,6 +286,7 @@ async function main(): Promise<void> {
     sections.push(markdown);
     process.stdout.write(`\n${markdown}\n`);
   }
+  for (const dir of scaleDirs) rmSync(dir, { recursive: true, force: true });
   const out = join(ROOT, args.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${sections.join('\n\n')}\n`);

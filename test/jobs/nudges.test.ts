@@ -209,14 +209,11 @@ describe('the nudge DM', () => {
     await seedContact(h, 'U2', 'Delta', '2026-11-18');
     await enroll(h, 'U3', '2026-11-01T12:00:00Z'); // nothing logged: no dormant accounts
     const due = await h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now());
-    assert.deepEqual(
-      due.map((n) => [n.userId, n.daysQuiet, n.hasLoggedBefore, n.dormantAccounts]).sort(),
-      [
-        ['U1', 10, true, ['Umbrella', 'Acme']],
-        ['U2', 12, true, ['Gamma']],
-        ['U3', 29, false, []],
-      ],
-    );
+    assert.deepEqual(due.map((n) => [n.userId, n.daysQuiet, n.hasLoggedBefore, n.dormantAccounts]).sort(), [
+      ['U1', 10, true, ['Umbrella', 'Acme']],
+      ['U2', 12, true, ['Gamma']],
+      ['U3', 29, false, []],
+    ]);
   });
 
   it('for a manager with nothing logged: since joining, no dormant accounts; the prompt rotates by day', async () => {
