@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { openPostgresStorage } from '../../src/db/postgres.js';
 import { runNudges } from '../../src/jobs/nudges.js';
 import { ackMessage, allText, ME, TEAM } from '../e2e/support.js';
 import { spawnScript } from '../faults/support.js';
@@ -108,6 +109,25 @@ describe('db:copy: SQLite install → PostgreSQL', () => {
       }
       for (const t of ['contacts', 'nudges', 'anon.tactics', 'anon.tactic_reports', 'audit_log', 'vps'])
         assert.ok((sqlite.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number) > 0, `the install has ${t} rows`);
+      // The secondary indexes db:copy drops during the copy are all back, as the migrations define them.
+      const indexes = async (c: pg.Client) =>
+        (
+          await c.query<{ d: string }>(
+            "SELECT pg_get_indexdef(indexrelid) AS d FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'anon') ORDER BY 1",
+          )
+        ).rows.map((r) => r.d);
+      const fresh = await createTestDatabase(server.url);
+      const storage = (await openPostgresStorage(fresh)).storage;
+      await storage.close();
+      const freshClient = new pg.Client({ connectionString: fresh });
+      await freshClient.connect();
+      try {
+        const want = await indexes(freshClient);
+        assert.ok(want.some((d) => d.includes('contacts_by_user_date')));
+        assert.deepEqual(await indexes(client), want);
+      } finally {
+        await freshClient.end();
+      }
     } finally {
       sqlite.close();
       await client.end();
