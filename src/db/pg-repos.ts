@@ -16,6 +16,8 @@ import { TEAM_TABLES } from './repos/workspace-data.js';
 /** A pool or one checked-out client (inside a transaction): both answer `query`. */
 export interface Queryable {
   query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+  /** A named statement: parsed and planned once per connection, then only bound and run. */
+  query(config: pg.QueryConfig): Promise<pg.QueryResult>;
 }
 
 /**
@@ -30,6 +32,41 @@ const ANON_TACTIC = `id, team_id AS "teamId", tactic_key AS "tacticKey", display
 type AnonTacticRecord = Omit<TacticRow, 'id' | 'hidden'> & { id: number | string; hidden: number };
 const anonTactic = (r: AnonTacticRecord | undefined): TacticRow | undefined =>
   r ? { ...r, id: Number(r.id), hidden: r.hidden === 1 } : undefined;
+
+/**
+ * The /contact one-liner as ONE statement (contactLog.logOneLiner): data-modifying CTEs, each gated on
+ * the one before (zones still as assumed → signature new → enrol and insert), then what the
+ * confirmation shows. $1–$11 the conversation (contactValues), $12–$14 the claim (signature, expiry,
+ * now; the signature null: nothing to claim), $15–$16 the assumed zones, $17–$19 the weeks and the
+ * snoozes' end.
+ */
+const ONE_LINER_SQL = `WITH z AS (
+     SELECT p.tz AS profile_tz, p.refreshed_at, t.timezone AS team_tz, t.weekly_target FROM (SELECT 1) one
+     LEFT JOIN user_profiles p ON p.team_id = $1 AND p.user_id = $2 LEFT JOIN teams t ON t.team_id = $1
+   ), held AS (
+     SELECT 1 FROM z WHERE profile_tz IS NOT DISTINCT FROM $15::text AND team_tz IS NOT DISTINCT FROM $16::text
+   ), pruned AS (
+     DELETE FROM seen_requests WHERE $12::text IS NOT NULL AND expires_at < $14::bigint AND EXISTS (SELECT 1 FROM held)
+   ), claimed AS (
+     INSERT INTO seen_requests (signature_sha256, expires_at) SELECT $12::text, $13::bigint FROM held WHERE $12::text IS NOT NULL
+     ON CONFLICT DO NOTHING RETURNING 1
+   ), go AS (
+     SELECT 1 FROM held WHERE $12::text IS NULL OR EXISTS (SELECT 1 FROM claimed)
+   ), enrolled AS (
+     INSERT INTO managers (team_id, user_id, enrolled_at, active) SELECT $1::text, $2::text, $11::bigint, 1 FROM go
+     ON CONFLICT (team_id, user_id) DO UPDATE SET active = 1 WHERE managers.active = 0 RETURNING 1
+   ), inserted AS (
+     INSERT INTO contacts (team_id, user_id, account, account_key, buyer, kind, duration_min, occurred_on, week_start, insight, created_at, updated_at)
+     SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::integer, $8::text, $9::text, $10::text, $11::bigint, $11::bigint FROM go
+     RETURNING id
+   )
+   SELECT z.profile_tz AS "profileTz", z.team_tz AS "teamTz", z.weekly_target AS "weeklyTarget", z.refreshed_at AS "refreshedAt",
+     EXISTS (SELECT 1 FROM held) AS held, (SELECT id FROM inserted) AS id, EXISTS (SELECT 1 FROM enrolled) AS enrolled,
+     (SELECT json_agg(json_build_object('weekStart', week_start, 'count', contacts) ORDER BY week_start) FROM contact_weeks
+       WHERE team_id = $1 AND user_id = $2 AND week_start >= $17 AND week_start <= $18) AS weekly,
+     (SELECT json_agg(json_build_object('startsOn', starts_on, 'endsOn', ends_on)) FROM snoozes
+       WHERE team_id = $1 AND user_id = $2 AND ends_on >= $17 AND starts_on <= $19) AS snoozes
+   FROM z`;
 
 export function createPgRepos(q: Queryable): Repos {
   const all = async <T>(sql: string, values: unknown[] = []): Promise<T[]> => (await q.query(sql, values)).rows as T[];
@@ -715,61 +752,40 @@ export function createPgRepos(q: Queryable): Repos {
         );
         return { profileTz: r?.profileTz ?? null, teamTz: r?.teamTz ?? null };
       },
-      // ONE statement, so the ack waits on one round trip (its own transaction): data-modifying CTEs, each
-      // gated on the one before (zones still as assumed → signature new → enrol and insert). All parts see
-      // one snapshot, so the weekly counts read here do not include the new row: it is added below.
+      // ONE statement (ONE_LINER_SQL), so the ack waits on one round trip, its own transaction. All its parts
+      // see one snapshot, so the weekly counts it reads do not include the new row: it is added below.
       async logOneLiner(w) {
         const c = w.contact;
-        const r = await get<{
-          profileTz: string | null;
-          teamTz: string | null;
-          weeklyTarget: number | null;
-          refreshedAt: number | null;
-          held: boolean;
-          id: number | null;
-          enrolled: boolean;
-          weekly: WeeklyCount[] | null;
-          snoozes: Array<{ startsOn: string; endsOn: string }> | null;
-        }>(
-          `WITH z AS (
-             SELECT p.tz AS profile_tz, p.refreshed_at, t.timezone AS team_tz, t.weekly_target FROM (SELECT 1) one
-             LEFT JOIN user_profiles p ON p.team_id = $1 AND p.user_id = $2 LEFT JOIN teams t ON t.team_id = $1
-           ), held AS (
-             SELECT 1 FROM z WHERE profile_tz IS NOT DISTINCT FROM $15::text AND team_tz IS NOT DISTINCT FROM $16::text
-           ), pruned AS (
-             DELETE FROM seen_requests WHERE $12::text IS NOT NULL AND expires_at < $14::bigint AND EXISTS (SELECT 1 FROM held)
-           ), claimed AS (
-             INSERT INTO seen_requests (signature_sha256, expires_at) SELECT $12::text, $13::bigint FROM held WHERE $12::text IS NOT NULL
-             ON CONFLICT DO NOTHING RETURNING 1
-           ), go AS (
-             SELECT 1 FROM held WHERE $12::text IS NULL OR EXISTS (SELECT 1 FROM claimed)
-           ), enrolled AS (
-             INSERT INTO managers (team_id, user_id, enrolled_at, active) SELECT $1::text, $2::text, $11::bigint, 1 FROM go
-             ON CONFLICT (team_id, user_id) DO UPDATE SET active = 1 WHERE managers.active = 0 RETURNING 1
-           ), inserted AS (
-             INSERT INTO contacts (team_id, user_id, account, account_key, buyer, kind, duration_min, occurred_on, week_start, insight, created_at, updated_at)
-             SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::integer, $8::text, $9::text, $10::text, $11::bigint, $11::bigint FROM go
-             RETURNING id
-           )
-           SELECT z.profile_tz AS "profileTz", z.team_tz AS "teamTz", z.weekly_target AS "weeklyTarget", z.refreshed_at AS "refreshedAt",
-             EXISTS (SELECT 1 FROM held) AS held, (SELECT id FROM inserted) AS id, EXISTS (SELECT 1 FROM enrolled) AS enrolled,
-             (SELECT json_agg(json_build_object('weekStart', week_start, 'count', contacts) ORDER BY week_start) FROM contact_weeks
-               WHERE team_id = $1 AND user_id = $2 AND week_start >= $17 AND week_start <= $18) AS weekly,
-             (SELECT json_agg(json_build_object('startsOn', starts_on, 'endsOn', ends_on)) FROM snoozes
-               WHERE team_id = $1 AND user_id = $2 AND ends_on >= $17 AND starts_on <= $19) AS snoozes
-           FROM z`,
-          [
-            ...contactValues(c),
-            w.claim?.signatureSha256 ?? null,
-            w.claim?.expiresAtSec ?? null,
-            w.claim?.nowSec ?? 0,
-            w.assumed.profileTz,
-            w.assumed.teamTz,
-            w.fromWeek,
-            w.toWeek,
-            w.snoozesTo,
-          ],
-        );
+        const r = (
+          await q.query({
+            // Named: the server parses and plans this statement once per connection, not on every /contact.
+            name: 'contact-log-one-liner',
+            text: ONE_LINER_SQL,
+            values: [
+              ...contactValues(c),
+              w.claim?.signatureSha256 ?? null,
+              w.claim?.expiresAtSec ?? null,
+              w.claim?.nowSec ?? 0,
+              w.assumed.profileTz,
+              w.assumed.teamTz,
+              w.fromWeek,
+              w.toWeek,
+              w.snoozesTo,
+            ],
+          })
+        ).rows[0] as
+          | {
+              profileTz: string | null;
+              teamTz: string | null;
+              weeklyTarget: number | null;
+              refreshedAt: number | null;
+              held: boolean;
+              id: number | null;
+              enrolled: boolean;
+              weekly: WeeklyCount[] | null;
+              snoozes: Array<{ startsOn: string; endsOn: string }> | null;
+            }
+          | undefined;
         if (!r) throw new Error('the one-liner statement returned no row');
         if (!r.held) return { status: 'moved', zones: { profileTz: r.profileTz, teamTz: r.teamTz } } satisfies OneLinerOutcome;
         if (r.id === null) return { status: 'replay' };

@@ -85,6 +85,18 @@ export function createContactService(storage: Storage, defaults: { weeklyTarget:
     if (zoneCache.size >= ZONE_CACHE_SIZE) zoneCache.delete(zoneCache.keys().next().value ?? '');
     zoneCache.set(key, z);
   };
+  // Local dates by zone for the current minute: every zone's offset today is a whole number of minutes, so
+  // its midnight falls on a whole UTC minute and within one minute its date cannot change (Intl asked once a minute).
+  const todayByZone = new Map<string, { minute: number; date: string }>();
+  const todayIn = (tz: string, now: number): string => {
+    const minute = Math.floor(now / 60_000);
+    const known = todayByZone.get(tz);
+    if (known?.minute === minute) return known.date;
+    const date = localDate(now, tz);
+    if (todayByZone.size >= 1000) todayByZone.clear();
+    todayByZone.set(tz, { minute, date });
+    return date;
+  };
   // The same rule as profiles.timezoneOf: the person's cached zone when valid, else the team's.
   const zoneOf = (z: StoredZones) => (z.profileTz && isValidTimeZone(z.profileTz) ? z.profileTz : (z.teamTz ?? defaults.timezone));
   const toRow = (teamId: string, userId: string, input: ContactInput, now: number) => ({
@@ -132,7 +144,7 @@ export function createContactService(storage: Storage, defaults: { weeklyTarget:
       if (!cached) remember(key, zones);
       // Twice is a zone changing between two reads of it; more would be a bug, not a race worth serving.
       for (let attempt = 0; attempt < 4; attempt++) {
-        const today = localDate(now, zoneOf(zones));
+        const today = todayIn(zoneOf(zones), now);
         const parsed = parseContactText(p.text, today);
         if (!parsed.ok) {
           if (!checked) {

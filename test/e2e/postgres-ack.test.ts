@@ -25,7 +25,8 @@ function countRoundTrips(storage: PostgresStorage) {
   let inQuery = false;
   // pool.query checks a client out itself (synchronously, through this.connect): not a transaction.
   pool.query = ((...args: Parameters<typeof query>) => {
-    sent.push(String(args[0]));
+    const [first] = args;
+    sent.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
     inQuery = true;
     try {
       return query.apply(pool, args);
