@@ -21,7 +21,7 @@ interface Tile {
 }
 
 // Labels repeat from chart to chart (numbers, week labels, the team's names), so tiles are kept
-// across charts, up to about 16 MB, the oldest dropped first.
+// across charts, up to about 16 MB, the least recently used dropped first.
 const TILE_BUDGET = 16 * 1024 * 1024;
 const tiles = new Map<string, Tile>();
 let tileBytes = 0;
@@ -72,7 +72,8 @@ function tileGeometry(t: SceneText): { w: number; h: number; ox: number; oy: num
  * Rasterises the labels not seen before in one resvg render: each drawn in black on transparent at
  * a whole-device-pixel anchor in a shelf-packed sheet, its coverage kept as the tile's mask.
  */
-function renderTiles(missing: SceneText[]): void {
+function renderTiles(missing: SceneText[]): Map<string, Tile> {
+  const made = new Map<string, Tile>();
   const placed: Array<{ t: SceneText; key: string; x: number; y: number; g: NonNullable<ReturnType<typeof tileGeometry>> }> = [];
   let x = 0;
   let y = 0;
@@ -91,7 +92,7 @@ function renderTiles(missing: SceneText[]): void {
     x += g.w + (g.w % 2); // even, so anchors stay on whole CSS half-pixels
     rowH = Math.max(rowH, g.h + (g.h % 2));
   }
-  if (placed.length === 0) return;
+  if (placed.length === 0) return made;
   const height = y + rowH;
   const body = placed.map((p) =>
     text((p.x + p.g.ox) / DENSITY, (p.y + p.g.oy) / DENSITY, p.t.content, { ...p.t.opts, middle: false, fill: '#000000' }),
@@ -107,8 +108,11 @@ function renderTiles(missing: SceneText[]): void {
       const row = (p.y + j) * stride + p.x;
       for (let i = 0; i < w; i++) mask[j * w + i] = px[(row + i) * 4 + 3];
     }
-    remember(p.key, { mask, w, h, ox: p.g.ox, oy: p.g.oy });
+    const tile = { mask, w, h, ox: p.g.ox, oy: p.g.oy };
+    made.set(p.key, tile);
+    remember(p.key, tile);
   }
+  return made;
 }
 
 function remember(key: string, tile: Tile): void {
@@ -138,24 +142,33 @@ export function rasteriseScene(scene: Scene): Buffer {
   const H = Math.round(scene.height * DENSITY);
   if (canvas.length < W * H) canvas = new Uint32Array(W * H);
   const px = canvas.subarray(0, W * H);
+  // This chart's tiles, held here so the cache dropping old ones cannot lose a label mid-chart.
+  const used = new Map<string, Tile>();
   const missing = new Map<string, SceneText>();
   for (const t of scene.texts) {
     const key = tileKey(t);
-    if (!tiles.has(key)) missing.set(key, t);
+    if (used.has(key)) continue;
+    const tile = tiles.get(key);
+    if (!tile) missing.set(key, t);
+    else {
+      used.set(key, tile);
+      tiles.delete(key); // most recently used last: the cache drops from the front
+      tiles.set(key, tile);
+    }
   }
-  if (missing.size) renderTiles([...missing.values()]);
+  if (missing.size) for (const [key, tile] of renderTiles([...missing.values()])) used.set(key, tile);
   const rgba = new Uint8Array(px.buffer, px.byteOffset, W * H * 4);
   // Anti-aliasing gives each label colour on each background up to ~60 blends (about 140 colours in
   // all); should a scene ever pass 256, its blends are rounded to 16 steps, which still reads smoothly.
   for (const steps of [0, 16]) {
-    paint(scene, px, W, H, steps);
+    paint(scene, used, px, W, H, steps);
     const png = encodeIndexedPng(rgba, W, H, MAX_PNG_BYTES - 10 * 1024);
     if (png) return png;
   }
   throw new Error('chart has more than 256 colours');
 }
 
-function paint(scene: Scene, px: Uint32Array, W: number, H: number, steps: number): void {
+function paint(scene: Scene, used: Map<string, Tile>, px: Uint32Array, W: number, H: number, steps: number): void {
   px.fill(0xffffffff);
   // Edges as the SVG writes them (n(): 0.1 px), then to the device pixel whose centre they pass,
   // as resvg fills a crispEdges path.
@@ -173,7 +186,7 @@ function paint(scene: Scene, px: Uint32Array, W: number, H: number, steps: numbe
     }
   }
   for (const t of scene.texts) {
-    const tile = tiles.get(tileKey(t));
+    const tile = used.get(tileKey(t));
     if (tile) blit(px, W, H, tile, textAnchor(t), colour(t.opts.fill ?? '#222222'), steps);
   }
 }
