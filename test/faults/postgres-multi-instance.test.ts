@@ -38,7 +38,7 @@ const NOW = Date.parse('2026-11-30T09:45:00Z');
 const SLACK_DELAY_MS = 40;
 /** The 429s: these managers' first DM attempt is refused with this Retry-After (seconds). */
 const RATE_LIMITED = new Set([30, 80, 130, 180, 230, 280].map((i) => managerId(i)));
-const RETRY_AFTER_S = 2;
+const RETRY_AFTER_S = 3;
 const LEADERBOARD = 'CLEADERS';
 const DIGEST = 'CDIGEST';
 const TOKENS = ['xoxb-multi-a', 'xoxb-multi-b', 'xoxb-multi-c'];
@@ -346,7 +346,7 @@ describe('fault: three instances on one PostgreSQL, one killed with SIGKILL mid-
       assert.ok(tooMany.length >= 1, 'Slack answered 429 at least once');
       for (const r of tooMany) {
         // A DM answered within this window after the 429 was already on its way when the 429 came back.
-        const inFlightUntil = r.at + SLACK_DELAY_MS + 500;
+        const inFlightUntil = r.at + SLACK_DELAY_MS + 1_000;
         const early = slack.calls.filter(
           (c) => isDm(c) && c.token === r.token && c.at > inFlightUntil && c.at < r.at + RETRY_AFTER_S * 1000,
         );
