@@ -4,12 +4,14 @@
  * Monday's nudges at once while signed /contact requests are spread over the three; the busiest
  * instance is killed with SIGKILL in the middle of the fan-out. Afterwards:
  * - nobody got two DMs; the survivors sent every DM the dead instance had not claimed; the DMs it
- *   had claimed but not sent go out once its claims are stale (the restarted instance sends them);
+ *   had claimed but not sent go out once its claims are stale (the restarted instance, whose clock
+ *   is 11 minutes on, sends them; the claimed_at fence keeps its takeovers from doubling a DM);
  * - the leaderboard and the digest were posted once;
  * - every /contact an instance confirmed is stored, once;
  * - after a 429, the instance that got it sent nothing before Retry-After had passed.
- * A DM the dead instance had already handed to Slack ('posting') is never resent: Slack has no
- * idempotency key, so it may have been delivered (see src/jobs/claimed.ts).
+ * A DM the dead instance had marked 'posting' is never resent: its request may or may not have
+ * reached Slack, which has no idempotency key (see src/jobs/claimed.ts); the test reports how many
+ * of those did not arrive (lost), which is the one case the design accepts.
  *
  * The instances' clock is moved to a Monday morning by test/faults/shifted-clock.ts (preloaded);
  * request signatures and Retry-After keep the real clock.
@@ -31,13 +33,13 @@ import { postSigned } from '../kit/sign.js';
 import { appEnv, type Child, FAULT_SECRET, freePort, ROOT, sleep, until } from './support.js';
 
 const TEAM = 'T0001';
-const MANAGERS = 300;
+const MANAGERS = 150;
 /** Monday 09:45 UTC: every nudge, the leaderboard (09:00) and the digest (09:30) are due. */
 const NOW = Date.parse('2026-11-30T09:45:00Z');
 /** Milliseconds the fake Slack takes for every answer. */
 const SLACK_DELAY_MS = 40;
 /** The 429s: these managers' first DM attempt is refused with this Retry-After (seconds). */
-const RATE_LIMITED = new Set([30, 80, 130, 180, 230, 280].map((i) => managerId(i)));
+const RATE_LIMITED = new Set([20, 70, 120].map((i) => managerId(i)));
 const RETRY_AFTER_S = 3;
 const LEADERBOARD = 'CLEADERS';
 const DIGEST = 'CDIGEST';
@@ -119,7 +121,7 @@ describe('fault: three instances on one PostgreSQL, one killed with SIGKILL mid-
     rmSync(dir, { recursive: true, force: true });
   });
 
-  // Generous: three app processes start and fan out on a shared 2-core machine (about 40 s when quiet).
+  // Generous: three app processes start and fan out on a shared 2-core machine (about 90 s at a load average of 20).
   it('0 DMs lost or doubled, one leaderboard, one digest, every confirmed /contact stored once, 429s honoured', {
     timeout: 400_000,
   }, async (t) => {
@@ -174,6 +176,7 @@ describe('fault: three instances on one PostgreSQL, one killed with SIGKILL mid-
     phase('seed and start');
 
     // Signed /contact requests spread round-robin over the instances that are up.
+    const serving = [...instances];
     const confirmed: string[] = [];
     const unanswered: string[] = [];
     const refused: string[] = [];
@@ -183,7 +186,7 @@ describe('fault: three instances on one PostgreSQL, one killed with SIGKILL mid-
     const burst = async (worker: number) => {
       while (!burstDone && sent < 2_000) {
         const n = sent++;
-        const live = instances.filter((i) => !killed.has(i));
+        const live = serving.filter((i) => !killed.has(i));
         const target = live[n % live.length];
         const account = `Multi ${String(n).padStart(4, '0')} Ltd`;
         const payload = slashCommand({
@@ -203,7 +206,7 @@ describe('fault: three instances on one PostgreSQL, one killed with SIGKILL mid-
         }
       }
     };
-    const bursting = Promise.all(Array.from({ length: 6 }, (_, w) => burst(w)));
+    const bursting = Promise.all(Array.from({ length: 3 }, (_, w) => burst(w)));
 
     // Kill the busiest instance once a quarter of the DMs are out.
     const byToken = () => {
@@ -222,55 +225,53 @@ describe('fault: three instances on one PostgreSQL, one killed with SIGKILL mid-
     t.diagnostic(`DMs by instance when ${victim.token} was killed: ${[...atKill].map(([k, v]) => `${k.slice(-1)}=${v}`).join(' ')}`);
     assert.ok(deliveredAtKill < MANAGERS, `killed mid-run (${deliveredAtKill} of ${MANAGERS} DMs out)`);
 
-    // The survivors finish their ticks: the weekly posts come after the nudges in a tick.
     const db = new pg.Client({ connectionString: url });
     await db.connect();
     try {
       const claimCount = async (job: string, status: string) =>
         Number((await db.query('SELECT COUNT(*) AS n FROM job_claims WHERE job = $1 AND status = $2', [job, status])).rows[0].n);
-      await until(() => slack.calls.some((c) => c.method === 'chat.postMessage' && c.args.channel === DIGEST), 'the digest', 120_000);
-      phase('survivors until the digest');
-      burstDone = true;
-      await bursting;
-      const survivors = instances.filter((i) => !killed.has(i));
-      await Promise.all(survivors.map(stopGracefully));
-
-      // What the dead instance left: claims it took and never finished.
-      const stranded = (await db.query("SELECT scope, status FROM job_claims WHERE job = 'nudges' AND status IN ('claimed', 'posting')"))
-        .rows as Array<{ scope: string; status: string }>;
-      const strandedUser = (s: { scope: string }) => s.scope.split(':')[1];
-      const waiting = stranded.filter((s) => s.status === 'claimed').map(strandedUser);
-      const inFlight = stranded.filter((s) => s.status === 'posting').map(strandedUser);
-      assert.ok(
-        stranded.length <= NUDGE_CONCURRENCY,
-        `only the dead instance's workers can hold an unfinished claim: ${stranded.map((s) => `${s.scope} ${s.status}`).join(', ')}`,
+      // What the dead instance left: every claim of one tick carries that tick's instant, which its nudge rows record too.
+      const victimUsers = slack.calls.filter((c) => isDm(c) && delivered(c) && c.token === victim.token).map((c) => String(c.args.channel));
+      const victimNow = (await db.query('SELECT DISTINCT sent_at FROM nudges WHERE user_id = ANY($1)', [victimUsers])).rows.map((r) =>
+        Number(r.sent_at),
       );
-      const afterSurvivors = dmsByManager(slack);
+      assert.equal(victimNow.length, 1, 'the dead instance recorded some of its DMs');
+      const stranded = (
+        await db.query(
+          "SELECT scope, status FROM job_claims WHERE job = 'nudges' AND claimed_at = $1 AND status IN ('claimed', 'posting')",
+          [victimNow[0]],
+        )
+      ).rows as Array<{ scope: string; status: string }>;
+      const strandedUser = (r: { scope: string }) => r.scope.split(':')[1];
+      const waiting = stranded.filter((r) => r.status === 'claimed').map(strandedUser);
+      const inFlight = stranded.filter((r) => r.status === 'posting').map(strandedUser);
+      assert.ok(stranded.length <= NUDGE_CONCURRENCY, `only the dead instance's ${NUDGE_CONCURRENCY} workers held its claims`);
       assert.deepEqual(
-        users.filter((u) => (afterSurvivors.get(u) ?? 0) > 1),
-        [],
-        'nobody got two DMs',
-      );
-      assert.deepEqual(
-        users.filter((u) => afterSurvivors.get(u) !== 1 && !waiting.includes(u) && !inFlight.includes(u)),
-        [],
-        'the survivors sent every DM the dead instance had not claimed',
-      );
-      assert.deepEqual(
-        waiting.filter((u) => afterSurvivors.has(u)),
+        waiting.filter((u) => slack.calls.some((c) => isDm(c) && delivered(c) && c.args.channel === u)),
         [],
         "a claim left 'claimed' was never delivered",
       );
 
-      // The restart, once the dead instance's claims are stale, sends what it had claimed but not sent.
-      phase('survivors stop');
+      // Restarted at once, as a supervisor would, with its clock 11 minutes on: the dead instance's
+      // claims are stale to it (a real restart takes them over at its first tick past 10 minutes).
+      // The survivors' claims look stale to it too: the claimed_at fence must keep that from doubling a DM.
       const restarted = startInstance(env, `${victim.token}-restarted`, NOW + CLAIM_STALE_AFTER_MS + 60_000, dir, await freePort());
       instances.push(restarted);
       await healthy(restarted);
+      serving.push(restarted);
+      // Everyone finishes: the weekly posts come after the nudges in a tick; SIGTERM waits for the running tick.
+      await until(() => slack.calls.some((c) => c.method === 'chat.postMessage' && c.args.channel === DIGEST), 'the digest', 120_000);
       await until(() => waiting.every((u) => dmsByManager(slack).get(u) === 1), 'the stranded DMs', 120_000);
-      await stopGracefully(restarted);
-      phase('restart and its tick');
+      burstDone = true;
+      await bursting;
+      await Promise.all(instances.filter((i) => !killed.has(i)).map(stopGracefully));
+      phase('survivors and restart until done');
       assert.equal(await claimCount('nudges', 'claimed'), 0, 'no claim left waiting');
+      assert.deepEqual(
+        (await db.query("SELECT scope FROM job_claims WHERE job = 'nudges' AND status = 'posting'")).rows.map(strandedUser).sort(),
+        [...inFlight].sort(),
+        "the only claims left 'posting' are the dead instance's",
+      );
 
       const final = dmsByManager(slack);
       assert.deepEqual(
@@ -294,7 +295,7 @@ describe('fault: three instances on one PostgreSQL, one killed with SIGKILL mid-
       assert.equal(nudgeRows.length, MANAGERS - inFlight.length, "a nudge row for every DM whose claim is 'done'");
       assert.equal(await claimCount('nudges', 'done'), MANAGERS - inFlight.length);
       t.diagnostic(
-        `dead instance left ${waiting.length} claimed (sent after restart) and ${inFlight.length} posting ` +
+        `dead instance left ${waiting.length} claimed (sent by the restart) and ${inFlight.length} posting ` +
           `(${inFlight.filter((u) => final.get(u) === 1).length} had reached Slack; not resent)`,
       );
 
@@ -338,7 +339,7 @@ describe('fault: three instances on one PostgreSQL, one killed with SIGKILL mid-
         'the weekly aggregates agree with the rows',
       );
       t.diagnostic(
-        `/contact: ${confirmed.length} confirmed, ${unanswered.length} unanswered (the killed instance), ${stored.length} stored`,
+        `/contact: ${confirmed.length} confirmed, ${unanswered.length} unanswered (killed, or not acknowledged within 3 s), ${stored.length} stored`,
       );
 
       // 429s honoured: after a 429, the instance that got it sends no DM before Retry-After has passed.
