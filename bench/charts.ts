@@ -76,6 +76,23 @@ function timeChart(name: string, draw: () => Chart, runs = 40): ChartTiming {
   };
 }
 
+const SYLLABLES = 'an bo ca del eri fa gus hil ira jo ka lin mo nes ol pe qui ra sol ta ul vi wen xa yo zen'.split(' ');
+let nameSeed = 0;
+
+/**
+ * 60 managers whose names no chart has drawn before (a new team's first digest): made-up
+ * "Forename Surname" strings from syllables, plus a per-call number, so every call is a cache miss.
+ */
+function newTeam(): Array<{ label: string; counts: number[] }> {
+  const run = nameSeed++;
+  const word = (k: number, len: number) => {
+    let w = '';
+    for (let i = 0; i < len; i++) w += SYLLABLES[(k * 7 + i * 11 + run * 5) % SYLLABLES.length];
+    return w.charAt(0).toUpperCase() + w.slice(1);
+  };
+  return managers(60).map((m, i) => ({ ...m, label: `${word(i, 2)} ${word(i * 3 + 1, 3)} ${run}.${i}` }));
+}
+
 /** Every chart drawn from 60 managers × 12 weeks (the heat map from 60 rows, so two full panels). */
 export function measureCharts(): ChartTiming[] {
   const sixty = managers(60);
@@ -84,6 +101,9 @@ export function measureCharts(): ChartTiming[] {
     timeChart('team trend (12 weeks, 60 managers)', () => teamTrendChart(weeks12)),
     timeChart('heat map (60 managers × 12 weeks)', () =>
       heatMapChart({ ...heatMap64, rows: sixty, topAndBottom: false, managerCount: 60 }),
+    ),
+    timeChart('heat map 60×12, first render (60 new names each run)', () =>
+      heatMapChart({ ...heatMap64, rows: newTeam(), topAndBottom: false, managerCount: 60 }),
     ),
     timeChart('heat map (top/bottom 30 of 64)', () => heatMapChart(heatMap64)),
     timeChart('leaders (top 10 of 60)', () => leaderboardChart({ ...leaderboard, managerCount: 60 })),
