@@ -33,7 +33,9 @@ function testFiles(under: string): string[] {
 }
 
 function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files];
+  // The timeout is per test and per file: the process suites (signals, start, faults) start several apps each,
+  // which on a busy 2-core machine took more than 2 minutes per file.
+  const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files];
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' });
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }

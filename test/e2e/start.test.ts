@@ -22,7 +22,7 @@ const SECRET = 'start-test-signing-secret';
 const TSX = import.meta.resolve('tsx');
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<Response> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${output()}`);
     try {
@@ -34,7 +34,7 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`app did not answer /healthz:\n${output()}`);
 }
 
-describe('npm start (src/main.ts) from a .env built from .env.example', { timeout: 60_000 }, () => {
+describe('npm start (src/main.ts) from a .env built from .env.example', { timeout: 120_000 }, () => {
   let fake: FakeSlack;
   let dir: string;
   let child: ChildProcess;
