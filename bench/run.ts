@@ -177,7 +177,7 @@ function pgFanoutTable(f: PgFanoutResult): string {
     '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|',
     `| ${f.instances} | ${f.managers.toLocaleString('en')} | ${f.perSecond}/s, Retry-After ${f.retryAfter} s | ${f.wallSeconds.toFixed(1)} s | ${f.postingSeconds.toFixed(1)} s | ${f.rateLimited} | ${f.postAttempts} | ${f.delivered} | ${f.managersWithOne} | ${f.duplicates} | ${f.missing + f.strangers} | ${f.nudgeRows} (${f.nudgeRowsOnePerManager}) / ${f.doneClaims} | ${f.postedBy.join(' + ')} | ${f.rerunPosted} (${f.rerunSeconds.toFixed(1)} s) | ${ok(pgFanoutExact(f))} |`,
     '',
-    `Each runner is \`src/cli/job.ts nudges --now …\` in its own process with DATABASE_URL set, all started together; load average (1 min) ${f.load.toFixed(2)} at the end. Lost and duplicated are counted from the fake Slack's received messages; rows and claims from the database.`,
+    `${f.server}. Each runner is \`src/cli/job.ts nudges --now …\` in its own process with DATABASE_URL set, all started together; load average (1 min) ${f.load.toFixed(2)} at the end. Lost and duplicated are counted from the fake Slack's received messages; rows and claims from the database.`,
   ].join('\n');
 }
 

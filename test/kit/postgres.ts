@@ -35,8 +35,12 @@ async function hydrateSymlinks(): Promise<void> {
   }
 }
 
-/** Starts a throwaway PostgreSQL server (about 1.5 s), or wraps TEST_DATABASE_URL. */
-export async function startTestPostgres(): Promise<TestPostgres> {
+/**
+ * Starts a throwaway PostgreSQL server (about 1.5 s), or wraps TEST_DATABASE_URL. `durable`: keep
+ * PostgreSQL's default fsync, synchronous_commit and full_page_writes (the bench measures commits as a
+ * production server makes them).
+ */
+export async function startTestPostgres(opts: { durable?: boolean } = {}): Promise<TestPostgres> {
   if (process.env.TEST_DATABASE_URL) return { url: process.env.TEST_DATABASE_URL, stop: async () => undefined };
   if (process.platform === 'linux' && process.arch === 'x64') await hydrateSymlinks();
   const dir = mkdtempSync(join(tmpdir(), 'gemba-pg-'));
@@ -54,7 +58,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     // A throwaway server: no fsync. Every DROP DATABASE waits for a checkpoint, and with fsync on a busy
     // disk each took over 10 s (test files then timed out in their after hook). Commits still survive an
     // app process being killed (the kill -9 tests): only a crash of the machine could lose them.
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    postgresFlags: opts.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
     onLog: () => undefined,
     onError: () => undefined,
   });
