@@ -164,3 +164,31 @@ export function runBox(run: Run, weight: Weight): { x0: number; y0: number; x1: 
   run.box = x0 <= x1 ? { x0, y0, x1, y1 } : { x0: 0, y0: 0, x1: 0, y1: 0 };
   return run.box;
 }
+
+/** One glyph's outline as SVG path data in font units (y up), coordinates rounded as runPath does. */
+export function glyphPath(glyph: number, weight: Weight): string {
+  let d = '';
+  for (const c of load(weight).outlines.get(glyph) ?? []) {
+    d += SVG_COMMAND[c.command];
+    for (let k = 0; k < c.args.length; k++) d += `${k ? ' ' : ''}${Math.round(c.args[k])}`;
+  }
+  return d;
+}
+
+/** A glyph's ink box in font units (y up), control points included; null for a glyph without ink. */
+export function glyphBox(glyph: number, weight: Weight): { x0: number; y0: number; x1: number; y1: number } | null {
+  let x0 = Number.POSITIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  for (const c of load(weight).outlines.get(glyph) ?? [])
+    for (let k = 0; k + 1 < c.args.length; k += 2) {
+      const x = Math.round(c.args[k]);
+      const y = Math.round(c.args[k + 1]);
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  return x0 <= x1 ? { x0, y0, x1, y1 } : null;
+}

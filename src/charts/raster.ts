@@ -1,11 +1,11 @@
 /**
  * Draws a Scene (scene.ts) straight into pixels: rectangles are filled in a reused buffer, and each
- * distinct label is rasterised once by resvg (all of a chart's new labels in one small "atlas"
- * render) and then copied, coloured, wherever it appears. Same pixels as resvg drawing the scene's
+ * distinct label gets a coverage tile once (summed from cached per-glyph tiles that resvg drew; a
+ * rotated label by resvg in a small "atlas" render) and is then copied, coloured, wherever it appears. Same pixels as resvg drawing the scene's
  * SVG (test/charts checks it), in a fraction of the time. Why: docs/charts.md, "How the heat map is drawn".
  */
 import { Resvg } from '@resvg/resvg-js';
-import { layout, runBox, unitsPerEm, type Weight } from './fonts.js';
+import { glyphBox, glyphPath, layout, runBox, unitsPerEm, type Weight } from './fonts.js';
 import { encodeIndexedPng } from './png.js';
 import { type Scene, type SceneText, textAnchor } from './scene.js';
 import { DENSITY, MAX_PNG_BYTES } from './style.js';
@@ -115,6 +115,170 @@ function renderTiles(missing: SceneText[]): Map<string, Tile> {
   return made;
 }
 
+// New labels (a team's names the first time its digest is drawn) are not sent to resvg one by one:
+// each glyph is rasterised once per font, size and eighth-of-a-device-pixel offset ("glyph tile"),
+// and a label's tile is the sum of its glyphs' coverage at the positions fontkit laid out. When a
+// chart has many new labels of one font and size (a names column), the tiles of every Latin-1
+// character at that size are drawn in the same resvg call, so later names in Latin script need no
+// resvg call at all. Rotated labels still go through renderTiles.
+const BUCKETS = 8;
+/** New labels of one font and size in a chart that mark it as a names column, worth pre-warming. */
+const PREWARM_AFTER = 8;
+const GLYPH_TILES_MAX = 60_000;
+const glyphTiles = new Map<string, Tile | null>();
+const warmedSizes = new Set<string>();
+const PREWARM = (() => {
+  let s = '';
+  for (let c = 0x21; c <= 0x7e; c++) s += String.fromCharCode(c);
+  for (let c = 0xa1; c <= 0xff; c++) s += String.fromCharCode(c);
+  return s;
+})();
+
+/** Font units to device pixels, with the scale exactly as svg.ts text() writes it. */
+const deviceScale = (size: number, weight: Weight): number => +(size / unitsPerEm(weight)).toFixed(6) * DENSITY;
+
+interface GlyphNeed {
+  weight: Weight;
+  size: number;
+  glyph: number;
+  b: number;
+  key: string;
+}
+
+/** Where each glyph of an unrotated label sits: whole device pixels from the anchor plus a bucket. */
+function placements(t: SceneText): Array<GlyphNeed & { ip: number }> {
+  const weight: Weight = t.opts.weight ?? 'normal';
+  const size = t.opts.size ?? 12;
+  const run = layout(t.content, weight);
+  const k = deviceScale(size, weight);
+  const shift = t.opts.anchor === 'middle' ? run.width / 2 : t.opts.anchor === 'end' ? run.width : 0;
+  const u = shift ? Math.round(-shift) : 0;
+  return run.glyphs.map((glyph, i) => {
+    const pos = (u + run.xs[i]) * k;
+    let ip = Math.floor(pos);
+    let b = Math.round((pos - ip) * BUCKETS);
+    if (b === BUCKETS) {
+      ip++;
+      b = 0;
+    }
+    return { weight, size, glyph, b, ip, key: `${weight}|${size}|${glyph}|${b}` };
+  });
+}
+
+/** Draws the missing glyph tiles in one resvg render (shelf-packed, black on transparent). */
+function renderGlyphTiles(needs: GlyphNeed[]): void {
+  const placed: Array<{ need: GlyphNeed; x: number; y: number; w: number; h: number; ox: number; oy: number; k: number }> = [];
+  let x = 0;
+  let y = 0;
+  let rowH = 0;
+  for (const need of needs) {
+    const box = glyphBox(need.glyph, need.weight);
+    if (!box) {
+      glyphTiles.set(need.key, null);
+      continue;
+    }
+    const k = deviceScale(need.size, need.weight);
+    const dx = need.b / BUCKETS;
+    const x0 = box.x0 * k + dx;
+    const x1 = box.x1 * k + dx;
+    const y0 = -box.y1 * k;
+    const y1 = -box.y0 * k;
+    const ox = MARGIN - Math.floor(x0);
+    const oy = MARGIN - Math.floor(y0);
+    const w = ox + Math.ceil(x1) + MARGIN;
+    const h = oy + Math.ceil(y1) + MARGIN;
+    if (x + w > ATLAS_WIDTH) {
+      x = 0;
+      y += rowH;
+      rowH = 0;
+    }
+    placed.push({ need, x, y, w, h, ox, oy, k });
+    x += w;
+    rowH = Math.max(rowH, h);
+  }
+  if (placed.length === 0) return;
+  const height = y + rowH;
+  const body = placed.map((p) => {
+    const s = p.k / DENSITY;
+    return `<path transform="translate(${(p.x + p.ox + p.need.b / BUCKETS) / DENSITY} ${(p.y + p.oy) / DENSITY}) scale(${s} ${-s})" d="${glyphPath(p.need.glyph, p.need.weight)}"/>`;
+  });
+  const svg = svgDocument(ATLAS_WIDTH / DENSITY, height / DENSITY, body, '', null);
+  const image = new Resvg(svg, { fitTo: { mode: 'zoom', value: DENSITY }, font: { loadSystemFonts: false }, logLevel: 'off' }).render();
+  const px = image.pixels;
+  const stride = image.width;
+  if (glyphTiles.size + placed.length > GLYPH_TILES_MAX) {
+    glyphTiles.clear();
+    warmedSizes.clear();
+  }
+  for (const p of placed) {
+    const mask = new Uint8Array(p.w * p.h);
+    for (let j = 0; j < p.h; j++) {
+      const row = (p.y + j) * stride + p.x;
+      for (let i = 0; i < p.w; i++) mask[j * p.w + i] = px[(row + i) * 4 + 3];
+    }
+    glyphTiles.set(p.need.key, { mask, w: p.w, h: p.h, ox: p.ox, oy: p.oy });
+  }
+}
+
+/** Tiles for unrotated labels, each the sum of its glyphs' tiles (as resvg sums a path's coverage). */
+function composeTiles(missing: SceneText[]): Map<string, Tile> {
+  const made = new Map<string, Tile>();
+  const laid = missing.map((t) => ({ t, at: placements(t) }));
+  const needs = new Map<string, GlyphNeed>();
+  const newPerSize = new Map<string, number>();
+  for (const { t } of laid) {
+    const sizeKey = `${t.opts.weight ?? 'normal'}|${t.opts.size ?? 12}`;
+    newPerSize.set(sizeKey, (newPerSize.get(sizeKey) ?? 0) + 1);
+  }
+  for (const { t, at } of laid) {
+    const weight: Weight = t.opts.weight ?? 'normal';
+    const size = t.opts.size ?? 12;
+    const sizeKey = `${weight}|${size}`;
+    if (at.length && (newPerSize.get(sizeKey) ?? 0) >= PREWARM_AFTER && !warmedSizes.has(sizeKey)) {
+      warmedSizes.add(sizeKey);
+      for (const ch of PREWARM) {
+        const glyph = layout(ch, weight).glyphs[0];
+        if (glyph === undefined) continue;
+        for (let b = 0; b < BUCKETS; b++) {
+          const key = `${weight}|${size}|${glyph}|${b}`;
+          if (!glyphTiles.has(key)) needs.set(key, { weight, size, glyph, b, key });
+        }
+      }
+    }
+    for (const g of at) if (!glyphTiles.has(g.key)) needs.set(g.key, g);
+  }
+  if (needs.size) renderGlyphTiles([...needs.values()]);
+  for (const { t, at } of laid) {
+    const g = tileGeometry(t);
+    if (!g) continue;
+    const mask = new Uint8Array(g.w * g.h);
+    for (const p of at) {
+      const gt = glyphTiles.get(p.key);
+      if (!gt) continue;
+      const left = g.ox + p.ip - gt.ox;
+      const top = g.oy - gt.oy;
+      for (let j = 0; j < gt.h; j++) {
+        const y = top + j;
+        if (y < 0 || y >= g.h) continue;
+        for (let i = 0; i < gt.w; i++) {
+          const c = gt.mask[j * gt.w + i];
+          if (c === 0) continue;
+          const x = left + i;
+          if (x < 0 || x >= g.w) continue;
+          const q = y * g.w + x;
+          const sum = mask[q] + c;
+          mask[q] = Math.min(sum, 255);
+        }
+      }
+    }
+    const key = tileKey(t);
+    const tile = { mask, w: g.w, h: g.h, ox: g.ox, oy: g.oy };
+    made.set(key, tile);
+    remember(key, tile);
+  }
+  return made;
+}
+
 function remember(key: string, tile: Tile): void {
   tiles.set(key, tile);
   tileBytes += tile.mask.length;
@@ -156,7 +320,11 @@ export function rasteriseScene(scene: Scene): Buffer {
       tiles.set(key, tile);
     }
   }
-  if (missing.size) for (const [key, tile] of renderTiles([...missing.values()])) used.set(key, tile);
+  if (missing.size) {
+    const all = [...missing.values()];
+    for (const [key, tile] of renderTiles(all.filter((t) => t.opts.rotate))) used.set(key, tile);
+    for (const [key, tile] of composeTiles(all.filter((t) => !t.opts.rotate))) used.set(key, tile);
+  }
   const rgba = new Uint8Array(px.buffer, px.byteOffset, W * H * 4);
   // Anti-aliasing gives each label colour on each background up to ~60 blends (about 140 colours in
   // all); should a scene ever pass 256, its blends are rounded to 16 steps, which still reads smoothly.

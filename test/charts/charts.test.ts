@@ -179,6 +179,16 @@ describe('heat map raster (drawn without a full-size resvg render)', () => {
       managerCount: 25,
     },
     'no managers': { ...heatMap64, rows: [], topAndBottom: false, managerCount: 0 },
+    // Never drawn before, and outside Latin-1: glyph tiles drawn on demand, not pre-warmed.
+    'new names in Greek, Cyrillic and Latin Extended': {
+      ...heatMap64,
+      rows: managers(20, 3).map((m, i) => ({
+        ...m,
+        label: `${['Σοφία Παπαδάκη', 'Дмитрий Волков', 'Łukasz Wróbel', 'Ğülşen Çağlar'][i % 4]} ${i}`,
+      })),
+      topAndBottom: false,
+      managerCount: 20,
+    },
   };
   for (const [name, input] of Object.entries(cases)) {
     it(`${name}: the same picture as resvg drawing the chart's SVG`, () => {
