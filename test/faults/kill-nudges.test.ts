@@ -18,9 +18,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { openPostgresStorage } from '../../src/db/postgres.js';
 import { CLAIM_STALE_AFTER_MS } from '../../src/jobs/claimed.js';
 import { NUDGE_CONCURRENCY } from '../../src/jobs/nudges.js';
-import { inspectStore } from '../kit/engine.js';
+import { databaseUrlFor, inspectStore } from '../kit/engine.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { openTestStorage } from '../kit/storage.js';
 import { runJob, sleep, spawnScript, storeEnv, until } from './support.js';
@@ -33,7 +34,9 @@ const managerIds = (n: number) => Array.from({ length: n }, (_, i) => `UNUDGE${S
 
 /** Managers enrolled a month ago (so all are due), with fresh UTC profiles (no users.info calls). */
 async function seed(databasePath: string, users: string[]): Promise<void> {
-  const storage = openTestStorage(databasePath);
+  // The store of the run's engine: the job child opens the same one (storeEnv).
+  const url = await databaseUrlFor(databasePath);
+  const storage = url ? (await openPostgresStorage(url)).storage : openTestStorage(databasePath);
   await storage.transaction(async (tx) => {
     for (const u of users) {
       await tx.managers.enrollManager(TEAM, u, NOW - 30 * 86_400_000);
