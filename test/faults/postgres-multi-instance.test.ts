@@ -356,7 +356,9 @@ describe('fault: three instances on one PostgreSQL, one killed with SIGKILL mid-
           [],
           `${r.token} waited ${RETRY_AFTER_S}s after the 429 for ${r.args.channel}`,
         );
-        assert.equal(final.get(String(r.args.channel)), 1, `${r.args.channel} got its DM after the 429`);
+        // Unless its retry was the one on its way to Slack when the instance died (in doubt, never resent: above).
+        if (!inFlight.includes(String(r.args.channel)))
+          assert.equal(final.get(String(r.args.channel)), 1, `${r.args.channel} got its DM after the 429`);
       }
       const senders = new Set(slack.calls.filter((c) => isDm(c) && delivered(c)).map((c) => c.token));
       assert.ok(senders.size >= 2, `the instances shared the fan-out (${[...senders].join(', ')})`);
