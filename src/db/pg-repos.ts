@@ -76,6 +76,14 @@ export function createPgRepos(q: Queryable): Repos {
   const pluck = async <T>(sql: string, values: unknown[] = []): Promise<T[]> =>
     (await q.query(sql, values)).rows.map((r: Record<string, unknown>) => Object.values(r)[0] as T);
 
+  /** Moves a claim between 'claimed' and 'posting' only while it is still the one taken at `claimedAt` (the fence). */
+  const setFencedStatus = async (key: ClaimKey, status: 'claimed' | 'posting', claimedAt: number): Promise<boolean> =>
+    (await run(
+      `UPDATE job_claims SET status = $4 WHERE job = $1 AND scope = $2 AND period = $3 AND status IN ('claimed', 'posting')
+         AND claimed_at = $5`,
+      [key.job, key.scope, key.period, status, claimedAt],
+    )) === 1;
+
   const CONTACT = `id, team_id AS "teamId", user_id AS "userId", account, buyer, kind, duration_min AS "durationMin",
     occurred_on AS "occurredOn", week_start AS "weekStart", insight, created_at AS "createdAt", updated_at AS "updatedAt"`;
   const MANAGER = 'team_id AS "teamId", user_id AS "userId", enrolled_at AS "enrolledAt", active';
@@ -441,24 +449,8 @@ export function createPgRepos(q: Queryable): Repos {
         );
       },
       // Fenced by claimed_at, as on SQLite (repos/claims.ts): a claim taken over since changes nothing.
-      async markPosting(key, claimedAt) {
-        return (
-          (await run(
-            `UPDATE job_claims SET status = 'posting' WHERE job = $1 AND scope = $2 AND period = $3 AND status IN ('claimed', 'posting')
-               AND claimed_at = $4`,
-            [key.job, key.scope, key.period, claimedAt],
-          )) === 1
-        );
-      },
-      async markClaimed(key, claimedAt) {
-        return (
-          (await run(
-            `UPDATE job_claims SET status = 'claimed' WHERE job = $1 AND scope = $2 AND period = $3 AND status IN ('claimed', 'posting')
-               AND claimed_at = $4`,
-            [key.job, key.scope, key.period, claimedAt],
-          )) === 1
-        );
-      },
+      markPosting: (key, claimedAt) => setFencedStatus(key, 'posting', claimedAt),
+      markClaimed: (key, claimedAt) => setFencedStatus(key, 'claimed', claimedAt),
       deleteClaimsOfScope: (scope) => run('DELETE FROM job_claims WHERE scope = $1', [scope]),
       findClaim: (key) =>
         get<ClaimRow>(
