@@ -11,6 +11,7 @@ import { runNudges } from '../../src/jobs/nudges.js';
 import { startFakeSlack } from '../kit/fake-slack.js';
 import { harnessPerTest } from '../kit/harness.js';
 import { createTestDatabase, postgresPerFile } from '../kit/postgres.js';
+import { enrollUtcManagers } from '../kit/storage.js';
 import { ackMessage, allText, ME, TEAM } from './support.js';
 
 const harness = harnessPerTest();
@@ -65,18 +66,7 @@ describe('on PostgreSQL', () => {
     const a = await harness({ fake, env, now: '2026-11-30T09:05:00Z' });
     const b = await harness({ fake, env, now: '2026-11-30T09:05:00Z' });
     const users = Array.from({ length: 12 }, (_, i) => `UPG${String(i).padStart(3, '0')}`);
-    for (const u of users) {
-      await a.ctx.repos.managers.enrollManager(TEAM, u, Date.parse('2026-11-01T12:00:00Z'));
-      await a.ctx.repos.profiles.upsertProfile({
-        teamId: TEAM,
-        userId: u,
-        tz: 'UTC',
-        isAdmin: false,
-        isOwner: false,
-        displayName: u,
-        refreshedAt: a.clock.now(),
-      });
-    }
+    await enrollUtcManagers(a.ctx.repos, TEAM, users, { enrolledAt: Date.parse('2026-11-01T12:00:00Z'), refreshedAt: a.clock.now() });
     fake.delayMs = 15; // posts stay in flight while the other instance looks
     const [ra, rb] = await Promise.all([runNudges(a.ctx, a.clock.now()), runNudges(b.ctx, b.clock.now())]);
     const [la, lb] = await Promise.all([runLeaderboard(a.ctx, a.clock.now()), runLeaderboard(b.ctx, b.clock.now())]);

@@ -23,7 +23,7 @@ import { CLAIM_STALE_AFTER_MS } from '../../src/jobs/claimed.js';
 import { NUDGE_CONCURRENCY } from '../../src/jobs/nudges.js';
 import { databaseUrlFor, inspectStore } from '../kit/engine.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
-import { openTestStorage } from '../kit/storage.js';
+import { enrollUtcManagers, openTestStorage } from '../kit/storage.js';
 import { runJob, sleep, spawnScript, storeEnv, until } from './support.js';
 
 const TEAM = 'T0001';
@@ -37,20 +37,9 @@ async function seed(databasePath: string, users: string[]): Promise<void> {
   // The store of the run's engine: the job child opens the same one (storeEnv).
   const url = await databaseUrlFor(databasePath);
   const storage = url ? (await openPostgresStorage(url)).storage : openTestStorage(databasePath);
-  await storage.transaction(async (tx) => {
-    for (const u of users) {
-      await tx.managers.enrollManager(TEAM, u, NOW - 30 * 86_400_000);
-      await tx.profiles.upsertProfile({
-        teamId: TEAM,
-        userId: u,
-        tz: 'UTC',
-        isAdmin: false,
-        isOwner: false,
-        displayName: u,
-        refreshedAt: NOW - 3_600_000,
-      });
-    }
-  });
+  await storage.transaction((tx) =>
+    enrollUtcManagers(tx, TEAM, users, { enrolledAt: NOW - 30 * 86_400_000, refreshedAt: NOW - 3_600_000 }),
+  );
   await storage.close();
 }
 

@@ -17,7 +17,6 @@
  * request signatures and Retry-After keep the real clock.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +29,8 @@ import { type FakeSlack, type RecordedCall, startFakeSlack } from '../kit/fake-s
 import { slashCommand } from '../kit/payloads.js';
 import { createTestDatabase, postgresPerFile } from '../kit/postgres.js';
 import { postSigned } from '../kit/sign.js';
-import { appEnv, type Child, FAULT_SECRET, freePort, ROOT, sleep, until } from './support.js';
+import { enrollUtcManagers } from '../kit/storage.js';
+import { type AppChild, appEnv, FAULT_SECRET, freePort, ROOT, spawnApp, until, waitHealthy } from './support.js';
 
 const TEAM = 'T0001';
 const MANAGERS = 150;
@@ -45,45 +45,28 @@ const LEADERBOARD = 'CLEADERS';
 const DIGEST = 'CDIGEST';
 const TOKENS = ['xoxb-multi-a', 'xoxb-multi-b', 'xoxb-multi-c'];
 
-const TSX = import.meta.resolve('tsx');
 const SHIFTED_CLOCK = join(ROOT, 'test/faults/shifted-clock.ts');
 
 function managerId(i: number): string {
   return `UMULTI${String(i).padStart(3, '0')}`;
 }
 
-interface Instance extends Child {
+interface Instance extends AppChild {
   token: string;
-  url: string;
 }
 
 /** Starts src/main.ts with the scheduler on, its clock at `clockStart`, Slack token `token`. */
 function startInstance(env: Record<string, string>, token: string, clockStart: number, cwd: string, port: number): Instance {
-  const proc = spawn(process.execPath, ['--import', TSX, '--import', SHIFTED_CLOCK, join(ROOT, 'src/main.ts')], {
+  const app = spawnApp({
+    env: { ...env, SLACK_BOT_TOKEN: token, TEST_CLOCK_START: new Date(clockStart).toISOString() },
     cwd,
-    env: { ...env, SLACK_BOT_TOKEN: token, PORT: String(port), TEST_CLOCK_START: new Date(clockStart).toISOString() },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    port,
+    preload: [SHIFTED_CLOCK],
   });
-  let out = '';
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
-  return { proc, output: () => out, exited, token, url: `http://127.0.0.1:${port}` };
+  return { ...app, token };
 }
 
-async function healthy(i: Instance): Promise<void> {
-  const deadline = Date.now() + 150_000;
-  while (Date.now() < deadline) {
-    if (i.proc.exitCode !== null) throw new Error(`instance exited with ${i.proc.exitCode}:\n${i.output()}`);
-    try {
-      if ((await fetch(`${i.url}/healthz`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  throw new Error(`instance did not answer /healthz:\n${i.output()}`);
-}
+const healthy = (i: Instance) => waitHealthy(i, 150_000);
 
 /** SIGTERM: the instance finishes its running tick, then exits. */
 async function stopGracefully(i: Instance): Promise<void> {
@@ -136,20 +119,9 @@ describe('fault: three instances on one PostgreSQL, one killed with SIGKILL mid-
     {
       // Managers enrolled a month ago (all due), with fresh UTC profiles (no users.info calls).
       const { storage } = await openPostgresStorage(url);
-      await storage.transaction(async (tx) => {
-        for (const u of users) {
-          await tx.managers.enrollManager(TEAM, u, NOW - 30 * 86_400_000);
-          await tx.profiles.upsertProfile({
-            teamId: TEAM,
-            userId: u,
-            tz: 'UTC',
-            isAdmin: false,
-            isOwner: false,
-            displayName: u,
-            refreshedAt: NOW - 3_600_000,
-          });
-        }
-      });
+      await storage.transaction((tx) =>
+        enrollUtcManagers(tx, TEAM, users, { enrolledAt: NOW - 30 * 86_400_000, refreshedAt: NOW - 3_600_000 }),
+      );
       await storage.close();
     }
 

@@ -12,6 +12,7 @@ import { runLeaderboard } from '../../src/jobs/leaderboard.js';
 import { runNudges } from '../../src/jobs/nudges.js';
 import { BACKGROUND_RETRY } from '../../src/slack/client.js';
 import { type Harness, startHarness } from '../kit/harness.js';
+import { enrollUtcManagers } from '../kit/storage.js';
 
 const TEAM = 'T0001';
 /** Monday 09:05 UTC: nudges and the weekly leaderboard are due. */
@@ -26,18 +27,7 @@ describe('fault: Slack answers 5xx for a while', () => {
 
   before(async () => {
     h = await startHarness({ now: NOW });
-    for (const u of USERS) {
-      await h.ctx.repos.managers.enrollManager(TEAM, u, NOW - 30 * 86_400_000);
-      await h.ctx.repos.profiles.upsertProfile({
-        teamId: TEAM,
-        userId: u,
-        tz: 'UTC',
-        isAdmin: false,
-        isOwner: false,
-        displayName: u,
-        refreshedAt: NOW,
-      });
-    }
+    await enrollUtcManagers(h.ctx.repos, TEAM, USERS, { enrolledAt: NOW - 30 * 86_400_000, refreshedAt: NOW });
     await h.ctx.repos.teams.updateTeamSetting(TEAM, 'leaderboardChannel', 'CLEADERS', NOW);
   });
   after(async () => {

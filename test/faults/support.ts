@@ -51,9 +51,10 @@ export interface Child {
   exited: Promise<number | string>;
 }
 
-/** Starts `node --import tsx <script> …args` in `cwd`. */
-export function spawnScript(script: string, args: string[], env: Record<string, string>, cwd: string): Child {
-  const proc = spawn(process.execPath, ['--import', TSX, join(ROOT, script), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node --import tsx [--import <preload>…] <script> …args` in `cwd`. */
+export function spawnScript(script: string, args: string[], env: Record<string, string>, cwd: string, preload: string[] = []): Child {
+  const imports = ['--import', TSX, ...preload.flatMap((p) => ['--import', p])];
+  const proc = spawn(process.execPath, [...imports, join(ROOT, script), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
@@ -61,23 +62,39 @@ export function spawnScript(script: string, args: string[], env: Record<string, 
   return { proc, output: () => out, exited };
 }
 
-/** Starts src/main.ts on a free port and waits until /healthz answers 200. */
-export async function startApp(p: { apiUrl: string; databasePath: string; cwd: string }): Promise<Child & { url: string }> {
-  const port = await freePort();
-  const child = spawnScript('src/main.ts', [], await storeEnv({ ...p, port }), p.cwd);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+export type AppChild = Child & { url: string };
+
+/** Starts src/main.ts (`preload` modules imported first) listening on `port`, with `env`; does not wait for it. */
+export function spawnApp(p: { env: Record<string, string>; cwd: string; port: number; preload?: string[] }): AppChild {
+  const child = spawnScript('src/main.ts', [], { ...p.env, PORT: String(p.port) }, p.cwd, p.preload);
+  return { ...child, url: `http://127.0.0.1:${p.port}` };
+}
+
+/** Waits until the app answers 200 on /healthz; throws with its output if it exits first or does not answer in time. */
+export async function waitHealthy(app: AppChild, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.proc.exitCode !== null) throw new Error(`app exited with ${child.proc.exitCode}:\n${child.output()}`);
+    if (app.proc.exitCode !== null) throw new Error(`app exited with ${app.proc.exitCode}:\n${app.output()}`);
     try {
-      if ((await fetch(`${url}/healthz`)).status === 200) return { ...child, url };
+      if ((await fetch(`${app.url}/healthz`)).status === 200) return;
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
-  child.proc.kill('SIGKILL');
-  throw new Error(`app did not answer /healthz:\n${child.output()}`);
+  throw new Error(`app did not answer /healthz:\n${app.output()}`);
+}
+
+/** Starts src/main.ts on a free port and waits until /healthz answers 200. */
+export async function startApp(p: { apiUrl: string; databasePath: string; cwd: string }): Promise<AppChild> {
+  const app = spawnApp({ env: await storeEnv(p), cwd: p.cwd, port: await freePort() });
+  try {
+    await waitHealthy(app);
+  } catch (err) {
+    app.proc.kill('SIGKILL');
+    throw err;
+  }
+  return app;
 }
 
 /** Stops a child this test started: SIGTERM, then SIGKILL if it lingers. */
