@@ -62,7 +62,7 @@ function createServices(config: Config, storage: Storage, repos: Repos, clock: C
     admin: createAdminService(storage, clock),
     team,
     digest: createDigestService({ repos, team, settings, tactics, minReports: config.anonymityMinReports }),
-    installations: createInstallationService(repos, clock, config.uninstallRetentionDays),
+    installations: createInstallationService(storage, clock, config.uninstallRetentionDays),
     tactics,
   };
 }

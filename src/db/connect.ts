@@ -18,6 +18,8 @@ export async function connectStorage(
     url.password = url.password ? '***' : '';
     return { storage, applied, where: url.toString() };
   }
-  const { storage, applied } = openSqliteStorage(config.databasePath);
+  const { storage, applied } = openSqliteStorage(config.databasePath, (message) =>
+    logger?.warn({ database: config.databasePath, error: message }, 'SQLite background checkpoint failed'),
+  );
   return { storage, applied, where: config.databasePath };
 }

@@ -1,9 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BackgroundCheckpointer } from './checkpointer.js';
 import { migrate } from './migrate.js';
 import type { Db } from './open.js';
 import { eraseCheckpoint, openDatabase, pingDatabase } from './open.js';
 import { createSqliteRepos, type Repos, toAsyncRepos } from './repos/index.js';
 import type { Storage } from './storage.js';
+
+/** How long an erasing checkpoint waits for a background one to finish: 40 × 25 ms = 1 s. */
+const ERASE_ATTEMPTS = 40;
+const ERASE_RETRY_MS = 25;
 
 /**
  * SQLite behind the asynchronous Storage interface. better-sqlite3 runs each statement
@@ -25,7 +31,10 @@ export class SqliteStorage implements Storage {
   readonly #commit;
   readonly #rollback;
 
-  constructor(readonly db: Db) {
+  constructor(
+    readonly db: Db,
+    readonly checkpointer: BackgroundCheckpointer | null = null,
+  ) {
     const sync = createSqliteRepos(db);
     this.repos = toAsyncRepos(sync, { busy: () => this.#open, wait: () => this.#outside() });
     this.#txRepos = toAsyncRepos(sync, null);
@@ -68,9 +77,15 @@ export class SqliteStorage implements Storage {
   }
 
   async eraseCheckpoint(): Promise<boolean> {
-    // A checkpoint inside an open transaction would not finish; wait for it like any other call.
-    while (this.#open) await this.#released;
-    return eraseCheckpoint(this.db);
+    for (let attempt = 1; ; attempt++) {
+      // A checkpoint inside an open transaction would not finish; wait for it like any other call.
+      while (this.#open) await this.#released;
+      // Busy also when the background checkpointer is in the middle of one (it takes a few ms):
+      // wait for it rather than leave old page images in the WAL.
+      const done = eraseCheckpoint(this.db);
+      if (done || attempt >= ERASE_ATTEMPTS) return done;
+      await sleep(ERASE_RETRY_MS);
+    }
   }
 
   async ping(): Promise<boolean> {
@@ -78,6 +93,7 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }
@@ -87,13 +103,31 @@ export class SqliteStorage implements Storage {
  * repositories prepare their statements against the current schema), and puts it behind the
  * Storage interface. `applied` lists the migrations this call ran.
  */
-export function openSqliteStorage(path: string): { storage: SqliteStorage; applied: string[] } {
+export function openSqliteStorage(
+  path: string,
+  onCheckpointFailure: (message: string) => void = () => undefined,
+): { storage: SqliteStorage; applied: string[] } {
   const db = openDatabase(path);
   try {
     const applied = migrate(db);
-    return { storage: new SqliteStorage(db), applied };
+    return { storage: new SqliteStorage(db, startBackgroundCheckpoints(db, path, onCheckpointFailure)), applied };
   } catch (err) {
     db.close();
     throw err;
   }
+}
+
+/**
+ * Moves WAL checkpoints off the request path (see BackgroundCheckpointer): the app's connection
+ * stops checkpointing on commit, a worker thread does it every CHECKPOINT_EVERY_MS. Should the
+ * worker fail, the connection checkpoints on commit again (SQLite's default, 1000 pages), so the
+ * WAL never grows without bound. An in-memory database has no WAL.
+ */
+function startBackgroundCheckpoints(db: Db, path: string, onFailure: (message: string) => void): BackgroundCheckpointer | null {
+  if (db.memory || path === ':memory:') return null;
+  db.pragma('wal_autocheckpoint = 0');
+  return new BackgroundCheckpointer(path, (message, stopped) => {
+    if (stopped && db.open) db.pragma('wal_autocheckpoint = 1000');
+    onFailure(stopped ? `background checkpoints stopped (${message}); checkpointing on commit again` : message);
+  });
 }

@@ -1,4 +1,4 @@
-import type { Repos } from '../db/repos/index.js';
+import type { Storage } from '../db/storage.js';
 import type { Clock } from '../lib/clock.js';
 
 /** Which installation an uninstall or revocation event is about (as Bolt resolved it from the envelope). */
@@ -23,8 +23,8 @@ function keyOf(ref: InstallationRef): string | null {
  * (the store no longer hands them out); the workspace's data stays for `retentionDays`, so
  * reinstalling within the window keeps the history, and is then erased.
  */
-export function createInstallationService(repos: Repos, clock: Clock, retentionDays: number) {
-  const { installations, workspaceData } = repos;
+export function createInstallationService(storage: Storage, clock: Clock, retentionDays: number) {
+  const { installations, workspaceData } = storage.repos;
   return {
     /** Marks the installation uninstalled; returns its key, or null when it was unknown or already gone. */
     async uninstall(ref: InstallationRef): Promise<string | null> {
@@ -52,6 +52,8 @@ export function createInstallationService(repos: Repos, clock: Clock, retentionD
           await workspaceData.eraseWorkspace(teamId);
           erased.push(teamId);
         }
+        // Deleting is erasing: the rows were overwritten; the checkpoint drops the old copies the WAL kept.
+        if (erased.length > 0) await storage.eraseCheckpoint();
         await installations.deleteInstallation(inst.installKey);
         done.push({ installKey: inst.installKey, workspaces: erased });
       }

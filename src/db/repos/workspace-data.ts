@@ -1,4 +1,4 @@
-import { type Db, eraseCheckpoint } from '../open.js';
+import type { Db } from '../open.js';
 
 /**
  * Every table holding a workspace's data, by the column naming it. A table added later with a
@@ -41,8 +41,6 @@ export function createWorkspaceDataRepo(db: Db) {
           return removed;
         })
         .immediate();
-      // Deleting is erasing: secure_delete zeroed the rows; the checkpoint drops the WAL's old copies.
-      eraseCheckpoint(db);
       return counts;
     },
   };
