@@ -1,6 +1,7 @@
 /**
  * Shared pieces of the benchmark: the fixed instant every scale measurement uses, a quiet
- * context built the way the composition root builds it, and small statistics helpers.
+ * context built the way the composition root builds it, small statistics helpers, and the fan-out
+ * benches' tally of the DMs the fake Slack delivered.
  */
 import type { ChildProcess } from 'node:child_process';
 import { type Config, loadConfig } from '../src/config.js';
@@ -10,6 +11,7 @@ import { openSqliteStorage } from '../src/db/sqlite.js';
 import { FixedClock } from '../src/lib/clock.js';
 import { createLogger } from '../src/lib/logger.js';
 import { createSlackClient } from '../src/slack/client.js';
+import type { FakeSlack } from '../test/kit/fake-slack.js';
 
 export const TEAM = 'T0001';
 /** Monday 09:05 UTC: weekly jobs and UTC managers' nudges are all due. */
@@ -77,6 +79,41 @@ export function spread(values: readonly number[]): { min: number; max: number } 
 /** a / b, NaN when b is not a positive finite number (no ratio to a floor that was not measured). */
 export function ratio(a: number, b: number): number {
   return Number.isFinite(b) && b > 0 ? a / b : NaN;
+}
+
+/** What the fake Slack delivered to the managers' DMs so far: the fan-out benches' proof of "exactly once". */
+export interface DeliveryTally {
+  /** From the first to the last chat.postMessage the fake answered. */
+  postingSeconds: number;
+  postAttempts: number;
+  delivered: number;
+  managersWithOne: number;
+  duplicates: number;
+  missing: number;
+  strangers: number;
+}
+
+/** Successful chat.postMessage calls the fake Slack answered so far. */
+export const deliveredPosts = (fake: FakeSlack) =>
+  fake.callsTo('chat.postMessage').filter((c) => c.status === 200 && c.response?.ok === true);
+
+/** Tallies the fake's chat.postMessage calls against the managers that should each have got exactly one DM. */
+export function tallyDeliveries(fake: FakeSlack, managerIds: readonly string[]): DeliveryTally {
+  const posts = fake.callsTo('chat.postMessage');
+  const delivered = deliveredPosts(fake);
+  const perChannel = new Map<string, number>();
+  for (const c of delivered) perChannel.set(String(c.args.channel), (perChannel.get(String(c.args.channel)) ?? 0) + 1);
+  const expected = new Set(managerIds);
+  const times = delivered.map((c) => c.at);
+  return {
+    postingSeconds: times.length ? (Math.max(...times) - Math.min(...times)) / 1000 : 0,
+    postAttempts: posts.length,
+    delivered: delivered.length,
+    managersWithOne: [...expected].filter((u) => perChannel.get(u) === 1).length,
+    duplicates: [...perChannel.values()].filter((n) => n > 1).length,
+    missing: [...expected].filter((u) => !perChannel.has(u)).length,
+    strangers: [...perChannel.keys()].filter((ch) => !expected.has(ch)).length,
+  };
 }
 
 /** Round by round a / b (measured back to back in the same round): their median and spread. */

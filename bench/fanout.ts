@@ -17,7 +17,16 @@ import { addDays, localDate, weekStart } from '../src/lib/time.js';
 import { accountKey } from '../src/services/contacts.js';
 import { startFakeSlack } from '../test/kit/fake-slack.js';
 import { TSX } from './ack.js';
-import { ANONYMITY_KEY, BENCH_NOW, benchContext, SIGNING_SECRET, TEAM } from './common.js';
+import {
+  ANONYMITY_KEY,
+  BENCH_NOW,
+  benchContext,
+  type DeliveryTally,
+  deliveredPosts,
+  SIGNING_SECRET,
+  TEAM,
+  tallyDeliveries,
+} from './common.js';
 import { managerId } from './generate.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -30,22 +39,14 @@ export interface FanoutOptions {
 
 export const DEFAULT_FANOUT: FanoutOptions = { managers: 10_000, perSecond: 300, retryAfter: 1 };
 
-export interface FanoutResult {
+export interface FanoutResult extends DeliveryTally {
   managers: number;
   perSecond: number;
   retryAfter: number;
   /** Wall time of the job process, start-up included. */
   jobSeconds: number;
-  /** From the first to the last chat.postMessage the fake answered. */
-  postingSeconds: number;
   /** 429 answers the fake gave, each one a retry by the client. */
   rateLimited: number;
-  postAttempts: number;
-  delivered: number;
-  managersWithOne: number;
-  duplicates: number;
-  missing: number;
-  strangers: number;
   nudgeRows: number;
   doneClaims: number;
   reportLine: string;
@@ -87,6 +88,23 @@ export function seed(path: string, managers: number): void {
   db.close();
 }
 
+/** The job runner's environment: the fake Slack at `apiUrl`, the store named by `database` (DATABASE_PATH or DATABASE_URL). */
+export function jobEnv(apiUrl: string, database: Record<string, string>): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: 'xoxb-bench-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: apiUrl,
+    ...database,
+    ANONYMITY_KEY,
+    SCHEDULER_ENABLED: 'false',
+    LOG_LEVEL: 'warn',
+    TEAM_TIMEZONE: 'UTC',
+  };
+}
+
+/** The ids of `n` seeded managers (bench/generate.ts managerId). */
+export const managerIds = (n: number): string[] => Array.from({ length: n }, (_, i) => managerId(i));
+
 /** Runs `npm run job -- nudges --now …` as its own process; resolves with its stdout and wall time. */
 export async function runJob(env: Record<string, string>, cwd: string): Promise<{ stdout: string; seconds: number }> {
   const clean = Object.fromEntries(
@@ -123,26 +141,12 @@ export async function runFanoutBench(
     seed(path, opts.managers);
     log(`  seeded ${opts.managers} managers, all due`);
     fake.rateLimit('chat.postMessage', { perSecond: opts.perSecond, retryAfter: opts.retryAfter });
-    const env = {
-      SLACK_BOT_TOKEN: 'xoxb-bench-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      DATABASE_PATH: path,
-      ANONYMITY_KEY,
-      SCHEDULER_ENABLED: 'false',
-      LOG_LEVEL: 'warn',
-      TEAM_TIMEZONE: 'UTC',
-    };
+    const env = jobEnv(fake.apiUrl, { DATABASE_PATH: path });
     const first = await runJob(env, dir);
     const reportLine = first.stdout.split('\n')[0];
     log(`  ${reportLine} in ${first.seconds.toFixed(1)} s, ${fake.rateLimited} answers were 429`);
 
-    const posts = fake.callsTo('chat.postMessage');
-    const delivered = posts.filter((c) => c.status === 200 && c.response?.ok === true);
-    const perChannel = new Map<string, number>();
-    for (const c of delivered) perChannel.set(String(c.args.channel), (perChannel.get(String(c.args.channel)) ?? 0) + 1);
-    const expected = new Set(Array.from({ length: opts.managers }, (_, i) => managerId(i)));
-    const times = delivered.map((c) => c.at);
+    const { postingSeconds, ...tally } = tallyDeliveries(fake, managerIds(opts.managers));
 
     const { db } = benchContext(path);
     const nudgeRows = db.prepare('SELECT COUNT(*) FROM nudges').pluck().get() as number;
@@ -150,22 +154,16 @@ export async function runFanoutBench(
     db.close();
 
     // The scheduler's next tick: nothing may go out twice.
-    const before = delivered.length;
     const rerun = await runJob(env, dir);
-    const rerunPosted = fake.callsTo('chat.postMessage').filter((c) => c.status === 200 && c.response?.ok === true).length - before;
+    const rerunPosted = deliveredPosts(fake).length - tally.delivered;
     log(`  rerun: ${rerun.stdout.split('\n')[0]} in ${rerun.seconds.toFixed(1)} s`);
 
     return {
       ...opts,
       jobSeconds: first.seconds,
-      postingSeconds: times.length ? (Math.max(...times) - Math.min(...times)) / 1000 : 0,
+      postingSeconds,
       rateLimited: fake.rateLimited,
-      postAttempts: posts.length,
-      delivered: delivered.length,
-      managersWithOne: [...expected].filter((u) => perChannel.get(u) === 1).length,
-      duplicates: [...perChannel.values()].filter((n) => n > 1).length,
-      missing: [...expected].filter((u) => !perChannel.has(u)).length,
-      strangers: [...perChannel.keys()].filter((ch) => !expected.has(ch)).length,
+      ...tally,
       nudgeRows,
       doneClaims,
       reportLine,

@@ -18,9 +18,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { copySqliteToPostgres } from '../src/db/copy.js';
 import { startFakeSlack } from '../test/kit/fake-slack.js';
-import { ANONYMITY_KEY, SIGNING_SECRET } from './common.js';
-import { runJob, seed } from './fanout.js';
-import { managerId } from './generate.js';
+import { type DeliveryTally, deliveredPosts, tallyDeliveries } from './common.js';
+import { jobEnv, managerIds, runJob, seed } from './fanout.js';
 import { createBenchDatabase, describePostgres, dropBenchDatabase, startBenchPostgres } from './pg.js';
 
 export interface PgFanoutOptions {
@@ -32,20 +31,12 @@ export interface PgFanoutOptions {
 
 export const DEFAULT_PG_FANOUT: PgFanoutOptions = { managers: 10_000, perSecond: 300, retryAfter: 1, instances: 3 };
 
-export interface PgFanoutResult extends PgFanoutOptions {
+export interface PgFanoutResult extends PgFanoutOptions, DeliveryTally {
   /** Server version and the settings that matter for commits (bench/pg.ts describePostgres). */
   server: string;
   /** Wall time from starting the runners to the last one exiting. */
   wallSeconds: number;
-  /** From the first to the last chat.postMessage the fake answered. */
-  postingSeconds: number;
   rateLimited: number;
-  postAttempts: number;
-  delivered: number;
-  managersWithOne: number;
-  duplicates: number;
-  missing: number;
-  strangers: number;
   nudgeRows: number;
   /** Managers with exactly one `nudges` row. */
   nudgeRowsOnePerManager: number;
@@ -77,28 +68,14 @@ export async function runPgFanoutBench(
     const settings = await describePostgres(url);
     log(`  seeded ${opts.managers} managers (all due) into ${settings}`);
     fake.rateLimit('chat.postMessage', { perSecond: opts.perSecond, retryAfter: opts.retryAfter });
-    const env = {
-      SLACK_BOT_TOKEN: 'xoxb-bench-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      DATABASE_URL: url,
-      ANONYMITY_KEY,
-      SCHEDULER_ENABLED: 'false',
-      LOG_LEVEL: 'warn',
-      TEAM_TIMEZONE: 'UTC',
-    };
+    const env = jobEnv(fake.apiUrl, { DATABASE_URL: url });
     const started = performance.now();
     const runs = await Promise.all(Array.from({ length: opts.instances }, () => runJob(env, dir)));
     const wallSeconds = (performance.now() - started) / 1000;
     const reportLines = runs.map((r) => r.stdout.split('\n')[0]);
     log(`  ${opts.instances} runners in ${wallSeconds.toFixed(1)} s: ${reportLines.join(' | ')}; ${fake.rateLimited} answers were 429`);
 
-    const posts = fake.callsTo('chat.postMessage');
-    const delivered = posts.filter((c) => c.status === 200 && c.response?.ok === true);
-    const perChannel = new Map<string, number>();
-    for (const c of delivered) perChannel.set(String(c.args.channel), (perChannel.get(String(c.args.channel)) ?? 0) + 1);
-    const expected = new Set(Array.from({ length: opts.managers }, (_, i) => managerId(i)));
-    const times = delivered.map((c) => c.at);
+    const { postingSeconds, ...tally } = tallyDeliveries(fake, managerIds(opts.managers));
 
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -111,23 +88,17 @@ export async function runPgFanoutBench(
     await client.end();
 
     // The scheduler's next tick, on one instance: nothing may go out twice.
-    const before = delivered.length;
     const rerun = await runJob(env, dir);
-    const rerunPosted = fake.callsTo('chat.postMessage').filter((c) => c.status === 200 && c.response?.ok === true).length - before;
+    const rerunPosted = deliveredPosts(fake).length - tally.delivered;
     log(`  rerun: ${rerun.stdout.split('\n')[0]} in ${rerun.seconds.toFixed(1)} s`);
 
     return {
       ...opts,
       server: settings,
       wallSeconds,
-      postingSeconds: times.length ? (Math.max(...times) - Math.min(...times)) / 1000 : 0,
+      postingSeconds,
       rateLimited: fake.rateLimited,
-      postAttempts: posts.length,
-      delivered: delivered.length,
-      managersWithOne: [...expected].filter((u) => perChannel.get(u) === 1).length,
-      duplicates: [...perChannel.values()].filter((n) => n > 1).length,
-      missing: [...expected].filter((u) => !perChannel.has(u)).length,
-      strangers: [...perChannel.keys()].filter((ch) => !expected.has(ch)).length,
+      ...tally,
       nudgeRows,
       nudgeRowsOnePerManager,
       doneClaims,
