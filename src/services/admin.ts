@@ -57,6 +57,25 @@ export function createAdminService(storage: Storage, clock: Clock) {
   const audit = (r: Repos, teamId: string, actorId: string, action: string, detail: unknown) =>
     r.audit.insertAuditEntry({ teamId, actorId, action, detail: JSON.stringify(detail), at: clock.now() });
 
+  /** In one transaction: `change` each user (true when it changed something), then one audit entry `action`. */
+  const changeEach = (
+    teamId: string,
+    actorId: string,
+    action: string,
+    userIds: string[],
+    change: (tx: Repos, userId: string) => Promise<boolean>,
+  ): Promise<{ changed: string[]; unchanged: string[] }> =>
+    storage.transaction(async (tx) => {
+      const changed: string[] = [];
+      const unchanged: string[] = [];
+      for (const u of userIds) {
+        const did = await change(tx, u);
+        (did ? changed : unchanged).push(u);
+      }
+      await audit(tx, teamId, actorId, action, { changed, unchanged });
+      return { changed, unchanged };
+    });
+
   return {
     /** Enrols or removes managers; returns who changed and who already was in that state. */
     changeManagers(
@@ -65,17 +84,9 @@ export function createAdminService(storage: Storage, clock: Clock) {
       op: 'add' | 'remove',
       userIds: string[],
     ): Promise<{ changed: string[]; unchanged: string[] }> {
-      return storage.transaction(async (tx) => {
-        const changed: string[] = [];
-        const unchanged: string[] = [];
-        for (const u of userIds) {
-          const did =
-            op === 'add' ? await tx.managers.enrollManager(teamId, u, clock.now()) : await tx.managers.deactivateManager(teamId, u);
-          (did ? changed : unchanged).push(u);
-        }
-        await audit(tx, teamId, actorId, `managers.${op}`, { changed, unchanged });
-        return { changed, unchanged };
-      });
+      return changeEach(teamId, actorId, `managers.${op}`, userIds, (tx, u) =>
+        op === 'add' ? tx.managers.enrollManager(teamId, u, clock.now()) : tx.managers.deactivateManager(teamId, u),
+      );
     },
 
     /** Adds or removes VPs. */
@@ -85,16 +96,9 @@ export function createAdminService(storage: Storage, clock: Clock) {
       op: 'add' | 'remove',
       userIds: string[],
     ): Promise<{ changed: string[]; unchanged: string[] }> {
-      return storage.transaction(async (tx) => {
-        const changed: string[] = [];
-        const unchanged: string[] = [];
-        for (const u of userIds) {
-          const did = op === 'add' ? await tx.vps.insertVp(teamId, u, clock.now(), actorId) : await tx.vps.deleteVp(teamId, u);
-          (did ? changed : unchanged).push(u);
-        }
-        await audit(tx, teamId, actorId, `vps.${op}`, { changed, unchanged });
-        return { changed, unchanged };
-      });
+      return changeEach(teamId, actorId, `vps.${op}`, userIds, (tx, u) =>
+        op === 'add' ? tx.vps.insertVp(teamId, u, clock.now(), actorId) : tx.vps.deleteVp(teamId, u),
+      );
     },
 
     /** Sets one team setting and logs it. */
