@@ -16,6 +16,13 @@ export class MigrationError extends Error {
   }
 }
 
+/** The migration files in `dir` (`NNNN_name.sql`), in the order they apply. */
+export function migrationFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
+    .sort();
+}
+
 /**
  * Applies every not-yet-applied `NNNN_name.sql` file in order, each in its own transaction, and
  * records it in `schema_migrations`. A failing file rolls back entirely (SQLite DDL is
@@ -28,11 +35,8 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR): string[] {
     applied_at INTEGER NOT NULL
   )`);
   const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as string[]);
-  const files = readdirSync(dir)
-    .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
-    .sort();
   const applied: string[] = [];
-  for (const file of files) {
+  for (const file of migrationFiles(dir)) {
     if (done.has(file)) continue;
     const sql = readFileSync(join(dir, file), 'utf8');
     try {

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { MIGRATIONS_DIR, MigrationError } from './migrate.js';
+import { MIGRATIONS_DIR, MigrationError, migrationFiles } from './migrate.js';
 
 /** PostgreSQL's migrations: the same file names as the SQLite ones in migrations/, in migrations/postgres/. */
 export const PG_MIGRATIONS_DIR = join(MIGRATIONS_DIR, 'postgres');
@@ -28,11 +28,8 @@ export async function migratePostgres(pool: pg.Pool, dir: string = PG_MIGRATIONS
         applied_at BIGINT NOT NULL
       )`);
       const done = new Set((await client.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
-      const files = readdirSync(dir)
-        .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
-        .sort();
       const applied: string[] = [];
-      for (const file of files) {
+      for (const file of migrationFiles(dir)) {
         if (done.has(file)) continue;
         const sql = readFileSync(join(dir, file), 'utf8');
         try {
