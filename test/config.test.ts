@@ -2,18 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
+import { configProblems } from './kit/config.js';
 
 const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' };
-const problems = (env: Record<string, string>) => {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return err.problems;
-  }
-  return [];
-};
 
 describe('config', () => {
   it('has the documented defaults', () => {
@@ -78,7 +70,7 @@ describe('config', () => {
   });
 
   it('reports every bad variable, one line each', () => {
-    const lines = problems({
+    const lines = configProblems({
       SLACK_BOT_TOKEN: 'nope',
       PORT: 'abc',
       LOG_LEVEL: 'loud',
@@ -114,10 +106,10 @@ describe('config', () => {
 
   it('needs the signing secret only in HTTP mode', () => {
     assert.deepEqual(
-      problems({ SLACK_BOT_TOKEN: 'xoxb-1' }).map((l) => l.split(' ')[0]),
+      configProblems({ SLACK_BOT_TOKEN: 'xoxb-1' }).map((l) => l.split(' ')[0]),
       ['SLACK_SIGNING_SECRET'],
     );
-    assert.deepEqual(problems({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }), []);
+    assert.deepEqual(configProblems({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }), []);
   });
 
   describe('distribution mode', () => {
@@ -140,7 +132,7 @@ describe('config', () => {
     });
 
     it('names each missing or bad variable on its own line', () => {
-      const lines = problems({
+      const lines = configProblems({
         SLACK_SIGNING_SECRET: 's',
         SLACK_CLIENT_ID: '1.2',
         TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=',
@@ -159,11 +151,11 @@ describe('config', () => {
     it('requires the token key, and refuses a bot token beside the OAuth variables', () => {
       const { TOKEN_ENCRYPTION_KEY: _, ...noKey } = oauth;
       assert.deepEqual(
-        problems({ SLACK_SIGNING_SECRET: 's', ...noKey }).map((l) => l.split(' ')[0]),
+        configProblems({ SLACK_SIGNING_SECRET: 's', ...noKey }).map((l) => l.split(' ')[0]),
         ['TOKEN_ENCRYPTION_KEY'],
       );
       assert.deepEqual(
-        problems({ SLACK_SIGNING_SECRET: 's', ...oauth, SLACK_BOT_TOKEN: 'xoxb-1' }).map((l) => l.split(' ')[0]),
+        configProblems({ SLACK_SIGNING_SECRET: 's', ...oauth, SLACK_BOT_TOKEN: 'xoxb-1' }).map((l) => l.split(' ')[0]),
         ['SLACK_BOT_TOKEN'],
       );
     });

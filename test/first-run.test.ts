@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, EXAMPLE_VALUES, loadConfig } from '../src/config.js';
+import { EXAMPLE_VALUES, loadConfig } from '../src/config.js';
 import { createLogger, formatPrettyLine, logDestination } from '../src/lib/logger.js';
 import { verifySlack } from '../src/slack/verify.js';
+import { configProblems } from './kit/config.js';
 import { type FakeSlack, startFakeSlack } from './kit/fake-slack.js';
 import { freePort } from './kit/net.js';
 
@@ -18,19 +19,9 @@ const exampleEnv = (): Record<string, string> => {
   return Object.fromEntries([...text.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
 };
 
-const problems = (env: Record<string, string>): string[] => {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return err.problems;
-  }
-  return [];
-};
-
 describe('placeholders from .env.example', () => {
   it('.env.example copied as is is refused with one line per placeholder, and nothing else', () => {
-    const lines = problems(exampleEnv());
+    const lines = configProblems(exampleEnv());
     assert.deepEqual(
       lines.map((l) => l.split(' ')[0]),
       EXAMPLE_VALUES.map(([name]) => name),
@@ -56,7 +47,7 @@ describe('placeholders from .env.example', () => {
   });
 
   it('LOG_FORMAT and SANDBOX_PORT are checked', () => {
-    const lines = problems({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', LOG_FORMAT: 'xml', SANDBOX_PORT: '99999' });
+    const lines = configProblems({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', LOG_FORMAT: 'xml', SANDBOX_PORT: '99999' });
     assert.deepEqual(
       lines.map((l) => l.split(' ')[0]),
       ['LOG_FORMAT', 'SANDBOX_PORT'],

@@ -11,6 +11,7 @@ import { digestMessage } from '../../src/blocks/digest.js';
 import type { ContactRow } from '../../src/db/repos/contacts.js';
 import { composeDigest, runDigest } from '../../src/jobs/digest.js';
 import type { DigestData } from '../../src/services/digest.js';
+import { seedContact } from '../jobs/support.js';
 import { validateMessage } from '../kit/block-kit.js';
 import { populate, publishFlags, repsInDistinctCrowds } from '../kit/crowds.js';
 import { checkAndClose, type Harness, startHarness } from '../kit/harness.js';
@@ -38,12 +39,7 @@ const HOSTILE = 'Wants <!channel> gone, ask <@U999|bob>, see <http://x|y> & pric
 async function seed(h: Harness, userId: string, account: string, occurredOn: string, insight: string | null = null): Promise<void> {
   const saved = h.clock.now();
   h.clock.set(Date.parse(`${occurredOn}T12:00:00Z`));
-  await h.ctx.services.contacts.logContact(
-    TEAM,
-    userId,
-    { account, buyer: null, kind: 'call', durationMin: null, occurredOn, insight },
-    h.clock.now(),
-  );
+  await seedContact(h, userId, account, occurredOn, { insight });
   h.clock.set(saved);
 }
 
@@ -145,15 +141,18 @@ describe('the VP digest over a scripted month', () => {
     await h.settle();
   });
   after(() => checkAndClose(h));
-
-  it('compute: trend, coverage and accounts touched for the report week', async () => {
-    const d = await h.ctx.services.digest.compute(TEAM, {
+  /** The digest's data as the Monday 09:30 (Berlin) run computes it: the report week of 23 Nov. */
+  const computeMonday = () =>
+    h.ctx.services.digest.compute(TEAM, {
       reportWeek: '2026-11-23',
       today: '2026-11-30',
       target: 3,
       now: MON_0930,
       timezone: 'Europe/Berlin',
     });
+
+  it('compute: trend, coverage and accounts touched for the report week', async () => {
+    const d = await computeMonday();
     assert.equal(d.reportWeek, '2026-11-23');
     assert.deepEqual(
       d.trend.weeks.map((w) => [w.weekStart, w.total, w.managersWithOne]),
@@ -178,13 +177,7 @@ describe('the VP digest over a scripted month', () => {
   });
 
   it('compute: quiet managers (14 days, or 3 ignored nudges) with the reason they gave, longest first', async () => {
-    const d = await h.ctx.services.digest.compute(TEAM, {
-      reportWeek: '2026-11-23',
-      today: '2026-11-30',
-      target: 3,
-      now: MON_0930,
-      timezone: 'Europe/Berlin',
-    });
+    const d = await computeMonday();
     assert.deepEqual(d.quiet, [
       { userId: C, daysQuiet: null, ignoredNudges: false, reason: null },
       { userId: B, daysQuiet: 20, ignoredNudges: false, reason: 'pto' },
@@ -213,13 +206,7 @@ describe('the VP digest over a scripted month', () => {
   });
 
   it('compute: the five freshest insights of the last 14 days, newest first', async () => {
-    const d = await h.ctx.services.digest.compute(TEAM, {
-      reportWeek: '2026-11-23',
-      today: '2026-11-30',
-      target: 3,
-      now: MON_0930,
-      timezone: 'Europe/Berlin',
-    });
+    const d = await computeMonday();
     assert.deepEqual(
       d.insights.map((c: ContactRow) => [c.userId, c.occurredOn, c.account, c.insight]),
       [

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TEAM_TABLE_TEXT_BUDGET, teamTableSize } from '../../src/blocks/team.js';
 import type { ContactKind } from '../../src/db/repos/contacts.js';
+import { seedContact } from '../jobs/support.js';
 import { validateMessage } from '../kit/block-kit.js';
 import { checkAndClose, type Harness, startHarness } from '../kit/harness.js';
 import { ackMessage, allText, assertNoStrayControls, TEAM } from './support.js';
@@ -19,14 +20,8 @@ const C = 'UCCCC0003';
 const GONE = 'UGONE0004';
 const ENROLLED = Date.parse('2026-09-01T12:00:00Z');
 
-async function seed(h: Harness, userId: string, account: string, occurredOn: string, kind: ContactKind = 'call'): Promise<void> {
-  await h.ctx.services.contacts.logContact(
-    TEAM,
-    userId,
-    { account, buyer: null, kind, durationMin: null, occurredOn, insight: null },
-    h.clock.now(),
-  );
-}
+const seed = (h: Harness, userId: string, account: string, occurredOn: string, kind: ContactKind = 'call'): Promise<void> =>
+  seedContact(h, userId, account, occurredOn, { kind });
 
 describe('/trends team and the team snapshot over a scripted team', () => {
   let h: Harness;

@@ -5,18 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ContactKind } from '../../src/db/repos/contacts.js';
+import { seedContact } from '../jobs/support.js';
 import { checkAndClose, type Harness, startHarness } from '../kit/harness.js';
 import { ackMessage, allText, assertBadInputReply, contactCount, ME, OTHER, TEAM } from './support.js';
 
 /** Stores a conversation directly (for dates the one-liner no longer accepts, > 30 days back). */
-async function seed(h: Harness, userId: string, account: string, kind: ContactKind, occurredOn: string): Promise<void> {
-  await h.ctx.services.contacts.logContact(
-    TEAM,
-    userId,
-    { account, buyer: null, kind, durationMin: null, occurredOn, insight: null },
-    h.clock.now(),
-  );
-}
+const seed = (h: Harness, userId: string, account: string, kind: ContactKind, occurredOn: string): Promise<void> =>
+  seedContact(h, userId, account, occurredOn, { kind });
 
 describe('/trends over a scripted history', () => {
   let h: Harness;

@@ -3,6 +3,7 @@
  * conversations, reading what went out, and driving the in-process tick with the harness clock.
  */
 import assert from 'node:assert/strict';
+import type { ContactKind } from '../../src/db/repos/contacts.js';
 import type { Scheduler } from '../../src/jobs/scheduler.js';
 import type { RecordedCall } from '../kit/fake-slack.js';
 import type { Harness } from '../kit/harness.js';
@@ -16,12 +17,21 @@ export async function enroll(h: Harness, userId: string, enrolledAt: string): Pr
   await h.ctx.repos.managers.enrollManager(TEAM, userId, at(enrolledAt));
 }
 
-/** Stores a conversation on a local date (enrolling its author), bypassing the 30-day limit of /contact. */
-export async function seedContact(h: Harness, userId: string, account: string, occurredOn: string): Promise<void> {
+/**
+ * Stores a conversation on a local date (enrolling its author), bypassing the 30-day limit of /contact;
+ * a call with no insight unless `more` says otherwise.
+ */
+export async function seedContact(
+  h: Harness,
+  userId: string,
+  account: string,
+  occurredOn: string,
+  more: { kind?: ContactKind; insight?: string | null } = {},
+): Promise<void> {
   await h.ctx.services.contacts.logContact(
     TEAM,
     userId,
-    { account, buyer: null, kind: 'call', durationMin: null, occurredOn, insight: null },
+    { account, buyer: null, kind: more.kind ?? 'call', durationMin: null, occurredOn, insight: more.insight ?? null },
     h.clock.now(),
   );
 }

@@ -140,7 +140,7 @@ describe('leaderboard service over stored conversations', () => {
 
   it('freezes a streak over a snoozed week and ends it at a finished week below target', async () => {
     // Target 3. UA: 3 in week 2 Nov, nothing in week 9 Nov (snoozed Mon–Fri), 3 in 16 Nov, 3 in 23 Nov.
-    for (const d of [
+    const atTargetWithAGap = [
       '2026-11-02',
       '2026-11-03',
       '2026-11-04',
@@ -150,8 +150,8 @@ describe('leaderboard service over stored conversations', () => {
       '2026-11-23',
       '2026-11-24',
       '2026-11-25',
-    ])
-      await log('UA', 'Acme', d);
+    ];
+    for (const d of atTargetWithAGap) await log('UA', 'Acme', d);
     await repos.snoozes.insertSnooze({
       teamId: TEAM,
       userId: 'UA',
@@ -161,18 +161,7 @@ describe('leaderboard service over stored conversations', () => {
       createdAt: NOW,
     });
     // UB: the same weeks at target but no snooze: the empty week ends the streak.
-    for (const d of [
-      '2026-11-02',
-      '2026-11-03',
-      '2026-11-04',
-      '2026-11-16',
-      '2026-11-17',
-      '2026-11-18',
-      '2026-11-23',
-      '2026-11-24',
-      '2026-11-25',
-    ])
-      await log('UB', 'Acme', d);
+    for (const d of atTargetWithAGap) await log('UB', 'Acme', d);
     // UC: 3, 3, then only 1 in the week of 23 Nov.
     for (const d of ['2026-11-09', '2026-11-10', '2026-11-11', '2026-11-16', '2026-11-17', '2026-11-18', '2026-11-24'])
       await log('UC', 'Acme', d);
