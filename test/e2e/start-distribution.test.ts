@@ -4,12 +4,11 @@
  * Slack, serves the installed workspace, and stops cleanly on SIGTERM.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { type AppChild, spawnApp, waitHealthy } from '../kit/app-process.js';
 import { databaseEnv } from '../kit/engine.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { DISTRIBUTION_ENV } from '../kit/harness.js';
@@ -17,51 +16,40 @@ import { freePort } from '../kit/net.js';
 import { slashCommand } from '../kit/payloads.js';
 import { postSigned } from '../kit/sign.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'start-dist-signing-secret';
-const TSX = import.meta.resolve('tsx');
 
 describe('npm start (src/main.ts) in distribution mode', { timeout: 60_000 }, () => {
   let fake: FakeSlack;
   let dir: string;
-  let child: ChildProcess;
-  let out = '';
+  let app: AppChild;
   let url: string;
 
   before(async () => {
     fake = await startFakeSlack({ defaultTz: 'UTC' });
     dir = mkdtempSync(join(tmpdir(), 'gemba-start-dist-'));
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
     const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !/^(SLACK_|PORT$|DATABASE_|TOKEN_|UNINSTALL_)/.test(k)),
+      Object.entries(process.env).filter(
+        (e): e is [string, string] => e[1] !== undefined && !/^(SLACK_|PORT$|DATABASE_|TOKEN_|UNINSTALL_)/.test(e[0]),
+      ),
     );
-    child = spawn(process.execPath, ['--import', TSX, join(root, 'src/main.ts')], {
-      cwd: dir,
+    app = spawnApp({
       env: {
         ...inherited,
         ...DISTRIBUTION_ENV,
         SLACK_SIGNING_SECRET: SECRET,
         SLACK_API_URL: fake.apiUrl,
-        PORT: String(port),
         ...(await databaseEnv(join(dir, 'gemba.db'))),
         SCHEDULER_ENABLED: 'false',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: dir,
+      port: await freePort(),
     });
-    child.stdout?.on('data', (d) => (out += d));
-    child.stderr?.on('data', (d) => (out += d));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${out}`);
-      if ((await fetch(`${url}/healthz`).catch(() => null))?.ok) break;
-      if (Date.now() > deadline) throw new Error(`app did not answer /healthz:\n${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    url = app.url;
+    await waitHealthy(app);
   });
 
   after(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (app.proc.exitCode === null) app.proc.kill('SIGKILL');
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -86,8 +74,7 @@ describe('npm start (src/main.ts) in distribution mode', { timeout: 60_000 }, ()
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0, out);
+    app.proc.kill('SIGTERM');
+    assert.equal(await app.exited, 0, app.output());
   });
 });

@@ -4,13 +4,14 @@
  */
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { type Child, spawnScript } from '../kit/app-process.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { freePort } from '../kit/net.js';
 import { slashCommand } from '../kit/payloads.js';
@@ -21,24 +22,24 @@ const SECRET = 'start-test-signing-secret';
 // The child runs in a temp folder (where .env lives), so tsx is passed by absolute URL.
 const TSX = import.meta.resolve('tsx');
 
-async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<Response> {
+/** The first answer /healthz gives, whatever its status. */
+async function waitForHealth(url: string, child: Child): Promise<Response> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${output()}`);
+    if (child.proc.exitCode !== null) throw new Error(`app exited with ${child.proc.exitCode}:\n${child.output()}`);
     try {
       return await fetch(`${url}/healthz`);
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  throw new Error(`app did not answer /healthz:\n${output()}`);
+  throw new Error(`app did not answer /healthz:\n${child.output()}`);
 }
 
 describe('npm start (src/main.ts) from a .env built from .env.example', { timeout: 120_000 }, () => {
   let fake: FakeSlack;
   let dir: string;
-  let child: ChildProcess;
-  let out = '';
+  let child: Child;
   let url: string;
 
   before(async () => {
@@ -66,26 +67,22 @@ describe('npm start (src/main.ts) from a .env built from .env.example', { timeou
     writeFileSync(join(dir, '.env'), env);
     const cleanEnv = Object.fromEntries(
       Object.entries(process.env).filter(
-        ([k]) => !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$|ADMIN_USER_IDS$)/.test(k),
+        (e): e is [string, string] =>
+          e[1] !== undefined && !/^(SLACK_|PORT$|DATABASE_PATH$|ANONYMITY_|SCHEDULER_|LOG_LEVEL$|ADMIN_USER_IDS$)/.test(e[0]),
       ),
     );
-    child = spawn(process.execPath, ['--import', TSX, join(root, 'src/main.ts')], {
-      cwd: dir,
-      env: cleanEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
+    // No PORT in the environment: the app takes it from .env.
+    child = spawnScript('src/main.ts', [], cleanEnv, dir);
   });
 
   after(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.proc.exitCode === null) child.proc.kill('SIGKILL');
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('serves /healthz once migrations ran and the database answers', async () => {
-    const res = await waitForHealth(url, child, () => out);
+    const res = await waitForHealth(url, child);
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { status: 'ok', database: 'ok', engine: 'sqlite', mode: 'http' });
     assert.ok(fake.callsTo('auth.test').length >= 1, 'auth.test is called once at start');
@@ -111,11 +108,10 @@ describe('npm start (src/main.ts) from a .env built from .env.example', { timeou
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    assert.equal(child.exitCode, null, `the app already exited:\n${out}`);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0, out);
-    assert.match(out, /"msg":"stopped"/);
+    assert.equal(child.proc.exitCode, null, `the app already exited:\n${child.output()}`);
+    child.proc.kill('SIGTERM');
+    assert.equal(await child.exited, 0, child.output());
+    assert.match(child.output(), /"msg":"stopped"/);
   });
 });
 
