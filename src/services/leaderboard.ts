@@ -1,7 +1,6 @@
 import type { Repos } from '../db/repos/index.js';
 import { addDays } from '../lib/time.js';
-import { frozenWeeksOf } from './snoozes.js';
-import { computeStreak, STREAK_LOOKBACK_WEEKS } from './trends.js';
+import { computeStreak, loadStreakHistory } from './trends.js';
 
 export const LEADERBOARD_SIZE = 10;
 /** "Most improved" compares a week with the manager's own average of this many weeks before it. */
@@ -114,13 +113,7 @@ export function createLeaderboardService(repos: Repos) {
   };
 
   async function streakAt(teamId: string, userId: string, week: string, target: number, complete: boolean): Promise<number> {
-    const from = addDays(week, -7 * (STREAK_LOOKBACK_WEEKS - 1));
-    const [weekly, snoozes] = await Promise.all([
-      repos.contacts.listWeeklyCounts(teamId, userId, from, week),
-      repos.snoozes.listSnoozesBetween(teamId, userId, from, addDays(week, 6)),
-    ]);
-    const counts = new Map(weekly.map((w) => [w.weekStart, w.count]));
-    const frozen = frozenWeeksOf(snoozes);
+    const { counts, frozen } = await loadStreakHistory(repos, teamId, userId, week);
     // computeStreak forgives the current week for being short because it is not over. A finished
     // week is judged as of the Monday after it: e.g. 1 of 3 last week after two weeks at 3 → streak 0,
     // not a "2-week streak" (the week after has no counts loaded, so it adds nothing).

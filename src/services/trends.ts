@@ -60,6 +60,24 @@ export function computeStreak(
   return streak;
 }
 
+/**
+ * What computeStreak needs for a streak ending with `week` (a Monday): the manager's weekly counts and
+ * snoozed (frozen) weeks over the STREAK_LOOKBACK_WEEKS up to that week.
+ */
+export async function loadStreakHistory(
+  repos: Repos,
+  teamId: string,
+  userId: string,
+  week: string,
+): Promise<{ counts: Map<string, number>; frozen: Set<string> }> {
+  const from = addDays(week, -7 * (STREAK_LOOKBACK_WEEKS - 1));
+  const [weekly, snoozes] = await Promise.all([
+    repos.contacts.listWeeklyCounts(teamId, userId, from, week),
+    repos.snoozes.listSnoozesBetween(teamId, userId, from, addDays(week, 6)),
+  ]);
+  return { counts: new Map(weekly.map((w) => [w.weekStart, w.count])), frozen: frozenWeeksOf(snoozes) };
+}
+
 const SPARK = '▁▂▃▄▅▆▇█';
 
 /** A one-line sparkline of counts, scaled to the largest (all zeros → a flat baseline). */
@@ -82,13 +100,7 @@ export function createTrendService(repos: Repos) {
       opts: { today: string; target: number },
     ): Promise<{ thisWeek: number; streak: number }> {
       const current = weekStart(opts.today);
-      const from = addDays(current, -7 * (STREAK_LOOKBACK_WEEKS - 1));
-      const [weekly, snoozes] = await Promise.all([
-        repos.contacts.listWeeklyCounts(teamId, userId, from, current),
-        repos.snoozes.listSnoozesBetween(teamId, userId, from, addDays(current, 6)),
-      ]);
-      const counts = new Map(weekly.map((w) => [w.weekStart, w.count]));
-      const frozen = frozenWeeksOf(snoozes);
+      const { counts, frozen } = await loadStreakHistory(repos, teamId, userId, current);
       return { thisWeek: counts.get(current) ?? 0, streak: computeStreak(counts, current, opts.target, frozen) };
     },
 
