@@ -5,25 +5,17 @@
  * second DM). Two harnesses on one database stand for two app processes.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CLAIM_STALE_AFTER_MS } from '../../src/jobs/claimed.js';
 import { runNudges } from '../../src/jobs/nudges.js';
-import { startFakeSlack } from '../kit/fake-slack.js';
 import { harnessPerTest } from '../kit/harness.js';
-import { at, cacheTz, enroll, nudgeRows, posts, TEAM } from './support.js';
+import { at, cacheTz, enroll, nudgeRows, posts, sharedDatabase, TEAM } from './support.js';
 
 const harness = harnessPerTest();
 
 describe('claims are fenced', () => {
   it('a run that waited out a 429 past the stale time does not send what another instance took over and sent', async () => {
-    const fake = await startFakeSlack({ defaultTz: 'UTC' });
-    harness.track(fake);
-    const dir = mkdtempSync(join(tmpdir(), 'gemba-takeover-'));
-    harness.track({ close: async () => rmSync(dir, { recursive: true, force: true }) });
-    const databasePath = join(dir, 'gemba.db');
+    const { fake, databasePath } = await sharedDatabase(harness, 'gemba-takeover-');
     const NOW = '2026-11-30T09:00:00Z';
     const a = await harness({ fake, databasePath, now: NOW });
     const b = await harness({ fake, databasePath, now: NOW });

@@ -6,15 +6,22 @@
  * channel is unset or failing (one DM to the admins a week, not one a tick).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runLeaderboard } from '../../src/jobs/leaderboard.js';
 import { allText, assertNoStrayControls } from '../e2e/support.js';
-import { startFakeSlack } from '../kit/fake-slack.js';
 import { harnessPerTest } from '../kit/harness.js';
-import { assertSurfacesValid, at, EXPECTED_IMPROVED, EXPECTED_LINES, enroll, many, posts, seedTeam, TEAM } from './support.js';
+import {
+  assertSurfacesValid,
+  at,
+  EXPECTED_IMPROVED,
+  EXPECTED_LINES,
+  enroll,
+  many,
+  posts,
+  seedTeam,
+  sharedDatabase,
+  TEAM,
+} from './support.js';
 
 const harness = harnessPerTest();
 
@@ -95,11 +102,7 @@ describe('when the leaderboard goes out', () => {
   });
 
   it('two app processes on one database post it once', async () => {
-    const fake = await startFakeSlack({ defaultTz: 'UTC' });
-    harness.track(fake);
-    const dir = mkdtempSync(join(tmpdir(), 'gemba-two-'));
-    harness.track({ close: async () => rmSync(dir, { recursive: true, force: true }) });
-    const databasePath = join(dir, 'gemba.db');
+    const { fake, databasePath } = await sharedDatabase(harness, 'gemba-two-');
     const env = { LEADERBOARD_CHANNEL: 'CLEAD' };
     const a = await harness({ fake, databasePath, env, now: '2026-11-30T09:05:00Z' });
     const b = await harness({ fake, databasePath, env, now: '2026-11-30T09:05:00Z' });

@@ -6,9 +6,6 @@
  * passing errors).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ActionId } from '../../src/blocks/ids.js';
 import { CLAIM_STALE_AFTER_MS, MAX_RATE_LIMITED_ATTEMPTS, RETRY_TRANSIENT_MS } from '../../src/jobs/claimed.js';
@@ -16,9 +13,21 @@ import { runNudges } from '../../src/jobs/nudges.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { CONVERSATION_PROMPTS } from '../../src/services/nudges.js';
 import { allText, assertNoStrayControls } from '../e2e/support.js';
-import { startFakeSlack } from '../kit/fake-slack.js';
 import { harnessPerTest } from '../kit/harness.js';
-import { assertSurfacesValid, at, cacheTz, enroll, iso, nudgeRows, nudgeTimes, posts, seedContact, TEAM, tickThrough } from './support.js';
+import {
+  assertSurfacesValid,
+  at,
+  cacheTz,
+  enroll,
+  iso,
+  nudgeRows,
+  nudgeTimes,
+  posts,
+  seedContact,
+  sharedDatabase,
+  TEAM,
+  tickThrough,
+} from './support.js';
 
 const HOUR = 3_600_000;
 const harness = harnessPerTest();
@@ -278,11 +287,7 @@ describe('once per manager per local day', () => {
   });
 
   it('two app processes on one database: each manager is DMed once', async () => {
-    const fake = await startFakeSlack({ defaultTz: 'UTC' });
-    harness.track(fake);
-    const dir = mkdtempSync(join(tmpdir(), 'gemba-two-'));
-    harness.track({ close: async () => rmSync(dir, { recursive: true, force: true }) });
-    const databasePath = join(dir, 'gemba.db');
+    const { fake, databasePath } = await sharedDatabase(harness, 'gemba-two-');
     const a = await harness({ fake, databasePath, now: '2026-11-30T09:00:00Z' });
     const b = await harness({ fake, databasePath, now: '2026-11-30T09:00:00Z' });
     const users = Array.from({ length: 9 }, (_, i) => `U${i + 1}`);

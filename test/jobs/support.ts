@@ -3,9 +3,12 @@
  * conversations, reading what went out, and driving the in-process tick with the harness clock.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ContactKind } from '../../src/db/repos/contacts.js';
 import type { Scheduler } from '../../src/jobs/scheduler.js';
-import type { RecordedCall } from '../kit/fake-slack.js';
+import { type FakeSlack, type RecordedCall, startFakeSlack } from '../kit/fake-slack.js';
 import type { Harness } from '../kit/harness.js';
 
 export const TEAM = 'T0001';
@@ -47,6 +50,21 @@ export async function cacheTz(h: Harness, userId: string, tz: string): Promise<v
     displayName: null,
     refreshedAt: h.clock.now(),
   });
+}
+
+/**
+ * One fake Slack and one database file for several harnesses (app instances sharing a database), closed
+ * and removed after the test: `harness` is the file's harnessPerTest().
+ */
+export async function sharedDatabase(
+  harness: { track(x: { close(): Promise<unknown> }): void },
+  prefix: string,
+): Promise<{ fake: FakeSlack; databasePath: string }> {
+  const fake = await startFakeSlack({ defaultTz: 'UTC' });
+  harness.track(fake);
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  harness.track({ close: async () => rmSync(dir, { recursive: true, force: true }) });
+  return { fake, databasePath: join(dir, 'gemba.db') };
 }
 
 /** Successful chat.postMessage calls, optionally to one channel (a user id for DMs). */
