@@ -88,6 +88,8 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   let workspace = new Workspace(wsPath, () => Date.now());
   const clock = new SandboxClock(() => workspace);
   workspace = new Workspace(wsPath, () => clock.now());
+  // Slack's time is sandbox time: a DM's ts and the app's claims agree, so a read-back finds the DM.
+  simulator.clock = () => clock.now();
   simulator.observe((call) => workspace.apply(call));
 
   const { storage, applied } = await connectStorage(config);

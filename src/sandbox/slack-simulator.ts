@@ -73,6 +73,8 @@ export interface SlackSimulatorOptions {
   teamId?: string;
   /** Keep at most this many recorded calls (oldest dropped). Default: all (tests). */
   keepCalls?: number;
+  /** Slack's clock, in ms: message ts values are taken from it. Default Date.now. */
+  clock?: () => number;
 }
 
 interface Answer {
@@ -193,7 +195,10 @@ export interface SimulatedInstallGrant {
   installerUserId?: string;
 }
 
-const GRANTED_SCOPES = 'commands,chat:write,im:write,users:read,usergroups:read,files:write';
+const GRANTED_SCOPES = 'commands,chat:write,im:write,im:history,users:read,usergroups:read,files:write';
+/** conversations.history's page size: Slack's default and its most. */
+const HISTORY_DEFAULT_LIMIT = 100;
+const HISTORY_MAX_LIMIT = 999;
 
 /** The simulator. `listen()` binds it to a loopback port; `close()` stops it. */
 export class SlackSimulator {
@@ -213,6 +218,12 @@ export class SlackSimulator {
   delayMs = 0;
   defaultTz: string;
   teamId: string;
+  /**
+   * Slack's clock, in ms (default Date.now): a message's ts is its time on this clock, as on Slack, so
+   * conversations.history's `oldest` means what it does there. Point it at the app's injected clock
+   * when the app's "now" is not the wall clock.
+   */
+  clock: () => number;
 
   /** The app's OAuth credentials oauth.v2.access checks. */
   oauthClient = { clientId: '111.222', clientSecret: 'fake-client-secret' };
@@ -231,13 +242,17 @@ export class SlackSimulator {
   private readonly limits = new Map<string, { perSecond: number; retryAfter: number; accepted: number[] }>();
   private readonly pendingUploads = new Map<string, { filename: string; length: number }>();
   private waiters: Waiter[] = [];
-  private tsCounter = 0;
+  /** Messages posted to each channel (DMs under their D… id), oldest first: what conversations.history reads. */
+  private readonly history = new Map<string, Array<Record<string, unknown>>>();
+  /** The last ts handed out, in microseconds: every ts is unique and later than the one before. */
+  private lastTsMicros = 0;
   private idCounter = 0;
 
   constructor(opts: SlackSimulatorOptions = {}) {
     this.defaultTz = opts.defaultTz ?? 'America/New_York';
     this.teamId = opts.teamId ?? 'T0001';
     this.keepCalls = opts.keepCalls ?? Number.POSITIVE_INFINITY;
+    this.clock = opts.clock ?? Date.now;
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -288,7 +303,10 @@ export class SlackSimulator {
     return () => this.observers.delete(fn);
   }
 
-  /** Clears calls, invalid, uploads, injected failures, rate limits, the 429 count and delayMs. Keeps users and usergroups. */
+  /**
+   * Clears calls, invalid, uploads, injected failures, rate limits, the 429 count and delayMs. Keeps
+   * users, usergroups and the messages posted (Slack's own state: conversations.history still finds them).
+   */
   reset(): void {
     this.calls.length = 0;
     this.invalid.length = 0;
@@ -453,10 +471,10 @@ export class SlackSimulator {
 
   // --------------------------------------------------------------- Web API methods
 
+  /** A ts as Slack makes them: seconds and microseconds on Slack's clock, unique and increasing. */
   private nextTs(): string {
-    this.tsCounter += 100;
-    const sec = 1_700_000_000 + Math.floor(this.tsCounter / 1_000_000);
-    return `${sec}.${String(this.tsCounter % 1_000_000).padStart(6, '0')}`;
+    this.lastTsMicros = Math.max(Math.floor(this.clock() * 1000), this.lastTsMicros + 100);
+    return `${Math.floor(this.lastTsMicros / 1_000_000)}.${String(this.lastTsMicros % 1_000_000).padStart(6, '0')}`;
   }
 
   private nextId(prefix: string): string {
@@ -494,7 +512,57 @@ export class SlackSimulator {
       ts,
       ...(args.blocks !== undefined ? { blocks: args.blocks } : {}),
       ...(args.thread_ts !== undefined ? { thread_ts: args.thread_ts } : {}),
+      ...(isRecord(args.metadata) ? { metadata: args.metadata } : {}),
     };
+  }
+
+  /** Keeps a posted message where conversations.history finds it. */
+  private remember(channel: string, message: Record<string, unknown>): void {
+    const list = this.history.get(channel) ?? [];
+    list.push(message);
+    this.history.set(channel, list);
+  }
+
+  /**
+   * conversations.history: the channel's messages newest first, after `oldest` (or from it with
+   * `inclusive`) and before `latest`, `limit` a page with a cursor; `metadata` only with
+   * `include_all_metadata`, as Slack leaves it out otherwise.
+   */
+  private conversationHistory(a: SlackArgs): Answer {
+    const channel = str(a.channel);
+    if (channel === '') return this.fail('channel_not_found');
+    const truthy = (v: unknown) => v === true || v === 'true' || v === '1' || v === 1;
+    const oldest = a.oldest !== undefined ? Number(a.oldest) : 0;
+    const latest = a.latest !== undefined ? Number(a.latest) : Number.POSITIVE_INFINITY;
+    const inclusive = truthy(a.inclusive);
+    const matching = [...(this.history.get(channel) ?? [])]
+      .filter((m) => {
+        const ts = Number(m.ts);
+        return (inclusive ? ts >= oldest : ts > oldest) && (inclusive ? ts <= latest : ts < latest);
+      })
+      .reverse();
+    const limit = Math.min(HISTORY_MAX_LIMIT, Math.max(1, Number(a.limit ?? HISTORY_DEFAULT_LIMIT) || HISTORY_DEFAULT_LIMIT));
+    const start = a.cursor
+      ? Number(
+          Buffer.from(str(a.cursor), 'base64')
+            .toString('utf8')
+            .replace(/^offset:/, ''),
+        )
+      : 0;
+    if (!Number.isInteger(start) || start < 0) return this.fail('invalid_cursor');
+    const withMetadata = truthy(a.include_all_metadata);
+    const page = matching.slice(start, start + limit).map((m) => {
+      if (withMetadata) return { ...m };
+      const { metadata: _left, ...rest } = m;
+      return rest;
+    });
+    const hasMore = start + limit < matching.length;
+    return this.ok({
+      messages: page,
+      has_more: hasMore,
+      pin_count: 0,
+      response_metadata: { next_cursor: hasMore ? Buffer.from(`offset:${start + limit}`).toString('base64') : '' },
+    });
   }
 
   private api(method: string, args: SlackArgs, token?: string): Answer {
@@ -530,7 +598,11 @@ export class SlackSimulator {
     'chat.postMessage': (a) => {
       if (!a.channel) return this.fail('channel_not_found');
       const ts = this.nextTs();
-      return this.ok({ channel: this.dmFor(str(a.channel)), ts, message: this.messageObject(a, ts) });
+      const channel = this.dmFor(str(a.channel));
+      const message = this.messageObject(a, ts);
+      // Delivered from here on, answered or not (a client killed while waiting still posted it).
+      this.remember(channel, message);
+      return this.ok({ channel, ts, message });
     },
     'chat.postEphemeral': (a) => {
       if (!a.channel) return this.fail('channel_not_found');
@@ -540,11 +612,22 @@ export class SlackSimulator {
     'chat.update': (a) => {
       if (!a.channel) return this.fail('channel_not_found');
       if (!a.ts) return this.fail('message_not_found');
-      return this.ok({ channel: a.channel, ts: a.ts, text: a.text ?? '', message: this.messageObject(a, str(a.ts)) });
+      const message = this.messageObject(a, str(a.ts));
+      const list = this.history.get(this.dmFor(str(a.channel)));
+      const at = list?.findIndex((m) => m.ts === a.ts) ?? -1;
+      // An edit keeps the message's metadata unless it brings new metadata, as on Slack.
+      if (list && at >= 0) list[at] = { ...list[at], ...message };
+      return this.ok({ channel: a.channel, ts: a.ts, text: a.text ?? '', message });
     },
     'chat.delete': (a) => {
       if (!a.channel) return this.fail('channel_not_found');
       if (!a.ts) return this.fail('message_not_found');
+      const list = this.history.get(this.dmFor(str(a.channel)));
+      if (list)
+        this.history.set(
+          this.dmFor(str(a.channel)),
+          list.filter((m) => m.ts !== a.ts),
+        );
       return this.ok({ channel: a.channel, ts: a.ts });
     },
     'chat.scheduleMessage': (a) => {
@@ -569,6 +652,7 @@ export class SlackSimulator {
       const id = users.length === 1 ? `D${users[0]}` : `G${users.sort().join('')}`;
       return this.ok({ no_op: true, already_open: true, channel: { id } });
     },
+    'conversations.history': (a) => this.conversationHistory(a),
     'conversations.info': (a) => {
       const id = str(a.channel);
       if (id === '') return this.fail('channel_not_found');

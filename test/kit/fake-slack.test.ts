@@ -128,6 +128,70 @@ describe('recording', () => {
   });
 });
 
+describe('conversations.history', () => {
+  test('reads back what was posted to a DM, newest first, after oldest, with metadata only when asked', async () => {
+    // A fake of its own, whose clock has handed out no ts yet (ts values only ever increase).
+    let now = Date.parse('2026-11-30T09:00:00Z');
+    const own = await startFakeSlack({ clock: () => now });
+    const c = new webApi.WebClient('xoxb-test', { slackApiUrl: own.apiUrl, retryConfig: { retries: 0 }, logger: createTestLogger() });
+    try {
+      const metadata = { event_type: 'gemba_nudge', event_payload: { period: '2026-11-30' } };
+      const early = await c.chat.postMessage({ channel: 'UHIST', text: 'early' });
+      now += 60_000;
+      const nudge = await c.chat.postMessage({ channel: 'UHIST', text: 'nudge', metadata });
+      await c.chat.postMessage({ channel: 'UOTHER', text: 'someone else' });
+      assert.equal(early.ts, `${Date.parse('2026-11-30T09:00:00Z') / 1000}.000000`, "ts is the fake's clock");
+      const dm = (await c.conversations.open({ users: 'UHIST' })).channel?.id;
+      assert.equal(dm, nudge.channel, 'conversations.open and chat.postMessage agree on the DM channel');
+
+      const all = await c.conversations.history({ channel: String(dm), include_all_metadata: true });
+      assert.deepEqual(
+        all.messages?.map((m) => m.text),
+        ['nudge', 'early'],
+      );
+      assert.deepEqual(all.messages?.[0].metadata, metadata);
+      assert.equal(all.messages?.[0].bot_id, 'BBOT');
+      assert.equal(all.messages?.[0].ts, nudge.ts);
+      assert.equal(all.messages?.[1].metadata, undefined);
+
+      const plain = await c.conversations.history({ channel: String(dm) });
+      assert.equal(plain.messages?.[0].metadata, undefined, 'no metadata without include_all_metadata');
+      const after = await c.conversations.history({ channel: String(dm), oldest: String(early.ts), include_all_metadata: true });
+      assert.deepEqual(
+        after.messages?.map((m) => m.text),
+        ['nudge'],
+        'oldest is exclusive',
+      );
+      const page = await c.conversations.history({ channel: String(dm), limit: 1 });
+      assert.equal(page.has_more, true);
+      assert.deepEqual(
+        page.messages?.map((m) => m.text),
+        ['nudge'],
+      );
+      const next = await c.conversations.history({ channel: String(dm), limit: 1, cursor: page.response_metadata?.next_cursor });
+      assert.deepEqual(
+        next.messages?.map((m) => m.text),
+        ['early'],
+      );
+      assert.equal(next.has_more, false);
+      own.reset();
+      assert.equal((await c.conversations.history({ channel: String(dm) })).messages?.length, 2, 'reset keeps what Slack holds');
+      await c.chat.delete({ channel: String(dm), ts: String(early.ts) });
+      assert.deepEqual(
+        (await c.conversations.history({ channel: String(dm) })).messages?.map((m) => m.text),
+        ['nudge'],
+      );
+    } finally {
+      await own.close();
+    }
+  });
+
+  test('answers missing_scope when told to, as Slack does without im:history', async () => {
+    fake.failNext('conversations.history', { error: 'missing_scope' });
+    await assert.rejects(client().conversations.history({ channel: 'DU1' }), /missing_scope/);
+  });
+});
+
 describe('fault injection', () => {
   test('failNext error → ok:false platform error, once by default', async () => {
     fake.failNext('chat.postMessage', { error: 'channel_not_found' });

@@ -9,6 +9,10 @@
  * Every message and view it receives is checked with the Block Kit validator;
  * failures go to `invalid` and are answered the way Slack would reject them.
  *
+ * Messages posted with chat.postMessage are kept per channel (a user id posts to that user's DM,
+ * `D<user id>`, the id conversations.open returns) and conversations.history reads them back, with
+ * their metadata when asked for it.
+ *
  * Point clients at it with `new WebClient(token, { slackApiUrl: fake.apiUrl })`
  * or Bolt's `clientOptions: { slackApiUrl: fake.apiUrl }`.
  */
@@ -67,7 +71,12 @@ export interface FakeSlack {
   callsTo(method: string): RecordedCall[];
   /** Resolves with the first matching call, already recorded or still to come. */
   waitFor(method: string, predicate?: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
-  /** Clears calls, invalid, uploads, injected failures, rate limits, the 429 count and delayMs. Keeps users and usergroups. */
+  /**
+   * Slack's clock in ms (default Date.now): posted messages get their ts from it, and
+   * conversations.history filters on those. The harness points it at its app clock.
+   */
+  clock: () => number;
+  /** Clears calls, invalid, uploads, injected failures, rate limits, the 429 count and delayMs. Keeps users, usergroups and posted messages. */
   reset(): void;
 
   setUser(id: string, p: Partial<FakeUserProps>): void;

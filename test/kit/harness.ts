@@ -141,6 +141,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
           },
         ) as Db);
   const clock = new FixedClock(typeof opts.now === 'number' ? opts.now : Date.parse(opts.now ?? DEFAULT_NOW));
+  // Slack's clock agrees with the app's, as NTP keeps them in production: a message's ts is app time.
+  if (!opts.fake) fake.clock = () => clock.now();
   const ctx = createContext({ config, storage, logger, clock, slack: createSlackClient(config, logger) });
   const identity = opts.distribution ? {} : { botId: 'BBOT', botUserId: 'UBOT' };
   const app = createApp(ctx, { processBeforeResponse: opts.processBeforeResponse ?? true, ...identity });
