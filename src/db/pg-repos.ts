@@ -451,6 +451,27 @@ export function createPgRepos(q: Queryable): Repos {
       // Fenced by claimed_at, as on SQLite (repos/claims.ts): a claim taken over since changes nothing.
       markPosting: (key, claimedAt) => setFencedStatus(key, 'posting', claimedAt),
       markClaimed: (key, claimedAt) => setFencedStatus(key, 'claimed', claimedAt),
+      // Fenced the same way: of two runs settling one stale 'posting' claim, the second waits for the
+      // first's row lock, then finds the row changed and updates nothing.
+      async finishPostingClaim(key, claimedAt, now, detail) {
+        return (
+          (await run(
+            `UPDATE job_claims SET status = 'done', finished_at = $5, detail = $6
+             WHERE job = $1 AND scope = $2 AND period = $3 AND status = 'posting' AND claimed_at = $4`,
+            [key.job, key.scope, key.period, claimedAt, now, detail],
+          )) === 1
+        );
+      },
+      async takeOverPostingClaim(key, claimedAt, now) {
+        return (
+          (await run(
+            `UPDATE job_claims SET status = 'claimed', claimed_at = $5, finished_at = NULL, retry_at = NULL,
+               attempts = job_claims.attempts + 1, detail = NULL
+             WHERE job = $1 AND scope = $2 AND period = $3 AND status = 'posting' AND claimed_at = $4`,
+            [key.job, key.scope, key.period, claimedAt, now],
+          )) === 1
+        );
+      },
       deleteClaimsOfScope: (scope) => run('DELETE FROM job_claims WHERE scope = $1', [scope]),
       findClaim: (key) =>
         get<ClaimRow>(

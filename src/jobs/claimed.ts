@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import type { ClaimKey } from '../db/repos/claims.js';
+import type { ClaimKey, ClaimRow } from '../db/repos/claims.js';
 import type { Repos } from '../db/repos/index.js';
 import { classifySlackError, rateLimitedFor, slackErrorCode } from '../slack/errors.js';
 import { RateGate } from './rate-gate.js';
@@ -14,10 +14,46 @@ export const RETRY_LASTING_MS = 60 * 60_000;
 /** Attempts a post gets when Slack keeps answering 429, before the period is left for a later tick. */
 export const MAX_RATE_LIMITED_ATTEMPTS = 10;
 
+/**
+ * Slack's clock against ours: a read-back looks at messages from this long before the claim was taken,
+ * so a post is found even when the app's clock ran ahead of Slack's by up to this much.
+ */
+export const READ_BACK_CLOCK_ALLOWANCE_MS = 5 * 60_000;
+
+/**
+ * What a read-back of Slack says about a post a stopped run left 'posting': it is there (`detail` as
+ * `post` would have returned it), it is not, or Slack could not tell us (`error`: its error code).
+ */
+export type ReadBack = { status: 'delivered'; detail: string } | { status: 'not_delivered' } | { status: 'unknown'; error: string };
+
 export type ClaimedOutcome =
-  | { status: 'done'; detail: string }
-  | { status: 'not_claimed' }
+  /** `readBack`: delivered by a run that stopped before recording it, found by `verify`; nothing was sent now. */
+  | { status: 'done'; detail: string; readBack?: true }
+  /** `unverified`: a stale post in doubt whose read-back failed (Slack's error code); left alone. */
+  | { status: 'not_claimed'; unverified?: string }
   | { status: 'skipped' | 'failed'; detail: string };
+
+export interface ClaimedOptions {
+  force?: boolean;
+  gate?: RateGate;
+  /**
+   * Asks Slack whether the post of a claim a stopped run left 'posting' was delivered (see runClaimed).
+   * May throw: any failure counts as 'unknown'. Without it such a claim stays in doubt.
+   */
+  verify?: (claim: ClaimRow) => Promise<ReadBack>;
+}
+
+/**
+ * A 'posting' claim is given up for a stopped run's only when it is older than CLAIM_STALE_AFTER_MS by
+ * the app's clock and by the wall clock (the job CLI's --now can differ from the wall clock).
+ */
+function isStalePosting(ctx: AppContext, claim: ClaimRow): boolean {
+  return (
+    claim.status === 'posting' &&
+    Date.now() - claim.claimedAt >= CLAIM_STALE_AFTER_MS &&
+    ctx.clock.now() - claim.claimedAt >= CLAIM_STALE_AFTER_MS
+  );
+}
 
 /**
  * Runs `post` under a claim on its period, so it happens once per period across restarts,
@@ -30,21 +66,28 @@ export type ClaimedOutcome =
  *    workers through `gate`), try again, at most MAX_RATE_LIMITED_ATTEMPTS times;
  * 4. success marks it 'done' in the same transaction as `onPosted`; a failure records what went
  *    wrong and, unless it was the recipient's (closed DM, archived channel), lets a later tick retry.
- * A crash leaves 'claimed' (retried once stale) or 'posting' (maybe delivered: left alone, see
- * describeUnclaimed). The jobs' Web API client rejects 429s instead of retrying them itself, so this
- * loop knows which attempt Slack refused.
+ * A crash leaves 'claimed' (retried once stale) or 'posting' (maybe delivered). A stale 'posting'
+ * claim is settled by reading Slack back when the job gives `opts.verify` (nudges: the bot's own DM
+ * history): delivered → 'done' with `onPosted`, nothing sent; not delivered → taken over and sent once;
+ * Slack cannot tell (no scope, an error, a 429) → left alone and reported (describeUnclaimed). Settling
+ * and taking over are fenced on the stopped run's claimed_at, so two runs cannot both do it. Without
+ * `verify` (channel posts: reading a channel would need more scopes) a stale 'posting' claim stays in
+ * doubt. The jobs' Web API client rejects 429s instead of retrying them itself, so this loop knows
+ * which attempt Slack refused.
  */
 export async function runClaimed(
   ctx: AppContext,
   key: ClaimKey,
   now: number,
-  opts: { force?: boolean; gate?: RateGate },
+  opts: ClaimedOptions,
   post: () => Promise<string>,
   onPosted?: (tx: Repos, detail: string) => Promise<void>,
 ): Promise<ClaimedOutcome> {
   const { repos, storage, logger } = ctx;
-  if (!(await repos.claims.claimPeriod(key, now, { staleAfterMs: CLAIM_STALE_AFTER_MS, force: opts.force })))
-    return { status: 'not_claimed' };
+  if (!(await repos.claims.claimPeriod(key, now, { staleAfterMs: CLAIM_STALE_AFTER_MS, force: opts.force }))) {
+    const settled = opts.verify ? await settleStalePosting(ctx, key, now, opts.verify, onPosted) : undefined;
+    if (settled?.status !== 'taken_over') return settled ?? { status: 'not_claimed' };
+  }
   const gate = opts.gate ?? new RateGate();
   let detail: string;
   try {
@@ -93,16 +136,62 @@ export async function runClaimed(
   return { status: 'done', detail };
 }
 
-/** Why a period could not be claimed, for the job report: done, in flight elsewhere, or waiting to retry. */
-export async function describeUnclaimed(ctx: AppContext, key: ClaimKey, done: string): Promise<string> {
+/**
+ * A claim a stopped run left 'posting': read Slack back and settle it (see runClaimed). 'taken_over'
+ * means the claim is now this run's, at `now`, and the post goes out by the normal path.
+ */
+async function settleStalePosting(
+  ctx: AppContext,
+  key: ClaimKey,
+  now: number,
+  verify: (claim: ClaimRow) => Promise<ReadBack>,
+  onPosted?: (tx: Repos, detail: string) => Promise<void>,
+): Promise<ClaimedOutcome | { status: 'taken_over' }> {
+  const { repos, storage, logger } = ctx;
+  const claim = await repos.claims.findClaim(key);
+  if (!claim || !isStalePosting(ctx, claim)) return { status: 'not_claimed' };
+  const where = { job: key.job, scope: key.scope, period: key.period };
+  let found: ReadBack;
+  try {
+    found = await verify(claim);
+  } catch (err) {
+    // The client hands a 429 back as its own error: say what Slack said.
+    found = { status: 'unknown', error: rateLimitedFor(err) === null ? slackErrorCode(err) : 'ratelimited' };
+  }
+  switch (found.status) {
+    case 'unknown':
+      logger.warn({ ...where, error: found.error }, 'could not read Slack back for a post in doubt; left in doubt, not resent');
+      return { status: 'not_claimed', unverified: found.error };
+    case 'delivered': {
+      const { detail } = found;
+      const settled = await storage.transaction(async (tx) => {
+        if (!(await tx.claims.finishPostingClaim(key, claim.claimedAt, ctx.clock.now(), detail))) return false;
+        await onPosted?.(tx, detail);
+        return true;
+      });
+      if (!settled) return { status: 'not_claimed' };
+      logger.info(where, 'a post in doubt was found delivered; recorded, not resent');
+      return { status: 'done', detail, readBack: true };
+    }
+    case 'not_delivered':
+      if (!(await repos.claims.takeOverPostingClaim(key, claim.claimedAt, now))) return { status: 'not_claimed' };
+      logger.info(where, 'a post in doubt was not delivered; sending it');
+      return { status: 'taken_over' };
+  }
+}
+
+/** Why a period could not be claimed, for the job report: done, in flight elsewhere, in doubt (`unverified`: why Slack could not be asked), or waiting to retry. */
+export async function describeUnclaimed(ctx: AppContext, key: ClaimKey, done: string, unverified?: string): Promise<string> {
   const claim = await ctx.repos.claims.findClaim(key);
   switch (claim?.status) {
     case 'claimed':
       return 'being sent by another run right now';
     case 'posting':
-      return Date.now() - claim.claimedAt < CLAIM_STALE_AFTER_MS && ctx.clock.now() - claim.claimedAt < CLAIM_STALE_AFTER_MS
+      return !isStalePosting(ctx, claim)
         ? 'being sent by another run right now'
-        : 'a run stopped while this was on its way to Slack, so it may have been delivered; not resent automatically (--force resends)';
+        : `a run stopped while this was on its way to Slack, so it may have been delivered${
+            unverified ? `; Slack could not be asked (${unverified})` : ''
+          }; not resent automatically (--force resends)`;
     case 'failed':
       return `failed earlier (${claim.detail ?? 'unknown error'}); retried from ${new Date(claim.retryAt ?? 0).toISOString()}`;
     case 'skipped':

@@ -1,13 +1,21 @@
 import { nudgeMessage } from '../blocks/nudge.js';
 import type { AppContext } from '../context.js';
 import { PROFILE_MAX_AGE_MS } from '../services/profiles.js';
-import { describeUnclaimed, runClaimed } from './claimed.js';
+import type { SlackClient } from '../slack/client.js';
+import { describeUnclaimed, READ_BACK_CLOCK_ALLOWANCE_MS, type ReadBack, runClaimed } from './claimed.js';
 import { RateGate } from './rate-gate.js';
 import { type JobReport, newReport } from './report.js';
 import { forEachLimited, listServedTeams } from './teams.js';
 
 /** DMs in flight at once; all of them wait together when Slack answers 429 (see RateGate). */
 export const NUDGE_CONCURRENCY = 4;
+/** The Slack message metadata type every nudge DM carries, so a run can find a DM a stopped run sent (readBackNudge). */
+export const NUDGE_EVENT_TYPE = 'gemba_nudge';
+/**
+ * Messages a read-back asks for: Slack caps conversations.history at 15 per call for commercially
+ * distributed apps outside the Marketplace, and a bot's DM holds few messages since one nudge anyway.
+ */
+export const READ_BACK_LIMIT = 15;
 /** Slack profiles looked up per team per run, so a first run over a big team does not queue thousands of users.info calls ahead of the nudges. */
 export const PROFILE_REFRESH_BATCH = 50;
 
@@ -36,9 +44,15 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
         ctx,
         key,
         now,
-        { ...opts, gate },
+        { ...opts, gate, verify: (claim) => readBackNudge(slack, n.userId, n.localDate, claim.claimedAt) },
         async () => {
-          const res = await slack.chat.postMessage({ channel: n.userId, text: message.text, blocks: message.blocks });
+          const res = await slack.chat.postMessage({
+            channel: n.userId,
+            text: message.text,
+            blocks: message.blocks,
+            // Only the day the nudge is for: what a read-back matches on (no user text, nothing about the manager).
+            metadata: { event_type: NUDGE_EVENT_TYPE, event_payload: { period: n.localDate } },
+          });
           return JSON.stringify({ channel: res.channel, ts: res.ts });
         },
         async (tx, detail) => {
@@ -54,13 +68,45 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
         },
       );
       const who = `DM to ${n.userId} (${teamId}, ${n.localDate}, quiet ${n.daysQuiet}d)`;
-      if (outcome.status === 'done') report.posted.push(who);
+      if (outcome.status === 'done' && outcome.readBack)
+        report.notes.push(`${who}: sent by a run that stopped before recording it (found in the DM's history); recorded, not resent`);
+      else if (outcome.status === 'done') report.posted.push(who);
       else if (outcome.status === 'skipped') report.skipped.push(`${who}: ${outcome.detail}`);
       else if (outcome.status === 'failed') report.failed.push(`${who}: ${outcome.detail}`);
-      else report.notes.push(`${who}: ${await describeUnclaimed(ctx, key, 'already sent for this day')}`);
+      else if (outcome.status === 'not_claimed')
+        report.notes.push(`${who}: ${await describeUnclaimed(ctx, key, 'already sent for this day', outcome.unverified)}`);
     });
   }
   return report;
+}
+
+/**
+ * Was the nudge for `period` delivered to `userId`? Reads the bot's DM with them (conversations.open,
+ * then conversations.history with metadata, which needs `im:history`) from shortly before the claim was
+ * taken, looking for a bot message carrying this nudge's metadata. Throws when Slack answers with an
+ * error (runClaimed counts that as unknown); unknown, too, when more messages than one page hold came
+ * after the claim, so a DM not seen is never taken for one not sent.
+ * Example: claimed at 09:00:00.000 UTC → oldest = 08:55:00 (READ_BACK_CLOCK_ALLOWANCE_MS before).
+ */
+export async function readBackNudge(slack: SlackClient, userId: string, period: string, claimedAt: number): Promise<ReadBack> {
+  const open = await slack.conversations.open({ users: userId });
+  const channel = open.channel?.id;
+  if (!channel) return { status: 'unknown', error: 'no_dm_channel' };
+  const history = await slack.conversations.history({
+    channel,
+    oldest: ((claimedAt - READ_BACK_CLOCK_ALLOWANCE_MS) / 1000).toFixed(6),
+    include_all_metadata: true,
+    limit: READ_BACK_LIMIT,
+  });
+  const nudge = history.messages?.find(
+    (m) =>
+      m.bot_id !== undefined &&
+      m.metadata?.event_type === NUDGE_EVENT_TYPE &&
+      (m.metadata.event_payload as Record<string, unknown> | undefined)?.period === period,
+  );
+  if (nudge?.ts) return { status: 'delivered', detail: JSON.stringify({ channel, ts: nudge.ts }) };
+  if (history.has_more) return { status: 'unknown', error: 'history_has_more' };
+  return { status: 'not_delivered' };
 }
 
 /**

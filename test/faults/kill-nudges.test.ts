@@ -6,11 +6,12 @@
  * older than CLAIM_STALE_AFTER_MS (10 minutes), so a crash never loses a day's nudge for good.
  *
  * The window: a claim is marked 'posting' right before its request goes to Slack. If the process
- * dies then, the DM may or may not have been delivered; Slack has no idempotency key, so the app
- * never resends it automatically (never twice) and reports it instead. A 429 means nothing was
- * delivered, so a DM waiting out Retry-After is plain 'claimed' and is retried once stale. The first
- * test crashes during a rate-limit pause (where a long run spends its time): exactly one DM each.
- * The second crashes while DMs are at Slack: nobody gets a second DM.
+ * dies then, the DM may or may not have been delivered, and Slack has no idempotency key: once the
+ * claim is stale the rerun reads the bot's DM back (conversations.history with the nudge's metadata)
+ * and records the DM it finds, or sends the one it does not (src/jobs/claimed.ts). A 429 means
+ * nothing was delivered, so a DM waiting out Retry-After is plain 'claimed' and is retried once
+ * stale. The first test crashes during a rate-limit pause (where a long run spends its time); the
+ * second while DMs are at Slack. Both end with exactly one DM each.
  */
 
 import assert from 'node:assert/strict';
@@ -140,45 +141,64 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
     }
   });
 
-  it('a crash while DMs are at Slack: nobody gets two DMs; the ones in flight are reported, not resent', async (t) => {
-    fake = await startFakeSlack({ defaultTz: 'UTC' });
+  it('a crash while DMs are at Slack: the rerun reads them back, records those Slack has and sends the rest: exactly one DM each', async (t) => {
+    // Slack's clock runs from the job's --now (in production both are the wall clock): a DM's ts is job time.
+    const started = Date.now();
+    fake = await startFakeSlack({ defaultTz: 'UTC', clock: () => NOW + (Date.now() - started) });
     try {
       const users = managerIds(30);
       const databasePath = join(dir, 'inflight.db');
       await seed(databasePath, users);
       const env = await storeEnv({ apiUrl: fake.apiUrl, databasePath });
       fake.delayMs = 250; // every DM spends 250 ms "at Slack"
+      // The first manager's DM never gets through before the crash: Slack answers 503 and the client
+      // is still retrying it (claim 'posting', nothing delivered) when the process dies.
+      const [unlucky] = users;
+      let failing = true;
+      fake.failNext('chat.postMessage', { status: 503, times: 100, when: (a) => failing && a.channel === unlucky });
       const job = spawnScript('src/cli/job.ts', ['nudges', '--now', iso(NOW)], env, dir);
       await until(() => delivered(fake).size >= 6, 'six DMs');
       job.proc.kill('SIGKILL');
       assert.equal(await job.exited, 'SIGKILL');
       await sleep(400); // Slack finishes what it was given: those DMs were delivered
       fake.delayMs = 0;
+      failing = false;
 
       const inFlight = new Set((await claimsByStatus(databasePath)).get('posting') ?? []);
       assert.ok(
         inFlight.size >= 1 && inFlight.size <= NUDGE_CONCURRENCY,
         `1..${NUDGE_CONCURRENCY} DMs were on their way at the crash: ${[...inFlight].join(', ')}`,
       );
-      const rerun = await runJob('nudges', ['--now', iso(NOW + CLAIM_STALE_AFTER_MS + 60_000)], env, dir);
-      assert.match(rerun, /may have been delivered; not resent automatically/);
+      const atCrash = delivered(fake);
+      const reached = [...inFlight].filter((u) => atCrash.get(u) === 1);
+      assert.ok(inFlight.has(unlucky) && !atCrash.has(unlucky), `${unlucky}'s DM was in doubt and not delivered`);
 
+      // A tick before the claims are stale leaves them alone: their run might still be at Slack.
+      const early = await runJob('nudges', ['--now', iso(NOW + 60_000)], env, dir);
+      for (const u of inFlight) assert.match(early, new RegExp(`DM to ${u} .*being sent by another run right now`));
+      assert.equal(fake.callsTo('conversations.history').length, 0);
+
+      const rerun = await runJob('nudges', ['--now', iso(NOW + CLAIM_STALE_AFTER_MS + 60_000)], env, dir);
       const final = delivered(fake);
       assert.deepEqual(
-        users.filter((u) => (final.get(u) ?? 0) > 1),
+        users.filter((u) => final.get(u) !== 1),
         [],
-        'nobody got two DMs',
+        'exactly one DM each: 0 lost, 0 duplicated',
       );
-      assert.deepEqual(
-        users.filter((u) => !inFlight.has(u) && final.get(u) !== 1),
-        [],
-        'everyone else got exactly one',
+      // An in-flight DM that had reached Slack is found in the DM's history and recorded; one that had not is sent now.
+      for (const u of inFlight) {
+        if (reached.includes(u)) assert.match(rerun, new RegExp(`DM to ${u} .*sent by a run that stopped before recording it`));
+        else assert.match(rerun, new RegExp(`posted  DM to ${u} `));
+      }
+      assert.equal(fake.callsTo('conversations.history').length, inFlight.size, 'each DM in doubt read back once');
+      assert.deepEqual((await claimsByStatus(databasePath)).get('done')?.length, users.length);
+      await inspectStore(databasePath, async (db) => {
+        assert.equal(await db.count('nudges'), users.length);
+        assert.equal(Number(await db.value('SELECT COUNT(DISTINCT user_id) FROM nudges')), users.length);
+      });
+      t.diagnostic(
+        `${inFlight.size} DMs in flight at the crash: ${reached.length} had reached Slack (recorded), the rest sent by the rerun`,
       );
-      // An in-flight DM was delivered if its request reached Slack before the kill, lost if not;
-      // either way the rerun names it, so an operator can resend it with --force.
-      for (const u of inFlight) assert.match(rerun, new RegExp(`DM to ${u} .*may have been delivered`));
-      const reached = [...inFlight].filter((u) => final.get(u) === 1).length;
-      t.diagnostic(`${inFlight.size} DMs in flight at the crash (${reached} had reached Slack); none resent`);
     } finally {
       await fake.close();
     }

@@ -22,6 +22,8 @@ const SCOPE_OF_METHOD: Record<string, string | null> = {
   'chat.postEphemeral': 'chat:write',
   'chat.update': 'chat:write',
   'conversations.open': 'im:write',
+  // Only on DMs: a nudge read back after a crash (jobs/nudges.ts readBackNudge).
+  'conversations.history': 'im:history',
   'users.info': 'users:read',
   'users.list': 'users:read',
   'usergroups.users.list': 'usergroups:read',

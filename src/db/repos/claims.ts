@@ -36,6 +36,13 @@ export function createClaimsRepo(db: Db) {
   // so the process that took it first changes nothing and learns the claim is no longer its own.
   const setStatus = db.prepare(`UPDATE job_claims SET status = @status WHERE job = @job AND scope = @scope AND period = @period
     AND status IN ('claimed', 'posting') AND claimed_at = @claimedAt`);
+  // A post left 'posting' by a run that stopped, settled after reading Slack back: fenced by the
+  // claimed_at the stopped run took, so of two runs settling it at once exactly one changes the row.
+  const finishPosting = db.prepare(`UPDATE job_claims SET status = 'done', finished_at = @now, detail = @detail
+    WHERE job = @job AND scope = @scope AND period = @period AND status = 'posting' AND claimed_at = @claimedAt`);
+  const retakePosting = db.prepare(`UPDATE job_claims SET status = 'claimed', claimed_at = @now, finished_at = NULL,
+      retry_at = NULL, attempts = attempts + 1, detail = NULL
+    WHERE job = @job AND scope = @scope AND period = @period AND status = 'posting' AND claimed_at = @claimedAt`);
   const delScope = db.prepare('DELETE FROM job_claims WHERE scope = ?');
   const find = db.prepare(`SELECT job, scope, period, status, claimed_at AS claimedAt, finished_at AS finishedAt,
     retry_at AS retryAt, attempts, detail FROM job_claims WHERE job = ? AND scope = ? AND period = ?`);
@@ -69,6 +76,20 @@ export function createClaimsRepo(db: Db) {
     /** Back to plain 'claimed' after Slack refused an attempt outright (429): nothing was delivered. False as for markPosting. */
     markClaimed(key: ClaimKey, claimedAt: number): boolean {
       return setStatus.run({ ...key, status: 'claimed', claimedAt }).changes === 1;
+    },
+    /**
+     * Finishes as 'done' a claim a stopped run left 'posting' at `claimedAt`, once Slack showed the post
+     * was delivered. False when it is no longer that claim (another run settled or took it first).
+     */
+    finishPostingClaim(key: ClaimKey, claimedAt: number, now: number, detail: string): boolean {
+      return finishPosting.run({ ...key, claimedAt, now, detail }).changes === 1;
+    },
+    /**
+     * Takes over, as a fresh claim at `now`, a claim a stopped run left 'posting' at `claimedAt`, once
+     * Slack showed the post was not delivered. False as for finishPostingClaim: then nothing may be sent.
+     */
+    takeOverPostingClaim(key: ClaimKey, claimedAt: number, now: number): boolean {
+      return retakePosting.run({ ...key, claimedAt, now }).changes === 1;
     },
     /** Deletes every claim of a scope (forget: per-manager claims are scoped 'team:user'). */
     deleteClaimsOfScope(scope: string): number {
