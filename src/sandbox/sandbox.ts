@@ -90,6 +90,8 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   workspace = new Workspace(wsPath, () => clock.now());
   // Slack's time is sandbox time: a DM's ts and the app's claims agree, so a read-back finds the DM.
   simulator.clock = () => clock.now();
+  // What the bot posted before a restart is still in "Slack": a nudge left in doubt is read back, not resent.
+  simulator.restoreMessages(workspace.messages.filter((m) => m.author === 'UBOT' && m.onlyFor === undefined));
   simulator.observe((call) => workspace.apply(call));
 
   const { storage, applied } = await connectStorage(config);

@@ -297,6 +297,19 @@ export class SlackSimulator {
     });
   }
 
+  /**
+   * Puts messages the bot posted before a restart back where conversations.history finds them (the
+   * sandbox keeps its timelines in a file; this simulator's memory starts empty). Later ts values
+   * stay after theirs.
+   */
+  restoreMessages(messages: Array<{ channel: string; ts: string; text: string; blocks?: unknown[]; metadata?: unknown }>): void {
+    for (const m of messages) {
+      this.remember(m.channel, this.messageObject({ text: m.text, blocks: m.blocks, metadata: m.metadata }, m.ts));
+      const [sec, micro = '0'] = m.ts.split('.');
+      this.lastTsMicros = Math.max(this.lastTsMicros, Number(sec) * 1_000_000 + Number(micro.padEnd(6, '0').slice(0, 6)));
+    }
+  }
+
   /** Calls `fn` with every answered call (the sandbox's workspace state is built this way). Returns an unsubscribe. */
   observe(fn: (call: RecordedCall) => void): () => void {
     this.observers.add(fn);

@@ -17,6 +17,8 @@ export interface Msg {
   onlyFor?: string;
   /** Uploaded files shared in the channel (charts). */
   files?: Array<{ id: string; title: string; alt: string }>;
+  /** The message metadata the app posted it with (a nudge's day), so a restarted simulator can still read it back. */
+  metadata?: Record<string, unknown>;
   /** Sandbox time it appeared. */
   at: number;
 }
@@ -125,7 +127,14 @@ export class Workspace {
     const r = call.response;
     switch (call.method) {
       case 'chat.postMessage':
-        this.post({ ts: str(r.ts), channel: str(r.channel), author: 'UBOT', text: str(a.text), blocks: blocksOf(a) });
+        this.post({
+          ts: str(r.ts),
+          channel: str(r.channel),
+          author: 'UBOT',
+          text: str(a.text),
+          blocks: blocksOf(a),
+          ...(isRecord(a.metadata) ? { metadata: a.metadata } : {}),
+        });
         break;
       case 'chat.postEphemeral':
         this.post({ channel: dm(str(a.channel)), author: 'UBOT', text: str(a.text), blocks: blocksOf(a), onlyFor: str(a.user) });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { webApi } from '@slack/bolt';
+import { SlackSimulator } from '../../src/sandbox/slack-simulator.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 import { createTestLogger } from './logger.js';
 
@@ -183,6 +184,25 @@ describe('conversations.history', () => {
       );
     } finally {
       await own.close();
+    }
+  });
+
+  test("the sandbox's restart: messages restored from its timelines are read back, and new ts values come after them", async () => {
+    const sim = new SlackSimulator({ clock: () => Date.parse('2026-11-30T08:00:00Z') });
+    await sim.listen();
+    try {
+      const metadata = { event_type: 'gemba_nudge', event_payload: { period: '2026-11-30' } };
+      sim.restoreMessages([{ channel: 'DU7', ts: '1796032800.000100', text: 'nudge', metadata }]);
+      const c = new webApi.WebClient('xoxb-test', { slackApiUrl: sim.apiUrl, retryConfig: { retries: 0 }, logger: createTestLogger() });
+      const read = await c.conversations.history({ channel: 'DU7', oldest: '1796032000', include_all_metadata: true });
+      assert.deepEqual(
+        read.messages?.map((m) => [m.ts, m.bot_id, m.metadata]),
+        [['1796032800.000100', 'BBOT', metadata]],
+      );
+      const next = await c.chat.postMessage({ channel: 'U7', text: 'later' });
+      assert.ok(Number(next.ts) > 1796032800.0001, `a new ts (${next.ts}) after the restored one, even with the clock behind`);
+    } finally {
+      await sim.close();
     }
   });
 
