@@ -9,15 +9,11 @@
  * kill real processes.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CLAIM_STALE_AFTER_MS, READ_BACK_CLOCK_ALLOWANCE_MS } from '../../src/jobs/claimed.js';
 import { NUDGE_EVENT_TYPE, runNudges } from '../../src/jobs/nudges.js';
-import { startFakeSlack } from '../kit/fake-slack.js';
 import { type Harness, harnessPerTest } from '../kit/harness.js';
-import { at, cacheTz, enroll, nudgeRows, posts, TEAM } from './support.js';
+import { at, cacheTz, enroll, nudgeRows, posts, sharedDatabase, TEAM } from './support.js';
 
 const harness = harnessPerTest();
 /** Monday 09:00 UTC: the nudge hour of managers in UTC. */
@@ -151,11 +147,7 @@ describe('read-back of nudge DMs in doubt', () => {
   });
 
   it('two instances settling the same claims at once: one DM for each not delivered, none for each delivered, one nudge row each', async () => {
-    const fake = await startFakeSlack({ defaultTz: 'UTC' });
-    harness.track(fake);
-    const dir = mkdtempSync(join(tmpdir(), 'gemba-read-back-'));
-    harness.track({ close: async () => rmSync(dir, { recursive: true, force: true }) });
-    const databasePath = join(dir, 'gemba.db');
+    const { fake, databasePath } = await sharedDatabase(harness, 'gemba-read-back-');
     const a = await harness({ fake, databasePath, now: T0 });
     const b = await harness({ fake, databasePath, now: T0 });
     fake.clock = () => a.clock.now();
