@@ -1,11 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BackgroundCheckpointer } from './checkpointer.js';
+import { type GroupCommit, groupCommit, settle } from './group-commit.js';
 import { migrate } from './migrate.js';
 import type { Db } from './open.js';
 import { eraseCheckpoint, openDatabase, pingDatabase } from './open.js';
+import type { OneLinerOutcome, OneLinerWrite } from './repos/contact-log.js';
 import { createSqliteRepos, type Repos, toAsyncRepos } from './repos/index.js';
 import type { Storage } from './storage.js';
+
+const insideTransaction = () => new Error('storage.repos used inside storage.transaction(): use the callback’s repositories');
 
 /** How long an erasing checkpoint waits for a background one to finish: 40 × 25 ms = 1 s. */
 const ERASE_ATTEMPTS = 40;
@@ -30,14 +34,29 @@ export class SqliteStorage implements Storage {
   readonly #begin;
   readonly #commit;
   readonly #rollback;
+  readonly #oneLiners: GroupCommit<OneLinerWrite, OneLinerOutcome>;
 
   constructor(
     readonly db: Db,
     readonly checkpointer: BackgroundCheckpointer | null = null,
   ) {
     const sync = createSqliteRepos(db);
-    this.repos = toAsyncRepos(sync, { busy: () => this.#open, wait: () => this.#outside() });
+    const repos = toAsyncRepos(sync, { busy: () => this.#open, wait: () => this.#outside() });
     this.#txRepos = toAsyncRepos(sync, null);
+    // The /contact one-liner, the hottest write, is group-committed (see groupCommit): concurrent
+    // one-liners share one transaction, each in its own savepoint (a nested better-sqlite3 transaction).
+    const logAll = db.transaction((ws: OneLinerWrite[]) => ws.map((w) => settle(() => sync.contactLog.logOneLiner(w))));
+    this.#oneLiners = groupCommit(
+      (ws) => (ws.length === 1 ? [settle(() => sync.contactLog.logOneLiner(ws[0] as OneLinerWrite))] : logAll.immediate(ws)),
+      { busy: () => this.#open, wait: () => this.#released },
+    );
+    this.repos = {
+      ...repos,
+      contactLog: {
+        ...repos.contactLog,
+        logOneLiner: (w) => (this.#inside.getStore() ? Promise.reject(insideTransaction()) : this.#oneLiners.run(w)),
+      },
+    };
     // IMMEDIATE takes the write lock up front, so two processes sharing the file never deadlock
     // upgrading a read to a write; busy_timeout makes the second one wait.
     this.#begin = db.prepare('BEGIN IMMEDIATE');
@@ -48,7 +67,7 @@ export class SqliteStorage implements Storage {
   /** Resolves when the open transaction ends (callers check again, synchronously, before running). */
   #outside(): Promise<void> {
     if (this.#inside.getStore()) {
-      return Promise.reject(new Error('storage.repos used inside storage.transaction(): use the callback’s repositories'));
+      return Promise.reject(insideTransaction());
     }
     return this.#released;
   }
@@ -93,6 +112,8 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    // One-liners already queued are committed (or refused) before the connection goes.
+    await this.#oneLiners.drain();
     await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }

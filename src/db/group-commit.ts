@@ -1,0 +1,70 @@
+import type { ConnectionGate } from './repos/index.js';
+
+/** One call's outcome inside a batch: its value, or what it threw (it alone was rolled back). */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Runs `fn`, catching what it throws, so one item of a batch cannot fail the others. */
+export function settle<T>(fn: () => T): Settled<T> {
+  try {
+    return { ok: true, value: fn() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+export interface GroupCommit<I, O> {
+  /** Queues one item; resolves once the transaction holding it has committed. */
+  run(item: I): Promise<O>;
+  /** Resolves when every item queued so far has been committed or refused. */
+  drain(): Promise<void>;
+}
+
+/**
+ * Group commit: the calls made during one turn of the event loop are run together by `runAll`, in one
+ * transaction, so a burst of concurrent requests pays for one commit (its WAL frames and system
+ * calls: most of a one-liner's database cost, docs/performance.md) instead of one each. Each item
+ * still gets its own answer: `runAll` runs every item in a savepoint of its own and settles it, so a
+ * refused item is rolled back alone; if the transaction itself fails (BEGIN or COMMIT), every item
+ * of the batch is refused with that error, and nothing of any is stored. Nobody's promise resolves
+ * before the commit, so an ack still waits on its data being committed. A lone call is a batch of
+ * one: at concurrency 1 this costs one turn of the event loop.
+ */
+export function groupCommit<I, O>(runAll: (items: I[]) => Settled<O>[], gate: ConnectionGate): GroupCommit<I, O> {
+  let queued: Array<{ item: I; resolve: (o: O) => void; reject: (err: unknown) => void }> = [];
+  let inFlight: Promise<void> = Promise.resolve();
+
+  const flush = async (): Promise<void> => {
+    let results: Settled<O>[];
+    let batch = queued;
+    try {
+      // Wait for an open transaction (SqliteStorage.transaction) to end, then take the queue and run it in the same tick.
+      while (gate.busy()) await gate.wait();
+      batch = queued;
+      queued = [];
+      results = runAll(batch.map((b) => b.item));
+    } catch (err) {
+      if (batch === queued) queued = [];
+      for (const b of batch) b.reject(err);
+      return;
+    }
+    batch.forEach((b, i) => {
+      const r = results[i];
+      if (r?.ok) b.resolve(r.value);
+      else b.reject(r ? r.error : new Error('group commit: no result for an item'));
+    });
+  };
+
+  return {
+    run(item) {
+      return new Promise<O>((resolve, reject) => {
+        if (queued.push({ item, resolve, reject }) === 1) {
+          const done = new Promise<void>((r) => setImmediate(() => void flush().finally(r)));
+          inFlight = inFlight.then(() => done);
+        }
+      });
+    },
+    drain() {
+      return inFlight;
+    },
+  };
+}
