@@ -53,6 +53,13 @@ export type OneLinerOutcome =
       profileRefreshedAt: number | null;
     };
 
+/** Thrown inside the one-liner's transaction to roll back its claim when the stored zones moved. */
+class ZonesMoved extends Error {
+  constructor(readonly zones: StoredZones) {
+    super('the stored time zones moved');
+  }
+}
+
 /** The conversation as stored by `insertContact` (same values, its new id). */
 export function storedContact(c: NewContact, id: number): ContactRow {
   return {
@@ -92,14 +99,18 @@ export function createContactLogRepo(
   type ZoneRow = StoredZones & { refreshedAt: number | null; weeklyTarget: number | null };
   const zones = (teamId: string, userId: string) => zonesOf.get({ teamId, userId }) as ZoneRow;
 
+  // The claim comes first: with a claim, the transaction's first statement writes, so a DEFERRED
+  // transaction takes the main file's write lock at once (waiting on busy_timeout like IMMEDIATE) and
+  // never locks the attached anonymous store, which IMMEDIATE locks too (~20 µs a commit). When the
+  // zones moved, ZonesMoved rolls the claim back: nothing is written, as before.
   const log = db.transaction((w: OneLinerWrite): OneLinerOutcome => {
     const c = w.contact;
-    const z = zones(c.teamId, c.userId);
-    if (z.profileTz !== w.assumed.profileTz || z.teamTz !== w.assumed.teamTz) {
-      return { status: 'moved', zones: { profileTz: z.profileTz, teamTz: z.teamTz } };
-    }
     if (w.claim && !repos.seenRequests.claimSignature(w.claim.signatureSha256, w.claim.expiresAtSec, w.claim.nowSec)) {
       return { status: 'replay' };
+    }
+    const z = zones(c.teamId, c.userId);
+    if (z.profileTz !== w.assumed.profileTz || z.teamTz !== w.assumed.teamTz) {
+      throw new ZonesMoved({ profileTz: z.profileTz, teamTz: z.teamTz });
     }
     const enrolled = repos.managers.enrollManager(c.teamId, c.userId, c.now);
     const id = repos.contacts.insertContact(c);
@@ -128,8 +139,14 @@ export function createContactLogRepo(
      * target and profile age; otherwise writes nothing and says why.
      */
     logOneLiner(w: OneLinerWrite): OneLinerOutcome {
-      // IMMEDIATE: the write lock up front, as SqliteStorage.transaction does (two processes never deadlock).
-      return log.immediate(w);
+      try {
+        // Without a claim the first statement reads: IMMEDIATE then takes the write lock up front, as
+        // SqliteStorage.transaction does, so two processes never deadlock upgrading a read to a write.
+        return w.claim ? log.deferred(w) : log.immediate(w);
+      } catch (err) {
+        if (err instanceof ZonesMoved) return { status: 'moved', zones: err.zones };
+        throw err;
+      }
     },
   };
 }
