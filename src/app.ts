@@ -3,6 +3,7 @@ import bolt, { type AnyMiddlewareArgs, type LogLevel, type Middleware } from '@s
 import type { AppContext } from './context.js';
 import { reportFailure } from './lib/errors.js';
 import { toBoltLogger } from './lib/logger.js';
+import { RequestGauge } from './lib/request-gauge.js';
 import { registerListeners } from './listeners/index.js';
 import { isOneLinerText } from './services/contacts.js';
 import { slackClientOptions } from './slack/client.js';
@@ -105,8 +106,12 @@ function httpReceiver(
       return claim ? { replayClaim: claim } : {};
     },
   });
+  // Group commit (SQLite) waits for other one-liners only when other requests are in flight.
+  const gauge = new RequestGauge();
+  ctx.storage.expectCompany?.(() => gauge.inFlight > 1);
   receiver.requestListener = guardSlackRequests(receiver.requestListener, {
     signingSecret,
+    gauge,
     claimSignature: (digest, expiresAt, nowSec) => ctx.repos.seenRequests.claimSignature(digest, expiresAt, nowSec),
     // The /contact one-liner claims its signature in the same transaction as the conversation (services/contacts.ts).
     defersClaim: (body) => body.command === '/contact' && typeof body.text === 'string' && isOneLinerText(body.text),

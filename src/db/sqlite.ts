@@ -35,6 +35,7 @@ export class SqliteStorage implements Storage {
   readonly #commit;
   readonly #rollback;
   readonly #oneLiners: GroupCommit<OneLinerWrite, OneLinerOutcome>;
+  #company: () => boolean = () => true;
 
   constructor(
     readonly db: Db,
@@ -49,6 +50,7 @@ export class SqliteStorage implements Storage {
     this.#oneLiners = groupCommit(
       (ws) => (ws.length === 1 ? [settle(() => sync.contactLog.logOneLiner(ws[0] as OneLinerWrite))] : logAll.immediate(ws)),
       { busy: () => this.#open, wait: () => this.#released },
+      () => this.#company(),
     );
     this.repos = {
       ...repos,
@@ -93,6 +95,14 @@ export class SqliteStorage implements Storage {
       this.#open = false;
       this.#release();
     }
+  }
+
+  /**
+   * Tells group commit whether other requests are in flight (the composition root passes the request
+   * gauge's count): one-liners then wait for the turn's end to share a commit; alone, they commit at once.
+   */
+  expectCompany(othersInFlight: () => boolean): void {
+    this.#company = othersInFlight;
   }
 
   async eraseCheckpoint(): Promise<boolean> {

@@ -22,6 +22,11 @@ export interface Storage {
    * right now (the next checkpoint does it).
    */
   eraseCheckpoint(): Promise<boolean>;
+  /**
+   * Optional hint from the composition root: whether other requests are in flight right now, so an
+   * engine that batches commits (SQLite's group commit) waits for company only when there is some.
+   */
+  expectCompany?(othersInFlight: () => boolean): void;
   /** True when the database answers a query (GET /healthz). */
   ping(): Promise<boolean>;
   /** Closes the database; pending work should be drained first. */

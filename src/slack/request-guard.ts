@@ -3,6 +3,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import bolt from '@slack/bolt';
 import { ActionId, ViewId } from '../blocks/ids.js';
 import type { Logger } from '../lib/logger.js';
+import type { RequestGauge } from '../lib/request-gauge.js';
 import type { DeferredClaim } from '../services/contacts.js';
 
 const { HTTPModuleFunctions } = bolt;
@@ -24,6 +25,8 @@ export interface RequestGuardDeps {
   defersClaim?: (body: Record<string, unknown>) => boolean;
   /** Paths Slack posts to; anything else (GET /healthz) passes untouched. */
   endpoints?: readonly string[];
+  /** Counts the Slack requests in flight (from arrival to the response's end or the connection's close). */
+  gauge?: RequestGauge;
   /** Wall clock in ms. Bolt checks staleness against the real clock, so this does too. */
   nowMs?: () => number;
 }
@@ -117,6 +120,11 @@ export function guardSlackRequests(listener: RequestListener, deps: RequestGuard
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method !== 'POST' || !endpoints.has(path)) return void listener(req, res);
+    if (deps.gauge) {
+      const leave = deps.gauge.enter();
+      res.once('finish', leave);
+      res.once('close', leave);
+    }
     const nowSec = Math.floor(nowMs() / 1000);
     const timestampHeader = header(req, 'x-slack-request-timestamp');
     const timestamp = Number(timestampHeader);

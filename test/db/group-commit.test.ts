@@ -84,6 +84,30 @@ describe('group commit of /contact one-liners (SQLite)', () => {
     }
   });
 
+  it('alone (no other request in flight) a one-liner commits at once; with company it waits to share a commit', async () => {
+    const { storage, path } = open();
+    try {
+      let others = false;
+      storage.expectCompany(() => others);
+      await storage.eraseCheckpoint();
+      const pending = storage.repos.contactLog.logOneLiner(oneLiner(1));
+      // Committed before the call returned: no turn of the event loop was waited for.
+      assert.equal(count(storage, 'SELECT COUNT(*) FROM contacts'), 1);
+      assert.equal((await pending).status, 'logged');
+      await Promise.all([2, 3, 4].map((i) => storage.repos.contactLog.logOneLiner(oneLiner(i))));
+      assert.equal(walCommits(path), 4, 'alone, each one-liner is its own commit');
+
+      others = true;
+      await storage.eraseCheckpoint();
+      const queued = Promise.all([5, 6, 7].map((i) => storage.repos.contactLog.logOneLiner(oneLiner(i))));
+      assert.equal(count(storage, 'SELECT COUNT(*) FROM contacts'), 4, 'waiting for the end of the turn');
+      await queued;
+      assert.equal(walCommits(path), 1, 'with other requests in flight, one shared commit');
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('an item the database refuses is rolled back alone, its replay claim too; the others are stored', async () => {
     const { storage } = open();
     try {
