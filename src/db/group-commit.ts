@@ -12,6 +12,12 @@ export function settle<T>(fn: () => T): Settled<T> {
   }
 }
 
+/** Settles one caller's promise with its item's outcome. */
+function answer<O>(r: Settled<O> | undefined, resolve: (o: O) => void, reject: (err: unknown) => void): void {
+  if (r?.ok) resolve(r.value);
+  else reject(r ? r.error : new Error('group commit: no result for an item'));
+}
+
 export interface GroupCommit<I, O> {
   /** Queues one item; resolves once the transaction holding it has committed. */
   run(item: I): Promise<O>;
@@ -36,13 +42,6 @@ export function groupCommit<I, O>(
   company: () => boolean = () => true,
 ): GroupCommit<I, O> {
   let queued: Array<{ item: I; resolve: (o: O) => void; reject: (err: unknown) => void }> = [];
-  const runAllOrRefuse = (items: I[]): Settled<O>[] => {
-    try {
-      return runAll(items);
-    } catch (error) {
-      return items.map(() => ({ ok: false as const, error }));
-    }
-  };
   let inFlight: Promise<void> = Promise.resolve();
 
   const flush = async (): Promise<void> => {
@@ -59,20 +58,22 @@ export function groupCommit<I, O>(
       for (const b of batch) b.reject(err);
       return;
     }
-    batch.forEach((b, i) => {
-      const r = results[i];
-      if (r?.ok) b.resolve(r.value);
-      else b.reject(r ? r.error : new Error('group commit: no result for an item'));
-    });
+    batch.forEach((b, i) => answer(results[i], b.resolve, b.reject));
   };
 
   return {
     run(item) {
-      if (queued.length === 0 && !gate.busy() && !company()) {
-        const [r] = runAllOrRefuse([item]);
-        return r?.ok ? Promise.resolve(r.value) : Promise.reject(r ? r.error : new Error('group commit: no result for an item'));
-      }
       return new Promise<O>((resolve, reject) => {
+        if (queued.length === 0 && !gate.busy() && !company()) {
+          // Alone: a batch of one, now (runAll throwing means its transaction failed).
+          let r: Settled<O> | undefined;
+          try {
+            [r] = runAll([item]);
+          } catch (error) {
+            r = { ok: false, error };
+          }
+          return answer(r, resolve, reject);
+        }
         if (queued.push({ item, resolve, reject }) === 1) {
           const done = new Promise<void>((r) => setImmediate(() => void flush().finally(r)));
           inFlight = inFlight.then(() => done);
