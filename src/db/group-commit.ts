@@ -58,7 +58,7 @@ export function groupCommit<I, O>(
       for (const b of batch) b.reject(err);
       return;
     }
-    batch.forEach((b, i) => answer(results[i], b.resolve, b.reject));
+    for (const [i, b] of batch.entries()) answer(results[i], b.resolve, b.reject);
   };
 
   return {
