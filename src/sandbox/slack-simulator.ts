@@ -160,6 +160,22 @@ async function parseBody(contentType: string, raw: Buffer): Promise<ParsedBody> 
 }
 
 /** `tz_label` and `tz_offset` (seconds east of UTC, at the current date) for an IANA zone. */
+/** Slack's cursors are opaque; the simulator's encode an offset into the list (`offset:N`, base64). */
+function offsetCursor(offset: number): string {
+  return Buffer.from(`offset:${offset}`).toString('base64');
+}
+
+/** The offset a cursor from offsetCursor names: 0 without one, null when it is not one of ours. */
+function cursorOffset(cursor: unknown): number | null {
+  if (!cursor) return 0;
+  const n = Number(
+    Buffer.from(String(cursor), 'base64')
+      .toString('utf8')
+      .replace(/^offset:/, ''),
+  );
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
 function tzInfo(tz: string): { label: string; offset: number } {
   try {
     const now = new Date();
@@ -555,14 +571,8 @@ export class SlackSimulator {
       })
       .reverse();
     const limit = Math.min(HISTORY_MAX_LIMIT, Math.max(1, Number(a.limit ?? HISTORY_DEFAULT_LIMIT) || HISTORY_DEFAULT_LIMIT));
-    const start = a.cursor
-      ? Number(
-          Buffer.from(str(a.cursor), 'base64')
-            .toString('utf8')
-            .replace(/^offset:/, ''),
-        )
-      : 0;
-    if (!Number.isInteger(start) || start < 0) return this.fail('invalid_cursor');
+    const start = cursorOffset(a.cursor);
+    if (start === null) return this.fail('invalid_cursor');
     const withMetadata = truthy(a.include_all_metadata);
     const page = matching.slice(start, start + limit).map((m) => {
       if (withMetadata) return { ...m };
@@ -574,7 +584,7 @@ export class SlackSimulator {
       messages: page,
       has_more: hasMore,
       pin_count: 0,
-      response_metadata: { next_cursor: hasMore ? Buffer.from(`offset:${start + limit}`).toString('base64') : '' },
+      response_metadata: { next_cursor: hasMore ? offsetCursor(start + limit) : '' },
     });
   }
 
@@ -699,19 +709,13 @@ export class SlackSimulator {
     'users.list': (a) => {
       const ids = [...new Set(['USLACKBOT', 'UBOT', ...this.users.keys()])].filter((id) => !this.removedUsers.has(id)).sort();
       const limit = Math.min(1000, Math.max(1, Number(a.limit ?? 100) || 100));
-      const start = a.cursor
-        ? Number(
-            Buffer.from(str(a.cursor), 'base64')
-              .toString('utf8')
-              .replace(/^offset:/, ''),
-          )
-        : 0;
-      if (!Number.isInteger(start) || start < 0) return this.fail('invalid_cursor');
+      const start = cursorOffset(a.cursor);
+      if (start === null) return this.fail('invalid_cursor');
       const page = ids.slice(start, start + limit).map((id) => {
         const user = this.userObject(id) as Record<string, unknown>;
         return id === 'USLACKBOT' ? { ...user, is_bot: false, name: 'slackbot' } : user;
       });
-      const next = start + limit < ids.length ? Buffer.from(`offset:${start + limit}`).toString('base64') : '';
+      const next = start + limit < ids.length ? offsetCursor(start + limit) : '';
       return this.ok({ members: page, cache_ts: 1_700_000_000, response_metadata: { next_cursor: next } });
     },
     'usergroups.users.list': (a) => {
