@@ -87,8 +87,9 @@ export function createPgRepos(q: Queryable): Repos {
   const CONTACT = `id, team_id AS "teamId", user_id AS "userId", account, buyer, kind, duration_min AS "durationMin",
     occurred_on AS "occurredOn", week_start AS "weekStart", insight, created_at AS "createdAt", updated_at AS "updatedAt"`;
   const MANAGER = 'team_id AS "teamId", user_id AS "userId", enrolled_at AS "enrolledAt", active';
-  const manager = (r: (Omit<ManagerRow, 'active'> & { active: number }) | undefined): ManagerRow | undefined =>
-    r ? { ...r, active: r.active === 1 } : undefined;
+  type RawManager = Omit<ManagerRow, 'active'> & { active: number };
+  const toManager = (r: RawManager): ManagerRow => ({ ...r, active: r.active === 1 });
+  const manager = (r: RawManager | undefined): ManagerRow | undefined => (r ? toManager(r) : undefined);
   const NUDGE = 'id, team_id AS "teamId", user_id AS "userId", sent_at AS "sentAt", local_date AS "localDate", channel, ts, answered';
   const SNOOZE =
     'id, team_id AS "teamId", user_id AS "userId", starts_on AS "startsOn", ends_on AS "endsOn", reason, created_at AS "createdAt"';
@@ -96,8 +97,8 @@ export function createPgRepos(q: Queryable): Repos {
     is_enterprise_install AS "isEnterpriseInstall", secret, installed_at AS "installedAt", updated_at AS "updatedAt",
     uninstalled_at AS "uninstalledAt"`;
   type RawInstall = Omit<InstallationRow, 'isEnterpriseInstall'> & { isEnterpriseInstall: number };
-  const install = (r: RawInstall | undefined): InstallationRow | undefined =>
-    r ? { ...r, isEnterpriseInstall: r.isEnterpriseInstall === 1 } : undefined;
+  const toInstall = (r: RawInstall): InstallationRow => ({ ...r, isEnterpriseInstall: r.isEnterpriseInstall === 1 });
+  const install = (r: RawInstall | undefined): InstallationRow | undefined => (r ? toInstall(r) : undefined);
   const SETTING_COLUMN: Record<TeamSettingKey, string> = {
     weeklyTarget: 'weekly_target',
     nudgeAfterDays: 'nudge_after_days',
@@ -122,12 +123,14 @@ export function createPgRepos(q: Queryable): Repos {
   return {
     contacts: {
       async insertContact(c) {
-        const r = await get<{ id: number }>(
+        const [r] = await all<{ id: number }>(
           `INSERT INTO contacts (team_id, user_id, account, account_key, buyer, kind, duration_min, occurred_on, week_start, insight, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
           contactValues(c),
         );
-        return r!.id;
+        // An INSERT … RETURNING that did not throw returned its row.
+        if (!r) throw new Error('INSERT INTO contacts returned no id');
+        return r.id;
       },
       async updateContact(c) {
         return (
@@ -316,7 +319,7 @@ export function createPgRepos(q: Queryable): Repos {
             `SELECT ${MANAGER} FROM managers WHERE team_id = $1 AND active = 1 ORDER BY user_id`,
             [teamId],
           )
-        ).map((r) => manager(r)!),
+        ).map(toManager),
       async countActiveManagers(teamId) {
         const [n] = await pluck<number>('SELECT COUNT(*) FROM managers WHERE team_id = $1 AND active = 1', [teamId]);
         return n ?? 0;
@@ -848,11 +851,9 @@ export function createPgRepos(q: Queryable): Repos {
             `SELECT ${INSTALL} FROM installations WHERE uninstalled_at IS NOT NULL AND uninstalled_at <= $1 ORDER BY install_key`,
             [cutoff],
           )
-        ).map((r) => install(r)!),
+        ).map(toInstall),
       listActiveInstallations: async () =>
-        (await all<RawInstall>(`SELECT ${INSTALL} FROM installations WHERE uninstalled_at IS NULL ORDER BY install_key`)).map(
-          (r) => install(r)!,
-        ),
+        (await all<RawInstall>(`SELECT ${INSTALL} FROM installations WHERE uninstalled_at IS NULL ORDER BY install_key`)).map(toInstall),
       async deleteInstallation(key) {
         await run('DELETE FROM installations WHERE install_key = $1', [key]);
       },

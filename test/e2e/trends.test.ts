@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ContactKind } from '../../src/db/repos/contacts.js';
 import { seedContact } from '../jobs/support.js';
 import { checkAndClose, type Harness, startHarness } from '../kit/harness.js';
-import { ackMessage, allText, assertBadInputReply, contactCount, ME, OTHER, TEAM } from './support.js';
+import { ackMessage, allText, assertBadInputReply, contactCount, ME, OTHER } from './support.js';
 
 /** Stores a conversation directly (for dates the one-liner no longer accepts, > 30 days back). */
 const seed = (h: Harness, userId: string, account: string, kind: ContactKind, occurredOn: string): Promise<void> =>
