@@ -15,8 +15,17 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
+// A failure is reported once, when checkpoints start failing (a read-only or full disk fails every
+// 250 ms), not on every tick; a later success re-arms the report.
+let failing = false;
 const checkpoint = () => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage({ error: String(err && err.message || err) }); }
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+    failing = false;
+  } catch (err) {
+    if (!failing) parentPort.postMessage({ error: String(err && err.message || err) });
+    failing = true;
+  }
 };
 const timer = setInterval(checkpoint, workerData.everyMs);
 parentPort.on('message', (msg) => {

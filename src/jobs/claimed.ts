@@ -38,7 +38,7 @@ export interface ClaimedOptions {
   gate?: RateGate;
   /**
    * Asks Slack whether the post of a claim a stopped run left 'posting' was delivered (see runClaimed).
-   * May throw: any failure counts as 'unknown'. Without it such a claim stays in doubt.
+   * May throw: a thrown error counts as 'unknown'. Without it such a claim stays in doubt.
    */
   verify?: (claim: ClaimRow) => Promise<ReadBack>;
 }

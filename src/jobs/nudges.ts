@@ -53,10 +53,10 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
             // Only the day the nudge is for: what a read-back matches on (no user text, nothing about the manager).
             metadata: { event_type: NUDGE_EVENT_TYPE, event_payload: { period: n.localDate } },
           });
-          return JSON.stringify({ channel: res.channel, ts: res.ts });
+          return postedDetail(res.channel, res.ts);
         },
         async (tx, detail) => {
-          const { channel, ts } = JSON.parse(detail) as { channel?: string; ts?: string };
+          const { channel, ts } = JSON.parse(detail) as PostedDm;
           await tx.nudges.insertNudge({
             teamId,
             userId: n.userId,
@@ -79,6 +79,13 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
   }
   return report;
 }
+
+/** Where a nudge DM landed, as the claim's detail records it (sent now, or found by a read-back). */
+interface PostedDm {
+  channel?: string;
+  ts?: string;
+}
+const postedDetail = (channel: string | undefined, ts: string | undefined): string => JSON.stringify({ channel, ts } satisfies PostedDm);
 
 /**
  * Was the nudge for `period` delivered to `userId`? Reads the bot's DM with them (conversations.open,
@@ -104,7 +111,7 @@ export async function readBackNudge(slack: SlackClient, userId: string, period: 
       m.metadata?.event_type === NUDGE_EVENT_TYPE &&
       (m.metadata.event_payload as Record<string, unknown> | undefined)?.period === period,
   );
-  if (nudge?.ts) return { status: 'delivered', detail: JSON.stringify({ channel, ts: nudge.ts }) };
+  if (nudge?.ts) return { status: 'delivered', detail: postedDetail(channel, nudge.ts) };
   if (history.has_more) return { status: 'unknown', error: 'history_has_more' };
   return { status: 'not_delivered' };
 }
