@@ -132,7 +132,14 @@ describe('fault: the database cannot be written', () => {
       }
       assert.ok(isStorageUnavailable(full), `the filler hit SQLITE_FULL: ${String(full)}`);
       assert.equal((full as { code?: string }).code, 'SQLITE_FULL');
-      // "Zeta" sorts after every filler, so it needs the same full pages.
+      // The request's own rows are smaller than a filler's and may still fit where the last filler did not
+      // (a claim, the conversation, its index entries): send it until the store refuses it. The refused one
+      // rolled back, so the next identical request needs exactly the pages that are full.
+      let refused = false;
+      for (let i = 0; i < 500 && !refused; i++) {
+        refused = (await h.command('/contact', 'Zeta Corp: still talking to buyers')).json.text === STORAGE_DOWN;
+      }
+      assert.ok(refused, 'the store ran out of room for the request itself');
       await assertRefusedClearly('SQLITE_FULL', 'Zeta Corp');
     } finally {
       h.db.pragma(`max_page_count = ${NO_PAGE_LIMIT}`);

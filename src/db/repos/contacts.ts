@@ -81,7 +81,7 @@ export function createContactsRepo(db: Db) {
   const lastOn = db.prepare('SELECT MAX(occurred_on) FROM contacts WHERE team_id = ? AND user_id = ?').pluck();
   const teamWeekly = db.prepare(`SELECT user_id AS userId, week_start AS weekStart, contacts AS count FROM contact_weeks
     WHERE team_id = ? AND week_start >= ? AND week_start <= ?`);
-  // CROSS JOIN pins the order (each listed person, then their weeks through contact_weeks_by_user);
+  // CROSS JOIN pins the order (each listed person, then their weeks through the primary key);
   // left to itself the planner may scan every manager's weeks through the leaders index instead.
   const weeklyOf = db.prepare(`SELECT w.user_id AS userId, w.week_start AS weekStart, w.contacts AS count
     FROM json_each(@userIds) j CROSS JOIN contact_weeks w ON w.team_id = @teamId AND w.user_id = j.value
