@@ -1,7 +1,6 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ActionId } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
-import { dispatchTable } from '../dispatch.js';
+import { dispatchTable, type Probe, type Route } from '../dispatch.js';
 import { actionSurface } from '../errors.js';
 import type { ActionArgs, ActionTable } from '../types.js';
 import { contactDeleteAction, contactEditAction, contactUndoAction, homeLogContactAction } from './contact-buttons.js';
@@ -30,8 +29,11 @@ export const actionHandlers = {
   [ActionId.trendsShowChart]: trendsShowChartAction,
 } as const satisfies ActionTable;
 
-/** Registers every block action. */
-export function register(app: App, ctx: AppContext): void {
-  const { pattern, listener } = dispatchTable<ActionArgs>(ctx, actionSurface, actionHandlers, (args) => args.action.action_id);
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: pattern }, listener);
+/** A button in a Block Kit message, modal or Home tab (`block_actions`; every Gemba action is a button). */
+const isButton = (args: object): args is ActionArgs =>
+  (args as Probe).body.type === 'block_actions' && (args as Probe).action?.type === 'button';
+
+/** Routes every button whose action_id is in the table. */
+export function route(ctx: AppContext): Route {
+  return dispatchTable<ActionArgs>(ctx, actionSurface, actionHandlers, isButton, (args) => args.action.action_id);
 }

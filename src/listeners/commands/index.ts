@@ -1,7 +1,6 @@
-import type { App } from '@slack/bolt';
 import { Command } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
-import { dispatchTable } from '../dispatch.js';
+import { dispatchTable, type Probe, type Route } from '../dispatch.js';
 import { commandSurface } from '../errors.js';
 import type { CommandArgs, CommandTable } from '../types.js';
 import { contactCommand } from './contact.js';
@@ -19,8 +18,10 @@ export const commandHandlers = {
   [Command.gemba]: gembaCommand,
 } as const satisfies CommandTable;
 
-/** Registers every slash command. */
-export function register(app: App, ctx: AppContext): void {
-  const { pattern, listener } = dispatchTable<CommandArgs>(ctx, commandSurface, commandHandlers, (args) => args.command.command);
-  app.command(pattern, listener);
+/** A slash command's arguments (Bolt sets `command` for those alone; read through `Probe`, see dispatch.ts). */
+const isCommand = (args: object): args is CommandArgs => (args as Probe).command !== undefined;
+
+/** Routes every slash command in the table. */
+export function route(ctx: AppContext): Route {
+  return dispatchTable<CommandArgs>(ctx, commandSurface, commandHandlers, isCommand, (args) => args.command.command);
 }

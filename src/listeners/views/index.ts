@@ -1,7 +1,6 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
 import { ViewId } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
-import { dispatchTable } from '../dispatch.js';
+import { dispatchTable, type Probe, type Route } from '../dispatch.js';
 import { viewSurface } from '../errors.js';
 import type { ViewArgs, ViewTable } from '../types.js';
 import { contactModalSubmit } from './contact-modal.js';
@@ -13,8 +12,11 @@ export const viewHandlers = {
   [ViewId.flagTacticModal]: flagTacticModalSubmit,
 } as const satisfies ViewTable;
 
-/** Registers every view submission. */
-export function register(app: App, ctx: AppContext): void {
-  const { pattern, listener } = dispatchTable<ViewArgs>(ctx, viewSurface, viewHandlers, (args) => args.view.callback_id);
-  app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: pattern }, listener);
+/** A modal's submission (a `view_closed` is not one: Gemba asks for none). */
+const isSubmission = (args: object): args is ViewArgs =>
+  (args as Probe).body.type === 'view_submission' && (args as Probe).view !== undefined;
+
+/** Routes every modal submission whose callback_id is in the table. */
+export function route(ctx: AppContext): Route {
+  return dispatchTable<ViewArgs>(ctx, viewSurface, viewHandlers, isSubmission, (args) => args.view.callback_id);
 }
