@@ -389,6 +389,9 @@ export async function runAckBench(opts: AckOptions = DEFAULT_ACK, log: (line: st
       if (w.errors > 0) log(`  warm-up ${app}: ${w.errors} of ${opts.warmup} answers wrong:\n${servers.get(app)!.output().slice(-2000)}`);
       await settle(servers.get(app)!.child.pid);
     }
+    // A running PostgreSQL has statistics on Gemba's tables (autovacuum analyses them as they grow), and the
+    // plans a pooled connection keeps are made with them: measure with those, not with a new database's.
+    if (databaseUrl) await adminQuery(databaseUrl, 'ANALYZE');
 
     const measured = new Map<AckApp, Map<number, AckRound[]>>(apps.map((a) => [a, new Map(opts.settings.map((s) => [s.concurrency, []]))]));
     const loadBefore = loadavg()[0];

@@ -34,19 +34,35 @@ const anonTactic = (r: AnonTacticRecord | undefined): TacticRow | undefined =>
   r ? { ...r, id: Number(r.id), hidden: r.hidden === 1 } : undefined;
 
 /**
+ * How often, at most, a process's one-liners prune expired replay claims (seen_requests): one one-liner in
+ * that time sends ONE_LINER_PRUNING_SQL, every other one the hot ONE_LINER_SQL, which prunes nothing.
+ * Why not prune in every one-liner: the statement is named, so each pooled connection plans it once. With the
+ * prune in it, PostgreSQL either re-planned it on every /contact (the prune's generic estimate is far above
+ * its real cost, so the planner kept choosing custom plans: +0.3 ms a /contact once the tables had statistics)
+ * or, on a connection that planned it while seen_requests was large, kept a plan that scanned the whole table
+ * (0.63 ms a /contact at 12,000 rows). docs/performance.md "The lean ack" has the figures.
+ */
+export const ONE_LINER_PRUNE_EVERY_SEC = 10;
+
+/**
  * The /contact one-liner as ONE statement (contactLog.logOneLiner): data-modifying CTEs, each gated on
  * the one before (zones still as assumed → signature new → enrol and insert), then what the
  * confirmation shows. $1–$11 the conversation (contactValues), $12–$14 the claim (signature, expiry,
  * now; the signature null: nothing to claim), $15–$16 the assumed zones, $17–$19 the weeks and the
- * snoozes' end.
+ * snoozes' end. With `prune`, expired claims are deleted too; without, the `pruned` CTE only names $14's
+ * type (an unreferenced SELECT in a WITH is never run), so both take the same parameters.
  */
-const ONE_LINER_SQL = `WITH z AS (
+function oneLinerSql(prune: boolean): string {
+  const pruned = prune
+    ? 'DELETE FROM seen_requests WHERE $12::text IS NOT NULL AND expires_at < $14::bigint AND EXISTS (SELECT 1 FROM held)'
+    : 'SELECT $14::bigint';
+  return `WITH z AS (
      SELECT p.tz AS profile_tz, p.refreshed_at, t.timezone AS team_tz, t.weekly_target FROM (SELECT 1) one
      LEFT JOIN user_profiles p ON p.team_id = $1 AND p.user_id = $2 LEFT JOIN teams t ON t.team_id = $1
    ), held AS (
      SELECT 1 FROM z WHERE profile_tz IS NOT DISTINCT FROM $15::text AND team_tz IS NOT DISTINCT FROM $16::text
    ), pruned AS (
-     DELETE FROM seen_requests WHERE $12::text IS NOT NULL AND expires_at < $14::bigint AND EXISTS (SELECT 1 FROM held)
+     ${pruned}
    ), claimed AS (
      INSERT INTO seen_requests (signature_sha256, expires_at) SELECT $12::text, $13::bigint FROM held WHERE $12::text IS NOT NULL
      ON CONFLICT DO NOTHING RETURNING 1
@@ -67,8 +83,16 @@ const ONE_LINER_SQL = `WITH z AS (
      (SELECT json_agg(json_build_object('startsOn', starts_on, 'endsOn', ends_on)) FROM snoozes
        WHERE team_id = $1 AND user_id = $2 AND ends_on >= $17 AND starts_on <= $19) AS snoozes
    FROM z`;
+}
+
+/** The hot one-liner statement, sent named (planned once per connection). */
+export const ONE_LINER_SQL = oneLinerSql(false);
+/** The same, pruning expired claims: sent unnamed (planned with its values) once per ONE_LINER_PRUNE_EVERY_SEC. */
+export const ONE_LINER_PRUNING_SQL = oneLinerSql(true);
 
 export function createPgRepos(q: Queryable): Repos {
+  /** When this process's one-liners last pruned expired replay claims (epoch seconds); see ONE_LINER_PRUNE_EVERY_SEC. */
+  let lastOneLinerPruneSec = Number.NEGATIVE_INFINITY;
   const all = async <T>(sql: string, values: unknown[] = []): Promise<T[]> => (await q.query(sql, values)).rows as T[];
   const get = async <T>(sql: string, values: unknown[] = []): Promise<T | undefined> =>
     (await q.query(sql, values)).rows[0] as T | undefined;
@@ -768,15 +792,16 @@ export function createPgRepos(q: Queryable): Repos {
         );
         return { profileTz: r?.profileTz ?? null, teamTz: r?.teamTz ?? null };
       },
-      // ONE statement (ONE_LINER_SQL), so the ack waits on one round trip, its own transaction. All its parts
+      // ONE statement (ONE_LINER_SQL, or now and then ONE_LINER_PRUNING_SQL), so the ack waits on one round trip, its own transaction. All its parts
       // see one snapshot, so the weekly counts it reads do not include the new row: it is added below.
       async logOneLiner(w) {
         const c = w.contact;
+        const prune = w.claim !== null && w.claim.nowSec - lastOneLinerPruneSec >= ONE_LINER_PRUNE_EVERY_SEC;
+        if (prune && w.claim) lastOneLinerPruneSec = w.claim.nowSec;
         const r = (
           await q.query({
-            // Named: the server parses and plans this statement once per connection, not on every /contact.
-            name: 'contact-log-one-liner',
-            text: ONE_LINER_SQL,
+            // Named: the server parses and plans the hot statement once per connection, not on every /contact.
+            ...(prune ? { text: ONE_LINER_PRUNING_SQL } : { name: 'contact-log-one-liner', text: ONE_LINER_SQL }),
             values: [
               ...contactValues(c),
               w.claim?.signatureSha256 ?? null,
