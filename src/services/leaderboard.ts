@@ -81,16 +81,20 @@ export function createLeaderboardService(repos: Repos) {
       const active = new Set(managers.map((m) => m.userId));
       const thisWeek = new Map<string, { count: number; accounts: number }>();
       const history = new Map<string, number[]>();
+      const previousWeek = addDays(week, -7);
       let teamTotal = 0;
       let previousTotal = 0;
+      // One pass over every manager-week of the team (50,000 rows at 10,000 managers): nothing per row but the row.
       for (const r of rows) {
         if (!active.has(r.userId)) continue;
         if (r.weekStart === week) {
           thisWeek.set(r.userId, { count: r.count, accounts: accounts.get(r.userId) ?? 0 });
           teamTotal += r.count;
         } else {
-          if (r.weekStart === addDays(week, -7)) previousTotal += r.count;
-          history.set(r.userId, [...(history.get(r.userId) ?? []), r.count]);
+          if (r.weekStart === previousWeek) previousTotal += r.count;
+          const past = history.get(r.userId);
+          if (past) past.push(r.count);
+          else history.set(r.userId, [r.count]);
         }
       }
       const ranked = rankEntries([...thisWeek.entries()].map(([userId, v]) => ({ userId, ...v })));
