@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { OneLinerWrite } from '../../src/db/repos/contact-log.js';
 import { openSqliteStorage, type SqliteStorage } from '../../src/db/sqlite.js';
+import { oneLinerWrite } from '../kit/storage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gemba-group-commit-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,27 +18,7 @@ function open(): { storage: SqliteStorage; path: string } {
 
 const nowSec = Math.floor(Date.now() / 1000);
 function oneLiner(i: number, over: Partial<OneLinerWrite['contact']> = {}, signature = `sig-${i}`): OneLinerWrite {
-  return {
-    contact: {
-      teamId: 'T1',
-      userId: `U${i}`,
-      account: `Acme ${i}`,
-      accountKey: `acme ${i}`,
-      buyer: null,
-      kind: 'call',
-      durationMin: null,
-      occurredOn: '2026-12-01',
-      weekStart: '2026-11-30',
-      insight: null,
-      now: Date.now(),
-      ...over,
-    },
-    claim: { signatureSha256: signature, expiresAtSec: nowSec + 300, nowSec },
-    assumed: { profileTz: null, teamTz: null },
-    fromWeek: '2026-10-05',
-    toWeek: '2026-11-30',
-    snoozesTo: '2026-12-06',
-  };
+  return oneLinerWrite({ signature, nowSec, userId: `U${i}`, contact: { account: `Acme ${i}`, accountKey: `acme ${i}`, ...over } });
 }
 
 /**

@@ -15,7 +15,7 @@ import { openPostgresStorage, type PostgresStorage } from '../../src/db/postgres
 import type { OneLinerWrite } from '../../src/db/repos/contact-log.js';
 import type { Storage } from '../../src/db/storage.js';
 import { databaseUrlFor, inspectorFor, ON_POSTGRES } from '../kit/engine.js';
-import { openTestStorage } from '../kit/storage.js';
+import { oneLinerWrite, openTestStorage } from '../kit/storage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gemba-replay-claims-'));
 const opened: Storage[] = [];
@@ -46,28 +46,7 @@ async function seedExpired(storage: Storage, count: number): Promise<void> {
 const expiredLeft = async (storage: Storage) =>
   Number(await inspectorFor(storage).value('SELECT COUNT(*) FROM seen_requests WHERE expires_at < ?', [NOW]));
 
-function oneLiner(signature: string, nowSec = NOW): OneLinerWrite {
-  return {
-    contact: {
-      teamId: 'T1',
-      userId: 'U1',
-      account: 'Acme',
-      accountKey: 'acme',
-      buyer: null,
-      kind: 'call',
-      durationMin: null,
-      occurredOn: '2026-12-01',
-      weekStart: '2026-11-30',
-      insight: null,
-      now: nowSec * 1000,
-    },
-    claim: { signatureSha256: signature, expiresAtSec: nowSec + 300, nowSec },
-    assumed: { profileTz: null, teamTz: null },
-    fromWeek: '2026-10-05',
-    toWeek: '2026-11-30',
-    snoozesTo: '2026-12-06',
-  };
-}
+const oneLiner = (signature: string, nowSec = NOW): OneLinerWrite => oneLinerWrite({ signature, nowSec });
 
 const postgresOnly = (why: string) => (ON_POSTGRES ? false : `PostgreSQL only: ${why}`);
 

@@ -1,4 +1,5 @@
 /** A migrated database behind the Storage interface, for service and property tests, and seeding shared by tests. */
+import type { OneLinerWrite } from '../../src/db/repos/contact-log.js';
 import type { Repos } from '../../src/db/repos/index.js';
 import { openSqliteStorage, type SqliteStorage } from '../../src/db/sqlite.js';
 
@@ -29,4 +30,37 @@ export async function enrollUtcManagers(
       refreshedAt: at.refreshedAt,
     });
   }
+}
+
+/**
+ * A `/contact` one-liner as the service hands it to `contactLog.logOneLiner`: a call with Acme (by default) on
+ * Tue 2026-12-01, by U1 of T1, its signature claimed at `nowSec`, the zones assumed unset (as stored for a new person).
+ */
+export function oneLinerWrite(opts: {
+  signature: string;
+  nowSec: number;
+  userId?: string;
+  contact?: Partial<OneLinerWrite['contact']>;
+}): OneLinerWrite {
+  return {
+    contact: {
+      teamId: 'T1',
+      userId: opts.userId ?? 'U1',
+      account: 'Acme',
+      accountKey: 'acme',
+      buyer: null,
+      kind: 'call',
+      durationMin: null,
+      occurredOn: '2026-12-01',
+      weekStart: '2026-11-30',
+      insight: null,
+      now: opts.nowSec * 1000,
+      ...opts.contact,
+    },
+    claim: { signatureSha256: opts.signature, expiresAtSec: opts.nowSec + 300, nowSec: opts.nowSec },
+    assumed: { profileTz: null, teamTz: null },
+    fromWeek: '2026-10-05',
+    toWeek: '2026-11-30',
+    snoozesTo: '2026-12-06',
+  };
 }
