@@ -92,6 +92,13 @@ export function errorMessage(problem: string, example?: string): Message {
   return { response_type: 'ephemeral', text: `:warning: ${text}`, blocks: [section(`:warning: ${text}`)] };
 }
 
+/** A button no handler knows (on a message an older Gemba posted): said to the person, the message left as it is. */
+export function retiredButtonMessage(): Message {
+  const text =
+    ':information_source: That button is from an older Gemba message and no longer does anything. `/gemba help` lists what Gemba can do now.';
+  return { response_type: 'ephemeral', replace_original: false, text, blocks: [section(text)] };
+}
+
 export const STORAGE_DOWN =
   ":floppy_disk: Gemba couldn't save that: its database is unavailable right now (read-only or full). Nothing was recorded. Please try again in a few minutes.";
 export const UNEXPECTED =

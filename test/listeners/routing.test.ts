@@ -11,6 +11,7 @@ import { route as actionRoute } from '../../src/listeners/actions/index.js';
 import { route as commandRoute } from '../../src/listeners/commands/index.js';
 import { route as eventRoute } from '../../src/listeners/events/index.js';
 import { route as viewRoute } from '../../src/listeners/views/index.js';
+import { ackMessage, allText, assertSurfacesValid, lastResponse } from '../e2e/support.js';
 import { harnessPerTest } from '../kit/harness.js';
 
 const harness = harnessPerTest();
@@ -43,5 +44,42 @@ describe('routing: one global middleware for every surface', () => {
     }
     assert.equal(await commands(select), false, 'a button is not a command');
     assert.equal(await actions(unknownCommand), false, 'a command is not a button');
+  });
+});
+
+describe('what no table owns is still answered, at once', () => {
+  // Without an answer Bolt waits 3 s, logs an error and sends 404: Slack then shows the person an error.
+  it('an unknown slash command gets an ephemeral reply naming it and pointing at help', async () => {
+    const h = await harness();
+    const r = await h.command('/gemba-old', 'anything');
+    const text = allText(ackMessage(r));
+    assert.match(text, /\/gemba-old/);
+    assert.match(text, /\/gemba help/);
+  });
+
+  it('a button no handler knows (a message from an older Gemba) is acknowledged and explained to the person', async () => {
+    const h = await harness();
+    const r = await h.action({ actionId: 'retired_button', responseUrl: h.fake.responseUrl('old') });
+    assert.equal(r.status, 200);
+    assert.equal(r.text, '');
+    await h.settle();
+    const reply = lastResponse(h);
+    assert.equal(reply.args._key, 'old');
+    assert.equal(reply.args.response_type, 'ephemeral');
+    assert.equal(reply.args.replace_original, false, 'the old message stays as it was');
+    assert.match(allText(reply.args), /no longer/i);
+    assertSurfacesValid(h);
+    assert.match(h.logText(), /no handler for .*retired_button/);
+  });
+
+  it('such a button on the Home tab (no response_url) is acknowledged, and a modal no handler knows is closed', async () => {
+    const h = await harness();
+    assert.equal(
+      (await h.action({ actionId: 'retired_button', responseUrl: null, view: { type: 'home', callback_id: 'home' } })).status,
+      200,
+    );
+    const submitted = await h.submit({ callbackId: 'retired_modal', values: {} });
+    assert.equal(submitted.status, 200);
+    assert.equal(submitted.text, '');
   });
 });
