@@ -9,10 +9,16 @@ import { isOneLinerText } from './services/contacts.js';
 import { slackClientOptions } from './slack/client.js';
 import { installCallbacks, installPage } from './slack/install-pages.js';
 import { STATE_LIFETIME_SECONDS } from './slack/oauth.js';
-import { claimLeftFor, guardSlackRequests } from './slack/request-guard.js';
+import { answerUnroutedRequest, claimLeftFor, guardSlackRequests } from './slack/request-guard.js';
 import { BOT_SCOPES } from './slack/scopes.js';
 
 const { App, HTTPReceiver } = bolt;
+
+/** Where Slack posts events, commands and interactions (manifest.yml's request URLs). */
+export const SLACK_EVENTS_PATH = '/slack/events';
+/** Distribution mode's install page and OAuth redirect (PRODUCT.md; the manifest's redirect URL). */
+export const INSTALL_PATH = '/slack/install';
+export const REDIRECT_PATH = '/slack/oauth_redirect';
 export type BoltApp = InstanceType<typeof App>;
 
 export interface CreateAppOptions {
@@ -32,7 +38,8 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Bolt
   const { config } = ctx;
   const healthz = {
     path: '/healthz',
-    method: ['GET'],
+    // HEAD too: some load balancers probe with it (Node sends the status and headers, no body).
+    method: ['GET', 'HEAD'],
     handler: async (_req: IncomingMessage, res: ServerResponse) => {
       const body = await healthStatus(ctx);
       res.writeHead(body.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
@@ -94,6 +101,7 @@ function httpReceiver(
   const receiver = new HTTPReceiver({
     ...oauth,
     signingSecret,
+    endpoints: [SLACK_EVENTS_PATH],
     logger: common.logger,
     logLevel: common.logLevel,
     customRoutes: common.customRoutes,
@@ -105,12 +113,19 @@ function httpReceiver(
       const claim = claimLeftFor(req);
       return claim ? { replayClaim: claim } : {};
     },
+    // Unknown paths get 404, known paths asked with the wrong method 405, logged without query or headers.
+    dispatchErrorHandler: answerUnroutedRequest(ctx.logger, [
+      { path: SLACK_EVENTS_PATH, methods: ['POST'] },
+      ...(common.customRoutes ?? []).map((r) => ({ path: r.path, methods: [r.method].flat() })),
+      ...(oauth ? [INSTALL_PATH, REDIRECT_PATH].map((path) => ({ path, methods: ['GET'] })) : []),
+    ]),
   });
   // Group commit (SQLite) waits for other one-liners only when other requests are in flight.
   const gauge = new RequestGauge();
   ctx.storage.expectCompany?.(() => gauge.inFlight > 1);
   receiver.requestListener = guardSlackRequests(receiver.requestListener, {
     signingSecret,
+    endpoints: [SLACK_EVENTS_PATH],
     gauge,
     claimSignature: (digest, expiresAt, nowSec) => ctx.repos.seenRequests.claimSignature(digest, expiresAt, nowSec),
     // The /contact one-liner claims its signature in the same transaction as the conversation (services/contacts.ts).
@@ -134,6 +149,8 @@ function oauthOptions(ctx: AppContext) {
     installerOptions: {
       stateStore: ctx.oauth.stateStore,
       stateCookieExpirationSeconds: STATE_LIFETIME_SECONDS,
+      installPath: INSTALL_PATH,
+      redirectUriPath: REDIRECT_PATH,
       renderHtmlForInstallPath: installPage,
       callbackOptions: installCallbacks,
       // oauth.v2.access (install and token refresh) goes to SLACK_API_URL like every other call.

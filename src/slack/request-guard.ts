@@ -1,12 +1,12 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import bolt from '@slack/bolt';
+import bolt, { type ReceiverDispatchErrorHandlerArgs } from '@slack/bolt';
 import { ActionId, ViewId } from '../blocks/ids.js';
 import type { Logger } from '../lib/logger.js';
 import type { RequestGauge } from '../lib/request-gauge.js';
 import type { DeferredClaim } from '../services/contacts.js';
 
-const { HTTPModuleFunctions } = bolt;
+const { HTTPModuleFunctions, ErrorCode: BoltErrorCode } = bolt;
 
 /** Slack's window for a request timestamp, in either direction (PRODUCT.md "Request authenticity"). */
 export const REQUEST_WINDOW_SEC = 5 * 60;
@@ -118,8 +118,6 @@ export function guardSlackRequests(listener: RequestListener, deps: RequestGuard
   const endpoints = new Set(deps.endpoints ?? ['/slack/events']);
   const nowMs = deps.nowMs ?? Date.now;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? '').split('?')[0];
-    if (req.method !== 'POST' || !endpoints.has(path)) return void listener(req, res);
     if (deps.gauge) {
       const leave = deps.gauge.enter();
       res.once('finish', leave);
@@ -178,9 +176,59 @@ export function guardSlackRequests(listener: RequestListener, deps: RequestGuard
     listener(req, res);
   };
   return (req, res) => {
+    // Anything else (GET /healthz, the install pages, an unknown path) goes to Bolt synchronously: its
+    // router throws for a request no route takes, and the server's dispatch error handler must catch
+    // that throw (answerUnroutedRequest) — inside an async function it would become a 500.
+    if (req.method !== 'POST' || !endpoints.has(pathOf(req))) return listener(req, res);
     handle(req, res).catch((err) => {
-      deps.logger.error({ err }, 'request guard failed');
+      // Method and path only: the request itself carries headers (cookies, authorization) not for a log.
+      deps.logger.error({ err: errorSummary(err), method: req.method, path: pathOf(req) }, 'request guard failed');
       if (!res.headersSent) answer(res, 500);
     });
+  };
+}
+
+/** A request's path without its query string (which may carry an OAuth `code` or `state`). */
+export function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '').split('?')[0] ?? '';
+}
+
+/** An error's name, message and stack, without its other fields (Bolt's HTTP errors hold the request). */
+function errorSummary(err: unknown): { type: string; message: string; stack?: string } {
+  return err instanceof Error ? { type: err.name, message: err.message, stack: err.stack } : { type: typeof err, message: String(err) };
+}
+
+/** A route Gemba's HTTP server answers: its path and the methods it takes. */
+export interface KnownRoute {
+  path: string;
+  methods: readonly string[];
+}
+
+/**
+ * Bolt's `dispatchErrorHandler` for the HTTP receiver: what no route takes is answered here. An unknown
+ * path gets 404; a known path asked with another method (GET /slack/events, POST /healthz) gets 405 with
+ * `Allow`; both log one info line with the method and path, never the query or headers (an OAuth
+ * redirect's `?code=` or a browser's cookies). Anything else that failed before Bolt could route the
+ * request gets 500 and one error line.
+ */
+export function answerUnroutedRequest(logger: Logger, routes: readonly KnownRoute[]) {
+  return ({ error, request, response }: ReceiverDispatchErrorHandlerArgs): void => {
+    const path = pathOf(request);
+    const where = { method: request.method, path };
+    if (response.headersSent) return;
+    if (!('code' in error) || error.code !== BoltErrorCode.HTTPReceiverDeferredRequestError) {
+      logger.error({ ...where, err: errorSummary(error) }, 'could not route an HTTP request');
+      answer(response, 500);
+      return;
+    }
+    const route = routes.find((r) => r.path === path);
+    if (route) {
+      logger.info({ ...where, allow: route.methods }, 'HTTP request with a method this path does not take: answered 405');
+      response.writeHead(405, { allow: route.methods.join(', ') });
+      response.end();
+      return;
+    }
+    logger.info(where, 'HTTP request to a path Gemba does not serve: answered 404');
+    answer(response, 404);
   };
 }

@@ -1,12 +1,13 @@
 /**
  * Request signing and the health check, end to end: forged, stale and unsigned requests are
- * refused with 401 and change nothing; `GET /healthz` reports the database.
+ * refused with 401 and change nothing; `GET /healthz` reports the database; what no route takes gets
+ * 404 or 405, logged without its query or headers.
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ActionId } from '../../src/blocks/ids.js';
-import { harnessPerTest, SIGNING_SECRET, startHarness } from '../kit/harness.js';
+import { type Harness, harnessPerTest, SIGNING_SECRET, startHarness } from '../kit/harness.js';
 import { appHomeOpened, blockActions, slashCommand } from '../kit/payloads.js';
 import { ackMessage, contactCount, managerCount } from './support.js';
 
@@ -130,5 +131,80 @@ describe('GET /healthz', () => {
     const res = await fetch(`${h.url}/healthz`);
     assert.equal(res.status, 200);
     await res.text();
+  });
+});
+
+describe('HTTP requests no route takes', () => {
+  // What a browser or a scanner sends: cookies, an authorization header, an OAuth-looking query.
+  const secrets = { cookie: 'session=cookie-secret-123', authorization: 'Bearer header-secret-456' };
+  const request = (h: Harness, method: string, path: string) =>
+    fetch(`${h.url}${path}`, { method, headers: secrets, body: method === 'POST' ? 'x=1' : undefined });
+  const assertNothingLeaked = (h: Harness) => {
+    for (const leak of ['cookie-secret-123', 'header-secret-456', 'code-secret-789']) {
+      assert.ok(!h.logText().includes(leak), `the logs do not carry ${leak}`);
+    }
+    assert.deepEqual(
+      h.logs.filter((l) => Number(l.level) >= 50),
+      [],
+      'no error line: a stray request is not a failure',
+    );
+  };
+
+  it('answers an unknown path with 404, logging its method and path only', async () => {
+    const h = await harness();
+    for (const [method, path] of [
+      ['GET', '/'],
+      ['GET', '/favicon.ico'],
+      ['GET', '/nope?code=code-secret-789'],
+      ['POST', '/slack/other'],
+      // Single-workspace mode serves no install pages.
+      ['GET', '/slack/install'],
+      ['GET', '/slack/oauth_redirect?code=code-secret-789&state=s'],
+    ]) {
+      const res = await request(h, method, path);
+      assert.equal(res.status, 404, `${method} ${path}`);
+      await res.text();
+    }
+    const lines = h.logs.filter((l) => l.msg === 'HTTP request to a path Gemba does not serve: answered 404');
+    assert.equal(lines.length, 6);
+    assert.deepEqual(lines[2]?.path, '/nope', 'the path, without its query');
+    assertNothingLeaked(h);
+  });
+
+  it('answers a known path asked with the wrong method with 405 and Allow', async () => {
+    const h = await harness();
+    for (const [method, path, allow] of [
+      ['GET', '/slack/events', 'POST'],
+      ['PUT', '/slack/events', 'POST'],
+      ['POST', '/healthz', 'GET, HEAD'],
+      ['DELETE', '/healthz', 'GET, HEAD'],
+    ] as const) {
+      const res = await request(h, method, path);
+      assert.equal(res.status, 405, `${method} ${path}`);
+      assert.equal(res.headers.get('allow'), allow);
+      await res.text();
+    }
+    assertNothingLeaked(h);
+  });
+
+  it('answers HEAD /healthz (a load-balancer probe) with the status and no body', async () => {
+    const h = await harness();
+    const res = await fetch(`${h.url}/healthz`, { method: 'HEAD' });
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), '');
+  });
+
+  it('in distribution mode, the install pages take GET only', async () => {
+    const h = await harness({ distribution: true });
+    for (const path of ['/slack/install', '/slack/oauth_redirect']) {
+      const res = await request(h, 'POST', path);
+      assert.equal(res.status, 405, path);
+      assert.equal(res.headers.get('allow'), 'GET');
+      await res.text();
+    }
+    const unknown = await request(h, 'GET', '/slack/installs');
+    assert.equal(unknown.status, 404);
+    await unknown.text();
+    assertNothingLeaked(h);
   });
 });
