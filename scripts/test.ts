@@ -20,8 +20,8 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** The suites that run on PostgreSQL too: everything that drives the app through the harness or its processes. */
 const POSTGRES_SUITES = ['test/e2e', 'test/jobs', 'test/faults', 'test/properties/commands-e2e.test.ts'];
-/** Run once, in the SQLite pass: they choose their engine themselves (the sandbox is in memory by design; postgres*.test.ts are PostgreSQL). */
-const engineFixed = (f: string) => /\/postgres[^/]*\.test\.ts$/.test(f) || f === 'test/e2e/sandbox-browser.test.ts';
+/** Run once, in the SQLite pass: they choose their engine themselves (the sandbox is SQLite by design; postgres*.test.ts are PostgreSQL). */
+const engineFixed = (f: string) => /\/postgres[^/]*\.test\.ts$/.test(f) || /^test\/e2e\/sandbox-[^/]*\.test\.ts$/.test(f);
 
 function testFiles(under: string): string[] {
   const at = join(ROOT, under);

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -13,6 +13,9 @@ export type Db = Database.Database;
  */
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // In WAL mode a crash before the first checkpoint can leave the data in the -wal file alone.
+  const mainExisted = path !== ':memory:' && (hasData(path) || hasData(`${path}-wal`));
+  if (!mainExisted && path !== ':memory:' && hasData(anonymousStorePath(path))) throw orphanAnonymousStore(path);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
@@ -20,8 +23,52 @@ export function openDatabase(path: string): Db {
   db.pragma('synchronous = NORMAL');
   // Deleted rows are overwritten with zeros rather than left in free space (PRODUCT.md "Deleting is erasing").
   db.pragma('secure_delete = ON');
+  if (mainExisted && !hasData(anonymousStorePath(path)) && anonymousStoreCreated(db)) {
+    db.close();
+    throw missingAnonymousStore(path);
+  }
   attachAnonymousStore(db, anonymousStorePath(path));
   return db;
+}
+
+/**
+ * Every file of one SQLite install: the main file with its WAL and shared-memory index, and the
+ * anonymous store with its rollback journal. Removing an install (the sandbox's `--reset`) removes
+ * them all; a backup copies them all.
+ */
+export function sqliteInstallFiles(path: string): string[] {
+  const anon = anonymousStorePath(path);
+  return [path, `${path}-wal`, `${path}-shm`, anon, `${anon}-journal`];
+}
+
+/** Thrown when the two files of an install do not belong together; its message says what to do. */
+export class InstallFilesError extends Error {
+  override name = 'InstallFilesError';
+}
+
+const hasData = (file: string): boolean => existsSync(file) && statSync(file).size > 0;
+
+/** True when the main file's migrations already created the anonymous store (0012 applied). */
+function anonymousStoreCreated(db: Db): boolean {
+  const ledger = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  return ledger !== undefined && db.prepare("SELECT 1 FROM schema_migrations WHERE substr(version, 1, 5) = '0012_'").get() !== undefined;
+}
+
+function orphanAnonymousStore(path: string): InstallFilesError {
+  const anon = anonymousStorePath(path);
+  return new InstallFilesError(
+    `${anon} exists but ${path} does not: the two files are one Gemba install. Restore ${basename(path)} from the backup ` +
+      `you took with ${basename(anon)}, or move ${basename(anon)} away to start with an empty database.`,
+  );
+}
+
+function missingAnonymousStore(path: string): InstallFilesError {
+  const anon = anonymousStorePath(path);
+  return new InstallFilesError(
+    `${anon} is missing beside ${path}: it holds the flagged tactics and is the other half of this install. Restore it ` +
+      `from the backup you took with ${basename(path)} (back up and restore both files together). Gemba does not start ` +
+      'without it rather than carry on with the flags silently gone.',
+  );
 }
 
 /**

@@ -12,6 +12,7 @@ import { type BoltApp, createApp } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
 import { type AppContext, createContext } from '../context.js';
 import { connectStorage } from '../db/connect.js';
+import { sqliteInstallFiles } from '../db/open.js';
 import { type Scheduler, startScheduler } from '../jobs/scheduler.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -55,8 +56,6 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const dataDir = o.dataDir ?? './data';
   const dbPath = join(dataDir, 'sandbox.db');
   const wsPath = join(dataDir, 'sandbox-workspace.json');
-  if (o.reset) for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, wsPath]) rmSync(f, { force: true });
-  mkdirSync(dirname(dbPath), { recursive: true });
 
   const simulator = new SlackSimulator({ teamId: TEAM_ID, defaultTz: TEAM_TIMEZONE, keepCalls: 500 });
   await simulator.listen();
@@ -85,6 +84,31 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     PORT: '0',
   });
 
+  // The page's port first: a second sandbox (or a --reset beside a running one) stops here, before any file is touched.
+  let actor: Actor | undefined;
+  const page = createServer((req, res) => {
+    if (!actor) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' });
+      res.end('The sandbox is still starting; reload in a moment.');
+      return;
+    }
+    handlePage(req, res, actor).catch((err: unknown) => {
+      o.logger.error({ err }, 'sandbox page error');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(String(err instanceof Error ? err.message : err));
+    });
+  });
+  const port = o.port ?? config.sandboxPort;
+  await new Promise<void>((resolve, reject) => {
+    page.once('error', reject);
+    page.listen(port, '127.0.0.1', () => resolve());
+  }).catch(async (err: unknown) => {
+    await simulator.close();
+    throw err;
+  });
+  if (o.reset) for (const f of [...sqliteInstallFiles(dbPath), wsPath]) rmSync(f, { force: true });
+  mkdirSync(dirname(dbPath), { recursive: true });
+
   let workspace = new Workspace(wsPath, () => Date.now());
   const clock = new SandboxClock(() => workspace);
   workspace = new Workspace(wsPath, () => clock.now());
@@ -94,7 +118,12 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   simulator.restoreMessages(workspace.messages.filter((m) => m.author === 'UBOT' && m.onlyFor === undefined));
   simulator.observe((call) => workspace.apply(call));
 
-  const { storage, applied } = await connectStorage(config);
+  const { storage, applied } = await connectStorage(config).catch(async (err: unknown) => {
+    // Say what is wrong (InstallFilesError says which file to restore or move) with nothing left listening.
+    await new Promise((resolve) => page.close(resolve));
+    await simulator.close();
+    throw err;
+  });
   const fresh = applied.length > 0;
   // The app logs at LOG_LEVEL (warn by default here): weeks of seeded job runs are not news.
   const appLogger = o.logger.child({}, { level: config.logLevel });
@@ -107,24 +136,12 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   // The real heartbeat (node-cron, every 5 minutes) runs too; the clock control ticks it at once.
   const scheduler: Scheduler = startScheduler(ctx, { enabled: true });
 
-  const actor = new Actor(ctx, workspace, simulator, requests, scheduler);
+  const ready = new Actor(ctx, workspace, simulator, requests, scheduler);
   if (fresh) {
     o.logger.info('seeding the demo team (8 weeks of history)…');
-    await seedDemo(actor, workspace);
+    await seedDemo(ready, workspace);
   }
-
-  const page = createServer((req, res) => {
-    handlePage(req, res, actor).catch((err: unknown) => {
-      o.logger.error({ err }, 'sandbox page error');
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(String(err instanceof Error ? err.message : err));
-    });
-  });
-  const port = o.port ?? config.sandboxPort;
-  await new Promise<void>((resolve, reject) => {
-    page.once('error', reject);
-    page.listen(port, '127.0.0.1', () => resolve());
-  });
+  actor = ready;
   const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
 
   return {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MIGRATIONS_DIR, MigrationError, migrate } from '../../src/db/migrate.js';
-import { openDatabase } from '../../src/db/open.js';
+import { anonymousStorePath, InstallFilesError, openDatabase, sqliteInstallFiles } from '../../src/db/open.js';
+import { openSqliteStorage } from '../../src/db/sqlite.js';
 
 const temp = () => mkdtempSync(join(tmpdir(), 'gemba-migrate-'));
 const tables = (db: ReturnType<typeof openDatabase>) =>
@@ -20,6 +21,67 @@ describe('openDatabase', () => {
       assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
       assert.ok((db.pragma('busy_timeout', { simple: true }) as number) >= 1000);
       db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the two files of a SQLite install', () => {
+  /** A full install (main file and anonymous store, migrated) in a temp folder; returns its main path. */
+  const install = async (dir: string): Promise<string> => {
+    const path = join(dir, 'gemba.db');
+    const { storage } = openSqliteStorage(path);
+    await storage.close();
+    assert.ok(existsSync(anonymousStorePath(path)));
+    return path;
+  };
+
+  it('an anonymous store without its main file is refused with what to do, and no main file is created', async () => {
+    const dir = temp();
+    try {
+      const path = await install(dir);
+      for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+      assert.throws(
+        () => openDatabase(path),
+        (err: unknown) =>
+          err instanceof InstallFilesError &&
+          err.message.includes(`${anonymousStorePath(path)} exists but ${path} does not`) &&
+          /Restore gemba\.db from the backup you took with gemba\.anon\.db, or move gemba\.anon\.db away/.test(err.message),
+      );
+      assert.ok(!existsSync(path), 'nothing was created beside the orphan');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a migrated main file whose anonymous store is missing is refused, and no empty store is created in its place', async () => {
+    const dir = temp();
+    try {
+      const path = await install(dir);
+      rmSync(anonymousStorePath(path));
+      assert.throws(
+        () => openSqliteStorage(path),
+        (err: unknown) => err instanceof InstallFilesError && /gemba\.anon\.db is missing beside .*gemba\.db.*Restore it/.test(err.message),
+      );
+      assert.ok(!existsSync(anonymousStorePath(path)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a whole install reopens; removing sqliteInstallFiles leaves nothing behind, and a new install starts', async () => {
+    const dir = temp();
+    try {
+      const path = await install(dir);
+      const { storage, applied } = openSqliteStorage(path);
+      assert.deepEqual(applied, []);
+      await storage.close();
+      for (const f of sqliteInstallFiles(path)) rmSync(f, { force: true });
+      assert.deepEqual(readdirSync(dir), []);
+      const again = openSqliteStorage(path);
+      assert.ok(again.applied.length > 0, 'migrated afresh');
+      await again.storage.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

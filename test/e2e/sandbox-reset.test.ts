@@ -1,0 +1,68 @@
+/**
+ * `npm run sandbox -- --reset` starts afresh: every file of the sandbox's install goes (the main file,
+ * its WAL, the anonymous store and its journal, the workspace), and a reset tried beside a running
+ * sandbox fails on the port before it touches a file.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createLogger } from '../../src/lib/logger.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
+import { inspectorFor } from '../kit/engine.js';
+
+const quiet = createLogger('warn', { write: () => undefined });
+const contacts = (s: Sandbox) => inspectorFor(s.ctx.storage).count('contacts');
+const tactics = (s: Sandbox) => inspectorFor(s.ctx.storage).count('anon.tactics');
+
+describe('the sandbox: --reset', { timeout: 120_000 }, () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gemba-sandbox-reset-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('starts afresh after a run, with the demo history seeded again', async () => {
+    const first = await startSandbox({ dataDir: dir, port: 0, logger: quiet });
+    let seeded: number;
+    try {
+      seeded = await contacts(first);
+      assert.ok(seeded > 0, 'the demo team has history');
+      assert.ok((await tactics(first)) > 0, 'and flagged tactics, in the anonymous store');
+      // A change of this run only, to see the reset undo it.
+      await inspectorFor(first.ctx.storage).rows('DELETE FROM contacts WHERE id = (SELECT min(id) FROM contacts) RETURNING id');
+      assert.equal(await contacts(first), seeded - 1);
+    } finally {
+      await first.close();
+    }
+    assert.ok(existsSync(join(dir, 'sandbox.anon.db')));
+
+    const again = await startSandbox({ dataDir: dir, port: 0, reset: true, logger: quiet });
+    try {
+      assert.equal(await contacts(again), seeded, 'the seeded history whole again: the last run is gone');
+      assert.ok((await tactics(again)) > 0);
+      const res = await fetch(again.url);
+      assert.equal(res.status, 200);
+      await res.text();
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('beside a running sandbox, a reset fails on the port and leaves the running one whole', async () => {
+    const running = await startSandbox({ dataDir: dir, port: 0, logger: quiet });
+    try {
+      const before = await contacts(running);
+      const port = Number(new URL(running.url).port);
+      await assert.rejects(startSandbox({ dataDir: dir, port, reset: true, logger: quiet }), { code: 'EADDRINUSE' });
+      for (const f of ['sandbox.db', 'sandbox.anon.db', 'sandbox-workspace.json']) assert.ok(existsSync(join(dir, f)), `${f} kept`);
+      assert.equal(await contacts(running), before);
+      const res = await fetch(running.url);
+      assert.equal(res.status, 200);
+      await res.text();
+    } finally {
+      await running.close();
+    }
+  });
+});
