@@ -52,6 +52,9 @@ const okRows: Array<[string, ContactDraft]> = [
   ['Acme Corp on today', draft({})],
   ['Acme Corp on yesterday', draft({ occurredOn: '2026-11-25' })],
   ['Acme Corp YESTERDAY', draft({ occurredOn: '2026-11-25' })],
+  // a date without `on` is a date, not the end of the account name
+  ['Initech 2026-11-20', draft({ account: 'Initech', occurredOn: '2026-11-20' })],
+  ['Acme Corp with Dana 2026-11-20: met at the expo', draft({ buyer: 'Dana', occurredOn: '2026-11-20', insight: 'met at the expo' })],
 
   // options in any order, keywords case-insensitive
   [
@@ -140,6 +143,11 @@ const errRows: Array<[string, string, string?]> = [
   ['Acme Corp via video on someday', 'date_invalid'],
   ['Acme Corp on 2026-11-27', 'date_future', 'That date is in the future.'],
   ['Acme Corp on tomorrow', 'date_future', 'That date is in the future.'],
+  ['Acme Corp tomorrow', 'date_future', 'That date is in the future.'],
+  ['Acme Corp 2026-11-27', 'date_future'],
+  ['Acme Corp 2026-02-30', 'date_invalid', "The date 2026-02-30 doesn't exist."],
+  ['Acme Corp 2026-10-26', 'date_too_old'],
+  ['Acme Corp 2026-11-20 on fri', 'option_repeated'],
   ['Acme Corp on 2027-01-01', 'date_future'],
   ['Acme Corp on 2026-10-26', 'date_too_old', "That's more than 30 days back; Gemba only takes the last 30 days."],
   ['Acme Corp on 2025-11-26', 'date_too_old'],
