@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -107,7 +106,8 @@ const envSchema = z.object({
   ANONYMITY_MIN_REPORTS: intIn(1, 1000, 3),
   ANONYMITY_CROWD: intIn(1, 1000, 5),
   FLAG_PUBLISH_HOUR: intIn(0, 23, 18),
-  ANONYMITY_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  // Unused since the anonymous store (docs/anonymity.md): any value an older setup has is accepted, so it still starts.
+  ANONYMITY_KEY: optionalString,
   SANDBOX_PORT: intIn(0, 65535, 3333),
   SCHEDULER_ENABLED: z
     .enum(['true', 'false'], { error: 'must be true or false' })
@@ -158,10 +158,6 @@ export interface Config {
   anonymityCrowd: number;
   /** Team-time hour of the daily publish of flags (FLAG_PUBLISH_HOUR). */
   flagPublishHour: number;
-  /** Accepted for compatibility; anonymity no longer depends on it (docs/anonymity.md). */
-  anonymityKey: string;
-  /** True when ANONYMITY_KEY was not set and a random per-process key is in use. */
-  anonymityKeyGenerated: boolean;
   /** Port of `npm run sandbox` (loopback only); `npm start` never uses it. */
   sandboxPort: number;
   schedulerEnabled: boolean;
@@ -253,8 +249,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     anonymityMinReports: e.ANONYMITY_MIN_REPORTS,
     anonymityCrowd: e.ANONYMITY_CROWD,
     flagPublishHour: e.FLAG_PUBLISH_HOUR,
-    anonymityKey: e.ANONYMITY_KEY ?? randomBytes(32).toString('hex'),
-    anonymityKeyGenerated: e.ANONYMITY_KEY === undefined,
     sandboxPort: e.SANDBOX_PORT,
     schedulerEnabled: e.SCHEDULER_ENABLED,
   };
