@@ -42,11 +42,14 @@ export const LIST_MAX = 40;
  */
 export function storedStatement(crowdSize: number): string {
   return [
-    `*What Gemba stores:* the tactic, your reasons if you give any, the day it is published, and a *crowd code* shared by at least ${crowdSize} people who may flag. The code is the same for all your flags, so your crowd counts once per tactic. No name, no Slack id, no channel, no time.`,
-    `*What the people who run Gemba cannot learn,* even with its database, backups, logs, settings, keys and the member list: which of the ${crowdSize} or more people in your crowd you are, or when in the day you flagged. Flags appear all at once at the daily publish, in no order.`,
+    `*What Gemba stores:* the tactic, your reasons if you give any, the day it is published, and a *crowd code* shared by at least ${people(crowdSize)} who may flag. The code is the same for all your flags, so your crowd counts once per tactic. No name, no Slack id, no channel, no time.`,
+    `*What the people who run Gemba cannot learn,* even with its database, backups, logs, settings, keys and the member list: which of the ${crowdSize} or more ${crowdSize === 1 ? 'person' : 'people'} in your crowd you are, or when in the day you flagged. Flags appear all at once at the daily publish, in no order.`,
     "*What they can learn:* that someone in your crowd flagged a tactic, and your words: if only you would say it that way, people may guess. Someone who changes Gemba's code or watches the server while it runs is beyond what this protects against.",
   ].join('\n');
 }
+
+/** "5 people", "1 person". */
+const people = (n: number): string => plural(n, 'person', 'people');
 
 /** "at least 3 reps": a count of crowds is a lower bound on people. */
 const reps = (n: number): string => `at least ${plural(n, 'rep')}`;
@@ -67,7 +70,7 @@ export function cannotShowText(c: CrowdStatus): string {
     c.source === 'unknown'
       ? 'Gemba has not read the member list yet.'
       : `${who} ${plural(c.eligible, 'eligible person', 'eligible people')}, which make ${plural(c.crowds, 'crowd')}.`;
-  return `:warning: Flags can't be shown to leadership yet: Gemba counts reps in crowds of at least ${c.crowdSize}, so nobody can be singled out, and a tactic needs ${plural(c.minReports, 'crowd')} behind it; ${known} Flags are kept and counted, and appear once there are enough people.`;
+  return `:warning: Flags can't be shown to leadership yet: Gemba counts reps in crowds of at least ${people(c.crowdSize)}, so nobody can be singled out, and a tactic needs ${plural(c.minReports, 'crowd')} behind it; ${known} Flags are kept and counted, and appear once there are enough people.`;
 }
 
 /** "3 reps · in leadership's digest" or "1 rep · needs 2 more for leadership's digest". */
@@ -78,6 +81,13 @@ function supportLine(t: TacticSummary, minReports: number): string {
       ? "in leadership's weekly digest"
       : `needs ${missing} more crowd${missing === 1 ? '' : 's'} to reach leadership's weekly digest`;
   return `${reps(t.reporters)} · ${reach}`;
+}
+
+/** What leadership reads of a tactic's support: the count from the threshold, below it only that it is below. */
+function leadershipSupportLine(t: TacticSummary, minReports: number): string {
+  return t.reporters >= minReports
+    ? `${reps(t.reporters)} · in the weekly digest`
+    : `fewer than ${plural(minReports, 'crowd')} so far: not counted for leadership yet`;
 }
 
 /** "Leadership decided: *Retire* (2026-W48)", or '' when undecided. */
@@ -97,7 +107,7 @@ export function flagConfirmation(result: Recorded, minReports: number): Message 
   const blocks: Block[] = [
     section(lead),
     context(
-      `Your crowd counts once per tactic, however many of its people flag it or say *Me too*. Leadership sees a tactic once ${plural(minReports, 'crowd')} stand behind it. Each crowd can flag ${TACTIC_LIMITS.flagsPerWeek} tactics a week per person in it.`,
+      `Your crowd counts once per tactic, however many of its people flag it or say *Me too*. Leadership sees a tactic once ${plural(minReports, 'crowd')} stand behind it. You can flag ${TACTIC_LIMITS.flagsPerWeek} tactics a week; the allowance is kept for your crowd as a whole, never for you.`,
     ),
   ];
   const warning = cannotShowText(result.crowds);
@@ -117,35 +127,50 @@ export function flagDoneView(result: Recorded, minReports: number): ModalView {
   };
 }
 
+/** Who reads a tactic list: a rep (counts, **Me too**) or leadership (counts only from the threshold, no **Me too**). */
+export type TacticListViewer = 'rep' | 'leadership';
+
 /**
- * `/flag-tactic list`: published tactics, most-supported first, each with an anonymous **Me too**
- * button (value = tactic id) and leadership's decision. It never says whether the viewer's crowd
- * is behind one: that would show live what a crowd-mate did.
+ * `/flag-tactic list`: published tactics, most-supported first, each with leadership's decision. A rep
+ * sees every count and an anonymous **Me too** button (value = tactic id). Leadership (VPs, admins)
+ * sees a count only once it reaches ANONYMITY_MIN_REPORTS (PRODUCT.md "Counted by crowd"); below it,
+ * just that it is below, so an admin can still find and hide an abusive flag by its number. It never
+ * says whether the viewer's crowd is behind one: that would show live what a crowd-mate did.
  */
-export function tacticList(tactics: ListedTactic[], p: { minReports: number; crowdSize: number; note?: string }): Message {
+export function tacticList(
+  tactics: ListedTactic[],
+  p: { minReports: number; crowdSize: number; note?: string; viewer?: TacticListViewer },
+): Message {
+  const leadership = p.viewer === 'leadership';
   const blocks: Block[] = [];
   if (p.note) blocks.push(section(p.note));
   if (tactics.length === 0) {
-    blocks.push(
-      section(
-        `No tactics have been published yet (flags appear once a day, at the daily publish). Flag one anonymously: \`${escapeText(FLAG_EXAMPLE)}\``,
-      ),
-    );
+    const invite = leadership ? '' : ` Flag one anonymously: \`${escapeText(FLAG_EXAMPLE)}\``;
+    blocks.push(section(`No tactics have been published yet (flags appear once a day, at the daily publish).${invite}`));
     return { response_type: 'ephemeral', replace_original: true, text: 'No tactics have been published yet.', blocks };
   }
   blocks.push(section(`*Tactics reps say no longer work* (${plural(tactics.length, 'tactic')})`));
   blocks.push(
     context(
-      `Counts are crowds of at least ${p.crowdSize} people, so "at least 3 reps" means 3 crowds. *Me too* is anonymous and counts your crowd once, from the next daily publish. Leadership sees a tactic once ${plural(p.minReports, 'crowd')} agree.`,
+      leadership
+        ? `Counts are crowds of at least ${people(p.crowdSize)}, so "at least 3 reps" means 3 crowds. Leadership sees a tactic's count once ${plural(p.minReports, 'crowd')} agree; it reaches the weekly digest then.`
+        : `Counts are crowds of at least ${people(p.crowdSize)}, so "at least 3 reps" means 3 crowds. *Me too* is anonymous and counts your crowd once, from the next daily publish. Leadership sees a tactic once ${plural(p.minReports, 'crowd')} agree.`,
     ),
   );
   for (const t of tactics.slice(0, LIST_MAX)) {
-    const lines = [`${tacticName(t)}  \`#${t.id}\``, supportLine(t, p.minReports)];
+    const support = leadership ? leadershipSupportLine(t, p.minReports) : supportLine(t, p.minReports);
+    const lines = [`${tacticName(t)}  \`#${t.id}\``, support];
     if (decisionLine(t)) lines.push(decisionLine(t));
-    blocks.push(section(lines.join('\n'), button('Me too', ActionId.tacticMeToo, String(t.id))));
+    blocks.push(leadership ? section(lines.join('\n')) : section(lines.join('\n'), button('Me too', ActionId.tacticMeToo, String(t.id))));
   }
   if (tactics.length > LIST_MAX) blocks.push(context(`…and ${plural(tactics.length - LIST_MAX, 'less-supported tactic')} not shown.`));
-  blocks.push(context(`Flag another: \`${escapeText('/flag-tactic <tactic>: <why>')}\` · \`/flag-tactic help\``));
+  blocks.push(
+    context(
+      leadership
+        ? `Admins hide an abusive flag by its number: \`${escapeText('/gemba admin tactics hide <number>')}\` · \`/flag-tactic help\``
+        : `Flag another: \`${escapeText('/flag-tactic <tactic>: <why>')}\` · \`/flag-tactic help\``,
+    ),
+  );
   return { response_type: 'ephemeral', replace_original: true, text: `${plural(tactics.length, 'flagged tactic')}`, blocks };
 }
 
@@ -160,7 +185,7 @@ export function flagTacticHelp(minReports: number, crowdSize: number): Message {
     `• the tactic: ${L.tacticMin}–${L.tacticMax} characters; the reason: up to ${L.whyMax}; ${L.flagsPerWeek} flags a week per person, counted per crowd (a *Me too* is not a flag)`,
     '• flags and *Me too*s appear once a day, at the daily publish, all together',
     '• similar wording counts together: "Cold calling" and "cold-calling!" are one tactic',
-    `• leadership sees a tactic in the weekly digest only once ${plural(minReports, 'crowd')} of at least ${crowdSize} people have flagged it or said *Me too*; below that it is only counted`,
+    `• leadership sees a tactic in the weekly digest only once ${plural(minReports, 'crowd')} of at least ${people(crowdSize)} have flagged it or said *Me too*; below that it is only counted`,
     '',
     storedStatement(crowdSize),
   ].join('\n');

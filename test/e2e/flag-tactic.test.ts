@@ -80,7 +80,7 @@ const listedIds = async (h: Harness) => (await h.ctx.services.tactics.listTactic
 describe('/flag-tactic', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness();
+    h = await startHarness({ env: { ADMIN_USER_IDS: ADMIN } });
     REPS = await repsInDistinctCrowds(h, await populate(h, 80), 6);
     [ALPHA, BRAVO, CHARLIE, DELTA, ECHO] = REPS;
     h.fake.reset();
@@ -290,6 +290,24 @@ describe('/flag-tactic', () => {
     const digest = allText({ blocks: tacticDigestBlocks((await h.ctx.services.tactics.digestTactics(TEAM, 3)).shown, 0) });
     assert.match(digest, /Leadership decided: \*Retire\*/);
     assert.deepEqual(await stored(h), before, 'decisions add no rows to the tactic tables');
+  });
+
+  it('leadership reads the list with counts only from the threshold and no Me too; reps see every count', async () => {
+    // (The VP was added in the test above.) "bob style" has fewer than 3 crowds; Cold calling has 3.
+    const forVp = ephemeralAck(await h.command('/flag-tactic', 'list', { userId: VP }));
+    const vpWords = allText(forVp);
+    assert.match(vpWords, /\*Cold calling\*[^\n]*\nat least 3 reps · in the weekly digest/);
+    assert.match(vpWords, /bob style[^\n]*\nfewer than 3 crowds so far: not counted for leadership yet/i);
+    assert.doesNotMatch(vpWords, /at least [12] reps?\b/, 'no count below the threshold');
+    assert.deepEqual(buttonValues(forVp, ActionId.tacticMeToo), [], 'leadership cannot say Me too, so it gets no button');
+    assert.match(vpWords, /\/gemba admin tactics hide &lt;number&gt;/);
+    assert.doesNotMatch(vpWords, /Flag another/);
+    const forAdmin = allText(ephemeralAck(await h.command('/flag-tactic', 'list', { userId: ADMIN })));
+    assert.match(forAdmin, /bob style[^\n]*\nfewer than 3 crowds so far/i, 'admins see every tactic, to hide an abusive one');
+
+    const forRep = ephemeralAck(await h.command('/flag-tactic', 'list', { userId: ECHO }));
+    assert.match(allText(forRep), /bob style[^\n]*\nat least [12] reps? · needs [12] more crowds?/i);
+    assert.ok(buttonValues(forRep, ActionId.tacticMeToo).length >= 3);
   });
 
   it('an admin hides an abusive tactic: gone from the list and digest, audited', async () => {

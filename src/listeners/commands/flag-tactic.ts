@@ -12,7 +12,7 @@ export function flagRefusal(result: Extract<FlagResult, { ok: false }>): Message
       return errorMessage(result.problem.message, FLAG_EXAMPLE);
     case 'rate_limited':
       return errorMessage(
-        `You have already flagged ${result.limit} tactics this week, the most one person can. Nothing was stored. Your allowance starts again on Monday; meanwhile you can still say *Me too* on tactics others flagged.`,
+        `Your crowd has used this week's flags (${result.limit} a week per person in it, kept for the crowd as a whole so that no count is kept for you). Nothing was stored. The allowance starts again on Monday; meanwhile you can still say *Me too* on tactics others flagged.`,
         '/flag-tactic list',
       );
     case 'hidden':
@@ -37,8 +37,12 @@ export function flagTacticCommand(ctx: AppContext) {
 
     const crowdSize = ctx.config.anonymityCrowd;
     if (sub === 'help') return ack(flagTacticHelp(minReports, crowdSize));
-    if (sub === 'list') return ack(tacticList(await tactics.listTactics(teamId), { minReports, crowdSize }));
-    if (await ctx.services.roles.isLeadership(teamId, userId)) return ack(notice(LEADERSHIP_CANNOT_FLAG));
+    const leadership = sub !== 'help' && (await ctx.services.roles.isLeadership(teamId, userId));
+    if (sub === 'list') {
+      const viewer = leadership ? 'leadership' : 'rep';
+      return ack(tacticList(await tactics.listTactics(teamId), { minReports, crowdSize, viewer }));
+    }
+    if (leadership) return ack(notice(LEADERSHIP_CANNOT_FLAG));
     if (text === '') {
       await ack();
       // No private_metadata: the modal does not even remember where it was opened.
