@@ -89,7 +89,7 @@ export function createNudgeService(repos: Repos, settings: SettingsService, prof
         const last = lastContact.get(m.userId);
         const since = last ?? localDate(m.enrolledAt, tz);
         const daysQuiet = daysBetween(since, window.localDate);
-        if (daysQuiet < s.nudgeAfterDays) continue;
+        if (daysQuiet <= s.nudgeAfterDays) continue;
         candidates.push({ userId: m.userId, localDate: window.localDate, last, daysQuiet });
       }
       if (candidates.length === 0) return [];

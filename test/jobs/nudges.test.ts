@@ -69,7 +69,7 @@ describe("nudges at each manager's own 09:00", () => {
   it('spring forward (Sun 8 Mar 2026): a Friday nudge is followed by Monday at 09:00 CDT, not an hour late', async () => {
     const h = await harness({ now: '2026-02-27T18:00:00Z' });
     h.fake.setUser('UCHI', { tz: 'America/Chicago' });
-    await seedContact(h, 'UCHI', 'Acme', '2026-02-27'); // Fri: 7 days quiet on Fri 6 Mar
+    await seedContact(h, 'UCHI', 'Acme', '2026-02-26'); // Thu: 8 days quiet (more than 7) on Fri 6 Mar
     const scheduler = startScheduler(h.ctx, { enabled: false });
     await tickThrough(h, scheduler, '2026-03-05T00:00:00Z', '2026-03-14T00:00:00Z', 30 * 60_000);
     // Fri 09:00 CST; Mon 09:00 CDT is only 71 hours later, and still gets its nudge; Thu.
@@ -81,7 +81,7 @@ describe("nudges at each manager's own 09:00", () => {
   it('fall back (Sun 1 Nov 2026): Friday then Monday 09:00 CST, each once', async () => {
     const h = await harness({ now: '2026-10-23T18:00:00Z' });
     h.fake.setUser('UCHI', { tz: 'America/Chicago' });
-    await seedContact(h, 'UCHI', 'Acme', '2026-10-23');
+    await seedContact(h, 'UCHI', 'Acme', '2026-10-22'); // Thu: more than 7 days quiet on Fri 30 Oct
     const scheduler = startScheduler(h.ctx, { enabled: false });
     await tickThrough(h, scheduler, '2026-10-29T00:00:00Z', '2026-11-07T00:00:00Z', 30 * 60_000);
     assert.deepEqual(await nudgeTimes(h), { UCHI: ['2026-10-30T14:00:00Z', '2026-11-02T15:00:00Z', '2026-11-05T15:00:00Z'] });
@@ -125,11 +125,13 @@ describe('catch-up only while the period is current', () => {
 describe('who is due', () => {
   it('only the active, quiet, un-snoozed managers not nudged in the last 3 days', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' }); // Mon
-    for (const u of ['UQUIET', 'UNEW', 'URECENT', 'USNOOZE', 'UCOOL', 'UGONE', 'UEXACT']) await cacheTz(h, u, 'UTC');
+    for (const u of ['UQUIET', 'UNEW', 'URECENT', 'USNOOZE', 'UCOOL', 'UGONE', 'UEXACT', 'UEIGHT']) await cacheTz(h, u, 'UTC');
     await seedContact(h, 'UQUIET', 'Acme', '2026-11-20'); // 10 days quiet
     await enroll(h, 'UNEW', '2026-11-27T12:00:00Z'); // enrolled 3 days ago, nothing logged: not yet
     await seedContact(h, 'URECENT', 'Acme', '2026-11-27'); // 3 days
-    await seedContact(h, 'UEXACT', 'Acme', '2026-11-23'); // exactly 7 days: due
+    // PRODUCT.md: due when the last conversation is *older than* nudge-after (7) days.
+    await seedContact(h, 'UEXACT', 'Acme', '2026-11-23'); // exactly 7 days: not yet
+    await seedContact(h, 'UEIGHT', 'Acme', '2026-11-22'); // 8 days: due
     await seedContact(h, 'USNOOZE', 'Acme', '2026-11-01');
     await h.ctx.services.snoozes.snooze(TEAM, 'USNOOZE', { days: 7, reason: 'pto', today: '2026-11-27', now: h.clock.now() });
     await seedContact(h, 'UCOOL', 'Acme', '2026-11-01');
@@ -146,22 +148,27 @@ describe('who is due', () => {
 
     const due = await h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now());
     assert.deepEqual(due.map((d) => [d.userId, d.daysQuiet]).sort(), [
-      ['UEXACT', 7],
+      ['UEIGHT', 8],
       ['UQUIET', 10],
     ]);
     // --force ignores the cool-down, never the snooze or the quiet rule.
     const forced = await h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now(), { ignoreCooldown: true });
-    assert.deepEqual(forced.map((d) => d.userId).sort(), ['UCOOL', 'UEXACT', 'UQUIET']);
+    assert.deepEqual(forced.map((d) => d.userId).sort(), ['UCOOL', 'UEIGHT', 'UQUIET']);
     // The same instant on Saturday is nobody's working day here.
     assert.deepEqual(await h.ctx.services.nudges.selectDueNudges(TEAM, at('2026-11-28T12:00:00Z')), []);
   });
 
   it('an enrolled manager with nothing logged counts from enrolment', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' });
-    await enroll(h, 'U1', '2026-11-23T08:00:00Z');
+    await enroll(h, 'U1', '2026-11-22T08:00:00Z');
+    await enroll(h, 'U2', '2026-11-23T08:00:00Z'); // a week ago today: not older than 7 days yet
     await cacheTz(h, 'U1', 'UTC');
-    const [n] = await h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now());
-    assert.deepEqual([n.userId, n.daysQuiet, n.hasLoggedBefore, n.dormantAccounts], ['U1', 7, false, []]);
+    await cacheTz(h, 'U2', 'UTC');
+    const due = await h.ctx.services.nudges.selectDueNudges(TEAM, h.clock.now());
+    assert.deepEqual(
+      due.map((n) => [n.userId, n.daysQuiet, n.hasLoggedBefore, n.dormantAccounts]),
+      [['U1', 8, false, []]],
+    );
   });
 });
 
