@@ -6,8 +6,9 @@ export const COPY_USAGE = [
   'then compares row counts table by table. The URL may leave the password out and use PGPASSWORD instead.',
 ].join('\n');
 
-/** The parsed command line, or a message saying what is wrong with it. */
-export function parseCopyArgs(argv: string[]): { from: string; to: string } | { error: string } {
+/** The parsed command line, a request for help (`--help`, `-h`), or a message saying what is wrong with it. */
+export function parseCopyArgs(argv: string[]): { from: string; to: string } | { help: true } | { error: string } {
+  if (argv.some((a) => a === '--help' || a === '-h')) return { help: true };
   const rest = [...argv];
   const found: { from?: string; to?: string } = {};
   while (rest.length) {

@@ -9,6 +9,10 @@ import { COPY_USAGE, parseCopyArgs } from './db-copy-args.js';
  */
 async function main(): Promise<number> {
   const args = parseCopyArgs(process.argv.slice(2));
+  if ('help' in args) {
+    process.stdout.write(`${COPY_USAGE}\n`);
+    return 0;
+  }
   if ('error' in args) {
     process.stderr.write(`${args.error}\n${COPY_USAGE}\n`);
     return 2;

@@ -1,11 +1,25 @@
-import { JOBS, type JobName } from '../jobs/index.js';
+import { JOB_SUMMARIES, JOBS, type JobName } from '../jobs/index.js';
 import { isRealDate } from '../lib/time.js';
 
 /** The job CLI's arguments, apart from src/cli/job.ts so they can be tested without running a job. */
 export const USAGE = `usage: npm run job -- <${Object.keys(JOBS).join('|')}> [--now <ISO 8601 timestamp>] [--force]`;
 
-/** The parsed command line, or a message saying what is wrong with it. */
-export function parseJobArgs(argv: string[]): { job: JobName; now: number | null; force: boolean } | { error: string } {
+/** `npm run job -- --help`: the usage, each job in a line, and what the options do. */
+export const HELP = [
+  USAGE,
+  '',
+  'Runs one scheduled job once against the configured database and Slack (for SCHEDULER_ENABLED=false and',
+  'external schedulers), prints what it posted, and exits 0, or 1 when something failed.',
+  '',
+  ...Object.entries(JOB_SUMMARIES).map(([job, summary]) => `  ${job.padEnd(12)}${summary}`),
+  '',
+  '  --now <ISO 8601>  run as if it were that instant (no offset means UTC), e.g. 2026-11-30T09:05:00Z',
+  '  --force           run even if this period was already done (posts again)',
+].join('\n');
+
+/** The parsed command line, a request for help, or a message saying what is wrong with it. */
+export function parseJobArgs(argv: string[]): { job: JobName; now: number | null; force: boolean } | { help: true } | { error: string } {
+  if (argv.some((a) => a === '--help' || a === '-h') || argv[0] === 'help') return { help: true };
   const rest = [...argv];
   const job = rest.shift();
   // hasOwn, not `in`: `toString` or `constructor` is not a job.

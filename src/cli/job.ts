@@ -8,7 +8,7 @@ import { listServedTeams } from '../jobs/teams.js';
 import { FixedClock, systemClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
 import { createSlackClient } from '../slack/client.js';
-import { parseJobArgs, USAGE } from './job-args.js';
+import { HELP, parseJobArgs, USAGE } from './job-args.js';
 
 /**
  * `npm run job -- <job> [--now …] [--force]`: runs one job once against the configured database
@@ -17,6 +17,10 @@ import { parseJobArgs, USAGE } from './job-args.js';
  */
 async function main(): Promise<number> {
   const args = parseJobArgs(process.argv.slice(2));
+  if ('help' in args) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
   if ('error' in args) {
     process.stderr.write(`${args.error}\n${USAGE}\n`);
     return 2;

@@ -20,6 +20,15 @@ export const JOBS = {
 
 export type JobName = keyof typeof JOBS;
 
+/** What each job does, one line each (`npm run job -- --help`); PRODUCT.md "Scheduled jobs" has the whole rule. */
+export const JOB_SUMMARIES: Record<JobName, string> = {
+  nudges: 'DM each quiet manager at their own nudge hour on working days (once per manager per day)',
+  leaderboard: "post last week's leaderboard to LEADERBOARD_CHANNEL (Monday 09:00 team time, once per week)",
+  digest: 'post the VP digest to DIGEST_CHANNEL (Monday 09:30 team time, once per week)',
+  retention: 'erase the data of workspaces that uninstalled Gemba more than UNINSTALL_RETENTION_DAYS ago (distribution mode)',
+  publish: 'publish the tactic flags and Me toos received since the last publish (daily at FLAG_PUBLISH_HOUR)',
+};
+
 /** Runs every job once for the instant `now`; each decides for itself whether anything is due. */
 export async function runDueJobs(ctx: AppContext, now: number): Promise<JobReport[]> {
   const reports: JobReport[] = [];

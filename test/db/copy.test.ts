@@ -172,6 +172,15 @@ describe('db:copy: SQLite install → PostgreSQL', () => {
     }
   });
 
+  it('--help prints the usage and exits 0', async () => {
+    for (const args of [['--help'], ['-h'], ['--from', databasePath, '--help']]) {
+      const { code, out } = await dbCopy(args, dir);
+      assert.equal(code, 0, `${args.join(' ')}: ${out}`);
+      assert.match(out, /^usage: npm run db:copy -- --from <sqlite file> --to <postgres URL>\nexample: /);
+      assert.doesNotMatch(out, /unknown argument/);
+    }
+  });
+
   it('says so plainly when the file is missing or the server cannot be reached, never printing the password', async () => {
     const url = await createTestDatabase(server.url);
     const missing = await dbCopy(['--from', join(dir, 'nope.db'), '--to', url], dir);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parseInstant, parseJobArgs, USAGE } from '../../src/cli/job-args.js';
+import { HELP, parseInstant, parseJobArgs, USAGE } from '../../src/cli/job-args.js';
 import { databaseEnv } from '../kit/engine.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { startHarness, TEST_ANONYMITY_KEY } from '../kit/harness.js';
@@ -128,12 +128,12 @@ describe('job CLI', () => {
     assert.equal(due.code, 0, due.stderr);
     assert.match(
       due.stdout,
-      /^publish: 1 posted[\s\S]*posted {2}tactic flags through 2026-11-26 \(T0001\): 1 flags and me-toos, 1 reasons; \d+ eligible in \d+ crowds/,
+      /^publish: 1 posted[\s\S]*posted {2}tactic flags through 2026-11-26 \(T0001\): 1 flag or me-too, 1 reason; \d+ eligible people in \d+ crowds/,
     );
     const again = await job(['publish', '--now', '2026-11-26T19:00:00Z']);
     assert.match(again.stdout, /already published today/);
     const forced = await job(['publish', '--now', '2026-11-26T19:00:00Z', '--force']);
-    assert.match(forced.stdout, /^publish: 1 posted/);
+    assert.match(forced.stdout, /^publish: 1 posted[\s\S]*\(T0001\): nothing new to publish; /);
     fake.reset();
   });
 
@@ -149,6 +149,18 @@ describe('job CLI', () => {
     );
     assert.equal(r.stdout, '');
     assert.equal(fake.calls.length, calls, 'no Slack call for bad arguments');
+  });
+
+  it('--help prints the usage and every job on stdout and exits 0, touching nothing', async () => {
+    const calls = fake.calls.length;
+    const r = await job(['--help']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${HELP}\n`);
+    assert.match(r.stdout, /^usage: npm run job -- </);
+    for (const name of ['nudges', 'leaderboard', 'digest', 'retention', 'publish'])
+      assert.match(r.stdout, new RegExp(`^  ${name} +\\S`, 'm'));
+    assert.equal(r.stderr, '');
+    assert.equal(fake.calls.length, calls);
   });
 });
 
@@ -201,5 +213,10 @@ describe('job CLI arguments', () => {
     assert.match((parseJobArgs(['nudges', '--now']) as { error: string }).error, /--now needs an ISO 8601 timestamp .*\(got ""\)/);
     assert.match((parseJobArgs(['nudges', '--now', 'tomorrow']) as { error: string }).error, /\(got "tomorrow"\)/);
     assert.match(USAGE, /^usage: npm run job -- <nudges\|leaderboard\|digest\|retention\|publish>/);
+  });
+
+  it('--help, -h and help anywhere ask for help', () => {
+    for (const argv of [['--help'], ['-h'], ['help'], ['nudges', '--help'], ['bogus', '-h']])
+      assert.deepEqual(parseJobArgs(argv), { help: true });
   });
 });
