@@ -6,7 +6,7 @@ import { startScheduler } from './jobs/scheduler.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger, logDestination } from './lib/logger.js';
 import { createSlackClient } from './slack/client.js';
-import { type BotIdentity, SlackStartError, verifySlack } from './slack/verify.js';
+import { type BotIdentity, describeSocketStartFailure, SLACK_DEFAULT_API_URL, SlackStartError, verifySlack } from './slack/verify.js';
 
 /**
  * Composition root: config → logger → database → migrations → context → Bolt app → start →
@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   } catch (err) {
     await storage.close();
     const code = (err as { code?: string }).code;
-    startFailed(code === 'EADDRINUSE' ? `port ${config.port} is already in use — stop the other process or set PORT` : errorText(err));
+    if (code === 'EADDRINUSE') startFailed(`port ${config.port} is already in use — stop the other process or set PORT`);
+    startFailed(config.slackAppToken ? describeSocketStartFailure(err, config.slackApiUrl ?? SLACK_DEFAULT_API_URL) : errorText(err));
   }
   logger.info(
     { port: config.port, mode: config.slackAppToken ? 'socket' : 'http', workspaces: config.distribution ? 'distribution' : 'one' },

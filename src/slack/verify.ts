@@ -73,6 +73,22 @@ export function describeStartFailure(err: unknown, apiUrl: string): string {
   return `cannot reach Slack at ${apiUrl}: ${rootCause(e?.original ?? err)} — check the network or SLACK_API_URL`;
 }
 
+/**
+ * The one line that explains why Socket Mode could not connect at start (apps.connections.open with
+ * SLACK_APP_TOKEN): a refused app token is named as such, not blamed on the bot token.
+ */
+export function describeSocketStartFailure(err: unknown, apiUrl: string): string {
+  const e = err as { code?: string; data?: { error?: string } } | null;
+  if (e?.code === webApi.ErrorCode.PlatformError) {
+    const error = e.data?.error ?? 'unknown_error';
+    if (TOKEN_ERRORS.has(error)) {
+      return `Slack rejected SLACK_APP_TOKEN (${error}): copy the app-level token (xapp-…) with the connections:write scope from your app's Basic Information page, or leave SLACK_APP_TOKEN empty to run over HTTP`;
+    }
+    return `Slack refused the Socket Mode connection (apps.connections.open at ${apiUrl} answered "${error}"): check SLACK_APP_TOKEN and that Socket Mode is on for the app`;
+  }
+  return describeStartFailure(err, apiUrl).replace('to auth.test', 'to apps.connections.open');
+}
+
 /** The innermost cause's message: `getaddrinfo ENOTFOUND slack.com` rather than `fetch failed`. */
 function rootCause(err: unknown): string {
   let e = err as { message?: string; cause?: unknown; code?: string } | null | undefined;

@@ -85,7 +85,7 @@ describe('npm start (src/main.ts) from a .env built from .env.example', { timeou
     const res = await waitForHealth(url, child);
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { status: 'ok', database: 'ok', engine: 'sqlite', mode: 'http' });
-    assert.ok(fake.callsTo('auth.test').length >= 1, 'auth.test is called once at start');
+    assert.equal(fake.callsTo('auth.test').length, 1, 'auth.test is called once at start (not again by Bolt)');
   });
 
   it('handles a signed /contact and stores it', async () => {
@@ -180,5 +180,26 @@ describe('a first run that tells the truth', { timeout: 60_000 }, () => {
       `Gemba cannot start: cannot reach Slack at http://127.0.0.1:${port}/api/: connect ECONNREFUSED 127.0.0.1:${port} — check the network or SLACK_API_URL\n`,
     );
     assert.doesNotMatch(out, /fetch failed|"level":(40|50|60)/, 'no retry warnings or JSON error lines');
+  });
+
+  it('Socket Mode with an app token Slack refuses: one plain line naming SLACK_APP_TOKEN, not the bot token', async () => {
+    const fake = await startFakeSlack();
+    try {
+      fake.failNext('apps.connections.open', { error: 'invalid_auth', times: 5 });
+      const env = `SLACK_BOT_TOKEN=xoxb-real-looking\nSLACK_APP_TOKEN=xapp-1-refused\nSLACK_API_URL=${fake.apiUrl}\n`;
+      const { code, err } = await firstRun(env);
+      assert.equal(code, 1);
+      assert.equal(
+        err,
+        "Gemba cannot start: Slack rejected SLACK_APP_TOKEN (invalid_auth): copy the app-level token (xapp-…) with the connections:write scope from your app's Basic Information page, or leave SLACK_APP_TOKEN empty to run over HTTP\n",
+      );
+      assert.deepEqual(
+        fake.calls.map((c) => c.method),
+        ['auth.test', 'apps.connections.open'],
+        'the bot token was checked once, then the app token refused',
+      );
+    } finally {
+      await fake.close();
+    }
   });
 });
