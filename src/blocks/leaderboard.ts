@@ -1,5 +1,5 @@
 import { escapeText, mention } from '../lib/slack-text.js';
-import type { Leaderboard } from '../services/leaderboard.js';
+import { IMPROVEMENT_BASELINE_WEEKS, type Leaderboard } from '../services/leaderboard.js';
 import { type Block, context, header, type Message, plural, section, shortDate } from './common.js';
 
 const MEDAL = [':first_place_medal:', ':second_place_medal:', ':third_place_medal:'];
@@ -9,6 +9,15 @@ function versus(total: number, previous: number): string {
   if (total === previous) return `same as the week before (${previous})`;
   const arrow = total > previous ? ':arrow_up_small:' : ':arrow_down_small:';
   return `${arrow} ${Math.abs(total - previous)} vs ${previous} the week before`;
+}
+
+/**
+ * What "most improved" is measured against: the manager's own weekly average over the weeks before
+ * ("against their usual 0.5"), or, with nothing in those weeks, "up from none in the 4 weeks before".
+ */
+function usualText(baseline: number): string {
+  if (baseline === 0) return `up from none in the ${IMPROVEMENT_BASELINE_WEEKS} weeks before`;
+  return `against their usual ${Number.isInteger(baseline) ? baseline : baseline.toFixed(1)}`;
 }
 
 /**
@@ -36,7 +45,7 @@ export function leaderboardMessage(lb: Leaderboard, p: { title: string; inProgre
   if (lb.mostImproved) {
     blocks.push(
       section(
-        `:rocket: *Most improved:* ${mention(lb.mostImproved.userId)}, ${lb.mostImproved.count} this week against their usual ${lb.mostImproved.baseline.toFixed(1)}`,
+        `:rocket: *Most improved:* ${mention(lb.mostImproved.userId)}, ${lb.mostImproved.count} this week ${usualText(lb.mostImproved.baseline)}`,
       ),
     );
   }
