@@ -133,12 +133,26 @@ function dateExample(today: string): string {
 }
 
 /**
- * Checks a contact's fields against the shared limits; returns the first problem or null.
- * Callers should pass trimmed text and null (not '') for an empty optional buyer / insight.
+ * Checks a contact's fields against the shared limits; returns the first problem or null (the
+ * one-liner answers one problem at a time). Callers should pass trimmed text and null (not '')
+ * for an empty optional buyer / insight.
  */
 export function validateContactDraft(d: ContactDraftInput, today: string): GrammarError | null {
-  if (!isRealDate(today)) throw new RangeError(`today must be a real YYYY-MM-DD date: ${String(today)}`);
+  return contactDraftProblems(d, today)[0] ?? null;
+}
 
+/**
+ * Every problem of a contact's fields, at most one per field, in field order (account, buyer, kind,
+ * duration, date, insight): the modal shows them all inline at once.
+ */
+export function contactDraftProblems(d: ContactDraftInput, today: string): GrammarError[] {
+  if (!isRealDate(today)) throw new RangeError(`today must be a real YYYY-MM-DD date: ${String(today)}`);
+  return [accountProblem(d), buyerProblem(d), kindProblem(d), durationProblem(d), dateProblem(d, today), insightProblem(d)].filter(
+    (p): p is GrammarError => p !== null,
+  );
+}
+
+function accountProblem(d: ContactDraftInput): GrammarError | null {
   const account = typeof d.account === 'string' ? d.account.trim() : '';
   if (account === '') {
     return err('account_missing', "I couldn't find an account name. Start with the account.", '/contact Acme Corp');
@@ -147,7 +161,10 @@ export function validateContactDraft(d: ContactDraftInput, today: string): Gramm
   if (accountLen > CONTACT_LIMITS.accountMax) {
     return err('account_too_long', `Account is ${accountLen} characters; the limit is ${CONTACT_LIMITS.accountMax}.`, '/contact Acme Corp');
   }
+  return null;
+}
 
+function buyerProblem(d: ContactDraftInput): GrammarError | null {
   if (d.buyer !== null) {
     const buyer = typeof d.buyer === 'string' ? d.buyer.trim() : '';
     if (buyer === '') {
@@ -162,15 +179,24 @@ export function validateContactDraft(d: ContactDraftInput, today: string): Gramm
       );
     }
   }
+  return null;
+}
 
+function kindProblem(d: ContactDraftInput): GrammarError | null {
   if (!(CONTACT_KINDS as readonly string[]).includes(d.kind)) {
     return err('kind_unknown', `${quote(String(d.kind))} isn't a kind I know. Use one of: ${KIND_LIST}.`, '/contact Acme Corp via video');
   }
+  return null;
+}
 
+function durationProblem(d: ContactDraftInput): GrammarError | null {
   if (d.durationMin !== null && !durationInRange(d.durationMin)) {
     return durationError(`${String(d.durationMin)}m`);
   }
+  return null;
+}
 
+function dateProblem(d: ContactDraftInput, today: string): GrammarError | null {
   if (!isRealDate(d.occurredOn)) {
     const message = ISO_DATE_SHAPE.test(String(d.occurredOn))
       ? `The date ${d.occurredOn} doesn't exist.`
@@ -188,7 +214,10 @@ export function validateContactDraft(d: ContactDraftInput, today: string): Gramm
       dateExample(today),
     );
   }
+  return null;
+}
 
+function insightProblem(d: ContactDraftInput): GrammarError | null {
   if (d.insight !== null) {
     const insightLen = charCount(typeof d.insight === 'string' ? d.insight : '');
     if (insightLen > CONTACT_LIMITS.insightMax) {

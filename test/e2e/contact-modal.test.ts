@@ -165,6 +165,19 @@ describe('contact modal: inline errors', () => {
       assertSurfacesValid(h);
     });
   }
+
+  it('shows every field that is wrong at once, not one per submission', async () => {
+    const h = await harness();
+    const r = await submit(h, { account: null, duration: 'half an hour', date: '2026-11-27', insight: 'x'.repeat(2001) });
+    assert.equal(r.json?.response_action, 'errors');
+    assert.deepEqual(
+      Object.keys(r.json.errors).sort(),
+      [ContactField.account, ContactField.date, ContactField.duration, ContactField.insight].sort(),
+    );
+    assert.match(r.json.errors[ContactField.duration], /isn't a duration/);
+    assert.match(r.json.errors[ContactField.date], /future/);
+    assert.equal(await contactCount(h), 0);
+  });
 });
 
 describe('contact modal: editing', () => {

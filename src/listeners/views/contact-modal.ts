@@ -2,7 +2,7 @@ import { type ContactModalMeta, contactConfirmation } from '../../blocks/contact
 import { ContactField, INPUT_ACTION } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
 import { stripControlChars } from '../../lib/slack-text.js';
-import { CONTACT_LIMITS, type GrammarError, parseDurationToken, validateContactDraft } from '../../services/contact-grammar.js';
+import { CONTACT_LIMITS, contactDraftProblems, parseDurationToken } from '../../services/contact-grammar.js';
 import type { ContactInput, ContactRow } from '../../services/contacts.js';
 import { afterAck } from '../after-ack.js';
 import { publishHome } from '../home.js';
@@ -32,23 +32,20 @@ const text = (values: StateValues, block: string): string | null => {
   return v ? v : null;
 };
 
-/** Reads the modal's fields into a contact, or the per-field errors Slack shows inline. */
+/** Reads the modal's fields into a contact, or every field's error at once, as Slack shows them inline. */
 export function readContactForm(
   values: StateValues,
   today: string,
 ): { ok: true; input: ContactInput } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
   const durationText = text(values, ContactField.duration);
   let durationMin: number | null = null;
   if (durationText !== null) {
     const bare = /^\d+$/.test(durationText) ? `${durationText}m` : durationText;
     durationMin = parseDurationToken(bare);
     if (durationMin === null)
-      return {
-        ok: false,
-        errors: {
-          [ContactField.duration]: `"${durationText.slice(0, 20)}" isn't a duration I understand. Use minutes like 30m or hours like 1h (up to ${CONTACT_LIMITS.durationMax} minutes).`,
-        },
-      };
+      errors[ContactField.duration] =
+        `"${durationText.slice(0, 20)}" isn't a duration I understand. Use minutes like 30m or hours like 1h (up to ${CONTACT_LIMITS.durationMax} minutes).`;
   }
   const draft = {
     account: (text(values, ContactField.account) ?? '').replace(/\s+/g, ' '),
@@ -58,8 +55,11 @@ export function readContactForm(
     occurredOn: values[ContactField.date]?.[INPUT_ACTION]?.selected_date ?? today,
     insight: text(values, ContactField.insight),
   };
-  const problem: GrammarError | null = validateContactDraft(draft, today);
-  if (problem) return { ok: false, errors: { [FIELD_OF_ERROR[problem.code] ?? ContactField.account]: problem.message } };
+  for (const problem of contactDraftProblems(draft, today)) {
+    const field = FIELD_OF_ERROR[problem.code] ?? ContactField.account;
+    errors[field] ??= problem.message;
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, input: draft as ContactInput };
 }
 
