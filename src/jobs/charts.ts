@@ -1,5 +1,6 @@
 import { type Chart, heatMapChart, leaderboardChart, selectHeatRows, teamTrendChart, weekLabel } from '../charts/index.js';
 import type { AppContext } from '../context.js';
+import { localDate, weekStart } from '../lib/time.js';
 import type { Leaderboard } from '../services/leaderboard.js';
 import type { TeamSettings } from '../services/settings.js';
 import type { SlackClient } from '../slack/client.js';
@@ -25,11 +26,35 @@ async function namesOf(ctx: AppContext, teamId: string, userIds: string[]): Prom
   return (userId) => names.get(userId) ?? userId;
 }
 
+/** Fewest weeks a digest chart draws, however new the team: a trend needs a few points. */
+export const DIGEST_CHART_MIN_WEEKS = 4;
+
+/**
+ * The index of the first week the digest's charts draw: the week the team's first manager enrolled,
+ * or of its first conversation if that is earlier (a conversation may be dated before its logger
+ * enrolled); never leaving fewer than DIGEST_CHART_MIN_WEEKS. Example: a team that began 3 weeks
+ * before a 12-week window's end → index 8 (its last 4 weeks).
+ */
+export function firstDrawnWeek(
+  grid: { weeks: string[]; rows: Array<{ counts: number[] }>; firstEnrolledAt: number | null },
+  timezone: string,
+): number {
+  const enrolledWeek = grid.firstEnrolledAt === null ? null : weekStart(localDate(grid.firstEnrolledAt, timezone));
+  const byEnrolment = enrolledWeek === null ? grid.weeks.length : grid.weeks.findIndex((w) => w >= enrolledWeek);
+  const firstCounted = grid.weeks.findIndex((_, i) => grid.rows.some((r) => (r.counts[i] ?? 0) > 0));
+  const first = Math.min(byEnrolment === -1 ? grid.weeks.length : byEnrolment, firstCounted === -1 ? grid.weeks.length : firstCounted);
+  return Math.max(0, Math.min(first, grid.weeks.length - DIGEST_CHART_MIN_WEEKS));
+}
+
 /** The digest's charts: the team trend with coverage, and the managers × weeks heat map. */
 export async function digestCharts(ctx: AppContext, teamId: string, reportWeek: string, settings: TeamSettings): Promise<PostCharts> {
   const { team } = ctx.services;
   const trend = await team.teamTrend(teamId, { lastDay: reportWeek, weeks: DIGEST_CHART_WEEKS, target: settings.weeklyTarget, listed: 0 });
-  const grid = await team.weeklyGrid(teamId, { lastDay: reportWeek, weeks: DIGEST_CHART_WEEKS });
+  const fullGrid = await team.weeklyGrid(teamId, { lastDay: reportWeek, weeks: DIGEST_CHART_WEEKS });
+  // A team younger than the window: its charts start with its first week, not with weeks it never had.
+  const from = firstDrawnWeek(fullGrid, settings.timezone);
+  const grid = { weeks: fullGrid.weeks.slice(from), rows: fullGrid.rows.map((r) => ({ ...r, counts: r.counts.slice(from) })) };
+  const trendWeeks = trend.weeks.slice(from);
   const picked = selectHeatRows(grid.rows);
   const name = await namesOf(
     ctx,
@@ -37,12 +62,12 @@ export async function digestCharts(ctx: AppContext, teamId: string, reportWeek: 
     picked.rows.map((r) => r.userId),
   );
   const locale = ctx.config.teamLocale;
-  const latest = trend.weeks[trend.weeks.length - 1];
+  const latest = trendWeeks[trendWeeks.length - 1];
   const teamTarget = trend.managerCount * settings.weeklyTarget;
   return {
     comment: `Charts, week of ${weekLabel(reportWeek, locale)}: ${latest.total} conversations against a team target of ${teamTarget}, coverage ${Math.round(latest.coverage * 100)}% (${latest.managersWithOne} of ${trend.managerCount} managers).`,
     charts: [
-      teamTrendChart({ weeks: trend.weeks, managerCount: trend.managerCount, target: settings.weeklyTarget, locale }),
+      teamTrendChart({ weeks: trendWeeks, managerCount: trend.managerCount, target: settings.weeklyTarget, locale }),
       heatMapChart({
         weeks: grid.weeks,
         rows: picked.rows.map((r) => ({ label: name(r.userId), fallback: r.userId, counts: r.counts })),

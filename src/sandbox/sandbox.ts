@@ -59,7 +59,9 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
 
   const simulator = new SlackSimulator({ teamId: TEAM_ID, defaultTz: TEAM_TIMEZONE, keepCalls: 500 });
   await simulator.listen();
-  for (const p of PEOPLE) simulator.setUser(p.id, { name: p.name.toLowerCase().replace(/\s+/g, '.'), realName: p.name, tz: TEAM_TIMEZONE });
+  // Display names as people usually set them (what charts and mentions show), usernames as Slack makes them.
+  for (const p of PEOPLE)
+    simulator.setUser(p.id, { name: p.name.toLowerCase().replace(/\s+/g, '.'), realName: p.name, displayName: p.name, tz: TEAM_TIMEZONE });
   simulator.setUsergroup(
     'S0REPS',
     PEOPLE.filter((p) => p.role === 'rep').map((p) => p.id),

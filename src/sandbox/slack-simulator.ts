@@ -41,6 +41,8 @@ export interface SimulatedUserProps {
   isBot: boolean;
   name: string;
   realName: string;
+  /** The profile's display name; the username (`name`) when not set, as for a person who never chose one. */
+  displayName: string;
   email: string;
   teamId: string;
   deleted: boolean;
@@ -864,7 +866,7 @@ export class SlackSimulator {
       updated: 1_700_000_000,
       profile: {
         real_name: realName,
-        display_name: name,
+        display_name: p.displayName ?? name,
         ...(p.email !== undefined ? { email: p.email } : {}),
         team: p.teamId ?? this.teamId,
       },

@@ -73,13 +73,14 @@ export function createTeamService(repos: Repos) {
 
     /**
      * Every active manager's conversations per week for the `weeks` weeks up to the week of
-     * `lastDay`, oldest first, zeros included (the digest's heat map picks its rows from these).
+     * `lastDay`, oldest first, zeros included (the digest's heat map picks its rows from these), and
+     * when the earliest of them enrolled (so a chart need not open on weeks before the team began).
      * Two queries whatever the team size: the managers, and the weekly aggregates of the window.
      */
     async weeklyGrid(
       teamId: string,
       opts: { lastDay: string; weeks: number },
-    ): Promise<{ weeks: string[]; rows: Array<{ userId: string; counts: number[] }> }> {
+    ): Promise<{ weeks: string[]; rows: Array<{ userId: string; counts: number[] }>; firstEnrolledAt: number | null }> {
       const starts = lastWeekStarts(opts.lastDay, opts.weeks);
       const index = new Map(starts.map((w, i) => [w, i]));
       const [managers, weekly] = await Promise.all([
@@ -92,7 +93,8 @@ export function createTeamService(repos: Repos) {
         const i = index.get(c.weekStart);
         if (counts && i !== undefined) counts[i] = c.count;
       }
-      return { weeks: starts, rows: [...rows].map(([userId, counts]) => ({ userId, counts })) };
+      const firstEnrolledAt = managers.length ? Math.min(...managers.map((m) => m.enrolledAt)) : null;
+      return { weeks: starts, rows: [...rows].map(([userId, counts]) => ({ userId, counts })), firstEnrolledAt };
     },
   };
 }

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
+import { DIGEST_CHART_MIN_WEEKS, firstDrawnWeek } from '../../src/jobs/charts.js';
 import { runDigest } from '../../src/jobs/digest.js';
 import { runLeaderboard } from '../../src/jobs/leaderboard.js';
 import type { FailSpec } from '../kit/fake-slack.js';
@@ -91,10 +92,35 @@ describe('weekly posts carry their charts', () => {
     );
     const [trendAlt, heatAlt] = h.fake.callsTo('files.getUploadURLExternal').map((c) => c.args.alt_txt as string);
     assert.match(trendAlt, /23 Nov: 21, 71%\.$/);
-    assert.match(heatAlt, /7 of 7 managers, 12 weeks/);
+    // The window is 12 weeks, but the team began with UNEVER's enrolment on 1 Oct: nothing before its week is drawn.
+    assert.match(heatAlt, /7 of 7 managers, 9 weeks from 28 Sept to 23 Nov/);
+    assert.match(trendAlt, /, 9 weeks, .*: 28 Sept: 0, 0%; 5 Oct:/, 'the trend starts with the same week');
     for (const c of h.fake.callsTo('files.getUploadURLExternal'))
       assert.ok(h.fake.uploadBytes.get(c.response.file_id)!.length < 150 * 1024);
     assertSurfacesValid(h);
+  });
+});
+
+describe('how far back the digest charts go', () => {
+  const WEEKS = ['2026-09-07', '2026-09-14', '2026-09-21', '2026-09-28', '2026-10-05', '2026-10-12', '2026-10-19', '2026-10-26'];
+  const grid = (firstEnrolledAt: string | null, counts: number[] = WEEKS.map(() => 0)) => ({
+    weeks: WEEKS,
+    rows: [{ counts }],
+    firstEnrolledAt: firstEnrolledAt === null ? null : Date.parse(firstEnrolledAt),
+  });
+
+  it('from the week the team began: its first enrolment, in the team time zone', () => {
+    assert.equal(firstDrawnWeek(grid('2026-09-01T00:00:00Z'), 'UTC'), 0, 'older than the window: all of it');
+    assert.equal(firstDrawnWeek(grid('2026-09-16T10:00:00Z'), 'UTC'), 1);
+    // Sunday 13 Sep 23:30 UTC is Monday 14 Sep in Berlin: that week.
+    assert.equal(firstDrawnWeek(grid('2026-09-13T23:30:00Z'), 'Europe/Berlin'), 1);
+    assert.equal(firstDrawnWeek(grid('2026-09-13T23:30:00Z'), 'UTC'), 0);
+  });
+
+  it('or from an earlier conversation (dated before its logger enrolled), and never fewer than 4 weeks', () => {
+    assert.equal(firstDrawnWeek(grid('2026-10-01T00:00:00Z', [0, 0, 1, 0, 0, 0, 0, 0]), 'UTC'), 2);
+    assert.equal(firstDrawnWeek(grid('2026-10-20T00:00:00Z'), 'UTC'), WEEKS.length - DIGEST_CHART_MIN_WEEKS);
+    assert.equal(firstDrawnWeek(grid(null), 'UTC'), WEEKS.length - DIGEST_CHART_MIN_WEEKS, 'nobody yet');
   });
 });
 
