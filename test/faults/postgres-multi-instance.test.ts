@@ -48,6 +48,8 @@ const RETRY_AFTER_S = 3;
 const LEADERBOARD = 'CLEADERS';
 const DIGEST = 'CDIGEST';
 const TOKENS = ['xoxb-multi-a', 'xoxb-multi-b', 'xoxb-multi-c'];
+/** Clock lanes: one per instance, and one for the restart. */
+const LANES = TOKENS.length + 1;
 
 const SHIFTED_CLOCK = join(ROOT, 'test/faults/shifted-clock.ts');
 
@@ -60,9 +62,10 @@ interface Instance extends AppChild {
 }
 
 /** Starts src/main.ts with the scheduler on, its clock at `clockStart`, Slack token `token`. */
-function startInstance(env: Record<string, string>, token: string, clockStart: number, cwd: string, port: number): Instance {
+function startInstance(env: Record<string, string>, token: string, clockStart: number, cwd: string, port: number, lane: number): Instance {
   const app = spawnApp({
-    env: { ...env, SLACK_BOT_TOKEN: token, TEST_CLOCK_START: new Date(clockStart).toISOString() },
+    // Its own lane of milliseconds (shifted-clock.ts): no survivor's claim can share the dead instance's claimed_at.
+    env: { ...env, SLACK_BOT_TOKEN: token, TEST_CLOCK_START: new Date(clockStart).toISOString(), TEST_CLOCK_LANE: `${lane}/${LANES}` },
     cwd,
     port,
     preload: [SHIFTED_CLOCK],
@@ -149,7 +152,7 @@ describe('fault: three instances on one PostgreSQL, one killed with SIGKILL mid-
 
     // Three instances; each runs a catch-up tick as soon as it listens, so the fan-outs race.
     const ports = await Promise.all(TOKENS.map(() => freePort()));
-    for (const [n, token] of TOKENS.entries()) instances.push(startInstance(env, token, NOW, dir, ports[n]));
+    for (const [n, token] of TOKENS.entries()) instances.push(startInstance(env, token, NOW, dir, ports[n], n));
     await Promise.all(instances.map(healthy));
     phase('seed and start');
 
@@ -249,7 +252,14 @@ describe('fault: three instances on one PostgreSQL, one killed with SIGKILL mid-
         if (Date.now() > deadline) throw new Error('the survivors did not finish their DMs');
         await sleep(50);
       }
-      const restarted = startInstance(env, `${victim.token}-restarted`, NOW + CLAIM_STALE_AFTER_MS + 60_000, dir, await freePort());
+      const restarted = startInstance(
+        env,
+        `${victim.token}-restarted`,
+        NOW + CLAIM_STALE_AFTER_MS + 60_000,
+        dir,
+        await freePort(),
+        TOKENS.length,
+      );
       instances.push(restarted);
       await healthy(restarted);
       serving.push(restarted);
