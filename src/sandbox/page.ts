@@ -8,6 +8,11 @@ import { esc, renderBlocks } from './render.js';
 import type { Actor } from './sandbox.js';
 import type { Msg } from './workspace.js';
 
+/** The tab's icon, inline so the browser asks the page server for nothing (no /favicon.ico 404). */
+const FAVICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#4a154b"/><text x="16" y="23" font-family="sans-serif" font-size="20" font-weight="700" fill="#fff" text-anchor="middle">G</text></svg>',
+)}`;
+
 const names = (id: string): string => personById(id)?.name ?? CHANNELS.find((c) => c.id === id)?.name ?? id;
 
 const fmt = (ms: number, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { timeZone: TEAM_TIMEZONE, ...o }).format(ms);
@@ -90,6 +95,7 @@ export function renderPage(actor: Actor, user: string, pane: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Gemba sandbox</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="${FAVICON}">
 <style>${CSS}</style></head>
 <body data-user="${esc(user)}" data-pane="${esc(pane)}">
 <header class="top"><div class="brand">Gemba <span>sandbox — a simulated Slack workspace; nothing leaves this machine</span></div>

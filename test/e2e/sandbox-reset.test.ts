@@ -44,7 +44,8 @@ describe('the sandbox: --reset', { timeout: 120_000 }, () => {
       assert.ok((await tactics(again)) > 0);
       const res = await fetch(again.url);
       assert.equal(res.status, 200);
-      await res.text();
+      // The tab icon is inline, so a browser asks the page server for no /favicon.ico (which would be a 404).
+      assert.match(await res.text(), /<link rel="icon" href="data:image\/svg\+xml,/);
     } finally {
       await again.close();
     }
