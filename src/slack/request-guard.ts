@@ -179,7 +179,8 @@ export function guardSlackRequests(listener: RequestListener, deps: RequestGuard
     // Anything else (GET /healthz, the install pages, an unknown path) goes to Bolt synchronously: its
     // router throws for a request no route takes, and the server's dispatch error handler must catch
     // that throw (answerUnroutedRequest) — inside an async function it would become a 500.
-    if (req.method !== 'POST' || !endpoints.has(pathOf(req))) return listener(req, res);
+    // The path as Bolt routes it (pathOf): a request Bolt would take as a Slack request is always checked here.
+    if (req.method?.toUpperCase() !== 'POST' || !endpoints.has(pathOf(req))) return listener(req, res);
     handle(req, res).catch((err) => {
       // Method and path only: the request itself carries headers (cookies, authorization) not for a log.
       deps.logger.error({ err: errorSummary(err), method: req.method, path: pathOf(req) }, 'request guard failed');
@@ -188,9 +189,19 @@ export function guardSlackRequests(listener: RequestListener, deps: RequestGuard
   };
 }
 
-/** A request's path without its query string (which may carry an OAuth `code` or `state`). */
+/**
+ * A request's path exactly as Bolt's HTTPReceiver routes it (`new URL(req.url, 'http://localhost').pathname`):
+ * dot segments resolved, the query and fragment dropped, an absolute-form target reduced to its path. The
+ * guard must decide on the same path Bolt does: `/slack/x/../events` or `/slack/events#x` is Bolt's
+ * `/slack/events`, and with Bolt's own signature check off, a raw-text match would let such a request in
+ * unsigned. Unparseable: '' (Bolt throws on it, and the request is answered 500 without reaching a handler).
+ */
 export function pathOf(req: IncomingMessage): string {
-  return (req.url ?? '').split('?')[0] ?? '';
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '';
+  }
 }
 
 /** An error's name, message and stack, without its other fields (Bolt's HTTP errors hold the request). */

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { request } from 'node:http';
 import { describe, it } from 'node:test';
 import { ActionId } from '../../src/blocks/ids.js';
 import { type Harness, harnessPerTest, SIGNING_SECRET, startHarness } from '../kit/harness.js';
@@ -68,6 +69,39 @@ describe('request signatures', () => {
     assert.equal(res.status, 401);
     await res.text();
     assert.equal(await contactCount(h), 0);
+  });
+
+  it('refuses an unsigned request whatever spelling of /slack/events Bolt would route (dot segments, fragment, absolute form)', async () => {
+    const h = await harness();
+    const payload = contact();
+    // fetch() normalises a path before sending; node:http sends the request target as written.
+    const post = (target: string) =>
+      new Promise<number>((resolve, reject) => {
+        const { hostname, port } = new URL(h.url);
+        const req = request(
+          { host: hostname, port, path: target, method: 'POST', headers: { 'content-type': payload.contentType } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.end(payload.body);
+      });
+    for (const target of [
+      '/slack/x/../events',
+      '/slack/%2e%2e/slack/events',
+      '/slack/./events',
+      '/slack/events#x',
+      '/slack/events?x=1',
+      '//slack/../slack/events',
+      `http://example.com/slack/events`,
+    ]) {
+      assert.equal(await post(target), 401, target);
+    }
+    await h.settle();
+    assert.equal(await contactCount(h), 0, 'nothing stored from an unsigned request');
+    assert.equal(await managerCount(h), 0);
   });
 
   it("answers Slack's unsigned ssl_check with 200 and does nothing with a payload smuggled beside it", async () => {
