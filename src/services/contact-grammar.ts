@@ -13,18 +13,18 @@
  *   ("Sunday Brewing", "Today Show", "3M", "Via Rail"), except `with`, which as the first
  *   word means the account is missing.
  * - After the first word, these words start an option (case-insensitive): `with`, `via`,
- *   `today`, `yesterday`, `tomorrow`, a weekday name (`mon`…`sun`, `monday`…`sunday`), a
- *   `YYYY-MM-DD` date, a whole-token duration (`30m`, `45min`, `1h`, `1.5h`; also `mins`, `hr`,
- *   `hrs`), and `on` — but `on` only when the next word looks like a date (contains a digit, or
- *   is today / yesterday / tomorrow / a weekday), so "Hands on Learning" stays an account name.
- *   A date without `on` is read as one, like `yesterday`: "Initech 2026-11-20" is not an account
- *   named so, logged today, and "Acme tomorrow" is refused as a future date.
+ *   `today`, `yesterday`, a weekday name (`mon`…`sun`, `monday`…`sunday`), a `YYYY-MM-DD`
+ *   date, a whole-token duration (`30m`, `45min`, `1h`, `1.5h`; also `mins`, `hr`, `hrs`), and
+ *   `on` — but `on` only when the next word looks like a date (contains a digit, or is today /
+ *   yesterday / tomorrow / a weekday), so "Hands on Learning" stays an account name. A date
+ *   without `on` is read as one, like `yesterday`: "Initech 2026-11-20" is not an account named
+ *   so, logged today. A bare `tomorrow` stays part of the name ("Bank of Tomorrow").
  * - Once options have started, words that are not part of an option (or of the buyer) are an
  *   error (`text_unexpected`) rather than being silently dropped or glued to the account.
  * - The buyer runs from `with` to the next option word; its text is kept verbatim apart from
  *   collapsing runs of whitespace. A weekday name ends the buyer (so "with Sunday Adelaja"
  *   is read as a date) — a known limit of the one-liner; the modal has no such ambiguity.
- * - `tomorrow` (with or without `on`) and future ISO dates are refused with `date_future`.
+ * - `on tomorrow` and future ISO dates are refused with `date_future`.
  * - A duration must come to a whole number of minutes (`1.5h` = 90 is fine, `1.33h` is not).
  * - Lengths are counted in Unicode code points (an emoji counts as one character).
  * - Slack's HTML escaping (`&amp;`, `&lt;`, `&gt;`) is NOT undone here; the handler decides.
@@ -239,11 +239,11 @@ function looksLikeDate(word: string | undefined): boolean {
 }
 
 /**
- * True when a word (lower-cased) is a date on its own, without `on`: today, yesterday, tomorrow (so
- * that it is refused as a future date rather than glued to the account), a weekday, or YYYY-MM-DD.
+ * True when a word (lower-cased) is a date on its own, without `on`: today, yesterday, a weekday, or
+ * YYYY-MM-DD. Not `tomorrow`: "Bank of Tomorrow" is an account (`on tomorrow` is refused as future).
  */
 function isBareDate(w: string): boolean {
-  return w === 'today' || w === 'yesterday' || w === 'tomorrow' || WEEKDAYS.has(w) || ISO_DATE_SHAPE.test(w);
+  return w === 'today' || w === 'yesterday' || WEEKDAYS.has(w) || ISO_DATE_SHAPE.test(w);
 }
 
 /** True when tokens[i] begins an option (only meaningful after the first account word). */
