@@ -83,6 +83,13 @@ function supportLine(t: TacticSummary, minReports: number): string {
   return `${reps(t.reporters)} · ${reach}`;
 }
 
+/** Tactics at the threshold first, most-supported first; then those below it by number (random ids, no order of support). */
+function leadershipOrder(tactics: ListedTactic[], minReports: number): ListedTactic[] {
+  const counted = tactics.filter((t) => t.reporters >= minReports);
+  const below = tactics.filter((t) => t.reporters < minReports).sort((a, b) => a.id - b.id);
+  return [...counted, ...below];
+}
+
 /** What leadership reads of a tactic's support: the count from the threshold, below it only that it is below. */
 function leadershipSupportLine(t: TacticSummary, minReports: number): string {
   return t.reporters >= minReports
@@ -157,13 +164,18 @@ export function tacticList(
         : `Counts are crowds of at least ${people(p.crowdSize)}, so "at least 3 reps" means 3 crowds. *Me too* is anonymous and counts your crowd once, from the next daily publish. Leadership sees a tactic once ${plural(p.minReports, 'crowd')} agree.`,
     ),
   );
-  for (const t of tactics.slice(0, LIST_MAX)) {
+  // Leadership: below the threshold, not even the order may hint at a count (or at a crowd joining since yesterday).
+  const shown = leadership ? leadershipOrder(tactics, p.minReports) : tactics;
+  for (const t of shown.slice(0, LIST_MAX)) {
     const support = leadership ? leadershipSupportLine(t, p.minReports) : supportLine(t, p.minReports);
     const lines = [`${tacticName(t)}  \`#${t.id}\``, support];
     if (decisionLine(t)) lines.push(decisionLine(t));
     blocks.push(leadership ? section(lines.join('\n')) : section(lines.join('\n'), button('Me too', ActionId.tacticMeToo, String(t.id))));
   }
-  if (tactics.length > LIST_MAX) blocks.push(context(`…and ${plural(tactics.length - LIST_MAX, 'less-supported tactic')} not shown.`));
+  if (tactics.length > LIST_MAX) {
+    const more = plural(tactics.length - LIST_MAX, leadership ? 'more tactic' : 'less-supported tactic');
+    blocks.push(context(`…and ${more} not shown.`));
+  }
   blocks.push(
     context(
       leadership

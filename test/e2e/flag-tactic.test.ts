@@ -300,6 +300,13 @@ describe('/flag-tactic', () => {
     assert.match(vpWords, /bob style[^\n]*\nfewer than 3 crowds so far: not counted for leadership yet/i);
     assert.doesNotMatch(vpWords, /at least [12] reps?\b/, 'no count below the threshold');
     assert.deepEqual(buttonValues(forVp, ActionId.tacticMeToo), [], 'leadership cannot say Me too, so it gets no button');
+    // Below the threshold the order says nothing about support either: by number.
+    const belowIds = [...vpWords.matchAll(/`#(\d+)`\nfewer than/g)].map((m) => Number(m[1]));
+    assert.ok(belowIds.length >= 2);
+    assert.deepEqual(
+      belowIds,
+      [...belowIds].sort((a, b) => a - b),
+    );
     assert.match(vpWords, /\/gemba admin tactics hide &lt;number&gt;/);
     assert.doesNotMatch(vpWords, /Flag another/);
     const forAdmin = allText(ephemeralAck(await h.command('/flag-tactic', 'list', { userId: ADMIN })));
