@@ -51,6 +51,10 @@ export function storedStatement(crowdSize: number): string {
 /** "5 people", "1 person". */
 const people = (n: number): string => plural(n, 'person', 'people');
 
+/** The weekly flag allowance, said the same way everywhere: per person, kept for the crowd as a whole. */
+export const allowanceText = (): string =>
+  `Flags are limited to ${TACTIC_LIMITS.flagsPerWeek} a week per person, counted for your crowd as a whole (no count is kept for you); a *Me too* is not a flag.`;
+
 /** "at least 3 reps": a count of crowds is a lower bound on people. */
 const reps = (n: number): string => `at least ${plural(n, 'rep')}`;
 
@@ -114,7 +118,7 @@ export function flagConfirmation(result: Recorded, minReports: number): Message 
   const blocks: Block[] = [
     section(lead),
     context(
-      `Your crowd counts once per tactic, however many of its people flag it or say *Me too*. Leadership sees a tactic once ${plural(minReports, 'crowd')} stand behind it. You can flag ${TACTIC_LIMITS.flagsPerWeek} tactics a week; the allowance is kept for your crowd as a whole, never for you.`,
+      `Your crowd counts once per tactic, however many of its people flag it or say *Me too*. Leadership sees a tactic once ${plural(minReports, 'crowd')} stand behind it. ${allowanceText()}`,
     ),
   ];
   const warning = cannotShowText(result.crowds);
@@ -194,7 +198,7 @@ export function flagTacticHelp(minReports: number, crowdSize: number): Message {
     `\`${escapeText('/flag-tactic <tactic>[: <why>]')}\`, e.g. \`${FLAG_EXAMPLE}\``,
     '• `/flag-tactic` alone opens a form that also asks what buyers want instead',
     '• `/flag-tactic list` shows what reps flagged, with an anonymous *Me too* button',
-    `• the tactic: ${L.tacticMin}–${L.tacticMax} characters; the reason: up to ${L.whyMax}; ${L.flagsPerWeek} flags a week per person, counted per crowd (a *Me too* is not a flag)`,
+    `• the tactic: ${L.tacticMin}–${L.tacticMax} characters; the reason: up to ${L.whyMax}; ${L.flagsPerWeek} flags a week per person, counted for the crowd as a whole (a *Me too* is not a flag)`,
     '• flags and *Me too*s appear once a day, at the daily publish, all together',
     '• similar wording counts together: "Cold calling" and "cold-calling!" are one tactic',
     `• leadership sees a tactic in the weekly digest only once ${plural(minReports, 'crowd')} of at least ${people(crowdSize)} have flagged it or said *Me too*; below that it is only counted`,
@@ -242,7 +246,7 @@ export function flagTacticModal(minReports: number, crowdSize: number): ModalVie
       ),
       context(storedStatement(crowdSize)),
       context(
-        `Leadership sees a tactic in the weekly digest only once ${plural(minReports, 'crowd')} have flagged it or said *Me too*. You can flag ${L.flagsPerWeek} tactics a week.`,
+        `Leadership sees a tactic in the weekly digest only once ${plural(minReports, 'crowd')} have flagged it or said *Me too*. ${allowanceText()}`,
       ),
     ],
   };
