@@ -13,6 +13,7 @@ import { type Config, loadConfig } from '../config.js';
 import { type AppContext, createContext } from '../context.js';
 import { connectStorage } from '../db/connect.js';
 import { sqliteInstallFiles } from '../db/open.js';
+import type { Storage } from '../db/storage.js';
 import { type Scheduler, startScheduler } from '../jobs/scheduler.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -120,28 +121,47 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   simulator.restoreMessages(workspace.messages.filter((m) => m.author === 'UBOT' && m.onlyFor === undefined));
   simulator.observe((call) => workspace.apply(call));
 
-  const { storage, applied } = await connectStorage(config).catch(async (err: unknown) => {
-    // Say what is wrong (InstallFilesError says which file to restore or move) with nothing left listening.
-    await new Promise((resolve) => page.close(resolve));
-    await simulator.close();
+  // A start-up that fails after this point leaves nothing listening or open: what was started is undone, last first.
+  const undo: Array<() => Promise<unknown>> = [
+    () => simulator.close(),
+    () =>
+      new Promise((resolve) => {
+        page.close(resolve);
+        page.closeAllConnections();
+      }),
+  ];
+  let started: { storage: Storage; ctx: AppContext; app: BoltApp; scheduler: Scheduler; ready: Actor };
+  try {
+    started = await startApp();
+  } catch (err) {
+    // Say what is wrong (InstallFilesError says which file to restore or move) with nothing left behind.
+    for (const step of undo.reverse()) await step().catch(() => undefined);
     throw err;
-  });
-  const fresh = applied.length > 0;
-  // The app logs at LOG_LEVEL (warn by default here): weeks of seeded job runs are not news.
-  const appLogger = o.logger.child({}, { level: config.logLevel });
-  const ctx = createContext({ config, storage, logger: appLogger, clock, slack: createSlackClient(config, appLogger) });
-  const app: BoltApp = createApp(ctx, { botId: 'BBOT', botUserId: 'UBOT' });
-  await app.init();
-  const appServer = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
-  const appUrl = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
-  const requests = new SlackRequests(appUrl, secret, TEAM_ID);
-  // The real heartbeat (node-cron, every 5 minutes) runs too; the clock control ticks it at once.
-  const scheduler: Scheduler = startScheduler(ctx, { enabled: true });
+  }
+  const { storage, ctx, app, scheduler, ready } = started;
 
-  const ready = new Actor(ctx, workspace, simulator, requests, scheduler);
-  if (fresh) {
-    o.logger.info('seeding the demo team (8 weeks of history)…');
-    await seedDemo(ready, workspace);
+  async function startApp() {
+    const { storage, applied } = await connectStorage(config);
+    undo.push(() => storage.close());
+    const fresh = applied.length > 0;
+    // The app logs at LOG_LEVEL (warn by default here): weeks of seeded job runs are not news.
+    const appLogger = o.logger.child({}, { level: config.logLevel });
+    const ctx = createContext({ config, storage, logger: appLogger, clock, slack: createSlackClient(config, appLogger) });
+    const app: BoltApp = createApp(ctx, { botId: 'BBOT', botUserId: 'UBOT' });
+    await app.init();
+    const appServer = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
+    undo.push(() => app.stop());
+    const appUrl = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
+    const requests = new SlackRequests(appUrl, secret, TEAM_ID);
+    // The real heartbeat (node-cron, every 5 minutes) runs too; the clock control ticks it at once.
+    const scheduler: Scheduler = startScheduler(ctx, { enabled: true });
+    undo.push(() => scheduler.stop());
+    const ready = new Actor(ctx, workspace, simulator, requests, scheduler);
+    if (fresh) {
+      o.logger.info('seeding the demo team (8 weeks of history)…');
+      await seedDemo(ready, workspace);
+    }
+    return { storage, ctx, app, scheduler, ready };
   }
   actor = ready;
   const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;

@@ -4,13 +4,15 @@
  * sandbox fails on the port before it touches a file.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '../../src/lib/logger.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
 import { inspectorFor } from '../kit/engine.js';
+import { freePort } from '../kit/net.js';
 
 const quiet = createLogger('warn', { write: () => undefined });
 const contacts = (s: Sandbox) => inspectorFor(s.ctx.storage).count('contacts');
@@ -48,6 +50,26 @@ describe('the sandbox: --reset', { timeout: 120_000 }, () => {
       assert.match(await res.text(), /<link rel="icon" href="data:image\/svg\+xml,/);
     } finally {
       await again.close();
+    }
+  });
+
+  it('a start that fails says why and leaves nothing listening', async () => {
+    const broken = mkdtempSync(join(tmpdir(), 'gemba-sandbox-broken-'));
+    try {
+      // An anonymous store without its main file: the start stops with a sentence saying what to do.
+      writeFileSync(join(broken, 'sandbox.anon.db'), 'not empty');
+      const port = await freePort();
+      await assert.rejects(startSandbox({ dataDir: broken, port, logger: quiet }), (err: Error) => {
+        assert.equal(err.name, 'InstallFilesError');
+        assert.match(err.message, /sandbox\.anon\.db exists but .*sandbox\.db does not/);
+        return true;
+      });
+      // The page's port is free again (nothing left listening).
+      const probe = createServer();
+      await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(port, '127.0.0.1', resolve));
+      await new Promise((resolve) => probe.close(resolve));
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
     }
   });
 
