@@ -52,8 +52,9 @@ export function createNudgeService(repos: Repos, settings: SettingsService, prof
     },
     /**
      * The team's managers due a nudge at `now`: their local working-day nudge hour has come,
-     * they are active and not snoozed, their last conversation (or enrolment) is at least
-     * `nudge-after` days old, and they were not nudged in the last 3 days. Slack calls excluded.
+     * they are active and not snoozed, their last conversation (or enrolment) is more than
+     * `nudge-after` days old (PRODUCT.md "older than"), and they were not nudged in the last 3 days.
+     * Slack calls excluded.
      */
     async selectDueNudges(teamId: string, now: number, opts: { ignoreCooldown?: boolean } = {}): Promise<DueNudge[]> {
       const [s, managers] = await Promise.all([settings.forTeam(teamId), repos.managers.listActiveManagers(teamId)]);

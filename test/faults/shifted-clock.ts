@@ -12,7 +12,9 @@ if (Number.isNaN(start)) throw new Error('shifted-clock: set TEST_CLOCK_START to
 const offset = start - Date.now();
 // TEST_CLOCK_LANE="i/n": this process's instants are ≡ i (mod n) ms, so two processes' instants (the
 // claimed_at of their claims) can never coincide and a test can tell whose claim a row is.
-const lane = /^(\d+)\/(\d+)$/.exec(process.env.TEST_CLOCK_LANE ?? '');
+const laneText = process.env.TEST_CLOCK_LANE ?? '';
+const lane = /^(\d+)\/(\d+)$/.exec(laneText);
+if (laneText !== '' && !lane) throw new Error(`shifted-clock: TEST_CLOCK_LANE must be i/n, got "${laneText}"`);
 const [residue, lanes] = lane ? [Number(lane[1]), Number(lane[2])] : [0, 1];
 if (residue >= lanes) throw new Error('shifted-clock: TEST_CLOCK_LANE must be i/n with i < n');
 systemClock.now = () => {
