@@ -373,6 +373,38 @@ describe('/flag-tactic', () => {
   });
 });
 
+describe('/flag-tactic by a Slack admin Gemba has never looked up', () => {
+  // (One promoted after the last member-list read is known from the next daily publish: a rep's flag never looks anyone up.)
+  it("is refused at the workspace's first flag too (the member list read before it names the admins), storing nothing", async () => {
+    const h = await startHarness();
+    try {
+      // Members Slack lists, among them an admin; no flag yet, so Gemba has read no member list.
+      for (let i = 0; i < 20; i++) h.fake.setUser(`UCROWD${String(i).padStart(4, '0')}`, {});
+      h.fake.setUser('U0SLACKADMIN', { isAdmin: true });
+      for (const [text, submit] of [
+        ['cold calling: nobody answers', false],
+        ['paid ad bursts', true],
+      ] as const) {
+        if (submit) {
+          const r = await h.submit({
+            callbackId: ViewId.flagTacticModal,
+            userId: 'U0SLACKADMIN',
+            values: { [TacticField.tactic]: { [TacticField.tactic]: plainInput(text) } },
+          });
+          assert.equal(r.json?.response_action, 'errors');
+          assert.match(JSON.stringify(r.json.errors), /VPs and admins/);
+        } else {
+          const m = ephemeralAck(await h.command('/flag-tactic', text, { userId: 'U0SLACKADMIN' }));
+          assert.match(allText(m), /^:lock: /);
+        }
+      }
+      assert.deepEqual(await stored(h), [0, 0, 0, 0], 'nothing stored');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('/flag-tactic with ANONYMITY_MIN_REPORTS=2', () => {
   it('uses the configured threshold in the list and the digest', async () => {
     const h = await startHarness({ env: { ANONYMITY_MIN_REPORTS: '2' } });

@@ -52,8 +52,10 @@ export function flagTacticCommand(ctx: AppContext) {
 
     const parsed = parseFlagText(text);
     if (!parsed.ok) return ack(flagRefusal({ ok: false, reason: 'invalid', problem: parsed.problem }));
-    // The first flag of a workspace reads the member list once to cut it into crowds.
+    // The first flag of a workspace reads the member list once to cut it into crowds. That read is also
+    // what names the workspace's Slack admins and owners: ask again, so one never cached cannot flag.
     await tactics.ensurePopulation(teamId);
+    if (await ctx.services.roles.isLeadership(teamId, userId)) return ack(notice(LEADERSHIP_CANNOT_FLAG));
     const result = await tactics.flagTactic(teamId, userId, parsed.input);
     if (!result.ok) return ack(flagRefusal(result));
     await ack(flagConfirmation(result, minReports));

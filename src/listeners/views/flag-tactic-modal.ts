@@ -34,10 +34,12 @@ export function flagTacticModalSubmit(ctx: AppContext) {
   return async ({ ack, body, view, context }: ViewArgs): Promise<void> => {
     const teamId = workspaceOf(context);
     const values = view.state.values;
-    if (await ctx.services.roles.isLeadership(teamId, body.user.id)) {
-      return ack({ response_action: 'errors', errors: { [TacticField.tactic]: LEADERSHIP_CANNOT_FLAG_PLAIN } });
-    }
+    const leadership = () => ctx.services.roles.isLeadership(teamId, body.user.id);
+    const refused = () => ack({ response_action: 'errors', errors: { [TacticField.tactic]: LEADERSHIP_CANNOT_FLAG_PLAIN } });
+    if (await leadership()) return refused();
+    // The member list read once per workspace also names its Slack admins and owners: ask again after it.
     await ctx.services.tactics.ensurePopulation(teamId);
+    if (await leadership()) return refused();
     const result = await ctx.services.tactics.flagTactic(teamId, body.user.id, {
       tactic: read(values, TacticField.tactic),
       why: read(values, TacticField.why),
