@@ -71,9 +71,17 @@ export function redactUserIds(text: string): string {
  */
 const SECRETS = /("(?:client_secret|code|refresh_token|access_token)"\s*:\s*)"[^"]*"|\bxox[a-z]-[A-Za-z0-9-]+/g;
 
-/** Removes OAuth credentials and Slack tokens from a vendor log message (distribution mode). */
+/**
+ * A request target's query in Bolt's own HTTP lines ("… made to /slack/x?code=…"): Socket Mode's HTTP
+ * server logs an unmatched request's whole URL, and a query may carry an OAuth code or state.
+ */
+const REQUEST_QUERY = /(\bmade to [^\s?]*)\?\S*/g;
+
+/** Removes OAuth credentials, Slack tokens and request queries from a vendor log message. */
 export function redactSecrets(text: string): string {
-  return text.replace(SECRETS, (_m, key: string | undefined) => (key ? `${key}"[redacted]"` : '[token]'));
+  return text
+    .replace(SECRETS, (_m, key: string | undefined) => (key ? `${key}"[redacted]"` : '[token]'))
+    .replace(REQUEST_QUERY, '$1?[query redacted]');
 }
 
 /**

@@ -1,0 +1,35 @@
+/** What Bolt's and the Web API client's own log lines may not carry, at any level. */
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { createLogger, redactSecrets, redactUserIds, toBoltLogger } from '../../src/lib/logger.js';
+
+describe('vendor log redaction', () => {
+  it('drops the query of a request target Bolt logs (Socket Mode logs an unmatched URL whole)', () => {
+    assert.equal(
+      redactSecrets('An unhandled HTTP request (GET) made to /slack/x?code=secret-code&state=s was ignored'),
+      'An unhandled HTTP request (GET) made to /slack/x?[query redacted] was ignored',
+    );
+    assert.equal(redactSecrets('Unhandled HTTP request (GET) made to /nope'), 'Unhandled HTTP request (GET) made to /nope');
+  });
+
+  it('drops OAuth credentials, tokens and user ids', () => {
+    assert.equal(
+      redactSecrets('{"code":"abc","client_secret":"s"} xoxb-1-2-abc'),
+      '{"code":"[redacted]","client_secret":"[redacted]"} [token]',
+    );
+    assert.equal(redactUserIds('users.info {"user":"U0123ABC"}'), 'users.info {"user":"[user]"}');
+  });
+
+  it('applies to every line through the Bolt adapter', () => {
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _e, cb) {
+        out += chunk.toString();
+        cb();
+      },
+    });
+    toBoltLogger(createLogger('debug', sink)).info('An unhandled HTTP request (GET) made to /x?code=leak-me was ignored');
+    assert.ok(!out.includes('leak-me'), out);
+  });
+});
