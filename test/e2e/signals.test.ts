@@ -108,6 +108,9 @@ describe('signals stop the whole app', { timeout: 240_000 }, () => {
       'GET /healthz',
       async () => {
         if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}:\n${out}`);
+        // Our server, not another process that took the same free port meanwhile (two suites at once):
+        // it has said it is running, so its signal handlers are in place too.
+        if (!/"msg":"Gemba is running"/.test(out)) return false;
         try {
           return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
         } catch {
