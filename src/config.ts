@@ -106,7 +106,7 @@ const envSchema = z.object({
   ANONYMITY_MIN_REPORTS: intIn(1, 1000, 3),
   ANONYMITY_CROWD: intIn(1, 1000, 5),
   FLAG_PUBLISH_HOUR: intIn(0, 23, 18),
-  // Unused since the anonymous store (docs/anonymity.md): any value an older setup has is accepted, so it still starts.
+  // Unused since the anonymous store (docs/anonymity.md): whatever value an older setup has is accepted, so it still starts.
   ANONYMITY_KEY: optionalString,
   SANDBOX_PORT: intIn(0, 65535, 3333),
   SCHEDULER_ENABLED: z

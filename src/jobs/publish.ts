@@ -1,3 +1,4 @@
+import { plural } from '../blocks/common.js';
 import type { AppContext } from '../context.js';
 import { publishWindow } from '../services/schedule.js';
 import { describeUnclaimed, runClaimed } from './claimed.js';
@@ -31,14 +32,14 @@ export async function runPublish(ctx: AppContext, now: number, opts: { force?: b
           ? 'the reps group is unknown to Slack; crowds unchanged'
           : crowds.eligible === 0
             ? 'no eligible people listed by Slack'
-            : `${count(crowds.eligible, 'eligible person', 'eligible people')} in ${count(crowds.crowds, 'crowd', 'crowds')}`;
+            : `${plural(crowds.eligible, 'eligible person', 'eligible people')} in ${plural(crowds.crowds, 'crowd', 'crowds')}`;
       } catch (err) {
         ctx.logger.warn({ err, teamId }, 'could not read the member list before publishing; crowds unchanged');
         crowdsNote = 'member list unavailable; crowds unchanged';
       }
       const published = await ctx.services.tactics.publish(teamId, window.period);
       if (published.reports === 0 && published.reasons === 0) return 'nothing new to publish';
-      return `${count(published.reports, 'flag or me-too', 'flags and me-toos')}, ${count(published.reasons, 'reason', 'reasons')}`;
+      return `${plural(published.reports, 'flag or me-too', 'flags and me-toos')}, ${plural(published.reasons, 'reason', 'reasons')}`;
     });
     const what = `tactic flags through ${window.period} (${teamId})`;
     if (outcome.status === 'done') report.posted.push(`${what}: ${outcome.detail}; ${crowdsNote}`);
@@ -48,6 +49,3 @@ export async function runPublish(ctx: AppContext, now: number, opts: { force?: b
   }
   return report;
 }
-
-/** "1 reason", "2 reasons": job reports are read by operators, in plain English. */
-const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;

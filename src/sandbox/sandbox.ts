@@ -13,7 +13,6 @@ import { type Config, loadConfig } from '../config.js';
 import { type AppContext, createContext } from '../context.js';
 import { connectStorage } from '../db/connect.js';
 import { sqliteInstallFiles } from '../db/open.js';
-import type { Storage } from '../db/storage.js';
 import { type Scheduler, startScheduler } from '../jobs/scheduler.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -87,7 +86,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     PORT: '0',
   });
 
-  // The page's port first: a second sandbox (or a --reset beside a running one) stops here, before any file is touched.
+  // The page's port first: a second sandbox (or a --reset beside a running one) stops here, before a file is touched.
   let actor: Actor | undefined;
   const page = createServer((req, res) => {
     if (!actor) {
@@ -130,15 +129,11 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
         page.closeAllConnections();
       }),
   ];
-  let started: { storage: Storage; ctx: AppContext; app: BoltApp; scheduler: Scheduler; ready: Actor };
-  try {
-    started = await startApp();
-  } catch (err) {
+  const { storage, ctx, app, scheduler, ready } = await startApp().catch(async (err: unknown) => {
     // Say what is wrong (InstallFilesError says which file to restore or move) with nothing left behind.
     for (const step of undo.reverse()) await step().catch(() => undefined);
     throw err;
-  }
-  const { storage, ctx, app, scheduler, ready } = started;
+  });
 
   async function startApp() {
     const { storage, applied } = await connectStorage(config);

@@ -7,23 +7,28 @@ import { MIGRATIONS_DIR, MigrationError, migrate } from '../../src/db/migrate.js
 import { anonymousStorePath, InstallFilesError, openDatabase, sqliteInstallFiles } from '../../src/db/open.js';
 import { openSqliteStorage } from '../../src/db/sqlite.js';
 
-const temp = () => mkdtempSync(join(tmpdir(), 'gemba-migrate-'));
+/** Runs `fn` in a fresh temp folder, removed afterwards whatever happens. */
+async function inTemp(fn: (dir: string) => Promise<void> | void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gemba-migrate-'));
+  try {
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 const tables = (db: ReturnType<typeof openDatabase>) =>
   db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
 
 describe('openDatabase', () => {
-  it('creates the folder, and sets WAL, foreign keys and a busy timeout', () => {
-    const dir = temp();
-    try {
+  it('creates the folder, and sets WAL, foreign keys and a busy timeout', async () => {
+    await inTemp(async (dir) => {
       const db = openDatabase(join(dir, 'nested', 'deeper', 'gemba.db'));
       assert.ok(existsSync(join(dir, 'nested', 'deeper')));
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
       assert.ok((db.pragma('busy_timeout', { simple: true }) as number) >= 1000);
       db.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -38,8 +43,7 @@ describe('the two files of a SQLite install', () => {
   };
 
   it('an anonymous store without its main file is refused with what to do, and no main file is created', async () => {
-    const dir = temp();
-    try {
+    await inTemp(async (dir) => {
       const path = await install(dir);
       for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
       assert.throws(
@@ -50,14 +54,11 @@ describe('the two files of a SQLite install', () => {
           /Restore gemba\.db from the backup you took with gemba\.anon\.db, or move gemba\.anon\.db away/.test(err.message),
       );
       assert.ok(!existsSync(path), 'nothing was created beside the orphan');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a migrated main file whose anonymous store is missing is refused, and no empty store is created in its place', async () => {
-    const dir = temp();
-    try {
+    await inTemp(async (dir) => {
       const path = await install(dir);
       rmSync(anonymousStorePath(path));
       assert.throws(
@@ -65,14 +66,11 @@ describe('the two files of a SQLite install', () => {
         (err: unknown) => err instanceof InstallFilesError && /gemba\.anon\.db is missing beside .*gemba\.db.*Restore it/.test(err.message),
       );
       assert.ok(!existsSync(anonymousStorePath(path)));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a whole install reopens; removing sqliteInstallFiles leaves nothing behind, and a new install starts', async () => {
-    const dir = temp();
-    try {
+    await inTemp(async (dir) => {
       const path = await install(dir);
       const { storage, applied } = openSqliteStorage(path);
       assert.deepEqual(applied, []);
@@ -82,9 +80,7 @@ describe('the two files of a SQLite install', () => {
       const again = openSqliteStorage(path);
       assert.ok(again.applied.length > 0, 'migrated afresh');
       await again.storage.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -125,9 +121,8 @@ describe('migrate', () => {
     db.close();
   });
 
-  it('a failing migration rolls back entirely, keeps earlier ones, and names the file', () => {
-    const dir = temp();
-    try {
+  it('a failing migration rolls back entirely, keeps earlier ones, and names the file', async () => {
+    await inTemp(async (dir) => {
       writeFileSync(join(dir, '0001_good.sql'), 'CREATE TABLE good (id INTEGER PRIMARY KEY);');
       writeFileSync(join(dir, '0002_bad.sql'), 'CREATE TABLE half (id INTEGER); INSERT INTO nowhere VALUES (1);');
       const db = openDatabase(':memory:');
@@ -141,8 +136,6 @@ describe('migrate', () => {
       writeFileSync(join(dir, '0002_bad.sql'), 'CREATE TABLE half (id INTEGER);');
       assert.deepEqual(migrate(db, dir), ['0002_bad.sql']);
       db.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
