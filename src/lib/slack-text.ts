@@ -61,3 +61,24 @@ export function parseUsergroupMention(token: string): string | null {
 export function unescapeSlack(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
+
+/**
+ * Turns Slack's markup in slash-command text into plain words, so a mention's id is never stored
+ * and a link's `:` is not read as the one-liner's colon:
+ * `<@U123|dana>` → "@dana", `<@U123>` → "@someone", `<#C1|sales>` → "#sales", `<!here>` → "@here",
+ * `<!subteam^S1|@ae>` → "@ae", `<https://x.io|x>` → "x". Then decodes `&amp;`, `&lt;`, `&gt;`.
+ */
+export function plainFromSlackText(text: string): string {
+  const plainMarkup = text.replace(/<([^<>]*)>/g, (_m, inner: string) => {
+    const bar = inner.indexOf('|');
+    const target = bar === -1 ? inner : inner.slice(0, bar);
+    const label = bar === -1 ? '' : inner.slice(bar + 1);
+    if (target.startsWith('@')) return label ? `@${label.replace(/^@/, '')}` : '@someone';
+    if (target.startsWith('#')) return label ? `#${label.replace(/^#/, '')}` : '#channel';
+    if (target.startsWith('!subteam')) return label ? `@${label.replace(/^@/, '')}` : '@group';
+    if (target.startsWith('!date')) return label;
+    if (target.startsWith('!')) return `@${target.slice(1)}`;
+    return label || target;
+  });
+  return plainMarkup.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}

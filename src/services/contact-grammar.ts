@@ -11,7 +11,8 @@
  *   insight (trimmed, internal line breaks kept; empty → null).
  * - The first word always belongs to the account, even when it looks like an option
  *   ("Sunday Brewing", "Today Show", "3M", "Via Rail"), except `with`, which as the first
- *   word means the account is missing.
+ *   word means the account is missing, and so does a date word standing alone as the account
+ *   ("yesterday with Dana", "today: …", "on 2026-11-20"): that is a line without its account.
  * - After the first word, these words start an option (case-insensitive): `with`, `via`,
  *   `today`, `yesterday`, a weekday name (`mon`…`sun`, `monday`…`sunday`), a `YYYY-MM-DD`
  *   date, a whole-token duration (`30m`, `45min`, `1h`, `1.5h`; also `mins`, `hr`, `hrs`), and
@@ -308,6 +309,18 @@ export function parseContactText(text: string, today: string): ContactParseResul
   let i = 1;
   while (i < tokens.length && !startsOption(tokens, i)) i += 1;
   const account = tokens.slice(0, i).join(' ');
+  // A lone date word is the date of a line whose account was left out ("yesterday with Dana",
+  // "on 2026-11-20", "today: wants ROI proof"), not an account named "yesterday" or "on".
+  const lone = first.toLowerCase();
+  if ((i === 1 && isBareDate(lone)) || (lone === 'on' && looksLikeDate(tokens[1]))) {
+    return fail(
+      err(
+        'account_missing',
+        `I couldn't find an account name: ${quote(first)} reads as the date. Start with the account.`,
+        '/contact Acme Corp yesterday',
+      ),
+    );
+  }
 
   let buyer: string | null = null;
   let kind: ContactKind | null = null;

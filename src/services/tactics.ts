@@ -4,7 +4,7 @@ import type { CrowdPopulation, TacticDecision, TacticReason, TacticRow } from '.
 import type { Storage } from '../db/storage.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { stripControlChars } from '../lib/slack-text.js';
+import { plainFromSlackText, stripControlChars } from '../lib/slack-text.js';
 import { addDays, isoWeekKey, isValidTimeZone } from '../lib/time.js';
 import { buildCrowdTree, coarsen, codeOf, countCrowds, crowdHash } from './crowds.js';
 import type { UserDirectory } from './ports.js';
@@ -125,26 +125,6 @@ export function normalizeTactic(text: string): string {
     .replace(/['’‘`]/g, '')
     .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')
     .trim();
-}
-
-/**
- * Turns Slack's markup in slash-command text into plain words, so a mention's id is never stored:
- * `<@U123|dana>` → "@dana", `<@U123>` → "@someone", `<#C1|sales>` → "#sales", `<!here>` → "@here",
- * `<!subteam^S1|@ae>` → "@ae", `<https://x.io|x>` → "x". Then decodes `&amp;`, `&lt;`, `&gt;`.
- */
-export function plainFromSlackText(text: string): string {
-  const plainMarkup = text.replace(/<([^<>]*)>/g, (_m, inner: string) => {
-    const bar = inner.indexOf('|');
-    const target = bar === -1 ? inner : inner.slice(0, bar);
-    const label = bar === -1 ? '' : inner.slice(bar + 1);
-    if (target.startsWith('@')) return label ? `@${label.replace(/^@/, '')}` : '@someone';
-    if (target.startsWith('#')) return label ? `#${label.replace(/^#/, '')}` : '#channel';
-    if (target.startsWith('!subteam')) return label ? `@${label.replace(/^@/, '')}` : '@group';
-    if (target.startsWith('!date')) return label;
-    if (target.startsWith('!')) return `@${target.slice(1)}`;
-    return label || target;
-  });
-  return plainMarkup.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 /** Collapses runs of spaces and tabs (and, for one-line fields, newlines) and trims. */

@@ -356,6 +356,8 @@ describe('/contact bad input', () => {
     ['an impossible date', 'Acme Corp on 2026-02-30', /2026-02-30 doesn't exist/],
     ['an insight of 2001 characters', `Acme Corp: ${'x'.repeat(2001)}`, /insight is 2001 characters; the limit is 2000/],
     ['a stray word after the options', 'Acme Corp via video Corp', /didn't understand "Corp"/],
+    ['a date where the account goes', 'yesterday with Dana Lee', /couldn't find an account name: "yesterday" reads as the date/],
+    ['"on <date>" where the account goes', 'on 2026-11-20', /couldn't find an account name/],
   ];
   for (const [what, text, why] of cases) {
     it(`refuses ${what}, shows a correct example and stores nothing`, async () => {
@@ -385,10 +387,29 @@ describe('/contact bad input', () => {
   });
 });
 
+describe('/contact with Slack markup', () => {
+  it('reads links and mentions as the words they show: a link is the account, not the start of the insight', async () => {
+    const h = await harness();
+    // What Slack sends (should_escape) for "/contact acme.io with @bob via video: see the deck" typed with a link.
+    const m = ackMessage(
+      await h.command(
+        '/contact',
+        '<http://acme.io|acme.io> with <@U0777|bob> via video: see <https://acme.io/deck|the deck> &amp; call <!here>',
+      ),
+    );
+    assert.match(allText(m), /\*acme\.io\* · with @bob · video/);
+    const [row] = await contactRows(h);
+    assert.deepEqual([row.account, row.buyer, row.kind, row.insight], ['acme.io', '@bob', 'video', 'see the deck & call @here']);
+    assert.doesNotMatch(JSON.stringify(await contactRows(h)), /U0777/, 'no Slack user id kept from a mention');
+    assertSurfacesValid(h);
+  });
+});
+
 describe('/contact escaping', () => {
   it('shows user text escaped, never as a live mention, broadcast or link', async () => {
     const h = await harness();
-    const r = await h.command('/contact', '<!channel> & Co: <@U123> said <http://evil|click>');
+    // Typed angle brackets arrive escaped by Slack (`&lt;`), and are undone once before storing.
+    const r = await h.command('/contact', '&lt;!channel&gt; &amp; Co: &lt;@U123&gt; said &lt;http://evil|click&gt;');
     const m = ackMessage(r);
     const raw = JSON.stringify(m);
     assert.ok(!raw.includes('<!channel>'), 'no live broadcast');
@@ -398,7 +419,7 @@ describe('/contact escaping', () => {
     assert.match(allText(m), /&lt;@U123&gt; said &lt;http:\/\/evil\|click&gt;/);
     assert.match(m.text, /&lt;!channel&gt; &amp; Co/);
 
-    // Stored exactly as typed.
+    // Stored exactly as typed (Slack's escaping undone).
     const [row] = await contactRows(h);
     assert.equal(row.account, '<!channel> & Co');
     assert.equal(row.insight, '<@U123> said <http://evil|click>');

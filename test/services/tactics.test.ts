@@ -7,13 +7,13 @@ import type { Db } from '../../src/db/open.js';
 import type { Repos } from '../../src/db/repos/index.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
+import { plainFromSlackText } from '../../src/lib/slack-text.js';
 import { buildCrowdTree, coarsen, codeOf, countCrowds, crowdHash } from '../../src/services/crowds.js';
 import { createSettingsService } from '../../src/services/settings.js';
 import {
   createTacticService,
   normalizeTactic,
   parseFlagText,
-  plainFromSlackText,
   TACTIC_LIMITS,
   type TacticService,
   validateTacticInput,
