@@ -18,3 +18,17 @@ describe('/trends refusals quote at most a short piece of what was typed', () =>
     assert.equal(r.kind === 'error' && r.message, 'I don\'t know "sparkles". Use a number of weeks, `team`, or an @mention.');
   });
 });
+
+describe('/trends refusals offer an example the asker may run', () => {
+  for (const [text, example] of [
+    ['8 8', '/trends 12'],
+    ['12 team', '/trends 12'],
+    ['<@U0777|bob> 4 4', '/trends 12'],
+    ['team 8 8', '/trends team 12'],
+  ] as const) {
+    it(`"${text}" → ${example}`, () => {
+      const r = parseTrendsText(text);
+      assert.equal(r.kind === 'error' && r.example, example);
+    });
+  }
+});

@@ -49,7 +49,11 @@ export function parseTrendsText(text: string): TrendsRequest {
     }
     weeks = Number(w);
   }
-  if (words.length > 0) return { kind: 'error', message: `I didn't understand "${echo(words.join(' '))}".`, example: '/trends team 12' };
+  if (words.length > 0) {
+    // The example keeps to what was asked: `/trends team 12` only when the team was, so nobody is offered a refusal.
+    const example = subject.kind === 'team' ? '/trends team 12' : '/trends 12';
+    return { kind: 'error', message: `I didn't understand "${echo(words.join(' '))}".`, example };
+  }
   return { ...subject, weeks };
 }
 
