@@ -60,7 +60,8 @@ const envSchema = z.object({
   SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
   SLACK_CLIENT_ID: optionalString,
   SLACK_CLIENT_SECRET: optionalString,
-  SLACK_STATE_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  // Any value: it keys the HMAC that signs the OAuth state (PRODUCT.md sets no length; Slack's own samples use short ones).
+  SLACK_STATE_SECRET: optionalString,
   TOKEN_ENCRYPTION_KEY: optionalString.refine(
     (v) => v === undefined || isTokenKey(v),
     'must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)',
@@ -184,10 +185,10 @@ export function loadDotEnv(path = '.env'): boolean {
  * For entry points: loads `.env` and the configuration, or writes every problem to stderr (one
  * line per bad variable, under `heading`) and returns null so the caller can exit non-zero.
  */
-export function loadConfigOrReport(heading: string): Config | null {
+export function loadConfigOrReport(heading: string, opts: LoadOptions = {}): Config | null {
   try {
     loadDotEnv();
-    return loadConfig();
+    return loadConfig(process.env, opts);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${heading}\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`);
@@ -195,8 +196,16 @@ export function loadConfigOrReport(heading: string): Config | null {
   }
 }
 
+export interface LoadOptions {
+  /**
+   * False for the job CLI, which runs one job and exits: it receives no Slack request, so it does not
+   * need SLACK_SIGNING_SECRET (an external scheduler gives it only what a job uses). Default true.
+   */
+  servesHttp?: boolean;
+}
+
 /** Parses an environment (process.env by default) into a typed Config or throws ConfigError listing every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env, { servesHttp = true }: LoadOptions = {}): Config {
   // Treat empty strings as unset so `FOO=` in a .env file means "use the default".
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = envSchema.safeParse(cleaned);
@@ -211,7 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   // HTTP mode verifies every request, so it cannot run without the signing secret.
-  if (!cleaned.SLACK_APP_TOKEN && !cleaned.SLACK_SIGNING_SECRET && !lines.has('SLACK_SIGNING_SECRET')) {
+  if (servesHttp && !cleaned.SLACK_APP_TOKEN && !cleaned.SLACK_SIGNING_SECRET && !lines.has('SLACK_SIGNING_SECRET')) {
     lines.set('SLACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   }
   checkMode(cleaned, lines);

@@ -109,6 +109,8 @@ describe('config', () => {
       ['SLACK_SIGNING_SECRET'],
     );
     assert.deepEqual(configProblems({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }), []);
+    // The job CLI serves no HTTP: a scheduler may give it only what the jobs use.
+    assert.equal(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' }, { servesHttp: false }).slackSigningSecret, undefined);
   });
 
   describe('distribution mode', () => {
@@ -128,6 +130,10 @@ describe('config', () => {
       assert.equal(c.uninstallRetentionDays, 30);
       assert.equal(loadConfig({ ...base }).distribution, undefined, 'a bot token alone: single-workspace mode');
       assert.equal(loadConfig({ ...base, UNINSTALL_RETENTION_DAYS: '0' }).uninstallRetentionDays, 0);
+    });
+
+    it('takes a state secret of any length (the contract sets none)', () => {
+      assert.equal(loadConfig({ SLACK_SIGNING_SECRET: 's', ...oauth, SLACK_STATE_SECRET: 'state' }).distribution?.stateSecret, 'state');
     });
 
     it('names each missing or bad variable on its own line', () => {

@@ -25,7 +25,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${args.error}\n${USAGE}\n`);
     return 2;
   }
-  const config = loadConfigOrReport('invalid configuration');
+  const config = loadConfigOrReport('invalid configuration', { servesHttp: false });
   if (!config) return 1;
   // Logs go to stderr so stdout carries only the report.
   const logger = createLogger(config.logLevel, pino.destination(2));
