@@ -87,16 +87,18 @@ export function redactSecrets(text: string): string {
 /**
  * Adapts our pino logger to Bolt's Logger interface so Bolt's own messages land in the same JSON
  * stream. Bolt logs variadic arguments; they are joined into one message, errors kept as `err`.
- * Every message has Slack user ids and OAuth credentials removed (redactUserIds, redactSecrets): Bolt and the Web API client log payloads
- * at debug, and a rep's id must not reach the log at any level (PRODUCT.md "No trace of the rep").
+ * Their debug lines are dropped (see emit), and every other message has Slack user ids and OAuth credentials removed
+ * (redactUserIds, redactSecrets): a rep's id must not reach the log at any level (PRODUCT.md "No trace of the rep").
  */
 export function toBoltLogger(logger: Logger): BoltLogger {
   let child = logger.child({ component: 'bolt' });
   const emit =
     (level: LogLevel) =>
     (...parts: unknown[]): void => {
-      // Bolt logs a lot at debug (whole payloads); skip the formatting when nobody will read it.
-      if (!child.isLevelEnabled(level)) return;
+      // Bolt's and the Web API client's debug lines are never written, at any LOG_LEVEL: they carry whole
+      // payloads and results (a looked-up rep's name, a flag form's callback id) with the time of each
+      // request, and a log must not date a flag nor name a rep (PRODUCT.md "No trace of the rep").
+      if (level === 'debug' || !child.isLevelEnabled(level)) return;
       const err = parts.find((p): p is Error => p instanceof Error);
       const msg = redactSecrets(
         redactUserIds(

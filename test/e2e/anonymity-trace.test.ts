@@ -71,17 +71,29 @@ describe('no trace of a rep', () => {
     assert.equal(await profileRows(h, 'U0SLACKADMIN'), 1);
   });
 
-  it('at LOG_LEVEL=debug no rep id reaches the log (Bolt and Web API debug output included)', async () => {
+  it('at LOG_LEVEL=debug no rep id, name or flag request reaches the log (Bolt and Web API debug output included)', async () => {
     const h = await harness({ env: { LOG_LEVEL: 'debug' } });
+    h.fake.setUser(REP, { name: 'jane.quixotic', realName: 'Jane Quixotic', displayName: 'JQ Zebra' });
     await h.command('/flag-tactic', 'cold calling: nobody answers', { userId: REP });
+    await h.command('/flag-tactic', '', { userId: REP });
     await h.command('/flag-tactic', 'list', { userId: REP });
+    // Refused commands that look the rep up (users.info, whose result carries their names).
     await h.command('/trends', 'team', { userId: REP });
     await h.command('/gemba', 'digest preview', { userId: REP });
+    await h.command('/gemba', 'admin target 4', { userId: REP });
     await h.homeOpened(REP);
     await h.settle();
+    assert.ok(
+      h.fake.callsTo('users.info').some((c) => c.args.user === REP),
+      'sanity: the rep was looked up',
+    );
+    assert.ok(h.fake.callsTo('views.open').length > 0, 'sanity: the flag form was opened');
     const log = h.logText();
-    assert.match(log, /"level":20/, 'sanity: debug lines were written');
+    assert.ok(h.ctx.logger.isLevelEnabled('debug'), 'sanity: the app logs at debug');
     assert.ok(!log.includes(REP), 'the rep id is in the debug log');
+    for (const name of ['jane.quixotic', 'Jane Quixotic', 'JQ Zebra']) assert.ok(!log.includes(name), `"${name}" is in the debug log`);
+    // Bolt's and the Web API client's debug lines (payloads and results, each with its time) are not written at all.
+    assert.doesNotMatch(log, /flag_tactic_modal|apiCall|http request/, 'a vendor debug line dates a flag request');
   });
 });
 

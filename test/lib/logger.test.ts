@@ -32,4 +32,19 @@ describe('vendor log redaction', () => {
     toBoltLogger(createLogger('debug', sink)).info('An unhandled HTTP request (GET) made to /x?code=leak-me was ignored');
     assert.ok(!out.includes('leak-me'), out);
   });
+
+  it('never writes a vendor debug line, even at LOG_LEVEL=debug (payloads, results and their times)', () => {
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _e, cb) {
+        out += chunk.toString();
+        cb();
+      },
+    });
+    const bolt = toBoltLogger(createLogger('debug', sink));
+    bolt.debug('http request result: {"ok":true,"user":{"real_name":"Jane Quixotic"}}');
+    assert.equal(out, '');
+    bolt.warn('a warning still gets through');
+    assert.match(out, /a warning still gets through/);
+  });
 });
