@@ -5,7 +5,7 @@ import type { Storage } from '../db/storage.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { plainFromSlackText, stripControlChars } from '../lib/slack-text.js';
-import { addDays, isoWeekKey, isValidTimeZone } from '../lib/time.js';
+import { addDays, DAY_MS, isoWeekKey, isValidTimeZone } from '../lib/time.js';
 import { buildCrowdTree, coarsen, codeOf, countCrowds, crowdHash } from './crowds.js';
 import type { UserDirectory } from './ports.js';
 import { publishWindow } from './schedule.js';
@@ -278,6 +278,9 @@ export function createTacticService({ storage, clock, settings, directory, confi
       }
     });
 
+  /** Midnight UTC of the day `ms` falls in. */
+  const startOfUtcDay = (ms: number): number => ms - (ms % DAY_MS);
+
   const service = {
     /** When a flag made now becomes visible. */
     async nextPublish(teamId: string): Promise<PublishAt> {
@@ -308,7 +311,9 @@ export function createTacticService({ storage, clock, settings, directory, confi
           isAdmin: m.isAdmin,
           isOwner: m.isOwner,
           displayName: m.displayName,
-          refreshedAt: clock.now(),
+          // The day only: the first flag of a workspace triggers this read, and a row stamped to the
+          // millisecond would date that flag (PRODUCT.md: nothing finer than the publish day).
+          refreshedAt: startOfUtcDay(clock.now()),
         });
       }
       let eligible = members.map((m) => m.id);

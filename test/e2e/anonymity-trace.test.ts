@@ -71,6 +71,20 @@ describe('no trace of a rep', () => {
     assert.equal(await profileRows(h, 'U0SLACKADMIN'), 1);
   });
 
+  it("a workspace's first flag dates nothing finer than its day: the Slack admins it caches are stamped with the day", async () => {
+    const now = Date.parse('2026-11-26T13:37:42.123Z');
+    const h = await harness({ now });
+    for (let i = 0; i < 30; i++) h.fake.setUser(`U0MEMBER${i}`, {});
+    h.fake.setUser('U0SLACKADM', { isAdmin: true });
+    ackMessage(await h.command('/flag-tactic', 'cold calling: nobody answers', { userId: 'U0MEMBER7' }));
+    const rows = await h.rows<{ user_id: string; refreshed_at: number }>('SELECT user_id, refreshed_at FROM user_profiles');
+    assert.deepEqual(
+      rows.map((r) => [r.user_id, Number(r.refreshed_at)]),
+      [['U0SLACKADM', Date.parse('2026-11-26T00:00:00Z')]],
+      'the admin is cached (flagging can refuse them), stamped with the day only',
+    );
+  });
+
   it('at LOG_LEVEL=debug no rep id, name or flag request reaches the log (Bolt and Web API debug output included)', async () => {
     const h = await harness({ env: { LOG_LEVEL: 'debug' } });
     h.fake.setUser(REP, { name: 'jane.quixotic', realName: 'Jane Quixotic', displayName: 'JQ Zebra' });
