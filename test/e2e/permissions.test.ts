@@ -87,6 +87,12 @@ const adminCommands = (tacticId: number): string[] => [
   'admin export',
   `admin forget <@${OTHER}|lee>`,
   `admin tactics hide ${tacticId}`,
+  // Malformed: refused like the rest, not answered with the syntax (that is for admins).
+  'admin forget',
+  'admin target 0',
+  'admin timezone Mars/Olympus',
+  'admin tactics hide x',
+  'admin bogus',
 ];
 
 /** Slack calls that only an admin command makes. */

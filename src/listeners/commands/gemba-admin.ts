@@ -15,12 +15,21 @@ type Reply = (m: Message) => Promise<unknown>;
  * `/gemba admin …`. Only admins change anything. A Slack admin whose profile is not cached yet is
  * looked up after the ack (the ack never waits on Slack) and answered through response_url.
  */
-export async function adminCommand(ctx: AppContext, args: GembaArgs, req: AdminRequest): Promise<void> {
+export function adminCommand(ctx: AppContext, args: GembaArgs, req: AdminRequest): Promise<void> {
+  return asAdmin(ctx, args, (reply, acked) => run(ctx, args, req, reply, acked));
+}
+
+/**
+ * Runs `work` only for an admin; anyone else gets the refusal, whatever they typed after `admin` (a
+ * malformed admin command is refused too, not taught). A Slack admin whose profile is not cached yet is
+ * looked up after the ack and answered through response_url (`acked` true).
+ */
+export async function asAdmin(ctx: AppContext, args: GembaArgs, work: (reply: Reply, acked: boolean) => Promise<void>): Promise<void> {
   const { command, ack, respond, context } = args;
   const teamId = workspaceOf(context);
   const userId = command.user_id;
   const { roles, profiles } = ctx.services;
-  if (await roles.can(teamId, userId, 'administer')) return run(ctx, args, req, (m) => ack(m), false);
+  if (await roles.can(teamId, userId, 'administer')) return work((m) => ack(m), false);
   if (!(await roles.worthLookingUp(teamId, userId, 'administer'))) return ack(notice(ADMIN_ONLY));
   await ack();
   await profiles.refresh(teamId, userId);
@@ -28,7 +37,7 @@ export async function adminCommand(ctx: AppContext, args: GembaArgs, req: AdminR
     await respond(notice(ADMIN_ONLY));
     return;
   }
-  await run(ctx, args, req, (m) => respond(m), true);
+  await work((m) => respond(m), true);
 }
 
 async function run(ctx: AppContext, args: GembaArgs, req: AdminRequest, reply: Reply, acked: boolean): Promise<void> {

@@ -5,7 +5,7 @@ import { unescapeSlack } from '../../lib/slack-text.js';
 import { type GembaRequest, parseGembaText } from '../../services/gemba-grammar.js';
 import type { CommandArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
-import { adminCommand } from './gemba-admin.js';
+import { adminCommand, asAdmin } from './gemba-admin.js';
 import { digestPreview } from './gemba-digest.js';
 
 export type GembaArgs = CommandArgs;
@@ -17,8 +17,13 @@ export function gembaCommand(ctx: AppContext) {
     const teamId = workspaceOf(context);
     const userId = command.user_id;
     const req = parseGembaText(command.text);
-    // The message may echo what the user typed, Slack markup included: show it literally, never as a live mention.
-    if (req.kind === 'error') return ack(errorMessage(unescapeSlack(req.message), req.example));
+    if (req.kind === 'error') {
+      // The message may echo what the user typed, Slack markup included: show it literally, never as a live mention.
+      const problem = errorMessage(unescapeSlack(req.message), req.example);
+      // A malformed admin command is an admin's to correct: anyone else is refused, not taught the syntax.
+      if (/^admin(\s|$)/i.test(command.text.trim())) return asAdmin(ctx, args, async (reply) => void (await reply(problem)));
+      return ack(problem);
+    }
     if (req.kind === 'digest_preview') return digestPreview(ctx, args);
     if (req.kind.startsWith('admin')) return adminCommand(ctx, args, req as Extract<GembaRequest, { kind: `admin${string}` }>);
     return ack(await personal(ctx, teamId, userId, req));
