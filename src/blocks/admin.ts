@@ -56,7 +56,7 @@ export function forgotten(userId: string, c: ForgetCounts): Message {
   const total = c.conversations + c.managerRecords + c.profiles + c.vpRecords + c.nudges + c.snoozes + c.jobClaims;
   return notice(
     `:wastebasket: Forgot ${mention(userId)}: deleted ${plural(c.conversations, 'conversation')}, ${plural(c.nudges, 'nudge')}, ${plural(c.snoozes, 'snooze')}, ` +
-      `${c.managerRecords + c.vpRecords} role ${c.managerRecords + c.vpRecords === 1 ? 'record' : 'records'}, ${plural(c.profiles, 'cached profile')} and ${plural(c.jobClaims, 'schedule record')} (${total} rows)` +
+      `${c.managerRecords + c.vpRecords} role ${c.managerRecords + c.vpRecords === 1 ? 'record' : 'records'}, ${plural(c.profiles, 'cached profile')} and ${plural(c.jobClaims, 'schedule record')} (${plural(total, 'row')})` +
       `${c.auditEntriesAnonymised ? `, and removed their id from ${plural(c.auditEntriesAnonymised, 'audit entry', 'audit entries')}` : ''}` +
       `${c.vpAddersAnonymised ? `${c.auditEntriesAnonymised ? ' and' : ', and removed their id from'} ${plural(c.vpAddersAnonymised, 'VP record')} they created` : ''}.`,
   );

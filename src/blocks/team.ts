@@ -35,7 +35,7 @@ export function teamTrendSummary(t: TeamTrend): Block[] {
         `*Coverage* (managers with at least one conversation): ${t.weeks.map((w) => pct(w.coverage)).join(' · ')}`,
     ),
     context(
-      `Week of ${shortDate(latest.weekStart)}: *${latest.total}* conversations · ${latest.managersWithOne} of ${plural(t.managerCount, 'manager')} (${pct(latest.coverage)}) · ${plural(t.accountsTouched, 'account')} touched · target ${t.target} each`,
+      `Week of ${shortDate(latest.weekStart)}: *${latest.total}* ${latest.total === 1 ? 'conversation' : 'conversations'} · ${latest.managersWithOne} of ${plural(t.managerCount, 'manager')} (${pct(latest.coverage)}) · ${plural(t.accountsTouched, 'account')} touched · target ${t.target} each`,
     ),
   ];
 }

@@ -1,6 +1,6 @@
 import { ADMIN_ONLY, channelValue, forgotten, managersSynced, membersChanged, repsSynced, settingChanged } from '../../blocks/admin.js';
 import type { Message } from '../../blocks/common.js';
-import { errorMessage, notice } from '../../blocks/common.js';
+import { errorMessage, notice, plural } from '../../blocks/common.js';
 import { gembaAdminHelp } from '../../blocks/gemba.js';
 import type { AppContext } from '../../context.js';
 import type { GembaRequest } from '../../services/gemba-grammar.js';
@@ -154,7 +154,7 @@ async function run(ctx: AppContext, args: GembaArgs, req: AdminRequest, reply: R
         title: `Gemba conversations export ${date}`,
         initial_comment: `Here is the export: ${rows} conversations (CSV, RFC 4180).`,
       });
-      await respond(notice(`:white_check_mark: Export sent to your DM: ${rows} conversations.`));
+      await respond(notice(`:white_check_mark: Export sent to your DM: ${plural(rows, 'conversation')}.`));
       return;
     }
   }
