@@ -699,12 +699,12 @@ export function createPgRepos(q: Queryable): Repos {
           ])) > 0
         );
       },
-      async hideAndErase(teamId, id, week) {
-        const n = await run('UPDATE anon.tactics SET hidden = 1, hidden_week = $1 WHERE team_id = $2 AND id = $3 AND hidden = 0', [
-          week,
-          teamId,
-          id,
-        ]);
+      async hideAndErase(teamId, id, week, erased) {
+        const n = await run(
+          `UPDATE anon.tactics SET hidden = 1, hidden_week = $1, display_text = $4, tactic_key = $5
+           WHERE team_id = $2 AND id = $3 AND hidden = 0`,
+          [week, teamId, id, erased.displayText, erased.tacticKey],
+        );
         if (n === 0) return false;
         await run('DELETE FROM anon.tactic_reports WHERE tactic_id = $1', [id]);
         await run('DELETE FROM anon.tactic_reasons WHERE tactic_id = $1', [id]);

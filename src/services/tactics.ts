@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Repos } from '../db/repos/index.js';
 import type { CrowdPopulation, TacticDecision, TacticReason, TacticRow } from '../db/repos/tactics.js';
 import type { Storage } from '../db/storage.js';
@@ -126,6 +126,15 @@ export function normalizeTactic(text: string): string {
     .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')
     .trim();
 }
+
+/** What a hidden tactic's wording becomes: hiding erases the words (PRODUCT.md "Deleting is erasing"). */
+export const HIDDEN_TACTIC_TEXT = '[hidden]';
+
+/**
+ * The key a hidden tactic keeps instead of its normalised wording: a SHA-256 of it, so the same wording is
+ * still refused ("An admin has hidden that tactic") while the words themselves are gone from the files.
+ */
+export const hiddenKeyOf = (tacticKey: string): string => `hidden:${createHash('sha256').update(tacticKey).digest('hex')}`;
 
 /** Collapses runs of spaces and tabs (and, for one-line fields, newlines) and trims. */
 const tidy = (s: string | null | undefined, oneLine: boolean): string | null => {
@@ -372,7 +381,7 @@ export function createTacticService({ storage, clock, settings, directory, confi
         const code = codeFor(teamId, userId, population);
         const crowdMembers = population?.leaves.find((l) => l.code === code)?.members ?? population?.eligible ?? 1;
         const limit = TACTIC_LIMITS.flagsPerWeek * Math.max(1, crowdMembers);
-        const existing = await tx.tactics.findTacticByKey(teamId, key);
+        const existing = (await tx.tactics.findTacticByKey(teamId, hiddenKeyOf(key))) ?? (await tx.tactics.findTacticByKey(teamId, key));
         if (existing?.hidden) return { ok: false, reason: 'hidden' };
         const counted = existing !== undefined && (await tx.tactics.listReportCodes(existing.id, '9999-12-31')).includes(code);
         if (!counted && (await tx.tactics.countQuota(teamId, week, code)) >= limit) {
@@ -513,7 +522,10 @@ export function createTacticService({ storage, clock, settings, directory, confi
         const t = Number.isSafeInteger(tacticId) && tacticId > 0 ? await tx.tactics.findTactic(teamId, tacticId) : undefined;
         if (!t) return { ok: false, reason: 'not_found' };
         if (t.hidden) return { ok: false, reason: 'already_hidden' };
-        await tx.tactics.hideAndErase(teamId, t.id, (await arrival(tx, teamId, zone)).week);
+        await tx.tactics.hideAndErase(teamId, t.id, (await arrival(tx, teamId, zone)).week, {
+          displayText: HIDDEN_TACTIC_TEXT,
+          tacticKey: hiddenKeyOf(t.tacticKey),
+        });
         await tx.audit.insertAuditEntry({ teamId, actorId, action: 'tactics.hide', detail: `tactic ${t.id}`, at: clock.now() });
         return { ok: true, tactic: summary((await tx.tactics.findTactic(teamId, t.id)) as TacticRow, 0) };
       });

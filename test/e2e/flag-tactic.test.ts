@@ -338,8 +338,18 @@ describe('/flag-tactic', () => {
       [[ADMIN, `tactic ${id}`]],
     );
     assert.match(h.logText(), /tactic hidden by an admin/);
-    // Deleting is erasing: the reason is gone from the bytes of both files.
-    for (const f of dbFiles(h)) assert.ok(!readFileSync(f).toString('latin1').includes('qwertzuiop'), `the hidden reason is still in ${f}`);
+    // Deleting is erasing: the wording and the reason are gone from the rows and from the bytes of both files.
+    const row = await h.row<{ display_text: string; tactic_key: string }>(
+      'SELECT display_text, tactic_key FROM anon.tactics WHERE id = ?',
+      [id],
+    );
+    assert.equal(row?.display_text, '[hidden]');
+    assert.match(row?.tactic_key ?? '', /^hidden:[0-9a-f]{64}$/);
+    for (const f of dbFiles(h)) {
+      const bytes = readFileSync(f).toString('latin1');
+      for (const gone of ['qwertzuiop', 'Insulting nonsense', 'insulting nonsense'])
+        assert.ok(!bytes.includes(gone), `"${gone}" is still in ${f}`);
+    }
   });
 
   it('leaves no trace of any rep: no profile or manager rows, no users.info, valid surfaces', async () => {

@@ -73,7 +73,9 @@ export function createTacticsRepo(db: Db) {
   const deleteQuota = db.prepare('DELETE FROM anon.flag_quota WHERE team_id = ? AND week = ? AND crowd_code = ?');
   const pruneQuota = db.prepare('DELETE FROM anon.flag_quota WHERE team_id = ? AND week < ?');
   const setDecision = db.prepare('UPDATE anon.tactics SET decision = ?, decided_week = ? WHERE team_id = ? AND id = ?');
-  const setHidden = db.prepare('UPDATE anon.tactics SET hidden = 1, hidden_week = ? WHERE team_id = ? AND id = ? AND hidden = 0');
+  const setHidden = db.prepare(
+    'UPDATE anon.tactics SET hidden = 1, hidden_week = ?, display_text = ?, tactic_key = ? WHERE team_id = ? AND id = ? AND hidden = 0',
+  );
   const population = db.prepare(`SELECT source, group_id AS groupId, eligible, crowd_size AS crowdSize, computed_on AS computedOn
     FROM anon.crowd_populations WHERE team_id = ?`);
   const leaves = db.prepare('SELECT code, members FROM anon.crowd_codes WHERE team_id = ? ORDER BY code');
@@ -168,9 +170,13 @@ export function createTacticsRepo(db: Db) {
     updateDecision(teamId: string, id: number, decision: TacticDecision, week: string): boolean {
       return setDecision.run(decision, week, teamId, id).changes > 0;
     },
-    /** Hides a tactic and erases everything said about it (reports, reasons); false when already hidden. */
-    hideAndErase(teamId: string, id: number, week: string): boolean {
-      if (setHidden.run(week, teamId, id).changes === 0) return false;
+    /**
+     * Hides a tactic and erases everything said about it: its wording (replaced by `erased.displayText`), its
+     * normalised key (replaced by `erased.tacticKey`, a digest that still refuses the same wording), reports and
+     * reasons; false when already hidden.
+     */
+    hideAndErase(teamId: string, id: number, week: string, erased: { displayText: string; tacticKey: string }): boolean {
+      if (setHidden.run(week, erased.displayText, erased.tacticKey, teamId, id).changes === 0) return false;
       deleteReports.run(id);
       deleteReasons.run(id);
       return true;
