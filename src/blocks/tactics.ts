@@ -257,6 +257,11 @@ export const LEADERSHIP_CANNOT_FLAG_PLAIN =
   "VPs and admins can't flag tactics or say Me too: flags are how reps tell leadership, and leadership's part is to decide (Retire, Keep, Pilot) in the digest. Nothing was stored.";
 export const LEADERSHIP_CANNOT_FLAG = `:lock: ${LEADERSHIP_CANNOT_FLAG_PLAIN}`;
 
+/** The answer to someone outside the reps group an admin set (`/gemba admin reps sync`). Nothing is stored. */
+export const NOT_IN_REPS_GROUP_PLAIN =
+  'Flagging is for the members of the reps user group an admin chose, and you are not in it, so nothing was stored. If you should be, ask an admin to add you to that group.';
+export const NOT_IN_REPS_GROUP = `:lock: ${NOT_IN_REPS_GROUP_PLAIN}`;
+
 /** The note above the redrawn list after a **Me too** (the same words whether or not the crowd was counted already). */
 export function meTooNote(result: Recorded): string {
   return `:raised_hands: Your anonymous *Me too* for ${tacticName(result)} is recorded. It counts your crowd once, from the publish at ${publishText(result.publish)}.`;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
 import type { Repos } from '../db/repos/index.js';
 import type { CrowdPopulation, TacticDecision, TacticReason, TacticRow } from '../db/repos/tactics.js';
 import type { Storage } from '../db/storage.js';
@@ -101,10 +101,54 @@ export interface Recorded {
 export type FlagResult =
   | Recorded
   | { ok: false; reason: 'invalid'; problem: TacticProblem }
-  | { ok: false; reason: 'rate_limited'; limit: number }
-  | { ok: false; reason: 'hidden' };
+  /** `scope` 'person': this rep's own 5 this week (counted in memory only); 'crowd': the crowd's shared allowance. */
+  | { ok: false; reason: 'rate_limited'; limit: number; scope: 'person' | 'crowd' }
+  | { ok: false; reason: 'hidden' }
+  | { ok: false; reason: 'not_in_group' };
 
-export type MeTooResult = (Recorded & { tactic: TacticSummary }) | { ok: false; reason: 'not_found' };
+export type MeTooResult = (Recorded & { tactic: TacticSummary }) | { ok: false; reason: 'not_found' | 'not_in_group' };
+
+/** How long a process trusts its copy of the reps group's members before asking Slack again. */
+export const REPS_GROUP_TTL_MS = 5 * 60_000;
+
+/**
+ * Each rep's flags this week, held in this process's memory only and never written anywhere (PRODUCT.md: no
+ * stored value finer than a crowd). Keyed by an HMAC under a random key made at start, so even the map holds
+ * no user id. It is what stops one rep at 5; the stored, per-crowd allowance (5 × the crowd's members) is the
+ * bound that survives restarts and holds across instances.
+ */
+export class PersonalFlagCounter {
+  readonly #key = randomBytes(32);
+  #week = '';
+  readonly #counts = new Map<string, number>();
+
+  constructor(readonly limit: number) {}
+
+  #slot(teamId: string, userId: string, week: string): string {
+    if (week !== this.#week) {
+      this.#counts.clear();
+      this.#week = week;
+    }
+    return createHmac('sha256', this.#key).update(`${teamId}\n${userId}`).digest('base64');
+  }
+
+  /** Takes one of the person's flags for `week`; false when they have used them all. */
+  take(teamId: string, userId: string, week: string): boolean {
+    const slot = this.#slot(teamId, userId, week);
+    const used = this.#counts.get(slot) ?? 0;
+    if (used >= this.limit) return false;
+    this.#counts.set(slot, used + 1);
+    return true;
+  }
+
+  /** Gives back a flag taken for a write that did not happen. */
+  giveBack(teamId: string, userId: string, week: string): void {
+    const slot = this.#slot(teamId, userId, week);
+    const used = this.#counts.get(slot) ?? 0;
+    if (used <= 1) this.#counts.delete(slot);
+    else this.#counts.set(slot, used - 1);
+  }
+}
 
 export type DecideResult = { ok: true; tactic: TacticSummary; changed: boolean } | { ok: false; reason: 'not_found' | 'below_threshold' };
 
@@ -248,6 +292,9 @@ export function createTacticService({ storage, clock, settings, directory, confi
     const t = Number.isSafeInteger(id) && id > 0 ? await r.tactics.findTactic(teamId, id) : undefined;
     return t && !t.hidden && t.firstDay <= (await through(r, teamId)) ? t : undefined;
   };
+  const personal = new PersonalFlagCounter(TACTIC_LIMITS.flagsPerWeek);
+  // The reps group's members as Slack last listed them, per team (memory only, like the group itself in Slack).
+  const groupMembers = new Map<string, { groupId: string; at: number; members: ReadonlySet<string> }>();
   const crowdStatus = (p: CrowdPopulation | undefined): CrowdStatus => {
     const crowds = p?.leaves.length ?? 0;
     return {
@@ -291,6 +338,30 @@ export function createTacticService({ storage, clock, settings, directory, confi
   const startOfUtcDay = (ms: number): number => ms - (ms % DAY_MS);
 
   const service = {
+    /**
+     * True when an admin set a reps group (`/gemba admin reps sync`) and this person is not in it: only its
+     * members may flag or say Me too. Asks Slack for the group's members (usergroups.users.list, the group, not
+     * the person), at most every REPS_GROUP_TTL_MS per team. If Slack cannot say, the person is let through:
+     * their flag still counts only under a crowd code, and membership is not what anonymity rests on.
+     */
+    async outsideRepsGroup(teamId: string, userId: string): Promise<boolean> {
+      const p = await repos.tactics.findPopulation(teamId);
+      if (p?.source !== 'group' || !p.groupId) return false;
+      let known = groupMembers.get(teamId);
+      if (!known || known.groupId !== p.groupId || clock.now() - known.at > REPS_GROUP_TTL_MS) {
+        try {
+          const members = await directory.listGroupMembers(teamId, p.groupId);
+          if (members === null) return false;
+          known = { groupId: p.groupId, at: clock.now(), members: new Set(members) };
+          groupMembers.set(teamId, known);
+        } catch (err) {
+          logger.warn({ err, teamId }, 'could not list the reps group; a flag is taken without checking membership');
+          return false;
+        }
+      }
+      return !known.members.has(userId);
+    },
+
     /** When a flag made now becomes visible. */
     async nextPublish(teamId: string): Promise<PublishAt> {
       return (await arrival(repos, teamId, await tz(teamId))).publish;
@@ -371,46 +442,63 @@ export function createTacticService({ storage, clock, settings, directory, confi
     ): Promise<FlagResult> {
       const valid = validateTacticInput(raw);
       if (!valid.ok) return { ok: false, reason: 'invalid', problem: valid.problem };
+      if (await service.outsideRepsGroup(teamId, userId)) return { ok: false, reason: 'not_in_group' };
       const { tactic, why, instead } = valid.input;
       const key = normalizeTactic(tactic);
       // Settings are read before the transaction: inside it only `tx` may be used.
       const zone = await tz(teamId);
-      const result = await storage.transaction(async (tx): Promise<FlagResult> => {
-        const { day, week, publish } = await arrival(tx, teamId, zone);
-        const population = await tx.tactics.findPopulation(teamId);
-        const code = codeFor(teamId, userId, population);
-        const crowdMembers = population?.leaves.find((l) => l.code === code)?.members ?? population?.eligible ?? 1;
-        const limit = TACTIC_LIMITS.flagsPerWeek * Math.max(1, crowdMembers);
-        const existing = (await tx.tactics.findTacticByKey(teamId, hiddenKeyOf(key))) ?? (await tx.tactics.findTacticByKey(teamId, key));
-        if (existing?.hidden) return { ok: false, reason: 'hidden' };
-        const counted = existing !== undefined && (await tx.tactics.listReportCodes(existing.id, '9999-12-31')).includes(code);
-        if (!counted && (await tx.tactics.countQuota(teamId, week, code)) >= limit) {
-          return { ok: false, reason: 'rate_limited', limit: TACTIC_LIMITS.flagsPerWeek };
-        }
-        let id: number;
-        if (existing) {
-          id = existing.id;
-          // Until it is published, the wording shown is the alphabetically first, not the first to arrive.
-          if (existing.firstDay > (await through(tx, teamId))) await tx.tactics.updateDisplayTextIfEarlier(id, tactic);
-        } else {
-          id = await tx.tactics.insertTactic(
-            { teamId, tacticKey: key, displayText: tactic, firstDay: day, createdWeek: week },
-            randomTacticId,
-          );
-        }
-        if (!counted) {
-          await tx.tactics.insertReport(id, code, 'flag', day);
-          await tx.tactics.incrementQuota(teamId, week, code);
-        }
-        if (why !== null || instead !== null) await tx.tactics.insertReason(randomBytes(16).toString('hex'), id, why, instead, day);
-        return { ok: true, text: tactic, publish, crowds: crowdStatus(population) };
-      });
+      // The person's own allowance taken for this flag (week), given back if the flag is not stored.
+      let taken: string | null = null;
+      const flag = (): Promise<FlagResult> =>
+        storage.transaction(async (tx): Promise<FlagResult> => {
+          const { day, week, publish } = await arrival(tx, teamId, zone);
+          const population = await tx.tactics.findPopulation(teamId);
+          const code = codeFor(teamId, userId, population);
+          const crowdMembers = population?.leaves.find((l) => l.code === code)?.members ?? population?.eligible ?? 1;
+          const limit = TACTIC_LIMITS.flagsPerWeek * Math.max(1, crowdMembers);
+          const existing = (await tx.tactics.findTacticByKey(teamId, hiddenKeyOf(key))) ?? (await tx.tactics.findTacticByKey(teamId, key));
+          if (existing?.hidden) return { ok: false, reason: 'hidden' };
+          const counted = existing !== undefined && (await tx.tactics.listReportCodes(existing.id, '9999-12-31')).includes(code);
+          if (!counted && (await tx.tactics.countQuota(teamId, week, code)) >= limit) {
+            return { ok: false, reason: 'rate_limited', limit: TACTIC_LIMITS.flagsPerWeek, scope: 'crowd' };
+          }
+          if (!counted) {
+            if (!personal.take(teamId, userId, week))
+              return { ok: false, reason: 'rate_limited', limit: TACTIC_LIMITS.flagsPerWeek, scope: 'person' };
+            taken = week;
+          }
+          let id: number;
+          if (existing) {
+            id = existing.id;
+            // Until it is published, the wording shown is the alphabetically first, not the first to arrive.
+            if (existing.firstDay > (await through(tx, teamId))) await tx.tactics.updateDisplayTextIfEarlier(id, tactic);
+          } else {
+            id = await tx.tactics.insertTactic(
+              { teamId, tacticKey: key, displayText: tactic, firstDay: day, createdWeek: week },
+              randomTacticId,
+            );
+          }
+          if (!counted) {
+            await tx.tactics.insertReport(id, code, 'flag', day);
+            await tx.tactics.incrementQuota(teamId, week, code);
+          }
+          if (why !== null || instead !== null) await tx.tactics.insertReason(randomBytes(16).toString('hex'), id, why, instead, day);
+          return { ok: true, text: tactic, publish, crowds: crowdStatus(population) };
+        });
+      let result: FlagResult;
+      try {
+        result = await flag();
+      } catch (err) {
+        if (taken) personal.giveBack(teamId, userId, taken);
+        throw err;
+      }
       await service.pruneQuota(teamId);
       return result;
     },
 
     /** An anonymous "me too" on a published tactic: counts the rep's crowd once; uses no allowance. */
     async meToo(teamId: string, userId: string, tacticId: number): Promise<MeTooResult> {
+      if (await service.outsideRepsGroup(teamId, userId)) return { ok: false, reason: 'not_in_group' };
       const zone = await tz(teamId);
       return storage.transaction(async (tx): Promise<MeTooResult> => {
         const { day, publish } = await arrival(tx, teamId, zone);

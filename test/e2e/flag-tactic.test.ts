@@ -439,3 +439,65 @@ describe('/flag-tactic with ANONYMITY_MIN_REPORTS=2', () => {
     }
   });
 });
+
+describe('/flag-tactic limits: 5 a week per person, and only the reps group when one is set', () => {
+  it('refuses a rep their sixth new tactic of the week and stores nothing; re-flagging one of their five still works', async () => {
+    const h = await startHarness();
+    try {
+      const [rep] = await repsInDistinctCrowds(h, await populate(h), 1);
+      for (let i = 1; i <= 5; i++) ephemeralAck(await h.command('/flag-tactic', `tactic number ${i}`, { userId: rep }));
+      await assertRefused(h, 'tactic number 6', rep, /You have flagged 5 tactics this week, the most one person can/);
+      assert.match(allText(ephemeralAck(await h.command('/flag-tactic', 'tactic number 2', { userId: rep }))), /Recorded anonymously/);
+      // The form says the same, inline.
+      const sub = await h.submit({
+        callbackId: ViewId.flagTacticModal,
+        userId: rep,
+        values: { [TacticField.tactic]: { value: plainInput('tactic number 7') } },
+      });
+      assert.equal(sub.json?.response_action, 'errors');
+      assert.match(JSON.stringify(sub.json), /the most one person can/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('with a reps group set, someone outside it is refused (command, form, Me too) and nothing is stored; a member flags', async () => {
+    const h = await startHarness();
+    try {
+      const members = await populate(h, 60);
+      h.fake.setUsergroup('S0REPS', members.slice(0, 20));
+      // What `/gemba admin reps sync <!subteam^S0REPS|@reps>` does after its ack.
+      assert.equal((await h.ctx.services.tactics.refreshPopulation(TEAM, { groupId: 'S0REPS' }))?.eligible, 20);
+      const [inside] = members;
+      const outside = members[45];
+      ephemeralAck(await h.command('/flag-tactic', 'cold calling: nobody answers', { userId: inside }));
+      await publishFlags(h);
+      const before = await stored(h);
+      for (const [who, text] of [
+        [outside, 'cold calling: outsiders'],
+        ['U0NOTAMEMBER', 'paid ad bursts'],
+      ]) {
+        await assertRefused(h, text, who, /Flagging is for the members of the reps user group an admin chose/);
+      }
+      assert.match(allText(ephemeralAck(await h.command('/flag-tactic', '', { userId: outside }))), /reps user group/);
+      assert.equal(h.fake.callsTo('views.open').length, 0, 'no form opened for someone outside the group');
+      const sub = await h.submit({
+        callbackId: ViewId.flagTacticModal,
+        userId: outside,
+        values: { [TacticField.tactic]: { value: plainInput('zoom everything') } },
+      });
+      assert.match(JSON.stringify(sub.json), /reps user group/);
+      const [tactic] = await h.ctx.services.tactics.listTactics(TEAM);
+      await h.action({ actionId: ActionId.tacticMeToo, value: String(tactic.id), userId: outside });
+      assert.match(allText(lastResponseBody(h)), /reps user group/);
+      assert.deepEqual(await stored(h), before, 'nothing stored for anyone outside the group');
+      assert.equal(
+        h.fake.callsTo('usergroups.users.list').length,
+        2,
+        'the group is listed by the sync, then once for the flags (kept a few minutes)',
+      );
+    } finally {
+      await h.close();
+    }
+  });
+});

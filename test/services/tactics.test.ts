@@ -282,17 +282,41 @@ describe('tactic service', () => {
     }
   });
 
-  it('keeps to 5 flags a week per person in the crowd, counted per crowd; next week starts again', async () => {
+  it('keeps each person to 5 flags a week (in memory) and each crowd to 5 per member (stored); next week starts again', async () => {
     const [a] = await fromDifferentCrowds(1);
     const code = await codeOfUser(a);
+    const crowd = [a, ...(await sameCrowd(a))];
     const crowdSize = (await f.repos.tactics.findPopulation(TEAM))!.leaves.find((l) => l.code === code)!.members;
+    assert.equal(crowd.length, crowdSize);
     const limit = TACTIC_LIMITS.flagsPerWeek * crowdSize;
-    for (let i = 1; i <= limit; i++) assert.ok((await f.tactics.flagTactic(TEAM, a, { tactic: `tactic number ${i}` })).ok, `flag ${i}`);
-    const before = storedCounts(f.db);
-    assert.deepEqual(await f.tactics.flagTactic(TEAM, (await sameCrowd(a))[0], { tactic: 'one too many' }), {
+    // One person: 5, then refused (a restart or another instance forgets this count; the crowd's does not).
+    for (let i = 1; i <= TACTIC_LIMITS.flagsPerWeek; i++)
+      assert.ok((await f.tactics.flagTactic(TEAM, a, { tactic: `tactic number ${i}` })).ok, `flag ${i}`);
+    const beforePersonal = storedCounts(f.db);
+    assert.deepEqual(await f.tactics.flagTactic(TEAM, a, { tactic: 'a sixth one' }), {
       ok: false,
       reason: 'rate_limited',
       limit: TACTIC_LIMITS.flagsPerWeek,
+      scope: 'person',
+    });
+    assert.deepEqual(storedCounts(f.db), beforePersonal, 'nothing stored');
+    // The crowd as a whole: 5 per member, shared.
+    let n = TACTIC_LIMITS.flagsPerWeek;
+    for (const mate of crowd.slice(1)) {
+      for (let i = 0; i < TACTIC_LIMITS.flagsPerWeek && n < limit; i++) {
+        n += 1;
+        assert.ok((await f.tactics.flagTactic(TEAM, mate, { tactic: `tactic number ${n}` })).ok, `flag ${n}`);
+      }
+    }
+    assert.equal(n, limit);
+    const before = storedCounts(f.db);
+    // A fresh process (restart): the personal counts are gone, the crowd's allowance is not.
+    const restarted = f.restart();
+    assert.deepEqual(await restarted.flagTactic(TEAM, a, { tactic: 'one too many' }), {
+      ok: false,
+      reason: 'rate_limited',
+      limit: TACTIC_LIMITS.flagsPerWeek,
+      scope: 'crowd',
     });
     assert.deepEqual(storedCounts(f.db), before);
     // Re-flagging a tactic the crowd already counts behind is not a new flag.

@@ -1,4 +1,4 @@
-import { LEADERSHIP_CANNOT_FLAG, meTooNote, tacticList } from '../../blocks/tactics.js';
+import { LEADERSHIP_CANNOT_FLAG, meTooNote, NOT_IN_REPS_GROUP, tacticList } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
 import { ErrorCode, GembaError } from '../../lib/errors.js';
 import { answerButton } from '../errors.js';
@@ -22,6 +22,7 @@ export function tacticMeTooAction(ctx: AppContext) {
     await ctx.services.tactics.ensurePopulation(teamId);
     const result = await ctx.services.tactics.meToo(teamId, userId, tacticId);
     await ack();
+    if (!result.ok && result.reason === 'not_in_group') throw new GembaError(ErrorCode.Forbidden, NOT_IN_REPS_GROUP);
     if (!result.ok) {
       throw new GembaError(ErrorCode.UserInput, 'That tactic is no longer open: an admin hid it, or it does not exist.', {
         example: '/flag-tactic list',

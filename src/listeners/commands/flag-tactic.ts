@@ -1,5 +1,12 @@
 import { errorMessage, type Message, notice } from '../../blocks/common.js';
-import { flagConfirmation, flagTacticHelp, flagTacticModal, LEADERSHIP_CANNOT_FLAG, tacticList } from '../../blocks/tactics.js';
+import {
+  flagConfirmation,
+  flagTacticHelp,
+  flagTacticModal,
+  LEADERSHIP_CANNOT_FLAG,
+  NOT_IN_REPS_GROUP,
+  tacticList,
+} from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
 import { FLAG_EXAMPLE, type FlagResult, parseFlagText } from '../../services/tactics.js';
 import type { CommandArgs } from '../types.js';
@@ -12,9 +19,13 @@ export function flagRefusal(result: Extract<FlagResult, { ok: false }>): Message
       return errorMessage(result.problem.message, FLAG_EXAMPLE);
     case 'rate_limited':
       return errorMessage(
-        `Your crowd has used this week's flags (${result.limit} a week per person in it, kept for the crowd as a whole so that no count is kept for you). Nothing was stored. The allowance starts again on Monday; meanwhile you can still say *Me too* on tactics others flagged.`,
+        result.scope === 'person'
+          ? `You have flagged ${result.limit} tactics this week, the most one person can. Nothing was stored. The allowance starts again on Monday; meanwhile you can still say *Me too* on tactics others flagged.`
+          : `Your crowd has used this week's flags (${result.limit} a week per person in it, kept for the crowd as a whole so that no count is kept for you). Nothing was stored. The allowance starts again on Monday; meanwhile you can still say *Me too* on tactics others flagged.`,
         '/flag-tactic list',
       );
+    case 'not_in_group':
+      return errorMessage(NOT_IN_REPS_GROUP, '/flag-tactic list');
     case 'hidden':
       return errorMessage('An admin has hidden that tactic, so it cannot be flagged again. Nothing was stored.', '/flag-tactic list');
   }
@@ -43,6 +54,7 @@ export function flagTacticCommand(ctx: AppContext) {
       return ack(tacticList(await tactics.listTactics(teamId), { minReports, crowdSize, viewer }));
     }
     if (leadership) return ack(notice(LEADERSHIP_CANNOT_FLAG));
+    if (await tactics.outsideRepsGroup(teamId, userId)) return ack(errorMessage(NOT_IN_REPS_GROUP, '/flag-tactic list'));
     if (text === '') {
       await ack();
       // No private_metadata: the modal does not even remember where it was opened.
