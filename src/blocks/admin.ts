@@ -39,7 +39,7 @@ export function managersSynced(added: string[], already: number, groupId: string
 
 /** Result of `/gemba admin reps sync`: the new population and what it means for showing flags. */
 export function repsSynced(groupId: string, c: CrowdStatus): Message {
-  const head = `:white_check_mark: Reps are now the members of <!subteam^${groupId}>: ${plural(c.eligible, 'eligible person', 'eligible people')} in ${plural(c.crowds, 'crowd')} of at least ${c.crowdSize}. Flags and *Me too*s count by crowd from now on.`;
+  const head = `:white_check_mark: Reps are now the members of <!subteam^${groupId}>: ${plural(c.eligible, 'eligible person', 'eligible people')} in ${plural(c.crowds, 'crowd')} of at least ${c.crowdSize}. Flags and *Me too* answers count by crowd from now on.`;
   const warning = cannotShowText(c);
   return notice(warning ? `${head}\n${warning}` : head);
 }

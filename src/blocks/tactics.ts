@@ -1,4 +1,5 @@
 import { escapeText, truncate } from '../lib/slack-text.js';
+import { isoWeekMonday } from '../lib/time.js';
 import {
   type CrowdStatus,
   type DigestTactic,
@@ -11,7 +12,20 @@ import {
   type TacticDecision,
   type TacticSummary,
 } from '../services/tactics.js';
-import { actions, type Block, button, context, input, type Message, type ModalView, plain, plural, quote, section } from './common.js';
+import {
+  actions,
+  type Block,
+  button,
+  context,
+  input,
+  type Message,
+  type ModalView,
+  plain,
+  plural,
+  quote,
+  section,
+  shortDate,
+} from './common.js';
 import { ActionId, TacticField, ViewId } from './ids.js';
 
 export const DECISION_LABEL: Record<TacticDecision, string> = {
@@ -43,13 +57,21 @@ export const LIST_MAX = 40;
 export function storedStatement(crowdSize: number): string {
   return [
     `*What Gemba stores:* the tactic, your reasons if you give any, the day it is published, and a *crowd code* shared by at least ${people(crowdSize)} who may flag. The code is the same for all your flags, so your crowd counts once per tactic. No name, no Slack id, no channel, no time.`,
-    `*What the people who run Gemba cannot learn,* even with its database, backups, logs, settings, keys and the member list: which of the ${crowdSize} or more ${crowdSize === 1 ? 'person' : 'people'} in your crowd you are, or when in the day you flagged. Flags appear all at once at the daily publish, in no order.`,
+    crowdSize > 1
+      ? `*What the people who run Gemba cannot learn,* even with its database, backups, logs, settings, keys and the member list: which of the ${crowdSize} or more people in your crowd you are, or when in the day you flagged. Flags appear all at once at the daily publish, in no order.`
+      : "*Crowds of 1 here:* this workspace runs with `ANONYMITY_CROWD=1` (the sandbox does, to show flags with a few reps), so a crowd can be one person and a flag may point to you. Gemba's default is crowds of 5. What still holds: nobody can learn when in the day you flagged; flags appear all at once at the daily publish, in no order.",
     "*What they can learn:* that someone in your crowd flagged a tactic, and your words: if only you would say it that way, people may guess. Someone who changes Gemba's code or watches the server while it runs is beyond what this protects against.",
   ].join('\n');
 }
 
 /** "5 people", "1 person". */
 const people = (n: number): string => plural(n, 'person', 'people');
+
+/** An ISO week key as people read it: '2026-W48' → "week of Mon 23 Nov" (the key itself if it is not one). */
+const weekLabel = (key: string): string => {
+  const monday = isoWeekMonday(key);
+  return monday ? `week of ${shortDate(monday)}` : key;
+};
 
 /** The weekly flag allowance, said the same way everywhere: per person, kept for the crowd as a whole. */
 export const allowanceText = (): string =>
@@ -104,7 +126,7 @@ function leadershipSupportLine(t: TacticSummary, minReports: number): string {
 /** "Leadership decided: *Retire* (2026-W48)", or '' when undecided. */
 export function decisionLine(t: Pick<TacticSummary, 'decision' | 'decidedWeek'>): string {
   if (!t.decision) return '';
-  return `${DECISION_EMOJI[t.decision]} Leadership decided: *${DECISION_LABEL[t.decision]}*${t.decidedWeek ? ` (${t.decidedWeek})` : ''}`;
+  return `${DECISION_EMOJI[t.decision]} Leadership decided: *${DECISION_LABEL[t.decision]}*${t.decidedWeek ? ` (${weekLabel(t.decidedWeek)})` : ''}`;
 }
 
 const tacticName = (t: Pick<TacticSummary, 'text'>): string => `*${escapeText(t.text)}*`;
@@ -199,7 +221,7 @@ export function flagTacticHelp(minReports: number, crowdSize: number): Message {
     '• `/flag-tactic` alone opens a form that also asks what buyers want instead',
     '• `/flag-tactic list` shows what reps flagged, with an anonymous *Me too* button',
     `• the tactic: ${L.tacticMin}–${L.tacticMax} characters; the reason: up to ${L.whyMax}; ${L.flagsPerWeek} flags a week per person, counted for the crowd as a whole (a *Me too* is not a flag)`,
-    '• flags and *Me too*s appear once a day, at the daily publish, all together',
+    '• flags and *Me too* answers appear once a day, at the daily publish, all together',
     '• similar wording counts together: "Cold calling" and "cold-calling!" are one tactic',
     `• leadership sees a tactic in the weekly digest only once ${plural(minReports, 'crowd')} of at least ${people(crowdSize)} have flagged it or said *Me too*; below that it is only counted`,
     '',
@@ -299,7 +321,7 @@ export function tacticDigestBlocks(shown: DigestTactic[], belowCount: number, op
   }
   for (const t of shown.slice(0, max)) {
     const reasons = t.reasons.map(reasonText).filter(Boolean);
-    const head = `${tacticName(t)}  \`#${t.id}\` · ${reps(t.reporters)} (${plural(t.reporters, 'crowd')} flagged it or said me too, since ${t.createdWeek})`;
+    const head = `${tacticName(t)}  \`#${t.id}\` · ${reps(t.reporters)} (${plural(t.reporters, 'crowd')} flagged it or said me too, since ${weekLabel(t.createdWeek)})`;
     blocks.push(section([head, ...reasons].join('\n')));
     if (t.decision) blocks.push(context(`${decisionLine(t)} · reps see this in \`/flag-tactic list\``));
     blocks.push(

@@ -187,6 +187,18 @@ export function isoWeekKey(date: string): string {
 }
 
 /**
+ * The Monday that starts an ISO week key (isoWeekKey's inverse): week 1 is the week holding 4 January.
+ * Example: '2026-W48' → '2026-11-23', '2026-W01' → '2025-12-29', '2027-W53' → null (2027 has 52 weeks).
+ */
+export function isoWeekMonday(key: string): string | null {
+  const m = /^(\d{4})-W(\d{2})$/.exec(key);
+  if (!m) return null;
+  const jan4 = `${m[1]}-01-04`;
+  const monday = addDays(addDays(jan4, 1 - weekdayOf(jan4)), (Number(m[2]) - 1) * 7);
+  return isoWeekKey(monday) === key ? monday : null;
+}
+
+/**
  * True for a strict 'YYYY-MM-DD' string naming a day that exists.
  * Example: '2028-02-29' → true; '2026-02-29', '2026-02-30', '2026-13-01', '2026-1-5' → false.
  */

@@ -8,7 +8,9 @@
  *
  * Decisions (beyond the spec):
  * - The text before the FIRST ':' holds the account and options; everything after it is the
- *   insight (trimmed, internal line breaks kept; empty → null).
+ *   insight (trimmed, internal line breaks kept; empty → null). A colon inside Slack's markup (an
+ *   auto-linked domain `<http://acme.io|acme.io>`, a mention) does not count.
+ * - Slack's markup (links, mentions) is kept as typed, like any text: it is stored so and shown escaped.
  * - The first word always belongs to the account, even when it looks like an option
  *   ("Sunday Brewing", "Today Show", "3M", "Via Rail"), except `with`, which as the first
  *   word means the account is missing, and so does a date word standing alone as the account
@@ -287,13 +289,31 @@ export function parseDurationToken(token: string): number | null {
   return Number(numerator / scale); // inexact only for absurd values, which are out of range anyway
 }
 
+/** Slack's markup in command text: a link (`<http://acme.io|acme.io>`, `<mailto:…>`) or a mention (`<@U1|x>`, `<#C1>`, `<!here>`). */
+const SLACK_MARKUP = /<(?:https?:|mailto:|[@#!])[^<>]*>/g;
+
+/**
+ * Index of the first ':' that is not inside Slack's markup, or -1: a domain Slack auto-linked
+ * (`<http://acme.io|acme.io>`) is part of the account, not the start of the insight.
+ * Example: '<http://acme.io|acme.io>: renewal' → 24; 'Acme: see <http://x|y>' → 4.
+ */
+export function firstColonOutsideMarkup(text: string): number {
+  let from = 0;
+  for (const m of text.matchAll(SLACK_MARKUP)) {
+    const before = text.indexOf(':', from);
+    if (before !== -1 && before < m.index) return before;
+    from = m.index + m[0].length;
+  }
+  return text.indexOf(':', from);
+}
+
 /** Parses the text after `/contact` into a draft, or explains what is wrong. */
 export function parseContactText(text: string, today: string): ContactParseResult {
   if (!isRealDate(today)) throw new RangeError(`today must be a real YYYY-MM-DD date: ${String(today)}`);
   const fail = (error: GrammarError): ContactParseResult => ({ ok: false, error });
 
   const raw = stripControlChars(typeof text === 'string' ? text : '');
-  const colon = raw.indexOf(':');
+  const colon = firstColonOutsideMarkup(raw);
   const head = colon === -1 ? raw : raw.slice(0, colon);
   const insightText = colon === -1 ? '' : raw.slice(colon + 1).trim();
   const tokens = head.split(/\s+/).filter((t) => t !== '');

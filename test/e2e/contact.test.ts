@@ -388,19 +388,19 @@ describe('/contact bad input', () => {
 });
 
 describe('/contact with Slack markup', () => {
-  it('reads links and mentions as the words they show: a link is the account, not the start of the insight', async () => {
+  it("splits at the first colon outside Slack's markup: an auto-linked domain is the account, not the start of the insight", async () => {
     const h = await harness();
-    // What Slack sends (should_escape) for "/contact acme.io with @bob via video: see the deck" typed with a link.
+    // What Slack sends (should_escape) for "/contact acme.io with @bob via video: see the deck", acme.io auto-linked.
     const m = ackMessage(
-      await h.command(
-        '/contact',
-        '<http://acme.io|acme.io> with <@U0777|bob> via video: see <https://acme.io/deck|the deck> &amp; call <!here>',
-      ),
+      await h.command('/contact', '<http://acme.io|acme.io> with <@U0777|bob> via video: see <https://acme.io/deck|the deck>'),
     );
-    assert.match(allText(m), /\*acme\.io\* · with @bob · video/);
     const [row] = await contactRows(h);
-    assert.deepEqual([row.account, row.buyer, row.kind, row.insight], ['acme.io', '@bob', 'video', 'see the deck & call @here']);
-    assert.doesNotMatch(JSON.stringify(await contactRows(h)), /U0777/, 'no Slack user id kept from a mention');
+    // Stored as typed, markup included (shown escaped, never live), like any other text.
+    assert.deepEqual(
+      [row.account, row.buyer, row.kind, row.insight],
+      ['<http://acme.io|acme.io>', '<@U0777|bob>', 'video', 'see <https://acme.io/deck|the deck>'],
+    );
+    assert.match(allText(m), /\*&lt;http:\/\/acme\.io\|acme\.io&gt;\* · with &lt;@U0777\|bob&gt; · video/);
     assertSurfacesValid(h);
   });
 });
@@ -408,8 +408,7 @@ describe('/contact with Slack markup', () => {
 describe('/contact escaping', () => {
   it('shows user text escaped, never as a live mention, broadcast or link', async () => {
     const h = await harness();
-    // Typed angle brackets arrive escaped by Slack (`&lt;`), and are undone once before storing.
-    const r = await h.command('/contact', '&lt;!channel&gt; &amp; Co: &lt;@U123&gt; said &lt;http://evil|click&gt;');
+    const r = await h.command('/contact', '<!channel> & Co: <@U123> said <http://evil|click>');
     const m = ackMessage(r);
     const raw = JSON.stringify(m);
     assert.ok(!raw.includes('<!channel>'), 'no live broadcast');
@@ -419,7 +418,7 @@ describe('/contact escaping', () => {
     assert.match(allText(m), /&lt;@U123&gt; said &lt;http:\/\/evil\|click&gt;/);
     assert.match(m.text, /&lt;!channel&gt; &amp; Co/);
 
-    // Stored exactly as typed (Slack's escaping undone).
+    // Stored exactly as typed.
     const [row] = await contactRows(h);
     assert.equal(row.account, '<!channel> & Co');
     assert.equal(row.insight, '<@U123> said <http://evil|click>');

@@ -417,10 +417,11 @@ describe('an over-long digest', () => {
     for (let i = 0; i < 8; i++) await seed(h, 'UWRITER01', `${'&<>'.repeat(40)}`.slice(0, 120), `2026-11-${20 + (i % 6)}`, nasty);
     // Many tactics past the threshold, each with long hostile reasons.
     const long = '<!here> & <b>x</b>\n'.repeat(40).slice(0, 500);
-    const reps = await repsInDistinctCrowds(h, await populate(h), 3);
+    // Nine reps from nine crowds share the 36 flags: each flags 4 (a rep may flag 5 a week), three crowds per tactic.
+    const reps = await repsInDistinctCrowds(h, await populate(h, 120), 9);
     for (let t = 0; t < 12; t++) {
       for (let r = 0; r < 3; r++) {
-        const result = await h.ctx.services.tactics.flagTactic(TEAM, reps[r], {
+        const result = await h.ctx.services.tactics.flagTactic(TEAM, reps[(t * 3 + r) % reps.length], {
           tactic: `Tactic ${t} ${'&'.repeat(60)}`.slice(0, 80),
           why: long,
           instead: long,

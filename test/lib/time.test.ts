@@ -5,6 +5,7 @@ import {
   addDays,
   daysBetween,
   isoWeekKey,
+  isoWeekMonday,
   isRealDate,
   isValidTimeZone,
   localDate,
@@ -172,6 +173,19 @@ describe('date-string arithmetic', () => {
       ['2026-03-08', '2026-W10'],
     ];
     for (const [date, key] of rows) assert.equal(isoWeekKey(date), key, date);
+  });
+
+  it('isoWeekMonday inverts isoWeekKey', () => {
+    for (const [key, monday] of [
+      ['2026-W48', '2026-11-23'],
+      ['2026-W01', '2025-12-29'],
+      ['2026-W53', '2026-12-28'],
+      ['2025-W01', '2024-12-30'],
+      ['2021-W01', '2021-01-04'],
+    ])
+      assert.equal(isoWeekMonday(key), monday, key);
+    for (let d = '2024-01-01'; d < '2028-01-01'; d = addDays(d, 1)) assert.equal(isoWeekMonday(isoWeekKey(d)), weekStart(d), d);
+    for (const bad of ['2027-W53', '2026-W00', '2026-48', 'x']) assert.equal(isoWeekMonday(bad), null, bad);
   });
 
   it('isRealDate accepts only strict, existing YYYY-MM-DD dates', () => {

@@ -7,6 +7,7 @@ import {
   CONTACT_LIMITS,
   type ContactDraft,
   type ContactParseResult,
+  firstColonOutsideMarkup,
   parseContactText,
   parseDurationToken,
   validateContactDraft,
@@ -393,4 +394,17 @@ describe('parseContactText — properties', () => {
       { numRuns: 500 },
     );
   });
+});
+
+describe('firstColonOutsideMarkup', () => {
+  for (const [text, at] of [
+    ['<http://acme.io|acme.io>: renewal', 24],
+    ['Acme: see <http://x|y>', 4],
+    ['<mailto:a@b.io|a@b.io> with <@U1|x>', -1],
+    ['Acme <#C1|sales> via video: ok', 26],
+    ['no colon', -1],
+    ['a < b: c', 5],
+  ] as const) {
+    it(`${JSON.stringify(text)} → ${at}`, () => assert.equal(firstColonOutsideMarkup(text), at));
+  }
 });

@@ -1,7 +1,7 @@
 import { errorMessage } from '../../blocks/common.js';
 import { CONTACT_EXAMPLE, contactConfirmation, contactHelp, contactList, contactModal } from '../../blocks/contact.js';
 import type { AppContext } from '../../context.js';
-import { plainFromSlackText } from '../../lib/slack-text.js';
+import { unescapeSlack } from '../../lib/slack-text.js';
 import { deferredClaimOf, isOneLinerText } from '../../services/contacts.js';
 import { afterAck } from '../after-ack.js';
 import type { CommandArgs } from '../types.js';
@@ -22,8 +22,7 @@ export function contactCommand(ctx: AppContext) {
       const r = await ctx.services.contacts.logOneLiner({
         teamId,
         userId,
-        // Slack's markup becomes plain words: a link's `:` is not the insight's colon, no user id is kept.
-        text: plainFromSlackText(text),
+        text: unescapeSlack(text),
         now: ctx.clock.now(),
         claim: deferredClaimOf(context.replayClaim),
       });
