@@ -37,6 +37,41 @@ export function createProfileService({ repos, clock, settings, directory, logger
 
   const inflight = new Map<string, Promise<ProfileRow | null>>();
 
+  /**
+   * users.info for the person, cached when they are a manager, VP or admin (anyone else gets the answer
+   * back, and no row); null when Slack does not know them. Concurrent look-ups of one person share a
+   * single users.info call. Throws what the directory threw, so a caller can tell a passing failure
+   * from a lasting one.
+   */
+  const lookUp = (teamId: string, userId: string): Promise<ProfileRow | null> => {
+    const key = `${teamId}:${userId}`;
+    const running = inflight.get(key);
+    if (running) return running;
+    const p = (async () => {
+      try {
+        const info = await directory.fetchUser(teamId, userId);
+        if (!info) return null;
+        const row: ProfileRow = {
+          teamId,
+          userId,
+          tz: info.tz && isValidTimeZone(info.tz) ? info.tz : null,
+          isAdmin: info.isAdmin,
+          isOwner: info.isOwner,
+          displayName: info.displayName,
+          refreshedAt: clock.now(),
+        };
+        if (await mayKeep(teamId, userId, row)) await repos.profiles.upsertProfile(row);
+        // No longer an admin in Slack (and not a manager or VP): the old row goes.
+        else await repos.profiles.deleteProfile(teamId, userId);
+        return row;
+      } finally {
+        inflight.delete(key);
+      }
+    })();
+    inflight.set(key, p);
+    return p;
+  };
+
   return {
     /** The person's IANA time zone from the cache, or the team's when unknown. */
     async timezoneOf(teamId: string, userId: string): Promise<string> {
@@ -73,42 +108,17 @@ export function createProfileService({ repos, clock, settings, directory, logger
       return !p || clock.now() - p.refreshedAt > PROFILE_MAX_AGE_MS;
     },
 
-    /**
-     * Looks the person up in Slack and caches the result when they are a manager, VP or admin (anyone
-     * else gets the answer back, and no row). Concurrent refreshes of one person share a single
-     * users.info call. Failures are logged and leave the cache as it was (null is returned).
-     */
-    refresh(teamId: string, userId: string): Promise<ProfileRow | null> {
-      const key = `${teamId}:${userId}`;
-      const running = inflight.get(key);
-      if (running) return running;
-      const p = (async () => {
-        try {
-          const info = await directory.fetchUser(teamId, userId);
-          if (!info) return null;
-          const row: ProfileRow = {
-            teamId,
-            userId,
-            tz: info.tz && isValidTimeZone(info.tz) ? info.tz : null,
-            isAdmin: info.isAdmin,
-            isOwner: info.isOwner,
-            displayName: info.displayName,
-            refreshedAt: clock.now(),
-          };
-          if (await mayKeep(teamId, userId, row)) await repos.profiles.upsertProfile(row);
-          // No longer an admin in Slack (and not a manager or VP): the old row goes.
-          else await repos.profiles.deleteProfile(teamId, userId);
-          return row;
-        } catch (err) {
-          // No user id in the log: the person may be a rep (PRODUCT.md "No trace of the rep").
-          logger.warn({ err, teamId }, 'profile refresh failed; keeping the cached profile');
-          return null;
-        } finally {
-          inflight.delete(key);
-        }
-      })();
-      inflight.set(key, p);
-      return p;
+    lookUp,
+
+    /** As lookUp, but a failure is logged and leaves the cache as it was (null is returned). */
+    async refresh(teamId: string, userId: string): Promise<ProfileRow | null> {
+      try {
+        return await lookUp(teamId, userId);
+      } catch (err) {
+        // No user id in the log: the person may be a rep (PRODUCT.md "No trace of the rep").
+        logger.warn({ err, teamId }, 'profile refresh failed; keeping the cached profile');
+        return null;
+      }
     },
 
     /** Refreshes only when the cached entry is missing or stale. */

@@ -3,15 +3,16 @@
  * each manager at their own 09:00 on their own working days (Chicago, Tokyo, Auckland, UTC),
  * across the 2026 US DST changes; who is due; the DM; once per local day across re-runs,
  * crashes and two processes; --force; Slack failures (429, recipients that cannot take a DM,
- * passing errors).
+ * passing errors); time zones looked up in Slack, and who waits when Slack cannot say.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ActionId } from '../../src/blocks/ids.js';
 import { CLAIM_STALE_AFTER_MS, MAX_RATE_LIMITED_ATTEMPTS, RETRY_TRANSIENT_MS } from '../../src/jobs/claimed.js';
-import { runNudges } from '../../src/jobs/nudges.js';
+import { PROFILE_REFRESH_BATCH, runNudges } from '../../src/jobs/nudges.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { CONVERSATION_PROMPTS } from '../../src/services/nudges.js';
+import { BACKGROUND_RETRY } from '../../src/slack/client.js';
 import { allText, assertNoStrayControls } from '../e2e/support.js';
 import { harnessPerTest } from '../kit/harness.js';
 import {
@@ -19,7 +20,6 @@ import {
   at,
   cacheTz,
   enroll,
-  iso,
   nudgeRows,
   nudgeTimes,
   posts,
@@ -452,12 +452,62 @@ describe('time zones from Slack', () => {
     );
   });
 
-  it('a failed look-up keeps the team zone and the run carries on', async () => {
-    const h = await harness({ now: '2026-11-30T09:00:00Z' });
-    await enroll(h, 'U1', '2026-11-01T12:00:00Z');
-    h.fake.failNext('users.info', { error: 'fatal_error' });
+  it("a manager whose zone Gemba never learned is not nudged at the team's hour: beyond the look-up batch, they wait for a later tick", async () => {
+    const h = await harness({ now: '2026-11-30T09:05:00Z' }); // Mon 09:05 UTC (the team's zone) is 01:05 in Los Angeles
+    const users = Array.from({ length: PROFILE_REFRESH_BATCH + 10 }, (_, i) => `U${String(i).padStart(3, '0')}`);
+    for (const u of users) {
+      h.fake.setUser(u, { tz: 'America/Los_Angeles' });
+      await enroll(h, u, '2026-10-01T12:00:00Z');
+    }
+    const first = await runNudges(h.ctx, h.clock.now());
+    assert.deepEqual(first.posted, [], 'nobody is woken at 01:05');
+    assert.deepEqual(first.notes, [
+      'T0001: 10 managers wait for their time zone from Slack (not looked up yet, or Slack did not answer); not nudged until it is known',
+    ]);
+    assert.equal(h.fake.callsTo('users.info').length, PROFILE_REFRESH_BATCH);
+    // The next tick looks the others up: still nobody at 01:10, and nobody waits any more.
+    h.clock.advance(5 * 60_000);
+    const second = await runNudges(h.ctx, h.clock.now());
+    assert.deepEqual([second.posted, second.notes], [[], []]);
+    assert.equal(h.fake.callsTo('users.info').length, users.length);
+    // 09:05 in Los Angeles: everyone, once, on their own day.
+    h.clock.set(at('2026-11-30T17:05:00Z'));
+    const due = await runNudges(h.ctx, h.clock.now());
+    assert.equal(due.posted.length, users.length);
+    assert.deepEqual(new Set((await nudgeRows(h)).map((r) => r.localDate)), new Set(['2026-11-30']));
+  });
+
+  it('a look-up Slack did not answer (passing error, 5xx) leaves a manager never placed for a later tick; a lasting answer means the team zone', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z' }); // the team's (and the fake's default) zone is UTC
+    for (const u of ['UOK', 'UPASSING', 'U5XX', 'UGONE', 'USCOPE']) await enroll(h, u, '2026-11-01T12:00:00Z');
+    h.fake.failNext('users.info', { error: 'service_unavailable', when: (a) => a.user === 'UPASSING' });
+    // The Web API client retries a 5xx itself a few times (BACKGROUND_RETRY) before giving up.
+    h.fake.failNext('users.info', { status: 500, times: BACKGROUND_RETRY.retries + 1, when: (a) => a.user === 'U5XX' });
+    h.fake.removeUser('UGONE'); // user_not_found
+    h.fake.failNext('users.info', { error: 'missing_scope', when: (a) => a.user === 'USCOPE' });
+    const first = await runNudges(h.ctx, h.clock.now());
+    assert.deepEqual(first.posted.map((p) => p.split(' ')[2]).sort(), ['UGONE', 'UOK', 'USCOPE']);
+    assert.deepEqual(first.notes, [
+      'T0001: 2 managers wait for their time zone from Slack (not looked up yet, or Slack did not answer); not nudged until it is known',
+    ]);
+    // Nothing was claimed for those who wait: the next tick, with Slack answering, nudges them the same day.
+    h.clock.advance(5 * 60_000);
+    const second = await runNudges(h.ctx, h.clock.now());
+    assert.deepEqual(second.posted.map((p) => p.split(' ')[2]).sort(), ['U5XX', 'UPASSING']);
+    assert.equal(second.notes.filter((n) => /wait for their time zone/.test(n)).length, 0);
+    assert.equal((await nudgeRows(h)).length, 5);
+  });
+
+  it('a manager whose zone is cached keeps it when the weekly refresh fails', async () => {
+    const h = await harness({ now: '2026-11-20T00:00:00Z' });
+    await enroll(h, 'UTOK', '2026-11-01T12:00:00Z');
+    await cacheTz(h, 'UTOK', 'Asia/Tokyo');
+    h.clock.set(at('2026-11-30T00:00:00Z')); // Mon 09:00 in Tokyo, Sunday in the team's zone; the profile is 10 days old
+    h.fake.failNext('users.info', { error: 'service_unavailable' });
     const report = await runNudges(h.ctx, h.clock.now());
+    assert.equal(h.fake.callsTo('users.info').length, 1);
     assert.equal(report.posted.length, 1);
-    assert.equal(iso((await nudgeRows(h))[0].sentAt), '2026-11-30T09:00:00Z');
+    assert.deepEqual(report.notes, []);
+    assert.equal((await nudgeRows(h))[0].localDate, '2026-11-30');
   });
 });
