@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { PROFILE_MAX_AGE_MS } from '../services/profiles.js';
 import type { SlackClient } from '../slack/client.js';
 import { classifySlackError } from '../slack/errors.js';
-import { describeUnclaimed, READ_BACK_CLOCK_ALLOWANCE_MS, type ReadBack, runClaimed } from './claimed.js';
+import { describeUnclaimed, MAX_RATE_LIMITED_ATTEMPTS, READ_BACK_CLOCK_ALLOWANCE_MS, type ReadBack, runClaimed } from './claimed.js';
 import { RateGate } from './rate-gate.js';
 import { type JobReport, newReport } from './report.js';
 import { forEachLimited, listServedTeams } from './teams.js';
@@ -36,7 +36,7 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
     }
     // Slack rate-limits each workspace on its own: one workspace's 429 does not hold the others back.
     const gate = new RateGate();
-    const waiting = await refreshStaleProfiles(ctx, teamId, now);
+    const waiting = await refreshStaleProfiles(ctx, teamId, now, gate);
     if (waiting.size > 0)
       report.notes.push(
         `${teamId}: ${waiting.size} ${waiting.size === 1 ? 'manager waits' : 'managers wait'} for their time zone from Slack (not looked up yet, or Slack did not answer); not nudged until it is known`,
@@ -126,15 +126,17 @@ export async function readBackNudge(slack: SlackClient, userId: string, period: 
 /**
  * A manager's time zone comes from Slack and is refreshed at least weekly (PRODUCT.md). Quiet
  * managers, the very people nudged, never use the app to trigger a refresh, so the job refreshes
- * stale profiles itself before deciding whose 09:00 it is: never looked up first, then the oldest.
+ * stale profiles itself before deciding whose 09:00 it is: never looked up first, then the oldest,
+ * through the run's `gate` (a 429 holds every call of the run back for Retry-After, then the look-up
+ * is made again, MAX_RATE_LIMITED_ATTEMPTS times in all).
  * A failed look-up keeps the cached zone and is tried again next run. Returns the managers whose
  * zone Gemba has never learned and did not learn now (beyond the batch, or Slack did not answer:
- * 429, 5xx, network): nudging them in the team's zone could wake them at 01:00;
+ * 429s beyond the attempts, 5xx, network): nudging them in the team's zone could wake them at 01:00;
  * nothing is claimed for them, so a later tick, once their zone is known, still nudges them that day.
  * A lasting answer (user_not_found, missing_scope, a profile without tz) is PRODUCT.md's "unknown":
  * the team's zone, as for anyone Slack cannot place.
  */
-async function refreshStaleProfiles(ctx: AppContext, teamId: string, now: number): Promise<Set<string>> {
+async function refreshStaleProfiles(ctx: AppContext, teamId: string, now: number, gate: RateGate): Promise<Set<string>> {
   const { profiles } = ctx.services;
   const managers = await ctx.repos.managers.listActiveManagers(teamId);
   const known = new Map<string, number>();
@@ -146,7 +148,7 @@ async function refreshStaleProfiles(ctx: AppContext, teamId: string, now: number
   const waiting = new Set(stale.filter((p) => p.refreshedAt === -Infinity).map((p) => p.userId));
   await forEachLimited(stale.slice(0, PROFILE_REFRESH_BATCH), NUDGE_CONCURRENCY, async (p) => {
     try {
-      await profiles.lookUp(teamId, p.userId);
+      await gate.call({ retries: MAX_RATE_LIMITED_ATTEMPTS - 1 }, () => profiles.lookUp(teamId, p.userId));
       waiting.delete(p.userId);
     } catch (err) {
       if (classifySlackError(err) !== 'retryable') waiting.delete(p.userId);

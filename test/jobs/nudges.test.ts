@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ActionId } from '../../src/blocks/ids.js';
 import { CLAIM_STALE_AFTER_MS, MAX_RATE_LIMITED_ATTEMPTS, RETRY_TRANSIENT_MS } from '../../src/jobs/claimed.js';
-import { PROFILE_REFRESH_BATCH, runNudges } from '../../src/jobs/nudges.js';
+import { NUDGE_CONCURRENCY, PROFILE_REFRESH_BATCH, runNudges } from '../../src/jobs/nudges.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { CONVERSATION_PROMPTS } from '../../src/services/nudges.js';
 import { BACKGROUND_RETRY } from '../../src/slack/client.js';
@@ -477,25 +477,27 @@ describe('time zones from Slack', () => {
     assert.deepEqual(new Set((await nudgeRows(h)).map((r) => r.localDate)), new Set(['2026-11-30']));
   });
 
-  it('a look-up Slack did not answer (passing error, 5xx) leaves a manager never placed for a later tick; a lasting answer means the team zone', async () => {
+  it('a look-up Slack did not answer (passing error, 5xx, 429s beyond the attempts) leaves a manager never placed for a later tick; a lasting answer means the team zone', async () => {
     const h = await harness({ now: '2026-11-30T09:00:00Z' }); // the team's (and the fake's default) zone is UTC
-    for (const u of ['UOK', 'UPASSING', 'U5XX', 'UGONE', 'USCOPE']) await enroll(h, u, '2026-11-01T12:00:00Z');
+    for (const u of ['UOK', 'UPASSING', 'U5XX', 'U429', 'UGONE', 'USCOPE']) await enroll(h, u, '2026-11-01T12:00:00Z');
     h.fake.failNext('users.info', { error: 'service_unavailable', when: (a) => a.user === 'UPASSING' });
     // The Web API client retries a 5xx itself a few times (BACKGROUND_RETRY) before giving up.
     h.fake.failNext('users.info', { status: 500, times: BACKGROUND_RETRY.retries + 1, when: (a) => a.user === 'U5XX' });
+    h.fake.failNext('users.info', { retryAfter: 0, times: MAX_RATE_LIMITED_ATTEMPTS, when: (a) => a.user === 'U429' });
     h.fake.removeUser('UGONE'); // user_not_found
     h.fake.failNext('users.info', { error: 'missing_scope', when: (a) => a.user === 'USCOPE' });
     const first = await runNudges(h.ctx, h.clock.now());
     assert.deepEqual(first.posted.map((p) => p.split(' ')[2]).sort(), ['UGONE', 'UOK', 'USCOPE']);
     assert.deepEqual(first.notes, [
-      'T0001: 2 managers wait for their time zone from Slack (not looked up yet, or Slack did not answer); not nudged until it is known',
+      'T0001: 3 managers wait for their time zone from Slack (not looked up yet, or Slack did not answer); not nudged until it is known',
     ]);
+    assert.equal(h.fake.callsTo('users.info').filter((c) => c.args.user === 'U429').length, MAX_RATE_LIMITED_ATTEMPTS);
     // Nothing was claimed for those who wait: the next tick, with Slack answering, nudges them the same day.
     h.clock.advance(5 * 60_000);
     const second = await runNudges(h.ctx, h.clock.now());
-    assert.deepEqual(second.posted.map((p) => p.split(' ')[2]).sort(), ['U5XX', 'UPASSING']);
+    assert.deepEqual(second.posted.map((p) => p.split(' ')[2]).sort(), ['U429', 'U5XX', 'UPASSING']);
     assert.equal(second.notes.filter((n) => /wait for their time zone/.test(n)).length, 0);
-    assert.equal((await nudgeRows(h)).length, 5);
+    assert.equal((await nudgeRows(h)).length, 6);
   });
 
   it('a manager whose zone is cached keeps it when the weekly refresh fails', async () => {
@@ -509,5 +511,33 @@ describe('time zones from Slack', () => {
     assert.equal(report.posted.length, 1);
     assert.deepEqual(report.notes, []);
     assert.equal((await nudgeRows(h))[0].localDate, '2026-11-30');
+  });
+
+  it('a 429 on users.info holds every call back for Retry-After; the refused look-ups are made again', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z' });
+    const users = Array.from({ length: 12 }, (_, i) => `U${String(i).padStart(2, '0')}`);
+    for (const u of users) await enroll(h, u, '2026-11-01T12:00:00Z');
+    // Every look-up of the first wave (NUDGE_CONCURRENCY in flight at once) is refused.
+    h.fake.failNext('users.info', { retryAfter: 1, times: NUDGE_CONCURRENCY });
+    const report = await runNudges(h.ctx, h.clock.now());
+    const refused = h.fake.calls.filter((c) => c.status === 429);
+    assert.equal(refused.length, NUDGE_CONCURRENCY);
+    const firstRefusal = Math.min(...refused.map((c) => c.at));
+    for (const c of h.fake.calls.filter((c) => c.status !== 429))
+      assert.ok(
+        c.at - firstRefusal >= 900,
+        `${c.method} ${c.args.user ?? c.args.channel} went out ${c.at - firstRefusal} ms after a 429 asking for 1 s`,
+      );
+    assert.deepEqual(
+      h.fake
+        .callsTo('users.info')
+        .filter((c) => c.status === 200)
+        .map((c) => c.args.user)
+        .sort(),
+      users,
+      'each looked up once, the refused ones again after the wait',
+    );
+    assert.equal(report.posted.length, users.length);
+    assert.deepEqual(report.notes, []);
   });
 });
