@@ -7,6 +7,7 @@ import type { TeamSettings } from '../services/settings.js';
 import type { SlackClient } from '../slack/client.js';
 import { type PostCharts, shareCharts } from './charts.js';
 import { describeUnclaimed, RETRY_LASTING_MS, runClaimed } from './claimed.js';
+import { RateGate } from './rate-gate.js';
 import { type JobReport, newReport } from './report.js';
 import { listServedTeams } from './teams.js';
 
@@ -55,20 +56,26 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
     // Built only once the claim is ours: every tick for the rest of the week would otherwise
     // compute a post that is already out.
     const key = { job: spec.job, scope: teamId, period: window.period };
-    const outcome = await runClaimed(ctx, key, now, opts, async () => {
+    // One gate for the text and its chart: a 429 on either holds the other back too.
+    const gate = new RateGate();
+    let chartError: string | undefined;
+    const outcome = await runClaimed(ctx, key, now, { ...opts, gate }, async () => {
       const message = await spec.build(ctx, teamId, window.reportWeek, settings, now);
       const res = await slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false });
       // After the text is out and still inside this one attempt: shareCharts never throws, so a
       // chart failure can neither fail the claim nor make runClaimed send the text again.
       const chartsOf = spec.charts;
       const charts = chartsOf
-        ? await shareCharts(ctx, slack, { job: spec.job, teamId, channel }, () => chartsOf(ctx, teamId, window.reportWeek, settings))
-        : {};
+        ? await shareCharts(ctx, slack, gate, { job: spec.job, teamId, channel }, () => chartsOf(ctx, teamId, window.reportWeek, settings))
+        : undefined;
+      if (charts && 'chartError' in charts) chartError = charts.chartError;
       return JSON.stringify({ channel: res.channel, ts: res.ts, ...charts });
     });
     const what = `${spec.job} for week of ${window.reportWeek} to ${channel} (${teamId}, ${window.period})`;
-    if (outcome.status === 'done') report.posted.push(what);
-    else if (outcome.status === 'not_claimed')
+    if (outcome.status === 'done') {
+      report.posted.push(what);
+      if (chartError) report.notes.push(`${what}: chart not shared (${chartError}); the post went out as text only`);
+    } else if (outcome.status === 'not_claimed')
       report.notes.push(`${what}: ${await describeUnclaimed(ctx, key, 'already posted this week')}`);
     else {
       // A channel problem is lasting: do not skip the week silently, tell the admins once.

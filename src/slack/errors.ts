@@ -1,5 +1,6 @@
 import { webApi } from '@slack/bolt';
 import { slackErrorOf } from '../lib/errors.js';
+import { UploadError } from './files.js';
 
 const { ErrorCode } = webApi;
 
@@ -43,8 +44,9 @@ function webApiCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** Seconds Slack asked us to wait when it answered 429, or null when the error is something else. */
+/** Seconds Slack asked us to wait when it answered 429 (a Web API call or a file upload), or null when the error is something else. */
 export function rateLimitedFor(err: unknown): number | null {
+  if (err instanceof UploadError) return err.retryAfter;
   if (webApiCode(err) !== ErrorCode.RateLimitedError) return null;
   const { retryAfter } = err as { retryAfter?: number };
   return retryAfter ?? 1;

@@ -1,14 +1,16 @@
 /**
  * Charts in the weekly posts, end to end against the fake Slack: the external upload flow
  * (files.getUploadURLExternal, the bytes to the upload URL, one files.completeUploadExternal with
- * the post's channel) happens once per post, after its text; the bytes are the PNG we drew; and an
- * upload that fails (missing scope, Slack error, 429, a broken upload URL) leaves exactly one text
- * post, one warning in the log, and nothing resent on later runs.
+ * the post's channel) happens once per post, after its text; the bytes are the PNG we drew; a 429 on
+ * any step is waited out and the step made again; an upload that still fails (missing scope, Slack
+ * error, 429s beyond the attempts, a broken upload URL) leaves exactly one text post, one warning in
+ * the log, a line in the job report, and nothing resent on later runs.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import { DIGEST_CHART_MIN_WEEKS, firstDrawnWeek } from '../../src/jobs/charts.js';
+import { MAX_RATE_LIMITED_ATTEMPTS } from '../../src/jobs/claimed.js';
 import { runDigest } from '../../src/jobs/digest.js';
 import { runLeaderboard } from '../../src/jobs/leaderboard.js';
 import type { FailSpec } from '../kit/fake-slack.js';
@@ -124,25 +126,58 @@ describe('how far back the digest charts go', () => {
   });
 });
 
-describe('a chart that cannot be shared leaves exactly one text post', () => {
-  const failures: Array<[string, string, FailSpec]> = [
-    ['files:write missing', 'files.getUploadURLExternal', { error: 'missing_scope' }],
-    ['429 on completing', 'files.completeUploadExternal', { retryAfter: 1 }],
-    ['the upload URL answers 500', 'upload', { status: 500 }],
-    ['Slack refuses the share', 'files.completeUploadExternal', { error: 'not_in_channel' }],
-  ];
-  for (const [what, method, spec] of failures) {
-    it(`${what}: one text post, one warning, not retried`, async () => {
+describe('a 429 during the upload is waited out and the chart shared', () => {
+  const FLOW = ['chat.postMessage', 'files.getUploadURLExternal', 'upload', 'files.completeUploadExternal'];
+  for (const method of FLOW.slice(1)) {
+    it(`${method}: Retry-After honoured, that step made again, the chart shared once`, async () => {
       const h = await harness({ now: MONDAY, env: ENV });
       await seedTeam(h);
-      h.fake.failNext(method, { ...spec, times: 10 });
+      h.fake.failNext(method, { retryAfter: 1 });
+      const report = await runLeaderboard(h.ctx, h.clock.now());
+      assert.equal(report.posted.length, 1);
+      assert.deepEqual(report.notes, []);
+      assert.deepEqual(
+        flow(h),
+        FLOW.flatMap((m) => (m === method ? [m, m] : [m])),
+      );
+      const [refused, retried] = h.fake.callsTo(method);
+      assert.equal(refused.status, 429);
+      assert.ok(retried.at - refused.at >= 900, `made again ${retried.at - refused.at} ms after a 429 asking for 1 s`);
+      assert.equal(posts(h, 'CLEAD').length, 1);
+      assert.equal(h.fake.callsTo('files.completeUploadExternal').filter((c) => c.response?.ok === true).length, 1);
+      assert.equal(h.fake.uploadBytes.size, 1);
+      assert.deepEqual(chartWarnings(h), []);
+      const claim = (await h.ctx.repos.claims.findClaim({ job: 'leaderboard', scope: TEAM, period: '2026-W49' }))!;
+      assert.equal(JSON.parse(claim.detail!).files.length, 1);
+    });
+  }
+});
+
+describe('a chart that cannot be shared leaves exactly one text post', () => {
+  // 429s answer with Retry-After: 0 here, so the bounded attempts run out quickly.
+  const failures: Array<[string, string, FailSpec, string]> = [
+    ['files:write missing', 'files.getUploadURLExternal', { error: 'missing_scope' }, 'missing_scope'],
+    ['429s on completing, beyond the attempts', 'files.completeUploadExternal', { retryAfter: 0 }, 'ratelimited'],
+    ['429s on the upload URL, beyond the attempts', 'upload', { retryAfter: 0 }, 'ratelimited'],
+    ['the upload URL answers 500', 'upload', { status: 500 }, 'upload_failed'],
+    ['Slack refuses the share', 'files.completeUploadExternal', { error: 'not_in_channel' }, 'not_in_channel'],
+  ];
+  for (const [what, method, spec, error] of failures) {
+    it(`${what}: one text post, one warning, a line in the report, not retried`, async () => {
+      const h = await harness({ now: MONDAY, env: ENV });
+      await seedTeam(h);
+      h.fake.failNext(method, { ...spec, times: MAX_RATE_LIMITED_ATTEMPTS });
       const first = await runLeaderboard(h.ctx, h.clock.now());
       assert.equal(first.posted.length, 1, 'the post counts as posted');
+      assert.deepEqual(first.notes, [
+        `leaderboard for week of 2026-11-23 to CLEAD (T0001, 2026-W49): chart not shared (${error}); the post went out as text only`,
+      ]);
       assert.equal(posts(h, 'CLEAD').length, 1);
       assert.equal(h.fake.callsTo('files.completeUploadExternal').filter((c) => c.response?.ok === true).length, 0);
       const warnings = chartWarnings(h);
       assert.equal(warnings.length, 1);
       assert.equal(warnings[0].job, 'leaderboard');
+      assert.equal(warnings[0].error, error);
       // Later ticks (and the next minute) never resend the text or retry the chart.
       h.clock.set(h.clock.now() + 60 * 60_000);
       await runLeaderboard(h.ctx, h.clock.now());
@@ -152,7 +187,7 @@ describe('a chart that cannot be shared leaves exactly one text post', () => {
       assert.ok(h.fake.callsTo('files.getUploadURLExternal').length <= 1);
       const claim = (await h.ctx.repos.claims.findClaim({ job: 'leaderboard', scope: TEAM, period: '2026-W49' }))!;
       assert.equal(claim.status, 'done');
-      assert.ok(JSON.parse(claim.detail!).chartError);
+      assert.equal(JSON.parse(claim.detail!).chartError, error);
       assertSurfacesValid(h);
     });
   }

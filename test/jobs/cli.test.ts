@@ -1,7 +1,8 @@
 /**
  * `npm run job -- <job> [--now …] [--force]` end to end: the real CLI process against the fake
- * Slack and a database seeded through the app. It prints what it posted and exits 0; a second run
- * says the period is already done; --force posts again; bad arguments exit 2 with the usage.
+ * Slack and a database seeded through the app. It prints what it posted (and a chart it could not
+ * share) and exits 0; a second run says the period is already done; --force posts again; bad
+ * arguments exit 2 with the usage.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { HELP, parseInstant, parseJobArgs, USAGE } from '../../src/cli/job-args.js';
+import { MAX_RATE_LIMITED_ATTEMPTS } from '../../src/jobs/claimed.js';
 import { databaseEnv } from '../kit/engine.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { startHarness, TEST_ANONYMITY_KEY } from '../kit/harness.js';
@@ -134,6 +136,19 @@ describe('job CLI', () => {
     assert.match(again.stdout, /already published today/);
     const forced = await job(['publish', '--now', '2026-11-26T19:00:00Z', '--force']);
     assert.match(forced.stdout, /^publish: 1 posted[\s\S]*\(T0001\): nothing new to publish; /);
+    fake.reset();
+  });
+
+  it('leaderboard: says so when the chart could not be shared (429s beyond the attempts) and the post went out as text only', async () => {
+    fake.failNext('files.completeUploadExternal', { retryAfter: 0, times: MAX_RATE_LIMITED_ATTEMPTS });
+    const r = await job(['leaderboard', '--now', '2026-11-30T09:05:00Z']);
+    assert.equal(r.code, 0, r.stderr);
+    const what = 'leaderboard for week of 2026-11-23 to CLEAD (T0001, 2026-W49)';
+    assert.equal(
+      r.stdout,
+      `leaderboard: 1 posted, 0 skipped, 0 failed\n  posted  ${what}\n  note    ${what}: chart not shared (ratelimited); the post went out as text only\n`,
+    );
+    assert.equal(fake.callsTo('files.completeUploadExternal').length, MAX_RATE_LIMITED_ATTEMPTS);
     fake.reset();
   });
 
