@@ -54,7 +54,11 @@ export interface FanoutResult extends DeliveryTally {
   rerunSeconds: number;
 }
 
-/** A database where every manager is due: enrolled 60 days ago, last conversations 20–40 days ago. */
+/**
+ * A database where every manager is due: enrolled 60 days ago, last conversations 20–40 days ago, time
+ * zone (UTC) looked up yesterday. Without a cached zone, all but the first PROFILE_REFRESH_BATCH would
+ * wait for a later run to learn theirs, and the bench would measure look-ups, not the DMs' fan-out.
+ */
 export function seed(path: string, managers: number): void {
   const { db } = benchContext(path);
   const repos = createSqliteRepos(db);
@@ -63,6 +67,15 @@ export function seed(path: string, managers: number): void {
     for (let i = 0; i < managers; i++) {
       const userId = managerId(i);
       repos.managers.enrollManager(TEAM, userId, BENCH_NOW - 60 * 86_400_000);
+      repos.profiles.upsertProfile({
+        teamId: TEAM,
+        userId,
+        tz: 'UTC',
+        isAdmin: false,
+        isOwner: false,
+        displayName: null,
+        refreshedAt: BENCH_NOW - 86_400_000,
+      });
       for (const [k, back] of [
         [0, 40],
         [1, 20],
