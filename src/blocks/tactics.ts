@@ -67,15 +67,15 @@ export function storedStatement(crowdSize: number): string {
 /** "5 people", "1 person". */
 const people = (n: number): string => plural(n, 'person', 'people');
 
-/** An ISO week key as people read it: '2026-W48' → "week of Mon 23 Nov" (the key itself if it is not one). */
+/** An ISO week key as people read it: '2026-W48' → "the week of Mon 23 Nov" (the key itself if it is not one). */
 const weekLabel = (key: string): string => {
   const monday = isoWeekMonday(key);
-  return monday ? `week of ${shortDate(monday)}` : key;
+  return monday ? `the week of ${shortDate(monday)}` : key;
 };
 
 /** The weekly flag allowance, said the same way everywhere: per person, kept for the crowd as a whole. */
 export const allowanceText = (): string =>
-  `Flags are limited to ${TACTIC_LIMITS.flagsPerWeek} a week per person, counted for your crowd as a whole (no count is kept for you); a *Me too* is not a flag.`;
+  `Each person may flag ${TACTIC_LIMITS.flagsPerWeek} tactics a week (counted only in the running app's memory, never stored; what is stored is your crowd's shared allowance); a *Me too* is not a flag.`;
 
 /** "at least 3 reps": a count of crowds is a lower bound on people. */
 const reps = (n: number): string => `at least ${plural(n, 'rep')}`;
@@ -220,7 +220,7 @@ export function flagTacticHelp(minReports: number, crowdSize: number): Message {
     `\`${escapeText('/flag-tactic <tactic>[: <why>]')}\`, e.g. \`${FLAG_EXAMPLE}\``,
     '• `/flag-tactic` alone opens a form that also asks what buyers want instead',
     '• `/flag-tactic list` shows what reps flagged, with an anonymous *Me too* button',
-    `• the tactic: ${L.tacticMin}–${L.tacticMax} characters; the reason: up to ${L.whyMax}; ${L.flagsPerWeek} flags a week per person, counted for the crowd as a whole (a *Me too* is not a flag)`,
+    `• the tactic: ${L.tacticMin}–${L.tacticMax} characters; the reason: up to ${L.whyMax}; ${L.flagsPerWeek} flags a week per person (counted in memory only; what is stored is the crowd's shared allowance; a *Me too* is not a flag)`,
     '• flags and *Me too* answers appear once a day, at the daily publish, all together',
     '• similar wording counts together: "Cold calling" and "cold-calling!" are one tactic',
     `• leadership sees a tactic in the weekly digest only once ${plural(minReports, 'crowd')} of at least ${people(crowdSize)} have flagged it or said *Me too*; below that it is only counted`,

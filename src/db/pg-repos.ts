@@ -611,9 +611,12 @@ export function createPgRepos(q: Queryable): Repos {
       },
       findTactic: async (teamId, id) =>
         anonTactic(await get<AnonTacticRecord>(`SELECT ${ANON_TACTIC} FROM anon.tactics WHERE team_id = $1 AND id = $2`, [teamId, id])),
-      findTacticByKey: async (teamId, key) =>
+      findTacticByKey: async (teamId, key, hiddenKey) =>
         anonTactic(
-          await get<AnonTacticRecord>(`SELECT ${ANON_TACTIC} FROM anon.tactics WHERE team_id = $1 AND tactic_key = $2`, [teamId, key]),
+          await get<AnonTacticRecord>(
+            `SELECT ${ANON_TACTIC} FROM anon.tactics WHERE team_id = $1 AND tactic_key IN ($2, $3) ORDER BY hidden DESC LIMIT 1`,
+            [teamId, key, hiddenKey],
+          ),
         ),
       listVisibleTactics: async (teamId, throughDay) =>
         (

@@ -14,7 +14,8 @@
  * - The first word always belongs to the account, even when it looks like an option
  *   ("Sunday Brewing", "Today Show", "3M", "Via Rail"), except `with`, which as the first
  *   word means the account is missing, and so does a date word standing alone as the account
- *   ("yesterday with Dana", "today: …", "on 2026-11-20"): that is a line without its account.
+ *   ("yesterday with Dana", "today: …", "2026-11-20", "on 2026-11-20"): that is a line without its
+ *   account. A lone weekday stays an account name ("Monday: renewal"), as does "On 2 Wheels".
  * - After the first word, these words start an option (case-insensitive): `with`, `via`,
  *   `today`, `yesterday`, a weekday name (`mon`…`sun`, `monday`…`sunday`), a `YYYY-MM-DD`
  *   date, a whole-token duration (`30m`, `45min`, `1h`, `1.5h`; also `mins`, `hr`, `hrs`), and
@@ -249,6 +250,11 @@ function isBareDate(w: string): boolean {
   return w === 'today' || w === 'yesterday' || WEEKDAYS.has(w) || ISO_DATE_SHAPE.test(w);
 }
 
+/** True for a word that can only be a date: today, yesterday or YYYY-MM-DD (not a weekday, which may be a name). */
+function isDateOnlyWord(w: string): boolean {
+  return w === 'today' || w === 'yesterday' || ISO_DATE_SHAPE.test(w);
+}
+
 /** True when tokens[i] begins an option (only meaningful after the first account word). */
 function startsOption(tokens: readonly string[], i: number): boolean {
   const w = (tokens[i] ?? '').toLowerCase();
@@ -289,8 +295,8 @@ export function parseDurationToken(token: string): number | null {
   return Number(numerator / scale); // inexact only for absurd values, which are out of range anyway
 }
 
-/** Slack's markup in command text: a link (`<http://acme.io|acme.io>`, `<mailto:…>`) or a mention (`<@U1|x>`, `<#C1>`, `<!here>`). */
-const SLACK_MARKUP = /<(?:https?:|mailto:|[@#!])[^<>]*>/g;
+/** Slack's markup in command text: a link (`<http://acme.io|acme.io>`, `<mailto:…>`, `<tel:…>`: any scheme) or a mention (`<@U1|x>`, `<#C1>`, `<!here>`). */
+const SLACK_MARKUP = /<(?:[a-z][a-z0-9+.-]*:|[@#!])[^<>]*>/gi;
 
 /**
  * Index of the first ':' that is not inside Slack's markup, or -1: a domain Slack auto-linked
@@ -329,10 +335,12 @@ export function parseContactText(text: string, today: string): ContactParseResul
   let i = 1;
   while (i < tokens.length && !startsOption(tokens, i)) i += 1;
   const account = tokens.slice(0, i).join(' ');
-  // A lone date word is the date of a line whose account was left out ("yesterday with Dana",
-  // "on 2026-11-20", "today: wants ROI proof"), not an account named "yesterday" or "on".
+  // A lone today / yesterday / YYYY-MM-DD, or "on" and a date, is the date of a line whose account was left
+  // out ("yesterday with Dana", "on 2026-11-20", "today: wants ROI proof"). Weekday names stay accounts
+  // ("Monday: renewal" may be monday.com), and so does "On 2 Wheels".
   const lone = first.toLowerCase();
-  if ((i === 1 && isBareDate(lone)) || (lone === 'on' && looksLikeDate(tokens[1]))) {
+  const next = (tokens[1] ?? '').toLowerCase();
+  if ((i === 1 && isDateOnlyWord(lone)) || (lone === 'on' && (isBareDate(next) || next === 'tomorrow'))) {
     return fail(
       err(
         'account_missing',

@@ -5,7 +5,7 @@ import type { Storage } from '../db/storage.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { plainFromSlackText, stripControlChars } from '../lib/slack-text.js';
-import { addDays, DAY_MS, isoWeekKey, isValidTimeZone } from '../lib/time.js';
+import { addDays, isoWeekKey, isValidTimeZone } from '../lib/time.js';
 import { buildCrowdTree, coarsen, codeOf, countCrowds, crowdHash } from './crowds.js';
 import type { UserDirectory } from './ports.js';
 import { publishWindow } from './schedule.js';
@@ -110,6 +110,18 @@ export type MeTooResult = (Recorded & { tactic: TacticSummary }) | { ok: false; 
 
 /** How long a process trusts its copy of the reps group's members before asking Slack again. */
 export const REPS_GROUP_TTL_MS = 5 * 60_000;
+/** How long a flag waits for Slack to list the reps group before it is taken without the check. */
+export const REPS_GROUP_WAIT_MS = 1_500;
+
+/** `p`, or a rejection after `ms` (the late answer is ignored). */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Each rep's flags this week, held in this process's memory only and never written anywhere (PRODUCT.md: no
@@ -119,34 +131,42 @@ export const REPS_GROUP_TTL_MS = 5 * 60_000;
  */
 export class PersonalFlagCounter {
   readonly #key = randomBytes(32);
-  #week = '';
-  readonly #counts = new Map<string, number>();
+  /**
+   * Counts per ISO week, then per person. Teams in different time zones straddle a week boundary for hours
+   * (and a write can give back a flag across it), so a week's counts stay until two newer weeks have started.
+   */
+  readonly #weeks = new Map<string, Map<string, number>>();
 
   constructor(readonly limit: number) {}
 
-  #slot(teamId: string, userId: string, week: string): string {
-    if (week !== this.#week) {
-      this.#counts.clear();
-      this.#week = week;
-    }
+  #slot(teamId: string, userId: string): string {
     return createHmac('sha256', this.#key).update(`${teamId}\n${userId}`).digest('base64');
   }
 
   /** Takes one of the person's flags for `week`; false when they have used them all. */
   take(teamId: string, userId: string, week: string): boolean {
-    const slot = this.#slot(teamId, userId, week);
-    const used = this.#counts.get(slot) ?? 0;
+    let counts = this.#weeks.get(week);
+    if (!counts) {
+      counts = new Map();
+      this.#weeks.set(week, counts);
+      // ISO week keys sort in time order ('2026-W53' < '2027-W01'): keep the newest two.
+      for (const old of [...this.#weeks.keys()].sort().slice(0, -2)) this.#weeks.delete(old);
+    }
+    const slot = this.#slot(teamId, userId);
+    const used = counts.get(slot) ?? 0;
     if (used >= this.limit) return false;
-    this.#counts.set(slot, used + 1);
+    counts.set(slot, used + 1);
     return true;
   }
 
-  /** Gives back a flag taken for a write that did not happen. */
+  /** Gives back a flag taken for `week` by a write that did not happen (nothing, if that week is gone). */
   giveBack(teamId: string, userId: string, week: string): void {
-    const slot = this.#slot(teamId, userId, week);
-    const used = this.#counts.get(slot) ?? 0;
-    if (used <= 1) this.#counts.delete(slot);
-    else this.#counts.set(slot, used - 1);
+    const counts = this.#weeks.get(week);
+    const slot = this.#slot(teamId, userId);
+    const used = counts?.get(slot) ?? 0;
+    if (!counts || used === 0) return;
+    if (used === 1) counts.delete(slot);
+    else counts.set(slot, used - 1);
   }
 }
 
@@ -334,9 +354,6 @@ export function createTacticService({ storage, clock, settings, directory, confi
       }
     });
 
-  /** Midnight UTC of the day `ms` falls in. */
-  const startOfUtcDay = (ms: number): number => ms - (ms % DAY_MS);
-
   const service = {
     /**
      * True when an admin set a reps group (`/gemba admin reps sync`) and this person is not in it: only its
@@ -349,15 +366,12 @@ export function createTacticService({ storage, clock, settings, directory, confi
       if (p?.source !== 'group' || !p.groupId) return false;
       let known = groupMembers.get(teamId);
       if (!known || known.groupId !== p.groupId || clock.now() - known.at > REPS_GROUP_TTL_MS) {
-        try {
-          const members = await directory.listGroupMembers(teamId, p.groupId);
-          if (members === null) return false;
-          known = { groupId: p.groupId, at: clock.now(), members: new Set(members) };
-          groupMembers.set(teamId, known);
-        } catch (err) {
-          logger.warn({ err, teamId }, 'could not list the reps group; a flag is taken without checking membership');
-          return false;
-        }
+        // Bounded, because the command's ack (and a form's 3-second trigger_id) waits on it. No log line when
+        // Slack does not answer: it would date a flag request (PRODUCT.md "No trace of the rep").
+        const members = await withTimeout(directory.listGroupMembers(teamId, p.groupId), REPS_GROUP_WAIT_MS).catch(() => null);
+        if (!members) return false;
+        known = { groupId: p.groupId, at: clock.now(), members: new Set(members) };
+        groupMembers.set(teamId, known);
       }
       return !known.members.has(userId);
     },
@@ -382,6 +396,10 @@ export function createTacticService({ storage, clock, settings, directory, confi
       const previous = await repos.tactics.findPopulation(teamId);
       const groupId = opts.groupId ?? (previous?.source === 'group' ? previous.groupId : null);
       const members = await directory.listMembers(teamId);
+      // The publish day, as midnight UTC: the first flag of a workspace triggers this read, and a finer stamp
+      // (even the calendar day, which splits the 18:00-to-18:00 publish day) would narrow when that flag came.
+      const { day: arrivalDay } = await arrival(repos, teamId, await tz(teamId));
+      const stampedAt = Date.parse(`${arrivalDay}T00:00:00Z`);
       for (const m of members) {
         if (!m.isAdmin && !m.isOwner) continue;
         await repos.profiles.upsertProfile({
@@ -391,9 +409,7 @@ export function createTacticService({ storage, clock, settings, directory, confi
           isAdmin: m.isAdmin,
           isOwner: m.isOwner,
           displayName: m.displayName,
-          // The day only: the first flag of a workspace triggers this read, and a row stamped to the
-          // millisecond would date that flag (PRODUCT.md: nothing finer than the publish day).
-          refreshedAt: startOfUtcDay(clock.now()),
+          refreshedAt: stampedAt,
         });
       }
       let eligible = members.map((m) => m.id);
@@ -456,7 +472,7 @@ export function createTacticService({ storage, clock, settings, directory, confi
           const code = codeFor(teamId, userId, population);
           const crowdMembers = population?.leaves.find((l) => l.code === code)?.members ?? population?.eligible ?? 1;
           const limit = TACTIC_LIMITS.flagsPerWeek * Math.max(1, crowdMembers);
-          const existing = (await tx.tactics.findTacticByKey(teamId, hiddenKeyOf(key))) ?? (await tx.tactics.findTacticByKey(teamId, key));
+          const existing = await tx.tactics.findTacticByKey(teamId, key, hiddenKeyOf(key));
           if (existing?.hidden) return { ok: false, reason: 'hidden' };
           const counted = existing !== undefined && (await tx.tactics.listReportCodes(existing.id, '9999-12-31')).includes(code);
           if (!counted && (await tx.tactics.countQuota(teamId, week, code)) >= limit) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -119,6 +119,30 @@ describe('migrate', () => {
       assert.ok(cols.includes('team_id'), `${t} has team_id`);
     }
     db.close();
+  });
+
+  it('0015 erases the wording of tactics hidden before hiding erased it, and leaves the others', async () => {
+    await inTemp(async (dir) => {
+      const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql'));
+      for (const f of files.filter((f) => f < '0015')) copyFileSync(join(MIGRATIONS_DIR, f), join(dir, f));
+      const db = openDatabase(':memory:');
+      migrate(db, dir);
+      const add = db.prepare(
+        `INSERT INTO anon.tactics (id, team_id, tactic_key, display_text, first_day, created_week, hidden)
+         VALUES (?, 'T1', ?, ?, '2026-11-20', '2026-W47', ?)`,
+      );
+      add.run(11, 'insulting words', 'Insulting words', 1);
+      add.run(12, 'cold calling', 'Cold calling', 0);
+      add.run(13, 'hidden:0123', '[hidden]', 1);
+      copyFileSync(join(MIGRATIONS_DIR, '0015_erase_hidden_wording.sql'), join(dir, '0015_erase_hidden_wording.sql'));
+      assert.deepEqual(migrate(db, dir), ['0015_erase_hidden_wording.sql']);
+      assert.deepEqual(db.prepare('SELECT id, tactic_key, display_text FROM anon.tactics ORDER BY id').raw().all(), [
+        [11, 'hidden:legacy-11', '[hidden]'],
+        [12, 'cold calling', 'Cold calling'],
+        [13, 'hidden:0123', '[hidden]'],
+      ]);
+      db.close();
+    });
   });
 
   it('a failing migration rolls back entirely, keeps earlier ones, and names the file', async () => {

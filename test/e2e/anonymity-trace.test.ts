@@ -72,7 +72,8 @@ describe('no trace of a rep', () => {
   });
 
   it("a workspace's first flag dates nothing finer than its day: the Slack admins it caches are stamped with the day", async () => {
-    const now = Date.parse('2026-11-26T13:37:42.123Z');
+    // After the 18:00 publish hour: the flag waits for the publish of the 27th, and that day is what may show.
+    const now = Date.parse('2026-11-26T20:15:42.123Z');
     const h = await harness({ now });
     for (let i = 0; i < 30; i++) h.fake.setUser(`U0MEMBER${i}`, {});
     h.fake.setUser('U0SLACKADM', { isAdmin: true });
@@ -80,9 +81,10 @@ describe('no trace of a rep', () => {
     const rows = await h.rows<{ user_id: string; refreshed_at: number }>('SELECT user_id, refreshed_at FROM user_profiles');
     assert.deepEqual(
       rows.map((r) => [r.user_id, Number(r.refreshed_at)]),
-      [['U0SLACKADM', Date.parse('2026-11-26T00:00:00Z')]],
-      'the admin is cached (flagging can refuse them), stamped with the day only',
+      [['U0SLACKADM', Date.parse('2026-11-27T00:00:00Z')]],
+      'the admin is cached (flagging can refuse them), stamped with the publish day only',
     );
+    assert.equal(await h.value('SELECT first_day FROM anon.tactics'), '2026-11-27');
   });
 
   it('at LOG_LEVEL=debug no rep id, name or flag request reaches the log (Bolt and Web API debug output included)', async () => {

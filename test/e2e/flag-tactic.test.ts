@@ -238,7 +238,7 @@ describe('/flag-tactic', () => {
   it('answers help ephemerally with the grammar and the anonymity promise', async () => {
     const text = allText(ephemeralAck(await h.command('/flag-tactic', 'help', { userId: BRAVO })));
     assert.match(text, /\/flag-tactic &lt;tactic&gt;\[: &lt;why&gt;\]/);
-    assert.match(text, /5 flags a week per person, counted for the crowd as a whole/);
+    assert.match(text, /5 flags a week per person \(counted in memory only; what is stored is the crowd.s shared allowance/);
     assert.match(text, /only once 3 crowds of at least 5 people have flagged it/);
     assert.match(text, /appear once a day, at the daily publish/);
   });

@@ -103,6 +103,9 @@ const okRows: Array<[string, ContactDraft]> = [
   ['Today Show yesterday', draft({ account: 'Today Show', occurredOn: '2026-11-25' })],
   ['On Running via video', draft({ account: 'On Running', kind: 'video' })],
   ['3M via video', draft({ account: '3M', kind: 'video' })],
+  ['Monday: renewal', draft({ account: 'Monday', insight: 'renewal' })],
+  ['Friday via video', draft({ account: 'Friday', kind: 'video' })],
+  ['On 2 Wheels', draft({ account: 'On 2 Wheels' })],
   ['Via Rail', draft({ account: 'Via Rail' })],
   ['3M 30m', draft({ account: '3M', durationMin: 30 })],
   ['Hands on Learning', draft({ account: 'Hands on Learning' })],
@@ -133,7 +136,6 @@ const errRows: Array<[string, string, string?]> = [
     'I couldn\'t find an account name: "yesterday" reads as the date. Start with the account.',
   ],
   ['today: wants ROI proof', 'account_missing'],
-  ['Friday via video 30m', 'account_missing'],
   ['2026-11-20', 'account_missing'],
   ['on 2026-11-20', 'account_missing'],
   ['on yesterday with Dana', 'account_missing'],
@@ -403,6 +405,7 @@ describe('firstColonOutsideMarkup', () => {
     ['<mailto:a@b.io|a@b.io> with <@U1|x>', -1],
     ['Acme <#C1|sales> via video: ok', 26],
     ['no colon', -1],
+    ['<tel:+15551234|call me>: now', 23],
     ['a < b: c', 5],
   ] as const) {
     it(`${JSON.stringify(text)} → ${at}`, () => assert.equal(firstColonOutsideMarkup(text), at));

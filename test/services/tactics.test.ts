@@ -13,6 +13,7 @@ import { createSettingsService } from '../../src/services/settings.js';
 import {
   createTacticService,
   normalizeTactic,
+  PersonalFlagCounter,
   parseFlagText,
   TACTIC_LIMITS,
   type TacticService,
@@ -532,5 +533,36 @@ describe('tactic builders', () => {
       { minReports: 3, crowdSize: 5, note: 'note' },
     );
     assert.deepEqual(validateMessage({ ...list }), []);
+  });
+});
+
+describe('PersonalFlagCounter (memory only)', () => {
+  it('holds each person to the limit per week, per team', () => {
+    const c = new PersonalFlagCounter(5);
+    for (let i = 0; i < 5; i++) assert.ok(c.take('TA', 'U1', '2026-W49'));
+    assert.equal(c.take('TA', 'U1', '2026-W49'), false);
+    assert.ok(c.take('TB', 'U1', '2026-W49'), 'another workspace, another count');
+    assert.ok(c.take('TA', 'U2', '2026-W49'), 'another person');
+  });
+
+  it('is not reset by a team still in the week before (time zones straddle the boundary)', () => {
+    const c = new PersonalFlagCounter(5);
+    for (let i = 0; i < 5; i++) c.take('TA', 'U1', '2026-W49');
+    assert.ok(c.take('TB', 'U9', '2026-W48'));
+    assert.equal(c.take('TA', 'U1', '2026-W49'), false);
+    // Two weeks on, the old weeks are dropped.
+    assert.ok(c.take('TA', 'U1', '2026-W50'));
+    assert.ok(c.take('TA', 'U1', '2026-W51'));
+  });
+
+  it('gives back a flag whose write failed; a give-back for a week long gone changes nothing', () => {
+    const c = new PersonalFlagCounter(2);
+    assert.ok(c.take('TA', 'U1', '2026-W49'));
+    assert.ok(c.take('TA', 'U1', '2026-W49'));
+    c.giveBack('TA', 'U1', '2026-W49');
+    assert.ok(c.take('TA', 'U1', '2026-W49'));
+    assert.equal(c.take('TA', 'U1', '2026-W49'), false);
+    c.giveBack('TA', 'U1', '2026-W40');
+    assert.equal(c.take('TA', 'U1', '2026-W49'), false);
   });
 });

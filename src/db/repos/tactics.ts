@@ -49,7 +49,7 @@ export function createTacticsRepo(db: Db) {
     VALUES (@id, @teamId, @tacticKey, @displayText, @firstDay, @createdWeek)`);
   const idTaken = db.prepare('SELECT 1 FROM anon.tactics WHERE id = ?').pluck();
   const byId = db.prepare(`SELECT ${COLUMNS} FROM anon.tactics WHERE team_id = ? AND id = ?`);
-  const byKey = db.prepare(`SELECT ${COLUMNS} FROM anon.tactics WHERE team_id = ? AND tactic_key = ?`);
+  const byKey = db.prepare(`SELECT ${COLUMNS} FROM anon.tactics WHERE team_id = ? AND tactic_key IN (?, ?) ORDER BY hidden DESC LIMIT 1`);
   const visible = db.prepare(`SELECT ${COLUMNS} FROM anon.tactics WHERE team_id = ? AND hidden = 0 AND first_day <= ? ORDER BY id`);
   const setText = db.prepare('UPDATE anon.tactics SET display_text = ? WHERE id = ? AND display_text > ?');
   const insertReport = db.prepare(`INSERT INTO anon.tactic_reports (tactic_id, crowd_code, kind, publish_day)
@@ -108,9 +108,12 @@ export function createTacticsRepo(db: Db) {
     findTactic(teamId: string, id: number): TacticRow | undefined {
       return toRow(byId.get(teamId, id) as RawTactic | undefined);
     },
-    /** A tactic by normalised key (hidden and unpublished ones included). */
-    findTacticByKey(teamId: string, tacticKey: string): TacticRow | undefined {
-      return toRow(byKey.get(teamId, tacticKey) as RawTactic | undefined);
+    /**
+     * A tactic by its normalised key or the digest a hidden one keeps instead (hidden first), in ONE statement:
+     * two lookups could straddle a hide committing between them and miss both (hidden and unpublished included).
+     */
+    findTacticByKey(teamId: string, tacticKey: string, hiddenKey: string): TacticRow | undefined {
+      return toRow(byKey.get(teamId, tacticKey, hiddenKey) as RawTactic | undefined);
     },
     /** The team's tactics published by `throughDay` and not hidden. */
     listVisibleTactics(teamId: string, throughDay: string): TacticRow[] {

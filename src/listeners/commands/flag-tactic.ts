@@ -4,7 +4,7 @@ import {
   flagTacticHelp,
   flagTacticModal,
   LEADERSHIP_CANNOT_FLAG,
-  NOT_IN_REPS_GROUP,
+  NOT_IN_REPS_GROUP_PLAIN,
   tacticList,
 } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
@@ -21,11 +21,11 @@ export function flagRefusal(result: Extract<FlagResult, { ok: false }>): Message
       return errorMessage(
         result.scope === 'person'
           ? `You have flagged ${result.limit} tactics this week, the most one person can. Nothing was stored. The allowance starts again on Monday; meanwhile you can still say *Me too* on tactics others flagged.`
-          : `Your crowd has used this week's flags (${result.limit} a week per person in it, kept for the crowd as a whole so that no count is kept for you). Nothing was stored. The allowance starts again on Monday; meanwhile you can still say *Me too* on tactics others flagged.`,
+          : `Your crowd has used this week's flags (${result.limit} a week per person in it, kept for the crowd as a whole, so that nothing stored counts you). Nothing was stored. The allowance starts again on Monday; meanwhile you can still say *Me too* on tactics others flagged.`,
         '/flag-tactic list',
       );
     case 'not_in_group':
-      return errorMessage(NOT_IN_REPS_GROUP, '/flag-tactic list');
+      return errorMessage(NOT_IN_REPS_GROUP_PLAIN, '/flag-tactic list');
     case 'hidden':
       return errorMessage('An admin has hidden that tactic, so it cannot be flagged again. Nothing was stored.', '/flag-tactic list');
   }
@@ -54,7 +54,7 @@ export function flagTacticCommand(ctx: AppContext) {
       return ack(tacticList(await tactics.listTactics(teamId), { minReports, crowdSize, viewer }));
     }
     if (leadership) return ack(notice(LEADERSHIP_CANNOT_FLAG));
-    if (await tactics.outsideRepsGroup(teamId, userId)) return ack(errorMessage(NOT_IN_REPS_GROUP, '/flag-tactic list'));
+    if (await tactics.outsideRepsGroup(teamId, userId)) return ack(errorMessage(NOT_IN_REPS_GROUP_PLAIN, '/flag-tactic list'));
     if (text === '') {
       await ack();
       // No private_metadata: the modal does not even remember where it was opened.
