@@ -40,6 +40,8 @@ export interface Sandbox {
   url: string;
   ctx: AppContext;
   workspace: Workspace;
+  /** The Slack simulator the app talks to (tests slow it down or read its calls). */
+  simulator: SlackSimulator;
   close(): Promise<void>;
 }
 
@@ -143,6 +145,19 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     const appLogger = o.logger.child({}, { level: config.logLevel });
     const ctx = createContext({ config, storage, logger: appLogger, clock, slack: createSlackClient(config, appLogger) });
     const app: BoltApp = createApp(ctx, { botId: 'BBOT', botUserId: 'UBOT' });
+    // Every request's whole handling, past its ack (a look-up, then a reply through response_url), is
+    // awaited by Actor.settle before the page shows the result, as Slack shows that reply at once.
+    const handlers = new Set<Promise<void>>();
+    const processEvent = app.processEvent.bind(app);
+    app.processEvent = (event) => {
+      const running = processEvent(event);
+      handlers.add(running);
+      void running.then(
+        () => handlers.delete(running),
+        () => handlers.delete(running),
+      );
+      return running;
+    };
     await app.init();
     const appServer = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
     undo.push(() => app.stop());
@@ -151,7 +166,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     // The real heartbeat (node-cron, every 5 minutes) runs too; the clock control ticks it at once.
     const scheduler: Scheduler = startScheduler(ctx, { enabled: true });
     undo.push(() => scheduler.stop());
-    const ready = new Actor(ctx, workspace, simulator, requests, scheduler);
+    const ready = new Actor(ctx, workspace, simulator, requests, scheduler, handlers);
     if (fresh) {
       o.logger.info('seeding the demo team (8 weeks of history)…');
       await seedDemo(ready, workspace);
@@ -165,6 +180,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     url,
     ctx,
     workspace,
+    simulator,
     async close() {
       await new Promise<void>((resolve) => {
         page.close(() => resolve());
@@ -188,6 +204,7 @@ export class Actor {
     readonly simulator: SlackSimulator,
     private readonly requests: SlackRequests,
     private readonly scheduler: Scheduler,
+    private readonly handlers: ReadonlySet<Promise<void>> = new Set(),
   ) {}
 
   private responseUrl(target: { user: string; channel: string; messageTs?: string }): string {
@@ -346,8 +363,9 @@ export class Actor {
     return at(d, 9);
   }
 
-  /** Waits for the app's after-ack work (follow-up messages, look-ups) to finish. */
+  /** Waits for the app's work on what was just sent (its listeners past the ack, after-ack jobs) to finish. */
   async settle(): Promise<void> {
+    while (this.handlers.size > 0) await Promise.allSettled([...this.handlers]);
     await this.ctx.background.drain();
   }
 }
