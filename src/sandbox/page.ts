@@ -4,6 +4,7 @@
  * composer for slash commands; the clock control; modals and confirm dialogs.
  */
 import { CHANNELS, PEOPLE, personById, TEAM_TIMEZONE } from './demo-team.js';
+import { isPicture } from './files.js';
 import { esc, renderBlocks } from './render.js';
 import type { Actor } from './sandbox.js';
 import type { Msg } from './workspace.js';
@@ -24,19 +25,32 @@ function paneTitle(pane: string, user: string): string {
   return ch ? `# ${ch.name}` : pane;
 }
 
-function message(m: Msg, index: number): string {
+/** `12345` bytes → '12 KB'. */
+const size = (n: number): string =>
+  n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${Math.round(n / 1024)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+/** A shared file as Slack shows it: a picture inline (alt text from its upload), anything else as a named download. */
+function file(actor: Actor, f: NonNullable<Msg['files']>[number]): string {
+  const known = actor.workspace.describeFile(f.id);
+  if (!known) return `<div class="file missing">${esc(f.title)}: this file is no longer kept (the sandbox was reset since)</div>`;
+  const href = `/files/${encodeURIComponent(f.id)}`;
+  if (isPicture(known))
+    return `<figure class="b-image"><figcaption>${esc(f.title)}</figcaption><img src="${href}" alt="${esc(known.alt || f.alt)}"${
+      known.width && known.height ? ` width="${known.width}" height="${known.height}"` : ''
+    }></figure>`;
+  return `<a class="file" href="${href}" download="${esc(known.name)}"><span class="file-icon" aria-hidden="true">📄</span><span><b>${esc(
+    f.title,
+  )}</b><br><span class="file-meta">${esc(known.name)} · ${size(known.size)} · download</span></span></a>`;
+}
+
+function message(actor: Actor, m: Msg, index: number): string {
   const bot = m.author === 'UBOT';
   const who = bot ? 'Gemba' : names(m.author);
   const surface = { kind: 'message' as const, channel: m.channel, ts: m.ts };
   const body = m.blocks?.length
     ? renderBlocks(m.blocks, { surface, names })
     : `<div class="b-section">${renderBlocks([{ type: 'section', text: { type: 'mrkdwn', text: m.text } }], { surface, names })}</div>`;
-  const files = (m.files ?? [])
-    .map(
-      (f) =>
-        `<figure class="b-image"><figcaption>${esc(f.title)}</figcaption><img src="/files/${encodeURIComponent(f.id)}" alt="${esc(f.alt)}"></figure>`,
-    )
-    .join('');
+  const files = (m.files ?? []).map((f) => file(actor, f)).join('');
   return `<div class="msg${m.onlyFor ? ' ephemeral' : ''}" data-ts="${esc(m.ts)}" data-index="${index}">
   <div class="avatar${bot ? ' bot' : ''}">${bot ? 'G' : esc(who.slice(0, 1))}</div>
   <div class="msg-body"><div class="msg-head"><b>${esc(who)}</b>${bot ? ' <span class="app">APP</span>' : ''} <span class="time">${fmt(
@@ -72,7 +86,7 @@ export function renderPane(actor: Actor, user: string, pane: string): string {
     main = `<div class="home">${view ? renderBlocks(view.blocks, { surface: { kind: 'home' }, names }) : '<p class="empty">Opening the Home tab…</p>'}</div>`;
   } else {
     const msgs = actor.workspace.timeline(pane, user).slice(-200);
-    main = `<div class="timeline" id="timeline">${msgs.length ? msgs.map((m, i) => message(m, i)).join('') : '<p class="empty">No messages yet.</p>'}</div>`;
+    main = `<div class="timeline" id="timeline">${msgs.length ? msgs.map((m, i) => message(actor, m, i)).join('') : '<p class="empty">No messages yet.</p>'}</div>`;
   }
   const now = actor.ctx.clock.now();
   return `<div id="pane-inner" data-version="${actor.workspace.version}" data-now="${esc(
@@ -152,7 +166,9 @@ main{flex:1;display:flex;flex-direction:column;min-width:0}
 .b-header{font-weight:900;font-size:18px;margin:8px 0 4px}.b-divider{border:0;border-top:1px solid #ddd;margin:10px 0}
 .b-context{display:flex;gap:8px;align-items:center;color:#616061;font-size:12px;margin:4px 0;flex-wrap:wrap}.b-context img{width:20px;height:20px}
 .b-actions{display:flex;gap:8px;flex-wrap:wrap;margin:8px 0}
-.b-image{margin:8px 0}.b-image img{max-width:min(480px,100%);border:1px solid #ddd;border-radius:8px}.b-image figcaption{font-size:13px;color:#616061}
+.b-image{margin:8px 0}.b-image img{max-width:min(480px,100%);height:auto;border:1px solid #ddd;border-radius:8px}.b-image figcaption{font-size:13px;color:#616061}
+.file{display:inline-flex;gap:10px;align-items:center;margin:8px 0;padding:8px 12px;border:1px solid #ddd;border-radius:8px;color:#1d1c1d;text-decoration:none;max-width:100%}.file:hover{background:#f8f8f8}
+.file-icon{font-size:24px}.file-meta{font-size:12px;color:#616061}.file.missing{color:#616061;font-size:13px}
 .b-thumb{width:72px;height:72px;border-radius:6px}
 .mention{background:#e8f5fa;color:#1264a3;border-radius:3px;padding:0 2px}
 code{background:#f6f6f6;border:1px solid #ddd;border-radius:3px;padding:0 3px;color:#e01e5a;font-size:13px}pre{background:#f8f8f8;border:1px solid #ddd;border-radius:4px;padding:8px;white-space:pre-wrap;font-size:13px}

@@ -3,7 +3,7 @@
  * request path as `npm start`) against the built-in Slack simulator, plus a small web page on
  * loopback where you act as someone in a demo team. Never talks to Slack.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +19,7 @@ import type { Logger } from '../lib/logger.js';
 import { addDays, localDate, localDateTimeToMs, weekdayOf } from '../lib/time.js';
 import { createSlackClient } from '../slack/client.js';
 import { ADMIN_ID, CHANNELS, DIGEST_CHANNEL, LEADERBOARD_CHANNEL, PEOPLE, personById, TEAM_ID, TEAM_TIMEZONE } from './demo-team.js';
+import { FileStore, isPicture } from './files.js';
 import { renderPage, renderPane } from './page.js';
 import { SlackRequests } from './requests.js';
 import { seedDemo } from './seed.js';
@@ -26,7 +27,7 @@ import { SlackSimulator } from './slack-simulator.js';
 import { Workspace } from './workspace.js';
 
 export interface SandboxOptions {
-  /** Folder for sandbox.db and the workspace file. Default ./data. */
+  /** Folder for sandbox.db, the workspace file and the uploaded files. Default ./data. */
   dataDir?: string;
   /** Page port on 127.0.0.1. Default SANDBOX_PORT (3333). */
   port?: number;
@@ -45,6 +46,10 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** Ids as Slack makes them, a letter and ten capitals or digits ('F08ABCDEF12'): random, so none comes back after a restart. */
+const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const randomId = (prefix: string): string => prefix + Array.from({ length: 10 }, () => ID_CHARS[randomInt(ID_CHARS.length)]).join('');
+
 /** Sandbox time: the wall clock plus an offset the clock control moves (kept across restarts). */
 class SandboxClock implements Clock {
   constructor(private readonly ws: () => Workspace) {}
@@ -58,8 +63,9 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const dataDir = o.dataDir ?? './data';
   const dbPath = join(dataDir, 'sandbox.db');
   const wsPath = join(dataDir, 'sandbox-workspace.json');
+  const filesDir = join(dataDir, 'sandbox-files');
 
-  const simulator = new SlackSimulator({ teamId: TEAM_ID, defaultTz: TEAM_TIMEZONE, keepCalls: 500 });
+  const simulator = new SlackSimulator({ teamId: TEAM_ID, defaultTz: TEAM_TIMEZONE, keepCalls: 500, newId: randomId });
   await simulator.listen();
   // Display names as people usually set them (what charts and mentions show), usernames as Slack makes them.
   for (const p of PEOPLE)
@@ -96,7 +102,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       res.end('The sandbox is still starting; reload in a moment.');
       return;
     }
-    handlePage(req, res, actor).catch((err: unknown) => {
+    handlePage(req, res, actor, files).catch((err: unknown) => {
       o.logger.error({ err }, 'sandbox page error');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(String(err instanceof Error ? err.message : err));
@@ -110,8 +116,12 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     await simulator.close();
     throw err;
   });
-  if (o.reset) for (const f of [...sqliteInstallFiles(dbPath), wsPath]) rmSync(f, { force: true });
+  if (o.reset) {
+    for (const f of [...sqliteInstallFiles(dbPath), wsPath]) rmSync(f, { force: true });
+    rmSync(filesDir, { recursive: true, force: true });
+  }
   mkdirSync(dirname(dbPath), { recursive: true });
+  const files = new FileStore(filesDir, (id) => simulator.uploadBytes.get(id));
 
   let workspace = new Workspace(wsPath, () => Date.now());
   const clock = new SandboxClock(() => workspace);
@@ -120,7 +130,12 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   simulator.clock = () => clock.now();
   // What the bot posted before a restart is still in "Slack": a nudge left in doubt is read back, not resent.
   simulator.restoreMessages(workspace.messages.filter((m) => m.author === 'UBOT' && m.onlyFor === undefined));
-  simulator.observe((call) => workspace.apply(call));
+  // The file store first: a chart's message is shown with the alt text its upload carried.
+  workspace.describeFile = (id) => files.get(id);
+  simulator.observe((call) => {
+    files.apply(call);
+    workspace.apply(call);
+  });
 
   // A start-up that fails after this point leaves nothing listening or open: what was started is undone, last first.
   const undo: Array<() => Promise<unknown>> = [
@@ -395,10 +410,10 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 const s = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 
-async function handlePage(req: IncomingMessage, res: ServerResponse, actor: Actor): Promise<void> {
+async function handlePage(req: IncomingMessage, res: ServerResponse, actor: Actor, files: FileStore): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const send = (status: number, type: string, body: string | Buffer) => {
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  const send = (status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
     res.end(body);
   };
   const user = url.searchParams.get('as') ?? PEOPLE[0].id;
@@ -411,8 +426,16 @@ async function handlePage(req: IncomingMessage, res: ServerResponse, actor: Acto
   if (req.method === 'GET' && url.pathname === '/version')
     return send(200, 'application/json', JSON.stringify({ version: actor.workspace.version }));
   if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
-    const bytes = actor.simulator.uploadBytes.get(decodeURIComponent(url.pathname.slice('/files/'.length)));
-    return bytes ? send(200, 'image/png', bytes) : send(404, 'text/plain', 'no such file');
+    const id = decodeURIComponent(url.pathname.slice('/files/'.length));
+    const file = files.get(id);
+    const bytes = file && files.bytes(id);
+    if (!file || !bytes) return send(404, 'text/plain; charset=utf-8', 'no such file');
+    // Served as what it is; anything but a picture is a download, and nothing in a file may run here.
+    const name = file.name.replace(/[^\w.-]/g, '_');
+    return send(200, file.type, bytes, {
+      'content-security-policy': "default-src 'none'; sandbox",
+      ...(isPicture(file) ? {} : { 'content-disposition': `attachment; filename="${name}"` }),
+    });
   }
   if (req.method === 'POST' && url.pathname.startsWith('/do/')) {
     const body = await readJson(req);

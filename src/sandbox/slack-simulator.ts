@@ -77,6 +77,12 @@ export interface SlackSimulatorOptions {
   keepCalls?: number;
   /** Slack's clock, in ms: message ts values are taken from it. Default Date.now. */
   clock?: () => number;
+  /**
+   * Makes the ids of files, views and scheduled messages (`F…`, `V…`, `Q…`). Default a counter
+   * (F00000001, F00000002, …), which starts again with each simulator; the sandbox, whose files
+   * outlive a restart, passes random ids so an id never comes back.
+   */
+  newId?: (prefix: string) => string;
 }
 
 interface Answer {
@@ -265,12 +271,14 @@ export class SlackSimulator {
   /** The last ts handed out, in microseconds: every ts is unique and later than the one before. */
   private lastTsMicros = 0;
   private idCounter = 0;
+  private readonly newId: ((prefix: string) => string) | undefined;
 
   constructor(opts: SlackSimulatorOptions = {}) {
     this.defaultTz = opts.defaultTz ?? 'America/New_York';
     this.teamId = opts.teamId ?? 'T0001';
     this.keepCalls = opts.keepCalls ?? Number.POSITIVE_INFINITY;
     this.clock = opts.clock ?? Date.now;
+    this.newId = opts.newId;
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -509,6 +517,7 @@ export class SlackSimulator {
   }
 
   private nextId(prefix: string): string {
+    if (this.newId) return this.newId(prefix);
     this.idCounter += 1;
     return `${prefix}${String(this.idCounter).padStart(8, '0')}`;
   }

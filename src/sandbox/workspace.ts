@@ -4,6 +4,7 @@
  * response_url posts — the way Slack would show them. Saved to a JSON file beside the database.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { StoredFile } from './files.js';
 import type { RecordedCall, SlackArgs } from './slack-simulator.js';
 
 export interface Msg {
@@ -15,8 +16,8 @@ export interface Msg {
   blocks?: unknown[];
   /** Only this user sees it (ephemeral). */
   onlyFor?: string;
-  /** Uploaded files shared in the channel (charts). */
-  files?: Array<{ id: string; title: string; alt: string }>;
+  /** Uploaded files shared in the channel: charts, the admin's CSV export. */
+  files?: Array<{ id: string; title: string; alt: string; name?: string; type?: string }>;
   /** The message metadata the app posted it with (a nudge's day), so a restarted simulator can still read it back. */
   metadata?: Record<string, unknown>;
   /** Sandbox time it appeared. */
@@ -59,6 +60,8 @@ export class Workspace {
   private readonly triggers = new Map<string, string>();
   private readonly responses = new Map<string, ResponseTarget>();
   private saveTimer: NodeJS.Timeout | null = null;
+  /** What the file store knows of an uploaded file (its name, type and the alt text its upload carried). */
+  describeFile: (id: string) => StoredFile | undefined = () => undefined;
 
   constructor(
     private readonly file: string | null,
@@ -186,7 +189,11 @@ export class Workspace {
           channel,
           author: 'UBOT',
           text: str(a.initial_comment),
-          files: files.map((f) => ({ id: str(f.id), title: str(f.title), alt: str(f.alt_text ?? f.alt_txt ?? f.title) })),
+          files: files.map((f) => {
+            const known = this.describeFile(str(f.id));
+            const title = str(f.title ?? known?.name);
+            return { id: str(f.id), title, alt: known?.alt || title, ...(known ? { name: known.name, type: known.type } : {}) };
+          }),
         });
         break;
       }

@@ -1,7 +1,7 @@
 /**
  * The sandbox's page server, driven over HTTP as its page drives it (POST /do/… as JSON, GET /pane,
  * GET /files/…): a reply sent through response_url after the ack is on the page when the command
- * returns.
+ * returns and files are served as what they are.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -48,5 +48,56 @@ describe('the sandbox page server', { timeout: 180_000 }, () => {
     assert.match(pane, /That is for Gemba admins/);
     assert.doesNotMatch(pane, /your settings/, 'not the /gemba help');
     assert.equal(await sandbox.ctx.services.settings.forTeam('T0SANDBOX').then((s) => s.weeklyTarget), 3, 'nothing changed');
+  });
+
+  describe('files', () => {
+    it("the admin's CSV export is a download link with its name, served as text/csv", async () => {
+      await command('UADM01', '/gemba admin export');
+      const pane = await (await fetch(`${sandbox.url}/pane?as=UADM01&pane=DUADM01`)).text();
+      const link = /<a class="file" href="(\/files\/F[A-Z0-9]+)" download="(gemba-conversations-[\d-]+\.csv)">/.exec(pane);
+      assert.ok(link, 'a download link, not an <img>');
+      assert.doesNotMatch(pane, /<img src="\/files\/[^"]+" alt="Gemba conversations export/);
+      const res = await fetch(`${sandbox.url}${link[1]}`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
+      assert.match(res.headers.get('content-disposition') ?? '', new RegExp(`attachment; filename="${link[2]}"`));
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+      assert.match(await res.text(), /^[^\n]*account/i);
+    });
+
+    it('a chart is an <img> whose alt is the alt text sent at files.getUploadURLExternal, served as image/png', async () => {
+      // The next weekly post: its chart is uploaded with alt text stating its numbers.
+      const uploads = sandbox.simulator.callsTo('files.getUploadURLExternal');
+      await act('clock', { to: 'monday' });
+      const chart = sandbox.simulator.callsTo('files.getUploadURLExternal').find((c) => !uploads.includes(c));
+      assert.ok(chart, 'a chart was uploaded');
+      const fileId = String((chart.response as { file_id: string }).file_id);
+      const alt = String(chart.args.alt_txt);
+      assert.ok(alt.length > 20);
+      const panes = await Promise.all(
+        ['C0SALESLB', 'C0SALESVP'].map(async (p) => (await fetch(`${sandbox.url}/pane?as=UVP001&pane=${p}`)).text()),
+      );
+      const img = new RegExp(`<img src="/files/${fileId}" alt="([^"]*)" width="\\d+" height="\\d+">`).exec(panes.join(''));
+      assert.ok(img, 'the chart is shown');
+      assert.equal(
+        img[1]
+          .replace(/&#39;/g, "'")
+          .replace(/&quot;/g, '"')
+          .replace(/&amp;/g, '&'),
+        alt,
+      );
+      const res = await fetch(`${sandbox.url}/files/${fileId}`);
+      assert.equal(res.headers.get('content-type'), 'image/png');
+      assert.equal(res.headers.get('content-disposition'), null);
+      assert.deepEqual([...new Uint8Array(await res.arrayBuffer()).slice(1, 4)], [0x50, 0x4e, 0x47]);
+    });
+
+    it('an unknown or malformed file id is a 404', async () => {
+      for (const id of ['F0NOPE', '..%2Fsandbox.db', 'sandbox-workspace.json']) {
+        const res = await fetch(`${sandbox.url}/files/${id}`);
+        assert.equal(res.status, 404, id);
+        await res.text();
+      }
+    });
   });
 });

@@ -1,10 +1,11 @@
 /**
  * `npm run sandbox -- --reset` starts afresh: every file of the sandbox's install goes (the main file,
- * its WAL, the anonymous store and its journal, the workspace), and a reset tried beside a running
- * sandbox fails on the port before it touches a file.
+ * its WAL, the anonymous store and its journal, the workspace, the uploaded files), and a reset tried
+ * beside a running sandbox fails on the port before it touches a file. Without --reset, what was there
+ * is kept: the timelines and the files their messages show.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,71 @@ describe('the sandbox: --reset', { timeout: 120_000 }, () => {
       await res.text();
     } finally {
       await running.close();
+    }
+  });
+
+  /** Every file the page shows (charts in the channels), by id, with the bytes it serves. */
+  const shownFiles = async (s: Sandbox): Promise<Map<string, Buffer>> => {
+    const ids = new Set(s.workspace.messages.flatMap((m) => (m.files ?? []).map((f) => f.id)));
+    const out = new Map<string, Buffer>();
+    for (const id of ids) {
+      const res = await fetch(`${s.url}/files/${id}`);
+      assert.equal(res.status, 200, `${id} is served`);
+      out.set(id, Buffer.from(await res.arrayBuffer()));
+    }
+    return out;
+  };
+  const moveClock = async (s: Sandbox, to: string) => {
+    const res = await fetch(`${s.url}/do/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to }),
+    });
+    assert.equal(res.status, 200);
+    await res.text();
+  };
+
+  it('keeps the uploaded files across a restart, never gives an old file id to a new file, and --reset removes them', async () => {
+    const files = mkdtempSync(join(tmpdir(), 'gemba-sandbox-files-'));
+    try {
+      const first = await startSandbox({ dataDir: files, port: 0, logger: quiet });
+      let before: Map<string, Buffer>;
+      try {
+        before = await shownFiles(first);
+        assert.ok(before.size > 0, 'the seeded weeks posted charts');
+      } finally {
+        await first.close();
+      }
+      assert.ok(existsSync(join(files, 'sandbox-files')));
+
+      const again = await startSandbox({ dataDir: files, port: 0, logger: quiet });
+      try {
+        const kept = await shownFiles(again);
+        for (const [id, bytes] of before) assert.ok(kept.get(id)?.equals(bytes), `${id}: the same chart after the restart`);
+        // New weekly posts, with new charts.
+        await moveClock(again, 'week');
+        const now = await shownFiles(again);
+        const added = [...now.keys()].filter((id) => !before.has(id));
+        assert.ok(added.length > 0, 'new charts were posted');
+        for (const [id, bytes] of before) assert.ok(now.get(id)?.equals(bytes), `${id} still shows its own chart`);
+      } finally {
+        await again.close();
+      }
+
+      const reset = await startSandbox({ dataDir: files, port: 0, reset: true, logger: quiet });
+      try {
+        const fresh = await shownFiles(reset);
+        for (const id of before.keys()) assert.ok(!fresh.has(id), `${id} is gone with the reset`);
+        const res = await fetch(`${reset.url}/files/${[...before.keys()][0]}`);
+        assert.equal(res.status, 404);
+        await res.text();
+        const onDisk = readdirSync(join(files, 'sandbox-files')).filter((f) => !f.endsWith('.json'));
+        assert.deepEqual(onDisk.sort(), [...fresh.keys()].sort(), "only the fresh history's files are left");
+      } finally {
+        await reset.close();
+      }
+    } finally {
+      rmSync(files, { recursive: true, force: true });
     }
   });
 });
