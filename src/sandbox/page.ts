@@ -106,6 +106,7 @@ export function renderPage(actor: Actor, user: string, pane: string): string {
           .join('')}</optgroup>`,
     )
     .join('');
+  const publish = `${String(actor.ctx.config.flagPublishHour).padStart(2, '0')}:00`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Gemba sandbox</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -113,9 +114,10 @@ export function renderPage(actor: Actor, user: string, pane: string): string {
 <style>${CSS}</style></head>
 <body data-user="${esc(user)}" data-pane="${esc(pane)}">
 <header class="top"><div class="brand">Gemba <span>sandbox — a simulated Slack workspace; nothing leaves this machine</span></div>
-<div class="clock"><span id="now"></span>
+<div class="clock" role="group" aria-label="Move the clock (the scheduled jobs it passes run, as they would have)"><span id="now"></span>
 <button class="btn small" data-clock="day">Next working day 09:00</button>
 <button class="btn small" data-clock="monday">Monday 09:30</button>
+<button class="btn small" data-clock="publish" title="The next ${publish} team time: new tactic flags and Me toos are published">${publish}: flags publish</button>
 <button class="btn small" data-clock="week">+1 week</button></div></header>
 <div class="layout">
 <nav class="side">

@@ -16,8 +16,8 @@ import { sqliteInstallFiles } from '../db/open.js';
 import { type Scheduler, startScheduler } from '../jobs/scheduler.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { addDays, localDate, localDateTimeToMs, weekdayOf } from '../lib/time.js';
 import { createSlackClient } from '../slack/client.js';
+import { CLOCK_MOVES, type ClockMove, clockTarget, dueStops } from './clock.js';
 import { ADMIN_ID, CHANNELS, DIGEST_CHANNEL, LEADERBOARD_CHANNEL, PEOPLE, personById, TEAM_ID, TEAM_TIMEZONE } from './demo-team.js';
 import { FileStore, isPicture } from './files.js';
 import { renderPage, renderPane } from './page.js';
@@ -349,33 +349,25 @@ export class Actor {
     await this.settle();
   }
 
-  /** Moves sandbox time to `ms` and runs the scheduler as its heartbeat would at that instant. */
+  /**
+   * Moves sandbox time to `ms`, running the scheduler at each instant on the way at which a job
+   * becomes due (clock.ts dueStops) and then at `ms`, as its heartbeat would have while that time passed.
+   */
   async moveClockTo(ms: number): Promise<void> {
-    this.workspace.clockOffsetMs = ms - Date.now();
-    this.workspace.changed();
-    await this.scheduler.tick();
-    await this.settle();
+    const settings = await this.ctx.services.settings.forTeam(TEAM_ID);
+    const due = { zones: [settings.timezone, TEAM_TIMEZONE], nudgeHour: settings.nudgeHour, publishHour: this.ctx.config.flagPublishHour };
+    for (const at of [...dueStops(this.ctx.clock.now(), ms, due), ms]) {
+      this.workspace.clockOffsetMs = at - Date.now();
+      this.workspace.changed();
+      await this.scheduler.tick();
+      await this.settle();
+    }
   }
 
-  /**
-   * The clock control's targets, in team time. Example: on Thu 2026-11-26 15:00 New York time,
-   * "next working day 09:00" is Fri 2026-11-27 09:00, "Monday 09:30" is Mon 2026-11-30 09:30.
-   */
-  clockTarget(kind: string): number {
-    const now = this.ctx.clock.now();
-    const today = localDate(now, TEAM_TIMEZONE);
-    const at = (date: string, hour: number, minute = 0) => localDateTimeToMs(date, hour, TEAM_TIMEZONE) + minute * 60_000;
-    if (kind === 'week') return now + 7 * 86_400_000;
-    if (kind === 'monday') {
-      let d = addDays(today, 1);
-      while (weekdayOf(d) !== 1) d = addDays(d, 1);
-      return at(d, 9, 30);
-    }
-    if (kind === 'hour') return now + 3_600_000;
-    // next working day 09:00 (after now)
-    let d = today;
-    while (at(d, 9) <= now || weekdayOf(d) > 5) d = addDays(d, 1);
-    return at(d, 9);
+  /** Where a clock button moves sandbox time (clock.ts clockTarget), in the team's time zone. */
+  async clockTarget(move: ClockMove): Promise<number> {
+    const { timezone } = await this.ctx.services.settings.forTeam(TEAM_ID);
+    return clockTarget(move, this.ctx.clock.now(), timezone, this.ctx.config.flagPublishHour);
   }
 
   /** Waits for the app's work on what was just sent (its listeners past the ack, after-ack jobs) to finish. */
@@ -465,9 +457,12 @@ async function handlePage(req: IncomingMessage, res: ServerResponse, actor: Acto
       case 'home':
         await actor.openHome(who);
         break;
-      case 'clock':
-        await actor.moveClockTo(actor.clockTarget(s(body.to)));
+      case 'clock': {
+        const move = CLOCK_MOVES.find((m) => m === s(body.to));
+        if (!move) return send(400, 'text/plain; charset=utf-8', `unknown clock move "${s(body.to).slice(0, 20)}"`);
+        await actor.moveClockTo(await actor.clockTarget(move));
         break;
+      }
       default:
         return send(404, 'text/plain', 'unknown action');
     }

@@ -1,7 +1,7 @@
 /**
  * The sandbox's page server, driven over HTTP as its page drives it (POST /do/… as JSON, GET /pane,
- * GET /files/…): a reply sent through response_url after the ack is on the page when the command
- * returns and files are served as what they are.
+ * GET /files/…): the clock reaches the evening flag publish, a reply sent through response_url after
+ * the ack is on the page when the command returns and files are served as what they are.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '../../src/lib/logger.js';
+import { localDate, localHour } from '../../src/lib/time.js';
+import { TEAM_TIMEZONE } from '../../src/sandbox/demo-team.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
 
 const quiet = createLogger('warn', { write: () => undefined });
@@ -35,6 +37,53 @@ describe('the sandbox page server', { timeout: 180_000 }, () => {
     return (await res.json()) as { ok: boolean };
   };
   const command = (user: string, text: string, channel = `D${user}`) => act('command', { user, channel, text });
+  /** The last thing `user` sees in `channel`, as text (blocks included). */
+  const lastSeen = (user: string, channel = `D${user}`): string => {
+    const m = sandbox.workspace.timeline(channel, user).at(-1);
+    return m ? `${m.text}\n${JSON.stringify(m.blocks ?? [])}` : '';
+  };
+  const now = () => sandbox.ctx.clock.now();
+
+  describe('the clock reaches the daily flag publish', () => {
+    it('a flag made in the sandbox is published by the publish button, and by a clock move that passes the publish hour', async () => {
+      // Start from a working-day morning, before the publish hour.
+      await act('clock', { to: 'day' });
+      assert.equal(localHour(now(), TEAM_TIMEZONE), 9);
+      const listed = async (tactic: string) => {
+        await command('UREP02', '/flag-tactic list');
+        return lastSeen('UREP02').includes(tactic);
+      };
+
+      await command('UREP01', '/flag-tactic trade-show giveaways: nobody we meet there buys');
+      assert.match(lastSeen('UREP01'), /Recorded anonymously: trade-show giveaways/);
+      assert.match(lastSeen('UREP01'), /18:00 today/);
+      assert.equal(await listed('trade-show giveaways'), false, 'invisible until the publish');
+
+      const day = localDate(now(), TEAM_TIMEZONE);
+      await act('clock', { to: 'publish' });
+      assert.equal(localDate(now(), TEAM_TIMEZONE), day, 'the same day');
+      assert.equal(localHour(now(), TEAM_TIMEZONE), 18);
+      assert.equal(await listed('trade-show giveaways'), true, 'published at 18:00');
+
+      // A flag made the next morning, then the clock moved to the working day after: it passes 18:00.
+      await act('clock', { to: 'day' });
+      await command('UREP03', '/flag-tactic fax campaigns: nobody owns a fax');
+      assert.equal(await listed('fax campaigns'), false);
+      await act('clock', { to: 'day' });
+      assert.equal(localHour(now(), TEAM_TIMEZONE), 9);
+      assert.equal(await listed('fax campaigns'), true, 'the publish the move passed ran, as the heartbeat would have');
+    });
+
+    it('an unknown clock move is refused', async () => {
+      const res = await fetch(`${sandbox.url}/do/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ to: 'yesterday' }),
+      });
+      assert.equal(res.status, 400);
+      await res.text();
+    });
+  });
 
   it("a reply the app sends through response_url after an empty ack is on the page when the command returns (a rep's /gemba admin)", async () => {
     // users.info answers slowly, so the refusal comes well after the ack.
