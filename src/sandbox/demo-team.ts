@@ -55,6 +55,15 @@ export const PEOPLE: DemoPerson[] = [
 
 export const personById = (id: string): DemoPerson | undefined => PEOPLE.find((p) => p.id === id);
 
+/** The Slack username of a demo person, as Slack makes them from a name: 'Ben Carter' → 'ben.carter'. */
+export const usernameOf = (p: DemoPerson): string => p.name.toLowerCase().replace(/\s+/g, '.');
+
+/** The workspace's user groups: what `@sales-reps` and `@sales-managers` mention. */
+export const USERGROUPS = [
+  { id: 'S0REPS', handle: 'sales-reps', name: 'Sales reps', members: PEOPLE.filter((p) => p.role === 'rep').map((p) => p.id) },
+  { id: 'S0MGRS', handle: 'sales-managers', name: 'Sales managers', members: PEOPLE.filter((p) => p.role === 'manager').map((p) => p.id) },
+];
+
 export const ACCOUNTS = [
   'Acme Corp',
   'Initech',

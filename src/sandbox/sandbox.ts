@@ -18,8 +18,20 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { createSlackClient } from '../slack/client.js';
 import { CLOCK_MOVES, type ClockMove, clockTarget, dueStops } from './clock.js';
-import { ADMIN_ID, CHANNELS, DIGEST_CHANNEL, LEADERBOARD_CHANNEL, PEOPLE, personById, TEAM_ID, TEAM_TIMEZONE } from './demo-team.js';
+import {
+  ADMIN_ID,
+  CHANNELS,
+  DIGEST_CHANNEL,
+  LEADERBOARD_CHANNEL,
+  PEOPLE,
+  personById,
+  TEAM_ID,
+  TEAM_TIMEZONE,
+  USERGROUPS,
+  usernameOf,
+} from './demo-team.js';
 import { FileStore, isPicture } from './files.js';
+import { demoDirectory, escapeMentions } from './mentions.js';
 import { renderPage, renderPane } from './page.js';
 import { SlackRequests } from './requests.js';
 import { seedDemo } from './seed.js';
@@ -68,12 +80,8 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const simulator = new SlackSimulator({ teamId: TEAM_ID, defaultTz: TEAM_TIMEZONE, keepCalls: 500, newId: randomId });
   await simulator.listen();
   // Display names as people usually set them (what charts and mentions show), usernames as Slack makes them.
-  for (const p of PEOPLE)
-    simulator.setUser(p.id, { name: p.name.toLowerCase().replace(/\s+/g, '.'), realName: p.name, displayName: p.name, tz: TEAM_TIMEZONE });
-  simulator.setUsergroup(
-    'S0REPS',
-    PEOPLE.filter((p) => p.role === 'rep').map((p) => p.id),
-  );
+  for (const p of PEOPLE) simulator.setUser(p.id, { name: usernameOf(p), realName: p.name, displayName: p.name, tz: TEAM_TIMEZONE });
+  for (const g of USERGROUPS) simulator.setUsergroup(g.id, g.members, { handle: g.handle, name: g.name });
 
   const secret = randomBytes(16).toString('hex');
   const env = o.env ?? {};
@@ -222,15 +230,22 @@ export class Actor {
     private readonly handlers: ReadonlySet<Promise<void>> = new Set(),
   ) {}
 
+  private readonly directory = demoDirectory();
+
   private responseUrl(target: { user: string; channel: string; messageTs?: string }): string {
     const key = randomBytes(6).toString('hex');
     this.workspace.expectResponses(key, target);
     return this.simulator.responseUrl(key);
   }
 
-  /** Types a slash command in a channel or DM; the acknowledgement shows as Slack shows it. */
-  async command(user: string, channel: string, line: string, o: { showAck?: boolean } = {}): Promise<void> {
-    const [command, ...rest] = line.trim().split(/\s+/);
+  /**
+   * Types a slash command in a channel or DM; the acknowledgement shows as Slack shows it. Mentions
+   * typed by name (`@Ben Carter`, `#sales-leaderboard`, `@sales-reps`) are sent escaped, as Slack's
+   * composer sends what was picked from its autocomplete.
+   */
+  async command(user: string, channel: string, typed: string, o: { showAck?: boolean } = {}): Promise<void> {
+    const line = escapeMentions(typed.trim(), this.directory);
+    const [command, ...rest] = line.split(/\s+/);
     const text = line.trim().slice(command.length).trim();
     const person = personById(user);
     const ch = CHANNELS.find((c) => c.id === channel);

@@ -260,7 +260,7 @@ export class SlackSimulator {
   private readonly revoked = new Set<string>();
   private readonly users = new Map<string, Partial<SimulatedUserProps>>();
   private readonly removedUsers = new Set<string>();
-  private readonly usergroups = new Map<string, string[]>();
+  private readonly usergroups = new Map<string, { users: string[]; handle: string; name: string }>();
   private readonly observers = new Set<(call: RecordedCall) => void>();
   private failures: Array<FailSpec & { method: string; left: number }> = [];
   private readonly limits = new Map<string, { perSecond: number; retryAfter: number; accepted: number[] }>();
@@ -369,8 +369,9 @@ export class SlackSimulator {
     this.removedUsers.add(id);
   }
 
-  setUsergroup(id: string, users: string[]): void {
-    this.usergroups.set(id, [...users]);
+  /** A user group and its members; `handle` (what people type after @) defaults to the id in lower case. */
+  setUsergroup(id: string, users: string[], about: { handle?: string; name?: string } = {}): void {
+    this.usergroups.set(id, { users: [...users], handle: about.handle ?? id.toLowerCase(), name: about.name ?? id });
   }
 
   failNext(method: string, f: FailSpec): void {
@@ -730,18 +731,18 @@ export class SlackSimulator {
       return this.ok({ members: page, cache_ts: 1_700_000_000, response_metadata: { next_cursor: next } });
     },
     'usergroups.users.list': (a) => {
-      const users = this.usergroups.get(str(a.usergroup));
-      return users ? this.ok({ users: [...users] }) : this.fail('no_such_subteam');
+      const group = this.usergroups.get(str(a.usergroup));
+      return group ? this.ok({ users: [...group.users] }) : this.fail('no_such_subteam');
     },
     'usergroups.list': () =>
       this.ok({
-        usergroups: [...this.usergroups].map(([id, users]) => ({
+        usergroups: [...this.usergroups].map(([id, g]) => ({
           id,
           team_id: this.teamId,
-          handle: id.toLowerCase(),
-          name: id,
-          users: [...users],
-          user_count: users.length,
+          handle: g.handle,
+          name: g.name,
+          users: [...g.users],
+          user_count: g.users.length,
         })),
       }),
 

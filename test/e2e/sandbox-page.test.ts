@@ -1,7 +1,8 @@
 /**
  * The sandbox's page server, driven over HTTP as its page drives it (POST /do/… as JSON, GET /pane,
- * GET /files/…): the clock reaches the evening flag publish, a reply sent through response_url after
- * the ack is on the page when the command returns and files are served as what they are.
+ * GET /files/…): the clock reaches the evening flag publish, mentions typed by name arrive escaped, a
+ * reply sent through response_url after the ack is on the page when the command returns and files are
+ * served as what they are.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -82,6 +83,30 @@ describe('the sandbox page server', { timeout: 180_000 }, () => {
       });
       assert.equal(res.status, 400);
       await res.text();
+    });
+  });
+
+  describe('mentions typed by name', () => {
+    it('@display name, #channel and @user group arrive escaped, as Slack sends what was picked', async () => {
+      await command('UVP001', '/trends @Ben Carter');
+      assert.match(lastSeen('UVP001'), /<@UMGR07>'s buyer conversations, last 8 weeks/);
+      await command('UVP001', '/trends @ben carter 4');
+      assert.match(lastSeen('UVP001'), /<@UMGR07>'s buyer conversations, last 4 weeks/);
+
+      await command('UADM01', '/gemba admin managers add @Jordan Blake');
+      assert.match(lastSeen('UADM01'), /Added 1 manager: <@UREP01>/);
+      await command('UADM01', '/gemba admin managers remove @jordan.blake');
+      assert.match(lastSeen('UADM01'), /Removed 1 manager: <@UREP01>/);
+      await command('UADM01', '/gemba admin channel leaderboard #sales-leaderboard');
+      assert.match(lastSeen('UADM01'), /The leaderboard channel is now <#C0SALESLB>/);
+      await command('UADM01', '/gemba admin reps sync @sales-reps');
+      assert.match(lastSeen('UADM01'), /Reps are now the members of <!subteam\^S0REPS>/);
+    });
+
+    it('what names nobody is left as typed (and refused by Gemba as in Slack)', async () => {
+      await command('UVP001', '/trends @Nobody Here');
+      assert.doesNotMatch(lastSeen('UVP001'), /buyer conversations/);
+      assert.match(lastSeen('UVP001'), /Nobody/);
     });
   });
 
