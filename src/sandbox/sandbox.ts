@@ -105,6 +105,12 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   // The page's port first: a second sandbox (or a --reset beside a running one) stops here, before a file is touched.
   let actor: Actor | undefined;
   const page = createServer((req, res) => {
+    const refused = foreignRequest(req, (page.address() as AddressInfo).port);
+    if (refused) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`Refused: ${refused}. The sandbox answers only its own page.`);
+      return;
+    }
     if (!actor) {
       res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' });
       res.end('The sandbox is still starting; reload in a moment.');
@@ -417,13 +423,35 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 const s = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 
+/**
+ * Why a request to the page server is not its own page's, or null when it is. Any web page open in
+ * the same browser can send requests to loopback: a form post (text/plain, no preflight) to
+ * /do/command could run `/gemba admin forget` as the admin. So every request must name the sandbox's
+ * own host (a DNS-rebound name is refused), and a request that changes anything must come from the
+ * page's own origin (when the browser says) as JSON, which a cross-site form cannot send.
+ * Example: Host 127.0.0.1:3333, Origin http://127.0.0.1:3333, application/json → null;
+ * Origin https://example.com → 'a request from another site'.
+ */
+export function foreignRequest(req: IncomingMessage, port: number): string | null {
+  const host = (req.headers.host ?? '').toLowerCase();
+  if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return `host "${host.slice(0, 80)}" is not this sandbox`;
+  if (req.method === 'GET' || req.method === 'HEAD') return null;
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${host}`) return 'a request from another site';
+  if (req.headers['sec-fetch-site'] !== undefined && !['same-origin', 'none'].includes(String(req.headers['sec-fetch-site'])))
+    return 'a request from another site';
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json') return 'an action must be sent as application/json';
+  return null;
+}
+
 async function handlePage(req: IncomingMessage, res: ServerResponse, actor: Actor, files: FileStore): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const send = (status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
     res.end(body);
   };
-  const user = url.searchParams.get('as') ?? PEOPLE[0].id;
+  const user = personById(url.searchParams.get('as') ?? '')?.id ?? PEOPLE[0].id;
   const pane = url.searchParams.get('pane') ?? LEADERBOARD_CHANNEL.id;
   if (req.method === 'GET' && url.pathname === '/') {
     if (pane === 'home') await actor.openHome(user);
@@ -446,7 +474,7 @@ async function handlePage(req: IncomingMessage, res: ServerResponse, actor: Acto
   }
   if (req.method === 'POST' && url.pathname.startsWith('/do/')) {
     const body = await readJson(req);
-    const who = s(body.user) || user;
+    const who = personById(s(body.user))?.id ?? user;
     switch (url.pathname.slice(4)) {
       case 'command':
         await actor.command(who, s(body.channel), s(body.text));

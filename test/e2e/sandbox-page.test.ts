@@ -1,11 +1,12 @@
 /**
  * The sandbox's page server, driven over HTTP as its page drives it (POST /do/… as JSON, GET /pane,
- * GET /files/…): the clock reaches the evening flag publish, mentions typed by name arrive escaped, a
- * reply sent through response_url after the ack is on the page when the command returns and files are
- * served as what they are.
+ * GET /files/…): the clock reaches the evening flag publish, mentions typed by name arrive escaped,
+ * a reply sent through response_url after the ack is on the page when the command returns, files are
+ * served as what they are, and requests that are not the page's own are refused.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +14,7 @@ import { createLogger } from '../../src/lib/logger.js';
 import { localDate, localHour } from '../../src/lib/time.js';
 import { TEAM_TIMEZONE } from '../../src/sandbox/demo-team.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
+import { inspectorFor } from '../kit/engine.js';
 
 const quiet = createLogger('warn', { write: () => undefined });
 
@@ -172,6 +174,63 @@ describe('the sandbox page server', { timeout: 180_000 }, () => {
         assert.equal(res.status, 404, id);
         await res.text();
       }
+    });
+  });
+
+  describe('only its own page may drive it', () => {
+    /** A raw request, with exactly the headers given (fetch would set Host and Origin itself). */
+    const raw = (method: string, path: string, headers: Record<string, string>, body = ''): Promise<{ status: number; text: string }> =>
+      new Promise((resolve, reject) => {
+        const { port } = new URL(sandbox.url);
+        const req = request(
+          { host: '127.0.0.1', port, method, path, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => {
+              text += c;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const host = () => new URL(sandbox.url).host;
+    const forget = JSON.stringify({ user: 'UADM01', channel: 'DUADM01', text: '/gemba admin forget @Dana Lee' });
+
+    it('refuses a cross-site form post (text/plain, foreign Origin), a foreign Host and a foreign Origin, and does nothing', async () => {
+      const before = sandbox.workspace.version;
+      const contacts = await inspectorFor(sandbox.ctx.storage).count('contacts');
+      const attempts: Array<[string, Record<string, string>]> = [
+        ['a form post from another site', { host: host(), origin: 'https://evil.example', 'content-type': 'text/plain' }],
+        ['text/plain from no stated origin', { host: host(), 'content-type': 'text/plain' }],
+        ['a form-encoded post', { host: host(), 'content-type': 'application/x-www-form-urlencoded' }],
+        ['JSON from another origin', { host: host(), origin: 'http://localhost:9999', 'content-type': 'application/json' }],
+        ['JSON a browser says is cross-site', { host: host(), 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' }],
+        ['a DNS-rebound host name', { host: `evil.example:${new URL(sandbox.url).port}`, 'content-type': 'application/json' }],
+        ['another port', { host: '127.0.0.1:1', 'content-type': 'application/json' }],
+      ];
+      for (const [what, headers] of attempts) {
+        const res = await raw('POST', '/do/command', headers, forget);
+        assert.equal(res.status, 403, what);
+        assert.match(res.text, /^Refused: /, what);
+      }
+      assert.equal(sandbox.workspace.version, before, 'nothing happened');
+      assert.equal(await inspectorFor(sandbox.ctx.storage).count('contacts'), contacts, 'nobody was forgotten');
+      // Reads under a foreign host name are refused too (a rebound page could read the timelines).
+      assert.equal((await raw('GET', '/pane?as=UADM01&pane=DUADM01', { host: 'evil.example' })).status, 403);
+    });
+
+    it("accepts its own page's requests", async () => {
+      const ok = await raw(
+        'POST',
+        '/do/command',
+        { host: host(), origin: `http://${host()}`, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' },
+        JSON.stringify({ user: 'UMGR01', channel: 'DUMGR01', text: '/gemba help' }),
+      );
+      assert.equal(ok.status, 200);
+      assert.equal((await raw('GET', '/', { host: `localhost:${new URL(sandbox.url).port}` })).status, 200);
     });
   });
 });
