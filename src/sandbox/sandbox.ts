@@ -31,6 +31,7 @@ import {
   usernameOf,
 } from './demo-team.js';
 import { FileStore, isPicture } from './files.js';
+import { lockDataFolder } from './lock.js';
 import { demoDirectory, escapeMentions } from './mentions.js';
 import { renderPage, renderPane } from './page.js';
 import { SlackRequests } from './requests.js';
@@ -39,7 +40,7 @@ import { SlackSimulator } from './slack-simulator.js';
 import { Workspace } from './workspace.js';
 
 export interface SandboxOptions {
-  /** Folder for sandbox.db, the workspace file and the uploaded files. Default ./data. */
+  /** Folder for sandbox.db, the workspace file and the uploaded files; one sandbox at a time (sandbox.lock). Default ./data. */
   dataDir?: string;
   /** Page port on 127.0.0.1. Default SANDBOX_PORT (3333). */
   port?: number;
@@ -130,6 +131,17 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     await simulator.close();
     throw err;
   });
+  const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+  // Then the data folder: a sandbox on another port using the same folder stops here, before a file is touched.
+  mkdirSync(dataDir, { recursive: true });
+  let unlock: () => void;
+  try {
+    unlock = lockDataFolder(dataDir, url);
+  } catch (err) {
+    await new Promise((resolve) => page.close(resolve));
+    await simulator.close();
+    throw err;
+  }
   if (o.reset) {
     for (const f of [...sqliteInstallFiles(dbPath), wsPath]) rmSync(f, { force: true });
     rmSync(filesDir, { recursive: true, force: true });
@@ -153,6 +165,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
 
   // A start-up that fails after this point leaves nothing listening or open: what was started is undone, last first.
   const undo: Array<() => Promise<unknown>> = [
+    async () => unlock(),
     () => simulator.close(),
     () =>
       new Promise((resolve) => {
@@ -203,7 +216,6 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     return { storage, ctx, app, scheduler, ready };
   }
   actor = ready;
-  const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
 
   return {
     url,
@@ -221,6 +233,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       workspace.save();
       await storage.close();
       await simulator.close();
+      unlock();
     },
   };
 }

@@ -1,17 +1,19 @@
 /**
  * `npm run sandbox -- --reset` starts afresh: every file of the sandbox's install goes (the main file,
  * its WAL, the anonymous store and its journal, the workspace, the uploaded files), and a reset tried
- * beside a running sandbox fails on the port before it touches a file. Without --reset, what was there
- * is kept: the timelines and the files their messages show.
+ * beside a running sandbox fails on the port, or on the data folder's lock, before it touches a file.
+ * Without --reset, what was there is kept: the timelines and the files their messages show.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '../../src/lib/logger.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
+import { spawnScript } from '../kit/app-process.js';
 import { inspectorFor } from '../kit/engine.js';
 import { freePort } from '../kit/net.js';
 
@@ -152,6 +154,73 @@ describe('the sandbox: --reset', { timeout: 120_000 }, () => {
       }
     } finally {
       rmSync(files, { recursive: true, force: true });
+    }
+  });
+
+  it('a second sandbox on the same data folder, on another port, stops with one line and leaves the running one whole', async () => {
+    const running = await startSandbox({ dataDir: dir, port: 0, logger: quiet });
+    try {
+      const before = await contacts(running);
+      const port = await freePort();
+      await assert.rejects(startSandbox({ dataDir: dir, port, reset: true, logger: quiet }), (err: Error) => {
+        assert.equal(err.name, 'DataFolderLockedError');
+        assert.equal(
+          err.message,
+          `${dir} is in use by the sandbox at ${running.url} (pid ${process.pid}): stop it first, or give this one another data folder`,
+        );
+        return true;
+      });
+      for (const f of ['sandbox.db', 'sandbox.anon.db', 'sandbox-workspace.json', 'sandbox-files'])
+        assert.ok(existsSync(join(dir, f)), `${f} kept`);
+      assert.equal(await contacts(running), before);
+      const res = await fetch(running.url);
+      assert.equal(res.status, 200);
+      await res.text();
+      // The refused one left nothing listening on its port.
+      const probe = createServer();
+      await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(port, '127.0.0.1', resolve));
+      await new Promise((resolve) => probe.close(resolve));
+    } finally {
+      await running.close();
+    }
+    assert.ok(!existsSync(join(dir, 'sandbox.lock')), 'the lock goes with the sandbox');
+  });
+
+  it('npm run sandbox says so in one line and exits 1 when the data folder is in use', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gemba-sandbox-locked-'));
+    try {
+      mkdirSync(join(cwd, 'data'));
+      // This test's own process holds it, as a running sandbox would.
+      writeFileSync(join(cwd, 'data', 'sandbox.lock'), JSON.stringify({ pid: process.pid, url: 'http://127.0.0.1:4455' }));
+      writeFileSync(join(cwd, 'data', 'sandbox-workspace.json'), '{"kept":true}');
+      const child = spawnScript(
+        'src/sandbox/main.ts',
+        ['--reset'],
+        { PATH: process.env.PATH ?? '', SANDBOX_PORT: String(await freePort()) },
+        cwd,
+      );
+      // A sandbox that starts anyway is stopped, not left running.
+      const stop = setTimeout(() => child.proc.kill('SIGKILL'), 30_000);
+      const code = await child.exited.finally(() => clearTimeout(stop));
+      assert.equal(code, 1, child.output());
+      assert.equal(
+        child.output(),
+        `Gemba sandbox cannot start: ./data is in use by the sandbox at http://127.0.0.1:4455 (pid ${process.pid}): stop it first, or give this one another data folder\n`,
+      );
+      assert.equal(readFileSync(join(cwd, 'data', 'sandbox-workspace.json'), 'utf8'), '{"kept":true}', 'no reset happened');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('a lock left by a sandbox whose process is gone is taken over', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(join(dir, 'sandbox.lock'), JSON.stringify({ pid: gone, url: 'http://127.0.0.1:4455' }));
+    const s = await startSandbox({ dataDir: dir, port: 0, logger: quiet });
+    try {
+      assert.equal(JSON.parse(readFileSync(join(dir, 'sandbox.lock'), 'utf8')).pid, process.pid);
+    } finally {
+      await s.close();
     }
   });
 });
