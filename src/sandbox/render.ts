@@ -14,7 +14,8 @@ export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-const EMOJI: Record<string, string> = {
+/** The emoji names Gemba sends, as characters (test/sandbox checks every `:name:` in src/blocks and src/listeners is here). */
+export const EMOJI: Record<string, string> = {
   white_check_mark: '✅',
   warning: '⚠️',
   raised_hands: '🙌',
@@ -51,6 +52,8 @@ const EMOJI: Record<string, string> = {
   bulb: '💡',
   mag: '🔍',
   hourglass: '⌛',
+  hourglass_flowing_sand: '⏳',
+  see_no_evil: '🙈',
   palm_tree: '🌴',
   airplane: '✈️',
   arrows_counterclockwise: '🔄',
