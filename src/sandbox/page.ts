@@ -70,8 +70,8 @@ function modal(actor: Actor, user: string): string {
   if (!open) return '';
   const v = open.view as { title?: { text?: string }; submit?: { text?: string }; close?: { text?: string }; blocks?: unknown[] };
   const general = open.errors?._ ? `<div class="error" role="alert">${esc(open.errors._)}</div>` : '';
-  return `<div class="overlay"><form class="modal" id="modal" data-view="${esc(open.id)}">
-  <div class="modal-head"><span>${esc(v.title?.text ?? '')}</span><button type="button" class="x" data-close aria-label="Close">×</button></div>
+  return `<div class="overlay"><form class="modal" id="modal" data-view="${esc(open.id)}" role="dialog" aria-modal="true" aria-labelledby="modal-title">
+  <div class="modal-head"><span id="modal-title">${esc(v.title?.text ?? '')}</span><button type="button" class="x" data-close aria-label="Close">×</button></div>
   <div class="modal-body">${general}${renderBlocks(v.blocks, { surface: { kind: 'modal', viewId: open.id }, names, errors: open.errors })}</div>
   <div class="modal-foot"><button type="button" class="btn" data-close>${esc(v.close?.text ?? 'Cancel')}</button>${
     v.submit ? `<button type="submit" class="btn primary">${esc(v.submit.text ?? 'Submit')}</button>` : ''
@@ -97,7 +97,9 @@ export function renderPane(actor: Actor, user: string, pane: string): string {
 export function renderPage(actor: Actor, user: string, pane: string): string {
   const me = personById(user);
   const link = (p: string, label: string) =>
-    `<a class="nav${p === pane ? ' active' : ''}" href="/?as=${encodeURIComponent(user)}&amp;pane=${encodeURIComponent(p)}">${label}</a>`;
+    `<a class="nav${p === pane ? ' active' : ''}" href="/?as=${encodeURIComponent(user)}&amp;pane=${encodeURIComponent(p)}"${
+      p === pane ? ' aria-current="page"' : ''
+    }>${label}</a>`;
   const people = ['manager', 'vp', 'rep', 'admin']
     .map(
       (role) =>
@@ -121,7 +123,7 @@ export function renderPage(actor: Actor, user: string, pane: string): string {
 <button class="btn small" data-clock="week">+1 week</button></div></header>
 <div class="layout">
 <nav class="side">
-<label class="picker">Acting as<select id="as">${people}</select></label>
+<form class="picker" method="get" action="/"><label for="as">Acting as</label><span class="picker-row"><select id="as" name="as">${people}</select><button class="btn small" type="submit">Switch</button></span><input type="hidden" name="pane" value="${esc(pane)}"></form>
 <div class="role">${esc(me?.title ?? '')}</div>
 <div class="section">Channels</div>
 ${CHANNELS.map((c) => link(c.id, `# ${esc(c.name)}`)).join('')}
@@ -135,7 +137,7 @@ ${link('home', 'Gemba — Home')}
 ${
   pane === 'home'
     ? ''
-    : `<form id="composer" class="composer"><input id="composer-input" name="text" autocomplete="off" placeholder="Type a slash command: /contact Acme Corp: wants ROI proof · /trends · /leaderboard · /flag-tactic · /gemba help"><button class="btn primary" type="submit">Send</button></form>`
+    : `<form id="composer" class="composer"><input id="composer-input" name="text" autocomplete="off" aria-label="Slash command" placeholder="Type a slash command: /contact Acme Corp: wants ROI proof · /trends · /leaderboard · /flag-tactic · /gemba help"><button class="btn primary" type="submit">Send</button></form>`
 }
 </main></div>
 <dialog id="confirm"><h3></h3><p></p><div class="foot"><button class="btn" value="deny"></button><button class="btn primary" value="ok"></button></div></dialog>
@@ -152,7 +154,7 @@ const CSS = `
 .side{width:250px;background:#4a154b;color:#e9dfea;padding:12px 8px;overflow:auto;flex-shrink:0}
 .side .section{margin:16px 8px 4px;font-size:13px;opacity:.8}
 .nav{display:block;color:#e9dfea;text-decoration:none;padding:4px 10px;border-radius:6px}.nav:hover{background:#350d36}.nav.active{background:#1164a3;color:#fff}
-.picker{display:block;font-size:12px;margin:0 8px}.picker select{display:block;width:100%;margin-top:4px;padding:5px;border-radius:6px;border:0;font-size:13px}
+.picker{display:block;font-size:12px;margin:0 8px}.picker-row{display:flex;gap:4px;margin-top:4px}.picker select{flex:1;min-width:0;padding:5px;border-radius:6px;border:0;font-size:13px}
 .role{font-size:12px;opacity:.7;margin:4px 8px}
 main{flex:1;display:flex;flex-direction:column;min-width:0}
 .pane-title{font-weight:700;font-size:17px;padding:12px 20px;border-bottom:1px solid #ddd}
@@ -178,6 +180,7 @@ code{background:#f6f6f6;border:1px solid #ddd;border-radius:3px;padding:0 3px;co
 .btn{font:inherit;font-size:14px;font-weight:700;border:1px solid #bbb;background:#fff;color:#1d1c1d;border-radius:6px;padding:4px 12px;cursor:pointer;text-decoration:none}
 .btn:hover{background:#f4f4f4}.btn.primary{background:#007a5a;border-color:#007a5a;color:#fff}.btn.danger{background:#fff;color:#e01e5a;border-color:#e01e5a}
 .btn.small{font-size:12px;padding:2px 8px}.top .btn{background:#fff}
+:focus-visible{outline:2px solid #1d9bd1;outline-offset:2px}
 .composer{display:flex;gap:8px;padding:12px 20px;border-top:1px solid #ddd}.composer input{flex:1;font:inherit;padding:8px 10px;border:1px solid #bbb;border-radius:8px}
 .home{padding:12px 20px;max-width:760px}
 .overlay{position:fixed;inset:0;background:rgba(0,0,0,.45);display:flex;align-items:center;justify-content:center;z-index:10}
@@ -194,37 +197,88 @@ dialog{border:0;border-radius:10px;padding:20px;width:min(420px,90vw);box-shadow
 dialog::backdrop{background:rgba(0,0,0,.45)}
 `;
 
-/** The page's script: sends what you do to the sandbox server and swaps the pane when the workspace changes. */
+/**
+ * The page's script: sends what you do to the sandbox server and swaps the pane when the workspace
+ * changes, keeping what is being typed into an open modal; the keyboard works as in Slack's modals
+ * (focus moves in, Tab stays in, Escape cancels).
+ */
 const SCRIPT = `
 const user = document.body.dataset.user, pane = document.body.dataset.pane;
+const holder = document.getElementById('pane');
 let version = Number(document.getElementById('pane-inner').dataset.version);
 let busy = 0;
 document.body.dataset.busy = '0';
 function setBusy(d){ busy += d; document.body.dataset.busy = String(busy); }
 function showNow(){ const p = document.getElementById('pane-inner'); document.getElementById('now').textContent = p ? p.dataset.now : ''; }
-function scrollDown(){ const t = document.getElementById('pane'); if (t) t.scrollTop = t.scrollHeight; }
-showNow(); scrollDown();
-async function refresh(){
+function scrollDown(){ holder.scrollTop = holder.scrollHeight; }
+const FOCUSABLE = 'input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+function focusables(root){ return [...root.querySelectorAll(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement); }
+function modalForm(){ return document.getElementById('modal'); }
+// While a modal is open the rest of the page is inert, as behind Slack's modals.
+function markInert(){
+  const open = Boolean(modalForm());
+  for (const el of [document.querySelector('.top'), document.querySelector('.side'), document.querySelector('.pane-title'), document.getElementById('composer'), document.getElementById('timeline'), document.querySelector('.home')]) if (el) el.inert = open;
+}
+function focusFirst(form){
+  const first = form.querySelector('[data-input]') || focusables(form)[0];
+  if (first) first.focus();
+}
+/** What is typed in the open modal, and where the caret is, to put back after the pane is redrawn. */
+function modalState(){
+  const form = modalForm();
+  if (!form) return null;
+  const values = {};
+  for (const el of form.querySelectorAll('[data-input]')) values[el.name] = el.value;
+  const a = document.activeElement;
+  let focus = null;
+  if (a && form.contains(a)) focus = { name: a.name || null, index: focusables(form).indexOf(a), start: typeof a.selectionStart === 'number' ? a.selectionStart : null, end: typeof a.selectionEnd === 'number' ? a.selectionEnd : null };
+  const body = form.querySelector('.modal-body');
+  return { view: form.dataset.view, values, focus, scroll: body ? body.scrollTop : 0 };
+}
+function restoreModal(before, keepValues){
+  const form = modalForm();
+  markInert();
+  if (!form) { if (before) { const c = document.getElementById('composer-input'); if (c) c.focus(); } return; }
+  if (!before || before.view !== form.dataset.view) { focusFirst(form); return; }
+  if (keepValues) for (const el of form.querySelectorAll('[data-input]')) if (Object.prototype.hasOwnProperty.call(before.values, el.name)) el.value = before.values[el.name];
+  const body = form.querySelector('.modal-body');
+  if (body) body.scrollTop = before.scroll;
+  if (!before.focus) return;
+  const el = (before.focus.name && form.querySelector('[name="' + CSS.escape(before.focus.name) + '"]')) || focusables(form)[before.focus.index];
+  if (!el) return;
+  el.focus();
+  if (before.focus.start !== null && typeof el.setSelectionRange === 'function') { try { el.setSelectionRange(before.focus.start, before.focus.end); } catch {} }
+}
+showNow(); scrollDown(); restoreModal(null, false);
+/** Redraws the pane. After a submit the server's view is the truth; otherwise what is being typed in the same modal stays. */
+async function refresh(after){
   const r = await fetch('/pane?as=' + encodeURIComponent(user) + '&pane=' + encodeURIComponent(pane));
   const html = await r.text();
-  const holder = document.getElementById('pane');
+  const before = modalState();
   holder.innerHTML = html;
   version = Number(document.getElementById('pane-inner').dataset.version);
-  showNow(); scrollDown();
+  showNow();
+  scrollDown();
+  restoreModal(before, after !== 'submit');
 }
 async function act(what, body){
   setBusy(1);
   try {
     const r = await fetch('/do/' + what, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(Object.assign({ user }, body)) });
     if (!r.ok) alert(await r.text());
-    await refresh();
+    await refresh(what);
   } finally { setBusy(-1); }
 }
 setInterval(async () => {
   if (busy) return;
-  try { const r = await fetch('/version'); const v = (await r.json()).version; if (v !== version) await refresh(); } catch {}
+  try { const r = await fetch('/version'); const v = (await r.json()).version; if (v !== version && !busy) await refresh('poll'); } catch {}
 }, 1500);
-document.getElementById('as').addEventListener('change', (e) => { location.href = '/?as=' + encodeURIComponent(e.target.value) + '&pane=' + encodeURIComponent(pane === 'D' + user ? 'D' + e.target.value : pane); });
+// Acting as: a pick with the mouse switches at once; with the keyboard, arrows only move the choice and Enter (or Switch) switches.
+const as = document.getElementById('as');
+let keyed = false;
+as.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); as.form.requestSubmit(); } else keyed = true; });
+as.addEventListener('pointerdown', () => { keyed = false; });
+as.addEventListener('change', () => { if (!keyed) as.form.requestSubmit(); });
 const composer = document.getElementById('composer');
 if (composer) composer.addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -241,10 +295,26 @@ function confirmFirst(spec){
     d.querySelector('h3').innerHTML = spec.title; d.querySelector('p').innerHTML = spec.text;
     const [deny, ok] = d.querySelectorAll('button');
     deny.innerHTML = spec.deny; ok.innerHTML = spec.confirm; ok.className = 'btn ' + (spec.danger ? 'danger' : 'primary');
-    deny.onclick = () => { d.close(); resolve(false); }; ok.onclick = () => { d.close(); resolve(true); };
+    let answered = false;
+    const answer = (yes) => { if (answered) return; answered = true; if (d.open) d.close(); resolve(yes); };
+    deny.onclick = () => answer(false); ok.onclick = () => answer(true);
+    // Escape closes the dialog: that is a No.
+    d.onclose = () => answer(false);
     d.showModal();
   });
 }
+document.addEventListener('keydown', (e) => {
+  const form = modalForm();
+  if (!form || document.getElementById('confirm').open) return;
+  if (e.key === 'Escape') { e.preventDefault(); act('close', {}); return; }
+  if (e.key !== 'Tab') return;
+  const f = focusables(form);
+  if (!f.length) return;
+  const first = f[0], last = f[f.length - 1];
+  if (!form.contains(document.activeElement)) { e.preventDefault(); (e.shiftKey ? last : first).focus(); }
+  else if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+  else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+});
 document.addEventListener('click', async (e) => {
   const clock = e.target.closest('[data-clock]');
   if (clock) { await act('clock', { to: clock.dataset.clock }); return; }

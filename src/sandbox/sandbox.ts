@@ -465,7 +465,14 @@ async function handlePage(req: IncomingMessage, res: ServerResponse, actor: Acto
     res.end(body);
   };
   const user = personById(url.searchParams.get('as') ?? '')?.id ?? PEOPLE[0].id;
-  const pane = url.searchParams.get('pane') ?? LEADERBOARD_CHANNEL.id;
+  // Each person has their own DM with Gemba: a DM pane named for someone else is the viewer's own.
+  const asked = url.searchParams.get('pane') ?? LEADERBOARD_CHANNEL.id;
+  const pane = /^D/.test(asked) ? `D${user}` : asked;
+  if (req.method === 'GET' && url.pathname === '/' && pane !== asked) {
+    res.writeHead(303, { location: `/?as=${encodeURIComponent(user)}&pane=${encodeURIComponent(pane)}` });
+    res.end();
+    return;
+  }
   if (req.method === 'GET' && url.pathname === '/') {
     if (pane === 'home') await actor.openHome(user);
     return send(200, 'text/html; charset=utf-8', renderPage(actor, user, pane));

@@ -1,8 +1,9 @@
 /**
  * The sandbox in a real browser: Debian's Chromium driven by playwright-core. A manager logs a
  * conversation and undoes it, submits the modal with a bad value and sees the inline error, a rep
- * flags a tactic, and a VP reads the digest after moving the clock to Monday 09:30. Screenshots are
- * kept in test-artifacts/sandbox/ (not committed).
+ * flags a tactic, and a VP reads the digest after moving the clock to Monday 09:30. What the page
+ * itself does: a half-filled modal survives a redraw, and the keyboard works in modals and in the
+ * person picker. Screenshots are kept in test-artifacts/sandbox/ (not committed).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -123,5 +124,69 @@ describe('the sandbox in Chromium', { skip, timeout: 240_000 }, () => {
     assert.match(await page.locator('#now').innerText(), /Monday/);
     await digest.scrollIntoViewIfNeeded();
     await shot('5-vp-digest');
+  });
+
+  const version = (): Promise<number> => page.evaluate("Number(document.getElementById('pane-inner').dataset.version)");
+  /** What someone else does meanwhile (in another tab): a command sent to the page server. */
+  const elsewhere = async (user: string, text: string) => {
+    const res = await fetch(`${sandbox.url}/do/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user, channel: `D${user}`, text }),
+    });
+    assert.equal(res.status, 200);
+    await res.text();
+  };
+  const focusInModal = (): Promise<boolean> => page.evaluate("Boolean(document.getElementById('modal')?.contains(document.activeElement))");
+
+  it("a half-filled modal keeps what was typed, and the caret, when another person's action redraws the pane", async () => {
+    await open('UMGR03', 'DUMGR03');
+    await type('/contact');
+    const modal = page.locator('form.modal');
+    await modal.waitFor();
+    const account = modal.locator('.b-input').filter({ hasText: 'Account' }).locator('input');
+    await account.click();
+    await page.keyboard.type('Glob');
+    const before = await version();
+    await elsewhere('UMGR04', '/contact Hooli');
+    await page.waitForFunction(`Number(document.getElementById('pane-inner').dataset.version) > ${before}`);
+    assert.equal(await account.inputValue(), 'Glob', 'what was typed is kept');
+    await page.keyboard.type('ex');
+    assert.equal(await account.inputValue(), 'Globex', 'typing goes on where it was');
+    await shot('6-modal-kept-across-redraw');
+  });
+
+  it('keyboard: a modal takes the focus, Tab stays in it, Escape cancels it', async () => {
+    await open('UMGR05', 'DUMGR05');
+    await type('/contact');
+    const modal = page.locator('form.modal');
+    await modal.waitFor();
+    await page.waitForFunction("document.activeElement?.hasAttribute('data-input') === true");
+    assert.ok(await focusInModal(), 'the first input has the focus');
+    for (let i = 0; i < 15; i += 1) {
+      await page.keyboard.press('Tab');
+      assert.ok(await focusInModal(), `Tab ${i + 1} stays in the modal`);
+    }
+    for (let i = 0; i < 4; i += 1) {
+      await page.keyboard.press('Shift+Tab');
+      assert.ok(await focusInModal(), `Shift+Tab ${i + 1} stays in the modal`);
+    }
+    await page.keyboard.press('Escape');
+    await modal.waitFor({ state: 'detached' });
+    await idle();
+    assert.equal(await page.locator('form.modal').count(), 0, 'closed, nothing submitted');
+    assert.doesNotMatch(await page.locator('.msg').last().innerText(), /Logged/);
+  });
+
+  it('keyboard: Acting as moves with the arrows and switches on Enter, without a reload per arrow', async () => {
+    await open('UMGR05', 'DUMGR05');
+    await page.focus('#as');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(300);
+    assert.match(page.url(), /as=UMGR05/, 'still the same person');
+    assert.equal(await page.inputValue('#as'), 'UMGR07');
+    await Promise.all([page.waitForURL(/as=UMGR07&pane=DUMGR07/), page.keyboard.press('Enter')]);
+    assert.match(await page.locator('.role').innerText(), /Sales manager/);
   });
 });
