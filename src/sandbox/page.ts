@@ -5,6 +5,7 @@
  */
 import { CHANNELS, PEOPLE, personById, TEAM_TIMEZONE } from './demo-team.js';
 import { isPicture } from './files.js';
+import { mentionChoices } from './mentions.js';
 import { esc, renderBlocks } from './render.js';
 import type { Actor } from './sandbox.js';
 import type { Msg } from './workspace.js';
@@ -94,6 +95,9 @@ export function renderPane(actor: Actor, user: string, pane: string): string {
   )}">${main}${modal(actor, user)}</div>`;
 }
 
+/** JSON inside a <script> element: `<` escaped so no text in it can close the element. */
+const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
+
 export function renderPage(actor: Actor, user: string, pane: string): string {
   const me = personById(user);
   const link = (p: string, label: string) =>
@@ -109,6 +113,9 @@ export function renderPage(actor: Actor, user: string, pane: string): string {
     )
     .join('');
   const publish = `${String(actor.ctx.config.flagPublishHour).padStart(2, '0')}:00`;
+  const choices = mentionChoices();
+  const example = (mark: '@' | '#', note?: string) =>
+    choices.find((c) => c.mark === mark && (note === undefined || c.note.includes(note)))?.label ?? '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Gemba sandbox</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -137,7 +144,12 @@ ${link('home', 'Gemba — Home')}
 ${
   pane === 'home'
     ? ''
-    : `<form id="composer" class="composer"><input id="composer-input" name="text" autocomplete="off" aria-label="Slash command" placeholder="Type a slash command: /contact Acme Corp: wants ROI proof · /trends · /leaderboard · /flag-tactic · /gemba help"><button class="btn primary" type="submit">Send</button></form>`
+    : `<form id="composer" class="composer" autocomplete="off"><div class="composer-row"><input id="composer-input" name="text" autocomplete="off" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="mention-list" aria-describedby="composer-hint" aria-label="Slash command" placeholder="Type a slash command: /contact Acme Corp: wants ROI proof · /trends · /leaderboard · /flag-tactic · /gemba help"><button class="btn primary" type="submit">Send</button></div>
+<ul id="mention-list" class="mentions" role="listbox" aria-label="Mention" hidden></ul>
+<div id="composer-hint" class="hint">Mention as in Slack, with @ and # (a list opens as you type): people by name (@${esc(
+        example('@'),
+      )}), user groups (@${esc(example('@', 'user group'))}), channels (#${esc(example('#'))}).</div></form>
+<script type="application/json" id="mention-data">${scriptJson(choices)}</script>`
 }
 </main></div>
 <dialog id="confirm"><h3></h3><p></p><div class="foot"><button class="btn" value="deny"></button><button class="btn primary" value="ok"></button></div></dialog>
@@ -181,7 +193,11 @@ code{background:#f6f6f6;border:1px solid #ddd;border-radius:3px;padding:0 3px;co
 .btn:hover{background:#f4f4f4}.btn.primary{background:#007a5a;border-color:#007a5a;color:#fff}.btn.danger{background:#fff;color:#e01e5a;border-color:#e01e5a}
 .btn.small{font-size:12px;padding:2px 8px}.top .btn{background:#fff}
 :focus-visible{outline:2px solid #1d9bd1;outline-offset:2px}
-.composer{display:flex;gap:8px;padding:12px 20px;border-top:1px solid #ddd}.composer input{flex:1;font:inherit;padding:8px 10px;border:1px solid #bbb;border-radius:8px}
+.composer{position:relative;padding:10px 20px 8px;border-top:1px solid #ddd}
+.composer-row{display:flex;gap:8px}.composer input{flex:1;font:inherit;padding:8px 10px;border:1px solid #bbb;border-radius:8px}
+.composer .hint{margin-top:4px}
+.mentions{position:absolute;bottom:100%;left:20px;right:20px;margin:0 0 4px;padding:4px 0;list-style:none;background:#fff;border:1px solid #bbb;border-radius:8px;box-shadow:0 4px 16px rgba(0,0,0,.15);max-height:260px;overflow:auto;z-index:5}
+.mentions li{padding:4px 12px;cursor:pointer}.mentions li[aria-selected="true"]{background:#1164a3;color:#fff}.mentions li small{opacity:.75;margin-left:8px}
 .home{padding:12px 20px;max-width:760px}
 .overlay{position:fixed;inset:0;background:rgba(0,0,0,.45);display:flex;align-items:center;justify-content:center;z-index:10}
 .modal{background:#fff;border-radius:10px;width:min(520px,95vw);max-height:90vh;display:flex;flex-direction:column;box-shadow:0 10px 40px rgba(0,0,0,.3)}
@@ -200,7 +216,7 @@ dialog::backdrop{background:rgba(0,0,0,.45)}
 /**
  * The page's script: sends what you do to the sandbox server and swaps the pane when the workspace
  * changes, keeping what is being typed into an open modal; the keyboard works as in Slack's modals
- * (focus moves in, Tab stays in, Escape cancels).
+ * (focus moves in, Tab stays in, Escape cancels); the composer offers @ and # mentions.
  */
 const SCRIPT = `
 const user = document.body.dataset.user, pane = document.body.dataset.pane;
@@ -280,15 +296,59 @@ as.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefaul
 as.addEventListener('pointerdown', () => { keyed = false; });
 as.addEventListener('change', () => { if (!keyed) as.form.requestSubmit(); });
 const composer = document.getElementById('composer');
-if (composer) composer.addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const input = document.getElementById('composer-input');
-  const text = input.value.trim();
-  if (!text) return;
-  if (!text.startsWith('/')) { alert('The sandbox only takes slash commands, e.g. /contact Acme Corp'); return; }
-  input.value = '';
-  await act('command', { channel: pane, text });
-});
+const input = document.getElementById('composer-input');
+const list = document.getElementById('mention-list');
+const choices = composer ? JSON.parse(document.getElementById('mention-data').textContent) : [];
+let matches = [], active = 0, token = null;
+/** The @name or #channel being typed before the caret, if any. */
+function mentionToken(){
+  const upto = input.value.slice(0, input.selectionStart);
+  const m = /(^|[^\\p{L}\\p{N}_@#<-])([@#])([^@#<>]{0,40})$/u.exec(upto);
+  return m ? { start: upto.length - m[2].length - m[3].length, mark: m[2], query: m[3].toLowerCase() } : null;
+}
+function closeList(){ matches = []; list.hidden = true; list.innerHTML = ''; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); }
+function showList(){
+  token = mentionToken();
+  matches = token ? choices.filter((c) => c.mark === token.mark && (c.label.toLowerCase().startsWith(token.query) || (!token.query.includes(' ') && c.label.toLowerCase().split(/[\\s.-]/).some((w) => w.startsWith(token.query))))).slice(0, 8) : [];
+  if (!matches.length || (matches.length === 1 && matches[0].label.toLowerCase() === token.query)) { closeList(); return; }
+  active = Math.min(active, matches.length - 1);
+  list.innerHTML = matches.map((c, i) => '<li role="option" id="mention-' + i + '" aria-selected="' + (i === active) + '" data-i="' + i + '"></li>').join('');
+  list.querySelectorAll('li').forEach((li, i) => { li.textContent = matches[i].mark + matches[i].label; const n = document.createElement('small'); n.textContent = matches[i].note; li.appendChild(n); });
+  list.hidden = false;
+  input.setAttribute('aria-expanded', 'true');
+  input.setAttribute('aria-activedescendant', 'mention-' + active);
+}
+function pick(i){
+  const c = matches[i];
+  if (!c || !token) return;
+  const caret = input.selectionStart;
+  const text = c.mark + c.label + ' ';
+  input.value = input.value.slice(0, token.start) + text + input.value.slice(caret);
+  const at = token.start + text.length;
+  input.setSelectionRange(at, at);
+  closeList();
+  input.focus();
+}
+if (composer) {
+  input.addEventListener('input', () => { active = 0; showList(); });
+  input.addEventListener('blur', () => setTimeout(closeList, 150));
+  input.addEventListener('keydown', (e) => {
+    if (list.hidden) return;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') { e.preventDefault(); active = (active + (e.key === 'ArrowDown' ? 1 : matches.length - 1)) % matches.length; showList(); }
+    else if (e.key === 'Enter' || e.key === 'Tab') { e.preventDefault(); pick(active); }
+    else if (e.key === 'Escape') { e.preventDefault(); closeList(); }
+  });
+  list.addEventListener('mousedown', (e) => { const li = e.target.closest('li'); if (li) { e.preventDefault(); pick(Number(li.dataset.i)); } });
+  composer.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    if (!text.startsWith('/')) { alert('The sandbox only takes slash commands, e.g. /contact Acme Corp'); return; }
+    input.value = '';
+    closeList();
+    await act('command', { channel: pane, text });
+  });
+}
 function confirmFirst(spec){
   return new Promise((resolve) => {
     const d = document.getElementById('confirm');

@@ -2,8 +2,8 @@
  * The sandbox in a real browser: Debian's Chromium driven by playwright-core. A manager logs a
  * conversation and undoes it, submits the modal with a bad value and sees the inline error, a rep
  * flags a tactic, and a VP reads the digest after moving the clock to Monday 09:30. What the page
- * itself does: a half-filled modal survives a redraw, and the keyboard works in modals and in the
- * person picker. Screenshots are kept in test-artifacts/sandbox/ (not committed).
+ * itself does: a half-filled modal survives a redraw, the keyboard works in modals and in the person
+ * picker, and the composer offers mentions. Screenshots are kept in test-artifacts/sandbox/ (not committed).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -188,5 +188,22 @@ describe('the sandbox in Chromium', { skip, timeout: 240_000 }, () => {
     assert.equal(await page.inputValue('#as'), 'UMGR07');
     await Promise.all([page.waitForURL(/as=UMGR07&pane=DUMGR07/), page.keyboard.press('Enter')]);
     assert.match(await page.locator('.role').innerText(), /Sales manager/);
+  });
+
+  it('the composer offers mentions after @ and #, and what is picked is sent as a mention', async () => {
+    await open('UVP001', 'DUVP001');
+    assert.match(await page.locator('#composer-hint').innerText(), /@Dana Lee.*@sales-reps.*#sales-leaderboard/);
+    await page.locator('#composer-input').pressSequentially('/trends @ben');
+    const list = page.locator('#mention-list');
+    await list.waitFor();
+    assert.match(await list.innerText(), /@Ben Carter/);
+    await shot('7-mention-list');
+    await page.press('#composer-input', 'Enter');
+    assert.equal(await page.inputValue('#composer-input'), '/trends @Ben Carter ');
+    assert.ok(await list.isHidden());
+    await page.press('#composer-input', 'Enter');
+    await idle();
+    const reply = page.locator('.msg.ephemeral').last();
+    assert.match(await reply.innerText(), /@Ben Carter's buyer conversations, last 8 weeks/);
   });
 });
