@@ -158,19 +158,20 @@ ${
 }
 
 const CSS = `
-*{box-sizing:border-box}body{margin:0;font:15px/1.46 -apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1d1c1d;background:#fff}
-.top{display:flex;justify-content:space-between;align-items:center;background:#3f0e40;color:#fff;padding:8px 16px;gap:12px;flex-wrap:wrap}
+*{box-sizing:border-box}html,body{height:100%}
+body{margin:0;font:15px/1.46 -apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1d1c1d;background:#fff;display:flex;flex-direction:column;height:100vh;height:100dvh}
+.top{display:flex;justify-content:space-between;align-items:center;background:#3f0e40;color:#fff;padding:8px 16px;gap:8px 12px;flex-wrap:wrap;flex-shrink:0}
 .brand{font-weight:700;font-size:17px}.brand span{font-weight:400;font-size:13px;opacity:.75;margin-left:8px}
-.clock{display:flex;align-items:center;gap:8px;font-size:13px}#now{margin-right:4px}
-.layout{display:flex;height:calc(100vh - 50px)}
+.clock{display:flex;align-items:center;gap:6px 8px;font-size:13px;flex-wrap:wrap}#now{margin-right:4px}
+.layout{display:flex;flex:1;min-height:0}
 .side{width:250px;background:#4a154b;color:#e9dfea;padding:12px 8px;overflow:auto;flex-shrink:0}
 .side .section{margin:16px 8px 4px;font-size:13px;opacity:.8}
 .nav{display:block;color:#e9dfea;text-decoration:none;padding:4px 10px;border-radius:6px}.nav:hover{background:#350d36}.nav.active{background:#1164a3;color:#fff}
 .picker{display:block;font-size:12px;margin:0 8px}.picker-row{display:flex;gap:4px;margin-top:4px}.picker select{flex:1;min-width:0;padding:5px;border-radius:6px;border:0;font-size:13px}
 .role{font-size:12px;opacity:.7;margin:4px 8px}
-main{flex:1;display:flex;flex-direction:column;min-width:0}
+main{flex:1;display:flex;flex-direction:column;min-width:0;min-height:0}
 .pane-title{font-weight:700;font-size:17px;padding:12px 20px;border-bottom:1px solid #ddd}
-#pane{flex:1;overflow:auto}
+#pane{flex:1;overflow:auto;min-height:0;overflow-anchor:none}
 .timeline{padding:8px 0}.empty{color:#616061;padding:20px}
 .msg{display:flex;gap:10px;padding:8px 20px}.msg:hover{background:#f8f8f8}
 .msg.ephemeral{background:#f4f8fb;border-left:3px solid #1d9bd1}
@@ -193,8 +194,8 @@ code{background:#f6f6f6;border:1px solid #ddd;border-radius:3px;padding:0 3px;co
 .btn:hover{background:#f4f4f4}.btn.primary{background:#007a5a;border-color:#007a5a;color:#fff}.btn.danger{background:#fff;color:#e01e5a;border-color:#e01e5a}
 .btn.small{font-size:12px;padding:2px 8px}.top .btn{background:#fff}
 :focus-visible{outline:2px solid #1d9bd1;outline-offset:2px}
-.composer{position:relative;padding:10px 20px 8px;border-top:1px solid #ddd}
-.composer-row{display:flex;gap:8px}.composer input{flex:1;font:inherit;padding:8px 10px;border:1px solid #bbb;border-radius:8px}
+.composer{position:relative;padding:10px 20px 8px;border-top:1px solid #ddd;flex-shrink:0}
+.composer-row{display:flex;gap:8px}.composer input{flex:1;min-width:0;font:inherit;padding:8px 10px;border:1px solid #bbb;border-radius:8px}
 .composer .hint{margin-top:4px}
 .mentions{position:absolute;bottom:100%;left:20px;right:20px;margin:0 0 4px;padding:4px 0;list-style:none;background:#fff;border:1px solid #bbb;border-radius:8px;box-shadow:0 4px 16px rgba(0,0,0,.15);max-height:260px;overflow:auto;z-index:5}
 .mentions li{padding:4px 12px;cursor:pointer}.mentions li[aria-selected="true"]{background:#1164a3;color:#fff}.mentions li small{opacity:.75;margin-left:8px}
@@ -211,6 +212,14 @@ code{background:#f6f6f6;border:1px solid #ddd;border-radius:3px;padding:0 3px;co
 .unsupported{color:#999;font-size:12px}
 dialog{border:0;border-radius:10px;padding:20px;width:min(420px,90vw);box-shadow:0 10px 40px rgba(0,0,0,.3)}dialog h3{margin:0 0 8px}dialog .foot{display:flex;justify-content:flex-end;gap:8px}
 dialog::backdrop{background:rgba(0,0,0,.45)}
+@media (max-width:700px){
+.brand span{display:none}.top{padding:6px 10px}
+.layout{flex-direction:column}
+.side{width:auto;display:flex;flex-wrap:wrap;align-items:center;gap:4px 6px;padding:6px 8px;max-height:30vh}
+.side .section,.role{display:none}.picker{margin:0 4px 0 0;flex:1 1 100%}.nav{padding:2px 8px;font-size:14px}
+.pane-title{padding:8px 12px;font-size:15px}.msg{padding:8px 12px}.composer{padding:8px 12px 6px}.mentions{left:12px;right:12px}
+.composer .hint{display:none}.b-fields{grid-template-columns:1fr}
+}
 `;
 
 /**
@@ -226,7 +235,18 @@ let busy = 0;
 document.body.dataset.busy = '0';
 function setBusy(d){ busy += d; document.body.dataset.busy = String(busy); }
 function showNow(){ const p = document.getElementById('pane-inner'); document.getElementById('now').textContent = p ? p.dataset.now : ''; }
-function scrollDown(){ holder.scrollTop = holder.scrollHeight; }
+// Whether the timeline follows its end: true until the reader scrolls up, and again once they are back at the end.
+let stick = true;
+holder.addEventListener('scroll', () => { stick = holder.scrollHeight - holder.scrollTop - holder.clientHeight < 40; });
+function scrollDown(){
+  if (pane === 'home') return;
+  holder.scrollTop = holder.scrollHeight;
+  stick = true;
+  // Charts load after the first layout and make the timeline taller: follow them to the end.
+  for (const img of holder.querySelectorAll('img')) {
+    if (!img.complete) img.addEventListener('load', () => { if (stick) holder.scrollTop = holder.scrollHeight; }, { once: true });
+  }
+}
 const FOCUSABLE = 'input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
 function focusables(root){ return [...root.querySelectorAll(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement); }
 function modalForm(){ return document.getElementById('modal'); }
@@ -271,10 +291,11 @@ async function refresh(after){
   const r = await fetch('/pane?as=' + encodeURIComponent(user) + '&pane=' + encodeURIComponent(pane));
   const html = await r.text();
   const before = modalState();
+  const follow = stick || after !== 'poll';
   holder.innerHTML = html;
   version = Number(document.getElementById('pane-inner').dataset.version);
   showNow();
-  scrollDown();
+  if (follow) scrollDown();
   restoreModal(before, after !== 'submit');
 }
 async function act(what, body){

@@ -3,7 +3,8 @@
  * conversation and undoes it, submits the modal with a bad value and sees the inline error, a rep
  * flags a tactic, and a VP reads the digest after moving the clock to Monday 09:30. What the page
  * itself does: a half-filled modal survives a redraw, the keyboard works in modals and in the person
- * picker, and the composer offers mentions. Screenshots are kept in test-artifacts/sandbox/ (not committed).
+ * picker, the composer offers mentions, a channel opens at its end once its charts have loaded, and a
+ * narrow window keeps the composer on screen. Screenshots are kept in test-artifacts/sandbox/ (not committed).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -205,5 +206,33 @@ describe('the sandbox in Chromium', { skip, timeout: 240_000 }, () => {
     await idle();
     const reply = page.locator('.msg.ephemeral').last();
     assert.match(await reply.innerText(), /@Ben Carter's buyer conversations, last 8 weeks/);
+  });
+
+  it('#sales-leaderboard opens at its end, once its charts have loaded', async () => {
+    await open('UMGR01', 'C0SALESLB');
+    await page.waitForFunction('document.images.length > 0 && [...document.images].every((i) => i.complete)');
+    await page.waitForTimeout(100);
+    const gap: number = await page.evaluate("(p => p.scrollHeight - p.scrollTop - p.clientHeight)(document.getElementById('pane'))");
+    assert.ok(gap <= 2, `${gap}px short of the end`);
+  });
+
+  it('at 420 px wide the composer is on screen and works', async () => {
+    await page.setViewportSize({ width: 420, height: 800 });
+    try {
+      await open('UMGR06', 'DUMGR06');
+      for (const el of ['#composer-input', '#composer button[type="submit"]']) {
+        const box = await page.locator(el).boundingBox();
+        assert.ok(box, `${el} is laid out`);
+        assert.ok(
+          box.x >= 0 && box.x + box.width <= 420 && box.y >= 0 && box.y + box.height <= 800,
+          `${el} on screen: ${JSON.stringify(box)}`,
+        );
+      }
+      await type('/leaderboard');
+      await page.locator('.msg.ephemeral').last().waitFor();
+      await shot('8-narrow');
+    } finally {
+      await page.setViewportSize({ width: 1200, height: 800 });
+    }
   });
 });
