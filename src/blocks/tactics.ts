@@ -279,6 +279,13 @@ export const LEADERSHIP_CANNOT_FLAG_PLAIN =
   "VPs and admins can't flag tactics or say Me too: flags are how reps tell leadership, and leadership's part is to decide (Retire, Keep, Pilot) in the digest. Nothing was stored.";
 export const LEADERSHIP_CANNOT_FLAG = `:lock: ${LEADERSHIP_CANNOT_FLAG_PLAIN}`;
 
+/** Why a flag was refused for the weekly limit: the person's own 5, or their crowd's shared allowance. Nothing was stored. */
+export function flagLimitText(scope: 'person' | 'crowd', limit: number): string {
+  return scope === 'person'
+    ? `You have flagged ${limit} tactics this week, the most one person can. Nothing was stored.`
+    : `Your crowd has used this week's flags (${limit} a week per person in it, kept for the crowd as a whole, so that nothing stored counts you). Nothing was stored.`;
+}
+
 /** The answer to someone outside the reps group an admin set (`/gemba admin reps sync`). Nothing is stored. */
 export const NOT_IN_REPS_GROUP_PLAIN =
   'Flagging is for the members of the reps user group an admin chose, and you are not in it, so nothing was stored. If you should be, ask an admin to add you to that group.';

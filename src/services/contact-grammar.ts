@@ -295,7 +295,7 @@ export function parseDurationToken(token: string): number | null {
   return Number(numerator / scale); // inexact only for absurd values, which are out of range anyway
 }
 
-/** Slack's markup in command text: a link (`<http://acme.io|acme.io>`, `<mailto:…>`, `<tel:…>`: any scheme) or a mention (`<@U1|x>`, `<#C1>`, `<!here>`). */
+/** Slack's markup in command text: a link (`<http://acme.io|acme.io>`, `<mailto:…>`, `<tel:…>`: every scheme) or a mention (`<@U1|x>`, `<#C1>`, `<!here>`). */
 const SLACK_MARKUP = /<(?:[a-z][a-z0-9+.-]*:|[@#!])[^<>]*>/gi;
 
 /**

@@ -4,6 +4,18 @@ import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { createLogger, redactSecrets, redactUserIds, toBoltLogger } from '../../src/lib/logger.js';
 
+/** Bolt's logger adapter over a logger at debug, and what it has written so far. */
+function boltAtDebug() {
+  let out = '';
+  const sink = new Writable({
+    write(chunk, _e, cb) {
+      out += chunk.toString();
+      cb();
+    },
+  });
+  return { bolt: toBoltLogger(createLogger('debug', sink)), written: () => out };
+}
+
 describe('vendor log redaction', () => {
   it('drops the query of a request target Bolt logs (Socket Mode logs an unmatched URL whole)', () => {
     assert.equal(
@@ -22,29 +34,16 @@ describe('vendor log redaction', () => {
   });
 
   it('applies to every line through the Bolt adapter', () => {
-    let out = '';
-    const sink = new Writable({
-      write(chunk, _e, cb) {
-        out += chunk.toString();
-        cb();
-      },
-    });
-    toBoltLogger(createLogger('debug', sink)).info('An unhandled HTTP request (GET) made to /x?code=leak-me was ignored');
-    assert.ok(!out.includes('leak-me'), out);
+    const { bolt, written } = boltAtDebug();
+    bolt.info('An unhandled HTTP request (GET) made to /x?code=leak-me was ignored');
+    assert.ok(!written().includes('leak-me'), written());
   });
 
   it('never writes a vendor debug line, even at LOG_LEVEL=debug (payloads, results and their times)', () => {
-    let out = '';
-    const sink = new Writable({
-      write(chunk, _e, cb) {
-        out += chunk.toString();
-        cb();
-      },
-    });
-    const bolt = toBoltLogger(createLogger('debug', sink));
+    const { bolt, written } = boltAtDebug();
     bolt.debug('http request result: {"ok":true,"user":{"real_name":"Jane Quixotic"}}');
-    assert.equal(out, '');
+    assert.equal(written(), '');
     bolt.warn('a warning still gets through');
-    assert.match(out, /a warning still gets through/);
+    assert.match(written(), /a warning still gets through/);
   });
 });

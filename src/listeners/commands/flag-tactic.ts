@@ -1,6 +1,7 @@
 import { errorMessage, type Message, notice } from '../../blocks/common.js';
 import {
   flagConfirmation,
+  flagLimitText,
   flagTacticHelp,
   flagTacticModal,
   LEADERSHIP_CANNOT_FLAG,
@@ -19,9 +20,7 @@ export function flagRefusal(result: Extract<FlagResult, { ok: false }>): Message
       return errorMessage(result.problem.message, FLAG_EXAMPLE);
     case 'rate_limited':
       return errorMessage(
-        result.scope === 'person'
-          ? `You have flagged ${result.limit} tactics this week, the most one person can. Nothing was stored. The allowance starts again on Monday; meanwhile you can still say *Me too* on tactics others flagged.`
-          : `Your crowd has used this week's flags (${result.limit} a week per person in it, kept for the crowd as a whole, so that nothing stored counts you). Nothing was stored. The allowance starts again on Monday; meanwhile you can still say *Me too* on tactics others flagged.`,
+        `${flagLimitText(result.scope, result.limit)} The allowance starts again on Monday; meanwhile you can still say *Me too* on tactics others flagged.`,
         '/flag-tactic list',
       );
     case 'not_in_group':

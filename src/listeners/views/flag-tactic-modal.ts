@@ -1,5 +1,5 @@
 import { INPUT_ACTION, TacticField } from '../../blocks/ids.js';
-import { flagDoneView, LEADERSHIP_CANNOT_FLAG_PLAIN, NOT_IN_REPS_GROUP_PLAIN } from '../../blocks/tactics.js';
+import { flagDoneView, flagLimitText, LEADERSHIP_CANNOT_FLAG_PLAIN, NOT_IN_REPS_GROUP_PLAIN } from '../../blocks/tactics.js';
 import type { AppContext } from '../../context.js';
 import type { TacticField as Field, FlagResult } from '../../services/tactics.js';
 import type { ViewArgs } from '../types.js';
@@ -18,10 +18,7 @@ function refusalErrors(result: Extract<FlagResult, { ok: false }>): Record<strin
       return { [BLOCK_OF[result.problem.field]]: result.problem.message };
     case 'rate_limited':
       return {
-        [TacticField.tactic]:
-          result.scope === 'person'
-            ? `You have already flagged ${result.limit} tactics this week, the most one person can. Nothing was stored. You can still say Me too in /flag-tactic list.`
-            : `Your crowd has used this week's flags (${result.limit} a week per person in it, kept for the crowd as a whole). Nothing was stored. You can still say Me too in /flag-tactic list.`,
+        [TacticField.tactic]: `${flagLimitText(result.scope, result.limit)} You can still say Me too in /flag-tactic list.`,
       };
     case 'not_in_group':
       return { [TacticField.tactic]: NOT_IN_REPS_GROUP_PLAIN };
