@@ -127,4 +127,42 @@ describe('App Home', () => {
     await h.settle();
     assertSurfacesValid(h);
   });
+
+  it('is republished after a change made elsewhere: Undo, Delete in /contact list, Snooze on a nudge', async () => {
+    const h = await harness();
+    for (const a of ['Alpha', 'Bravo']) await h.command('/contact', a, { channelId: 'C0042' });
+    const [alpha, bravo] = await h.rows('SELECT id FROM contacts ORDER BY id');
+    const lastHome = () => allText(h.fake.callsTo('views.publish').at(-1)?.args.view ?? {});
+
+    // Undo on the confirmation: Alpha leaves the Home tab.
+    await h.action({ actionId: ActionId.contactUndo, value: String(alpha.id), userId: ME });
+    await h.settle();
+    assert.equal(h.fake.callsTo('views.publish').length, 1, 'Undo republishes Home');
+    assert.match(lastHome(), /\*This week:\* 1 of 3/);
+    assert.doesNotMatch(lastHome(), /Alpha/);
+    assert.match(lastHome(), /\*Bravo\*/);
+
+    // Delete in /contact list: Bravo leaves it too.
+    await h.action({ actionId: ActionId.contactDelete, value: String(bravo.id), userId: ME });
+    await h.settle();
+    assert.equal(h.fake.callsTo('views.publish').length, 2, 'Delete republishes Home');
+    assert.match(lastHome(), /\*This week:\* 0 of 3/);
+    assert.match(lastHome(), /Nothing logged yet/);
+
+    // Snooze a week on a nudge: Home offers Resume instead of Snooze.
+    await h.action({ actionId: ActionId.nudgeReasonPto, value: 'pto', userId: ME, channelId: `D${ME}` });
+    await h.settle();
+    const published = h.fake.callsTo('views.publish');
+    assert.equal(published.length, 3, "a nudge's snooze button republishes Home");
+    assert.equal(published[2].args.user_id, ME);
+    assert.equal(buttonValues(published[2].args.view, ActionId.homeResume).length, 1);
+    assert.match(lastHome(), /Nudges paused through Wed 2 Dec/);
+
+    // A refused press changes nothing, so nothing is republished.
+    await h.action({ actionId: ActionId.contactUndo, value: String(alpha.id), userId: ME });
+    await h.settle();
+    assert.equal(h.fake.callsTo('views.publish').length, 3);
+    for (const call of h.fake.callsTo('views.publish')) assertNoStrayControls(call.args.view);
+    assertSurfacesValid(h);
+  });
 });

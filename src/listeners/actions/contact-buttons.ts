@@ -2,7 +2,9 @@ import { contactList, contactModal, contactUndone } from '../../blocks/contact.j
 import type { AppContext } from '../../context.js';
 import { ErrorCode, GembaError } from '../../lib/errors.js';
 import type { ContactChangeResult } from '../../services/contacts.js';
+import { afterAck } from '../after-ack.js';
 import { answerButton } from '../errors.js';
+import { publishHome } from '../home.js';
 import type { ActionArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
 
@@ -23,7 +25,11 @@ export function refusal(result: Extract<ContactChangeResult, { ok: false }>): st
 const refused = (result: Extract<ContactChangeResult, { ok: false }>) =>
   new GembaError(ErrorCode.UserInput, refusal(result), { example: '/contact list' });
 
-/** **Undo** on a confirmation: delete the conversation and replace the confirmation. */
+/** The Home tab shows the week and the last five conversations: redraw it once one is gone. */
+const refreshHome = (ctx: AppContext, args: ActionArgs, teamId: string): void =>
+  afterAck(ctx, 'Home refresh', () => publishHome(ctx, args.client, teamId, args.body.user.id));
+
+/** **Undo** on a confirmation: delete the conversation, replace the confirmation and redraw Home. */
 export function contactUndoAction(ctx: AppContext) {
   return async (args: ActionArgs): Promise<void> => {
     const { body, ack, context } = args;
@@ -34,10 +40,11 @@ export function contactUndoAction(ctx: AppContext) {
     await ack();
     if (!result.ok) throw refused(result);
     await answerButton(args, contactUndone(result.contact, await ctx.services.profiles.todayOf(teamId, body.user.id)));
+    refreshHome(ctx, args, teamId);
   };
 }
 
-/** **Delete** in `/contact list`: delete the conversation and redraw the list. */
+/** **Delete** in `/contact list`: delete the conversation, redraw the list and Home. */
 export function contactDeleteAction(ctx: AppContext) {
   return async (args: ActionArgs): Promise<void> => {
     const { body, ack, context } = args;
@@ -50,6 +57,7 @@ export function contactDeleteAction(ctx: AppContext) {
     if (!result.ok) throw refused(result);
     const today = await ctx.services.profiles.todayOf(teamId, userId);
     await answerButton(args, contactList(await ctx.services.contacts.listRecent(teamId, userId, 10), today));
+    refreshHome(ctx, args, teamId);
   };
 }
 

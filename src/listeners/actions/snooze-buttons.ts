@@ -3,12 +3,16 @@ import { ActionId } from '../../blocks/ids.js';
 import { nudgeSnoozed, REASON_OF_ACTION } from '../../blocks/nudge.js';
 import type { AppContext } from '../../context.js';
 import { NUDGE_SNOOZE_DAYS } from '../../services/snoozes.js';
+import { afterAck } from '../after-ack.js';
 import { answerButton } from '../errors.js';
 import { publishHome } from '../home.js';
 import type { ActionArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
 
-/** **Snooze a week** and the reason buttons on a nudge: pause for a week, record the reason for the digest. */
+/**
+ * **Snooze a week** and the reason buttons on a nudge: pause for a week, record the reason for the digest,
+ * and redraw Home (it offers Resume while nudges are paused).
+ */
 export function nudgeSnoozeAction(ctx: AppContext) {
   return async (args: ActionArgs): Promise<void> => {
     const { body, action, ack, context } = args;
@@ -25,6 +29,7 @@ export function nudgeSnoozeAction(ctx: AppContext) {
     });
     await ack();
     await answerButton(args, nudgeSnoozed(reason, endsOn));
+    afterAck(ctx, 'Home refresh', () => publishHome(ctx, args.client, teamId, userId));
   };
 }
 
