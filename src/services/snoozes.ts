@@ -40,15 +40,20 @@ export function createSnoozeService(storage: Storage) {
     /**
      * Pauses nudges for `days` days starting today (the manager's local date), replacing any running
      * snooze, in one transaction. From a nudge's buttons (`fromNudge`), the latest nudge is also
-     * marked answered with the reason, which the digest shows. Returns the last snoozed day.
+     * marked answered with the reason, which the digest shows. `atLeast` (the buttons' "a week") never
+     * shortens a longer pause already running: it keeps that pause's last day, with the new reason.
+     * Example: `/gemba snooze 3w` on Mon 30 Nov (through Sun 20 Dec), then **On PTO** on the nudge: still
+     * through 20 Dec, now "on PTO". Returns the last snoozed day.
      */
     async snooze(
       teamId: string,
       userId: string,
-      p: { days: number; reason: SnoozeReason; today: string; now: number; fromNudge?: boolean },
+      p: { days: number; reason: SnoozeReason; today: string; now: number; fromNudge?: boolean; atLeast?: boolean },
     ): Promise<{ endsOn: string }> {
-      const endsOn = addDays(p.today, p.days - 1);
+      let endsOn = addDays(p.today, p.days - 1);
       await storage.transaction(async (tx) => {
+        const running = p.atLeast ? await tx.snoozes.findActiveSnooze(teamId, userId, p.today) : undefined;
+        if (running && running.endsOn > endsOn) endsOn = running.endsOn;
         await tx.snoozes.endSnoozes(teamId, userId, p.today, addDays(p.today, -1));
         await tx.snoozes.insertSnooze({ teamId, userId, startsOn: p.today, endsOn, reason: p.reason, createdAt: p.now });
         if (p.fromNudge) await tx.nudges.markLatestAnswered(teamId, userId, p.reason);

@@ -143,6 +143,33 @@ describe('nudge buttons', () => {
     assertSurfacesValid(h);
   });
 
+  it('a reason pressed during a longer pause records the reason but never shortens the pause', async () => {
+    const h = await nudged(['U1']);
+    // The manager sets three weeks off, then answers the nudge with On PTO.
+    const set = await h.command('/gemba', 'snooze 3w', { userId: 'U1' });
+    assert.equal(set.status, 200);
+    const r = await press(h, 'U1', ActionId.nudgeReasonPto, 'pto');
+    assert.equal(r.status, 200);
+    const rows = await h.ctx.repos.snoozes.listSnoozesBetween(TEAM, 'U1', '2026-01-01', '2027-01-01');
+    assert.deepEqual(
+      rows.map((s) => [s.startsOn, s.endsOn, s.reason]),
+      [['2026-11-30', '2026-12-20', 'pto']],
+      'still paused through Sun 20 Dec, now with the reason the digest shows',
+    );
+    assert.equal((await nudgeRows(h))[0].answered, 'pto');
+    const reply = h.fake.callsTo('response_url').at(-1)!;
+    assert.match(allText(reply.args), /Got it \(on PTO\)\. Nudges are paused through Sun 20 Dec/);
+    // Home's Snooze a week (pressed on a Home drawn before the pause) does not shorten it either.
+    await h.action({ actionId: ActionId.homeSnooze, userId: 'U1', view: { type: 'home' } });
+    await h.settle();
+    const after = await h.ctx.repos.snoozes.listSnoozesBetween(TEAM, 'U1', '2026-01-01', '2027-01-01');
+    assert.deepEqual(
+      after.map((s) => s.endsOn),
+      ['2026-12-20'],
+    );
+    assertSurfacesValid(h);
+  });
+
   it('Log a conversation opens the contact modal with the trigger_id and counts as an answer', async () => {
     const h = await nudged(['U1']);
     const dm = posts(h, 'U1')[0];

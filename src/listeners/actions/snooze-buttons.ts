@@ -26,6 +26,7 @@ export function nudgeSnoozeAction(ctx: AppContext) {
       today,
       now: ctx.clock.now(),
       fromNudge: true,
+      atLeast: true,
     });
     await ack();
     await answerButton(args, nudgeSnoozed(reason, endsOn));
@@ -51,7 +52,9 @@ export function homeSnoozeAction(ctx: AppContext) {
     const userId = body.user.id;
     const today = await ctx.services.profiles.todayOf(teamId, userId);
     if (action.action_id === ActionId.homeSnooze) {
-      await ctx.services.snoozes.snooze(teamId, userId, { days: NUDGE_SNOOZE_DAYS, reason: 'snooze', today, now: ctx.clock.now() });
+      // atLeast: a Home drawn before a longer `/gemba snooze` still offers this button; it must not cut that pause short.
+      const p = { days: NUDGE_SNOOZE_DAYS, reason: 'snooze' as const, today, now: ctx.clock.now(), atLeast: true };
+      await ctx.services.snoozes.snooze(teamId, userId, p);
     } else {
       await ctx.services.snoozes.unsnooze(teamId, userId, today);
     }
