@@ -206,4 +206,33 @@ describe('contact modal: editing', () => {
     await h.settle();
     assertSurfacesValid(h);
   });
+
+  it('saves an edit of a conversation now more than 30 days old when its date is kept, but refuses moving it there', async () => {
+    const h = await harness();
+    await submit(h, { account: 'Acme Corp', date: '2026-11-20', insight: 'wants ROI proff' });
+    const [row] = await contactRows(h);
+    // Five weeks later the manager finds the typo and presses Edit on the old confirmation.
+    h.clock.set(Date.parse('2026-12-24T12:00:00Z'));
+    const edit = { contactId: row.id, channelId: 'C0042' };
+    const kept = await submit(h, { account: 'Acme Corp', date: '2026-11-20', insight: 'wants ROI proof' }, edit);
+    assert.equal(kept.status, 200);
+    assert.equal(kept.text, '', 'the form closes: the date it was opened with is still the date');
+    const [saved] = await contactRows(h);
+    assert.equal(saved.insight, 'wants ROI proof');
+    assert.equal(saved.occurred_on, '2026-11-20');
+
+    // Moving it to another day more than 30 days back is still refused, and so is a new one there.
+    const moved = await submit(h, { account: 'Acme Corp', date: '2026-11-19' }, edit);
+    assert.equal(moved.json?.response_action, 'errors');
+    assert.match(moved.json.errors[ContactField.date], /30 days/);
+    const fresh = await submit(h, { account: 'Initech', date: '2026-11-20' });
+    assert.equal(fresh.json?.response_action, 'errors');
+    assert.match(fresh.json.errors[ContactField.date], /30 days/);
+    // Someone else's form naming this conversation gains nothing from its date.
+    const other = await submit(h, { account: 'Hijacked', date: '2026-11-20' }, edit, OTHER);
+    assert.equal(other.json?.response_action, 'errors');
+    assert.deepEqual(await contactRows(h), [saved]);
+    await h.settle();
+    assertSurfacesValid(h);
+  });
 });

@@ -32,10 +32,16 @@ const text = (values: StateValues, block: string): string | null => {
   return v ? v : null;
 };
 
-/** Reads the modal's fields into a contact, or every field's error at once, as Slack shows them inline. */
+/**
+ * Reads the modal's fields into a contact, or every field's error at once, as Slack shows them inline.
+ * `keptDate` is the date of the conversation being edited: kept as it is, it stays acceptable once it is
+ * more than 30 days back (the limit stops backdating, and an edit that keeps the day backdates nothing),
+ * so a typo in an old conversation can still be fixed. Any other date meets the usual limits.
+ */
 export function readContactForm(
   values: StateValues,
   today: string,
+  keptDate?: string,
 ): { ok: true; input: ContactInput } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const durationText = text(values, ContactField.duration);
@@ -56,6 +62,7 @@ export function readContactForm(
     insight: text(values, ContactField.insight),
   };
   for (const problem of contactDraftProblems(draft, today)) {
+    if (problem.code === 'date_too_old' && draft.occurredOn === keptDate) continue;
     const field = FIELD_OF_ERROR[problem.code] ?? ContactField.account;
     errors[field] ??= problem.message;
   }
@@ -81,10 +88,12 @@ export function contactModalSubmit(ctx: AppContext) {
     const teamId = workspaceOf(context);
     const userId = body.user.id;
     const today = await ctx.services.profiles.todayOf(teamId, userId);
-    const form = readContactForm(view.state.values, today);
+    const meta = readMeta(view.private_metadata);
+    // Editing: the conversation's own date, read only when it is the submitter's (editContact checks again).
+    const own = meta.contactId === undefined ? null : await ctx.services.contacts.findOwnContact(teamId, userId, meta.contactId);
+    const form = readContactForm(view.state.values, today, own?.ok ? own.contact.occurredOn : undefined);
     if (!form.ok) return ack({ response_action: 'errors', errors: form.errors });
 
-    const meta = readMeta(view.private_metadata);
     const now = ctx.clock.now();
     let stored: ContactRow;
     let enrolled = false;
