@@ -1,7 +1,7 @@
 import { type BoltApp, createApp } from './app.js';
 import { loadConfigOrReport } from './config.js';
 import { type AppContext, createContext } from './context.js';
-import { connectStorage } from './db/connect.js';
+import { connectStorage, describeStorageFailure } from './db/connect.js';
 import type { Storage } from './db/storage.js';
 import { type Scheduler, startScheduler } from './jobs/scheduler.js';
 import { systemClock } from './lib/clock.js';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  const connected = await connectStorage(config, logger);
+  const connected = await connectStorage(config, logger).catch((err: unknown) => startFailed(describeStorageFailure(config, err)));
   storage = connected.storage;
   const { applied, where } = connected;
   logger.info({ applied, database: where }, applied.length ? 'migrations applied' : 'database schema up to date');

@@ -142,13 +142,13 @@ describe('start-up refuses bad configuration', { timeout: 30_000 }, () => {
 
 describe('a first run that tells the truth', { timeout: 60_000 }, () => {
   /** Runs src/main.ts in a temp folder holding `envFile` as .env; resolves with its exit code and output. */
-  async function firstRun(envFile: string): Promise<{ code: number | null; out: string; err: string }> {
+  async function firstRun(envFile: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
     const dir = mkdtempSync(join(tmpdir(), 'gemba-firstrun-'));
     try {
       writeFileSync(join(dir, '.env'), envFile);
       const child = spawn(process.execPath, ['--import', TSX, join(root, 'src/main.ts')], {
         cwd: dir,
-        env: { PATH: process.env.PATH ?? '', DATABASE_PATH: join(dir, 'gemba.db') },
+        env: { PATH: process.env.PATH ?? '', DATABASE_PATH: join(dir, 'gemba.db'), ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -182,6 +182,31 @@ describe('a first run that tells the truth', { timeout: 60_000 }, () => {
       `Gemba cannot start: cannot reach Slack at http://127.0.0.1:${port}/api/: connect ECONNREFUSED 127.0.0.1:${port} — check the network or SLACK_API_URL\n`,
     );
     assert.doesNotMatch(out, /fetch failed|"level":(40|50|60)/, 'no retry warnings or JSON error lines');
+  });
+
+  it('PostgreSQL out of reach: one plain line naming it (without the password) and DATABASE_URL', async () => {
+    const port = await freePort();
+    const { code, out, err } = await firstRun(
+      `SLACK_BOT_TOKEN=xoxb-real-looking\nSLACK_SIGNING_SECRET=abc123\nDATABASE_URL=postgres://gemba:s3cret@127.0.0.1:${port}/gemba\n`,
+    );
+    assert.equal(code, 1);
+    assert.equal(
+      err,
+      `Gemba cannot start: cannot reach PostgreSQL at postgres://gemba:***@127.0.0.1:${port}/gemba: connect ECONNREFUSED 127.0.0.1:${port} — is it running, and is DATABASE_URL right?\n`,
+    );
+    assert.doesNotMatch(out + err, /s3cret/);
+  });
+
+  it('a SQLite file that cannot be created: one plain line naming it and DATABASE_PATH', async () => {
+    // DATABASE_PATH from the environment: it wins over .env.
+    const { code, err } = await firstRun('SLACK_BOT_TOKEN=xoxb-real-looking\nSLACK_SIGNING_SECRET=abc123\n', {
+      DATABASE_PATH: '/dev/null/gemba.db',
+    });
+    assert.equal(code, 1);
+    assert.match(
+      err,
+      /^Gemba cannot start: cannot open the SQLite database at \/dev\/null\/gemba\.db: .+ — check DATABASE_PATH \(its folder must be writable\)\n$/,
+    );
   });
 
   it('Socket Mode with an app token Slack refuses: one plain line naming SLACK_APP_TOKEN, not the bot token', async () => {
