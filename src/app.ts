@@ -187,8 +187,9 @@ export async function healthStatus(ctx: AppContext): Promise<{
   engine: 'sqlite' | 'postgres';
   mode: 'http' | 'socket';
 }> {
-  const database = (await ctx.storage.ping()) ? 'ok' : 'unavailable';
-  if (database !== 'ok') ctx.logger.error({ engine: ctx.storage.engine }, 'health check: the database does not answer');
+  const ping = await ctx.storage.ping();
+  const database = ping.ok ? 'ok' : 'unavailable';
+  if (!ping.ok) ctx.logger.error({ engine: ctx.storage.engine, reason: ping.reason }, 'health check: the database does not answer');
   return {
     status: database === 'ok' ? 'ok' : 'unavailable',
     database,

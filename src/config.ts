@@ -33,6 +33,15 @@ const intIn = (min: number, max: number, def: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
 
+const isUrl = (v: string): boolean => {
+  try {
+    new URL(v);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** 32 bytes of key material, base64 (AES-256-GCM). */
 const isTokenKey = (v: string): boolean => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32;
 
@@ -84,6 +93,11 @@ const envSchema = z.object({
     .string()
     .trim()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL like postgres://user:password@host:5432/gemba')
+    // Parsed as the driver will: a password with `#`, `/` or `?` in it cuts the URL short unless percent-encoded.
+    .refine(
+      isUrl,
+      'is not a URL that can be read: the port must be a number, and # / ? in the user name or password must be percent-encoded (# as %23, / as %2F, ? as %3F)',
+    )
     .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json'], { error: 'must be one of auto, pretty, json' }).default('auto'),

@@ -1,8 +1,9 @@
-import { createApp } from './app.js';
+import { type BoltApp, createApp } from './app.js';
 import { loadConfigOrReport } from './config.js';
-import { createContext } from './context.js';
-import { connectStorage } from './db/connect.js';
-import { startScheduler } from './jobs/scheduler.js';
+import { type AppContext, createContext } from './context.js';
+import { connectStorage, describeStorageFailure } from './db/connect.js';
+import type { Storage } from './db/storage.js';
+import { type Scheduler, startScheduler } from './jobs/scheduler.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger, logDestination } from './lib/logger.js';
 import { createSlackClient } from './slack/client.js';
@@ -19,7 +20,36 @@ async function main(): Promise<void> {
   if (!config) process.exit(1);
   const logger = createLogger(config.logLevel, logDestination(config.logFormat));
 
-  const { storage, applied, where } = await connectStorage(config, logger);
+  // Signals are handled from here on, not only once the app runs: start-up can take long (Socket Mode retries
+  // a connection Slack's WebSocket does not accept, PostgreSQL's migration lock waits for another instance),
+  // and a SIGTERM then must still close the database and exit 0 rather than kill the process mid-write.
+  let stopping = false;
+  let storage: Storage | undefined;
+  let running: { app: BoltApp; scheduler: Scheduler; ctx: AppContext } | undefined;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, starting: running === undefined }, 'shutting down');
+    try {
+      if (running) {
+        await running.scheduler.stop();
+        await running.app.stop();
+        await running.ctx.background.drain();
+      }
+    } catch (err) {
+      logger.error({ err }, 'error while stopping');
+    } finally {
+      await storage?.close();
+      logger.info('stopped');
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  const connected = await connectStorage(config, logger).catch((err: unknown) => startFailed(describeStorageFailure(config, err)));
+  storage = connected.storage;
+  const { applied, where } = connected;
   logger.info({ applied, database: where }, applied.length ? 'migrations applied' : 'database schema up to date');
 
   const ctx = createContext({ config, storage, logger, clock: systemClock, slack: createSlackClient(config, logger) });
@@ -50,33 +80,16 @@ async function main(): Promise<void> {
     'Gemba is running',
   );
 
+  // A signal that came while the app was starting has closed the database and is about to exit.
+  if (stopping) return;
   const scheduler = startScheduler(ctx, { enabled: config.schedulerEnabled });
+  running = { app, scheduler, ctx };
   if (config.schedulerEnabled) {
     // Catch up on anything that fell due while the app was down.
     void scheduler.tick().catch((err) => logger.error({ err }, 'start-up catch-up failed'));
   } else {
     logger.info('in-process scheduler is off (SCHEDULER_ENABLED=false); run jobs with `npm run job -- <job>`');
   }
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    try {
-      await scheduler.stop();
-      await app.stop();
-      await ctx.background.drain();
-    } catch (err) {
-      logger.error({ err }, 'error while stopping');
-    } finally {
-      await storage.close();
-      logger.info('stopped');
-      process.exit(0);
-    }
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 /** Start-up failures are one plain line on stderr (not a JSON stack), then exit 1. */

@@ -97,6 +97,25 @@ describe('config', () => {
     ]);
   });
 
+  it('DATABASE_URL: refuses one the driver cannot read, on its own line; takes sslmode and a unix socket', () => {
+    for (const url of [
+      'postgres://gemba:s3cr#t@db.internal:5432/gemba',
+      'postgres://gemba@db.internal:port/gemba',
+      'postgres://u:a/b@db/gemba',
+    ]) {
+      const lines = configProblems({ ...base, DATABASE_URL: url });
+      assert.equal(lines.length, 1, url);
+      assert.match(lines[0], /^DATABASE_URL is not a URL that can be read: .*percent-encoded \(# as %23/, url);
+    }
+    for (const url of [
+      'postgres://gemba:s3cr%23t@db.internal:5432/gemba?sslmode=verify-full',
+      'postgresql://gemba@%2Fvar%2Frun%2Fpostgresql/gemba',
+      'postgres:///gemba?host=/var/run/postgresql',
+    ]) {
+      assert.deepEqual(configProblems({ ...base, DATABASE_URL: url }), [], url);
+    }
+  });
+
   it('accepts any ANONYMITY_KEY an older setup has (unused, kept so it still starts)', () => {
     for (const key of ['short', 'x', 'a-long-enough-secret-key-0123456789']) {
       assert.deepEqual(configProblems({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', ANONYMITY_KEY: key }), [], key);

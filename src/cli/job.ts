@@ -1,7 +1,8 @@
 import { pino } from 'pino';
 import { loadConfigOrReport } from '../config.js';
 import { createContext } from '../context.js';
-import { connectStorage } from '../db/connect.js';
+import { connectStorage, describeStorageFailure } from '../db/connect.js';
+import type { Storage } from '../db/storage.js';
 import { JOBS } from '../jobs/index.js';
 import { exitCodeOf, formatReport } from '../jobs/report.js';
 import { listServedTeams } from '../jobs/teams.js';
@@ -29,7 +30,13 @@ async function main(): Promise<number> {
   if (!config) return 1;
   // Logs go to stderr so stdout carries only the report.
   const logger = createLogger(config.logLevel, pino.destination(2));
-  const { storage } = await connectStorage(config, logger);
+  let storage: Storage;
+  try {
+    ({ storage } = await connectStorage(config, logger));
+  } catch (err) {
+    process.stderr.write(`job failed: ${describeStorageFailure(config, err)}\n`);
+    return 1;
+  }
   try {
     const clock = args.now === null ? systemClock : new FixedClock(args.now);
     const ctx = createContext({ config, storage, logger, clock, slack: createSlackClient(config, logger) });

@@ -107,12 +107,39 @@ export function eraseCheckpoint(db: Db): boolean {
   return r?.busy === 0;
 }
 
-/** True when the database answers a query (for GET /healthz). */
-export function pingDatabase(db: Db): boolean {
+/** Which file a path names now (device and inode), or null when there is none. */
+export function fileIdentity(path: string): string | null {
+  try {
+    const s = statSync(path);
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether the database answers a query (for GET /healthz). `files` are the install's files with the identity
+ * each had when it was opened: SQLite keeps writing to a file removed or replaced under it (its open handle
+ * still works), so a `SELECT 1` alone would say ok while everything written from then on is lost at the
+ * next start. Example: `rm -r data/` under a running app makes this answer "… was removed".
+ */
+export function pingDatabase(
+  db: Db,
+  files: ReadonlyArray<{ path: string; identity: string | null }> = [],
+): { ok: true } | { ok: false; reason: string } {
   try {
     db.prepare('SELECT 1').get();
-    return true;
-  } catch {
-    return false;
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
+  for (const f of files) {
+    const now = fileIdentity(f.path);
+    if (now !== f.identity) {
+      return {
+        ok: false,
+        reason: `${f.path} was ${now === null ? 'removed' : 'replaced by another file'} while Gemba was running: what it writes now is lost at the next start; put the file back or restart`,
+      };
+    }
+  }
+  return { ok: true };
 }

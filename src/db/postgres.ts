@@ -66,12 +66,12 @@ export class PostgresStorage implements Storage {
     }
   }
 
-  async ping(): Promise<boolean> {
+  async ping(): Promise<{ ok: true } | { ok: false; reason: string }> {
     try {
       await this.pool.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, reason: err instanceof Error && err.message ? err.message : String(err) };
     }
   }
 

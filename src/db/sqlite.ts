@@ -4,7 +4,7 @@ import { BackgroundCheckpointer } from './checkpointer.js';
 import { type GroupCommit, groupCommit, settle } from './group-commit.js';
 import { migrate } from './migrate.js';
 import type { Db } from './open.js';
-import { eraseCheckpoint, openDatabase, pingDatabase } from './open.js';
+import { anonymousStorePath, eraseCheckpoint, fileIdentity, openDatabase, pingDatabase } from './open.js';
 import type { OneLinerOutcome, OneLinerWrite } from './repos/contact-log.js';
 import { createSqliteRepos, type Repos, toAsyncRepos } from './repos/index.js';
 import type { Storage } from './storage.js';
@@ -36,11 +36,17 @@ export class SqliteStorage implements Storage {
   readonly #rollback;
   readonly #oneLiners: GroupCommit<OneLinerWrite, OneLinerOutcome>;
   #company: () => boolean = () => true;
+  /** The install's files as they were when opened (see pingDatabase); empty in memory. */
+  readonly #files: ReadonlyArray<{ path: string; identity: string | null }>;
 
   constructor(
     readonly db: Db,
     readonly checkpointer: BackgroundCheckpointer | null = null,
   ) {
+    this.#files =
+      db.memory || db.name === ':memory:'
+        ? []
+        : [db.name, anonymousStorePath(db.name)].map((path) => ({ path, identity: fileIdentity(path) }));
     const sync = createSqliteRepos(db);
     const repos = toAsyncRepos(sync, { busy: () => this.#open, wait: () => this.#outside() });
     this.#txRepos = toAsyncRepos(sync, null);
@@ -117,8 +123,8 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  async ping(): Promise<boolean> {
-    return pingDatabase(this.db);
+  async ping(): Promise<{ ok: true } | { ok: false; reason: string }> {
+    return pingDatabase(this.db, this.#files);
   }
 
   async close(): Promise<void> {

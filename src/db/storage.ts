@@ -27,8 +27,11 @@ export interface Storage {
    * engine that batches commits (SQLite's group commit) waits for company only when there is some.
    */
   expectCompany?(othersInFlight: () => boolean): void;
-  /** True when the database answers a query (GET /healthz). */
-  ping(): Promise<boolean>;
+  /**
+   * Whether the database answers a query (GET /healthz); when it does not, `reason` says why in a few
+   * words for the log (the driver's error, or a SQLite file removed from under the running app).
+   */
+  ping(): Promise<{ ok: true } | { ok: false; reason: string }>;
   /** Closes the database; pending work should be drained first. */
   close(): Promise<void>;
 }

@@ -59,9 +59,16 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
  */
 const SLACK_USER_ID = /\b[UW][A-Z0-9]{2,}\b/g;
 
+/**
+ * Upper-case words of the Slack SDKs' own messages that the pattern above would take for a user id
+ * ("Failed to retrieve a new WSS URL" read "… a new [user] [user]"). None can be one: Slack's user ids
+ * are at least nine characters long.
+ */
+const VENDOR_WORDS = new Set(['URL', 'URLS', 'URI', 'WSS', 'UTF', 'WARN']);
+
 /** Removes Slack user ids from a vendor log message, so no level of logging names a rep. */
 export function redactUserIds(text: string): string {
-  return text.replace(SLACK_USER_ID, '[user]');
+  return text.replace(SLACK_USER_ID, (word) => (VENDOR_WORDS.has(word) ? word : '[user]'));
 }
 
 /**

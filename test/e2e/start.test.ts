@@ -5,7 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -140,13 +142,13 @@ describe('start-up refuses bad configuration', { timeout: 30_000 }, () => {
 
 describe('a first run that tells the truth', { timeout: 60_000 }, () => {
   /** Runs src/main.ts in a temp folder holding `envFile` as .env; resolves with its exit code and output. */
-  async function firstRun(envFile: string): Promise<{ code: number | null; out: string; err: string }> {
+  async function firstRun(envFile: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
     const dir = mkdtempSync(join(tmpdir(), 'gemba-firstrun-'));
     try {
       writeFileSync(join(dir, '.env'), envFile);
       const child = spawn(process.execPath, ['--import', TSX, join(root, 'src/main.ts')], {
         cwd: dir,
-        env: { PATH: process.env.PATH ?? '', DATABASE_PATH: join(dir, 'gemba.db') },
+        env: { PATH: process.env.PATH ?? '', DATABASE_PATH: join(dir, 'gemba.db'), ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -182,6 +184,31 @@ describe('a first run that tells the truth', { timeout: 60_000 }, () => {
     assert.doesNotMatch(out, /fetch failed|"level":(40|50|60)/, 'no retry warnings or JSON error lines');
   });
 
+  it('PostgreSQL out of reach: one plain line naming it (without the password) and DATABASE_URL', async () => {
+    const port = await freePort();
+    const { code, out, err } = await firstRun(
+      `SLACK_BOT_TOKEN=xoxb-real-looking\nSLACK_SIGNING_SECRET=abc123\nDATABASE_URL=postgres://gemba:s3cret@127.0.0.1:${port}/gemba\n`,
+    );
+    assert.equal(code, 1);
+    assert.equal(
+      err,
+      `Gemba cannot start: cannot reach PostgreSQL at postgres://gemba:***@127.0.0.1:${port}/gemba: connect ECONNREFUSED 127.0.0.1:${port} — is it running, and is DATABASE_URL right?\n`,
+    );
+    assert.doesNotMatch(out + err, /s3cret/);
+  });
+
+  it('a SQLite file that cannot be created: one plain line naming it and DATABASE_PATH', async () => {
+    // DATABASE_PATH from the environment: it wins over .env.
+    const { code, err } = await firstRun('SLACK_BOT_TOKEN=xoxb-real-looking\nSLACK_SIGNING_SECRET=abc123\n', {
+      DATABASE_PATH: '/dev/null/gemba.db',
+    });
+    assert.equal(code, 1);
+    assert.match(
+      err,
+      /^Gemba cannot start: cannot open the SQLite database at \/dev\/null\/gemba\.db: .+ — check DATABASE_PATH \(its folder must be writable\)\n$/,
+    );
+  });
+
   it('Socket Mode with an app token Slack refuses: one plain line naming SLACK_APP_TOKEN, not the bot token', async () => {
     const fake = await startFakeSlack();
     try {
@@ -202,4 +229,75 @@ describe('a first run that tells the truth', { timeout: 60_000 }, () => {
       await fake.close();
     }
   });
+});
+
+describe('a signal while the app is still starting', { timeout: 60_000 }, () => {
+  /**
+   * A Web API that answers auth.test, and apps.connections.open with a WebSocket address nothing listens on:
+   * Socket Mode then retries its connection for as long as it takes, so start-up never ends by itself.
+   */
+  async function unreachableSocketSlack(): Promise<{ apiUrl: string; opened: () => number; close: () => Promise<void> }> {
+    const closedPort = await freePort();
+    let opened = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        if (req.url?.endsWith('/auth.test')) {
+          res.end(JSON.stringify({ ok: true, bot_id: 'B1', user_id: 'UBOT1', team_id: 'T0001', url: 'https://acme.slack.com/' }));
+        } else if (req.url?.endsWith('/apps.connections.open')) {
+          opened += 1;
+          res.end(JSON.stringify({ ok: true, url: `ws://127.0.0.1:${closedPort}/link` }));
+        } else res.end(JSON.stringify({ ok: false, error: 'unknown_method' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      apiUrl: `http://127.0.0.1:${port}/api/`,
+      opened: () => opened,
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${signal} while Socket Mode cannot connect yet: the database is closed and the exit code is 0`, async () => {
+      const slack = await unreachableSocketSlack();
+      const dir = mkdtempSync(join(tmpdir(), 'gemba-startsig-'));
+      try {
+        const databasePath = join(dir, 'gemba.db');
+        const child = spawnScript(
+          'src/main.ts',
+          [],
+          {
+            PATH: process.env.PATH ?? '',
+            SLACK_BOT_TOKEN: 'xoxb-start-signal',
+            SLACK_APP_TOKEN: 'xapp-1-start-signal',
+            SLACK_API_URL: slack.apiUrl,
+            PORT: String(await freePort()),
+            DATABASE_PATH: databasePath,
+            SCHEDULER_ENABLED: 'false',
+            LOG_FORMAT: 'json',
+          },
+          dir,
+        );
+        const deadline = Date.now() + 30_000;
+        while (slack.opened() < 1 || !existsSync(`${databasePath}-wal`)) {
+          if (child.proc.exitCode !== null || Date.now() > deadline) assert.fail(`never got to connecting:\n${child.output()}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        // Still connecting: Socket Mode retries the WebSocket.
+        await new Promise((r) => setTimeout(r, 500));
+        assert.doesNotMatch(child.output(), /Gemba is running/);
+        child.proc.kill(signal);
+        assert.equal(await child.exited, 0, child.output());
+        assert.match(child.output(), /"msg":"shutting down"/);
+        assert.match(child.output(), /"msg":"stopped"/);
+        assert.equal(existsSync(`${databasePath}-wal`), false, 'the database was closed (its WAL folded in and removed)');
+      } finally {
+        await slack.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

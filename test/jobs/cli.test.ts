@@ -16,6 +16,7 @@ import { MAX_RATE_LIMITED_ATTEMPTS } from '../../src/jobs/claimed.js';
 import { databaseEnv } from '../kit/engine.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
 import { startHarness, TEST_ANONYMITY_KEY } from '../kit/harness.js';
+import { freePort } from '../kit/net.js';
 import { enroll, seedTeam } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -164,6 +165,35 @@ describe('job CLI', () => {
     );
     assert.equal(r.stdout, '');
     assert.equal(fake.calls.length, calls, 'no Slack call for bad arguments');
+  });
+
+  it('a database it cannot reach: one line naming it and the variable to check, exit 1, no stack trace', async () => {
+    const port = await freePort();
+    const run = (env: Record<string, string>) =>
+      new Promise<Run>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/job.ts', 'nudges'], {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-cli-test', SLACK_API_URL: fake.apiUrl, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const pgDown = await run({ DATABASE_URL: `postgres://gemba:s3cret@127.0.0.1:${port}/gemba` });
+    assert.equal(pgDown.code, 1, pgDown.stderr);
+    assert.equal(
+      pgDown.stderr,
+      `job failed: cannot reach PostgreSQL at postgres://gemba:***@127.0.0.1:${port}/gemba: connect ECONNREFUSED 127.0.0.1:${port} — is it running, and is DATABASE_URL right?\n`,
+    );
+    const sqliteBad = await run({ DATABASE_PATH: '/dev/null/gemba.db' });
+    assert.equal(sqliteBad.code, 1, sqliteBad.stderr);
+    assert.match(sqliteBad.stderr, /^job failed: cannot open the SQLite database at \/dev\/null\/gemba\.db: .+ — check DATABASE_PATH/);
+    assert.doesNotMatch(sqliteBad.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(pgDown.stdout + sqliteBad.stdout, '');
   });
 
   it('--help prints the usage and every job on stdout and exits 0, touching nothing', async () => {

@@ -33,6 +33,13 @@ describe('vendor log redaction', () => {
     assert.equal(redactUserIds('users.info {"user":"U0123ABC"}'), 'users.info {"user":"[user]"}');
   });
 
+  it("keeps the SDKs' own upper-case words (Socket Mode's errors stay readable)", () => {
+    assert.equal(
+      redactUserIds('Failed to retrieve a new WSS URL (error: apps.connections.open did not return a URL!) for U0123ABC'),
+      'Failed to retrieve a new WSS URL (error: apps.connections.open did not return a URL!) for [user]',
+    );
+  });
+
   it('applies to every line through the Bolt adapter', () => {
     const { bolt, written } = boltAtDebug();
     bolt.info('An unhandled HTTP request (GET) made to /x?code=leak-me was ignored');
