@@ -55,11 +55,24 @@ interface PgTable {
   schema: string;
   name: string;
   columns: Array<{ name: string; type: string; identity: boolean }>;
+  /** The SQLite table its rows come from, when it is not the one of the same name. */
+  from?: { name: string; fill: Record<string, string> };
 }
+
+/**
+ * PostgreSQL tables shaped differently from their SQLite source: the source table, and a value (SQL) for each
+ * column SQLite lacks. team_week_stripes (migration 0016) takes SQLite's team_weeks rows as stripe 0: only the
+ * stripes' sums mean anything, and later changes add to each manager's own stripe.
+ */
+const COPIED_FROM: Record<string, NonNullable<PgTable['from']>> = {
+  'public.team_week_stripes': { name: 'team_weeks', fill: { stripe: '0' } },
+};
 
 const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
 const qualified = (t: { schema: string; name: string }) => `${quote(t.schema)}.${quote(t.name)}`;
 const label = (t: { schema: string; name: string }) => `${t.schema}.${t.name}`;
+/** The SQLite table a PostgreSQL table is copied from, as the operator knows it (`public.team_weeks`). */
+const sourceLabel = (t: PgTable) => `${t.schema}.${t.from?.name ?? t.name}`;
 
 /**
  * Copies the SQLite install at `from` (with its anonymous store beside it) into the PostgreSQL
@@ -126,7 +139,7 @@ export async function copySqliteToPostgres(
       for (const d of deferred) await client.query(`DROP INDEX ${d.name}`);
       for (const t of tables) {
         const n = await copyTable(db, client, t, batchRows);
-        opts.onTable?.(label(t), n);
+        opts.onTable?.(sourceLabel(t), n);
       }
       for (const d of deferred) await client.query(d.def);
       for (const t of tables) await client.query(`ALTER TABLE ${qualified(t)} ENABLE TRIGGER USER`);
@@ -146,7 +159,7 @@ export async function copySqliteToPostgres(
             .get(),
         );
         const { rows } = await client.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM ${qualified(t)}`);
-        counts.push({ table: label(t), source, target: rows[0].n });
+        counts.push({ table: sourceLabel(t), source, target: rows[0].n });
       }
       if (counts.some((c) => c.source !== c.target)) {
         await client.query('ROLLBACK');
@@ -195,7 +208,8 @@ async function listPgTables(pool: pg.Pool): Promise<PgTable[]> {
         WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
       [r.oid],
     );
-    tables.set(r.oid, { schema: r.schema, name: r.name, columns: cols.map((c) => ({ ...c, identity: c.identity !== '' })) });
+    const from = COPIED_FROM[`${r.schema}.${r.name}`];
+    tables.set(r.oid, { schema: r.schema, name: r.name, columns: cols.map((c) => ({ ...c, identity: c.identity !== '' })), from });
   }
   // Depth-first: a table comes after every table it references.
   const ordered: PgTable[] = [];
@@ -211,12 +225,12 @@ async function listPgTables(pool: pg.Pool): Promise<PgTable[]> {
 }
 
 /** `main.contacts` / `anon.tactics`: public is SQLite's main file, anon its attached store. */
-const sqliteName = (t: { schema: string; name: string }) => `${t.schema === 'public' ? 'main' : quote(t.schema)}.${quote(t.name)}`;
+const sqliteName = (t: PgTable) => `${t.schema === 'public' ? 'main' : quote(t.schema)}.${quote(t.from?.name ?? t.name)}`;
 
 /** Both sides must be at the same schema: every target table and column exists in the source, and no source table is left behind. */
 function checkSourceSchema(db: Db, tables: PgTable[]): void {
   const problems: string[] = [];
-  const wanted = new Set(tables.map(label));
+  const wanted = new Set(tables.map(sourceLabel));
   for (const [schema, file] of [
     ['public', 'main'],
     ['anon', 'anon'],
@@ -229,13 +243,17 @@ function checkSourceSchema(db: Db, tables: PgTable[]): void {
   for (const t of tables) {
     const cols = new Set(
       (
-        db.prepare(`SELECT name FROM pragma_table_info(?, ?)`).all(t.name, t.schema === 'public' ? 'main' : t.schema) as Array<{
+        db
+          .prepare(`SELECT name FROM pragma_table_info(?, ?)`)
+          .all(t.from?.name ?? t.name, t.schema === 'public' ? 'main' : t.schema) as Array<{
           name: string;
         }>
       ).map((c) => c.name),
     );
-    if (cols.size === 0) problems.push(`${label(t)} is missing from SQLite`);
-    else for (const c of t.columns) if (!cols.has(c.name)) problems.push(`${label(t)}.${c.name} is missing from SQLite`);
+    if (cols.size === 0) problems.push(`${sourceLabel(t)} is missing from SQLite`);
+    else
+      for (const c of t.columns)
+        if (!cols.has(c.name) && !(c.name in (t.from?.fill ?? {}))) problems.push(`${sourceLabel(t)}.${c.name} is missing from SQLite`);
   }
   if (problems.length)
     throw new CopyError(
@@ -254,7 +272,7 @@ async function copyTable(db: Db, client: pg.PoolClient, t: PgTable, batchRows: n
     .join(', ')})`;
   // safeIntegers: ids and epoch milliseconds come out exact whatever their size, and go over as text.
   const rows = db
-    .prepare(`SELECT ${names.join(', ')} FROM ${sqliteName(t)}`)
+    .prepare(`SELECT ${t.columns.map((c) => t.from?.fill[c.name] ?? quote(c.name)).join(', ')} FROM ${sqliteName(t)}`)
     .raw()
     .safeIntegers(true)
     .iterate() as IterableIterator<unknown[]>;

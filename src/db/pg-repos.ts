@@ -90,6 +90,9 @@ export const ONE_LINER_SQL = oneLinerSql(false);
 /** The same, pruning expired claims: sent unnamed (planned with its values) once per ONE_LINER_PRUNE_EVERY_SEC. */
 export const ONE_LINER_PRUNING_SQL = oneLinerSql(true);
 
+/** Tables stored differently on PostgreSQL: team_weeks is a view of team_week_stripes' sums there (migration 0016). */
+export const PG_TABLE_OF: Partial<Record<string, string>> = { team_weeks: 'team_week_stripes' };
+
 export function createPgRepos(q: Queryable): Repos {
   /** When this process's one-liners last pruned expired replay claims (epoch seconds); see ONE_LINER_PRUNE_EVERY_SEC. */
   let lastOneLinerPruneSec = Number.NEGATIVE_INFINITY;
@@ -911,8 +914,9 @@ export function createPgRepos(q: Queryable): Repos {
 
     workspaceData: {
       async eraseWorkspace(teamId) {
-        // One statement, so all of it goes or none: a DELETE per table as data-modifying CTEs.
-        const parts = TEAM_TABLES.map((t, i) => `d${i} AS (DELETE FROM ${t} WHERE team_id = $1 RETURNING 1)`);
+        // One statement, so all of it goes or none: a DELETE per table as data-modifying CTEs. team_weeks is a
+        // view on PostgreSQL (migration 0016): its rows are deleted from team_week_stripes.
+        const parts = TEAM_TABLES.map((t, i) => `d${i} AS (DELETE FROM ${PG_TABLE_OF[t] ?? t} WHERE team_id = $1 RETURNING 1)`);
         const counts = TEAM_TABLES.map((t, i) => `(SELECT COUNT(*) FROM d${i}) AS "${t}"`);
         const r = await get<Record<string, number>>(
           `WITH ${parts.join(', ')}, dc AS (DELETE FROM job_claims WHERE scope = $1 OR scope LIKE $1 || ':%' RETURNING 1)
