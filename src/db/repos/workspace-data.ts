@@ -14,7 +14,7 @@ export const TEAM_TABLES = [
   'anon.tactic_publications',
   'contacts',
   'contact_weeks',
-  'team_weeks',
+  'team_weeks', // on PostgreSQL a view: its rows are deleted from team_week_stripes (pg-repos PG_TABLE_OF)
   'nudges',
   'snoozes',
   'managers',
