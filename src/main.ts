@@ -12,8 +12,9 @@ import { type BotIdentity, describeSocketStartFailure, SLACK_DEFAULT_API_URL, Sl
 /**
  * Composition root: config → logger → database → migrations → context → Bolt app → start →
  * scheduler.
- * SIGTERM/SIGINT stop the scheduler, stop taking requests, let in-flight ones and after-ack work finish, then close
- * the database.
+ * SIGTERM/SIGINT stop the scheduler (the running tick finishes the DMs on their way and takes no new one), stop
+ * taking requests, let in-flight ones and after-ack work finish, then close the database: all within
+ * SHUTDOWN_DEADLINE_MS, after which the database is closed regardless.
  */
 async function main(): Promise<void> {
   const config = loadConfigOrReport('Gemba cannot start: invalid configuration');
@@ -30,19 +31,24 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, starting: running === undefined }, 'shutting down');
-    try {
+    const orderly = (async () => {
       if (running) {
         await running.scheduler.stop();
         await running.app.stop();
         await running.ctx.background.drain();
       }
-    } catch (err) {
-      logger.error({ err }, 'error while stopping');
-    } finally {
-      await storage?.close();
-      logger.info('stopped');
-      process.exit(0);
-    }
+    })().catch((err) => logger.error({ err }, 'error while stopping'));
+    // A Slack call can hang (the Web API client has no request timeout, and retries 5xx for seconds), and a
+    // container platform kills the process after its grace period: past the deadline, close the database anyway.
+    // A DM cut off then stays 'posting', and the next run reads Slack back before sending it (jobs/claimed.ts).
+    if ((await Promise.race([orderly.then(() => true), sleep(SHUTDOWN_DEADLINE_MS).then(() => false)])) === false)
+      logger.warn({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'work still running at the shutdown deadline; closing the database anyway');
+    await Promise.race([
+      storage?.close().catch((err) => logger.error({ err }, 'error while closing the database')),
+      sleep(CLOSE_DEADLINE_MS),
+    ]);
+    logger.info('stopped');
+    process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -91,6 +97,16 @@ async function main(): Promise<void> {
     logger.info('in-process scheduler is off (SCHEDULER_ENABLED=false); run jobs with `npm run job -- <job>`');
   }
 }
+
+/**
+ * How long a SIGTERM waits for the running tick (its DMs in flight), requests in flight and after-ack work
+ * before closing the database regardless: well inside the 10–30 s a container platform grants.
+ */
+const SHUTDOWN_DEADLINE_MS = 5_000;
+/** How long closing the database may take after that (a PostgreSQL pool waits for its checked-out clients). */
+const CLOSE_DEADLINE_MS = 2_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Start-up failures are one plain line on stderr (not a JSON stack), then exit 1. */
 function startFailed(line: string): never {

@@ -1,10 +1,11 @@
+import { constants } from 'node:os';
 import { pino } from 'pino';
 import { loadConfigOrReport } from '../config.js';
 import { createContext } from '../context.js';
 import { connectStorage, describeStorageFailure } from '../db/connect.js';
 import type { Storage } from '../db/storage.js';
 import { JOBS } from '../jobs/index.js';
-import { exitCodeOf, formatReport } from '../jobs/report.js';
+import { describeStop, exitCodeOf, formatReport } from '../jobs/report.js';
 import { listServedTeams } from '../jobs/teams.js';
 import { FixedClock, systemClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
@@ -37,17 +38,46 @@ async function main(): Promise<number> {
     process.stderr.write(`job failed: ${describeStorageFailure(config, err)}\n`);
     return 1;
   }
+  // SIGTERM/SIGINT (an external scheduler's timeout, Ctrl-C): the DMs on their way finish, nothing new is sent,
+  // the report says what was left, and the exit status is the shell's for that signal (130, 143). Past
+  // SHUTDOWN_DEADLINE_MS (a Slack call that hangs) the database is closed and the process exits regardless.
+  const stop = new AbortController();
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = signal;
+    stop.abort();
+    process.stderr.write(`${signal}: stopping after the posts in flight; the rest is left for the next run\n`);
+    setTimeout(() => {
+      process.stderr.write(`job interrupted (${signal}): still running after ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting\n`);
+      void Promise.race([storage.close(), new Promise((resolve) => setTimeout(resolve, 2_000))]).finally(() =>
+        process.exit(signalExitCode(signal)),
+      );
+    }, SHUTDOWN_DEADLINE_MS);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   try {
     const clock = args.now === null ? systemClock : new FixedClock(args.now);
     const ctx = createContext({ config, storage, logger, clock, slack: createSlackClient(config, logger) });
-    const report = await JOBS[args.job](ctx, clock.now(), { force: args.force });
+    const report = await JOBS[args.job](ctx, clock.now(), { force: args.force, signal: stop.signal });
     await ctx.background.drain();
     process.stdout.write(`${formatReport(report, (await listServedTeams(ctx)).length)}\n`);
+    if (interrupted) {
+      process.stderr.write(`job interrupted (${interrupted}): ${report.stopped ? describeStop(report.stopped) : 'it had finished'}\n`);
+      return signalExitCode(interrupted);
+    }
     return exitCodeOf(report);
   } finally {
     await storage.close();
   }
 }
+
+/** How long an interrupted job may take to finish its posts in flight before it exits regardless. */
+const SHUTDOWN_DEADLINE_MS = 5_000;
+
+/** The shell's status for a process ended by `signal` (128 + its number): SIGINT 130, SIGTERM 143. */
+const signalExitCode = (signal: NodeJS.Signals): number => 128 + (constants.signals[signal] ?? 0);
 
 main().then(
   (code) => process.exit(code),

@@ -502,6 +502,15 @@ export function createPgRepos(q: Queryable): Repos {
           )) === 1
         );
       },
+      async releaseClaim(key, claimedAt, now, detail) {
+        return (
+          (await run(
+            `UPDATE job_claims SET status = 'failed', finished_at = $5, detail = $6, retry_at = NULL
+             WHERE job = $1 AND scope = $2 AND period = $3 AND status = 'claimed' AND claimed_at = $4`,
+            [key.job, key.scope, key.period, claimedAt, now, detail],
+          )) === 1
+        );
+      },
       deleteClaimsOfScope: (scope) => run('DELETE FROM job_claims WHERE scope = $1', [scope]),
       findClaim: (key) =>
         get<ClaimRow>(

@@ -7,7 +7,7 @@ import type { SlackClient } from '../slack/client.js';
 import { rateLimitedFor, slackErrorCode } from '../slack/errors.js';
 import { uploadImages } from '../slack/files.js';
 import { MAX_RATE_LIMITED_ATTEMPTS } from './claimed.js';
-import type { RateGate } from './rate-gate.js';
+import { type RateGate, RunStopped } from './rate-gate.js';
 
 /** Weeks the digest's charts cover (the text keeps its 8): a quarter, to see last month against the one before. */
 export const DIGEST_CHART_WEEKS = 12;
@@ -109,7 +109,8 @@ export async function leaderboardCharts(ctx: AppContext, teamId: string, lb: Lea
  * Draws and shares a post's charts in `channel` as one message, with the workspace's own client,
  * after the post's text went out. A 429 on any step of the upload is waited out through the run's
  * `gate` and that step made again, at most MAX_RATE_LIMITED_ATTEMPTS - 1 times for the whole flow
- * (the post's claim stays 'posting' meanwhile, so the wait is bounded).
+ * (the post's claim stays 'posting' meanwhile, so the wait is bounded); a run told to stop (`signal`)
+ * stops waiting and shares no chart, so a shutdown records the text post instead of outliving its grace period.
  * Never throws: a chart that still cannot be drawn or uploaded (files:write missing, a Slack error,
  * 429s beyond the attempts) leaves the text post as it is, logs one warning, and is not retried on
  * later runs, so the post is never sent twice because of its chart. Returns what happened, for the
@@ -121,6 +122,7 @@ export async function shareCharts(
   gate: RateGate,
   where: { job: string; teamId: string; channel: string },
   build: () => Promise<PostCharts>,
+  signal?: AbortSignal,
 ): Promise<{ files: string[] } | { chartError: string }> {
   const budget = { retries: MAX_RATE_LIMITED_ATTEMPTS - 1 };
   try {
@@ -132,12 +134,12 @@ export async function shareCharts(
         comment,
         images: charts.map((c) => ({ filename: c.filename, title: c.title, alt: c.alt, bytes: c.png })),
       },
-      (call) => gate.call(budget, call),
+      (call) => gate.call(budget, call, signal),
     );
     return { files: fileIds };
   } catch (err) {
     // The client's 429 error and the upload URL's carry no Slack error string: say what Slack said.
-    const code = rateLimitedFor(err) === null ? slackErrorCode(err) : 'ratelimited';
+    const code = err instanceof RunStopped ? err.code : rateLimitedFor(err) === null ? slackErrorCode(err) : 'ratelimited';
     ctx.logger.warn(
       { job: where.job, teamId: where.teamId, channel: where.channel, error: code },
       'chart not shared; the post went out as text only',

@@ -31,6 +31,8 @@ export type ClaimedOutcome =
   | { status: 'done'; detail: string; readBack?: true }
   /** `unverified`: a stale post in doubt whose read-back failed (Slack's error code); left alone. */
   | { status: 'not_claimed'; unverified?: string }
+  /** The run was told to stop (`opts.signal`) before sending: nothing was sent, and no claim is held, so the next run takes it. */
+  | { status: 'stopped' }
   | { status: 'skipped' | 'failed'; detail: string };
 
 export interface ClaimedOptions {
@@ -41,7 +43,15 @@ export interface ClaimedOptions {
    * May throw: a thrown error counts as 'unknown'. Without it such a claim stays in doubt.
    */
   verify?: (claim: ClaimRow) => Promise<ReadBack>;
+  /**
+   * The run is told to stop (SIGTERM): no claim is taken from then on, and a claim waiting out a 429 is given
+   * back unsent. A post already on its way to Slack is never abandoned: its request is awaited and recorded.
+   */
+  signal?: AbortSignal;
 }
+
+/** The claim detail of a claim a stopped run gave back unsent. */
+export const RELEASED_ON_STOP = 'stopped before sending; left for the next run';
 
 /**
  * A 'posting' claim is given up for a stopped run's only when it is older than CLAIM_STALE_AFTER_MS by
@@ -65,7 +75,9 @@ function isStalePosting(ctx: AppContext, claim: ClaimRow): boolean {
  * 3. a 429 means Slack delivered nothing: back to 'claimed', wait Retry-After (shared by the run's
  *    workers through `gate`), try again, at most MAX_RATE_LIMITED_ATTEMPTS times;
  * 4. success marks it 'done' in the same transaction as `onPosted`; a failure records what went
- *    wrong and, unless it was the recipient's (closed DM, archived channel), lets a later tick retry.
+ *    wrong and, unless it was the recipient's (closed DM, archived channel), lets a later tick retry;
+ * 5. `opts.signal` aborted (shutdown): nothing is claimed from then on, and a claim not yet on its way
+ *    (before its first attempt, or waiting out a 429) is given back unsent for the next run ('stopped').
  * A crash leaves 'claimed' (retried once stale) or 'posting' (maybe delivered). A stale 'posting'
  * claim is settled by reading Slack back when the job gives `opts.verify` (nudges: the bot's own DM
  * history): delivered → 'done' with `onPosted`, nothing sent; not delivered → taken over and sent once;
@@ -84,6 +96,8 @@ export async function runClaimed(
   onPosted?: (tx: Repos, detail: string) => Promise<void>,
 ): Promise<ClaimedOutcome> {
   const { repos, storage, logger } = ctx;
+  const { signal } = opts;
+  if (signal?.aborted) return { status: 'stopped' };
   if (!(await repos.claims.claimPeriod(key, now, { staleAfterMs: CLAIM_STALE_AFTER_MS, force: opts.force }))) {
     const settled = opts.verify ? await settleStalePosting(ctx, key, now, opts.verify, onPosted) : undefined;
     if (settled?.status !== 'taken_over') return settled ?? { status: 'not_claimed' };
@@ -92,7 +106,13 @@ export async function runClaimed(
   let detail: string;
   try {
     for (let attempt = 1; ; attempt++) {
-      await gate.wait();
+      await gate.wait(signal);
+      // Told to stop before this attempt (maybe during a Retry-After wait): the claim is plain 'claimed', so
+      // nothing of it reached Slack; give it back for the next run instead of leaving it to go stale.
+      if (signal?.aborted) {
+        await repos.claims.releaseClaim(key, now, ctx.clock.now(), RELEASED_ON_STOP);
+        return { status: 'stopped' };
+      }
       // The claim is ours only while its claimed_at is the one we took: a wait for Retry-After can
       // outlast CLAIM_STALE_AFTER_MS, and another instance may have taken the claim over and sent it.
       if (!(await repos.claims.markPosting(key, now))) {

@@ -3,6 +3,7 @@ import { digestMessage } from '../blocks/digest.js';
 import type { AppContext } from '../context.js';
 import { WEEKLY_POSTS } from '../services/schedule.js';
 import { digestCharts } from './charts.js';
+import type { JobOptions } from './index.js';
 import type { JobReport } from './report.js';
 import { runWeeklyPost, type WeeklyPost } from './weekly.js';
 
@@ -29,6 +30,6 @@ export const digestPost: WeeklyPost = {
 };
 
 /** Runs the weekly VP digest if it is due (or `force`). */
-export function runDigest(ctx: AppContext, now: number, opts: { force?: boolean } = {}): Promise<JobReport> {
+export function runDigest(ctx: AppContext, now: number, opts: JobOptions = {}): Promise<JobReport> {
   return runWeeklyPost(ctx, digestPost, now, opts);
 }

@@ -7,7 +7,13 @@ import { runPublish } from './publish.js';
 import type { JobReport } from './report.js';
 import { runRetention } from './retention.js';
 
-export type JobRunner = (ctx: AppContext, now: number, opts?: { force?: boolean }) => Promise<JobReport>;
+/** `signal`: the run is told to stop (SIGTERM); it finishes the post in flight, sends nothing new and returns (report.stopped). */
+export interface JobOptions {
+  force?: boolean;
+  signal?: AbortSignal;
+}
+
+export type JobRunner = (ctx: AppContext, now: number, opts?: JobOptions) => Promise<JobReport>;
 
 /** Every scheduled job by its CLI name. Adding a job: write `run<Job>(ctx, now, opts)` and list it here. */
 export const JOBS = {
@@ -29,12 +35,16 @@ export const JOB_SUMMARIES: Record<JobName, string> = {
   publish: 'publish the tactic flags and Me toos received since the last publish (daily at FLAG_PUBLISH_HOUR)',
 };
 
-/** Runs every job once for the instant `now`; each decides for itself whether anything is due. */
-export async function runDueJobs(ctx: AppContext, now: number): Promise<JobReport[]> {
+/**
+ * Runs every job once for the instant `now`; each decides for itself whether anything is due. Once `signal`
+ * is aborted the job running finishes its post in flight and returns, and the jobs after it are not started.
+ */
+export async function runDueJobs(ctx: AppContext, now: number, signal?: AbortSignal): Promise<JobReport[]> {
   const reports: JobReport[] = [];
   for (const [name, run] of Object.entries(JOBS)) {
+    if (signal?.aborted) break;
     try {
-      reports.push(await run(ctx, now));
+      reports.push(await run(ctx, now, { signal }));
     } catch (err) {
       // One job's failure (e.g. the database briefly unavailable) must not stop the others.
       reportFailure(ctx.logger, err, { surface: 'job', job: name });

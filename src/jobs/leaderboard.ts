@@ -2,6 +2,7 @@ import { leaderboardMessage } from '../blocks/leaderboard.js';
 import type { AppContext } from '../context.js';
 import { WEEKLY_POSTS } from '../services/schedule.js';
 import { leaderboardCharts } from './charts.js';
+import type { JobOptions } from './index.js';
 import type { JobReport } from './report.js';
 import { runWeeklyPost, type WeeklyPost } from './weekly.js';
 
@@ -21,6 +22,6 @@ export const leaderboardPost: WeeklyPost = {
 };
 
 /** Runs the weekly leaderboard post if it is due (or `force`). */
-export function runLeaderboard(ctx: AppContext, now: number, opts: { force?: boolean } = {}): Promise<JobReport> {
+export function runLeaderboard(ctx: AppContext, now: number, opts: JobOptions = {}): Promise<JobReport> {
   return runWeeklyPost(ctx, leaderboardPost, now, opts);
 }

@@ -4,7 +4,8 @@ import { PROFILE_MAX_AGE_MS } from '../services/profiles.js';
 import type { SlackClient } from '../slack/client.js';
 import { classifySlackError } from '../slack/errors.js';
 import { describeUnclaimed, MAX_RATE_LIMITED_ATTEMPTS, READ_BACK_CLOCK_ALLOWANCE_MS, type ReadBack, runClaimed } from './claimed.js';
-import { RateGate } from './rate-gate.js';
+import type { JobOptions } from './index.js';
+import { RateGate, RunStopped } from './rate-gate.js';
 import { type JobReport, newReport } from './report.js';
 import { forEachLimited, listServedTeams } from './teams.js';
 
@@ -23,11 +24,21 @@ export const PROFILE_REFRESH_BATCH = 50;
 /**
  * Sends the nudges due at `now`: each manager at most once per local day (the claim), never
  * twice across restarts or processes. A closed DM is skipped; a Slack hiccup leaves the claim
- * for a later tick. `force` ignores the once-per-day claim and the 3-day cool-down.
+ * for a later tick. `force` ignores the once-per-day claim and the 3-day cool-down. Once `signal` is
+ * aborted, the DMs on their way to Slack finish, no other is claimed or sent (a Retry-After wait is cut
+ * short), and the report says how many were left for the next run.
  */
-export async function runNudges(ctx: AppContext, now: number, opts: { force?: boolean } = {}): Promise<JobReport> {
+export async function runNudges(ctx: AppContext, now: number, opts: JobOptions = {}): Promise<JobReport> {
   const report = newReport('nudges');
+  const { signal } = opts;
+  // Told to stop (SIGTERM): the DMs on their way finish, no new claim is taken, and what was due is left for the next run.
+  let left = 0;
+  let teamsLeft = 0;
   for (const teamId of await listServedTeams(ctx)) {
+    if (signal?.aborted) {
+      teamsLeft += 1;
+      continue;
+    }
     // The workspace's own installation; none (uninstalled, revoked) means nothing is sent there at all.
     const slack = await ctx.workspaces.clientFor(teamId);
     if (!slack) {
@@ -36,7 +47,7 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
     }
     // Slack rate-limits each workspace on its own: one workspace's 429 does not hold the others back.
     const gate = new RateGate();
-    const waiting = await refreshStaleProfiles(ctx, teamId, now, gate);
+    const waiting = await refreshStaleProfiles(ctx, teamId, now, gate, signal);
     if (waiting.size > 0)
       report.notes.push(
         `${teamId}: ${waiting.size} ${waiting.size === 1 ? 'manager waits' : 'managers wait'} for their time zone from Slack (not looked up yet, or Slack did not answer); not nudged until it is known`,
@@ -51,7 +62,7 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
         ctx,
         key,
         now,
-        { ...opts, gate, verify: (claim) => readBackNudge(slack, n.userId, n.localDate, claim.claimedAt) },
+        { ...opts, gate, signal, verify: (claim) => readBackNudge(slack, n.userId, n.localDate, claim.claimedAt) },
         async () => {
           const res = await slack.chat.postMessage({
             channel: n.userId,
@@ -74,6 +85,10 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
           });
         },
       );
+      if (outcome.status === 'stopped') {
+        left += 1;
+        return;
+      }
       const who = `DM to ${n.userId} (${teamId}, ${n.localDate}, quiet ${n.daysQuiet}d)`;
       if (outcome.status === 'done' && outcome.readBack)
         report.notes.push(`${who}: sent by a run that stopped before recording it (found in the DM's history); recorded, not resent`);
@@ -84,6 +99,7 @@ export async function runNudges(ctx: AppContext, now: number, opts: { force?: bo
         report.notes.push(`${who}: ${await describeUnclaimed(ctx, key, 'already sent for this day', outcome.unverified)}`);
     });
   }
+  if (signal?.aborted) report.stopped = { left, teamsLeft };
   return report;
 }
 
@@ -136,7 +152,13 @@ export async function readBackNudge(slack: SlackClient, userId: string, period: 
  * A lasting answer (user_not_found, missing_scope, a profile without tz) is PRODUCT.md's "unknown":
  * the team's zone, as for anyone Slack cannot place.
  */
-async function refreshStaleProfiles(ctx: AppContext, teamId: string, now: number, gate: RateGate): Promise<Set<string>> {
+async function refreshStaleProfiles(
+  ctx: AppContext,
+  teamId: string,
+  now: number,
+  gate: RateGate,
+  signal?: AbortSignal,
+): Promise<Set<string>> {
   const { profiles } = ctx.services;
   const managers = await ctx.repos.managers.listActiveManagers(teamId);
   const known = new Map<string, number>();
@@ -147,10 +169,13 @@ async function refreshStaleProfiles(ctx: AppContext, teamId: string, now: number
     .sort((a, b) => a.refreshedAt - b.refreshedAt || a.userId.localeCompare(b.userId));
   const waiting = new Set(stale.filter((p) => p.refreshedAt === -Infinity).map((p) => p.userId));
   await forEachLimited(stale.slice(0, PROFILE_REFRESH_BATCH), NUDGE_CONCURRENCY, async (p) => {
+    if (signal?.aborted) return;
     try {
-      await gate.call({ retries: MAX_RATE_LIMITED_ATTEMPTS - 1 }, () => profiles.lookUp(teamId, p.userId));
+      await gate.call({ retries: MAX_RATE_LIMITED_ATTEMPTS - 1 }, () => profiles.lookUp(teamId, p.userId), signal);
       waiting.delete(p.userId);
     } catch (err) {
+      // Told to stop while waiting out a 429: not looked up, as if beyond the batch.
+      if (err instanceof RunStopped) return;
       if (classifySlackError(err) !== 'retryable') waiting.delete(p.userId);
       // No user id in the log, as for every profile refresh.
       ctx.logger.warn({ err, teamId }, 'profile refresh failed; keeping the cached profile');

@@ -7,6 +7,7 @@ import type { TeamSettings } from '../services/settings.js';
 import type { SlackClient } from '../slack/client.js';
 import { type PostCharts, shareCharts } from './charts.js';
 import { describeUnclaimed, RETRY_LASTING_MS, runClaimed } from './claimed.js';
+import type { JobOptions } from './index.js';
 import { RateGate } from './rate-gate.js';
 import { type JobReport, newReport } from './report.js';
 import { listServedTeams } from './teams.js';
@@ -30,8 +31,11 @@ export interface WeeklyPost {
  * of the week if the app was down), once per ISO week. An unset or failing channel is reported
  * to the admins once per week by DM, not on every tick.
  */
-export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: number, opts: { force?: boolean } = {}): Promise<JobReport> {
+export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: number, opts: JobOptions = {}): Promise<JobReport> {
   const report = newReport(spec.job);
+  const { signal } = opts;
+  let left = 0;
+  let teamsLeft = 0;
   for (const teamId of await listServedTeams(ctx)) {
     const settings = await ctx.services.settings.forTeam(teamId);
     const window = weeklyWindow(now, settings.timezone, spec.hour, spec.minute);
@@ -39,6 +43,11 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
       report.notes.push(
         `${teamId}: not due until Monday ${String(spec.hour).padStart(2, '0')}:${String(spec.minute).padStart(2, '0')} ${settings.timezone}`,
       );
+      continue;
+    }
+    // Told to stop (SIGTERM): the post in progress was finished; the teams after it are left for the next run.
+    if (signal?.aborted) {
+      teamsLeft += 1;
       continue;
     }
     // The workspace's own installation; none (uninstalled, revoked) means nothing is sent there at all.
@@ -59,18 +68,31 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
     // One gate for the text and its chart: a 429 on either holds the other back too.
     const gate = new RateGate();
     let chartError: string | undefined;
-    const outcome = await runClaimed(ctx, key, now, { ...opts, gate }, async () => {
+    // The signal only stops the run before the text is sent (or while a 429 on it is waited out): once
+    // the text is out, the chart is shared and the claim recorded, so a stop never leaves half a post.
+    const outcome = await runClaimed(ctx, key, now, { ...opts, gate, signal }, async () => {
       const message = await spec.build(ctx, teamId, window.reportWeek, settings, now);
       const res = await slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false });
       // After the text is out and still inside this one attempt: shareCharts never throws, so a
       // chart failure can neither fail the claim nor make runClaimed send the text again.
       const chartsOf = spec.charts;
       const charts = chartsOf
-        ? await shareCharts(ctx, slack, gate, { job: spec.job, teamId, channel }, () => chartsOf(ctx, teamId, window.reportWeek, settings))
+        ? await shareCharts(
+            ctx,
+            slack,
+            gate,
+            { job: spec.job, teamId, channel },
+            () => chartsOf(ctx, teamId, window.reportWeek, settings),
+            signal,
+          )
         : undefined;
       if (charts && 'chartError' in charts) chartError = charts.chartError;
       return JSON.stringify({ channel: res.channel, ts: res.ts, ...charts });
     });
+    if (outcome.status === 'stopped') {
+      left += 1;
+      continue;
+    }
     const what = `${spec.job} for week of ${window.reportWeek} to ${channel} (${teamId}, ${window.period})`;
     if (outcome.status === 'done') {
       report.posted.push(what);
@@ -100,6 +122,7 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
       }
     }
   }
+  if (signal?.aborted) report.stopped = { left, teamsLeft };
   return report;
 }
 

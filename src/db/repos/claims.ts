@@ -43,6 +43,10 @@ export function createClaimsRepo(db: Db) {
   const retakePosting = db.prepare(`UPDATE job_claims SET status = 'claimed', claimed_at = @now, finished_at = NULL,
       retry_at = NULL, attempts = attempts + 1, detail = NULL
     WHERE job = @job AND scope = @scope AND period = @period AND status = 'posting' AND claimed_at = @claimedAt`);
+  // A run told to stop gives back a claim it holds but has not sent under ('claimed': nothing can have been
+  // delivered): as a failure retryable at once, fenced by claimed_at, so the next run takes it straight away.
+  const release = db.prepare(`UPDATE job_claims SET status = 'failed', finished_at = @now, detail = @detail, retry_at = NULL
+    WHERE job = @job AND scope = @scope AND period = @period AND status = 'claimed' AND claimed_at = @claimedAt`);
   const delScope = db.prepare('DELETE FROM job_claims WHERE scope = ?');
   const find = db.prepare(`SELECT job, scope, period, status, claimed_at AS claimedAt, finished_at AS finishedAt,
     retry_at AS retryAt, attempts, detail FROM job_claims WHERE job = ? AND scope = ? AND period = ?`);
@@ -90,6 +94,13 @@ export function createClaimsRepo(db: Db) {
      */
     takeOverPostingClaim(key: ClaimKey, claimedAt: number, now: number): boolean {
       return retakePosting.run({ ...key, claimedAt, now }).changes === 1;
+    },
+    /**
+     * Gives back, unsent, a claim taken at `claimedAt` that is still plain 'claimed' (a run told to stop while it
+     * waited out a 429): any later run may take it at once. False when it is no longer that claim.
+     */
+    releaseClaim(key: ClaimKey, claimedAt: number, now: number, detail: string): boolean {
+      return release.run({ ...key, claimedAt, now, detail }).changes === 1;
     },
     /** Deletes every claim of a scope (forget: per-manager claims are scoped 'team:user'). */
     deleteClaimsOfScope(scope: string): number {
