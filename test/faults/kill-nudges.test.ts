@@ -19,46 +19,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openPostgresStorage } from '../../src/db/postgres.js';
 import { CLAIM_STALE_AFTER_MS } from '../../src/jobs/claimed.js';
 import { NUDGE_CONCURRENCY } from '../../src/jobs/nudges.js';
-import { databaseUrlFor, inspectStore } from '../kit/engine.js';
+import { inspectStore } from '../kit/engine.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
-import { enrollUtcManagers, openTestStorage } from '../kit/storage.js';
-import { runJob, sleep, spawnScript, storeEnv, until } from './support.js';
+import { deliveredDms, nudgeClaimsByStatus, runJob, seedDueManagers, sleep, spawnScript, storeEnv, until } from './support.js';
 
 const TEAM = 'T0001';
 /** Monday 09:05 UTC: every manager's nudge hour has come. */
 const NOW = Date.parse('2026-11-30T09:05:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 const managerIds = (n: number) => Array.from({ length: n }, (_, i) => `UNUDGE${String(i).padStart(3, '0')}`);
-
-/** Managers enrolled a month ago (so all are due), with fresh UTC profiles (no users.info calls). */
-async function seed(databasePath: string, users: string[]): Promise<void> {
-  // The store of the run's engine: the job child opens the same one (storeEnv).
-  const url = await databaseUrlFor(databasePath);
-  const storage = url ? (await openPostgresStorage(url)).storage : openTestStorage(databasePath);
-  await storage.transaction((tx) =>
-    enrollUtcManagers(tx, TEAM, users, { enrolledAt: NOW - 30 * 86_400_000, refreshedAt: NOW - 3_600_000 }),
-  );
-  await storage.close();
-}
-
-/** Successful DMs per user so far. */
-function delivered(fake: FakeSlack): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const c of fake.callsTo('chat.postMessage'))
-    if (c.status === 200 && c.response?.ok) m.set(String(c.args.channel), (m.get(String(c.args.channel)) ?? 0) + 1);
-  return m;
-}
-
-const claimsByStatus = (databasePath: string) =>
-  inspectStore(databasePath, async (db) => {
-    const rows = await db.rows<{ scope: string; status: string }>("SELECT scope, status FROM job_claims WHERE job = 'nudges'");
-    const by = new Map<string, string[]>();
-    for (const r of rows) by.set(r.status, [...(by.get(r.status) ?? []), r.scope.split(':')[1]]);
-    return by;
-  });
 
 describe('fault: kill -9 in the middle of a nudge run', () => {
   let dir: string;
@@ -74,7 +45,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
     try {
       const users = managerIds(30);
       const databasePath = join(dir, 'paused.db');
-      await seed(databasePath, users);
+      await seedDueManagers(databasePath, TEAM, users, NOW);
       const env = await storeEnv({ apiUrl: fake.apiUrl, databasePath });
       // Slack slows the run down: after 6 DMs in a second, 429 with a long Retry-After.
       fake.rateLimit('chat.postMessage', { perSecond: 6, retryAfter: 30 });
@@ -85,8 +56,8 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
       job.proc.kill('SIGKILL');
       assert.equal(await job.exited, 'SIGKILL');
 
-      const first = delivered(fake);
-      const claims = await claimsByStatus(databasePath);
+      const first = deliveredDms(fake);
+      const claims = await nudgeClaimsByStatus(databasePath);
       const abandoned = claims.get('claimed') ?? [];
       assert.ok(first.size >= 1 && first.size < users.length, `killed mid-run (${first.size} DMs sent)`);
       assert.deepEqual(
@@ -108,7 +79,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
       fake.rateLimit('chat.postMessage', null);
       const second = await runJob('nudges', ['--now', iso(NOW + 60_000)], env, dir);
       assert.match(second, /being sent by another run right now/);
-      const afterSecond = delivered(fake);
+      const afterSecond = deliveredDms(fake);
       assert.deepEqual(
         users.filter((u) => afterSecond.get(u) !== 1).sort(),
         [...abandoned].sort(),
@@ -117,7 +88,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
 
       // Once stale, the abandoned claims are taken again: everyone has exactly one DM.
       await runJob('nudges', ['--now', iso(NOW + CLAIM_STALE_AFTER_MS + 60_000)], env, dir);
-      const final = delivered(fake);
+      const final = deliveredDms(fake);
       assert.deepEqual(
         users.filter((u) => final.get(u) !== 1),
         [],
@@ -128,12 +99,12 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
         assert.equal(await db.count('nudges'), users.length);
         assert.equal(Number(await db.value('SELECT COUNT(DISTINCT user_id) FROM nudges')), users.length);
       });
-      assert.deepEqual((await claimsByStatus(databasePath)).get('done')?.length, users.length);
+      assert.deepEqual((await nudgeClaimsByStatus(databasePath)).get('done')?.length, users.length);
 
       // And a later tick the same day sends nothing.
       await runJob('nudges', ['--now', iso(NOW + 2 * CLAIM_STALE_AFTER_MS)], env, dir);
       assert.equal(
-        [...delivered(fake).values()].reduce((s, n) => s + n, 0),
+        [...deliveredDms(fake).values()].reduce((s, n) => s + n, 0),
         users.length,
       );
     } finally {
@@ -148,7 +119,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
     try {
       const users = managerIds(30);
       const databasePath = join(dir, 'inflight.db');
-      await seed(databasePath, users);
+      await seedDueManagers(databasePath, TEAM, users, NOW);
       const env = await storeEnv({ apiUrl: fake.apiUrl, databasePath });
       fake.delayMs = 250; // every DM spends 250 ms "at Slack"
       // The first manager's DM never gets through before the crash: Slack answers 503 and the client
@@ -157,19 +128,19 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
       let failing = true;
       fake.failNext('chat.postMessage', { status: 503, times: 100, when: (a) => failing && a.channel === unlucky });
       const job = spawnScript('src/cli/job.ts', ['nudges', '--now', iso(NOW)], env, dir);
-      await until(() => delivered(fake).size >= 6, 'six DMs');
+      await until(() => deliveredDms(fake).size >= 6, 'six DMs');
       job.proc.kill('SIGKILL');
       assert.equal(await job.exited, 'SIGKILL');
       await sleep(400); // Slack finishes what it was given: those DMs were delivered
       fake.delayMs = 0;
       failing = false;
 
-      const inFlight = new Set((await claimsByStatus(databasePath)).get('posting') ?? []);
+      const inFlight = new Set((await nudgeClaimsByStatus(databasePath)).get('posting') ?? []);
       assert.ok(
         inFlight.size >= 1 && inFlight.size <= NUDGE_CONCURRENCY,
         `1..${NUDGE_CONCURRENCY} DMs were on their way at the crash: ${[...inFlight].join(', ')}`,
       );
-      const atCrash = delivered(fake);
+      const atCrash = deliveredDms(fake);
       const reached = [...inFlight].filter((u) => atCrash.get(u) === 1);
       assert.ok(inFlight.has(unlucky) && !atCrash.has(unlucky), `${unlucky}'s DM was in doubt and not delivered`);
 
@@ -179,7 +150,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
       assert.equal(fake.callsTo('conversations.history').length, 0);
 
       const rerun = await runJob('nudges', ['--now', iso(NOW + CLAIM_STALE_AFTER_MS + 60_000)], env, dir);
-      const final = delivered(fake);
+      const final = deliveredDms(fake);
       assert.deepEqual(
         users.filter((u) => final.get(u) !== 1),
         [],
@@ -191,7 +162,7 @@ describe('fault: kill -9 in the middle of a nudge run', () => {
         else assert.match(rerun, new RegExp(`posted  DM to ${u} `));
       }
       assert.equal(fake.callsTo('conversations.history').length, inFlight.size, 'each DM in doubt read back once');
-      assert.deepEqual((await claimsByStatus(databasePath)).get('done')?.length, users.length);
+      assert.deepEqual((await nudgeClaimsByStatus(databasePath)).get('done')?.length, users.length);
       await inspectStore(databasePath, async (db) => {
         assert.equal(await db.count('nudges'), users.length);
         assert.equal(Number(await db.value('SELECT COUNT(DISTINCT user_id) FROM nudges')), users.length);

@@ -12,13 +12,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openPostgresStorage } from '../../src/db/postgres.js';
 import { CLAIM_STALE_AFTER_MS } from '../../src/jobs/claimed.js';
 import { NUDGE_CONCURRENCY } from '../../src/jobs/nudges.js';
-import { databaseUrlFor, inspectStore } from '../kit/engine.js';
 import { type FakeSlack, startFakeSlack } from '../kit/fake-slack.js';
-import { enrollUtcManagers, openTestStorage } from '../kit/storage.js';
-import { type Child, freePort, ROOT, runJob, sleep, spawnApp, spawnScript, storeEnv, until } from './support.js';
+import {
+  type Child,
+  deliveredDms,
+  freePort,
+  nudgeClaimsByStatus,
+  ROOT,
+  runJob,
+  seedDueManagers,
+  sleep,
+  spawnApp,
+  spawnScript,
+  storeEnv,
+  until,
+} from './support.js';
 
 const TEAM = 'T0001';
 /** Monday 09:05 UTC: every manager's nudge hour has come. */
@@ -28,32 +38,6 @@ const managerIds = (n: number) => Array.from({ length: n }, (_, i) => `USTOP${St
 const SHIFTED_CLOCK = join(ROOT, 'test/faults/shifted-clock.ts');
 /** What "within a few seconds" means here: the app's own deadline is 5 s, a container's grace period 10 s or more. */
 const PROMPT_EXIT_MS = 8_000;
-
-/** Managers enrolled a month ago (so all are due), with fresh UTC profiles (no users.info calls). */
-async function seed(databasePath: string, users: string[]): Promise<void> {
-  const url = await databaseUrlFor(databasePath);
-  const storage = url ? (await openPostgresStorage(url)).storage : openTestStorage(databasePath);
-  await storage.transaction((tx) =>
-    enrollUtcManagers(tx, TEAM, users, { enrolledAt: NOW - 30 * 86_400_000, refreshedAt: NOW - 3_600_000 }),
-  );
-  await storage.close();
-}
-
-/** Successful DMs per user so far. */
-function delivered(fake: FakeSlack): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const c of fake.callsTo('chat.postMessage'))
-    if (c.status === 200 && c.response?.ok) m.set(String(c.args.channel), (m.get(String(c.args.channel)) ?? 0) + 1);
-  return m;
-}
-
-const claimsByStatus = (databasePath: string) =>
-  inspectStore(databasePath, async (db) => {
-    const rows = await db.rows<{ scope: string; status: string }>("SELECT scope, status FROM job_claims WHERE job = 'nudges'");
-    const by = new Map<string, string[]>();
-    for (const r of rows) by.set(r.status, [...(by.get(r.status) ?? []), r.scope.split(':')[1]]);
-    return by;
-  });
 
 /** Sends SIGTERM and resolves with the exit status and how long it took (SIGKILL after `killAfterMs`, so a run without the fix ends too). */
 async function terminate(child: Child, killAfterMs = 20_000): Promise<{ code: number | string; ms: number }> {
@@ -89,7 +73,7 @@ describe('SIGTERM in the middle of a nudge fan-out', { timeout: 180_000 }, () =>
     try {
       const users = managerIds(30);
       const databasePath = join(dir, 'app-429.db');
-      await seed(databasePath, users);
+      await seedDueManagers(databasePath, TEAM, users, NOW);
       fake.rateLimit('chat.postMessage', { perSecond: 6, retryAfter: 30 });
       const app = await startScheduledApp(fake, databasePath, dir);
       await until(() => fake.rateLimited > 0, 'the first 429');
@@ -102,14 +86,14 @@ describe('SIGTERM in the middle of a nudge fan-out', { timeout: 180_000 }, () =>
       assert.doesNotMatch(out, /closing the database anyway/, 'nothing was left running at the deadline');
       assert.match(out, /shutting down with work left: nudges stopped early: \d+ due posts, left for the next run/);
 
-      const first = delivered(fake);
+      const first = deliveredDms(fake);
       assert.ok(first.size >= 1 && first.size < users.length, `stopped mid-run (${first.size} DMs sent)`);
       assert.deepEqual(
         [...first.values()].filter((n) => n !== 1),
         [],
         'no duplicate',
       );
-      const claims = await claimsByStatus(databasePath);
+      const claims = await nudgeClaimsByStatus(databasePath);
       assert.deepEqual((claims.get('done') ?? []).sort(), [...first.keys()].sort(), 'every DM Slack accepted is recorded');
       assert.deepEqual([...(claims.get('claimed') ?? []), ...(claims.get('posting') ?? [])], [], 'no claim is left held');
 
@@ -117,7 +101,7 @@ describe('SIGTERM in the middle of a nudge fan-out', { timeout: 180_000 }, () =>
       fake.rateLimit('chat.postMessage', null);
       const second = await runJob('nudges', ['--now', iso(NOW + 60_000)], await storeEnv({ apiUrl: fake.apiUrl, databasePath }), dir);
       assert.doesNotMatch(second, /being sent by another run/);
-      const final = delivered(fake);
+      const final = deliveredDms(fake);
       assert.deepEqual(
         users.filter((u) => final.get(u) !== 1),
         [],
@@ -136,10 +120,10 @@ describe('SIGTERM in the middle of a nudge fan-out', { timeout: 180_000 }, () =>
     try {
       const users = managerIds(20);
       const databasePath = join(dir, 'app-hang.db');
-      await seed(databasePath, users);
+      await seedDueManagers(databasePath, TEAM, users, NOW);
       fake.delayMs = 250; // every DM spends 250 ms at Slack, so the fan-out is still going when Slack starts to hang
       const app = await startScheduledApp(fake, databasePath, dir);
-      await until(() => delivered(fake).size >= 4, 'four DMs');
+      await until(() => deliveredDms(fake).size >= 4, 'four DMs');
       const HANG_MS = 9_000;
       fake.delayMs = HANG_MS; // from now on Slack takes the DM at once but answers only after 9 s
       await until(() => fake.calls.length > 0 && Date.now() - fake.calls[fake.calls.length - 1].at > 500, 'DMs hanging at Slack');
@@ -152,13 +136,13 @@ describe('SIGTERM in the middle of a nudge fan-out', { timeout: 180_000 }, () =>
       await sleep(HANG_MS); // Slack answers the DMs it was given (into closed sockets)
       fake.delayMs = 0;
 
-      const claims = await claimsByStatus(databasePath);
+      const claims = await nudgeClaimsByStatus(databasePath);
       const inDoubt = claims.get('posting') ?? [];
       assert.ok(inDoubt.length >= 1 && inDoubt.length <= NUDGE_CONCURRENCY, `DMs cut off at the deadline: ${inDoubt.join(', ')}`);
       const env = await storeEnv({ apiUrl: fake.apiUrl, databasePath });
       await runJob('nudges', ['--now', iso(NOW + 60_000)], env, dir);
       await runJob('nudges', ['--now', iso(NOW + CLAIM_STALE_AFTER_MS + 60_000)], env, dir);
-      const final = delivered(fake);
+      const final = deliveredDms(fake);
       assert.deepEqual(
         users.filter((u) => final.get(u) !== 1),
         [],
@@ -175,7 +159,7 @@ describe('SIGTERM in the middle of a nudge fan-out', { timeout: 180_000 }, () =>
     try {
       const users = managerIds(30);
       const databasePath = join(dir, 'cli-429.db');
-      await seed(databasePath, users);
+      await seedDueManagers(databasePath, TEAM, users, NOW);
       const env = await storeEnv({ apiUrl: fake.apiUrl, databasePath });
       fake.rateLimit('chat.postMessage', { perSecond: 6, retryAfter: 30 });
       const job = spawnScript('src/cli/job.ts', ['nudges', '--now', iso(NOW)], env, dir);
@@ -185,7 +169,7 @@ describe('SIGTERM in the middle of a nudge fan-out', { timeout: 180_000 }, () =>
       const out = job.output();
       assert.equal(code, 143, out);
       assert.ok(ms < PROMPT_EXIT_MS, `stopped in ${ms} ms:\n${out}`);
-      const first = delivered(fake);
+      const first = deliveredDms(fake);
       const left = Number(/job interrupted \(SIGTERM\): stopped early: (\d+) due posts, left for the next run/.exec(out)?.[1]);
       assert.equal(first.size + left, users.length, `sent + left = all:\n${out}`);
       assert.match(out, new RegExp(`nudges: ${first.size} posted`));
@@ -193,7 +177,7 @@ describe('SIGTERM in the middle of a nudge fan-out', { timeout: 180_000 }, () =>
       fake.rateLimit('chat.postMessage', null);
       const second = await runJob('nudges', ['--now', iso(NOW + 60_000)], env, dir);
       assert.match(second, new RegExp(`nudges: ${left} posted`));
-      const final = delivered(fake);
+      const final = deliveredDms(fake);
       assert.deepEqual(
         users.filter((u) => final.get(u) !== 1),
         [],

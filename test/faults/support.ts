@@ -2,9 +2,13 @@
  * Helpers for fault tests that run the real entry points (src/main.ts, src/cli/job.ts) as child
  * processes, so a test can kill them with SIGKILL and start them again on the same database.
  */
+
+import { openPostgresStorage } from '../../src/db/postgres.js';
 import { type AppChild, type Child, spawnApp, spawnScript, waitHealthy } from '../kit/app-process.js';
-import { databaseEnv } from '../kit/engine.js';
+import { databaseEnv, databaseUrlFor, inspectStore } from '../kit/engine.js';
+import type { FakeSlack } from '../kit/fake-slack.js';
 import { freePort } from '../kit/net.js';
+import { enrollUtcManagers, openTestStorage } from '../kit/storage.js';
 
 export { type AppChild, type Child, ROOT, spawnApp, spawnScript, waitHealthy } from '../kit/app-process.js';
 export { freePort };
@@ -79,3 +83,33 @@ export async function until(cond: () => boolean, what: string, timeoutMs = 60_00
     await sleep(10);
   }
 }
+
+/**
+ * Managers of `team` enrolled a month before `now` (so all are due for a nudge), with fresh UTC profiles (no
+ * users.info calls), in the store of the run's engine: the job or app child opens the same one (storeEnv).
+ */
+export async function seedDueManagers(databasePath: string, team: string, users: string[], now: number): Promise<void> {
+  const url = await databaseUrlFor(databasePath);
+  const storage = url ? (await openPostgresStorage(url)).storage : openTestStorage(databasePath);
+  await storage.transaction((tx) =>
+    enrollUtcManagers(tx, team, users, { enrolledAt: now - 30 * 86_400_000, refreshedAt: now - 3_600_000 }),
+  );
+  await storage.close();
+}
+
+/** Successful DMs per user so far. */
+export function deliveredDms(fake: FakeSlack): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const c of fake.callsTo('chat.postMessage'))
+    if (c.status === 200 && c.response?.ok) m.set(String(c.args.channel), (m.get(String(c.args.channel)) ?? 0) + 1);
+  return m;
+}
+
+/** The nudge claims in the store, as status → the user ids holding one. */
+export const nudgeClaimsByStatus = (databasePath: string) =>
+  inspectStore(databasePath, async (db) => {
+    const rows = await db.rows<{ scope: string; status: string }>("SELECT scope, status FROM job_claims WHERE job = 'nudges'");
+    const by = new Map<string, string[]>();
+    for (const r of rows) by.set(r.status, [...(by.get(r.status) ?? []), r.scope.split(':')[1]]);
+    return by;
+  });

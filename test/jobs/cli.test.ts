@@ -27,6 +27,23 @@ interface Run {
   stderr: string;
 }
 
+/** The job CLI as `npm run job` runs it, with only PATH and `env` in its environment; what it printed and its exit code. */
+function runCli(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/job.ts', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 describe('job CLI', () => {
   let fake: FakeSlack;
   let dir: string;
@@ -34,28 +51,15 @@ describe('job CLI', () => {
 
   async function job(args: string[], env: Record<string, string> = {}): Promise<Run> {
     const database = await databaseEnv(env.DATABASE_PATH ?? databasePath);
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/job.ts', ...args], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          // No SLACK_SIGNING_SECRET: the CLI receives no Slack request, so it must run without one.
-          SLACK_BOT_TOKEN: 'xoxb-cli-test',
-          SLACK_API_URL: fake.apiUrl,
-          ANONYMITY_KEY: TEST_ANONYMITY_KEY,
-          LEADERBOARD_CHANNEL: 'CLEAD',
-          TZ: 'UTC',
-          ...env,
-          ...database,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    return runCli(args, {
+      // No SLACK_SIGNING_SECRET: the CLI receives no Slack request, so it must run without one.
+      SLACK_BOT_TOKEN: 'xoxb-cli-test',
+      SLACK_API_URL: fake.apiUrl,
+      ANONYMITY_KEY: TEST_ANONYMITY_KEY,
+      LEADERBOARD_CHANNEL: 'CLEAD',
+      TZ: 'UTC',
+      ...env,
+      ...database,
     });
   }
 
@@ -170,19 +174,7 @@ describe('job CLI', () => {
   it('a database it cannot reach: one line naming it and the variable to check, exit 1, no stack trace', async () => {
     const port = await freePort();
     const run = (env: Record<string, string>) =>
-      new Promise<Run>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/job.ts', 'nudges'], {
-          cwd: ROOT,
-          env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-cli-test', SLACK_API_URL: fake.apiUrl, ...env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => (stdout += d));
-        child.stderr.on('data', (d) => (stderr += d));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+      runCli(['nudges'], { SLACK_BOT_TOKEN: 'xoxb-cli-test', SLACK_API_URL: fake.apiUrl, ...env });
     const pgDown = await run({ DATABASE_URL: `postgres://gemba:s3cret@127.0.0.1:${port}/gemba` });
     assert.equal(pgDown.code, 1, pgDown.stderr);
     assert.equal(
