@@ -97,7 +97,7 @@ export function createClaimsRepo(db: Db) {
     },
     /**
      * Gives back, unsent, a claim taken at `claimedAt` that is still plain 'claimed' (a run told to stop while it
-     * waited out a 429): any later run may take it at once. False when it is no longer that claim.
+     * waited out a 429): the next run, on this instance or another, may take it at once. False when it is no longer that claim.
      */
     releaseClaim(key: ClaimKey, claimedAt: number, now: number, detail: string): boolean {
       return release.run({ ...key, claimedAt, now, detail }).changes === 1;
