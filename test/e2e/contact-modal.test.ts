@@ -166,6 +166,24 @@ describe('contact modal: inline errors', () => {
     });
   }
 
+  it('reads a text field whose value is not a string (a forged payload) as empty: inline errors, no failure, nothing stored', async () => {
+    const h = await harness();
+    const forged = { ...values({ account: 'Acme' }) };
+    forged[ContactField.account] = { [INPUT_ACTION]: { type: 'plain_text_input', value: 12345 } };
+    forged[ContactField.insight] = { [INPUT_ACTION]: { type: 'plain_text_input', value: { a: 1 } } };
+    const r = await h.submit({ callbackId: ViewId.contactModal, values: forged, privateMetadata: '{}' });
+    assert.equal(r.status, 200);
+    assert.equal(r.json?.response_action, 'errors');
+    assert.deepEqual(Object.keys(r.json.errors), [ContactField.account]);
+    assert.equal(await contactCount(h), 0);
+    await h.settle();
+    assert.deepEqual(
+      h.logs.filter((l) => Number(l.level) >= 50),
+      [],
+      'no error logged',
+    );
+  });
+
   it('shows every field that is wrong at once, not one per submission', async () => {
     const h = await harness();
     const r = await submit(h, { account: null, duration: 'half an hour', date: '2026-11-27', insight: 'x'.repeat(2001) });

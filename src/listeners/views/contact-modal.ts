@@ -26,7 +26,9 @@ const FIELD_OF_ERROR: Record<string, string> = {
 };
 
 const text = (values: StateValues, block: string): string | null => {
-  const v = stripControlChars(values[block]?.[INPUT_ACTION]?.value ?? '')
+  // A value that is not a string is no text (Slack sends strings; a forged payload may not): read as empty.
+  const raw: unknown = values[block]?.[INPUT_ACTION]?.value;
+  const v = stripControlChars(typeof raw === 'string' ? raw : '')
     .replace(/\s+/g, (ws) => (ws.includes('\n') ? ws : ' '))
     .trim();
   return v ? v : null;
