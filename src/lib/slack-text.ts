@@ -33,6 +33,11 @@ export function truncate(text: string, max: number): string {
   return `${cut}…`;
 }
 
+/** The first `max` characters of text, counted in code points, so an emoji is never cut in half (for echoing what was typed). */
+export function firstChars(text: string, max: number): string {
+  return Array.from(text).slice(0, max).join('');
+}
+
 /** A Slack user mention. Ids come from Slack payloads, never from free text. */
 export const mention = (userId: string): string => `<@${userId}>`;
 

@@ -13,6 +13,7 @@ import {
   assertSurfacesValid,
   contactCount,
   contactRows,
+  loneSurrogates,
   ME,
   managerCount,
   OTHER,
@@ -182,6 +183,13 @@ describe('contact modal: inline errors', () => {
       [],
       'no error logged',
     );
+  });
+
+  it('quotes a bad duration without cutting an emoji in half', async () => {
+    const h = await harness();
+    const r = await submit(h, { account: 'Acme', duration: `a${'😀'.repeat(20)}` });
+    assert.match(r.json.errors[ContactField.duration], /isn't a duration/);
+    assert.deepEqual(loneSurrogates(r.json), []);
   });
 
   it('shows every field that is wrong at once, not one per submission', async () => {

@@ -1,7 +1,7 @@
 import { type ContactModalMeta, contactConfirmation } from '../../blocks/contact.js';
 import { ContactField, INPUT_ACTION } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
-import { stripControlChars } from '../../lib/slack-text.js';
+import { firstChars, stripControlChars } from '../../lib/slack-text.js';
 import { CONTACT_LIMITS, contactDraftProblems, parseDurationToken } from '../../services/contact-grammar.js';
 import type { ContactInput, ContactRow } from '../../services/contacts.js';
 import { afterAck } from '../after-ack.js';
@@ -53,7 +53,7 @@ export function readContactForm(
     durationMin = parseDurationToken(bare);
     if (durationMin === null)
       errors[ContactField.duration] =
-        `"${durationText.slice(0, 20)}" isn't a duration I understand. Use minutes like 30m or hours like 1h (up to ${CONTACT_LIMITS.durationMax} minutes).`;
+        `"${firstChars(durationText, 20)}" isn't a duration I understand. Use minutes like 30m or hours like 1h (up to ${CONTACT_LIMITS.durationMax} minutes).`;
   }
   const draft = {
     account: (text(values, ContactField.account) ?? '').replace(/\s+/g, ' '),
