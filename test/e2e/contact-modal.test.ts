@@ -141,6 +141,8 @@ describe('contact modal: inline errors', () => {
   const cases: Array<[string, Form, string, RegExp]> = [
     ['no account', { account: null }, ContactField.account, /account/i],
     ['a blank account', { account: '   ' }, ContactField.account, /account/i],
+    ['an account of only zero-width characters', { account: '\u200B\u200C\uFEFF' }, ContactField.account, /account/i],
+    ['a buyer of only zero-width characters', { account: 'Acme', buyer: '\u200B' }, ContactField.buyer, /Who did you talk to/],
     ['an account of 121 characters', { account: 'A'.repeat(121) }, ContactField.account, /121 characters/],
     ['a future date', { account: 'Acme', date: '2026-11-27' }, ContactField.date, /future/],
     ['a date 31 days back', { account: 'Acme', date: '2026-10-26' }, ContactField.date, /30 days/],

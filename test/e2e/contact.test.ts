@@ -359,6 +359,8 @@ describe('/contact bad input', () => {
     ['a stray word after the options', 'Acme Corp via video Corp', /didn't understand "Corp"/],
     ['a date where the account goes', 'yesterday with Dana Lee', /couldn't find an account name: "yesterday" reads as the date/],
     ['"on <date>" where the account goes', 'on 2026-11-20', /couldn't find an account name/],
+    ['an account of only zero-width characters', '\u200B\u200B: wants ROI proof', /couldn't find an account name/],
+    ['a buyer of only zero-width characters', 'Acme Corp with \u200B via video', /Who did you talk to/],
   ];
   for (const [what, text, why] of cases) {
     it(`refuses ${what}, shows a correct example and stores nothing`, async () => {
