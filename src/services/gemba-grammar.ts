@@ -36,7 +36,7 @@ export function parseGembaText(text: string): GembaRequest {
     case 'help':
       return rest.length ? error(`\`/gemba help\` takes no more words.`, '/gemba help') : { kind: 'help' };
     case 'settings':
-      return { kind: 'settings' };
+      return rest.length ? error('`/gemba settings` takes no more words.', '/gemba settings') : { kind: 'settings' };
     case 'snooze':
       return parseSnooze(rest);
     case 'digest':
@@ -72,7 +72,7 @@ function parseAdmin(rest: string[]): GembaRequest {
   const lower = args.map((a) => a.toLowerCase());
   switch (sub.toLowerCase()) {
     case 'help':
-      return { kind: 'admin_help' };
+      return args.length ? error('`/gemba admin help` takes no more words.', '/gemba admin help') : { kind: 'admin_help' };
     case 'managers':
     case 'vps': {
       const role = sub.toLowerCase() as 'managers' | 'vps';

@@ -206,3 +206,17 @@ describe('/gemba bad input echoes', () => {
     }
   });
 });
+
+describe('/gemba extra words', () => {
+  it('settings and admin help refuse extra words, as help does, with an example', async () => {
+    const h = await harness({ env: { ADMIN_USER_IDS: ME } });
+    for (const [text, example] of [
+      ['settings now', '/gemba settings'],
+      ['admin help me', '/gemba admin help'],
+    ]) {
+      const m = ackMessage(await h.command('/gemba', text));
+      assert.match(allText(m), /takes no more words/, text);
+      assert.ok(allText(m).includes(`Try: \`${example}\``), text);
+    }
+  });
+});
