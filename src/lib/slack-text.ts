@@ -27,7 +27,15 @@ export function truncate(text: string, max: number): string {
   let cut = text.slice(0, Math.max(0, max - 1));
   const amp = cut.lastIndexOf('&');
   if (amp !== -1 && amp > cut.length - 5 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
+  // Nor a character outside the BMP (an emoji is two UTF-16 units): a lone high surrogate is not valid text.
+  const last = cut.charCodeAt(cut.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
   return `${cut}…`;
+}
+
+/** The first `max` characters of text, counted in code points, so an emoji is never cut in half (for echoing what was typed). */
+export function firstChars(text: string, max: number): string {
+  return Array.from(text).slice(0, max).join('');
 }
 
 /** A Slack user mention. Ids come from Slack payloads, never from free text. */

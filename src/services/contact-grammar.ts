@@ -156,9 +156,15 @@ export function contactDraftProblems(d: ContactDraftInput, today: string): Gramm
   );
 }
 
+/** Whitespace and invisible format characters (zero-width space and joiners, bidi marks, soft hyphen). */
+const INVISIBLE = /[\s\p{Cf}]/gu;
+
+/** True when text shows nothing: a name of only zero-width or bidi characters is no name. */
+const isBlank = (text: string): boolean => text.replace(INVISIBLE, '') === '';
+
 function accountProblem(d: ContactDraftInput): GrammarError | null {
   const account = typeof d.account === 'string' ? d.account.trim() : '';
-  if (account === '') {
+  if (isBlank(account)) {
     return err('account_missing', "I couldn't find an account name. Start with the account.", '/contact Acme Corp');
   }
   const accountLen = charCount(account);
@@ -171,7 +177,7 @@ function accountProblem(d: ContactDraftInput): GrammarError | null {
 function buyerProblem(d: ContactDraftInput): GrammarError | null {
   if (d.buyer !== null) {
     const buyer = typeof d.buyer === 'string' ? d.buyer.trim() : '';
-    if (buyer === '') {
+    if (isBlank(buyer)) {
       return err('buyer_missing', 'Who did you talk to? Put a name after "with".', '/contact Acme Corp with Dana Lee (CFO)');
     }
     const buyerLen = charCount(buyer);

@@ -1,4 +1,4 @@
-import { parseChannelMention, parseUsergroupMention, parseUserMention } from '../lib/slack-text.js';
+import { firstChars, parseChannelMention, parseUsergroupMention, parseUserMention } from '../lib/slack-text.js';
 import { isValidTimeZone } from '../lib/time.js';
 import { MAX_SNOOZE_DAYS, MAX_SNOOZE_WEEKS } from './snoozes.js';
 
@@ -36,7 +36,7 @@ export function parseGembaText(text: string): GembaRequest {
     case 'help':
       return rest.length ? error(`\`/gemba help\` takes no more words.`, '/gemba help') : { kind: 'help' };
     case 'settings':
-      return { kind: 'settings' };
+      return rest.length ? error('`/gemba settings` takes no more words.', '/gemba settings') : { kind: 'settings' };
     case 'snooze':
       return parseSnooze(rest);
     case 'digest':
@@ -47,7 +47,7 @@ export function parseGembaText(text: string): GembaRequest {
       return parseAdmin(rest);
     default:
       return error(
-        `"${first.slice(0, 30)}" isn't a /gemba command. Try help, settings, snooze, digest preview or admin.`,
+        `"${firstChars(first, 30)}" isn't a /gemba command. Try help, settings, snooze, digest preview or admin.`,
         '/gemba snooze 1w',
       );
   }
@@ -60,7 +60,7 @@ function parseSnooze(rest: string[]): GembaRequest {
   const arg = rest[0].toLowerCase();
   if (arg === 'off') return { kind: 'snooze_off' };
   const m = /^(\d{1,3})(d|w)$/.exec(arg);
-  if (!m) return error(`"${rest[0].slice(0, 20)}" isn't a duration. Use days like \`5d\`, weeks like \`2w\`, or \`off\`.`, example);
+  if (!m) return error(`"${firstChars(rest[0], 20)}" isn't a duration. Use days like \`5d\`, weeks like \`2w\`, or \`off\`.`, example);
   const days = Number(m[1]) * (m[2] === 'w' ? 7 : 1);
   if (days < 1 || days > MAX_SNOOZE_DAYS)
     return error(`Snooze must be from 1 day to ${MAX_SNOOZE_WEEKS} weeks (you asked for ${days} days).`, example);
@@ -72,7 +72,7 @@ function parseAdmin(rest: string[]): GembaRequest {
   const lower = args.map((a) => a.toLowerCase());
   switch (sub.toLowerCase()) {
     case 'help':
-      return { kind: 'admin_help' };
+      return args.length ? error('`/gemba admin help` takes no more words.', '/gemba admin help') : { kind: 'admin_help' };
     case 'managers':
     case 'vps': {
       const role = sub.toLowerCase() as 'managers' | 'vps';
@@ -89,7 +89,7 @@ function parseAdmin(rest: string[]): GembaRequest {
       if (mentions.length === 0) return error('Mention at least one person.', example);
       const userIds = mentions.map(parseUserMention);
       const bad = mentions.find((_, i) => userIds[i] === null);
-      if (bad) return error(`"${bad.slice(0, 30)}" isn't a person. Mention people with @.`, example);
+      if (bad) return error(`"${firstChars(bad, 30)}" isn't a person. Mention people with @.`, example);
       return { kind: 'admin_members', role, op: lower[0] as 'add' | 'remove', userIds: [...new Set(userIds as string[])] };
     }
     case 'reps': {
@@ -106,7 +106,7 @@ function parseAdmin(rest: string[]): GembaRequest {
       const channelId = parseChannelMention(args[1]);
       return channelId
         ? { kind: 'admin_channel', which: lower[0], channelId }
-        : error(`"${args[1].slice(0, 30)}" isn't a channel. Mention it with #.`, example);
+        : error(`"${firstChars(args[1], 30)}" isn't a channel. Mention it with #.`, example);
     }
     case 'target': {
       const n = args.length === 1 && /^\d+$/.test(args[0]) ? Number(args[0]) : NaN;
@@ -128,7 +128,7 @@ function parseAdmin(rest: string[]): GembaRequest {
       // Intl accepts any letter case and old aliases; store its canonical name ("europe/berlin" → "Europe/Berlin").
       return named
         ? { kind: 'admin_timezone', timezone: new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone }
-        : error(`"${tz.slice(0, 40)}" isn't an IANA time zone name.`, '/gemba admin timezone Europe/Berlin');
+        : error(`"${firstChars(tz, 40)}" isn't an IANA time zone name.`, '/gemba admin timezone Europe/Berlin');
     }
     case 'export':
       return args.length ? error('`export` takes no more words.', '/gemba admin export') : { kind: 'admin_export' };
@@ -143,6 +143,6 @@ function parseAdmin(rest: string[]): GembaRequest {
         : error('Give the number of the tactic to hide, as shown in `/flag-tactic list`.', '/gemba admin tactics hide 12');
     }
     default:
-      return error(`"${sub.slice(0, 30)}" isn't an admin command. See \`/gemba admin help\`.`, '/gemba admin target 3');
+      return error(`"${firstChars(sub, 30)}" isn't an admin command. See \`/gemba admin help\`.`, '/gemba admin target 3');
   }
 }

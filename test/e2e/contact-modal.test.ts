@@ -13,6 +13,7 @@ import {
   assertSurfacesValid,
   contactCount,
   contactRows,
+  loneSurrogates,
   ME,
   managerCount,
   OTHER,
@@ -140,6 +141,8 @@ describe('contact modal: inline errors', () => {
   const cases: Array<[string, Form, string, RegExp]> = [
     ['no account', { account: null }, ContactField.account, /account/i],
     ['a blank account', { account: '   ' }, ContactField.account, /account/i],
+    ['an account of only zero-width characters', { account: '\u200B\u200C\uFEFF' }, ContactField.account, /account/i],
+    ['a buyer of only zero-width characters', { account: 'Acme', buyer: '\u200B' }, ContactField.buyer, /Who did you talk to/],
     ['an account of 121 characters', { account: 'A'.repeat(121) }, ContactField.account, /121 characters/],
     ['a future date', { account: 'Acme', date: '2026-11-27' }, ContactField.date, /future/],
     ['a date 31 days back', { account: 'Acme', date: '2026-10-26' }, ContactField.date, /30 days/],
@@ -165,6 +168,31 @@ describe('contact modal: inline errors', () => {
       assertSurfacesValid(h);
     });
   }
+
+  it('reads a text field whose value is not a string (a forged payload) as empty: inline errors, no failure, nothing stored', async () => {
+    const h = await harness();
+    const forged = { ...values({ account: 'Acme' }) };
+    forged[ContactField.account] = { [INPUT_ACTION]: { type: 'plain_text_input', value: 12345 } };
+    forged[ContactField.insight] = { [INPUT_ACTION]: { type: 'plain_text_input', value: { a: 1 } } };
+    const r = await h.submit({ callbackId: ViewId.contactModal, values: forged, privateMetadata: '{}' });
+    assert.equal(r.status, 200);
+    assert.equal(r.json?.response_action, 'errors');
+    assert.deepEqual(Object.keys(r.json.errors), [ContactField.account]);
+    assert.equal(await contactCount(h), 0);
+    await h.settle();
+    assert.deepEqual(
+      h.logs.filter((l) => Number(l.level) >= 50),
+      [],
+      'no error logged',
+    );
+  });
+
+  it('quotes a bad duration without cutting an emoji in half', async () => {
+    const h = await harness();
+    const r = await submit(h, { account: 'Acme', duration: `a${'😀'.repeat(20)}` });
+    assert.match(r.json.errors[ContactField.duration], /isn't a duration/);
+    assert.deepEqual(loneSurrogates(r.json), []);
+  });
 
   it('shows every field that is wrong at once, not one per submission', async () => {
     const h = await harness();

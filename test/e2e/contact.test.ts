@@ -18,6 +18,7 @@ import {
   contactCount,
   contactRows,
   lastResponse,
+  loneSurrogates,
   ME,
   managerCount,
   OTHER,
@@ -358,6 +359,8 @@ describe('/contact bad input', () => {
     ['a stray word after the options', 'Acme Corp via video Corp', /didn't understand "Corp"/],
     ['a date where the account goes', 'yesterday with Dana Lee', /couldn't find an account name: "yesterday" reads as the date/],
     ['"on <date>" where the account goes', 'on 2026-11-20', /couldn't find an account name/],
+    ['an account of only zero-width characters', '\u200B\u200B: wants ROI proof', /couldn't find an account name/],
+    ['a buyer of only zero-width characters', 'Acme Corp with \u200B via video', /Who did you talk to/],
   ];
   for (const [what, text, why] of cases) {
     it(`refuses ${what}, shows a correct example and stores nothing`, async () => {
@@ -434,6 +437,22 @@ describe('/contact escaping', () => {
     const undone = lastResponse(h);
     assert.ok(!JSON.stringify(undone.args).includes('<!channel>'));
     assertNoStrayControls(undone.args);
+    assertSurfacesValid(h);
+  });
+});
+
+describe('/contact with characters outside the BMP', () => {
+  it('never cuts an emoji in half where a long insight is shortened (confirmation, list, Home)', async () => {
+    const h = await harness();
+    // 2000 emoji: within the 2000-character limit, 4000 UTF-16 units; the confirmation quotes 1500 of them.
+    const r = await h.command('/contact', `Acme: ${'😀'.repeat(2000)}`);
+    const m = ackMessage(r);
+    assert.equal(await contactCount(h), 1);
+    assert.deepEqual(loneSurrogates(m), [], 'the confirmation holds no half emoji');
+    assert.deepEqual(loneSurrogates(ackMessage(await h.command('/contact', 'list'))), [], 'nor does the list');
+    await h.homeOpened(ME);
+    await h.settle();
+    for (const c of h.fake.calls) assert.deepEqual(loneSurrogates(c.args), [], `nor ${c.method}`);
     assertSurfacesValid(h);
   });
 });

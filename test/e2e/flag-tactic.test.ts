@@ -169,6 +169,20 @@ describe('/flag-tactic', () => {
     }
   });
 
+  it('reads a field whose value is not a string (a forged payload) as empty: an inline error, no failure, nothing stored', async () => {
+    const before = await stored(h);
+    const errorsBefore = h.logs.filter((l) => Number(l.level) >= 50).length;
+    const r = await h.submit({
+      callbackId: ViewId.flagTacticModal,
+      userId: DELTA,
+      values: { [TacticField.tactic]: { value: { type: 'plain_text_input', value: 123456 } } },
+    });
+    assert.equal(r.json.response_action, 'errors');
+    assert.match(r.json.errors[TacticField.tactic], /Say which tactic/);
+    assert.deepEqual(await stored(h), before);
+    assert.equal(h.logs.filter((l) => Number(l.level) >= 50).length, errorsBefore, 'no error logged');
+  });
+
   it('the publish job makes them visible at 18:00 team time, not before; Me too counts from the next publish', async () => {
     ephemeralAck(await h.command('/flag-tactic', 'Zoom everything: buyers want to meet in person again', { userId: ALPHA }));
     h.clock.set(Date.parse('2026-11-26T17:59:00Z'));

@@ -9,7 +9,7 @@ import { ActionId } from '../../src/blocks/ids.js';
 import { runNudges } from '../../src/jobs/nudges.js';
 import { at, cacheTz, enroll, posts, seedContact } from '../jobs/support.js';
 import { type Harness, harnessPerTest } from '../kit/harness.js';
-import { ackMessage, allText, assertSurfacesValid, buttonValues, ME, TEAM } from './support.js';
+import { ackMessage, allText, assertSurfacesValid, buttonValues, loneSurrogates, ME, TEAM } from './support.js';
 
 const harness = harnessPerTest();
 
@@ -184,5 +184,39 @@ describe('snoozed weeks freeze the streak', () => {
     assert.match(allText(ackMessage(await h.command('/trends', ''))), /\*Streak:\* 2 weeks/);
     assert.equal(posts(h).length, 0);
     assertSurfacesValid(h);
+  });
+});
+
+describe('/gemba bad input echoes', () => {
+  it('quote what was typed without cutting an emoji in half', async () => {
+    const h = await harness({ env: { ADMIN_USER_IDS: ME } });
+    // 'a' then emoji: a cut after 30 (or 20, 40) UTF-16 units lands inside an emoji.
+    const word = `a${'😀'.repeat(30)}`;
+    for (const text of [
+      word,
+      `snooze ${word}`,
+      `admin managers add ${word}`,
+      `admin channel digest ${word}`,
+      `admin timezone ${word}`,
+      `admin ${word}`,
+    ]) {
+      const m = ackMessage(await h.command('/gemba', text));
+      assert.match(allText(m), /Try: `\/gemba/, text);
+      assert.deepEqual(loneSurrogates(m), [], text);
+    }
+  });
+});
+
+describe('/gemba extra words', () => {
+  it('settings and admin help refuse extra words, as help does, with an example', async () => {
+    const h = await harness({ env: { ADMIN_USER_IDS: ME } });
+    for (const [text, example] of [
+      ['settings now', '/gemba settings'],
+      ['admin help me', '/gemba admin help'],
+    ]) {
+      const m = ackMessage(await h.command('/gemba', text));
+      assert.match(allText(m), /takes no more words/, text);
+      assert.ok(allText(m).includes(`Try: \`${example}\``), text);
+    }
   });
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EXPECTED_IMPROVED, EXPECTED_LINES, enroll, seedTeam } from '../jobs/support.js';
 import { harnessPerTest } from '../kit/harness.js';
-import { ackMessage, allText, assertSurfacesValid } from './support.js';
+import { ackMessage, allText, assertSurfacesValid, loneSurrogates } from './support.js';
 
 const harness = harnessPerTest();
 
@@ -78,5 +78,14 @@ describe('/leaderboard', () => {
     }
     assert.match(allText(ackMessage(await h.command('/leaderboard', '<!channel>'))), /"&lt;!channel&gt;"/);
     assertSurfacesValid(h);
+  });
+});
+
+describe('/leaderboard bad input echo', () => {
+  it('quotes what was typed without cutting an emoji in half', async () => {
+    const h = await harness();
+    const m = ackMessage(await h.command('/leaderboard', `a${'😀'.repeat(30)}`));
+    assert.match(allText(m), /Try: `\/leaderboard last`/);
+    assert.deepEqual(loneSurrogates(m), []);
   });
 });

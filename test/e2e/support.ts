@@ -105,3 +105,10 @@ export async function teamIdsInDatabase(h: Harness): Promise<string[]> {
   }
   return [...ids].sort();
 }
+
+/** The strings in a message, view or call's arguments that hold half of a surrogate pair (half an emoji): not valid Unicode, which Slack may show as � or refuse. */
+export function loneSurrogates(surface: unknown): string[] {
+  const strings = (v: unknown): string[] =>
+    typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : [];
+  return strings(surface).filter((s) => /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s));
+}

@@ -126,6 +126,10 @@ const okRows: Array<[string, ContactDraft]> = [
 const errRows: Array<[string, string, string?]> = [
   ['', 'account_missing', "I couldn't find an account name. Start with the account."],
   ['   ', 'account_missing'],
+  // Nothing visible: zero-width spaces, a bidi override, a soft hyphen.
+  ['\u200B\u200B: wants ROI proof', 'account_missing'],
+  ['\u202E\u00AD', 'account_missing'],
+  ['Acme Corp with \u200B\u2060 via video', 'buyer_missing'],
   [': wants ROI proof', 'account_missing'],
   ['with Dana Lee', 'account_missing'],
   ['WITH Dana Lee via video', 'account_missing'],

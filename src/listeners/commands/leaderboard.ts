@@ -1,7 +1,7 @@
 import { errorMessage } from '../../blocks/common.js';
 import { leaderboardHelp, leaderboardMessage } from '../../blocks/leaderboard.js';
 import type { AppContext } from '../../context.js';
-import { unescapeSlack } from '../../lib/slack-text.js';
+import { firstChars, unescapeSlack } from '../../lib/slack-text.js';
 import { WEEKLY_POSTS, weeklyWindow } from '../../services/schedule.js';
 import type { CommandArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
@@ -13,7 +13,7 @@ export function leaderboardCommand(ctx: AppContext) {
     const arg = command.text.trim().toLowerCase();
     if (arg === 'help') return ack(leaderboardHelp());
     // What they typed, as typed (errorMessage escapes it, so it cannot carry a live `<!channel>`).
-    const echo = unescapeSlack(command.text.trim()).slice(0, 30);
+    const echo = firstChars(unescapeSlack(command.text.trim()), 30);
     if (arg !== '' && arg !== 'last')
       return ack(errorMessage(`"${echo}" isn't something /leaderboard knows. Use nothing (this week) or \`last\`.`, '/leaderboard last'));
     const settings = await ctx.services.settings.forTeam(teamId);

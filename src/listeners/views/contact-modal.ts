@@ -1,7 +1,7 @@
 import { type ContactModalMeta, contactConfirmation } from '../../blocks/contact.js';
 import { ContactField, INPUT_ACTION } from '../../blocks/ids.js';
 import type { AppContext } from '../../context.js';
-import { stripControlChars } from '../../lib/slack-text.js';
+import { firstChars, stripControlChars } from '../../lib/slack-text.js';
 import { CONTACT_LIMITS, contactDraftProblems, parseDurationToken } from '../../services/contact-grammar.js';
 import type { ContactInput, ContactRow } from '../../services/contacts.js';
 import { afterAck } from '../after-ack.js';
@@ -26,7 +26,9 @@ const FIELD_OF_ERROR: Record<string, string> = {
 };
 
 const text = (values: StateValues, block: string): string | null => {
-  const v = stripControlChars(values[block]?.[INPUT_ACTION]?.value ?? '')
+  // A value that is not a string is no text (Slack sends strings; a forged payload may not): read as empty.
+  const raw: unknown = values[block]?.[INPUT_ACTION]?.value;
+  const v = stripControlChars(typeof raw === 'string' ? raw : '')
     .replace(/\s+/g, (ws) => (ws.includes('\n') ? ws : ' '))
     .trim();
   return v ? v : null;
@@ -51,7 +53,7 @@ export function readContactForm(
     durationMin = parseDurationToken(bare);
     if (durationMin === null)
       errors[ContactField.duration] =
-        `"${durationText.slice(0, 20)}" isn't a duration I understand. Use minutes like 30m or hours like 1h (up to ${CONTACT_LIMITS.durationMax} minutes).`;
+        `"${firstChars(durationText, 20)}" isn't a duration I understand. Use minutes like 30m or hours like 1h (up to ${CONTACT_LIMITS.durationMax} minutes).`;
   }
   const draft = {
     account: (text(values, ContactField.account) ?? '').replace(/\s+/g, ' '),

@@ -9,7 +9,11 @@ type StateValues = ViewArgs['view']['state']['values'];
 
 const BLOCK_OF: Record<Field, string> = { tactic: TacticField.tactic, why: TacticField.why, instead: TacticField.instead };
 
-const read = (values: StateValues, block: string): string | null => values[block]?.[INPUT_ACTION]?.value ?? null;
+/** A field's text; a value that is not a string (a forged payload) reads as empty. */
+const read = (values: StateValues, block: string): string | null => {
+  const v: unknown = values[block]?.[INPUT_ACTION]?.value;
+  return typeof v === 'string' ? v : null;
+};
 
 /** Inline errors for a refused flag, keyed by input block. Nothing was stored. */
 function refusalErrors(result: Extract<FlagResult, { ok: false }>): Record<string, string> {
