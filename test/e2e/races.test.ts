@@ -1,0 +1,66 @@
+/**
+ * The same person's (or the same crowd's) requests arriving at once, through signed requests to the
+ * real app: each gets one honest answer, no request fails on a race between them, and the weekly
+ * aggregates (contact_weeks, team_weeks) still equal a recount of the conversations. On SQLite one write
+ * transaction runs at a time; on PostgreSQL (the second pass) these requests really overlap, so each race
+ * is run many times over.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ActionId } from '../../src/blocks/ids.js';
+import type { Harness } from '../kit/harness.js';
+import { harnessPerTest } from '../kit/harness.js';
+import { allText, TEAM } from './support.js';
+
+const harness = harnessPerTest();
+
+/** Log lines at error level or above (a request that failed on the race is logged there). */
+const errorLogs = (h: Harness) => h.logs.filter((l) => typeof l.level === 'number' && l.level >= 50);
+
+/** contact_weeks and team_weeks as stored, and as a recount of the conversations gives them. */
+async function assertAggregatesMatchRecount(h: Harness): Promise<void> {
+  const sorted = <T>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort();
+  const stored = await h.rows<{ u: string; w: string; n: number }>(
+    'SELECT user_id AS u, week_start AS w, contacts AS n FROM contact_weeks',
+  );
+  const recount = await h.rows<{ u: string; w: string; n: number }>(
+    'SELECT user_id AS u, week_start AS w, COUNT(*) AS n FROM contacts GROUP BY user_id, week_start',
+  );
+  assert.deepEqual(sorted(stored.map((r) => ({ ...r, n: Number(r.n) }))), sorted(recount.map((r) => ({ ...r, n: Number(r.n) }))));
+  const team = await h.rows<{ w: string; n: number; m: number }>(
+    'SELECT week_start AS w, contacts AS n, managers AS m FROM team_weeks WHERE team_id = ? AND contacts <> 0',
+    [TEAM],
+  );
+  const teamRecount = await h.rows<{ w: string; n: number; m: number }>(
+    'SELECT week_start AS w, COUNT(*) AS n, COUNT(DISTINCT user_id) AS m FROM contacts WHERE team_id = ? GROUP BY week_start',
+    [TEAM],
+  );
+  const num = (rows: Array<{ w: string; n: number; m: number }>) => sorted(rows.map((r) => ({ w: r.w, n: Number(r.n), m: Number(r.m) })));
+  assert.deepEqual(num(team), num(teamRecount));
+}
+
+describe('races between one person’s requests', () => {
+  it('two Undo clicks on two conversations of the same week: both are undone, each click answered, the counts stay exact', async () => {
+    const h = await harness();
+    for (let i = 0; i < 20; i++) {
+      const user = `URACE${String(i).padStart(2, '0')}`;
+      await h.command('/contact', `Acme ${i}`, { userId: user });
+      await h.command('/contact', `Globex ${i}`, { userId: user });
+      const ids = (await h.rows<{ id: number }>('SELECT id FROM contacts WHERE user_id = ?', [user])).map((r) => r.id);
+      assert.equal(ids.length, 2);
+      await h.settle();
+      h.fake.reset();
+      const answers = await Promise.all(ids.map((id) => h.action({ actionId: ActionId.contactUndo, value: String(id), userId: user })));
+      assert.deepEqual(
+        answers.map((r) => r.status),
+        [200, 200],
+      );
+      const replies = h.fake.callsTo('response_url').map((c) => allText(c.args));
+      assert.equal(replies.length, 2, 'one answer per click');
+      for (const reply of replies) assert.match(reply, /Removed: \*(Acme|Globex)/, reply);
+      assert.equal(await h.count('contacts', 'user_id = ?', [user]), 0, 'both conversations are gone');
+    }
+    assert.deepEqual(errorLogs(h), []);
+    await assertAggregatesMatchRecount(h);
+  });
+});
