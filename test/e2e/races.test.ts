@@ -7,9 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ActionId } from '../../src/blocks/ids.js';
+import { ActionId, ContactField, INPUT_ACTION, ViewId } from '../../src/blocks/ids.js';
 import type { Harness } from '../kit/harness.js';
 import { harnessPerTest } from '../kit/harness.js';
+import { datePicker, plainInput, staticSelect } from '../kit/payloads.js';
 import { allText, TEAM } from './support.js';
 
 const harness = harnessPerTest();
@@ -59,6 +60,53 @@ describe('races between one person’s requests', () => {
       assert.equal(replies.length, 2, 'one answer per click');
       for (const reply of replies) assert.match(reply, /Removed: \*(Acme|Globex)/, reply);
       assert.equal(await h.count('contacts', 'user_id = ?', [user]), 0, 'both conversations are gone');
+    }
+    assert.deepEqual(errorLogs(h), []);
+    await assertAggregatesMatchRecount(h);
+  });
+
+  it('an Edit submitted while an Undo of the same conversation runs: the form either saves or says it was deleted, never an error', async () => {
+    const h = await harness();
+    // The edit moves the conversation to the week before, so it touches two weeks' counts.
+    const values = {
+      [ContactField.account]: { [INPUT_ACTION]: plainInput('Acme Corporation') },
+      [ContactField.buyer]: { [INPUT_ACTION]: plainInput(null) },
+      [ContactField.kind]: { [INPUT_ACTION]: staticSelect('meeting') },
+      [ContactField.date]: { [INPUT_ACTION]: datePicker('2026-11-18') },
+      [ContactField.duration]: { [INPUT_ACTION]: plainInput(null) },
+      [ContactField.insight]: { [INPUT_ACTION]: plainInput(null) },
+    };
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const user = `UEDIT${String(i).padStart(2, '0')}`;
+      await h.command('/contact', `Acme ${i}`, { userId: user });
+      await h.command('/contact', `Globex ${i}`, { userId: user });
+      const [row] = await h.rows<{ id: number }>('SELECT id FROM contacts WHERE user_id = ? ORDER BY id LIMIT 1', [user]);
+      await h.settle();
+      h.fake.reset();
+      const [edit, undo] = await Promise.all([
+        h.submit({
+          callbackId: ViewId.contactModal,
+          values,
+          privateMetadata: JSON.stringify({ contactId: row.id, channelId: 'C0042' }),
+          userId: user,
+        }),
+        h.action({ actionId: ActionId.contactUndo, value: String(row.id), userId: user }),
+      ]);
+      assert.equal(edit.status, 200);
+      assert.equal(undo.status, 200);
+      const undone = h.fake.callsTo('response_url').map((c) => allText(c.args));
+      assert.equal(undone.length, 1);
+      assert.match(undone[0], /Removed: \*Acme/, 'the Undo removed it, edited or not');
+      await h.settle();
+      if (edit.json?.response_action === 'errors') {
+        assert.match(JSON.stringify(edit.json.errors), /deleted after you opened the form/);
+        outcomes.add('refused');
+      } else {
+        assert.match(allText(h.fake.callsTo('chat.postEphemeral').map((c) => c.args)), /Updated: \*Acme Corporation\*/);
+        outcomes.add('saved');
+      }
+      assert.equal(await h.count('contacts', 'user_id = ?', [user]), 1, 'only the other conversation is left');
     }
     assert.deepEqual(errorLogs(h), []);
     await assertAggregatesMatchRecount(h);
