@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ActionId, ContactField, INPUT_ACTION, ViewId } from '../../src/blocks/ids.js';
+import { populate, repsInDistinctCrowds } from '../kit/crowds.js';
 import type { Harness } from '../kit/harness.js';
 import { harnessPerTest } from '../kit/harness.js';
 import { datePicker, plainInput, staticSelect } from '../kit/payloads.js';
@@ -110,5 +111,31 @@ describe('races between one person’s requests', () => {
     }
     assert.deepEqual(errorLogs(h), []);
     await assertAggregatesMatchRecount(h);
+  });
+});
+
+describe('races between reps', () => {
+  it('reps of six crowds flag one new tactic at once: one tactic, six crowds behind it, every rep told it is recorded', async () => {
+    const h = await harness();
+    const reps = await repsInDistinctCrowds(h, await populate(h, 80), 6);
+    for (let i = 0; i < 5; i++) {
+      // Five rounds: the most one person may flag in a week.
+      const answers = await Promise.all(
+        reps.map((userId, k) =>
+          h.command('/flag-tactic', `${k % 2 ? 'Cold' : 'cold'} calling ${i}: buyers ignore unknown numbers`, { userId }),
+        ),
+      );
+      for (const a of answers) {
+        assert.equal(a.status, 200);
+        assert.match(allText(a.json), /Recorded anonymously/);
+      }
+      const tactics = await h.rows<{ id: number; text: string }>('SELECT id, display_text AS text FROM anon.tactics WHERE tactic_key = ?', [
+        `cold calling ${i}`,
+      ]);
+      assert.equal(tactics.length, 1, 'one tactic row');
+      assert.equal(tactics[0].text, `Cold calling ${i}`, 'the alphabetically first wording');
+      assert.equal(await h.count('anon.tactic_reports', 'tactic_id = ?', [tactics[0].id]), reps.length, 'each crowd counted once');
+    }
+    assert.deepEqual(errorLogs(h), []);
   });
 });
