@@ -567,6 +567,12 @@ export function createPgRepos(q: Queryable): Repos {
     },
 
     snoozes: {
+      // A transaction-scoped advisory lock (released at COMMIT or ROLLBACK, nothing stored), in the two-key space,
+      // apart from the one-key migration lock: two snoozes of one person at once (/gemba snooze and a nudge's
+      // button, two instances) each ended the running snooze, saw no other, and both inserted theirs.
+      async lockSnoozesOf(teamId, userId) {
+        await q.query("SELECT pg_advisory_xact_lock(hashtext('gemba.snoozes'), hashtext($1 || ':' || $2))", [teamId, userId]);
+      },
       async insertSnooze(s) {
         await run('INSERT INTO snoozes (team_id, user_id, starts_on, ends_on, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
           s.teamId,

@@ -12,7 +12,7 @@ import { populate, repsInDistinctCrowds } from '../kit/crowds.js';
 import type { Harness } from '../kit/harness.js';
 import { harnessPerTest } from '../kit/harness.js';
 import { datePicker, plainInput, staticSelect } from '../kit/payloads.js';
-import { allText, TEAM } from './support.js';
+import { allText, ME, TEAM } from './support.js';
 
 const harness = harnessPerTest();
 
@@ -111,6 +111,19 @@ describe('races between one person’s requests', () => {
     }
     assert.deepEqual(errorLogs(h), []);
     await assertAggregatesMatchRecount(h);
+  });
+  it('two snoozes (or a snooze and "snooze off") at once: one snooze stands afterwards, as if one came after the other', async () => {
+    const h = await harness();
+    await h.command('/contact', 'Acme Corp', { userId: ME });
+    for (let i = 0; i < 20; i++) {
+      const second = i % 2 ? 'snooze 2d' : 'snooze off';
+      const answers = await Promise.all([h.command('/gemba', 'snooze 1w', { userId: ME }), h.command('/gemba', second, { userId: ME })]);
+      for (const a of answers) assert.equal(a.status, 200);
+      const running = await h.count('snoozes', 'user_id = ? AND ends_on >= ?', [ME, '2026-11-26']);
+      assert.ok(running <= 1, `round ${i}: ${running} snoozes running at once`);
+      await h.command('/gemba', 'snooze off', { userId: ME });
+    }
+    assert.deepEqual(errorLogs(h), []);
   });
 });
 
