@@ -567,6 +567,12 @@ export function createPgRepos(q: Queryable): Repos {
     },
 
     snoozes: {
+      // A transaction-scoped advisory lock (released at COMMIT or ROLLBACK, nothing stored), in the two-key space,
+      // apart from the one-key migration lock: two snoozes of one person at once (/gemba snooze and a nudge's
+      // button, two instances) each ended the running snooze, saw no other, and both inserted theirs.
+      async lockSnoozesOf(teamId, userId) {
+        await q.query("SELECT pg_advisory_xact_lock(hashtext('gemba.snoozes'), hashtext($1 || ':' || $2))", [teamId, userId]);
+      },
       async insertSnooze(s) {
         await run('INSERT INTO snoozes (team_id, user_id, starts_on, ends_on, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
           s.teamId,
@@ -613,12 +619,22 @@ export function createPgRepos(q: Queryable): Repos {
       async insertTactic(t, randomId) {
         for (;;) {
           const id = randomId();
+          // No conflict target: a taken id, or the same tactic flagged by another rep whose transaction committed
+          // (or was still running) after this one looked it up. SQLite runs one write at a time; here both reps'
+          // transactions can find no such tactic and insert it, and the second used to fail on the unique key.
           const n = await run(
             `INSERT INTO anon.tactics (id, team_id, tactic_key, display_text, first_day, created_week) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (id) DO NOTHING`,
+             ON CONFLICT DO NOTHING`,
             [id, t.teamId, t.tacticKey, t.displayText, t.firstDay, t.createdWeek],
           );
           if (n > 0) return id;
+          // The other rep's tactic, just made and so not yet published: join it, keeping the alphabetically first
+          // wording as a flag of an existing unpublished tactic does (services/tactics.ts).
+          const [joined] = await pluck<number | string>(
+            `UPDATE anon.tactics SET display_text = LEAST(display_text, $3) WHERE team_id = $1 AND tactic_key = $2 RETURNING id`,
+            [t.teamId, t.tacticKey, t.displayText],
+          );
+          if (joined !== undefined) return Number(joined);
         }
       },
       findTactic: async (teamId, id) =>

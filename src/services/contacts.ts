@@ -216,7 +216,9 @@ export function createContactService(storage: Storage, defaults: { weeklyTarget:
       return storage.transaction(async (tx): Promise<ContactChangeResult> => {
         const refused = await ownership(tx, teamId, userId, id);
         if (refused) return refused;
-        await tx.contacts.updateContact({ ...toRow(teamId, userId, input, now), id });
+        // On PostgreSQL an Undo or Delete of it can commit between the check above and this write: then nothing
+        // was updated, and the conversation is gone as if the Undo had come first.
+        if (!(await tx.contacts.updateContact({ ...toRow(teamId, userId, input, now), id }))) return { ok: false, reason: 'not_found' };
         return { ok: true, contact: present(await tx.contacts.findContact(teamId, id), 'the conversation just edited') };
       });
     },

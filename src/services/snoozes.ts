@@ -52,6 +52,7 @@ export function createSnoozeService(storage: Storage) {
     ): Promise<{ endsOn: string }> {
       let endsOn = addDays(p.today, p.days - 1);
       await storage.transaction(async (tx) => {
+        await tx.snoozes.lockSnoozesOf(teamId, userId);
         const running = p.atLeast ? await tx.snoozes.findActiveSnooze(teamId, userId, p.today) : undefined;
         if (running && running.endsOn > endsOn) endsOn = running.endsOn;
         await tx.snoozes.endSnoozes(teamId, userId, p.today, addDays(p.today, -1));
@@ -62,7 +63,10 @@ export function createSnoozeService(storage: Storage) {
     },
     /** Ends any running snooze; false when there was none. */
     async unsnooze(teamId: string, userId: string, today: string): Promise<boolean> {
-      return (await repos.snoozes.endSnoozes(teamId, userId, today, addDays(today, -1))) > 0;
+      return storage.transaction(async (tx) => {
+        await tx.snoozes.lockSnoozesOf(teamId, userId);
+        return (await tx.snoozes.endSnoozes(teamId, userId, today, addDays(today, -1))) > 0;
+      });
     },
     /** The snooze covering today, if any. */
     activeSnooze(teamId: string, userId: string, today: string): Promise<SnoozeRow | undefined> {

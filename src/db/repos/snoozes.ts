@@ -28,6 +28,11 @@ export function createSnoozesRepo(db: Db) {
   const del = db.prepare('DELETE FROM snoozes WHERE team_id = ? AND user_id = ?');
 
   return {
+    /**
+     * Inside a transaction, makes the person's other snooze changes wait until it ends. Nothing to do on SQLite,
+     * which runs one write transaction at a time.
+     */
+    lockSnoozesOf(_teamId: string, _userId: string): void {},
     /** Adds a snooze. */
     insertSnooze(s: Omit<SnoozeRow, 'id'>): void {
       insert.run(s);
