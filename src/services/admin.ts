@@ -117,9 +117,14 @@ export function createAdminService(storage: Storage, clock: Clock) {
     /** Deletes everything stored about a person and reports what went. */
     async forget(teamId: string, actorId: string, userId: string): Promise<ForgetCounts> {
       const forgotten = await storage.transaction(async (tx): Promise<ForgetCounts> => {
+        // The manager row first. On PostgreSQL a /contact of the same person enrols them (an upsert of that row)
+        // before it writes; deleted and locked here first, that /contact waits for this forget and then enrols
+        // them again with its conversation. Deleted after the conversations, a /contact committing in between was
+        // left without its manager row, or deadlocked with this transaction over the weekly counts.
+        const managerRecords = await tx.managers.deleteManager(teamId, userId);
         const counts: ForgetCounts = {
           conversations: await tx.contacts.deleteContactsOf(teamId, userId),
-          managerRecords: await tx.managers.deleteManager(teamId, userId),
+          managerRecords,
           profiles: await tx.profiles.deleteProfile(teamId, userId),
           vpRecords: (await tx.vps.deleteVp(teamId, userId)) ? 1 : 0,
           nudges: await tx.nudges.deleteNudgesOf(teamId, userId),

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ActionId, ContactField, INPUT_ACTION, ViewId } from '../../src/blocks/ids.js';
 import { populate, repsInDistinctCrowds } from '../kit/crowds.js';
+import { ON_POSTGRES } from '../kit/engine.js';
 import type { Harness } from '../kit/harness.js';
 import { harnessPerTest } from '../kit/harness.js';
 import { datePicker, plainInput, staticSelect } from '../kit/payloads.js';
@@ -124,6 +125,45 @@ describe('races between one person’s requests', () => {
       await h.command('/gemba', 'snooze off', { userId: ME });
     }
     assert.deepEqual(errorLogs(h), []);
+  });
+});
+
+describe('a person forgotten while they log a conversation', () => {
+  it('the conversation is either forgotten with the rest or kept with its author enrolled: never an error, never without a manager row', async () => {
+    const ADMIN = 'UENVADMIN';
+    const h = await harness({ env: { ADMIN_USER_IDS: ADMIN } });
+    if (ON_POSTGRES) {
+      // Fault injection in this test's own database: deleting conversations sleeps 300 ms, so the forget's
+      // transaction is still open, between its statements, when the /contact below reaches the database.
+      await h.rows(
+        'CREATE FUNCTION test_slow_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END $$',
+      );
+      await h.rows('CREATE TRIGGER test_slow_delete AFTER DELETE ON contacts FOR EACH STATEMENT EXECUTE FUNCTION test_slow_delete()');
+    }
+    // The new conversation in the forgotten one's week (the two transactions meet on its weekly count too), then in another.
+    for (const [i, line] of ['Globex', 'Globex on 2026-11-10'].entries()) {
+      const user = `UFORGET${i}`;
+      await h.command('/contact', 'Acme Corp', { userId: user });
+      await h.settle();
+      const forget = h.command('/gemba', `admin forget <@${user}>`, { userId: ADMIN });
+      if (ON_POSTGRES) {
+        const deadline = Date.now() + 5_000;
+        while (Number(await h.value("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")) === 0) {
+          assert.ok(Date.now() < deadline, 'the forget never reached the conversations');
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
+      const [forgot, logged] = await Promise.all([forget, h.command('/contact', line, { userId: user })]);
+      assert.match(allText(forgot.json), /Forgot/i, allText(forgot.json));
+      assert.match(allText(logged.json), /Logged/i, allText(logged.json));
+      const kept = await h.count('contacts', 'user_id = ?', [user]);
+      const enrolled = await h.count('managers', 'user_id = ? AND active = 1', [user]);
+      assert.equal(enrolled, kept > 0 ? 1 : 0, `${line}: ${kept} conversation(s) kept, ${enrolled} manager row(s)`);
+      // On PostgreSQL the /contact came while the forget was open: it waits for it and is kept, Acme is not.
+      if (ON_POSTGRES) assert.deepEqual(await h.values('SELECT account FROM contacts WHERE user_id = ?', [user]), ['Globex']);
+    }
+    assert.deepEqual(errorLogs(h), []);
+    await assertAggregatesMatchRecount(h);
   });
 });
 
