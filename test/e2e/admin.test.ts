@@ -240,7 +240,9 @@ describe('/gemba admin by an env admin', () => {
     const id = (await h.ctx.services.tactics.listTactics(TEAM))[0].id;
     assert.match((await gemba(h, ADMIN, `admin tactics hide ${id}`)).text, new RegExp(`Tactic ${id} is hidden`));
     assert.match((await gemba(h, ADMIN, `admin tactics hide ${id}`)).text, new RegExp(`Tactic ${id} was already hidden`));
-    assert.match((await gemba(h, ADMIN, 'admin tactics hide 999')).text, /There is no tactic number 999/);
+    const missing = (await gemba(h, ADMIN, 'admin tactics hide 999')).text;
+    assert.match(missing, /There is no tactic number 999/);
+    assert.match(missing, /Try: `\/gemba admin tactics hide 12`/, 'a correct example is shown');
     assert.deepEqual([(await audit(h, 1))[0].actorId, (await audit(h, 1))[0].action], [ADMIN, 'tactics.hide']);
     assert.ok(h.logs.some((l) => l.msg === 'tactic hidden by an admin' && l.actorId === ADMIN));
   });
