@@ -429,6 +429,29 @@ describe('/flag-tactic by a Slack admin Gemba has never looked up', () => {
   });
 });
 
+describe('a forged Me too', () => {
+  it('a value that is no tactic number is refused with an example before the member list is read; nothing is stored', async () => {
+    const h = await startHarness();
+    try {
+      for (let i = 0; i < 20; i++) h.fake.setUser(`UCROWD${String(i).padStart(4, '0')}`, {});
+      for (const value of ['abc', '0', '-3', '1.5', '99999999999999999999']) {
+        await h.action({ actionId: ActionId.tacticMeToo, value, userId: 'UCROWD0001' });
+        const words = allText(lastResponseBody(h));
+        assert.match(words, /:warning: That tactic is no longer open/, `${value}: ${words}`);
+        assert.match(words, /Try: `\/flag-tactic list`/, `${value}: ${words}`);
+      }
+      assert.equal(h.fake.callsTo('users.list').length, 0, 'the member list is not read for a forged value');
+      assert.deepEqual(
+        [...(await stored(h)), await h.count('anon.crowd_populations'), await h.count('anon.crowd_codes')],
+        [0, 0, 0, 0, 0, 0],
+        'nothing stored',
+      );
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('/flag-tactic with ANONYMITY_MIN_REPORTS=2', () => {
   it('uses the configured threshold in the list and the digest', async () => {
     const h = await startHarness({ env: { ANONYMITY_MIN_REPORTS: '2' } });

@@ -5,6 +5,8 @@ import { answerButton } from '../errors.js';
 import type { ActionArgs } from '../types.js';
 import { workspaceOf } from '../workspace.js';
 
+const NO_SUCH_TACTIC = 'That tactic is no longer open: an admin hid it, or it does not exist.';
+
 /**
  * **Me too** in `/flag-tactic list`: counts the rep's crowd once behind the tactic (by crowd code only)
  * and redraws their ephemeral list. No user id is stored or logged, and nothing is posted.
@@ -19,14 +21,17 @@ export function tacticMeTooAction(ctx: AppContext) {
       await ack();
       throw new GembaError(ErrorCode.Forbidden, LEADERSHIP_CANNOT_FLAG);
     }
+    // Gemba's buttons carry a tactic number; anything else (a forged value) is refused before the member list is read.
+    if (!Number.isSafeInteger(tacticId) || tacticId <= 0) {
+      await ack();
+      throw new GembaError(ErrorCode.UserInput, NO_SUCH_TACTIC, { example: '/flag-tactic list' });
+    }
     await ctx.services.tactics.ensurePopulation(teamId);
     const result = await ctx.services.tactics.meToo(teamId, userId, tacticId);
     await ack();
     if (!result.ok && result.reason === 'not_in_group') throw new GembaError(ErrorCode.Forbidden, NOT_IN_REPS_GROUP);
     if (!result.ok) {
-      throw new GembaError(ErrorCode.UserInput, 'That tactic is no longer open: an admin hid it, or it does not exist.', {
-        example: '/flag-tactic list',
-      });
+      throw new GembaError(ErrorCode.UserInput, NO_SUCH_TACTIC, { example: '/flag-tactic list' });
     }
     const minReports = ctx.config.anonymityMinReports;
     await answerButton(
