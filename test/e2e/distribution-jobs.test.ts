@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JOBS } from '../../src/jobs/index.js';
+import { NUDGE_CONCURRENCY } from '../../src/jobs/nudges.js';
 import { createTokenCipher } from '../../src/lib/token-cipher.js';
 import { type Harness, harnessPerTest } from '../kit/harness.js';
 import { installWorkspace } from '../kit/install.js';
@@ -58,5 +59,38 @@ describe("distribution: one workspace's failure does not stop the others", () =>
         r.failed.some((f) => f.startsWith('T0ACME:')),
         `${r.job} reports Acme failed: ${r.failed}`,
       );
+  });
+});
+
+describe('distribution: a token Slack says is revoked is not used again', () => {
+  it('without the app_uninstalled event, the first token_revoked marks the installation uninstalled; later runs skip it', async () => {
+    const h = await harness({ distribution: true, env });
+    assert.equal((await installWorkspace(h, ACME)).status, 200);
+    assert.equal((await installWorkspace(h, GLOBEX)).status, 200);
+    await seed(h, ['T0ACME', 'T0GLOBEX']);
+    // Slack revoked Acme's token; the event never reached Gemba (it was down, or the delivery failed).
+    h.fake.revokeToken(ACME.botToken);
+    h.fake.reset();
+    const first = await runJobs(h, ['nudges', 'leaderboard', 'digest']);
+    const acmeCalls = () => h.fake.calls.filter((c) => c.token === ACME.botToken).length;
+    assert.ok(acmeCalls() <= NUDGE_CONCURRENCY, `at most the DMs already in flight tried the dead token (${acmeCalls()})`);
+    assert.notEqual(await h.value("SELECT uninstalled_at FROM installations WHERE install_key = 'T:T0ACME'"), null);
+    assert.equal(await h.value("SELECT uninstalled_at FROM installations WHERE install_key = 'T:T0GLOBEX'"), null);
+    const globexPosts = h.fake.callsTo('chat.postMessage').filter((c) => c.token === GLOBEX.botToken);
+    assert.equal(globexPosts.length, 5, 'Globex: three nudges, the leaderboard and the digest');
+    assert.ok(first[0].failed.some((f) => /T0ACME.*token_revoked/.test(f)));
+
+    const before = acmeCalls();
+    const later = await runJobs(h, ['nudges', 'leaderboard', 'digest'], h.clock.now() + 86_400_000);
+    assert.equal(acmeCalls(), before, 'no call with the dead token on later runs');
+    for (const r of later)
+      assert.ok(
+        r.notes.some((n) => n.startsWith('T0ACME: Gemba is not installed there')),
+        r.job,
+      );
+    // Reinstalling brings the workspace back with its history.
+    assert.equal((await installWorkspace(h, { ...ACME, botToken: 'xoxb-acme-new' })).status, 200);
+    assert.equal(await h.value("SELECT uninstalled_at FROM installations WHERE install_key = 'T:T0ACME'"), null);
+    assert.equal(await h.count('contacts', "team_id = 'T0ACME'"), 3);
   });
 });
