@@ -51,8 +51,11 @@ export function installedWorkspaceClients(deps: {
    * event: the installation that served the workspace is marked uninstalled (a reinstall brings it
    * back; its data is erased after UNINSTALL_RETENTION_DAYS), and the token is never used again.
    */
-  async function tokenRevoked(teamId: string): Promise<void> {
-    cache.delete(teamId);
+  async function tokenRevoked(teamId: string, token: string): Promise<void> {
+    if (cache.get(teamId)?.token === token) cache.delete(teamId);
+    // Only while that token is still the one stored: a reinstall since the call began brought a new token,
+    // and the new installation must not be marked uninstalled for the old token's answer.
+    if ((await storedToken(teamId)) !== token) return;
     const enterpriseId = await repo.findWorkspaceEnterprise(teamId);
     const own = `T:${teamId}`;
     const key = (await repo.findActiveInstallation(own)) ? own : enterpriseId ? `E:${enterpriseId}` : null;
@@ -71,7 +74,7 @@ export function installedWorkspaceClients(deps: {
         } catch (err) {
           if (!revoked && slackErrorOf(err) === 'token_revoked') {
             revoked = err;
-            await tokenRevoked(teamId);
+            await tokenRevoked(teamId, token);
           }
           throw err;
         }
@@ -81,21 +84,24 @@ export function installedWorkspaceClients(deps: {
     return new WorkspaceClient(token, { ...slackClientOptions(config, logger), rejectRateLimitedCalls: true, teamId });
   }
 
+  /** The workspace's bot token as installed now (its own installation or its org's); undefined when not installed. */
+  async function storedToken(teamId: string): Promise<string | undefined> {
+    const enterpriseId = (await repo.findWorkspaceEnterprise(teamId)) ?? undefined;
+    try {
+      return (await oauth.installer.authorize({ teamId, enterpriseId, isEnterpriseInstall: false })).botToken;
+    } catch (err) {
+      if ((err as { original?: unknown }).original instanceof NotInstalledError) return undefined;
+      throw err;
+    }
+  }
+
   return {
     async clientFor(teamId) {
-      const enterpriseId = (await repo.findWorkspaceEnterprise(teamId)) ?? undefined;
-      let token: string | undefined;
-      try {
-        token = (await oauth.installer.authorize({ teamId, enterpriseId, isEnterpriseInstall: false })).botToken;
-      } catch (err) {
-        const original = (err as { original?: unknown }).original;
-        if (original instanceof NotInstalledError) {
-          cache.delete(teamId);
-          return null;
-        }
-        throw err;
+      const token = await storedToken(teamId);
+      if (!token) {
+        cache.delete(teamId);
+        return null;
       }
-      if (!token) return null;
       const cached = cache.get(teamId);
       if (cached?.token === token) return cached.client;
       const client = clientWith(teamId, token);

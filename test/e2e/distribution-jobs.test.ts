@@ -94,3 +94,21 @@ describe('distribution: a token Slack says is revoked is not used again', () => 
     assert.equal(await h.count('contacts', "team_id = 'T0ACME'"), 3);
   });
 });
+
+describe('distribution: a revoked token that a reinstall has replaced', () => {
+  it("the old token's token_revoked (a call begun before the reinstall) leaves the new installation in place", async () => {
+    const h = await harness({ distribution: true, env });
+    assert.equal((await installWorkspace(h, ACME)).status, 200);
+    const old = await h.ctx.workspaces.clientFor('T0ACME');
+    assert.ok(old);
+    // Reinstalled with a new token while a job still held a client on the old one, which Slack then revoked.
+    assert.equal((await installWorkspace(h, { ...ACME, botToken: 'xoxb-acme-new' })).status, 200);
+    h.fake.revokeToken(ACME.botToken);
+    await assert.rejects(old.chat.postMessage({ channel: 'U0001', text: 'hi' }), /token_revoked/);
+    assert.equal(await h.value("SELECT uninstalled_at FROM installations WHERE install_key = 'T:T0ACME'"), null, 'still installed');
+    const current = await h.ctx.workspaces.clientFor('T0ACME');
+    assert.ok(current);
+    await current.chat.postMessage({ channel: 'U0001', text: 'hi' });
+    assert.equal(h.fake.callsTo('chat.postMessage').at(-1)?.token, 'xoxb-acme-new');
+  });
+});
