@@ -73,7 +73,7 @@ export function createContext(deps: { config: Config; storage: Storage; logger: 
   const dist = deps.config.distribution;
   const oauth = dist ? createOAuth(deps.config, dist, repos.installations, deps.clock, deps.logger) : null;
   const workspaces = oauth
-    ? installedWorkspaceClients({ oauth, repo: repos.installations, config: deps.config, logger: deps.logger })
+    ? installedWorkspaceClients({ oauth, repo: repos.installations, config: deps.config, logger: deps.logger, clock: deps.clock })
     : singleWorkspaceClients(deps.slack);
   const directory = createSlackDirectory(workspaces);
   return {

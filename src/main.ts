@@ -7,6 +7,7 @@ import { type Scheduler, startScheduler } from './jobs/scheduler.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger, logDestination } from './lib/logger.js';
 import { createSlackClient } from './slack/client.js';
+import { checkTokenKey } from './slack/oauth.js';
 import { type BotIdentity, describeSocketStartFailure, SLACK_DEFAULT_API_URL, SlackStartError, verifySlack } from './slack/verify.js';
 
 /**
@@ -57,6 +58,13 @@ async function main(): Promise<void> {
   storage = connected.storage;
   const { applied, where } = connected;
   logger.info({ applied, database: where }, applied.length ? 'migrations applied' : 'database schema up to date');
+
+  // Distribution mode: a changed TOKEN_ENCRYPTION_KEY would fail every request and job; say so once, now.
+  const keyProblem = config.distribution ? await checkTokenKey(storage.repos.installations, config.distribution.tokenKey) : null;
+  if (keyProblem) {
+    await storage.close();
+    startFailed(keyProblem);
+  }
 
   const ctx = createContext({ config, storage, logger, clock: systemClock, slack: createSlackClient(config, logger) });
   // One auth.test first (single-workspace mode), so an unreachable Slack or a refused token is one clear line.

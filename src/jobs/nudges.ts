@@ -7,7 +7,7 @@ import { describeUnclaimed, MAX_RATE_LIMITED_ATTEMPTS, READ_BACK_CLOCK_ALLOWANCE
 import type { JobOptions } from './index.js';
 import { RateGate, RunStopped } from './rate-gate.js';
 import { type JobReport, newReport } from './report.js';
-import { forEachLimited, listServedTeams } from './teams.js';
+import { forEachLimited, listServedTeams, workspaceClient } from './teams.js';
 
 /** DMs in flight at once; all of them wait together when Slack answers 429 (see RateGate). */
 export const NUDGE_CONCURRENCY = 4;
@@ -40,11 +40,8 @@ export async function runNudges(ctx: AppContext, now: number, opts: JobOptions =
       continue;
     }
     // The workspace's own installation; none (uninstalled, revoked) means nothing is sent there at all.
-    const slack = await ctx.workspaces.clientFor(teamId);
-    if (!slack) {
-      report.notes.push(`${teamId}: Gemba is not installed there (uninstalled or revoked); skipped`);
-      continue;
-    }
+    const slack = await workspaceClient(ctx, teamId, report);
+    if (!slack) continue;
     // Slack rate-limits each workspace on its own: one workspace's 429 does not hold the others back.
     const gate = new RateGate();
     const waiting = await refreshStaleProfiles(ctx, teamId, now, gate, signal);

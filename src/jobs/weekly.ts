@@ -10,7 +10,7 @@ import { describeUnclaimed, RETRY_LASTING_MS, runClaimed } from './claimed.js';
 import type { JobOptions } from './index.js';
 import { RateGate } from './rate-gate.js';
 import { type JobReport, newReport } from './report.js';
-import { listServedTeams } from './teams.js';
+import { listServedTeams, workspaceClient } from './teams.js';
 
 /** A weekly channel post (leaderboard, digest): when it goes out, where, and what it says. */
 export interface WeeklyPost {
@@ -51,11 +51,8 @@ export async function runWeeklyPost(ctx: AppContext, spec: WeeklyPost, now: numb
       continue;
     }
     // The workspace's own installation; none (uninstalled, revoked) means nothing is sent there at all.
-    const slack = await ctx.workspaces.clientFor(teamId);
-    if (!slack) {
-      report.notes.push(`${teamId}: Gemba is not installed there (uninstalled or revoked); skipped`);
-      continue;
-    }
+    const slack = await workspaceClient(ctx, teamId, report);
+    if (!slack) continue;
     const channel = spec.channelOf(settings);
     if (!channel) {
       report.notes.push(`${teamId}: no ${spec.job} channel set`);

@@ -109,6 +109,26 @@ export function createStateStore(deps: { repo: InstallationsRepo; secret: string
   };
 }
 
+/**
+ * Start-up check of TOKEN_ENCRYPTION_KEY against the stored installations: a message for the one
+ * start-up line when there are active installations and the key opens none of them (it was changed,
+ * or belongs to another deployment), else null. Example: 3 stored, 0 readable → the message.
+ */
+export async function checkTokenKey(repo: InstallationsRepo, key: Buffer): Promise<string | null> {
+  const cipher = createTokenCipher(key);
+  const active = await repo.listActiveInstallations();
+  const readable = active.filter((row) => {
+    try {
+      cipher.decrypt(row.secret, row.installKey);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (active.length === 0 || readable.length > 0) return null;
+  return `TOKEN_ENCRYPTION_KEY does not decrypt any of the ${active.length} stored ${active.length === 1 ? 'installation' : 'installations'}: it is not the key they were stored with (was it changed?). Set it back to that key, or every workspace must install Gemba again`;
+}
+
 /** Distribution mode's OAuth collaborators, built once by the context. */
 export interface OAuth {
   config: DistributionConfig;

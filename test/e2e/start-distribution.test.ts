@@ -23,6 +23,7 @@ describe('npm start (src/main.ts) in distribution mode', { timeout: 60_000 }, ()
   let dir: string;
   let app: AppChild;
   let url: string;
+  let env: Record<string, string>;
 
   before(async () => {
     fake = await startFakeSlack({ defaultTz: 'UTC' });
@@ -32,18 +33,15 @@ describe('npm start (src/main.ts) in distribution mode', { timeout: 60_000 }, ()
         (e): e is [string, string] => e[1] !== undefined && !/^(SLACK_|PORT$|DATABASE_|TOKEN_|UNINSTALL_)/.test(e[0]),
       ),
     );
-    app = spawnApp({
-      env: {
-        ...inherited,
-        ...DISTRIBUTION_ENV,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: fake.apiUrl,
-        ...(await databaseEnv(join(dir, 'gemba.db'))),
-        SCHEDULER_ENABLED: 'false',
-      },
-      cwd: dir,
-      port: await freePort(),
-    });
+    env = {
+      ...inherited,
+      ...DISTRIBUTION_ENV,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      ...(await databaseEnv(join(dir, 'gemba.db'))),
+      SCHEDULER_ENABLED: 'false',
+    };
+    app = spawnApp({ env, cwd: dir, port: await freePort() });
     url = app.url;
     await waitHealthy(app);
   });
@@ -76,5 +74,21 @@ describe('npm start (src/main.ts) in distribution mode', { timeout: 60_000 }, ()
   it('stops cleanly on SIGTERM', async () => {
     app.proc.kill('SIGTERM');
     assert.equal(await app.exited, 0, app.output());
+  });
+
+  it('refuses to start, in one line, when TOKEN_ENCRYPTION_KEY is not the key the installations were stored with', async () => {
+    const other = spawnApp({
+      env: { ...env, TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') },
+      cwd: dir,
+      port: await freePort(),
+    });
+    assert.equal(await other.exited, 1, other.output());
+    const lines = other
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('Gemba cannot start:'));
+    assert.deepEqual(lines, [
+      'Gemba cannot start: TOKEN_ENCRYPTION_KEY does not decrypt any of the 1 stored installation: it is not the key they were stored with (was it changed?). Set it back to that key, or every workspace must install Gemba again',
+    ]);
   });
 });
