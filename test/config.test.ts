@@ -199,4 +199,20 @@ describe('config', () => {
     const read = [...source.matchAll(/^ {2,4}([A-Z_]+): /gm)].map((m) => m[1]).sort();
     assert.deepEqual(documented, read);
   });
+
+  it("the README's configuration table has a row for every variable the schema reads", () => {
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('\n## Configuration\n'),
+      readme.indexOf('\n## ', readme.indexOf('\n## Configuration\n') + 1),
+    );
+    const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+    const inTable = new Set(rows.flatMap((r) => [...(r.split(' | ')[0] ?? '').matchAll(/`([A-Z_]+)`/g)].map((m) => m[1])));
+    const source = readFileSync(fileURLToPath(new URL('../src/config.ts', import.meta.url)), 'utf8');
+    const read = [...source.matchAll(/^ {2,4}([A-Z_]+): /gm)].map((m) => m[1]);
+    assert.deepEqual(
+      read.filter((v) => !inTable.has(v)),
+      [],
+    );
+  });
 });
