@@ -194,6 +194,7 @@ describe('job CLI', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, `${HELP}\n`);
     assert.match(r.stdout, /^usage: npm run job -- </);
+    assert.match(r.stdout, /Exits 0 .* 1 .*\n2 on bad arguments, 130\/143 when stopped/s, 'every exit code is named');
     for (const name of ['nudges', 'leaderboard', 'digest', 'retention', 'publish'])
       assert.match(r.stdout, new RegExp(`^  ${name} +\\S`, 'm'));
     assert.equal(r.stderr, '');
