@@ -40,6 +40,12 @@ export function leaderboardMessage(lb: Leaderboard, p: { title: string; inProgre
       const streak = e.streak >= 2 ? `  :fire: ${e.streak}-week streak` : '';
       return `${badge} ${mention(e.userId)}: *${plural(e.count, 'conversation')}* with ${plural(e.accounts, 'account')}${streak}`;
     });
+    const last = lb.entries[lb.entries.length - 1];
+    // A tie cut by the size of the board is said, so nobody with the same score silently drops off.
+    if (lb.tiedUnlisted > 0)
+      lines.push(
+        `…and ${plural(lb.tiedUnlisted, 'more manager')} tied with ${mention(last.userId)} at ${plural(last.count, 'conversation')} with ${plural(last.accounts, 'account')}`,
+      );
     blocks.push(section(lines.join('\n')));
   }
   if (lb.mostImproved) {

@@ -23,6 +23,12 @@ export interface Leaderboard {
   previousTotal: number;
   managerCount: number;
   zeroCount: number;
+  /**
+   * Managers tied with someone listed (same conversations and accounts) who did not fit in the top
+   * LEADERBOARD_SIZE: counted, so a cut in the middle of a tie is said, not hidden.
+   * Example: twelve at 3 conversations with 1 account → ten listed, tiedUnlisted 2.
+   */
+  tiedUnlisted: number;
   target: number;
 }
 
@@ -99,6 +105,8 @@ export function createLeaderboardService(repos: Repos) {
       }
       const ranked = rankEntries([...thisWeek.entries()].map(([userId, v]) => ({ userId, ...v })));
       const top = ranked.filter((r) => r.rank <= LEADERBOARD_SIZE).slice(0, LEADERBOARD_SIZE);
+      const lastListed = top[top.length - 1];
+      const tiedUnlisted = lastListed ? ranked.slice(top.length).filter((r) => r.rank === lastListed.rank).length : 0;
       // Streaks only for the people named, so the query cost does not grow with the team.
       const entries = await Promise.all(
         top.map(async (r) => ({ ...r, streak: await streakAt(teamId, r.userId, week, target, opts.complete ?? false) })),
@@ -111,6 +119,7 @@ export function createLeaderboardService(repos: Repos) {
         previousTotal,
         managerCount: managers.length,
         zeroCount: managers.filter((m) => !thisWeek.has(m.userId)).length,
+        tiedUnlisted,
         target,
       };
     },

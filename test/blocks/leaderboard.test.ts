@@ -12,6 +12,7 @@ const board = (baseline: number): Leaderboard => ({
   previousTotal: 2,
   managerCount: 1,
   zeroCount: 0,
+  tiedUnlisted: 0,
   target: 3,
 });
 

@@ -67,6 +67,25 @@ describe('the weekly leaderboard post', () => {
     assertSurfacesValid(h);
     assertSurfacesValid(empty);
   });
+
+  it('a tie cut by the top ten is said: the managers with the same score who did not fit are counted', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z', env: { LEADERBOARD_CHANNEL: 'CLEAD' } });
+    // Twelve managers all at 3 conversations with 1 account: all twelve share first place.
+    for (let i = 1; i <= 12; i++) await many(h, `UT${String(i).padStart(2, '0')}`, '2026-11-25', 3, ['X']);
+    await runLeaderboard(h.ctx, h.clock.now());
+    const lines = posts(h, 'CLEAD')[0].args.blocks[1].text.text.split('\n');
+    assert.equal(lines.length, 11);
+    assert.ok(lines.slice(0, 10).every((l: string) => l.startsWith(':first_place_medal: <@UT')));
+    assert.equal(lines[10], '…and 2 more managers tied with <@UT10> at 3 conversations with 1 account');
+
+    // No tie at the cut: nothing more is said (UM01 … UM12 log 1 … 12, as above).
+    const clean = await harness({ now: '2026-11-30T09:00:00Z', env: { LEADERBOARD_CHANNEL: 'CLEAD' } });
+    for (let i = 1; i <= 12; i++) await many(clean, `UM${String(i).padStart(2, '0')}`, '2026-11-25', i, ['X', 'Y']);
+    await runLeaderboard(clean.ctx, clean.clock.now());
+    assert.doesNotMatch(allText(posts(clean, 'CLEAD')[0].args), /tied with/);
+    assertSurfacesValid(h);
+    assertSurfacesValid(clean);
+  });
 });
 
 describe('when the leaderboard goes out', () => {
