@@ -532,11 +532,11 @@ export function createPgRepos(q: Queryable): Repos {
         ]);
       },
       async listLastNudgeTimes(teamId, since) {
-        const rows = await all<{ userId: string; sentAt: number }>(
-          'SELECT user_id AS "userId", MAX(sent_at) AS "sentAt" FROM nudges WHERE team_id = $1 AND sent_at >= $2 GROUP BY user_id',
+        const rows = await all<{ userId: string; sentAt: number; localDate: string }>(
+          'SELECT user_id AS "userId", MAX(sent_at) AS "sentAt", MAX(local_date) AS "localDate" FROM nudges WHERE team_id = $1 AND sent_at >= $2 GROUP BY user_id',
           [teamId, since],
         );
-        return new Map(rows.map((r) => [r.userId, r.sentAt]));
+        return new Map(rows.map((r) => [r.userId, { sentAt: r.sentAt, localDate: r.localDate }]));
       },
       listRecentNudges: (teamId, userId, limit) =>
         all<NudgeRow>(`SELECT ${NUDGE} FROM nudges WHERE team_id = $1 AND user_id = $2 ORDER BY sent_at DESC, id DESC LIMIT $3`, [

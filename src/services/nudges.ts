@@ -83,10 +83,13 @@ export function createNudgeService(repos: Repos, settings: SettingsService, prof
         if (!window.due) continue;
         // The cool-down counts local days, not 72 hours: a Friday 09:00 CST nudge is only 71 hours
         // before Monday 09:00 CDT (2026-03-06 → 03-09), and Monday must still get its nudge at 09:00.
-        // A nudge earlier today is left to the once-per-day claim, which reports it as already sent.
-        const lastSent = lastNudge.get(m.userId);
-        const sinceNudge = lastSent === undefined ? Infinity : daysBetween(localDate(lastSent, tz), window.localDate);
-        if (!opts.ignoreCooldown && sinceNudge !== 0 && sinceNudge < NUDGE_COOLDOWN_DAYS) continue;
+        // A nudge for this very local day is left to the once-per-day claim, which reports it as already sent.
+        // One earlier today for another local day (the zone changed: Kiritimati's Tuesday 09:00 is Pago Pago's
+        // Monday 08:00) is within the cool-down like any other, or the manager would get two in an hour.
+        const lastNudged = lastNudge.get(m.userId);
+        const sinceNudge = lastNudged === undefined ? Infinity : daysBetween(localDate(lastNudged.sentAt, tz), window.localDate);
+        const thisPeriod = lastNudged?.localDate === window.localDate;
+        if (!opts.ignoreCooldown && !thisPeriod && sinceNudge < NUDGE_COOLDOWN_DAYS) continue;
         const last = lastContact.get(m.userId);
         const since = last ?? localDate(m.enrolledAt, tz);
         const daysQuiet = daysBetween(since, window.localDate);

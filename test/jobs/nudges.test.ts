@@ -170,6 +170,25 @@ describe('who is due', () => {
       [['U1', 8, false, []]],
     );
   });
+
+  it('a zone change never brings a second nudge within the cool-down (Kiritimati Tuesday 09:00, then Pago Pago Monday 09:00 an hour later)', async () => {
+    const h = await harness({ now: '2026-11-09T19:00:00Z' });
+    await enroll(h, 'U1', '2026-10-01T00:00:00Z');
+    await cacheTz(h, 'U1', 'Pacific/Kiritimati'); // UTC+14: 19:00Z Monday is Tuesday 09:00
+    assert.deepEqual((await runNudges(h.ctx, h.clock.now())).posted, ['DM to U1 (T0001, 2026-11-10, quiet 40d)']);
+    // Slack now says Pago Pago (UTC−11), where 20:00Z is Monday 09:00: another local day, but an hour later.
+    h.clock.set(h.clock.now() + HOUR);
+    await cacheTz(h, 'U1', 'Pacific/Pago_Pago');
+    assert.deepEqual((await runNudges(h.ctx, h.clock.now())).posted, []);
+    assert.deepEqual(
+      (await nudgeRows(h)).map((r) => r.localDate),
+      ['2026-11-10'],
+    );
+    // Three local days on (Thursday in Pago Pago), the cool-down is over.
+    h.clock.set(Date.parse('2026-11-12T20:00:00Z'));
+    await cacheTz(h, 'U1', 'Pacific/Pago_Pago');
+    assert.deepEqual((await runNudges(h.ctx, h.clock.now())).posted, ['DM to U1 (T0001, 2026-11-12, quiet 43d)']);
+  });
 });
 
 describe('the nudge DM', () => {
