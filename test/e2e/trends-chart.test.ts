@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import { ActionId } from '../../src/blocks/ids.js';
+import { CHART_REPEAT_WINDOW_MS } from '../../src/listeners/actions/trends-chart.js';
 import { type Harness, harnessPerTest } from '../kit/harness.js';
 import { ackMessage, ME, OTHER, TEAM } from './support.js';
 
@@ -78,5 +79,39 @@ describe('/trends Show chart', () => {
     assert.match(responded.args.text, /I could not send your chart \(`missing_scope`\)\. The numbers above are complete without it\./);
     assert.equal(h.fake.callsTo('files.completeUploadExternal').length, 0);
     assert.equal(h.logs.filter((l) => l.msg === 'personal chart not shared').length, 1);
+  });
+
+  it('a double click sends one chart: one DM, one file; a failed one may be retried, and a later click sends anew', async () => {
+    const h = await harness();
+    await seed(h, ME, ['2026-11-24']);
+    const click = () => h.action({ actionId: ActionId.trendsShowChart, value: '8', userId: ME });
+    const answers = () => h.fake.callsTo('response_url').filter((c) => /chart/.test(String(c.args.text)));
+    const answered = async (n: number) => {
+      for (const deadline = Date.now() + 10_000; answers().length < n; ) {
+        assert.ok(Date.now() < deadline, `waiting for answer ${n}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await Promise.all([click(), click()]);
+    await answered(2);
+    assert.deepEqual(
+      answers().map((c) => c.args.text),
+      [':bar_chart: Your chart is in your DM with Gemba.', ':bar_chart: Your chart is in your DM with Gemba.'],
+    );
+    assert.equal(h.fake.callsTo('conversations.open').length, 1, 'one DM opened');
+    assert.equal(h.fake.callsTo('files.getUploadURLExternal').length, 1, 'one file uploaded');
+    assert.equal(h.fake.callsTo('files.completeUploadExternal').length, 1, 'one file shared');
+
+    // Once the window is over a click sends anew; a failure is not remembered, so the next click tries again.
+    h.clock.advance(CHART_REPEAT_WINDOW_MS);
+    h.fake.failNext('files.getUploadURLExternal', { error: 'internal_error' });
+    await click();
+    await answered(3);
+    assert.match(answers()[2].args.text, /could not send your chart/);
+    await click();
+    await answered(4);
+    assert.equal(answers()[3].args.text, ':bar_chart: Your chart is in your DM with Gemba.');
+    assert.equal(h.fake.callsTo('files.completeUploadExternal').length, 2);
+    assert.deepEqual(h.fake.invalid, []);
   });
 });
