@@ -68,6 +68,14 @@ describe('/trends Show chart', () => {
     const [done] = h.fake.callsTo('files.completeUploadExternal');
     assert.match(done.args.initial_comment, /^Your buyer conversations, last 52 weeks: 0 in total/);
     assert.equal(h.fake.callsTo('conversations.open').at(-1)!.args.users, ME);
+    // One week is "1 week", as the chart's own title says it.
+    h.clock.advance(CHART_REPEAT_WINDOW_MS);
+    await h.action({ actionId: ActionId.trendsShowChart, value: '1', userId: ME });
+    await h.fake.waitFor('files.completeUploadExternal', (c) => /last 1 week\b/.test(c.args.initial_comment), 10_000);
+    assert.match(
+      h.fake.callsTo('files.completeUploadExternal').at(-1)!.args.initial_comment,
+      /^Your buyer conversations, last 1 week: 0 in total/,
+    );
   });
 
   it('an upload Slack refuses gets a clear ephemeral answer and shares nothing', async () => {

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Message } from '../../blocks/common.js';
-import { trendChartSent } from '../../blocks/trends.js';
+import { personalChartComment, trendChartSent } from '../../blocks/trends.js';
 import { personalChart } from '../../charts/index.js';
 import type { AppContext } from '../../context.js';
 import { DEFAULT_TREND_WEEKS, MAX_TREND_WEEKS } from '../../services/trends.js';
@@ -68,7 +68,7 @@ async function sendChart(ctx: AppContext, client: Args['client'], teamId: string
     if (!channel) throw new Error('conversations.open returned no channel');
     await uploadImages(client, {
       channel,
-      comment: `Your buyer conversations, last ${weeks} weeks: ${trend.total} in total, ${trend.thisWeek} of ${target} this week, streak ${trend.streak}.`,
+      comment: personalChartComment(trend),
       images: [{ filename: chart.filename, title: chart.title, alt: chart.alt, bytes: chart.png }],
     });
   } catch (err) {
