@@ -122,4 +122,18 @@ describe('/trends Show chart', () => {
     assert.equal(h.fake.callsTo('files.completeUploadExternal').length, 2);
     assert.deepEqual(h.fake.invalid, []);
   });
+
+  it('a 429 from the upload URL is waited out and the bytes sent again: the chart arrives once', async () => {
+    const h = await harness();
+    await seed(h, ME, ['2026-11-24']);
+    h.fake.failNext('upload', { retryAfter: 1 });
+    await h.action({ actionId: ActionId.trendsShowChart, value: '8', userId: ME });
+    const responded = await h.fake.waitFor('response_url', (c) => /chart/.test(String(c.args.text)), 10_000);
+    assert.equal(responded.args.text, ':bar_chart: Your chart is in your DM with Gemba.');
+    assert.deepEqual(
+      h.fake.calls.map((c) => c.method).filter((m) => ['files.getUploadURLExternal', 'upload', 'files.completeUploadExternal'].includes(m)),
+      ['files.getUploadURLExternal', 'upload', 'upload', 'files.completeUploadExternal'],
+    );
+    assert.equal(h.logs.filter((l) => l.msg === 'personal chart not shared').length, 0);
+  });
 });

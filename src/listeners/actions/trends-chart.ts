@@ -1,11 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Message } from '../../blocks/common.js';
 import { personalChartComment, trendChartSent } from '../../blocks/trends.js';
 import { personalChart } from '../../charts/index.js';
 import type { AppContext } from '../../context.js';
 import { DEFAULT_TREND_WEEKS, MAX_TREND_WEEKS } from '../../services/trends.js';
+import { BACKGROUND_RETRY } from '../../slack/client.js';
 import { slackErrorCode } from '../../slack/errors.js';
-import { uploadImages } from '../../slack/files.js';
+import { UploadError, uploadImages } from '../../slack/files.js';
 import { workspaceOf } from '../workspace.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -66,15 +68,38 @@ async function sendChart(ctx: AppContext, client: Args['client'], teamId: string
     const dm = await client.conversations.open({ users: userId });
     const channel = dm.channel?.id;
     if (!channel) throw new Error('conversations.open returned no channel');
-    await uploadImages(client, {
-      channel,
-      comment: personalChartComment(trend),
-      images: [{ filename: chart.filename, title: chart.title, alt: chart.alt, bytes: chart.png }],
-    });
+    await uploadImages(
+      client,
+      {
+        channel,
+        comment: personalChartComment(trend),
+        images: [{ filename: chart.filename, title: chart.title, alt: chart.alt, bytes: chart.png }],
+      },
+      retryUploadRateLimit,
+    );
   } catch (err) {
     const code = slackErrorCode(err);
     ctx.logger.warn({ teamId, error: code }, 'personal chart not shared');
     return trendChartSent(false, code);
   }
   return CHART_SENT;
+}
+
+/** The longest Retry-After of the upload URL that a click waits out (the person is waiting for the answer). */
+export const CHART_UPLOAD_MAX_WAIT_S = 30;
+
+/**
+ * A 429 from the upload URL waited out and the bytes sent again, as the Web API client already does for its
+ * own calls (BACKGROUND_RETRY.retries times); anything else, or a longer wait, fails the chart as before.
+ */
+async function retryUploadRateLimit<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const wait = err instanceof UploadError ? err.retryAfter : null;
+      if (wait === null || wait > CHART_UPLOAD_MAX_WAIT_S || attempt >= BACKGROUND_RETRY.retries) throw err;
+      await sleep(wait * 1000);
+    }
+  }
 }
