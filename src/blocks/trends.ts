@@ -49,6 +49,11 @@ export function personalTrendMessage(trend: PersonalTrend, subjectId?: string): 
   };
 }
 
+/** The line shared with the **Show chart** image in the DM (its numbers, as the `/trends` reply says them). */
+export function personalChartComment(trend: PersonalTrend): string {
+  return `Your buyer conversations, last ${plural(trend.weeks.length, 'week')}: ${trend.total} in total, ${trend.thisWeek} of ${trend.target} this week, streak ${trend.streak}.`;
+}
+
 /** The reply to **Show chart**: where the chart went, or why it did not. */
 export function trendChartSent(ok: boolean, code?: string): Message {
   const text = ok

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import { ActionId } from '../../src/blocks/ids.js';
+import { CHART_REPEAT_WINDOW_MS } from '../../src/listeners/actions/trends-chart.js';
 import { type Harness, harnessPerTest } from '../kit/harness.js';
 import { ackMessage, ME, OTHER, TEAM } from './support.js';
 
@@ -67,6 +68,14 @@ describe('/trends Show chart', () => {
     const [done] = h.fake.callsTo('files.completeUploadExternal');
     assert.match(done.args.initial_comment, /^Your buyer conversations, last 52 weeks: 0 in total/);
     assert.equal(h.fake.callsTo('conversations.open').at(-1)!.args.users, ME);
+    // One week is "1 week", as the chart's own title says it.
+    h.clock.advance(CHART_REPEAT_WINDOW_MS);
+    await h.action({ actionId: ActionId.trendsShowChart, value: '1', userId: ME });
+    await h.fake.waitFor('files.completeUploadExternal', (c) => /last 1 week\b/.test(c.args.initial_comment), 10_000);
+    assert.match(
+      h.fake.callsTo('files.completeUploadExternal').at(-1)!.args.initial_comment,
+      /^Your buyer conversations, last 1 week: 0 in total/,
+    );
   });
 
   it('an upload Slack refuses gets a clear ephemeral answer and shares nothing', async () => {
@@ -78,5 +87,53 @@ describe('/trends Show chart', () => {
     assert.match(responded.args.text, /I could not send your chart \(`missing_scope`\)\. The numbers above are complete without it\./);
     assert.equal(h.fake.callsTo('files.completeUploadExternal').length, 0);
     assert.equal(h.logs.filter((l) => l.msg === 'personal chart not shared').length, 1);
+  });
+
+  it('a double click sends one chart: one DM, one file; a failed one may be retried, and a later click sends anew', async () => {
+    const h = await harness();
+    await seed(h, ME, ['2026-11-24']);
+    const click = () => h.action({ actionId: ActionId.trendsShowChart, value: '8', userId: ME });
+    const answers = () => h.fake.callsTo('response_url').filter((c) => /chart/.test(String(c.args.text)));
+    const answered = async (n: number) => {
+      for (const deadline = Date.now() + 10_000; answers().length < n; ) {
+        assert.ok(Date.now() < deadline, `waiting for answer ${n}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await Promise.all([click(), click()]);
+    await answered(2);
+    assert.deepEqual(
+      answers().map((c) => c.args.text),
+      [':bar_chart: Your chart is in your DM with Gemba.', ':bar_chart: Your chart is in your DM with Gemba.'],
+    );
+    assert.equal(h.fake.callsTo('conversations.open').length, 1, 'one DM opened');
+    assert.equal(h.fake.callsTo('files.getUploadURLExternal').length, 1, 'one file uploaded');
+    assert.equal(h.fake.callsTo('files.completeUploadExternal').length, 1, 'one file shared');
+
+    // Once the window is over a click sends anew; a failure is not remembered, so the next click tries again.
+    h.clock.advance(CHART_REPEAT_WINDOW_MS);
+    h.fake.failNext('files.getUploadURLExternal', { error: 'internal_error' });
+    await click();
+    await answered(3);
+    assert.match(answers()[2].args.text, /could not send your chart/);
+    await click();
+    await answered(4);
+    assert.equal(answers()[3].args.text, ':bar_chart: Your chart is in your DM with Gemba.');
+    assert.equal(h.fake.callsTo('files.completeUploadExternal').length, 2);
+    assert.deepEqual(h.fake.invalid, []);
+  });
+
+  it('a 429 from the upload URL is waited out and the bytes sent again: the chart arrives once', async () => {
+    const h = await harness();
+    await seed(h, ME, ['2026-11-24']);
+    h.fake.failNext('upload', { retryAfter: 1 });
+    await h.action({ actionId: ActionId.trendsShowChart, value: '8', userId: ME });
+    const responded = await h.fake.waitFor('response_url', (c) => /chart/.test(String(c.args.text)), 10_000);
+    assert.equal(responded.args.text, ':bar_chart: Your chart is in your DM with Gemba.');
+    assert.deepEqual(
+      h.fake.calls.map((c) => c.method).filter((m) => ['files.getUploadURLExternal', 'upload', 'files.completeUploadExternal'].includes(m)),
+      ['files.getUploadURLExternal', 'upload', 'upload', 'files.completeUploadExternal'],
+    );
+    assert.equal(h.logs.filter((l) => l.msg === 'personal chart not shared').length, 0);
   });
 });
