@@ -33,6 +33,13 @@ export function truncate(text: string, max: number): string {
   return `${cut}…`;
 }
 
+/** How many characters text has, counted in code points (an emoji is one), as Slack's length limits count them. */
+export function charCount(text: string): number {
+  let n = 0;
+  for (const _ of text) n += 1;
+  return n;
+}
+
 /** The first `max` characters of text, counted in code points, so an emoji is never cut in half (for echoing what was typed). */
 export function firstChars(text: string, max: number): string {
   return Array.from(text).slice(0, max).join('');

@@ -38,7 +38,7 @@
  */
 
 import { CONTACT_KINDS, type ContactKind } from '../db/repos/contacts.js';
-import { stripControlChars } from '../lib/slack-text.js';
+import { charCount, firstChars, stripControlChars } from '../lib/slack-text.js';
 import { addDays, daysBetween, isRealDate, weekdayOf } from '../lib/time.js';
 
 export { CONTACT_KINDS, type ContactKind };
@@ -99,17 +99,9 @@ const WEEKDAYS: ReadonlyMap<string, number> = new Map([
 const DURATION_RE = /^(\d+)(?:\.(\d+))?(m|min|mins|h|hr|hrs)$/i;
 const ISO_DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Number of Unicode code points in s. */
-function charCount(s: string): number {
-  let n = 0;
-  for (const _ of s) n += 1;
-  return n;
-}
-
 /** Quotes user text for an error message, shortened so a huge token can't flood the reply. */
 function quote(s: string): string {
-  const chars = Array.from(s);
-  return JSON.stringify(chars.length > 40 ? `${chars.slice(0, 39).join('')}…` : s);
+  return JSON.stringify(charCount(s) > 40 ? `${firstChars(s, 39)}…` : s);
 }
 
 /** Builds a GrammarError. */

@@ -4,7 +4,7 @@ import type { CrowdPopulation, TacticDecision, TacticReason, TacticRow } from '.
 import type { Storage } from '../db/storage.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { plainFromSlackText, stripControlChars } from '../lib/slack-text.js';
+import { charCount, plainFromSlackText, stripControlChars } from '../lib/slack-text.js';
 import { addDays, isoWeekKey, isValidTimeZone } from '../lib/time.js';
 import { buildCrowdTree, coarsen, codeOf, countCrowds, crowdHash } from './crowds.js';
 import type { UserDirectory } from './ports.js';
@@ -174,8 +174,6 @@ export type DecideResult = { ok: true; tactic: TacticSummary; changed: boolean }
 
 export type HideResult = { ok: true; tactic: TacticSummary } | { ok: false; reason: 'not_found' | 'already_hidden' };
 
-const chars = (s: string): number => Array.from(s).length;
-
 /**
  * The grouping key of a tactic: NFKC, lower-case, apostrophes dropped, every run of anything
  * that is not a letter, mark or digit turned into one space, trimmed.
@@ -223,24 +221,24 @@ export function validateTacticInput(raw: {
     problem: { code, field, message },
   });
   if (tactic === null) return fail('tactic_missing', 'tactic', 'Say which tactic no longer works, e.g. "cold calling".');
-  if (chars(tactic) < L.tacticMin)
-    return fail('tactic_too_short', 'tactic', `A tactic needs at least ${L.tacticMin} characters; "${tactic}" has ${chars(tactic)}.`);
-  if (chars(tactic) > L.tacticMax) {
+  if (charCount(tactic) < L.tacticMin)
+    return fail('tactic_too_short', 'tactic', `A tactic needs at least ${L.tacticMin} characters; "${tactic}" has ${charCount(tactic)}.`);
+  if (charCount(tactic) > L.tacticMax) {
     return fail(
       'tactic_too_long',
       'tactic',
-      `A tactic can be at most ${L.tacticMax} characters; yours has ${chars(tactic)}. Name it briefly and put the details in the reason.`,
+      `A tactic can be at most ${L.tacticMax} characters; yours has ${charCount(tactic)}. Name it briefly and put the details in the reason.`,
     );
   }
   if (normalizeTactic(tactic) === '')
     return fail('tactic_no_words', 'tactic', 'A tactic needs some letters or numbers, e.g. "cold calling".');
-  if (why !== null && chars(why) > L.whyMax)
-    return fail('why_too_long', 'why', `The reason can be at most ${L.whyMax} characters; yours has ${chars(why)}.`);
-  if (instead !== null && chars(instead) > L.insteadMax) {
+  if (why !== null && charCount(why) > L.whyMax)
+    return fail('why_too_long', 'why', `The reason can be at most ${L.whyMax} characters; yours has ${charCount(why)}.`);
+  if (instead !== null && charCount(instead) > L.insteadMax) {
     return fail(
       'instead_too_long',
       'instead',
-      `"What buyers want instead" can be at most ${L.insteadMax} characters; yours has ${chars(instead)}.`,
+      `"What buyers want instead" can be at most ${L.insteadMax} characters; yours has ${charCount(instead)}.`,
     );
   }
   return { ok: true, input: { tactic, why, instead } };
