@@ -1,3 +1,5 @@
+import { plural } from '../blocks/common.js';
+
 /** What a job run did, printed by the job CLI and logged by the scheduler. */
 export interface JobReport {
   job: string;
@@ -18,13 +20,14 @@ export const newReport = (job: string): JobReport => ({ job, posted: [], skipped
 /** One line on what a stopped run left for the next run, e.g. "stopped early: 12 due posts and 2 teams not reached, left for the next run". */
 export function describeStop(stopped: NonNullable<JobReport['stopped']>): string {
   const parts = [];
-  if (stopped.left > 0) parts.push(`${stopped.left} due ${stopped.left === 1 ? 'post' : 'posts'}`);
-  if (stopped.teamsLeft > 0) parts.push(`${stopped.teamsLeft} ${stopped.teamsLeft === 1 ? 'team' : 'teams'} not reached`);
+  if (stopped.left > 0) parts.push(plural(stopped.left, 'due post'));
+  if (stopped.teamsLeft > 0) parts.push(`${plural(stopped.teamsLeft, 'team')} not reached`);
   return parts.length ? `stopped early: ${parts.join(' and ')}, left for the next run` : 'stopped early: nothing was left undone';
 }
 
 /** True when a stopped run left work for the next run. */
-export const leftWork = (r: JobReport): boolean => r.stopped !== undefined && r.stopped.left + r.stopped.teamsLeft > 0;
+export const leftWork = (r: JobReport): r is JobReport & Required<Pick<JobReport, 'stopped'>> =>
+  r.stopped !== undefined && r.stopped.left + r.stopped.teamsLeft > 0;
 
 /** Exit status of the job CLI: non-zero when any post failed, so an external scheduler sees it. */
 export const exitCodeOf = (r: JobReport): number => (r.failed.length > 0 ? 1 : 0);

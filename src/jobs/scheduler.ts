@@ -35,7 +35,7 @@ export function startScheduler(ctx: AppContext, opts: { enabled: boolean }): Sch
         if (stopped.length)
           ctx.logger.warn(
             { jobs: Object.fromEntries(stopped.map((r) => [r.job, r.stopped])) },
-            `shutting down with work left: ${stopped.map((r) => `${r.job} ${describeStop(r.stopped ?? { left: 0, teamsLeft: 0 })}`).join('; ')}`,
+            `shutting down with work left: ${stopped.map((r) => `${r.job} ${describeStop(r.stopped)}`).join('; ')}`,
           );
         for (const r of reports) {
           if (r.posted.length || r.failed.length || r.skipped.length) {
