@@ -6,8 +6,8 @@ import { personalChart } from '../../charts/index.js';
 import type { AppContext } from '../../context.js';
 import { DEFAULT_TREND_WEEKS, MAX_TREND_WEEKS } from '../../services/trends.js';
 import { BACKGROUND_RETRY } from '../../slack/client.js';
-import { slackErrorCode } from '../../slack/errors.js';
-import { UploadError, uploadImages } from '../../slack/files.js';
+import { rateLimitedFor, slackErrorCode } from '../../slack/errors.js';
+import { uploadImages } from '../../slack/files.js';
 import { workspaceOf } from '../workspace.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -90,14 +90,15 @@ export const CHART_UPLOAD_MAX_WAIT_S = 30;
 
 /**
  * A 429 from the upload URL waited out and the bytes sent again, as the Web API client already does for its
- * own calls (BACKGROUND_RETRY.retries times); anything else, or a longer wait, fails the chart as before.
+ * own calls (BACKGROUND_RETRY.retries times; the same classifier as the jobs' RateGate, `rateLimitedFor`);
+ * anything else, or a longer wait, fails the chart as before.
  */
 async function retryUploadRateLimit<T>(call: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await call();
     } catch (err) {
-      const wait = err instanceof UploadError ? err.retryAfter : null;
+      const wait = rateLimitedFor(err);
       if (wait === null || wait > CHART_UPLOAD_MAX_WAIT_S || attempt >= BACKGROUND_RETRY.retries) throw err;
       await sleep(wait * 1000);
     }
