@@ -243,6 +243,11 @@ export class SlackSimulator {
   defaultTz: string;
   teamId: string;
   /**
+   * The WebSocket address `apps.connections.open` hands out (Socket Mode). Unset, it refuses the app
+   * token as Slack does one without `connections:write`.
+   */
+  socketModeUrl: string | undefined;
+  /**
    * Slack's clock, in ms (default Date.now): a message's ts is its time on this clock, as on Slack, so
    * conversations.history's `oldest` means what it does there. Point it at the app's injected clock
    * when the app's "now" is not the wall clock.
@@ -630,6 +635,7 @@ export class SlackSimulator {
         is_enterprise_install: false,
       }),
 
+    'apps.connections.open': () => (this.socketModeUrl ? this.ok({ url: this.socketModeUrl }) : this.fail('not_allowed_token_type')),
     'chat.postMessage': (a) => {
       if (!a.channel) return this.fail('channel_not_found');
       const ts = this.nextTs();

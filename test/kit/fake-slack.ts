@@ -67,6 +67,8 @@ export interface FakeSlack {
   defaultTz: string;
   /** team_id used in answers. Default 'T0001'. */
   teamId: string;
+  /** What apps.connections.open answers (Socket Mode, see fake-socket-mode.ts); unset, it refuses. */
+  socketModeUrl: string | undefined;
 
   callsTo(method: string): RecordedCall[];
   /** Resolves with the first matching call, already recorded or still to come. */
