@@ -59,11 +59,14 @@ function parseSnooze(rest: string[]): GembaRequest {
   if (rest.length !== 1) return error('Say how long to pause nudges: days (`5d`), weeks (`2w`) or `off`.', example);
   const arg = rest[0].toLowerCase();
   if (arg === 'off') return { kind: 'snooze_off' };
-  const m = /^(\d{1,3})(d|w)$/.exec(arg);
+  const m = /^(\d+)(d|w)$/.exec(arg);
   if (!m) return error(`"${firstChars(rest[0], 20)}" isn't a duration. Use days like \`5d\`, weeks like \`2w\`, or \`off\`.`, example);
+  // Any number of digits is a duration ("1000d" is too long, not "not a duration"); a huge one is echoed as typed.
   const days = Number(m[1]) * (m[2] === 'w' ? 7 : 1);
-  if (days < 1 || days > MAX_SNOOZE_DAYS)
-    return error(`Snooze must be from 1 day to ${MAX_SNOOZE_WEEKS} weeks (you asked for ${days} days).`, example);
+  if (days < 1 || days > MAX_SNOOZE_DAYS) {
+    const asked = m[1].length <= 6 ? `${days} days` : `"${firstChars(rest[0], 20)}"`;
+    return error(`Snooze must be from 1 day to ${MAX_SNOOZE_WEEKS} weeks (you asked for ${asked}).`, example);
+  }
   return { kind: 'snooze', days };
 }
 
@@ -122,13 +125,16 @@ function parseAdmin(rest: string[]): GembaRequest {
         : error('Give the days without a conversation before a nudge, from 1d to 90d.', '/gemba admin nudge-after 7d');
     }
     case 'timezone': {
+      const example = '/gemba admin timezone Europe/Berlin';
+      // Zone names have no spaces: more words is that problem, not "not an IANA name" (the first may be a good one).
+      if (args.length > 1) return error(`Give one time zone name, with no spaces (you gave "${firstChars(args.join(' '), 40)}").`, example);
       const tz = args[0] ?? '';
       // Area/Location names (or UTC) only: Intl would also take abbreviations such as "EST".
-      const named = args.length === 1 && isValidTimeZone(tz) && (tz.includes('/') || tz.toUpperCase() === 'UTC');
+      const named = isValidTimeZone(tz) && (tz.includes('/') || tz.toUpperCase() === 'UTC');
       // Intl accepts any letter case and old aliases; store its canonical name ("europe/berlin" → "Europe/Berlin").
       return named
         ? { kind: 'admin_timezone', timezone: new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone }
-        : error(`"${firstChars(tz, 40)}" isn't an IANA time zone name.`, '/gemba admin timezone Europe/Berlin');
+        : error(`"${firstChars(tz, 40)}" isn't an IANA time zone name.`, example);
     }
     case 'export':
       return args.length ? error('`export` takes no more words.', '/gemba admin export') : { kind: 'admin_export' };

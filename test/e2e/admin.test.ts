@@ -219,6 +219,7 @@ describe('/gemba admin by an env admin', () => {
     for (const [text, why] of [
       ['admin timezone Mars/Olympus', /isn't an IANA time zone name[\s\S]*Try: `\/gemba admin timezone Europe\/Berlin`/],
       ['admin timezone EST', /isn't an IANA time zone name/],
+      ['admin timezone Europe/Berlin Europe/Paris', /Give one time zone name[\s\S]*Try: `\/gemba admin timezone Europe\/Berlin`/],
       ['admin target 0', /whole number from 1 to 100[\s\S]*Try: `\/gemba admin target 3`/],
       ['admin nudge-after 100d', /from 1d to 90d/],
       ['admin channel digest #vp', /isn't a channel/],

@@ -118,6 +118,7 @@ describe('/gemba snooze', () => {
       ['snooze 9w', /Snooze must be from 1 day to 8 weeks \(you asked for 63 days\)\./],
       ['snooze 57d', /you asked for 57 days/],
       ['snooze 0d', /you asked for 0 days/],
+      ['snooze 1000d', /Snooze must be from 1 day to 8 weeks \(you asked for 1000 days\)\./],
       ['snooze abc', /"abc" isn't a duration\. Use days like `5d`, weeks like `2w`, or `off`\./],
       ['snooze 2 weeks', /Say how long to pause nudges/],
       ['snooze', /Say how long to pause nudges: days \(`5d`\), weeks \(`2w`\) or `off`\./],

@@ -112,6 +112,9 @@ describe('/trends bad input and help', () => {
     ['abc', /I don't know "abc"/],
     ['team abc', /Weeks must be a whole number from 1 to 52 \(you gave "abc"\)/],
     ['8 please', /didn't understand "please"/],
+    // A number out of range is said to be one, whatever its sign or form.
+    ['-1', /Weeks must be a whole number from 1 to 52 \(you gave "-1"\)/],
+    ['2.5', /Weeks must be a whole number from 1 to 52 \(you gave "2\.5"\)/],
   ];
   for (const [text, why] of cases) {
     it(`/trends ${text} → a clear error with an example`, async () => {
@@ -119,6 +122,12 @@ describe('/trends bad input and help', () => {
       assert.match(reply, /Try: `\/trends (team )?12`/);
     });
   }
+
+  it('/trends team with bad weeks offers a team example, as its other errors do', async () => {
+    for (const text of ['team 0', 'team 53', 'team -1']) {
+      assertBadInputReply(await h.command('/trends', text), /Try: `\/trends team 12`/);
+    }
+  });
 
   it('/trends 1 and /trends 52 are accepted', async () => {
     assert.match(allText(ackMessage(await h.command('/trends', '1'))), /0 in 1 week\b/);

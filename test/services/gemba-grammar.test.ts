@@ -42,6 +42,9 @@ describe('/gemba personal sub-commands', () => {
   bad('snooze 9w', /1 day to 8 weeks \(you asked for 63 days\)/, /snooze 2w/);
   bad('snooze 0d', /1 day to 8 weeks/, /snooze/);
   bad('snooze tomorrow', /isn't a duration/, /snooze/);
+  // A duration too long is said to be too long, not "not a duration".
+  bad('snooze 1000d', /1 day to 8 weeks \(you asked for 1000 days\)/, /snooze 2w/);
+  bad('snooze 9999999w', /1 day to 8 weeks \(you asked for "9999999w"\)/, /snooze 2w/);
   bad('digest', /digest preview/, /digest preview/);
   bad('digest post', /digest preview/, /digest preview/);
   bad('frobnicate', /"frobnicate" isn't a \/gemba command/, /snooze 1w/);
@@ -110,7 +113,9 @@ describe('/gemba admin sub-commands', () => {
   bad('admin timezone EST', /isn't an IANA time zone name/, /timezone Europe\/Berlin/);
   bad('admin timezone +02:00', /isn't an IANA/, /timezone/);
   bad('admin timezone', /isn't an IANA/, /timezone/);
-  bad('admin timezone Europe/Berlin Europe/Paris', /isn't an IANA/, /timezone/);
+  // Two valid names are not "not an IANA name": the problem is the second word.
+  bad('admin timezone Europe/Berlin Europe/Paris', /^Give one time zone name/, /timezone/);
+  bad('admin timezone America/New York', /^Give one time zone name/, /timezone/);
 
   // export, forget, tactics hide.
   ok('admin export', { kind: 'admin_export' });

@@ -12,6 +12,9 @@ import { workspaceOf } from '../workspace.js';
 export const ECHO_MAX = 30;
 const echo = (s: string): string => truncate(s, ECHO_MAX);
 
+/** A word written as a number: digits with an optional sign and decimals ("8", "-1", "2.5"). */
+const LOOKS_NUMERIC = /^[+-]?\d+(?:[.,]\d+)?$/;
+
 /** The parsed words of `/trends`. */
 export type TrendsRequest =
   | { kind: 'help' }
@@ -25,7 +28,8 @@ export function parseTrendsText(text: string): TrendsRequest {
   const words = text.trim().split(/\s+/).filter(Boolean);
   if (words.length === 1 && words[0].toLowerCase() === 'help') return { kind: 'help' };
   let subject: { kind: 'self' } | { kind: 'team' } | { kind: 'user'; userId: string } = { kind: 'self' };
-  if (words.length > 0 && !/^\d+$/.test(words[0])) {
+  // A number of any form ("-1", "2.5") is the weeks, refused by their rule below, not an unknown word.
+  if (words.length > 0 && !LOOKS_NUMERIC.test(words[0])) {
     const first = words.shift() ?? '';
     const userId = parseUserMention(first);
     if (first.toLowerCase() === 'team') subject = { kind: 'team' };
@@ -37,21 +41,17 @@ export function parseTrendsText(text: string): TrendsRequest {
         example: '/trends 12',
       };
   }
+  // The example keeps to what was asked: `/trends team 12` only when the team was, so nobody is offered a refusal.
+  const example = subject.kind === 'team' ? '/trends team 12' : '/trends 12';
   let weeks = DEFAULT_TREND_WEEKS;
   if (words.length > 0) {
     const w = words.shift() ?? '';
     if (!/^\d+$/.test(w) || Number(w) < 1 || Number(w) > MAX_TREND_WEEKS) {
-      return {
-        kind: 'error',
-        message: `Weeks must be a whole number from 1 to ${MAX_TREND_WEEKS} (you gave "${echo(w)}").`,
-        example: '/trends 12',
-      };
+      return { kind: 'error', message: `Weeks must be a whole number from 1 to ${MAX_TREND_WEEKS} (you gave "${echo(w)}").`, example };
     }
     weeks = Number(w);
   }
   if (words.length > 0) {
-    // The example keeps to what was asked: `/trends team 12` only when the team was, so nobody is offered a refusal.
-    const example = subject.kind === 'team' ? '/trends team 12' : '/trends 12';
     return { kind: 'error', message: `I didn't understand "${echo(words.join(' '))}".`, example };
   }
   return { ...subject, weeks };
