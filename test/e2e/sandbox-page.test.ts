@@ -105,6 +105,12 @@ describe('the sandbox page server', { timeout: 180_000 }, () => {
       assert.match(lastSeen('UADM01'), /Reps are now the members of <!subteam\^S0REPS>/);
     });
 
+    it('the &, < and > typed arrive escaped, as Slack sends them: a tactic keeps its angle brackets', async () => {
+      await command('UREP05', '/flag-tactic <b>blitz</b> & spam calls');
+      // Sent raw, `<b>` and `</b>` read as Slack links and the tactic became "bblitz/b & spam calls".
+      assert.match(lastSeen('UREP05'), /Recorded anonymously: \*&lt;b&gt;blitz&lt;\/b&gt; &amp; spam calls\*/);
+    });
+
     it('what names nobody is left as typed (and refused by Gemba as in Slack)', async () => {
       await command('UVP001', '/trends @Nobody Here');
       assert.doesNotMatch(lastSeen('UVP001'), /buyer conversations/);
