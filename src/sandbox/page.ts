@@ -3,7 +3,7 @@
  * elsewhere). A sidebar of channels, the DM with Gemba and the Home tab; a person picker; a
  * composer for slash commands; the clock control; modals and confirm dialogs.
  */
-import { CHANNELS, PEOPLE, personById, TEAM_TIMEZONE } from './demo-team.js';
+import { CHANNELS, PEOPLE, personById, TEAM_TIMEZONE, USERGROUPS } from './demo-team.js';
 import { isPicture } from './files.js';
 import { mentionChoices } from './mentions.js';
 import { esc, renderBlocks } from './render.js';
@@ -15,7 +15,9 @@ const FAVICON = `data:image/svg+xml,${encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#4a154b"/><text x="16" y="23" font-family="sans-serif" font-size="20" font-weight="700" fill="#fff" text-anchor="middle">G</text></svg>',
 )}`;
 
-const names = (id: string): string => personById(id)?.name ?? CHANNELS.find((c) => c.id === id)?.name ?? id;
+/** How Slack shows an id in a mention: a person's name, a channel's name, a user group's handle. */
+export const names = (id: string): string =>
+  personById(id)?.name ?? CHANNELS.find((c) => c.id === id)?.name ?? USERGROUPS.find((g) => g.id === id)?.handle ?? id;
 
 const fmt = (ms: number, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { timeZone: TEAM_TIMEZONE, ...o }).format(ms);
 

@@ -87,7 +87,12 @@ export function mrkdwn(text: string, names: (id: string) => string = (id) => id)
     const [target, label] = inner.split('|', 2) as [string, string | undefined];
     if (target.startsWith('@')) return hold(`<span class="mention">@${textToHtml(label ?? names(target.slice(1)))}</span>`);
     if (target.startsWith('#')) return hold(`<span class="mention">#${textToHtml(label ?? names(target.slice(1)))}</span>`);
-    if (target.startsWith('!subteam^')) return hold(`<span class="mention">${textToHtml(label ?? '@group')}</span>`);
+    if (target.startsWith('!subteam^')) {
+      // Slack shows a user group by its handle (`<!subteam^S1>` → @sales-reps), as it shows a person by name.
+      const id = target.slice('!subteam^'.length);
+      const handle = names(id);
+      return hold(`<span class="mention">${textToHtml(label ?? (handle !== id ? `@${handle}` : '@group'))}</span>`);
+    }
     if (target.startsWith('!date^')) return hold(textToHtml(label ?? ''));
     if (target.startsWith('!')) return hold(`<span class="mention">@${textToHtml(target.slice(1))}</span>`);
     return hold(`<a href="${esc(target)}" target="_blank" rel="noreferrer">${textToHtml(label ?? target)}</a>`);
