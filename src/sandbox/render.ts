@@ -150,10 +150,18 @@ function optionText(o: unknown): string {
   return isRecord(o) ? textObj(o.text) : '';
 }
 
-/** An input element in a modal; the page reads it back into view.state.values. */
-function inputElement(el: Json, blockId: string, error: string | undefined): string {
+/** The id of a modal input's field (its label's `for`), and of its hint and error: `in-<block_id>`. */
+const fieldId = (blockId: string): string => `in-${blockId.replace(/\s/g, '_')}`;
+
+/**
+ * An input element in a modal; the page reads it back into view.state.values. It is named by its
+ * label and described by its hint and error, as a screen reader reads Slack's modals.
+ */
+function inputElement(el: Json, blockId: string, error: string | undefined, hint: boolean): string {
   const name = `${blockId}::${str(el.action_id)}`;
-  const attrs = `data-input="${esc(str(el.type))}" name="${esc(name)}"`;
+  const id = fieldId(blockId);
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const attrs = `data-input="${esc(str(el.type))}" name="${esc(name)}" id="${esc(id)}"${described ? ` aria-describedby="${esc(described)}"` : ''}`;
   const placeholder = isRecord(el.placeholder) ? ` placeholder="${esc(str(el.placeholder.text))}"` : '';
   const bad = error ? ' aria-invalid="true"' : '';
   switch (el.type) {
@@ -246,11 +254,12 @@ export function renderBlocks(blocks: unknown, o: RenderOptions): string {
         case 'input': {
           const error = o.errors?.[blockId];
           const el = isRecord(b.element) ? b.element : {};
-          return `<div class="b-input${error ? ' has-error' : ''}"><label>${textObj(b.label)}${
+          const id = fieldId(blockId);
+          return `<div class="b-input${error ? ' has-error' : ''}"><label for="${esc(id)}">${textObj(b.label)}${
             b.optional ? ' <span class="optional">(optional)</span>' : ''
-          }</label>${inputElement(el, blockId, error)}${b.hint ? `<div class="hint">${textObj(b.hint)}</div>` : ''}${
-            error ? `<div class="error" role="alert">${esc(error)}</div>` : ''
-          }</div>`;
+          }</label>${inputElement(el, blockId, error, Boolean(b.hint))}${
+            b.hint ? `<div class="hint" id="${esc(id)}-hint">${textObj(b.hint)}</div>` : ''
+          }${error ? `<div class="error" id="${esc(id)}-error" role="alert">${esc(error)}</div>` : ''}</div>`;
         }
         case 'markdown':
           return `<div class="b-section">${mrkdwn(str(b.text), o.names)}</div>`;

@@ -179,6 +179,31 @@ describe('the sandbox in Chromium', { skip, timeout: 240_000 }, () => {
     assert.doesNotMatch(await page.locator('.msg').last().innerText(), /Logged/);
   });
 
+  it("a modal's fields are named by their labels, and a field's hint and error describe it", async () => {
+    await open('UMGR08', 'DUMGR08');
+    await type('/contact');
+    const modal = page.locator('form.modal');
+    await modal.waitFor();
+    await page.getByLabel('Account').fill('Globex');
+    await page.getByLabel('Duration').fill('999');
+    await modal.locator('button[type="submit"]').click();
+    await idle();
+    await modal.locator('.b-input.has-error .error').waitFor();
+    /** The texts that describe a field (aria-describedby), joined with ' | '. */
+    const described = async (label: string): Promise<string> => {
+      const ids = ((await page.getByLabel(label).getAttribute('aria-describedby')) ?? '').split(' ');
+      return page.evaluate(
+        `${JSON.stringify(ids)}.map((id) => document.getElementById(id)?.textContent ?? '(no #' + id + ')').join(' | ')`,
+      );
+    };
+    assert.match(await described('Duration'), /up to 600 minutes\. \| .*600/);
+    assert.equal(await page.getByLabel('Duration').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('Account').inputValue(), 'Globex');
+    await page.keyboard.press('Escape');
+    await modal.waitFor({ state: 'detached' });
+    await idle();
+  });
+
   it('keyboard: Acting as moves with the arrows and switches on Enter, without a reload per arrow', async () => {
     await open('UMGR05', 'DUMGR05');
     await page.focus('#as');
