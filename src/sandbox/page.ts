@@ -273,10 +273,22 @@ function modalState(){
   const body = form.querySelector('.modal-body');
   return { view: form.dataset.view, values, focus, scroll: body ? body.scrollTop : 0 };
 }
+/** A button in the timeline or the Home tab, by what it does: the same button after the pane is redrawn. */
+function buttonKey(el){ return el && el.matches && el.matches('button[data-action]') && !el.closest('#modal') ? { action: el.dataset.action, value: el.dataset.value, ts: el.dataset.ts, surface: el.dataset.surface } : null; }
+function findButton(k){ return k ? [...holder.querySelectorAll('button[data-action]')].find((b) => !b.closest('#modal') && b.dataset.action === k.action && b.dataset.value === k.value && b.dataset.ts === k.ts && b.dataset.surface === k.surface) : undefined; }
+// The button that opened the open modal: the focus goes back to it when the modal closes, as in Slack.
+let opener = null;
+/** Gives the focus back to a button after a redraw, or to the composer when that button is gone (an Undo replaced its message). */
+function focusBack(k, o){
+  const b = findButton(k);
+  if (b) { b.focus(o); return; }
+  const c = document.getElementById('composer-input');
+  if (c) c.focus(o);
+}
 function restoreModal(before, keepValues){
   const form = modalForm();
   markInert();
-  if (!form) { if (before) { const c = document.getElementById('composer-input'); if (c) c.focus(); } return; }
+  if (!form) { if (before) { focusBack(opener); opener = null; } return; }
   if (!before || before.view !== form.dataset.view) { focusFirst(form); return; }
   if (keepValues) for (const el of form.querySelectorAll('[data-input]')) if (Object.prototype.hasOwnProperty.call(before.values, el.name)) el.value = before.values[el.name];
   const body = form.querySelector('.modal-body');
@@ -294,17 +306,22 @@ async function refresh(after){
   const html = await r.text();
   const before = modalState();
   const follow = stick || after !== 'poll';
+  // A focused button in the pane is about to be replaced: keyboard users keep their place.
+  const focused = buttonKey(document.activeElement);
   holder.innerHTML = html;
   version = Number(document.getElementById('pane-inner').dataset.version);
   showNow();
   if (follow) scrollDown();
   restoreModal(before, after !== 'submit');
+  if (focused && !modalForm() && (!document.activeElement || document.activeElement === document.body)) focusBack(focused, { preventScroll: after === 'poll' });
 }
 async function act(what, body){
   setBusy(1);
   try {
     const r = await fetch('/do/' + what, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(Object.assign({ user }, body)) });
-    if (!r.ok) alert(await r.text());
+    // Read whatever comes back: an unread body stays pending, and is shown as a failed request once the page moves on.
+    const answer = await r.text();
+    if (!r.ok) alert(answer);
     await refresh(what);
   } finally { setBusy(-1); }
 }
@@ -369,6 +386,7 @@ if (composer) {
     if (!text.startsWith('/')) { alert('The sandbox only takes slash commands, e.g. /contact Acme Corp'); return; }
     input.value = '';
     closeList();
+    opener = null;
     await act('command', { channel: pane, text });
   });
 }
@@ -406,6 +424,7 @@ document.addEventListener('click', async (e) => {
   const b = e.target.closest('button[data-action]');
   if (!b) return;
   if (b.dataset.confirm && !(await confirmFirst(JSON.parse(b.dataset.confirm)))) return;
+  if (!b.closest('#modal')) opener = buttonKey(b);
   await act('click', { actionId: b.dataset.action, blockId: b.dataset.block, value: b.dataset.value, surface: b.dataset.surface, channel: b.dataset.channel, ts: b.dataset.ts, viewId: b.dataset.view, text: b.textContent });
 });
 document.addEventListener('submit', async (e) => {

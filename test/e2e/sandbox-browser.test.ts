@@ -204,6 +204,58 @@ describe('the sandbox in Chromium', { skip, timeout: 240_000 }, () => {
     await idle();
   });
 
+  it('keyboard: a button pressed in the timeline leaves the focus where the person is, not on the page', async () => {
+    await open('UMGR09', 'DUMGR09');
+    await type('/contact Hooli: wants a pilot');
+    const confirmation = () => page.locator('.msg.ephemeral').filter({ hasText: 'Logged' }).last();
+    const focused = (): Promise<string> =>
+      page.evaluate("(a => a === document.body ? 'body' : (a.id || a.textContent.trim()))(document.activeElement)");
+    // Edit opens the modal; Escape closes it and gives the focus back to Edit, as Slack does.
+    await confirmation().getByRole('button', { name: 'Edit' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('form.modal').waitFor();
+    await idle();
+    await page.keyboard.press('Escape');
+    await page.locator('form.modal').waitFor({ state: 'detached' });
+    await idle();
+    assert.equal(await focused(), 'Edit');
+    // Someone else's action redraws the pane: the focus stays on Edit.
+    const before = await version();
+    await elsewhere('UMGR10', '/contact Hooli');
+    await page.waitForFunction(`Number(document.getElementById('pane-inner').dataset.version) > ${before}`);
+    await idle();
+    assert.equal(await focused(), 'Edit');
+    // Undo replaces its message, buttons and all: the focus goes to the composer.
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'Undo');
+    await page.keyboard.press('Enter');
+    await idle();
+    await page.locator('.msg.ephemeral').filter({ hasText: 'Removed' }).last().waitFor();
+    assert.equal(await focused(), 'composer-input');
+  });
+
+  it('every request the page sends is answered and read: none is left pending, or failed when the page moves on', async () => {
+    const failed: string[] = [];
+    const finished: string[] = [];
+    const onFailed = (r: { url(): string; failure(): { errorText: string } | null }) => failed.push(`${r.url()} ${r.failure()?.errorText}`);
+    const onFinished = (r: { url(): string }) => finished.push(new URL(r.url()).pathname);
+    page.on('requestfailed', onFailed);
+    page.on('requestfinished', onFinished);
+    try {
+      await open('UMGR10', 'DUMGR10');
+      await type('/gemba help');
+      await page.getByRole('button', { name: '+1 week' }).click();
+      await idle();
+      await open('UMGR10', 'C0SALESLB');
+      await page.waitForTimeout(200);
+      assert.deepEqual(failed, []);
+      assert.ok(finished.includes('/do/command') && finished.includes('/do/clock'), `finished: ${finished.join(' ')}`);
+    } finally {
+      page.off('requestfailed', onFailed);
+      page.off('requestfinished', onFinished);
+    }
+  });
+
   it('keyboard: Acting as moves with the arrows and switches on Enter, without a reload per arrow', async () => {
     await open('UMGR05', 'DUMGR05');
     await page.focus('#as');
