@@ -19,7 +19,17 @@ const FAVICON = `data:image/svg+xml,${encodeURIComponent(
 export const names = (id: string): string =>
   personById(id)?.name ?? CHANNELS.find((c) => c.id === id)?.name ?? USERGROUPS.find((g) => g.id === id)?.handle ?? id;
 
+/** A time as the viewer's Slack shows it, in their own time zone (every demo person's is the team's default). */
 const fmt = (ms: number, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { timeZone: TEAM_TIMEZONE, ...o }).format(ms);
+
+/**
+ * Sandbox time as the clock control shows it: in the team's time zone, which its buttons' hours are
+ * read in (an admin may change it), named. Example: 'Monday, 14 Dec, 09:30 New York time'.
+ */
+export function clockNow(ms: number, teamTz: string): string {
+  const place = (teamTz.split('/').pop() ?? teamTz).replace(/_/g, ' ');
+  return `${fmt(ms, { timeZone: teamTz, weekday: 'long', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })} ${place} time`;
+}
 
 function paneTitle(pane: string, user: string): string {
   if (pane === 'home') return 'Gemba — Home';
@@ -82,7 +92,7 @@ function modal(actor: Actor, user: string): string {
 }
 
 /** The main pane (timeline or Home tab) and any open modal; the script swaps it in when something changes. */
-export function renderPane(actor: Actor, user: string, pane: string): string {
+export function renderPane(actor: Actor, user: string, pane: string, teamTz: string): string {
   let main: string;
   if (pane === 'home') {
     const view = actor.workspace.homes.get(user) as { blocks?: unknown[] } | undefined;
@@ -92,15 +102,16 @@ export function renderPane(actor: Actor, user: string, pane: string): string {
     main = `<div class="timeline" id="timeline">${msgs.length ? msgs.map((m, i) => message(actor, m, i)).join('') : '<p class="empty">No messages yet.</p>'}</div>`;
   }
   const now = actor.ctx.clock.now();
-  return `<div id="pane-inner" data-version="${actor.workspace.version}" data-now="${esc(
-    fmt(now, { weekday: 'long', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }),
-  )}">${main}${modal(actor, user)}</div>`;
+  return `<div id="pane-inner" data-version="${actor.workspace.version}" data-now="${esc(clockNow(now, teamTz))}">${main}${modal(
+    actor,
+    user,
+  )}</div>`;
 }
 
 /** JSON inside a <script> element: `<` escaped so no text in it can close the element. */
 const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
 
-export function renderPage(actor: Actor, user: string, pane: string): string {
+export function renderPage(actor: Actor, user: string, pane: string, teamTz: string): string {
   const me = personById(user);
   const link = (p: string, label: string) =>
     `<a class="nav${p === pane ? ' active' : ''}" href="/?as=${encodeURIComponent(user)}&amp;pane=${encodeURIComponent(p)}"${
@@ -142,7 +153,7 @@ ${link('home', 'Gemba — Home')}
 </nav>
 <main>
 <div class="pane-title">${esc(paneTitle(pane, user))}</div>
-<div id="pane">${renderPane(actor, user, pane)}</div>
+<div id="pane">${renderPane(actor, user, pane, teamTz)}</div>
 ${
   pane === 'home'
     ? ''

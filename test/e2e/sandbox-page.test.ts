@@ -77,6 +77,20 @@ describe('the sandbox page server', { timeout: 180_000 }, () => {
       assert.equal(await listed('fax campaigns'), true, 'the publish the move passed ran, as the heartbeat would have');
     });
 
+    it("the clock shows the team's time, named, in which its buttons' hours are read, also after an admin changes the zone", async () => {
+      const shown = async () => /data-now="([^"]*)"/.exec(await (await fetch(`${sandbox.url}/pane?as=UADM01&pane=DUADM01`)).text())?.[1];
+      await act('clock', { to: 'day' });
+      assert.match((await shown()) ?? '', /, 09:00 New York time$/);
+      await command('UADM01', '/gemba admin timezone Europe/Berlin');
+      try {
+        await act('clock', { to: 'day' });
+        // Shown in New York time, the move to 09:00 read "03:00".
+        assert.match((await shown()) ?? '', /, 09:00 Berlin time$/);
+      } finally {
+        await command('UADM01', `/gemba admin timezone ${TEAM_TIMEZONE}`);
+      }
+    });
+
     it('an unknown clock move is refused', async () => {
       const res = await fetch(`${sandbox.url}/do/clock`, {
         method: 'POST',
