@@ -284,14 +284,19 @@ function modalState(){
   const body = form.querySelector('.modal-body');
   return { view: form.dataset.view, values, focus, scroll: body ? body.scrollTop : 0 };
 }
-/** A button in the timeline or the Home tab, by what it does: the same button after the pane is redrawn. */
-function buttonKey(el){ return el && el.matches && el.matches('button[data-action]') && !el.closest('#modal') ? { action: el.dataset.action, value: el.dataset.value, ts: el.dataset.ts, surface: el.dataset.surface } : null; }
-function findButton(k){ return k ? [...holder.querySelectorAll('button[data-action]')].find((b) => !b.closest('#modal') && b.dataset.action === k.action && b.dataset.value === k.value && b.dataset.ts === k.ts && b.dataset.surface === k.surface) : undefined; }
+/** The pane's buttons (the timeline's or the Home tab's, not an open modal's). */
+function paneButtons(){ return [...holder.querySelectorAll('button[data-action]')].filter((b) => !b.closest('#modal')); }
+/** A button in the timeline or the Home tab, by what it does and where it is: the same button after the pane is redrawn. */
+function buttonKey(el){ return el && el.matches && el.matches('button[data-action]') && !el.closest('#modal') ? { action: el.dataset.action, value: el.dataset.value, ts: el.dataset.ts, surface: el.dataset.surface, index: paneButtons().indexOf(el) } : null; }
+function findButton(k){ return k ? paneButtons().find((b) => b.dataset.action === k.action && b.dataset.value === k.value && b.dataset.ts === k.ts && b.dataset.surface === k.surface) : undefined; }
 // The button that opened the open modal: the focus goes back to it when the modal closes, as in Slack.
 let opener = null;
-/** Gives the focus back to a button after a redraw, or to the composer when that button is gone (an Undo replaced its message). */
+/**
+ * Gives the focus back to a button after a redraw. When that button is gone, the Home tab's button in
+ * its place (Snooze a week becomes Resume nudges), or else the composer (an Undo replaced its message).
+ */
 function focusBack(k, o){
-  const b = findButton(k);
+  const b = findButton(k) || (k && k.surface === 'home' ? paneButtons()[Math.min(k.index, paneButtons().length - 1)] : undefined);
   if (b) { b.focus(o); return; }
   const c = document.getElementById('composer-input');
   if (c) c.focus(o);

@@ -268,6 +268,17 @@ describe('the sandbox in Chromium', { skip, timeout: 240_000 }, () => {
     await idle();
     await page.locator('.msg.ephemeral').filter({ hasText: 'Removed' }).last().waitFor();
     assert.equal(await focused(), 'composer-input');
+    // On the Home tab, a button that becomes another keeps the focus in its place.
+    await open('UMGR12', 'home');
+    await page.locator('.home').getByRole('button', { name: 'Snooze a week' }).focus();
+    await page.keyboard.press('Enter');
+    await idle();
+    await page.locator('.home').getByRole('button', { name: 'Resume nudges' }).waitFor();
+    assert.equal(await focused(), 'Resume nudges');
+    await page.keyboard.press('Enter');
+    await idle();
+    await page.locator('.home').getByRole('button', { name: 'Snooze a week' }).waitFor();
+    assert.equal(await focused(), 'Snooze a week');
   });
 
   it('every request the page sends is answered and read: none is left pending, or failed when the page moves on', async () => {
