@@ -2,8 +2,9 @@
  * What Slack's composer does to a slash command before sending it, when the command sets
  * `should_escape: true` (Gemba's manifest does): a person, channel or user group picked from the
  * autocomplete arrives escaped, `<@U123|ben.carter>`, `<#C123|sales-leaderboard>`,
- * `<!subteam^S123|@sales-reps>`. The sandbox's composer has no picker, so it matches what was typed
- * against the simulated workspace instead.
+ * `<!subteam^S123|@sales-reps>`, and the `&`, `<` and `>` a person typed arrive as `&amp;`, `&lt;`
+ * and `&gt;`. The sandbox's composer has no picker, so it matches what was typed against the
+ * simulated workspace instead.
  */
 import { CHANNELS, PEOPLE, USERGROUPS, usernameOf } from './demo-team.js';
 
@@ -27,10 +28,22 @@ export function demoDirectory(): Directory {
 const NAME_CHAR = /[\p{L}\p{N}_-]/u;
 
 /**
+ * Slack's markup typed in its escaped form: a mention (`<@U1|x>`, `<#C1>`, `<!subteam^S1>`,
+ * `<!here>`) or a link with a scheme (`<http://acme.io|acme.io>`, `<mailto:…>`). What else starts
+ * with `<` (`<b>`, `<unknown>`, `a < b`) is text, which Slack sends as `&lt;`.
+ */
+const SLACK_MARKUP = /^<(?:[a-z][a-z0-9+.-]*:|[@#!])[^<>]*>/i;
+
+/** Slack's escaping of typed text. */
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
  * Turns `@<display name, real name or username>`, `@<user group handle>` and `#<channel name>` into
  * Slack's escaped forms, the longest name first and case-insensitively; leaves what matches nothing,
- * and what is already escaped (`<…>`), as typed. A mark inside a word (an e-mail address) is not one.
- * Example: `/trends @ben carter 4` → `/trends <@UMGR07|ben.carter> 4`; `@Ben` alone stays `@Ben`.
+ * and Slack markup already typed (`<@U1>`, `<http://x|y>`), as typed. A mark inside a word (an
+ * e-mail address) is not one. Every other `&`, `<` and `>` is escaped, as Slack escapes them.
+ * Example: `/trends @ben carter 4` → `/trends <@UMGR07|ben.carter> 4`; `@Ben` alone stays `@Ben`;
+ * `/flag-tactic <b>blitz</b> & more` → `/flag-tactic &lt;b&gt;blitz&lt;/b&gt; &amp; more`.
  */
 export function escapeMentions(text: string, dir: Directory): string {
   const at = [
@@ -42,12 +55,16 @@ export function escapeMentions(text: string, dir: Directory): string {
   let i = 0;
   while (i < text.length) {
     const ch = text[i];
-    if (ch === '<') {
+    const markup = ch === '<' ? SLACK_MARKUP.exec(text.slice(i)) : null;
+    if (markup) {
       // Slack markup already (a mention typed in its escaped form, a link): copied whole.
-      const end = text.indexOf('>', i);
-      const stop = end < 0 ? text.length : end + 1;
-      out += text.slice(i, stop);
-      i = stop;
+      out += markup[0];
+      i += markup[0].length;
+      continue;
+    }
+    if (Object.hasOwn(ENTITY, ch)) {
+      out += ENTITY[ch];
+      i += 1;
       continue;
     }
     const before = i > 0 ? text[i - 1] : ' ';

@@ -3,7 +3,7 @@
  * elsewhere). A sidebar of channels, the DM with Gemba and the Home tab; a person picker; a
  * composer for slash commands; the clock control; modals and confirm dialogs.
  */
-import { CHANNELS, PEOPLE, personById, TEAM_TIMEZONE } from './demo-team.js';
+import { CHANNELS, PEOPLE, personById, TEAM_TIMEZONE, USERGROUPS } from './demo-team.js';
 import { isPicture } from './files.js';
 import { mentionChoices } from './mentions.js';
 import { esc, renderBlocks } from './render.js';
@@ -15,9 +15,21 @@ const FAVICON = `data:image/svg+xml,${encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#4a154b"/><text x="16" y="23" font-family="sans-serif" font-size="20" font-weight="700" fill="#fff" text-anchor="middle">G</text></svg>',
 )}`;
 
-const names = (id: string): string => personById(id)?.name ?? CHANNELS.find((c) => c.id === id)?.name ?? id;
+/** How Slack shows an id in a mention: a person's name, a channel's name, a user group's handle. */
+export const names = (id: string): string =>
+  personById(id)?.name ?? CHANNELS.find((c) => c.id === id)?.name ?? USERGROUPS.find((g) => g.id === id)?.handle ?? id;
 
+/** A time as the viewer's Slack shows it, in their own time zone (every demo person's is the team's default). */
 const fmt = (ms: number, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { timeZone: TEAM_TIMEZONE, ...o }).format(ms);
+
+/**
+ * Sandbox time as the clock control shows it: in the team's time zone, which its buttons' hours are
+ * read in (an admin may change it), named. Example: 'Monday, 14 Dec, 09:30 New York time'.
+ */
+export function clockNow(ms: number, teamTz: string): string {
+  const place = (teamTz.split('/').pop() ?? teamTz).replace(/_/g, ' ');
+  return `${fmt(ms, { timeZone: teamTz, weekday: 'long', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })} ${place} time`;
+}
 
 function paneTitle(pane: string, user: string): string {
   if (pane === 'home') return 'Gemba — Home';
@@ -80,7 +92,7 @@ function modal(actor: Actor, user: string): string {
 }
 
 /** The main pane (timeline or Home tab) and any open modal; the script swaps it in when something changes. */
-export function renderPane(actor: Actor, user: string, pane: string): string {
+export function renderPane(actor: Actor, user: string, pane: string, teamTz: string): string {
   let main: string;
   if (pane === 'home') {
     const view = actor.workspace.homes.get(user) as { blocks?: unknown[] } | undefined;
@@ -90,15 +102,16 @@ export function renderPane(actor: Actor, user: string, pane: string): string {
     main = `<div class="timeline" id="timeline">${msgs.length ? msgs.map((m, i) => message(actor, m, i)).join('') : '<p class="empty">No messages yet.</p>'}</div>`;
   }
   const now = actor.ctx.clock.now();
-  return `<div id="pane-inner" data-version="${actor.workspace.version}" data-now="${esc(
-    fmt(now, { weekday: 'long', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }),
-  )}">${main}${modal(actor, user)}</div>`;
+  return `<div id="pane-inner" data-version="${actor.workspace.version}" data-now="${esc(clockNow(now, teamTz))}">${main}${modal(
+    actor,
+    user,
+  )}</div>`;
 }
 
 /** JSON inside a <script> element: `<` escaped so no text in it can close the element. */
 const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
 
-export function renderPage(actor: Actor, user: string, pane: string): string {
+export function renderPage(actor: Actor, user: string, pane: string, teamTz: string): string {
   const me = personById(user);
   const link = (p: string, label: string) =>
     `<a class="nav${p === pane ? ' active' : ''}" href="/?as=${encodeURIComponent(user)}&amp;pane=${encodeURIComponent(p)}"${
@@ -140,7 +153,7 @@ ${link('home', 'Gemba — Home')}
 </nav>
 <main>
 <div class="pane-title">${esc(paneTitle(pane, user))}</div>
-<div id="pane">${renderPane(actor, user, pane)}</div>
+<div id="pane">${renderPane(actor, user, pane, teamTz)}</div>
 ${
   pane === 'home'
     ? ''
@@ -271,10 +284,27 @@ function modalState(){
   const body = form.querySelector('.modal-body');
   return { view: form.dataset.view, values, focus, scroll: body ? body.scrollTop : 0 };
 }
+/** The pane's buttons (the timeline's or the Home tab's, not an open modal's). */
+function paneButtons(){ return [...holder.querySelectorAll('button[data-action]')].filter((b) => !b.closest('#modal')); }
+/** A button in the timeline or the Home tab, by what it does and where it is: the same button after the pane is redrawn. */
+function buttonKey(el){ return el && el.matches && el.matches('button[data-action]') && !el.closest('#modal') ? { action: el.dataset.action, value: el.dataset.value, ts: el.dataset.ts, surface: el.dataset.surface, index: paneButtons().indexOf(el) } : null; }
+function findButton(k){ return k ? paneButtons().find((b) => b.dataset.action === k.action && b.dataset.value === k.value && b.dataset.ts === k.ts && b.dataset.surface === k.surface) : undefined; }
+// The button that opened the open modal: the focus goes back to it when the modal closes, as in Slack.
+let opener = null;
+/**
+ * Gives the focus back to a button after a redraw. When that button is gone, the Home tab's button in
+ * its place (Snooze a week becomes Resume nudges), or else the composer (an Undo replaced its message).
+ */
+function focusBack(k, o){
+  const b = findButton(k) || (k && k.surface === 'home' ? paneButtons()[Math.min(k.index, paneButtons().length - 1)] : undefined);
+  if (b) { b.focus(o); return; }
+  const c = document.getElementById('composer-input');
+  if (c) c.focus(o);
+}
 function restoreModal(before, keepValues){
   const form = modalForm();
   markInert();
-  if (!form) { if (before) { const c = document.getElementById('composer-input'); if (c) c.focus(); } return; }
+  if (!form) { if (before) { focusBack(opener); opener = null; } return; }
   if (!before || before.view !== form.dataset.view) { focusFirst(form); return; }
   if (keepValues) for (const el of form.querySelectorAll('[data-input]')) if (Object.prototype.hasOwnProperty.call(before.values, el.name)) el.value = before.values[el.name];
   const body = form.querySelector('.modal-body');
@@ -292,17 +322,22 @@ async function refresh(after){
   const html = await r.text();
   const before = modalState();
   const follow = stick || after !== 'poll';
+  // A focused button in the pane is about to be replaced: keyboard users keep their place.
+  const focused = buttonKey(document.activeElement);
   holder.innerHTML = html;
   version = Number(document.getElementById('pane-inner').dataset.version);
   showNow();
   if (follow) scrollDown();
   restoreModal(before, after !== 'submit');
+  if (focused && !modalForm() && (!document.activeElement || document.activeElement === document.body)) focusBack(focused, { preventScroll: after === 'poll' });
 }
 async function act(what, body){
   setBusy(1);
   try {
     const r = await fetch('/do/' + what, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(Object.assign({ user }, body)) });
-    if (!r.ok) alert(await r.text());
+    // Read whatever comes back: an unread body stays pending, and is shown as a failed request once the page moves on.
+    const answer = await r.text();
+    if (!r.ok) alert(answer);
     await refresh(what);
   } finally { setBusy(-1); }
 }
@@ -367,6 +402,7 @@ if (composer) {
     if (!text.startsWith('/')) { alert('The sandbox only takes slash commands, e.g. /contact Acme Corp'); return; }
     input.value = '';
     closeList();
+    opener = null;
     await act('command', { channel: pane, text });
   });
 }
@@ -404,6 +440,7 @@ document.addEventListener('click', async (e) => {
   const b = e.target.closest('button[data-action]');
   if (!b) return;
   if (b.dataset.confirm && !(await confirmFirst(JSON.parse(b.dataset.confirm)))) return;
+  if (!b.closest('#modal')) opener = buttonKey(b);
   await act('click', { actionId: b.dataset.action, blockId: b.dataset.block, value: b.dataset.value, surface: b.dataset.surface, channel: b.dataset.channel, ts: b.dataset.ts, viewId: b.dataset.view, text: b.textContent });
 });
 document.addEventListener('submit', async (e) => {

@@ -87,7 +87,12 @@ export function mrkdwn(text: string, names: (id: string) => string = (id) => id)
     const [target, label] = inner.split('|', 2) as [string, string | undefined];
     if (target.startsWith('@')) return hold(`<span class="mention">@${textToHtml(label ?? names(target.slice(1)))}</span>`);
     if (target.startsWith('#')) return hold(`<span class="mention">#${textToHtml(label ?? names(target.slice(1)))}</span>`);
-    if (target.startsWith('!subteam^')) return hold(`<span class="mention">${textToHtml(label ?? '@group')}</span>`);
+    if (target.startsWith('!subteam^')) {
+      // Slack shows a user group by its handle (`<!subteam^S1>` → @sales-reps), as it shows a person by name.
+      const id = target.slice('!subteam^'.length);
+      const handle = names(id);
+      return hold(`<span class="mention">${textToHtml(label ?? (handle !== id ? `@${handle}` : '@group'))}</span>`);
+    }
     if (target.startsWith('!date^')) return hold(textToHtml(label ?? ''));
     if (target.startsWith('!')) return hold(`<span class="mention">@${textToHtml(target.slice(1))}</span>`);
     return hold(`<a href="${esc(target)}" target="_blank" rel="noreferrer">${textToHtml(label ?? target)}</a>`);
@@ -145,16 +150,26 @@ function optionText(o: unknown): string {
   return isRecord(o) ? textObj(o.text) : '';
 }
 
-/** An input element in a modal; the page reads it back into view.state.values. */
-function inputElement(el: Json, blockId: string, error: string | undefined): string {
+/** The id of a modal input's field (its label's `for`), and of its hint and error: `in-<block_id>`. */
+const fieldId = (blockId: string): string => `in-${blockId.replace(/\s/g, '_')}`;
+
+/**
+ * An input element in a modal; the page reads it back into view.state.values. It is named by its
+ * label and described by its hint and error, as a screen reader reads Slack's modals. What Slack
+ * checks before it sends a submission, the browser checks here: a field that is not `optional` must
+ * be filled, and a text's `min_length` and `max_length` hold.
+ */
+function inputElement(el: Json, blockId: string, error: string | undefined, hint: boolean, required: boolean): string {
   const name = `${blockId}::${str(el.action_id)}`;
-  const attrs = `data-input="${esc(str(el.type))}" name="${esc(name)}"`;
+  const id = fieldId(blockId);
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const attrs = `data-input="${esc(str(el.type))}" name="${esc(name)}" id="${esc(id)}"${described ? ` aria-describedby="${esc(described)}"` : ''}`;
   const placeholder = isRecord(el.placeholder) ? ` placeholder="${esc(str(el.placeholder.text))}"` : '';
-  const bad = error ? ' aria-invalid="true"' : '';
+  const bad = `${error ? ' aria-invalid="true"' : ''}${required ? ' required' : ''}`;
   switch (el.type) {
     case 'plain_text_input': {
       const value = esc(str(el.initial_value));
-      const max = el.max_length ? ` maxlength="${Number(el.max_length)}"` : '';
+      const max = `${el.min_length ? ` minlength="${Number(el.min_length)}"` : ''}${el.max_length ? ` maxlength="${Number(el.max_length)}"` : ''}`;
       return el.multiline
         ? `<textarea ${attrs}${placeholder}${max}${bad} rows="3">${value}</textarea>`
         : `<input type="text" ${attrs}${placeholder}${max}${bad} value="${value}">`;
@@ -241,11 +256,12 @@ export function renderBlocks(blocks: unknown, o: RenderOptions): string {
         case 'input': {
           const error = o.errors?.[blockId];
           const el = isRecord(b.element) ? b.element : {};
-          return `<div class="b-input${error ? ' has-error' : ''}"><label>${textObj(b.label)}${
+          const id = fieldId(blockId);
+          return `<div class="b-input${error ? ' has-error' : ''}"><label for="${esc(id)}">${textObj(b.label)}${
             b.optional ? ' <span class="optional">(optional)</span>' : ''
-          }</label>${inputElement(el, blockId, error)}${b.hint ? `<div class="hint">${textObj(b.hint)}</div>` : ''}${
-            error ? `<div class="error" role="alert">${esc(error)}</div>` : ''
-          }</div>`;
+          }</label>${inputElement(el, blockId, error, Boolean(b.hint), b.optional !== true)}${
+            b.hint ? `<div class="hint" id="${esc(id)}-hint">${textObj(b.hint)}</div>` : ''
+          }${error ? `<div class="error" id="${esc(id)}-error" role="alert">${esc(error)}</div>` : ''}</div>`;
         }
         case 'markdown':
           return `<div class="b-section">${mrkdwn(str(b.text), o.names)}</div>`;

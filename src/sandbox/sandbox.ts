@@ -473,11 +473,14 @@ async function handlePage(req: IncomingMessage, res: ServerResponse, actor: Acto
     res.end();
     return;
   }
+  // The clock shows the team's time, in which its buttons' hours are read: an admin may have changed the zone.
+  const teamTz = async () => (await actor.ctx.services.settings.forTeam(TEAM_ID)).timezone;
   if (req.method === 'GET' && url.pathname === '/') {
     if (pane === 'home') await actor.openHome(user);
-    return send(200, 'text/html; charset=utf-8', renderPage(actor, user, pane));
+    return send(200, 'text/html; charset=utf-8', renderPage(actor, user, pane, await teamTz()));
   }
-  if (req.method === 'GET' && url.pathname === '/pane') return send(200, 'text/html; charset=utf-8', renderPane(actor, user, pane));
+  if (req.method === 'GET' && url.pathname === '/pane')
+    return send(200, 'text/html; charset=utf-8', renderPane(actor, user, pane, await teamTz()));
   if (req.method === 'GET' && url.pathname === '/version')
     return send(200, 'application/json', JSON.stringify({ version: actor.workspace.version }));
   if (req.method === 'GET' && url.pathname.startsWith('/files/')) {

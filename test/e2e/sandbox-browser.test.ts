@@ -179,6 +179,130 @@ describe('the sandbox in Chromium', { skip, timeout: 240_000 }, () => {
     assert.doesNotMatch(await page.locator('.msg').last().innerText(), /Logged/);
   });
 
+  it("a modal's fields are named by their labels, and a field's hint and error describe it", async () => {
+    await open('UMGR08', 'DUMGR08');
+    await type('/contact');
+    const modal = page.locator('form.modal');
+    await modal.waitFor();
+    await page.getByLabel('Account').fill('Globex');
+    await page.getByLabel('Duration').fill('999');
+    await modal.locator('button[type="submit"]').click();
+    await idle();
+    await modal.locator('.b-input.has-error .error').waitFor();
+    /** The texts that describe a field (aria-describedby), joined with ' | '. */
+    const described = async (label: string): Promise<string> => {
+      const ids = ((await page.getByLabel(label).getAttribute('aria-describedby')) ?? '').split(' ');
+      return page.evaluate(
+        `${JSON.stringify(ids)}.map((id) => document.getElementById(id)?.textContent ?? '(no #' + id + ')').join(' | ')`,
+      );
+    };
+    assert.match(await described('Duration'), /up to 600 minutes\. \| .*600/);
+    assert.equal(await page.getByLabel('Duration').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('Account').inputValue(), 'Globex');
+    await page.keyboard.press('Escape');
+    await modal.waitFor({ state: 'detached' });
+    await idle();
+  });
+
+  it('what Slack checks before it sends a modal is checked here too: a required field left empty, a tactic under 3 characters', async () => {
+    await open('UREP06', 'DUREP06');
+    await type('/flag-tactic');
+    const modal = page.locator('form.modal');
+    await modal.waitFor();
+    const submits: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      if (r.url().endsWith('/do/submit')) submits.push(r.url());
+    };
+    page.on('request', onRequest);
+    try {
+      const tactic = page.getByLabel('Which tactic no longer works?');
+      const validity = async (key: string): Promise<boolean> =>
+        page.evaluate(`document.getElementById(${JSON.stringify(await tactic.getAttribute('id'))}).validity.${key}`);
+      await modal.locator('button[type="submit"]').click();
+      await page.waitForTimeout(200);
+      assert.equal(await validity('valueMissing'), true);
+      await tactic.pressSequentially('ab');
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(200);
+      assert.equal(await validity('tooShort'), true);
+      assert.deepEqual(submits, [], 'nothing was sent, as Slack sends nothing');
+      assert.equal(await modal.locator('.error').count(), 0);
+      await tactic.pressSequentially('c');
+      await page.keyboard.press('Enter');
+      await idle();
+      assert.equal(submits.length, 1);
+      assert.match(await modal.innerText(), /Recorded anonymously: abc/);
+    } finally {
+      page.off('request', onRequest);
+    }
+    await page.keyboard.press('Escape');
+    await modal.waitFor({ state: 'detached' });
+    await idle();
+  });
+
+  it('keyboard: a button pressed in the timeline leaves the focus where the person is, not on the page', async () => {
+    await open('UMGR09', 'DUMGR09');
+    await type('/contact Hooli: wants a pilot');
+    const confirmation = () => page.locator('.msg.ephemeral').filter({ hasText: 'Logged' }).last();
+    const focused = (): Promise<string> =>
+      page.evaluate("(a => a === document.body ? 'body' : (a.id || a.textContent.trim()))(document.activeElement)");
+    // Edit opens the modal; Escape closes it and gives the focus back to Edit, as Slack does.
+    await confirmation().getByRole('button', { name: 'Edit' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('form.modal').waitFor();
+    await idle();
+    await page.keyboard.press('Escape');
+    await page.locator('form.modal').waitFor({ state: 'detached' });
+    await idle();
+    assert.equal(await focused(), 'Edit');
+    // Someone else's action redraws the pane: the focus stays on Edit.
+    const before = await version();
+    await elsewhere('UMGR10', '/contact Hooli');
+    await page.waitForFunction(`Number(document.getElementById('pane-inner').dataset.version) > ${before}`);
+    await idle();
+    assert.equal(await focused(), 'Edit');
+    // Undo replaces its message, buttons and all: the focus goes to the composer.
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'Undo');
+    await page.keyboard.press('Enter');
+    await idle();
+    await page.locator('.msg.ephemeral').filter({ hasText: 'Removed' }).last().waitFor();
+    assert.equal(await focused(), 'composer-input');
+    // On the Home tab, a button that becomes another keeps the focus in its place.
+    await open('UMGR12', 'home');
+    await page.locator('.home').getByRole('button', { name: 'Snooze a week' }).focus();
+    await page.keyboard.press('Enter');
+    await idle();
+    await page.locator('.home').getByRole('button', { name: 'Resume nudges' }).waitFor();
+    assert.equal(await focused(), 'Resume nudges');
+    await page.keyboard.press('Enter');
+    await idle();
+    await page.locator('.home').getByRole('button', { name: 'Snooze a week' }).waitFor();
+    assert.equal(await focused(), 'Snooze a week');
+  });
+
+  it('every request the page sends is answered and read: none is left pending, or failed when the page moves on', async () => {
+    const failed: string[] = [];
+    const finished: string[] = [];
+    const onFailed = (r: { url(): string; failure(): { errorText: string } | null }) => failed.push(`${r.url()} ${r.failure()?.errorText}`);
+    const onFinished = (r: { url(): string }) => finished.push(new URL(r.url()).pathname);
+    page.on('requestfailed', onFailed);
+    page.on('requestfinished', onFinished);
+    try {
+      await open('UMGR10', 'DUMGR10');
+      await type('/gemba help');
+      await page.getByRole('button', { name: '+1 week' }).click();
+      await idle();
+      await open('UMGR10', 'C0SALESLB');
+      await page.waitForTimeout(200);
+      assert.deepEqual(failed, []);
+      assert.ok(finished.includes('/do/command') && finished.includes('/do/clock'), `finished: ${finished.join(' ')}`);
+    } finally {
+      page.off('requestfailed', onFailed);
+      page.off('requestfinished', onFinished);
+    }
+  });
+
   it('keyboard: Acting as moves with the arrows and switches on Enter, without a reload per arrow', async () => {
     await open('UMGR05', 'DUMGR05');
     await page.focus('#as');

@@ -77,6 +77,20 @@ describe('the sandbox page server', { timeout: 180_000 }, () => {
       assert.equal(await listed('fax campaigns'), true, 'the publish the move passed ran, as the heartbeat would have');
     });
 
+    it("the clock shows the team's time, named, in which its buttons' hours are read, also after an admin changes the zone", async () => {
+      const shown = async () => /data-now="([^"]*)"/.exec(await (await fetch(`${sandbox.url}/pane?as=UADM01&pane=DUADM01`)).text())?.[1];
+      await act('clock', { to: 'day' });
+      assert.match((await shown()) ?? '', /, 09:00 New York time$/);
+      await command('UADM01', '/gemba admin timezone Europe/Berlin');
+      try {
+        await act('clock', { to: 'day' });
+        // Shown in New York time, the move to 09:00 read "03:00".
+        assert.match((await shown()) ?? '', /, 09:00 Berlin time$/);
+      } finally {
+        await command('UADM01', `/gemba admin timezone ${TEAM_TIMEZONE}`);
+      }
+    });
+
     it('an unknown clock move is refused', async () => {
       const res = await fetch(`${sandbox.url}/do/clock`, {
         method: 'POST',
@@ -103,6 +117,12 @@ describe('the sandbox page server', { timeout: 180_000 }, () => {
       assert.match(lastSeen('UADM01'), /The leaderboard channel is now <#C0SALESLB>/);
       await command('UADM01', '/gemba admin reps sync @sales-reps');
       assert.match(lastSeen('UADM01'), /Reps are now the members of <!subteam\^S0REPS>/);
+    });
+
+    it('the &, < and > typed arrive escaped, as Slack sends them: a tactic keeps its angle brackets', async () => {
+      await command('UREP05', '/flag-tactic <b>blitz</b> & spam calls');
+      // Sent raw, `<b>` and `</b>` read as Slack links and the tactic became "bblitz/b & spam calls".
+      assert.match(lastSeen('UREP05'), /Recorded anonymously: \*&lt;b&gt;blitz&lt;\/b&gt; &amp; spam calls\*/);
     });
 
     it('what names nobody is left as typed (and refused by Gemba as in Slack)', async () => {

@@ -45,9 +45,21 @@ describe('sandbox: mentions typed by name', () => {
       '/contact Acme #1 account',
       '/trends <@UMGR07|ben.carter>',
       '/contact <http://acme.io|acme.io>',
+      '/contact Acme: <mailto:dana@acme.com|dana@acme.com> and <!here>',
       '/trends @@Ben Carter',
     ])
       assert.equal(esc(text), text);
     assert.equal(esc('/trends <@UMGR07> and @Dana Lee'), '/trends <@UMGR07> and <@UMGR01|dana.lee>');
+  });
+
+  it('escapes the &, < and > a person typed, as Slack sends them, and nothing that is markup', () => {
+    assert.equal(esc('/contact AT&T: wants <b>SSO</b> & SCIM'), '/contact AT&amp;T: wants &lt;b&gt;SSO&lt;/b&gt; &amp; SCIM');
+    assert.equal(
+      esc('/flag-tactic cold calling: buyers ignore <unknown> numbers'),
+      '/flag-tactic cold calling: buyers ignore &lt;unknown&gt; numbers',
+    );
+    assert.equal(esc('/contact Acme: 3 < 5 > 4 &amp;'), '/contact Acme: 3 &lt; 5 &gt; 4 &amp;amp;');
+    assert.equal(esc('/contact Acme: <@Dana Lee'), '/contact Acme: &lt;<@UMGR01|dana.lee>');
+    assert.equal(esc('/trends <@UMGR07> & @Dana Lee'), '/trends <@UMGR07> &amp; <@UMGR01|dana.lee>');
   });
 });
