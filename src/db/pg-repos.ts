@@ -531,10 +531,10 @@ export function createPgRepos(q: Queryable): Repos {
           n.ts,
         ]);
       },
-      async listLastNudgeTimes(teamId, since) {
+      async listLastNudgeTimes(teamId, since, until) {
         const rows = await all<{ userId: string; sentAt: number; localDate: string }>(
-          'SELECT user_id AS "userId", MAX(sent_at) AS "sentAt", MAX(local_date) AS "localDate" FROM nudges WHERE team_id = $1 AND sent_at >= $2 GROUP BY user_id',
-          [teamId, since],
+          'SELECT user_id AS "userId", MAX(sent_at) AS "sentAt", MAX(local_date) AS "localDate" FROM nudges WHERE team_id = $1 AND sent_at >= $2 AND sent_at <= $3 GROUP BY user_id',
+          [teamId, since, until],
         );
         return new Map(rows.map((r) => [r.userId, { sentAt: r.sentAt, localDate: r.localDate }]));
       },

@@ -64,8 +64,10 @@ export function createNudgeService(repos: Repos, settings: SettingsService, prof
       const [timezoneOf, lastContact, lastNudge] = await Promise.all([
         profiles.timezoneLookup(teamId),
         repos.contacts.listLastContactDates(teamId),
-        // A day longer than the cool-down, so a nudge on the third local day back is always seen.
-        repos.nudges.listLastNudgeTimes(teamId, now - (NUDGE_COOLDOWN_DAYS + 1) * 86_400_000),
+        // A day longer than the cool-down, so a nudge on the third local day back is always seen; none after `now`,
+        // which a job CLI run with a later --now stamps: it is not "in the last 3 days" of now, and counting it
+        // would hold a manager's nudges back until the real clock caught up with it.
+        repos.nudges.listLastNudgeTimes(teamId, now - (NUDGE_COOLDOWN_DAYS + 1) * 86_400_000, now),
       ]);
       const windows = new Map<string, ReturnType<typeof nudgeWindow>>();
       const windowIn = (tz: string) => {

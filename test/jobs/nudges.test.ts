@@ -171,6 +171,20 @@ describe('who is due', () => {
     );
   });
 
+  it('the cool-down looks back from now only: a nudge stamped later (a job run with a later --now) holds nothing back', async () => {
+    const h = await harness({ now: '2026-11-20T12:00:00Z' });
+    await seedContact(h, 'U1', 'Acme', '2026-11-18');
+    await cacheTz(h, 'U1', 'UTC');
+    // Thursday 3 Dec first, then the Monday before it: that Monday nobody was nudged in the 3 days before.
+    assert.deepEqual((await runNudges(h.ctx, at('2026-12-03T09:00:00Z'))).posted, ['DM to U1 (T0001, 2026-12-03, quiet 15d)']);
+    assert.deepEqual((await runNudges(h.ctx, at('2026-11-30T09:00:00Z'))).posted, ['DM to U1 (T0001, 2026-11-30, quiet 12d)']);
+    // An operator tries a date next June; back in December the manager is still nudged as usual.
+    assert.deepEqual((await runNudges(h.ctx, at('2027-06-01T09:00:00Z'))).posted, ['DM to U1 (T0001, 2027-06-01, quiet 195d)']);
+    assert.deepEqual((await runNudges(h.ctx, at('2026-12-07T09:00:00Z'))).posted, ['DM to U1 (T0001, 2026-12-07, quiet 19d)']);
+    // The cool-down itself still holds: Tuesday after that Monday, nothing.
+    assert.deepEqual((await runNudges(h.ctx, at('2026-12-08T09:00:00Z'))).posted, []);
+  });
+
   it('a zone change never brings a second nudge within the cool-down (Kiritimati Tuesday 09:00, then Pago Pago Monday 09:00 an hour later)', async () => {
     const h = await harness({ now: '2026-11-09T19:00:00Z' });
     await enroll(h, 'U1', '2026-10-01T00:00:00Z');

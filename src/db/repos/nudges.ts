@@ -18,7 +18,7 @@ export function createNudgesRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO nudges (team_id, user_id, sent_at, local_date, channel, ts)
     VALUES (@teamId, @userId, @sentAt, @localDate, @channel, @ts)`);
   const lastSentAll = db.prepare(
-    'SELECT user_id AS userId, MAX(sent_at) AS sentAt, MAX(local_date) AS localDate FROM nudges WHERE team_id = ? AND sent_at >= ? GROUP BY user_id',
+    'SELECT user_id AS userId, MAX(sent_at) AS sentAt, MAX(local_date) AS localDate FROM nudges WHERE team_id = ? AND sent_at >= ? AND sent_at <= ? GROUP BY user_id',
   );
   const recent = db.prepare(`SELECT ${COLUMNS} FROM nudges WHERE team_id = ? AND user_id = ? ORDER BY sent_at DESC, id DESC LIMIT ?`);
   const markAnswered = db.prepare(`UPDATE nudges SET answered = ? WHERE id = (
@@ -35,10 +35,14 @@ export function createNudgesRepo(db: Db) {
     insertNudge(n: Omit<NudgeRow, 'id' | 'answered'>): void {
       insert.run(n);
     },
-    /** Per manager of a team, for nudges since `since`: the last nudge instant and the latest local day nudged for. */
-    listLastNudgeTimes(teamId: string, since: number): Map<string, { sentAt: number; localDate: string }> {
+    /**
+     * Per manager of a team, for nudges sent from `since` to `until` (both instants included): the last nudge instant and
+     * the latest local day nudged for. A nudge stamped after `until` (a job CLI run with a later --now) is not one "in the
+     * last days" of `until`.
+     */
+    listLastNudgeTimes(teamId: string, since: number, until: number): Map<string, { sentAt: number; localDate: string }> {
       return new Map(
-        (lastSentAll.all(teamId, since) as Array<{ userId: string; sentAt: number; localDate: string }>).map((r) => [
+        (lastSentAll.all(teamId, since, until) as Array<{ userId: string; sentAt: number; localDate: string }>).map((r) => [
           r.userId,
           { sentAt: r.sentAt, localDate: r.localDate },
         ]),
