@@ -10,7 +10,7 @@ import { listServedTeams } from '../jobs/teams.js';
 import { FixedClock, systemClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
 import { createSlackClient } from '../slack/client.js';
-import { HELP, parseJobArgs, USAGE } from './job-args.js';
+import { EXAMPLE, HELP, parseJobArgs, USAGE } from './job-args.js';
 
 /**
  * `npm run job -- <job> [--now …] [--force]`: runs one job once against the configured database
@@ -24,7 +24,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if ('error' in args) {
-    process.stderr.write(`${args.error}\n${USAGE}\n`);
+    process.stderr.write(`${args.error}\n${USAGE}\n${EXAMPLE}\n`);
     return 2;
   }
   const config = loadConfigOrReport('invalid configuration', { servesHttp: false });

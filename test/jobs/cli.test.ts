@@ -165,7 +165,8 @@ describe('job CLI', () => {
     assert.equal(
       r.stderr,
       '--now needs an ISO 8601 timestamp such as 2026-11-30T09:05:00Z (got "2026-02-30T09:00:00Z")\n' +
-        'usage: npm run job -- <nudges|leaderboard|digest|retention|publish> [--now <ISO 8601 timestamp>] [--force]\n',
+        'usage: npm run job -- <nudges|leaderboard|digest|retention|publish> [--now <ISO 8601 timestamp>] [--force]\n' +
+        'example: npm run job -- leaderboard --now 2026-11-30T09:05:00Z\n',
     );
     assert.equal(r.stdout, '');
     assert.equal(fake.calls.length, calls, 'no Slack call for bad arguments');
@@ -205,6 +206,12 @@ describe('job CLI', () => {
 describe('job CLI arguments', () => {
   it('takes a job, --now (ISO 8601, space or =) and --force in any order', () => {
     assert.deepEqual(parseJobArgs(['nudges']), { job: 'nudges', now: null, force: false });
+    // The options before the job as well as after it.
+    assert.deepEqual(parseJobArgs(['--force', '--now', '2026-11-30T09:05:00Z', 'nudges']), {
+      job: 'nudges',
+      now: Date.parse('2026-11-30T09:05:00Z'),
+      force: true,
+    });
     assert.deepEqual(parseJobArgs(['leaderboard', '--force', '--now', '2026-11-30T09:05:00Z']), {
       job: 'leaderboard',
       now: Date.parse('2026-11-30T09:05:00Z'),
@@ -226,9 +233,19 @@ describe('job CLI arguments', () => {
       '2026-03-09T09:00-0500',
       '2026-03-09T14:00',
       '2026-03-09T14:00:00.000Z',
+      // More decimals than milliseconds (Python's isoformat, `date -Ins`), a decimal comma, an offset in hours only,
+      // a space for the T (RFC 3339), lower case: all ISO 8601 (or RFC 3339) forms of the same instant.
+      '2026-03-09T14:00:00.000000+00:00',
+      '2026-03-09T15:00:00,000000000+01:00',
+      '2026-03-09T09:00:00-05',
+      '2026-03-09 14:00:00Z',
+      '2026-03-09t14:00:00z',
     ]) {
       assert.equal(parseInstant(v), utc, v);
     }
+    // Milliseconds kept, finer digits cut.
+    assert.equal(parseInstant('2026-03-09T14:00:00.123456Z'), utc + 123);
+    assert.equal(parseInstant('2026-03-09T14:00:00.5Z'), utc + 500);
     for (const v of [
       '2026-02-30T09:00:00Z',
       '2026-13-01T09:00:00Z',
@@ -238,16 +255,27 @@ describe('job CLI arguments', () => {
       'tomorrow',
       '',
       '1773064800000',
+      '2026-03-09T14:00:00+24:00',
+      '2026-03-09T14:00:00+05:60',
+      '2026-03-09T14:00:60Z',
     ]) {
       assert.ok(Number.isNaN(parseInstant(v)), v);
     }
   });
 
   it('explains what is wrong', () => {
-    assert.deepEqual(parseJobArgs([]), { error: 'which job?' });
-    assert.deepEqual(parseJobArgs(['bogus']), { error: 'unknown job "bogus"' });
-    assert.deepEqual(parseJobArgs(['toString']), { error: 'unknown job "toString"' });
+    const jobs = 'nudges, leaderboard, digest, retention, publish';
+    assert.deepEqual(parseJobArgs([]), { error: `which job? name one of ${jobs}` });
+    assert.deepEqual(parseJobArgs(['--force']), { error: `which job? name one of ${jobs}` });
+    assert.deepEqual(parseJobArgs(['bogus']), { error: `unknown job "bogus": the jobs are ${jobs}` });
+    assert.deepEqual(parseJobArgs(['toString']), { error: `unknown job "toString": the jobs are ${jobs}` });
     assert.deepEqual(parseJobArgs(['nudges', '--verbose']), { error: 'unknown option "--verbose"' });
+    assert.deepEqual(parseJobArgs(['nudges', 'leaderboard']), { error: 'one job at a time (got "nudges" and "leaderboard")' });
+    // The calendar stops at 9999-12-31: a --now whose next day could not be written is refused, not a crash.
+    assert.deepEqual(parseJobArgs(['publish', '--now', '9999-12-31T23:59:59Z']), {
+      error: '--now must lie in the years 1970–9998 (got "9999-12-31T23:59:59Z")',
+    });
+    assert.match((parseJobArgs(['publish', '--now', '0001-01-01T09:30:00Z']) as { error: string }).error, /years 1970–9998/);
     assert.match((parseJobArgs(['nudges', '--now']) as { error: string }).error, /--now needs an ISO 8601 timestamp .*\(got ""\)/);
     assert.match((parseJobArgs(['nudges', '--now', 'tomorrow']) as { error: string }).error, /\(got "tomorrow"\)/);
     assert.match(USAGE, /^usage: npm run job -- <nudges\|leaderboard\|digest\|retention\|publish>/);
