@@ -1,6 +1,6 @@
 import { nudgeMessage } from '../blocks/nudge.js';
 import type { AppContext } from '../context.js';
-import { PROFILE_MAX_AGE_MS } from '../services/profiles.js';
+import { profileIsStale } from '../services/profiles.js';
 import type { SlackClient } from '../slack/client.js';
 import { classifySlackError } from '../slack/errors.js';
 import { describeUnclaimed, MAX_RATE_LIMITED_ATTEMPTS, READ_BACK_CLOCK_ALLOWANCE_MS, type ReadBack, runClaimed } from './claimed.js';
@@ -162,7 +162,7 @@ async function refreshStaleProfiles(
   for (const m of managers) known.set(m.userId, (await profiles.cached(teamId, m.userId))?.refreshedAt ?? -Infinity);
   const stale = managers
     .map((m) => ({ userId: m.userId, refreshedAt: known.get(m.userId) ?? -Infinity }))
-    .filter((p) => now - p.refreshedAt > PROFILE_MAX_AGE_MS)
+    .filter((p) => profileIsStale(p.refreshedAt, now))
     .sort((a, b) => a.refreshedAt - b.refreshedAt || a.userId.localeCompare(b.userId));
   const waiting = new Set(stale.filter((p) => p.refreshedAt === -Infinity).map((p) => p.userId));
   await forEachLimited(stale.slice(0, PROFILE_REFRESH_BATCH), NUDGE_CONCURRENCY, async (p) => {

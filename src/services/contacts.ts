@@ -5,7 +5,7 @@ import type { Storage } from '../db/storage.js';
 import { present } from '../lib/errors.js';
 import { addDays, isValidTimeZone, localDate, weekStart } from '../lib/time.js';
 import { type ContactDraft, type GrammarError, parseContactText } from './contact-grammar.js';
-import { PROFILE_MAX_AGE_MS } from './profiles.js';
+import { profileIsStale } from './profiles.js';
 import { frozenWeeksOf } from './snoozes.js';
 import { computeStreak, STREAK_LOOKBACK_WEEKS } from './trends.js';
 
@@ -193,7 +193,7 @@ export function createContactService(storage: Storage, defaults: { weeklyTarget:
           thisWeek: counts.get(current) ?? 0,
           streak: computeStreak(counts, current, target, frozenWeeksOf(out.snoozes)),
           target,
-          profileDue: out.profileRefreshedAt === null || now - out.profileRefreshedAt > PROFILE_MAX_AGE_MS,
+          profileDue: profileIsStale(out.profileRefreshedAt, now),
         };
       }
       throw new Error('the time zone kept changing while a /contact line was stored');

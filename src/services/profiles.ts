@@ -9,6 +9,16 @@ import type { SettingsService } from './settings.js';
 /** Slack profiles older than this are looked up again (PRODUCT.md: "refreshed at least weekly"). */
 export const PROFILE_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
+/**
+ * True when a profile refreshed at `refreshedAt` (null: never) is due for another look-up at `now`: older than
+ * PROFILE_MAX_AGE_MS, or stamped after `now` (by a job CLI run with a later --now). Such a stamp says nothing about
+ * the profile's age, and trusting it would put the weekly refresh off until the real clock caught up with it.
+ * Example: refreshed by `--now 2027-06-01T09:00Z`; on 2026-12-14 the profile is looked up again, not in June 2027.
+ */
+export function profileIsStale(refreshedAt: number | null, now: number): boolean {
+  return refreshedAt === null || now - refreshedAt > PROFILE_MAX_AGE_MS || refreshedAt > now;
+}
+
 interface Deps {
   repos: Repos;
   clock: Clock;
@@ -105,7 +115,7 @@ export function createProfileService({ repos, clock, settings, directory, logger
     /** True when the cache has no entry or one older than a week. */
     async isStale(teamId: string, userId: string): Promise<boolean> {
       const p = await repos.profiles.findProfile(teamId, userId);
-      return !p || clock.now() - p.refreshedAt > PROFILE_MAX_AGE_MS;
+      return profileIsStale(p?.refreshedAt ?? null, clock.now());
     },
 
     lookUp,

@@ -485,6 +485,20 @@ describe('time zones from Slack', () => {
     );
   });
 
+  it('a profile stamped later than now (a job run with a later --now) is looked up again: a move to Tokyo is seen that week', async () => {
+    const h = await harness({ now: '2026-11-20T12:00:00Z' });
+    await seedContact(h, 'U1', 'Acme', '2026-11-18');
+    // An operator tries a date next June (the job CLI's clock is --now): the look-up then is stamped June 2027.
+    h.clock.set(at('2027-06-01T09:00:00Z'));
+    assert.equal((await runNudges(h.ctx, h.clock.now())).posted.length, 1);
+    // Back in December the manager has moved to Tokyo: Monday 09:05 there is 00:05 UTC.
+    h.fake.setUser('U1', { tz: 'Asia/Tokyo' });
+    h.clock.set(at('2026-12-14T00:05:00Z'));
+    const report = await runNudges(h.ctx, h.clock.now());
+    assert.deepEqual(report.posted, ['DM to U1 (T0001, 2026-12-14, quiet 26d)']);
+    assert.equal((await h.ctx.services.profiles.cached(TEAM, 'U1'))?.tz, 'Asia/Tokyo');
+  });
+
   it("a manager whose zone Gemba never learned is not nudged at the team's hour: beyond the look-up batch, they wait for a later tick", async () => {
     const h = await harness({ now: '2026-11-30T09:05:00Z' }); // Mon 09:05 UTC (the team's zone) is 01:05 in Los Angeles
     const users = Array.from({ length: PROFILE_REFRESH_BATCH + 10 }, (_, i) => `U${String(i).padStart(3, '0')}`);
