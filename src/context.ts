@@ -3,6 +3,7 @@ import type { Repos } from './db/repos/index.js';
 import type { Storage } from './db/storage.js';
 import { BackgroundTasks } from './lib/background.js';
 import type { Clock } from './lib/clock.js';
+import { HeldFailures } from './lib/held-failures.js';
 import type { Logger } from './lib/logger.js';
 import { createAdminService } from './services/admin.js';
 import { createContactService } from './services/contacts.js';
@@ -41,15 +42,25 @@ export interface AppContext {
   oauth: OAuth | null;
   /** After-ack work, drained on shutdown. */
   background: BackgroundTasks;
+  /** Failures on the anonymous surfaces, logged at the publish of their day rather than when they happen. */
+  heldFailures: HeldFailures;
 }
 
 export type Services = ReturnType<typeof createServices>;
 
-function createServices(config: Config, storage: Storage, repos: Repos, clock: Clock, logger: Logger, directory: UserDirectory) {
+function createServices(
+  config: Config,
+  storage: Storage,
+  repos: Repos,
+  clock: Clock,
+  logger: Logger,
+  directory: UserDirectory,
+  held: HeldFailures,
+) {
   const settings = createSettingsService(config, repos);
   const profiles = createProfileService({ repos, clock, settings, directory, logger, adminUserIds: config.adminUserIds });
   const team = createTeamService(repos);
-  const tactics = createTacticService({ storage, clock, settings, directory, config, logger });
+  const tactics = createTacticService({ storage, clock, settings, directory, config, logger, held });
   return {
     settings,
     profiles,
@@ -76,12 +87,14 @@ export function createContext(deps: { config: Config; storage: Storage; logger: 
     ? installedWorkspaceClients({ oauth, repo: repos.installations, config: deps.config, logger: deps.logger, clock: deps.clock })
     : singleWorkspaceClients(deps.slack);
   const directory = createSlackDirectory(workspaces);
+  const held = new HeldFailures();
   return {
     ...deps,
     repos,
     workspaces,
     oauth,
     background: new BackgroundTasks(),
-    services: createServices(deps.config, deps.storage, repos, deps.clock, deps.logger, directory),
+    heldFailures: held,
+    services: createServices(deps.config, deps.storage, repos, deps.clock, deps.logger, directory, held),
   };
 }

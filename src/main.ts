@@ -5,6 +5,7 @@ import { connectStorage, describeStorageFailure } from './db/connect.js';
 import type { Storage } from './db/storage.js';
 import { type Scheduler, startScheduler } from './jobs/scheduler.js';
 import { systemClock } from './lib/clock.js';
+import { reportHeldFailures } from './lib/held-failures.js';
 import { createLogger, logDestination } from './lib/logger.js';
 import { createSlackClient } from './slack/client.js';
 import { checkTokenKey } from './slack/oauth.js';
@@ -37,6 +38,9 @@ async function main(): Promise<void> {
         await running.scheduler.stop();
         await running.app.stop();
         await running.ctx.background.drain();
+        // Failures on the flag surfaces held for a publish that this process will not run.
+        for (const [teamId, failures] of running.ctx.heldFailures.takeAll())
+          reportHeldFailures(logger, teamId, failures, 'since the last publish (reported at shutdown)');
       }
     })().catch((err) => logger.error({ err }, 'error while stopping'));
     // A Slack call can hang (the Web API client has no request timeout, and retries 5xx for seconds), and a

@@ -1,5 +1,6 @@
 import { plural } from '../blocks/common.js';
 import type { AppContext } from '../context.js';
+import { reportHeldFailures } from '../lib/held-failures.js';
 import { publishWindow } from '../services/schedule.js';
 import { describeUnclaimed, runClaimed } from './claimed.js';
 import type { JobOptions } from './index.js';
@@ -54,6 +55,8 @@ export async function runPublish(ctx: AppContext, now: number, opts: JobOptions 
       left += 1;
       continue;
     }
+    // Failures on the flag surfaces, held since they happened, are logged now: by the publish of their day.
+    reportHeldFailures(ctx.logger, teamId, ctx.heldFailures.take(teamId, window.period), `before the publish of ${window.period}`);
     const what = `tactic flags through ${window.period} (${teamId})`;
     if (outcome.status === 'done') report.posted.push(`${what}: ${outcome.detail}; ${crowdsNote}`);
     else if (outcome.status === 'not_claimed')

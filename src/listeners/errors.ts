@@ -1,6 +1,7 @@
 import { failureMessage, type Message } from '../blocks/common.js';
+import { ActionId, Command, ViewId } from '../blocks/ids.js';
 import type { AppContext } from '../context.js';
-import { reportFailure } from '../lib/errors.js';
+import { asGembaError, type GembaError, reportFailure } from '../lib/errors.js';
 import type { ActionArgs, CommandArgs, ViewArgs } from './types.js';
 
 /**
@@ -60,6 +61,21 @@ export const tellUser = (args: ActionArgs, message: Message): Promise<void> => a
 
 type Ack = (...response: unknown[]) => Promise<void>;
 
+/**
+ * The anonymous surfaces' handlers: `/flag-tactic`, **Me too** and the flag form. Their failures and refusals are
+ * not logged when they happen but held until the publish of their day (lib/held-failures.ts): a log line is dated,
+ * and one written as someone flags dates the flag (PRODUCT.md "No trace of the rep").
+ */
+export const ANONYMOUS_LISTENERS: ReadonlySet<string> = new Set([Command.flagTactic, ActionId.tacticMeToo, ViewId.flagTacticModal]);
+
+/** Holds an anonymous surface's failure for the publish (see ANONYMOUS_LISTENERS); returns it classified. */
+async function holdFailure(ctx: AppContext, args: object, where: string, err: unknown): Promise<GembaError> {
+  const e = asGembaError(err);
+  const teamId = (args as { context?: { teamId?: string } }).context?.teamId ?? 'unknown';
+  ctx.heldFailures.record(teamId, await ctx.services.tactics.heldDay(teamId), { where, code: e.code, err: e.cause ?? e });
+  return e;
+}
+
 /** Wraps a handler so every failure is logged once and answered to the user. */
 export function withErrorPath<A extends object>(
   ctx: AppContext,
@@ -80,14 +96,18 @@ export function withErrorPath<A extends object>(
           },
         } as A)
       : args;
+    const anonymous = ANONYMOUS_LISTENERS.has(id);
     try {
       await handler(watched);
     } catch (err) {
-      const failure = reportFailure(ctx.logger, err, { surface: surface.name, listener: id });
+      const failure = anonymous
+        ? await holdFailure(ctx, args, `${surface.name} ${id}`, err)
+        : reportFailure(ctx.logger, err, { surface: surface.name, listener: id });
       try {
         await surface.answer(args, failureMessage(failure), acked);
       } catch (replyErr) {
-        ctx.logger.warn({ err: replyErr, listener: id }, 'could not tell the user about a failure');
+        if (anonymous) await holdFailure(ctx, args, `${surface.name} ${id}: telling the user about a failure`, replyErr);
+        else ctx.logger.warn({ err: replyErr, listener: id }, 'could not tell the user about a failure');
       }
     }
   };

@@ -3,6 +3,8 @@ import type { Repos } from '../db/repos/index.js';
 import type { CrowdPopulation, TacticDecision, TacticReason, TacticRow } from '../db/repos/tactics.js';
 import type { Storage } from '../db/storage.js';
 import type { Clock } from '../lib/clock.js';
+import { asGembaError } from '../lib/errors.js';
+import type { HeldFailures } from '../lib/held-failures.js';
 import type { Logger } from '../lib/logger.js';
 import { charCount, plainFromSlackText, stripControlChars } from '../lib/slack-text.js';
 import { addDays, isoWeekKey, isValidTimeZone } from '../lib/time.js';
@@ -276,9 +278,11 @@ interface Deps {
   clock: Clock;
   settings: SettingsService;
   directory: UserDirectory;
-  /** ANONYMITY_CROWD, ANONYMITY_MIN_REPORTS, FLAG_PUBLISH_HOUR. */
-  config: { anonymityCrowd: number; anonymityMinReports: number; flagPublishHour: number };
+  /** ANONYMITY_CROWD, ANONYMITY_MIN_REPORTS, FLAG_PUBLISH_HOUR, TEAM_TIMEZONE (the publish day held failures wait for). */
+  config: { anonymityCrowd: number; anonymityMinReports: number; flagPublishHour: number; teamTimezone: string };
   logger: Logger;
+  /** Where failures a flag meets are held until the publish (a log line now would date the flag). */
+  held?: HeldFailures;
 }
 
 /**
@@ -287,7 +291,7 @@ interface Deps {
  * returns it. What is stored is dated by the publish day it waits for, and becomes visible only
  * when the daily publish reaches that day.
  */
-export function createTacticService({ storage, clock, settings, directory, config, logger }: Deps) {
+export function createTacticService({ storage, clock, settings, directory, config, logger, held }: Deps) {
   const { repos } = storage;
   type R = Repos;
   const tz = async (teamId: string): Promise<string> => (await settings.forTeam(teamId)).timezone;
@@ -379,6 +383,18 @@ export function createTacticService({ storage, clock, settings, directory, confi
       return (await arrival(repos, teamId, await tz(teamId))).publish;
     },
 
+    /**
+     * The publish day a failure met now is held for (HeldFailures): the day a flag made now waits for. Never
+     * throws: with the database unreachable, the day is worked out from the configured team time zone.
+     */
+    async heldDay(teamId: string): Promise<string> {
+      try {
+        return (await service.nextPublish(teamId)).day;
+      } catch {
+        return publishWindow(clock.now(), config.teamTimezone, config.flagPublishHour).arrivalDay;
+      }
+    },
+
     /** The team's crowds as last computed (none yet: source 'unknown', nothing can be shown). */
     async crowdStatus(teamId: string): Promise<CrowdStatus> {
       return crowdStatus(await repos.tactics.findPopulation(teamId));
@@ -440,7 +456,10 @@ export function createTacticService({ storage, clock, settings, directory, confi
       try {
         await service.refreshPopulation(teamId);
       } catch (err) {
-        logger.warn({ err, teamId }, 'could not read the member list for the crowds; flags count under the whole workspace for now');
+        // Held for the publish, not logged now: a flag asked for the list, and a line now would date it.
+        const where = 'member list read for the crowds (flags count under the crowds as they were)';
+        if (held) held.record(teamId, await service.heldDay(teamId), { where, code: asGembaError(err).code, err });
+        else logger.warn({ err, teamId }, `could not read the ${where}`);
       }
     },
 

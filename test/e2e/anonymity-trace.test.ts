@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ActionId, TacticField, ViewId } from '../../src/blocks/ids.js';
+import { runPublish } from '../../src/jobs/publish.js';
 import { crowdCodeOf, populate, repsInDistinctCrowds } from '../kit/crowds.js';
 import { sqliteOnly } from '../kit/engine.js';
 import { type Harness, harnessPerTest } from '../kit/harness.js';
@@ -110,6 +111,55 @@ describe('no trace of a rep', () => {
     for (const name of ['jane.quixotic', 'Jane Quixotic', 'JQ Zebra']) assert.ok(!log.includes(name), `"${name}" is in the debug log`);
     // Bolt's and the Web API client's debug lines (payloads and results, each with its time) are not written at all.
     assert.doesNotMatch(log, /flag_tactic_modal|apiCall|http request/, 'a vendor debug line dates a flag request');
+  });
+});
+
+describe('failures while flagging are logged at the publish, not when they happen', () => {
+  it('a flag whose member-list read fails, a Me too stored whose answer fails, a refused Me too: no line until the publish of their day', async () => {
+    const h = await harness({ env: { LOG_LEVEL: 'debug' }, now: '2026-11-26T10:00:00Z' });
+    const [a, b] = await repsInDistinctCrowds(h, await populate(h, 40), 2);
+    ackMessage(await h.command('/flag-tactic', 'cold calling: nobody answers', { userId: a }));
+    h.clock.set(Date.parse('2026-11-26T18:00:00Z'));
+    await runPublish(h.ctx, h.clock.now());
+    const [tactic] = await h.ctx.services.tactics.listTactics(TEAM);
+    assert.ok(tactic, 'sanity: published');
+
+    // The next day, before the publish hour.
+    h.clock.set(Date.parse('2026-11-27T09:00:00Z'));
+    const quiet = h.logText().length;
+    // A Me too that is stored, then its answer (the redrawn list) fails on Slack's side.
+    h.fake.failNext('response_url', { status: 404, times: 2 });
+    await h.action({ actionId: ActionId.tacticMeToo, value: String(tactic.id), userId: b });
+    // A Me too on a tactic that is not there (refused).
+    await h.action({ actionId: ActionId.tacticMeToo, value: '999999', userId: b });
+    // Another workspace's first flag (another process, its own database), whose member-list read fails: the flag is
+    // stored under the crowds as they were (the whole workspace as one).
+    const two = await harness({ fake: h.fake, env: { LOG_LEVEL: 'debug' }, now: '2026-11-27T09:30:00Z' });
+    h.fake.failNext('users.list', { error: 'internal_error', times: 5 });
+    ackMessage(await two.command('/flag-tactic', 'paid ad bursts', { userId: a }));
+    await h.settle();
+    await two.settle();
+    for (const x of [h, two]) {
+      assert.equal(await x.value("SELECT COUNT(*) FROM anon.tactic_reports WHERE publish_day = '2026-11-27'"), 1, 'sanity: stored');
+    }
+    assert.equal(h.logText().slice(quiet), '', 'no line while flagging: it would date the flag');
+    assert.equal(two.logText(), '', 'nor in the other process');
+
+    // The publish of the 27th reports them, each process its own, counted, naming nobody.
+    for (const x of [h, two]) x.clock.set(Date.parse('2026-11-27T18:00:00Z'));
+    await runPublish(h.ctx, h.clock.now());
+    await runPublish(two.ctx, two.clock.now());
+    const held = [...h.logs, ...two.logs].filter((l) => String(l.msg).includes('held until then'));
+    assert.equal(held.length, 2, JSON.stringify(held));
+    const failures = held.flatMap((l) => l.failures as Array<{ where: string; code: string; count: number }>);
+    const where = failures.map((f) => `${f.where} ${f.code} ×${f.count}`).sort();
+    assert.deepEqual(where, [
+      'action tactic_me_too gemba_unexpected ×1',
+      'action tactic_me_too gemba_user_input ×1',
+      'action tactic_me_too: telling the user about a failure gemba_unexpected ×1',
+      'member list read for the crowds (flags count under the crowds as they were) gemba_slack_api ×1',
+    ]);
+    assert.ok(!JSON.stringify(held).includes(b) && !JSON.stringify(held).includes(a), 'nobody named');
   });
 });
 
