@@ -23,6 +23,9 @@ export function openDatabase(path: string): Db {
   db.pragma('synchronous = NORMAL');
   // Deleted rows are overwritten with zeros rather than left in free space (PRODUCT.md "Deleting is erasing").
   db.pragma('secure_delete = ON');
+  // Temporary tables and VACUUM's working copy stay in memory: a temporary file would put a copy of the
+  // anonymous store on disk (reorderAnonymousStore), deleted but not erased.
+  db.pragma('temp_store = MEMORY');
   if (mainExisted && !hasData(anonymousStorePath(path)) && anonymousStoreCreated(db)) {
     db.close();
     throw missingAnonymousStore(path);

@@ -23,6 +23,15 @@ export interface Storage {
    */
   eraseCheckpoint(): Promise<boolean>;
   /**
+   * Rewrites the anonymous store so that where a row sits says nothing about when it was written
+   * (docs/anonymity.md "Where the anonymous data lives"): rows are laid out in the order of their keys
+   * (random tactic ids, crowd codes, random reason ids), not the order they came in. SQLite rebuilds the
+   * anonymous file (VACUUM) after every flag or Me too and at the publish; PostgreSQL, whose row versions
+   * order the writes until the publish anyway (xmin), rewrites its anonymous tables (CLUSTER) at the
+   * publish only. False when it could not right now (the next one does it).
+   */
+  reorderAnonymousStore(at: 'write' | 'publish'): Promise<boolean>;
+  /**
    * Optional hint from the composition root: whether other requests are in flight right now, so an
    * engine that batches commits (SQLite's group commit) waits for company only when there is some.
    */

@@ -356,6 +356,22 @@ export function createTacticService({ storage, clock, settings, directory, confi
       }
     });
 
+  /**
+   * Lays the anonymous store out in key order (Storage.reorderAnonymousStore), after a flag or Me too and at the
+   * publish. A failure after a flag is held for the publish, not logged (a line now would date the flag); the
+   * next flag or publish does it.
+   */
+  const reorder = async (teamId: string, at: 'write' | 'publish'): Promise<boolean> => {
+    try {
+      return await storage.reorderAnonymousStore(at);
+    } catch (err) {
+      const where = 'rewriting the anonymous store in key order (the next flag or publish does it)';
+      if (at === 'write' && held) held.record(teamId, await service.heldDay(teamId), { where, code: asGembaError(err).code, err });
+      else logger.warn({ err, teamId }, `${where} failed`);
+      return false;
+    }
+  };
+
   const service = {
     /**
      * True when an admin set a reps group (`/gemba admin reps sync`) and this person is not in it: only its
@@ -525,6 +541,8 @@ export function createTacticService({ storage, clock, settings, directory, confi
         if (taken) personal.giveBack(teamId, userId, taken);
         throw err;
       }
+      // Where the new rows sit in the file would say which came after which.
+      if (result.ok) await reorder(teamId, 'write');
       await service.pruneQuota(teamId);
       return result;
     },
@@ -533,7 +551,7 @@ export function createTacticService({ storage, clock, settings, directory, confi
     async meToo(teamId: string, userId: string, tacticId: number): Promise<MeTooResult> {
       if (await service.outsideRepsGroup(teamId, userId)) return { ok: false, reason: 'not_in_group' };
       const zone = await tz(teamId);
-      return storage.transaction(async (tx): Promise<MeTooResult> => {
+      const result = await storage.transaction(async (tx): Promise<MeTooResult> => {
         const { day, publish } = await arrival(tx, teamId, zone);
         const population = await tx.tactics.findPopulation(teamId);
         const t = await visibleTactic(tx, teamId, tacticId);
@@ -547,6 +565,8 @@ export function createTacticService({ storage, clock, settings, directory, confi
           tactic: summary(t, await reportersOf(tx, t.id, await through(tx, teamId))),
         };
       });
+      if (result.ok) await reorder(teamId, 'write');
+      return result;
     },
 
     /** Every published, visible tactic, most-supported first (ties in random-id order, unrelated to arrival). */
@@ -589,8 +609,9 @@ export function createTacticService({ storage, clock, settings, directory, confi
         const after = await tx.tactics.countPending(teamId, day);
         return { reports: before.reports - after.reports, reasons: before.reasons - after.reasons };
       });
-      // The publish rewrote the anonymous rows (on PostgreSQL, to share one transaction id): drop the old versions.
-      if (counts.reports + counts.reasons > 0) await storage.eraseCheckpoint();
+      // The publish rewrote the anonymous rows (on PostgreSQL, to share one transaction id): lay them out in key
+      // order, so that where a row sits says nothing about when it came, and drop the old versions.
+      if (!(await reorder(teamId, 'publish')) && counts.reports + counts.reasons > 0) await storage.eraseCheckpoint();
       await service.pruneQuota(teamId);
       return counts;
     },

@@ -248,3 +248,48 @@ describe('the operator holding the files, logs, keys and member list', () => {
     if (!ON_POSTGRES) assert.ok(existsSync(h.databasePath.replace(/\.db$/, '.anon.db')));
   });
 });
+
+/**
+ * Every b-tree page of a SQLite file, with its cells' offsets in key order (the cell pointer array). A page keeps
+ * a new cell's bytes below all the others' (and a new page goes at the end of the file), so offsets that do not
+ * fall steadily along the keys tell in which order the rows were written.
+ */
+function pagesOf(file: string): Array<{ page: number; offsets: number[] }> {
+  const buf = readFileSync(file);
+  const size = buf.readUInt16BE(16) === 1 ? 65536 : buf.readUInt16BE(16);
+  const pages: Array<{ page: number; offsets: number[] }> = [];
+  for (let p = 0; (p + 1) * size <= buf.length; p++) {
+    const header = p * size + (p === 0 ? 100 : 0);
+    const type = buf[header];
+    if (![2, 5, 10, 13].includes(type)) continue;
+    const pointers = header + (type === 2 || type === 5 ? 12 : 8);
+    const n = buf.readUInt16BE(header + 3);
+    pages.push({ page: p + 1, offsets: Array.from({ length: n }, (_, i) => buf.readUInt16BE(pointers + 2 * i)) });
+  }
+  return pages;
+}
+
+describe('where a row sits in the anonymous file', { skip: sqliteOnly('reads the pages of the anonymous store file') }, () => {
+  it('says nothing about when it came: after every flag and Me too, rows lie in key order, not the order they were written', async () => {
+    const h = await harness({ now: '2026-11-26T10:00:00Z' });
+    const reps = await repsInDistinctCrowds(h, await populate(h, 80), 6);
+    const anon = h.databasePath.replace(/\.db$/, '.anon.db');
+    // Page 1 is the schema (its order is the order the tables were created in).
+    const written = () => pagesOf(anon).filter((p) => p.page > 1 && p.offsets.some((o, i) => i > 0 && o >= p.offsets[i - 1]));
+    for (const [i, rep] of reps.entries()) {
+      ackMessage(await h.command('/flag-tactic', `tactic ${'zyxwvu'[i]}: reason ${i}`, { userId: rep }));
+      ackMessage(await h.command('/flag-tactic', `shared tactic: because ${i}`, { userId: rep }));
+      assert.deepEqual(written(), [], `after flag ${i + 1}, a page keeps its rows in the order they were written`);
+    }
+    h.clock.set(Date.parse('2026-11-26T18:00:00Z'));
+    await publishFlags(h);
+    const shared = (await h.ctx.services.tactics.listTactics(TEAM)).find((t) => t.text === 'shared tactic')!;
+    const others = await repsInDistinctCrowds(h, await populate(h, 80), 8);
+    for (const rep of others.slice(6)) await h.action({ actionId: ActionId.tacticMeToo, value: String(shared.id), userId: rep });
+    assert.deepEqual(written(), [], 'after a Me too');
+    assert.ok(
+      pagesOf(anon).some((p) => p.offsets.length >= 6),
+      'sanity: the pages hold several rows each',
+    );
+  });
+});

@@ -37,6 +37,8 @@ describe('anonymous store on PostgreSQL', () => {
     ackMessage(await h.command('/flag-tactic', 'Paid-ad bursts', { userId: bravo }));
     await h.command('/contact', 'Initech via meeting today', { userId: 'UMGR0001' });
     ackMessage(await h.command('/flag-tactic', 'Cold calling', { userId: charlie }));
+    for (const [i, rep] of [charlie, bravo, alpha].entries())
+      ackMessage(await h.command('/flag-tactic', `Webinar spam: reason ${'zyx'[i]}`, { userId: rep }));
     await h.command('/contact', 'Umbrella via call today', { userId: 'UMGR0001' });
     await h.settle();
 
@@ -54,6 +56,20 @@ describe('anonymous store on PostgreSQL', () => {
       contactXmins.every((x) => x < published),
       'the anonymous rows sit after every conversation, not between them',
     );
+
+    // Nor does where a row version sits (ctid): the publish's rewrite put the new versions in the order it read the
+    // old ones, the order the flags came in. Each table now lies in the order of its primary key.
+    for (const [table, key] of [
+      ['anon.tactics', 'id'],
+      ['anon.tactic_reports', 'tactic_id, crowd_code'],
+      ['anon.tactic_reasons', 'id'],
+      ['anon.flag_quota', 'team_id, week, crowd_code'],
+    ]) {
+      const byPlace = (await sql.query(`SELECT ${key} FROM ${table} ORDER BY ctid`)).rows;
+      const byKey = (await sql.query(`SELECT ${key} FROM ${table} ORDER BY ${key}`)).rows;
+      assert.ok(byKey.length > 1, `sanity: ${table} has rows`);
+      assert.deepEqual(byPlace, byKey, `${table}: rows lie in key order, not in the order they were written`);
+    }
 
     // Still the same data: two tactics, visible after the publish.
     const listed = allText(ackMessage(await h.command('/flag-tactic', 'list', { userId: alpha })));
