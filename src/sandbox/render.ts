@@ -155,21 +155,19 @@ const fieldId = (blockId: string): string => `in-${blockId.replace(/\s/g, '_')}`
 
 /**
  * An input element in a modal; the page reads it back into view.state.values. It is named by its
- * label and described by its hint and error, as a screen reader reads Slack's modals. What Slack
- * checks before it sends a submission, the browser checks here: a field that is not `optional` must
- * be filled, and a text's `min_length` and `max_length` hold.
+ * label and described by its hint and error, as a screen reader reads Slack's modals.
  */
-function inputElement(el: Json, blockId: string, error: string | undefined, hint: boolean, required: boolean): string {
+function inputElement(el: Json, blockId: string, error: string | undefined, hint: boolean): string {
   const name = `${blockId}::${str(el.action_id)}`;
   const id = fieldId(blockId);
   const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   const attrs = `data-input="${esc(str(el.type))}" name="${esc(name)}" id="${esc(id)}"${described ? ` aria-describedby="${esc(described)}"` : ''}`;
   const placeholder = isRecord(el.placeholder) ? ` placeholder="${esc(str(el.placeholder.text))}"` : '';
-  const bad = `${error ? ' aria-invalid="true"' : ''}${required ? ' required' : ''}`;
+  const bad = error ? ' aria-invalid="true"' : '';
   switch (el.type) {
     case 'plain_text_input': {
       const value = esc(str(el.initial_value));
-      const max = `${el.min_length ? ` minlength="${Number(el.min_length)}"` : ''}${el.max_length ? ` maxlength="${Number(el.max_length)}"` : ''}`;
+      const max = el.max_length ? ` maxlength="${Number(el.max_length)}"` : '';
       return el.multiline
         ? `<textarea ${attrs}${placeholder}${max}${bad} rows="3">${value}</textarea>`
         : `<input type="text" ${attrs}${placeholder}${max}${bad} value="${value}">`;
@@ -259,7 +257,7 @@ export function renderBlocks(blocks: unknown, o: RenderOptions): string {
           const id = fieldId(blockId);
           return `<div class="b-input${error ? ' has-error' : ''}"><label for="${esc(id)}">${textObj(b.label)}${
             b.optional ? ' <span class="optional">(optional)</span>' : ''
-          }</label>${inputElement(el, blockId, error, Boolean(b.hint), b.optional !== true)}${
+          }</label>${inputElement(el, blockId, error, Boolean(b.hint))}${
             b.hint ? `<div class="hint" id="${esc(id)}-hint">${textObj(b.hint)}</div>` : ''
           }${error ? `<div class="error" id="${esc(id)}-error" role="alert">${esc(error)}</div>` : ''}</div>`;
         }

@@ -204,42 +204,6 @@ describe('the sandbox in Chromium', { skip, timeout: 240_000 }, () => {
     await idle();
   });
 
-  it('what Slack checks before it sends a modal is checked here too: a required field left empty, a tactic under 3 characters', async () => {
-    await open('UREP06', 'DUREP06');
-    await type('/flag-tactic');
-    const modal = page.locator('form.modal');
-    await modal.waitFor();
-    const submits: string[] = [];
-    const onRequest = (r: { url(): string }) => {
-      if (r.url().endsWith('/do/submit')) submits.push(r.url());
-    };
-    page.on('request', onRequest);
-    try {
-      const tactic = page.getByLabel('Which tactic no longer works?');
-      const validity = async (key: string): Promise<boolean> =>
-        page.evaluate(`document.getElementById(${JSON.stringify(await tactic.getAttribute('id'))}).validity.${key}`);
-      await modal.locator('button[type="submit"]').click();
-      await page.waitForTimeout(200);
-      assert.equal(await validity('valueMissing'), true);
-      await tactic.pressSequentially('ab');
-      await page.keyboard.press('Enter');
-      await page.waitForTimeout(200);
-      assert.equal(await validity('tooShort'), true);
-      assert.deepEqual(submits, [], 'nothing was sent, as Slack sends nothing');
-      assert.equal(await modal.locator('.error').count(), 0);
-      await tactic.pressSequentially('c');
-      await page.keyboard.press('Enter');
-      await idle();
-      assert.equal(submits.length, 1);
-      assert.match(await modal.innerText(), /Recorded anonymously: abc/);
-    } finally {
-      page.off('request', onRequest);
-    }
-    await page.keyboard.press('Escape');
-    await modal.waitFor({ state: 'detached' });
-    await idle();
-  });
-
   it('keyboard: a button pressed in the timeline leaves the focus where the person is, not on the page', async () => {
     await open('UMGR09', 'DUMGR09');
     await type('/contact Hooli: wants a pilot');
