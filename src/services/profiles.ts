@@ -112,6 +112,11 @@ export function createProfileService({ repos, clock, settings, directory, logger
       return repos.profiles.findProfile(teamId, userId);
     },
 
+    /** True when a cached profile is recent enough to act on (not profileIsStale). */
+    isCurrent(profile: Pick<ProfileRow, 'refreshedAt'>): boolean {
+      return !profileIsStale(profile.refreshedAt, clock.now());
+    },
+
     /** True when the cache has no entry or one older than a week. */
     async isStale(teamId: string, userId: string): Promise<boolean> {
       const p = await repos.profiles.findProfile(teamId, userId);
