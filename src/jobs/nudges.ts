@@ -18,6 +18,8 @@ export const NUDGE_EVENT_TYPE = 'gemba_nudge';
  * distributed apps outside the Marketplace, and a bot's DM holds few messages since one nudge anyway.
  */
 export const READ_BACK_LIMIT = 15;
+/** The audit trail's actor when the nudge job removes a manager Slack reports as deactivated. */
+export const SLACK_DEACTIVATED = 'slack-deactivated';
 /** Slack profiles looked up per team per run, so a first run over a big team does not queue thousands of users.info calls ahead of the nudges. */
 export const PROFILE_REFRESH_BATCH = 50;
 
@@ -44,7 +46,15 @@ export async function runNudges(ctx: AppContext, now: number, opts: JobOptions =
     if (!slack) continue;
     // Slack rate-limits each workspace on its own: one workspace's 429 does not hold the others back.
     const gate = new RateGate();
-    const waiting = await refreshStaleProfiles(ctx, teamId, now, gate, signal);
+    const { waiting, deactivated } = await refreshStaleProfiles(ctx, teamId, now, gate, signal);
+    if (deactivated.length > 0) {
+      // Slack says they left: no more nudges, nor a place among the quiet in every digest, nor a zero on the board.
+      const { changed } = await ctx.services.admin.changeManagers(teamId, SLACK_DEACTIVATED, 'remove', deactivated);
+      if (changed.length > 0)
+        report.notes.push(
+          `${teamId}: ${changed.length === 1 ? '1 manager is deactivated in Slack and no longer a manager' : `${changed.length} managers are deactivated in Slack and no longer managers`} (an admin can add them back)`,
+        );
+    }
     if (waiting.size > 0)
       report.notes.push(
         `${teamId}: ${waiting.size} ${waiting.size === 1 ? 'manager waits' : 'managers wait'} for their time zone from Slack (not looked up yet, or Slack did not answer); not nudged until it is known`,
@@ -147,7 +157,8 @@ export async function readBackNudge(slack: SlackClient, userId: string, period: 
  * 429s beyond the attempts, 5xx, network): nudging them in the team's zone could wake them at 01:00;
  * nothing is claimed for them, so a later tick, once their zone is known, still nudges them that day.
  * A lasting answer (user_not_found, missing_scope, a profile without tz) is PRODUCT.md's "unknown":
- * the team's zone, as for anyone Slack cannot place.
+ * the team's zone, as for anyone Slack cannot place. Also returns those Slack says are deactivated
+ * (`deleted`), whom the caller removes as managers.
  */
 async function refreshStaleProfiles(
   ctx: AppContext,
@@ -155,8 +166,9 @@ async function refreshStaleProfiles(
   now: number,
   gate: RateGate,
   signal?: AbortSignal,
-): Promise<Set<string>> {
+): Promise<{ waiting: Set<string>; deactivated: string[] }> {
   const { profiles } = ctx.services;
+  const deactivated: string[] = [];
   const managers = await ctx.repos.managers.listActiveManagers(teamId);
   const known = new Map<string, number>();
   for (const m of managers) known.set(m.userId, (await profiles.cached(teamId, m.userId))?.refreshedAt ?? -Infinity);
@@ -168,8 +180,9 @@ async function refreshStaleProfiles(
   await forEachLimited(stale.slice(0, PROFILE_REFRESH_BATCH), NUDGE_CONCURRENCY, async (p) => {
     if (signal?.aborted) return;
     try {
-      await gate.call({ retries: MAX_RATE_LIMITED_ATTEMPTS - 1 }, () => profiles.lookUp(teamId, p.userId), signal);
+      const found = await gate.call({ retries: MAX_RATE_LIMITED_ATTEMPTS - 1 }, () => profiles.lookUp(teamId, p.userId), signal);
       waiting.delete(p.userId);
+      if (found?.deleted) deactivated.push(p.userId);
     } catch (err) {
       // Told to stop while waiting out a 429: not looked up, as if beyond the batch.
       if (err instanceof RunStopped) return;
@@ -178,5 +191,5 @@ async function refreshStaleProfiles(
       ctx.logger.warn({ err, teamId }, 'profile refresh failed; keeping the cached profile');
     }
   });
-  return waiting;
+  return { waiting, deactivated: deactivated.sort() };
 }

@@ -19,6 +19,9 @@ export function profileIsStale(refreshedAt: number | null, now: number): boolean
   return refreshedAt === null || now - refreshedAt > PROFILE_MAX_AGE_MS || refreshedAt > now;
 }
 
+/** A fresh users.info answer: the profile as cached, and whether Slack says the account is deactivated. */
+export type LookedUpProfile = ProfileRow & { deleted: boolean };
+
 interface Deps {
   repos: Repos;
   clock: Clock;
@@ -45,7 +48,7 @@ export function createProfileService({ repos, clock, settings, directory, logger
     (await repos.vps.isVp(teamId, userId)) ||
     Boolean((await repos.managers.findManager(teamId, userId))?.active);
 
-  const inflight = new Map<string, Promise<ProfileRow | null>>();
+  const inflight = new Map<string, Promise<LookedUpProfile | null>>();
 
   /**
    * users.info for the person, cached when they are a manager, VP or admin (anyone else gets the answer
@@ -53,7 +56,7 @@ export function createProfileService({ repos, clock, settings, directory, logger
    * single users.info call. Throws what the directory threw, so a caller can tell a passing failure
    * from a lasting one.
    */
-  const lookUp = (teamId: string, userId: string): Promise<ProfileRow | null> => {
+  const lookUp = (teamId: string, userId: string): Promise<LookedUpProfile | null> => {
     const key = `${teamId}:${userId}`;
     const running = inflight.get(key);
     if (running) return running;
@@ -73,7 +76,7 @@ export function createProfileService({ repos, clock, settings, directory, logger
         if (await mayKeep(teamId, userId, row)) await repos.profiles.upsertProfile(row);
         // No longer an admin in Slack (and not a manager or VP): the old row goes.
         else await repos.profiles.deleteProfile(teamId, userId);
-        return row;
+        return { ...row, deleted: info.deleted };
       } finally {
         inflight.delete(key);
       }
@@ -110,6 +113,11 @@ export function createProfileService({ repos, clock, settings, directory, logger
     /** The cached profile, if any. */
     cached(teamId: string, userId: string): Promise<ProfileRow | undefined> {
       return repos.profiles.findProfile(teamId, userId);
+    },
+
+    /** True when a cached profile is recent enough to act on (not profileIsStale). */
+    isCurrent(profile: Pick<ProfileRow, 'refreshedAt'>): boolean {
+      return !profileIsStale(profile.refreshedAt, clock.now());
     },
 
     /** True when the cache has no entry or one older than a week. */

@@ -25,11 +25,15 @@ export function createRoleService(config: Config, repos: Repos, profiles: Profil
     /**
      * The person's strongest role. Admin: listed in ADMIN_USER_IDS, or a Slack admin/owner per the
      * cached users.info (refreshed after the ack by whoever asks). Never calls Slack itself.
+     * A Slack admin flag counts only while the cached profile is fresh (profileIsStale): someone Slack
+     * has since demoted must not keep admin rights on a cache nobody refreshes (they are looked up
+     * again, see worthLookingUp). `anyAge` trusts an old flag too: refusing a flag or a "me too" errs
+     * on the side of leadership (isLeadership), since flagging never looks anyone up.
      */
-    async roleOf(teamId: string, userId: string): Promise<Role> {
+    async roleOf(teamId: string, userId: string, opts: { anyAge?: boolean } = {}): Promise<Role> {
       if (config.adminUserIds.includes(userId)) return 'admin';
       const profile = await profiles.cached(teamId, userId);
-      if (profile && (profile.isAdmin || profile.isOwner)) return 'admin';
+      if (profile && (profile.isAdmin || profile.isOwner) && (opts.anyAge || profiles.isCurrent(profile))) return 'admin';
       if (await repos.vps.isVp(teamId, userId)) return 'vp';
       if ((await repos.managers.findManager(teamId, userId))?.active) return 'manager';
       return 'member';
@@ -56,7 +60,7 @@ export function createRoleService(config: Config, repos: Repos, profiles: Profil
      * from the cache, which the crowd population refresh fills from users.list (services/crowds).
      */
     async isLeadership(teamId: string, userId: string): Promise<boolean> {
-      const role = await service.roleOf(teamId, userId);
+      const role = await service.roleOf(teamId, userId, { anyAge: true });
       return role === 'admin' || role === 'vp';
     },
     /**

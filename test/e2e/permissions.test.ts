@@ -401,3 +401,78 @@ describe('who sees whose data', () => {
     assert.equal(await h.value('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?', [REP]), 0);
   });
 });
+
+describe('Slack admins over time: the cached admin flag is checked again', () => {
+  const WEEK_AND_A_DAY = 8 * 86_400_000;
+
+  it('an admin Slack demoted loses Gemba admin once their look-up is a week old (commands and Home)', async () => {
+    const h = await startHarness({ env: { ADMIN_USER_IDS: ENV_ADMIN } });
+    try {
+      await seedTeam(h);
+      h.fake.setUser(SLACK_ADMIN, { isAdmin: true });
+      assert.match((await run(h, '/gemba', SLACK_ADMIN, 'admin target 4')).text, /target is now \*4\*/);
+      assert.match(await homeText(h, SLACK_ADMIN), /Team this week/);
+      // Demoted in Slack. A week later the old look-up no longer grants anything: they are asked about again.
+      h.fake.setUser(SLACK_ADMIN, { isAdmin: false });
+      h.clock.set(h.clock.now() + WEEK_AND_A_DAY);
+      h.fake.reset();
+      const r = await run(h, '/gemba', SLACK_ADMIN, 'admin target 5');
+      assert.ok(r.text.includes(ADMIN_ONLY), r.text);
+      assert.equal(h.fake.callsTo('users.info').length, 1, 'looked up again');
+      assert.equal((await h.ctx.services.settings.forTeam(TEAM)).weeklyTarget, 4, 'nothing changed');
+      assert.match((await run(h, '/trends', SLACK_ADMIN, 'team')).text, /for VPs and admins/);
+      assert.equal(await h.value('SELECT COUNT(*) FROM user_profiles WHERE user_id = ?', [SLACK_ADMIN]), 0, 'no row left for a rep');
+    } finally {
+      await checkAndClose(h);
+    }
+  });
+
+  it('a Slack admin whose look-up is old opens Home: looked up again, no snapshot once demoted', async () => {
+    const h = await startHarness({ env: { ADMIN_USER_IDS: ENV_ADMIN } });
+    try {
+      await seedTeam(h);
+      h.fake.setUser(SLACK_ADMIN, { isAdmin: true });
+      h.fake.setUser(SLACK_OWNER, { isOwner: true });
+      for (const u of [SLACK_ADMIN, SLACK_OWNER]) await run(h, '/gemba', u, 'digest preview');
+      h.fake.setUser(SLACK_ADMIN, { isAdmin: false });
+      h.clock.set(h.clock.now() + WEEK_AND_A_DAY);
+      h.fake.reset();
+      assert.doesNotMatch(await homeText(h, SLACK_ADMIN), /Team this week/);
+      assert.match(await homeText(h, SLACK_OWNER), /Team this week/, 'still an owner: the snapshot stays');
+      assert.deepEqual(
+        h.fake.callsTo('users.info').map((c) => c.args.user),
+        [SLACK_ADMIN, SLACK_OWNER],
+      );
+    } finally {
+      await checkAndClose(h);
+    }
+  });
+
+  it('a Slack admin whose look-up is a week old still answers Retire / Keep / Pilot in the digest (looked up again)', async () => {
+    const h = await startHarness({ env: { ADMIN_USER_IDS: ENV_ADMIN } });
+    try {
+      const { tacticId } = await seedTeam(h);
+      h.fake.setUser(SLACK_ADMIN, { isAdmin: true });
+      await run(h, '/gemba', SLACK_ADMIN, 'digest preview');
+      h.clock.set(h.clock.now() + WEEK_AND_A_DAY);
+      h.fake.reset();
+      const key = 'decide-slack-admin';
+      await h.action({ actionId: ActionId.tacticKeep, value: String(tacticId), userId: SLACK_ADMIN, responseUrl: h.fake.responseUrl(key) });
+      await h.settle();
+      assert.match(allText(h.fake.callsTo('response_url').find((c) => c.args._key === key)!.args), /Recorded \*Keep\*/);
+      assert.equal((await h.ctx.services.tactics.listTactics(TEAM))[0].decision, 'keep');
+      assert.equal(h.fake.callsTo('users.info').length, 1);
+    } finally {
+      await checkAndClose(h);
+    }
+  });
+});
+
+async function homeText(h: Harness, userId: string): Promise<string> {
+  const before = h.fake.callsTo('views.publish').length;
+  assert.equal((await h.homeOpened(userId)).status, 200);
+  await h.settle();
+  const published = h.fake.callsTo('views.publish');
+  assert.equal(published.length, before + 1);
+  return allText(published[before].args.view);
+}

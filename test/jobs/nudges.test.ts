@@ -547,6 +547,32 @@ describe('time zones from Slack', () => {
     assert.equal((await nudgeRows(h)).length, 6);
   });
 
+  it('a manager Slack reports deactivated is not nudged and stops being a manager (off the quiet list, audited)', async () => {
+    const h = await harness({ now: '2026-11-30T09:00:00Z', env: { ADMIN_USER_IDS: 'UADMIN' } });
+    for (const u of ['USTAYS', 'ULEFT']) await enroll(h, u, '2026-11-01T12:00:00Z');
+    h.fake.setUser('ULEFT', { deleted: true });
+    const report = await runNudges(h.ctx, h.clock.now());
+    assert.deepEqual(
+      report.posted.map((p) => p.split(' ')[2]),
+      ['USTAYS'],
+    );
+    assert.deepEqual(report.notes, ['T0001: 1 manager is deactivated in Slack and no longer a manager (an admin can add them back)']);
+    assert.equal((await h.ctx.repos.managers.findManager(TEAM, 'ULEFT'))?.active, false);
+    const quiet = await h.ctx.services.digest.quietManagers(TEAM, { today: '2026-11-30', now: h.clock.now(), timezone: 'UTC' });
+    assert.deepEqual(
+      quiet.map((q) => q.userId),
+      ['USTAYS'],
+    );
+    const [entry] = await h.ctx.repos.audit.listRecentAuditEntries(TEAM, 1);
+    assert.deepEqual([entry.actorId, entry.action], ['slack-deactivated', 'managers.remove']);
+    // Days later, still nothing for them.
+    h.clock.set(at('2026-12-03T09:00:00Z'));
+    assert.equal(
+      (await runNudges(h.ctx, h.clock.now(), { force: true })).posted.some((p) => p.includes('ULEFT')),
+      false,
+    );
+  });
+
   it('a manager whose zone is cached keeps it when the weekly refresh fails', async () => {
     const h = await harness({ now: '2026-11-20T00:00:00Z' });
     await enroll(h, 'UTOK', '2026-11-01T12:00:00Z');
