@@ -59,8 +59,8 @@ export interface FanoutResult extends DeliveryTally {
  * zone (UTC) looked up yesterday. Without a cached zone, all but the first PROFILE_REFRESH_BATCH would
  * wait for a later run to learn theirs, and the bench would measure look-ups, not the DMs' fan-out.
  */
-export function seed(path: string, managers: number): void {
-  const { db } = benchContext(path);
+export async function seed(path: string, managers: number): Promise<void> {
+  const { ctx, db } = benchContext(path);
   const repos = createSqliteRepos(db);
   const today = localDate(BENCH_NOW, 'UTC');
   db.transaction(() => {
@@ -98,7 +98,9 @@ export function seed(path: string, managers: number): void {
       }
     }
   })();
-  db.close();
+  // The storage, not just `db`: its checkpoint worker keeps a connection of its own to the file, and
+  // db:copy's path (pg-fanout) refuses a file another connection still has open.
+  await ctx.storage.close();
 }
 
 /** The job runner's environment: the fake Slack at `apiUrl`, the store named by `database` (DATABASE_PATH or DATABASE_URL). */
@@ -151,7 +153,7 @@ export async function runFanoutBench(
   const fake = await startFakeSlack({ defaultTz: 'UTC' });
   try {
     const path = join(dir, 'fanout.db');
-    seed(path, opts.managers);
+    await seed(path, opts.managers);
     log(`  seeded ${opts.managers} managers, all due`);
     fake.rateLimit('chat.postMessage', { perSecond: opts.perSecond, retryAfter: opts.retryAfter });
     const env = jobEnv(fake.apiUrl, { DATABASE_PATH: path });

@@ -62,7 +62,7 @@ export async function runPgFanoutBench(
   try {
     // The same seed as the SQLite fan-out, moved into PostgreSQL with the app's own db:copy path.
     const path = join(dir, 'fanout.db');
-    seed(path, opts.managers);
+    await seed(path, opts.managers);
     url = await createBenchDatabase(server.url);
     await copySqliteToPostgres(path, url);
     const settings = await describePostgres(url);

@@ -1,5 +1,10 @@
 import { analyzeTarget, CopyError, copySqliteToPostgres, redactUrl, type TableCount } from '../db/copy.js';
+import { redactSecrets } from '../lib/redact.js';
 import { COPY_USAGE, parseCopyArgs } from './db-copy-args.js';
+
+/** Everything the CLI prints goes through here: no password, wherever a message quotes a URL. */
+const out = (text: string) => process.stdout.write(redactSecrets(text));
+const err = (text: string) => process.stderr.write(redactSecrets(text));
 
 /**
  * `npm run db:copy -- --from ./data/gemba.db --to postgres://…`: moves a SQLite install to
@@ -14,29 +19,28 @@ async function main(): Promise<number> {
     return 0;
   }
   if ('error' in args) {
-    process.stderr.write(`${args.error}\n${COPY_USAGE}\n`);
+    // The usage's example URL shows where a password goes: only the message is masked.
+    process.stderr.write(`${redactSecrets(args.error)}\n${COPY_USAGE}\n`);
     return 2;
   }
   const target = redactUrl(args.to);
-  process.stdout.write(`copying ${args.from} (and its anonymous store) into ${target}\n`);
+  out(`copying ${args.from} (and its anonymous store) into ${target}\n`);
   const started = Date.now();
   try {
     const result = await copySqliteToPostgres(args.from, args.to, {
-      onTable: (table, rows) => process.stdout.write(`  ${table}: ${rows} rows\n`),
+      onTable: (table, rows) => out(`  ${table}: ${rows} rows\n`),
     });
-    if (result.sourceApplied.length) process.stdout.write(`SQLite file brought up to date first: ${result.sourceApplied.join(', ')}\n`);
+    if (result.sourceApplied.length) out(`SQLite file brought up to date first: ${result.sourceApplied.join(', ')}\n`);
     await analyzeTarget(args.to).catch(() => undefined);
-    process.stdout.write(`${countTable(result.counts)}\n`);
+    out(`${countTable(result.counts)}\n`);
     const rows = result.counts.reduce((s, c) => s + c.target, 0);
-    process.stdout.write(
-      `done: ${rows} rows in ${result.counts.length} tables, every count matches (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
-    );
-    process.stdout.write(`start Gemba with DATABASE_URL=${target} (and the password) to run on PostgreSQL\n`);
+    out(`done: ${rows} rows in ${result.counts.length} tables, every count matches (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    out(`start Gemba with DATABASE_URL=${target} (and the password) to run on PostgreSQL\n`);
     return 0;
-  } catch (err) {
-    if (!(err instanceof CopyError)) throw err;
-    if (err.counts) process.stderr.write(`${countTable(err.counts)}\n`);
-    process.stderr.write(`db:copy failed: ${err.message.replaceAll(args.to, target)}\n`);
+  } catch (e) {
+    if (!(e instanceof CopyError)) throw e;
+    if (e.counts) err(`${countTable(e.counts)}\n`);
+    err(`db:copy failed: ${e.message.replaceAll(args.to, target)}\n`);
     return 1;
   }
 }
@@ -57,8 +61,8 @@ function countTable(counts: TableCount[]): string {
 
 main().then(
   (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`db:copy failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  (e) => {
+    err(`db:copy failed: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   },
 );

@@ -1,5 +1,5 @@
 import type { Logger } from '../lib/logger.js';
-import { redactUrl } from './copy.js';
+import { redactUrl } from '../lib/redact.js';
 import { MigrationError } from './migrate.js';
 import { InstallFilesError } from './open.js';
 import { openPostgresStorage } from './postgres.js';

@@ -1,7 +1,10 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
+import { redactUrl } from '../lib/redact.js';
 import { migrate } from './migrate.js';
-import { anonymousStorePath, type Db, openDatabase } from './open.js';
+import { anonymousStorePath, type Db, InstallFilesError, openDatabase } from './open.js';
 import { migratePostgres } from './pg-migrate.js';
 
 /**
@@ -40,16 +43,8 @@ export interface CopyResult {
   counts: TableCount[];
 }
 
-/** `postgres://user:***@host:port/db`: the URL as it may be printed (never the password). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
+/** `postgres://user:***@host:port/db?password=***`: the URL as it may be printed (never the password). */
+export { redactUrl };
 
 interface PgTable {
   schema: string;
@@ -84,7 +79,11 @@ export async function copySqliteToPostgres(
   to: string,
   opts: { batchRows?: number; onTable?: (table: string, rows: number) => void } = {},
 ): Promise<CopyResult> {
-  if (!existsSync(from)) throw new CopyError(`no SQLite database at ${from} (give the path of gemba.db, the DATABASE_PATH the app used)`);
+  if (!existsSync(from))
+    throw new CopyError(
+      `no SQLite database at ${from}${isAbsolute(from) ? '' : ` (${resolve(from)})`} (give the path of gemba.db, the DATABASE_PATH the app used)`,
+    );
+  if (statSync(from).isDirectory()) throw new CopyError(`${from} is a folder: give the SQLite file in it, e.g. ${join(from, 'gemba.db')}`);
   const batchRows = opts.batchRows ?? COPY_BATCH_ROWS;
   let db: Db;
   let sourceApplied: string[];
@@ -93,20 +92,30 @@ export async function copySqliteToPostgres(
       throw new CopyError(
         `no anonymous store at ${anonymousStorePath(from)} beside ${from}: copy both files of the install together (start the app on it once to create it if it predates the anonymous store)`,
       );
-    db = openDatabase(from);
+    // Exclusive: refused while another process has the install open (an app still running on it would go on
+    // taking conversations and flags that the copy does not hold), and no app can open it while it is copied.
+    db = openDatabase(from, { exclusive: true });
+  } catch (err) {
+    if (err instanceof CopyError) throw err;
+    throw sourceError(from, err);
+  }
+  try {
     // The file is read at the schema this version expects: pending migrations run as they would at start.
     sourceApplied = migrate(db);
   } catch (err) {
-    if (err instanceof CopyError) throw err;
-    throw new CopyError(`cannot open ${from} as a Gemba SQLite database: ${(err as Error).message}`);
+    db.close();
+    throw sourceError(from, err);
   }
   const pool = new pg.Pool({ connectionString: to, max: 1, connectionTimeoutMillis: 10_000 });
   pool.on('error', () => undefined);
   try {
     let targetApplied: string[];
     try {
+      // Before any change to the target: a database holding another application's tables is left untouched.
+      await refuseForeignDatabase(pool);
       targetApplied = await migratePostgres(pool);
     } catch (err) {
+      if (err instanceof CopyError) throw err;
       throw new CopyError(`cannot prepare PostgreSQL at ${redactUrl(to)}: ${describePgError(err)}`);
     }
     const tables = await listPgTables(pool);
@@ -122,6 +131,8 @@ export async function copySqliteToPostgres(
       );
 
     const client = await pool.connect();
+    /** The table being read from SQLite, so that a damaged page is reported with its file and table. */
+    let reading: PgTable | undefined;
     try {
       // One read transaction on SQLite: a consistent snapshot of both files even if something writes meanwhile.
       db.exec('BEGIN');
@@ -138,7 +149,9 @@ export async function copySqliteToPostgres(
       );
       for (const d of deferred) await client.query(`DROP INDEX ${d.name}`);
       for (const t of tables) {
+        reading = t;
         const n = await copyTable(db, client, t, batchRows);
+        reading = undefined;
         opts.onTable?.(sourceLabel(t), n);
       }
       for (const d of deferred) await client.query(d.def);
@@ -152,12 +165,14 @@ export async function copySqliteToPostgres(
           );
       const counts: TableCount[] = [];
       for (const t of tables) {
+        reading = t;
         const source = Number(
           db
             .prepare(`SELECT COUNT(*) FROM ${sqliteName(t)}`)
             .pluck()
             .get(),
         );
+        reading = undefined;
         const { rows } = await client.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM ${qualified(t)}`);
         counts.push({ table: sourceLabel(t), source, target: rows[0].n });
       }
@@ -170,6 +185,12 @@ export async function copySqliteToPostgres(
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       if (err instanceof CopyError) throw err;
+      if (reading && isSqliteError(err)) {
+        const file = reading.schema === 'anon' ? anonymousStorePath(from) : from;
+        throw new CopyError(
+          `reading ${sourceLabel(reading)} from ${file} failed, nothing was committed: ${err.message}${damaged(err) ? `: the file is damaged; ${DAMAGED_HINT(file)}` : ''}`,
+        );
+      }
       throw new CopyError(`copy failed, nothing was committed: ${describePgError(err)}`);
     } finally {
       if (db.inTransaction) db.exec('ROLLBACK');
@@ -179,6 +200,85 @@ export async function copySqliteToPostgres(
     db.close();
     await pool.end().catch(() => undefined);
   }
+}
+
+type SqliteError = Error & { code: string };
+const isSqliteError = (err: unknown): err is SqliteError =>
+  err instanceof Error && String((err as { code?: unknown }).code).startsWith('SQLITE_');
+/** SQLITE_NOTADB, SQLITE_CORRUPT and its extended codes: the bytes are not a (whole) database. */
+const damaged = (err: SqliteError) => /^SQLITE_(NOTADB|CORRUPT)/.test(err.code);
+const DAMAGED_HINT = (file: string) =>
+  `check it with \`sqlite3 ${file} 'PRAGMA integrity_check'\` and restore the install (both files together) from a backup`;
+
+/**
+ * Why the SQLite install could not be opened or brought up to date, naming the file at fault: the
+ * anonymous store beside gemba.db is opened with it, and a damaged one used to be reported as gemba.db.
+ */
+function sourceError(from: string, err: unknown): CopyError {
+  if (err instanceof InstallFilesError) return new CopyError(err.message);
+  const message = err instanceof Error ? err.message : String(err);
+  if (!isSqliteError(err)) return new CopyError(`cannot open ${from} as a Gemba SQLite database: ${message}`);
+  if (err.code.startsWith('SQLITE_BUSY') || err.code.startsWith('SQLITE_LOCKED'))
+    return new CopyError(
+      `${from} is in use by another process (is Gemba still running on it?): stop the app, then run db:copy again. ` +
+        'It copies a stopped install, so that nothing written after the copy is lost.',
+    );
+  if (damaged(err)) {
+    const file = [from, anonymousStorePath(from)].find((f) => !readsAsSqlite(f)) ?? from;
+    return new CopyError(`${file} cannot be read as a SQLite database (${message}): ${DAMAGED_HINT(file)}`);
+  }
+  if (!writable(from) || !writable(anonymousStorePath(from)) || !writable(dirname(from)))
+    return new CopyError(
+      `cannot open ${from} (${message}): db:copy writes beside it as the app does (SQLite's journal files, pending migrations); ` +
+        'run it as the user the app runs as, or copy both files of the install to a folder you can write to',
+    );
+  return new CopyError(`cannot open ${from} as a Gemba SQLite database: ${message}`);
+}
+
+const writable = (path: string) => {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** False when the file's pages are not a sound SQLite database (a quick check, on the error path only). */
+function readsAsSqlite(file: string): boolean {
+  try {
+    const probe = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return probe.pragma('quick_check(1)', { simple: true }) === 'ok';
+    } finally {
+      probe.close();
+    }
+  } catch (err) {
+    return !(isSqliteError(err) && damaged(err));
+  }
+}
+
+/**
+ * Refuses, before migrating, a target that holds tables or views (schemas public and anon) but no Gemba
+ * migrations ledger: another application's database, pointed at by mistake, is left as it was instead of
+ * getting Gemba's tables created beside its own and then being refused.
+ */
+async function refuseForeignDatabase(pool: pg.Pool): Promise<void> {
+  const { rows: ledger } = await pool.query<{ gemba: boolean }>(`SELECT to_regclass('public.schema_migrations') IS NOT NULL AS gemba`);
+  if (ledger[0].gemba) {
+    const { rows } = await pool.query(`SELECT 1 FROM public.schema_migrations WHERE version::text = '0001_init.sql'`);
+    if (rows.length > 0) return;
+  }
+  const { rows: found } = await pool.query<{ name: string }>(
+    `SELECT format('%s.%s', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname IN ('public', 'anon') AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY 1`,
+  );
+  if (found.length === 0) return;
+  const names = found.map((r) => r.name);
+  throw new CopyError(
+    `the target database already holds tables that are not Gemba's (${names.slice(0, 5).join(', ')}${names.length > 5 ? `, and ${names.length - 5} more` : ''}); ` +
+      'db:copy left it unchanged and only copies into an empty database: create one (e.g. `createdb gemba`) and point --to at it',
+  );
 }
 
 /** Refreshes the planner's statistics after a bulk load, so the app's first queries do not wait for autovacuum. */

@@ -11,26 +11,34 @@ export type Db = Database.Database;
  * WAL mode keeps every committed transaction across a process crash (kill -9); secure_delete so
  * deleted data is overwritten, not left readable in free pages.
  */
-export function openDatabase(path: string): Db {
+export function openDatabase(path: string, opts: { exclusive?: boolean } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   // In WAL mode a crash before the first checkpoint can leave the data in the -wal file alone.
   const mainExisted = path !== ':memory:' && (hasData(path) || hasData(`${path}-wal`));
   if (!mainExisted && path !== ':memory:' && hasData(anonymousStorePath(path))) throw orphanAnonymousStore(path);
   const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('synchronous = NORMAL');
-  // Deleted rows are overwritten with zeros rather than left in free space (PRODUCT.md "Deleting is erasing").
-  db.pragma('secure_delete = ON');
-  // Temporary tables and VACUUM's working copy stay in memory: a temporary file would put a copy of the
-  // anonymous store on disk (reorderAnonymousStore), deleted but not erased.
-  db.pragma('temp_store = MEMORY');
-  if (mainExisted && !hasData(anonymousStorePath(path)) && anonymousStoreCreated(db)) {
+  try {
+    // `exclusive` (db:copy): set before the first read, so that this fails with SQLITE_BUSY (after the busy
+    // timeout) while another process has the install open, an app still running on it included, and so
+    // that no other process can open it until this connection closes. Set later, it would not: a WAL
+    // connection that has read once shares the file through its -shm index.
+    if (opts.exclusive) db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = NORMAL');
+    // Deleted rows are overwritten with zeros rather than left in free space (PRODUCT.md "Deleting is erasing").
+    db.pragma('secure_delete = ON');
+    // Temporary tables and VACUUM's working copy stay in memory: a temporary file would put a copy of the
+    // anonymous store on disk (reorderAnonymousStore), deleted but not erased.
+    db.pragma('temp_store = MEMORY');
+    if (mainExisted && !hasData(anonymousStorePath(path)) && anonymousStoreCreated(db)) throw missingAnonymousStore(path);
+    attachAnonymousStore(db, anonymousStorePath(path));
+  } catch (err) {
+    // A half-opened connection would keep its file locks (an exclusive one above all) until the process ends.
     db.close();
-    throw missingAnonymousStore(path);
+    throw err;
   }
-  attachAnonymousStore(db, anonymousStorePath(path));
   return db;
 }
 

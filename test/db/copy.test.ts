@@ -5,9 +5,12 @@
  * row counts match table by table, the app started on the copy answers /trends as it did on
  * SQLite and keeps logging (identities continue after the copied ids). Refusals: a non-empty
  * target, a missing file, an unreachable server, bad arguments; the password is never printed.
+ * Also: a URL typed in the wrong place or with `?password=` (never printed), another application's
+ * database (left untouched, not migrated), an install the app is still running on, and a damaged
+ * file named as the one at fault (gemba.anon.db, or the table being read).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, cpSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +18,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { openPostgresStorage } from '../../src/db/postgres.js';
 import { runNudges } from '../../src/jobs/nudges.js';
+import { redactUrl } from '../../src/lib/redact.js';
 import { ackMessage, allText, ME, TEAM } from '../e2e/support.js';
 import { spawnScript } from '../faults/support.js';
 import { populate, publishFlags, repsInDistinctCrowds } from '../kit/crowds.js';
@@ -186,6 +190,9 @@ describe('db:copy: SQLite install → PostgreSQL', () => {
     const missing = await dbCopy(['--from', join(dir, 'nope.db'), '--to', url], dir);
     assert.equal(missing.code, 1);
     assert.match(missing.out, /no SQLite database at .*nope\.db/);
+    const folder = await dbCopy(['--from', join(dir, 'data'), '--to', url], dir);
+    assert.equal(folder.code, 1);
+    assert.match(folder.out, /data is a folder: give the SQLite file in it, e\.g\. .*data\/gemba\.db/);
 
     const port = await freePort();
     const unreachable = `postgres://gemba:s3cret-pw@127.0.0.1:${port}/gemba`;
@@ -193,5 +200,134 @@ describe('db:copy: SQLite install → PostgreSQL', () => {
     assert.equal(down.code, 1, down.out);
     assert.match(down.out, /cannot prepare PostgreSQL at postgres:\/\/gemba:\*\*\*@127\.0\.0\.1:\d+\/gemba: .*ECONNREFUSED/);
     assert.ok(!down.out.includes('s3cret-pw'), down.out);
+  });
+  /** A copy of the install's two files in a folder of its own (the tests below change or hold them). */
+  const installCopy = (name: string): string => {
+    const at = join(dir, name);
+    for (const f of ['gemba.db', 'gemba.anon.db']) cpSync(join(dir, 'data', f), join(at, f));
+    return join(at, 'gemba.db');
+  };
+
+  it('never prints a password: a URL typed without --to, given as --from, or with ?password= in its query', async () => {
+    const secret = 'Pw-4f9c2e';
+    const port = await freePort();
+    const cases: Array<{ args: string[]; code: number; says: RegExp }> = [
+      // npm run db:copy -- --from … postgres://… (the --to forgotten)
+      {
+        args: ['--from', databasePath, `postgres://gemba:${secret}@127.0.0.1:${port}/gemba`],
+        code: 2,
+        says: /unknown argument "postgres:\/\/gemba:\*\*\*@127\.0\.0\.1:\d+\/gemba" \(the PostgreSQL URL goes after --to\)/,
+      },
+      // the URL given as --from
+      {
+        args: [
+          '--from',
+          `postgres://gemba:${secret}@127.0.0.1:${port}/gemba`,
+          '--to',
+          `postgres://gemba:${secret}@127.0.0.1:${port}/gemba`,
+        ],
+        code: 2,
+        says: /--from is the SQLite file/,
+      },
+      // the driver takes the password from the query too
+      {
+        args: ['--from', databasePath, '--to', `postgres://127.0.0.1:${port}/gemba?user=gemba&password=${secret}`],
+        code: 1,
+        says: /password=\*\*\*.*ECONNREFUSED/,
+      },
+    ];
+    for (const { args, code, says } of cases) {
+      const r = await dbCopy(args, dir);
+      assert.equal(r.code, code, r.out);
+      assert.match(r.out, says);
+      assert.ok(!r.out.includes(secret), `the password is printed:\n${r.out}`);
+    }
+    // The app names its database with the same function (connect.ts), in its log and its start-up errors.
+    assert.equal(
+      redactUrl(`postgres://db:5432/gemba?user=gemba&password=${secret}&sslmode=disable`),
+      'postgres://db:5432/gemba?user=gemba&password=***&sslmode=disable',
+    );
+  });
+
+  it("leaves a database holding another application's tables as it was: no Gemba table, schema or ledger created", async () => {
+    const url = await createTestDatabase(server.url);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query('CREATE TABLE invoices (id serial PRIMARY KEY, total numeric); INSERT INTO invoices (total) VALUES (12.5)');
+      const { code, out } = await dbCopy(['--from', databasePath, '--to', url], dir);
+      assert.equal(code, 1, out);
+      assert.match(out, /already holds tables that are not Gemba's \(public\.invoices\); db:copy left it unchanged/);
+      const { rows } = await client.query(
+        "SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'anon') AND c.relkind IN ('r', 'v') ORDER BY 1",
+      );
+      assert.deepEqual(
+        rows.map((r) => r.name),
+        ['public.invoices'],
+        'nothing of Gemba was created in it',
+      );
+      assert.equal((await client.query("SELECT 1 FROM pg_namespace WHERE nspname = 'anon'")).rowCount, 0);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('refuses an install the app is still running on (what it took after the copy would be lost), and copies it once stopped', async () => {
+    const path = installCopy('running');
+    const url = await createTestDatabase(server.url);
+    const fake = await startFakeSlack({ defaultTz: 'UTC' });
+    const h = await startHarness({ fake, databasePath: path, env: { ADMIN_USER_IDS: 'UADMIN' } });
+    try {
+      const { code, out } = await dbCopy(['--from', path, '--to', url], dir);
+      assert.equal(code, 1, out);
+      assert.match(out, /running\/gemba\.db is in use by another process \(is Gemba still running on it\?\): stop the app/);
+      // The app was not disturbed.
+      ackMessage(await h.command('/contact', 'Hooli via call today', { userId: ME }));
+    } finally {
+      await h.close();
+      await fake.close();
+    }
+    const again = await dbCopy(['--from', path, '--to', url], dir);
+    assert.equal(again.code, 0, again.out);
+    assert.match(again.out, /every count matches/);
+  });
+
+  it('names the damaged file: a broken anonymous store is not blamed on gemba.db; a broken table is named, nothing committed', async () => {
+    const url = await createTestDatabase(server.url);
+    // gemba.anon.db overwritten (a bad restore): gemba.db itself is sound.
+    const brokenAnon = installCopy('broken-anon');
+    const anon = brokenAnon.replace(/\.db$/, '.anon.db');
+    const fd = openSync(anon, 'r+');
+    writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, 0);
+    closeSync(fd);
+    const a = await dbCopy(['--from', brokenAnon, '--to', url], dir);
+    assert.equal(a.code, 1, a.out);
+    assert.match(a.out, /broken-anon\/gemba\.anon\.db cannot be read as a SQLite database/);
+    assert.doesNotMatch(
+      a.out,
+      /broken-anon\/gemba\.db (as a Gemba SQLite database|cannot be read)/,
+      `gemba.db is not the file at fault:\n${a.out}`,
+    );
+
+    // A page of the contacts table damaged: found while copying, named with its table and file.
+    const brokenMain = installCopy('broken-main');
+    const sqlite = new Database(brokenMain);
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const root = sqlite.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'contacts'").pluck().get() as number;
+    const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+    sqlite.close();
+    const fd2 = openSync(brokenMain, 'r+');
+    writeSync(fd2, Buffer.alloc(pageSize, 0xff), 0, pageSize, (root - 1) * pageSize);
+    closeSync(fd2);
+    const b = await dbCopy(['--from', brokenMain, '--to', url], dir);
+    assert.equal(b.code, 1, b.out);
+    assert.match(b.out, /reading public\.contacts from \S*broken-main\/gemba\.db failed, nothing was committed: .*the file is damaged/);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      assert.equal(Number((await client.query('SELECT COUNT(*) AS n FROM contacts')).rows[0].n), 0, 'nothing committed');
+    } finally {
+      await client.end();
+    }
   });
 });
