@@ -29,6 +29,7 @@ async function main(): Promise<number> {
   try {
     const result = await copySqliteToPostgres(args.from, args.to, {
       onTable: (table, rows) => out(`  ${table}: ${rows} rows\n`),
+      onWarning: (text) => err(`warning: ${text}\n`),
     });
     if (result.sourceApplied.length) out(`SQLite file brought up to date first: ${result.sourceApplied.join(', ')}\n`);
     await analyzeTarget(args.to).catch(() => undefined);

@@ -77,7 +77,7 @@ const sourceLabel = (t: PgTable) => `${t.schema}.${t.from?.name ?? t.name}`;
 export async function copySqliteToPostgres(
   from: string,
   to: string,
-  opts: { batchRows?: number; onTable?: (table: string, rows: number) => void } = {},
+  opts: { batchRows?: number; onTable?: (table: string, rows: number) => void; onWarning?: (text: string) => void } = {},
 ): Promise<CopyResult> {
   if (!existsSync(from))
     throw new CopyError(
@@ -92,12 +92,24 @@ export async function copySqliteToPostgres(
       throw new CopyError(
         `no anonymous store at ${anonymousStorePath(from)} beside ${from}: copy both files of the install together (start the app on it once to create it if it predates the anonymous store)`,
       );
-    // Exclusive: refused while another process has the install open (an app still running on it would go on
-    // taking conversations and flags that the copy does not hold), and no app can open it while it is copied.
+    // Exclusive when it can be: no app can open the install while it is copied, so nothing is written to it
+    // that the copy would not hold.
     db = openDatabase(from, { exclusive: true });
   } catch (err) {
     if (err instanceof CopyError) throw err;
-    throw sourceError(from, err);
+    if (!isBusy(err)) throw sourceError(from, err);
+    // Another process has it open (an app still running on it). The copy is still whole: it reads both files in
+    // one read transaction, a consistent snapshot. What the app writes after that stays in SQLite only, so the
+    // operator is told, not refused (a copy taken to try PostgreSQL out beside a running install is fine).
+    try {
+      db = openDatabase(from);
+    } catch (again) {
+      throw sourceError(from, again);
+    }
+    opts.onWarning?.(
+      `${from} is in use by another process (is Gemba still running on it?): copying a consistent snapshot of this moment. ` +
+        'Anything written to SQLite after it is not in PostgreSQL: stop the app before the copy you switch over with.',
+    );
   }
   try {
     // The file is read at the schema this version expects: pending migrations run as they would at start.
@@ -203,6 +215,8 @@ export async function copySqliteToPostgres(
 }
 
 type SqliteError = Error & { code: string };
+/** SQLITE_BUSY or SQLITE_LOCKED (and their extended codes): another connection holds the file. */
+const isBusy = (err: unknown): boolean => isSqliteError(err) && /^SQLITE_(BUSY|LOCKED)/.test(err.code);
 const isSqliteError = (err: unknown): err is SqliteError =>
   err instanceof Error && String((err as { code?: unknown }).code).startsWith('SQLITE_');
 /** SQLITE_NOTADB, SQLITE_CORRUPT and its extended codes: the bytes are not a (whole) database. */
@@ -218,7 +232,7 @@ function sourceError(from: string, err: unknown): CopyError {
   if (err instanceof InstallFilesError) return new CopyError(err.message);
   const message = err instanceof Error ? err.message : String(err);
   if (!isSqliteError(err)) return new CopyError(`cannot open ${from} as a Gemba SQLite database: ${message}`);
-  if (err.code.startsWith('SQLITE_BUSY') || err.code.startsWith('SQLITE_LOCKED'))
+  if (isBusy(err))
     return new CopyError(
       `${from} is in use by another process (is Gemba still running on it?): stop the app, then run db:copy again. ` +
         'It copies a stopped install, so that nothing written after the copy is lost.',

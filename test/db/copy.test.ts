@@ -6,7 +6,7 @@
  * SQLite and keeps logging (identities continue after the copied ids). Refusals: a non-empty
  * target, a missing file, an unreachable server, bad arguments; the password is never printed.
  * Also: a URL typed in the wrong place or with `?password=` (never printed), another application's
- * database (left untouched, not migrated), an install the app is still running on, and a damaged
+ * database (left untouched, not migrated), an install the app is still running on (copied, with a warning), and a damaged
  * file named as the one at fault (gemba.anon.db, or the table being read).
  */
 import assert from 'node:assert/strict';
@@ -272,24 +272,32 @@ describe('db:copy: SQLite install → PostgreSQL', () => {
     }
   });
 
-  it('refuses an install the app is still running on (what it took after the copy would be lost), and copies it once stopped', async () => {
+  it('copies an install the app is still running on as a snapshot, and says that later writes stay in SQLite', async () => {
     const path = installCopy('running');
     const url = await createTestDatabase(server.url);
     const fake = await startFakeSlack({ defaultTz: 'UTC' });
     const h = await startHarness({ fake, databasePath: path, env: { ADMIN_USER_IDS: 'UADMIN' } });
     try {
       const { code, out } = await dbCopy(['--from', path, '--to', url], dir);
-      assert.equal(code, 1, out);
-      assert.match(out, /running\/gemba\.db is in use by another process \(is Gemba still running on it\?\): stop the app/);
-      // The app was not disturbed.
+      assert.equal(code, 0, out);
+      assert.match(
+        out,
+        /warning: \S*running\/gemba\.db is in use by another process \(is Gemba still running on it\?\): copying a consistent snapshot/,
+      );
+      assert.match(out, /every count matches/);
+      // The app was not disturbed, and what it takes now is not in the copy.
       ackMessage(await h.command('/contact', 'Hooli via call today', { userId: ME }));
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        assert.equal((await client.query("SELECT 1 FROM contacts WHERE account = 'Hooli'")).rowCount, 0);
+      } finally {
+        await client.end();
+      }
     } finally {
       await h.close();
       await fake.close();
     }
-    const again = await dbCopy(['--from', path, '--to', url], dir);
-    assert.equal(again.code, 0, again.out);
-    assert.match(again.out, /every count matches/);
   });
 
   it('names the damaged file: a broken anonymous store is not blamed on gemba.db; a broken table is named, nothing committed', async () => {
