@@ -64,6 +64,19 @@ export function createRoleService(config: Config, repos: Repos, profiles: Profil
       return role === 'admin' || role === 'vp';
     },
     /**
+     * Looks a Slack admin or owner up again when their cached look-up is older than a week, before
+     * something that depends on it (Home's team snapshot, Retire / Keep / Pilot): Slack may have demoted
+     * them, and roleOf no longer trusts the old flag. Nobody without such a cached profile is looked up
+     * (reps open Home and press these buttons too). The one method here that calls Slack (users.info,
+     * through the profile service); true when it did.
+     */
+    async recheckStaleAdmin(teamId: string, userId: string): Promise<boolean> {
+      const cached = await profiles.cached(teamId, userId);
+      if (!cached || !(cached.isAdmin || cached.isOwner) || profiles.isCurrent(cached)) return false;
+      await profiles.refresh(teamId, userId);
+      return true;
+    },
+    /**
      * True when a users.info look-up could change a refusal: admins hold the permission, this person
      * does not (yet), and their cached profile is missing or stale, e.g. a Slack admin who never
      * used Gemba. The caller acknowledges first, refreshes the profile, then asks `can` again.

@@ -17,11 +17,9 @@ function tacticDecisionAction(decision: TacticDecision) {
       const teamId = workspaceOf(context);
       const userId = body.user.id;
       await ack();
-      const { roles, profiles } = ctx.services;
-      // Someone Gemba knows (a cached profile) whose look-up is a week old is looked up again, so a Slack
-      // admin keeps deciding and a demoted one stops. Nobody else is looked up: reps press these buttons too.
-      if ((await profiles.cached(teamId, userId)) && (await roles.worthLookingUp(teamId, userId, 'decideTactics')))
-        await profiles.refresh(teamId, userId);
+      const { roles } = ctx.services;
+      // A Slack admin keeps deciding after a week, a demoted one stops.
+      await roles.recheckStaleAdmin(teamId, userId);
       if (!(await roles.can(teamId, userId, 'decideTactics'))) {
         throw new GembaError(ErrorCode.Forbidden, ':lock: Only VPs and admins can decide on flagged tactics. Nothing was changed.');
       }

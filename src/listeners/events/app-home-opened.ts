@@ -9,14 +9,11 @@ export function appHomeOpened(ctx: AppContext) {
     if (event.tab !== 'home') return;
     const teamId = workspaceOf(context);
     const { profiles, roles } = ctx.services;
-    // A Slack admin or owner known from an old look-up is looked up again first (the event is acked
-    // already): their team snapshot depends on it, and Slack may have demoted them since.
-    const cached = await profiles.cached(teamId, event.user);
-    const staleAdmin = cached !== undefined && (cached.isAdmin || cached.isOwner) && !profiles.isCurrent(cached);
-    if (staleAdmin) await profiles.refresh(teamId, event.user);
+    // The team snapshot depends on admin rights: a Slack admin's week-old look-up is renewed first (the event is acked).
+    const rechecked = await roles.recheckStaleAdmin(teamId, event.user);
     await publishHome(ctx, client, teamId, event.user);
     // Keep managers' time zones fresh; nobody else gets a profile row.
-    if (!staleAdmin && (await roles.isActiveManager(teamId, event.user))) {
+    if (!rechecked && (await roles.isActiveManager(teamId, event.user))) {
       await profiles.refreshIfStale(teamId, event.user);
     }
   };
