@@ -72,7 +72,7 @@ export const ANONYMOUS_LISTENERS: ReadonlySet<string> = new Set([Command.flagTac
 async function holdFailure(ctx: AppContext, args: object, where: string, err: unknown): Promise<GembaError> {
   const e = asGembaError(err);
   const teamId = (args as { context?: { teamId?: string } }).context?.teamId ?? 'unknown';
-  ctx.heldFailures.record(teamId, await ctx.services.tactics.heldDay(teamId), { where, code: e.code, err: e.cause ?? e });
+  await ctx.services.tactics.holdFailure(teamId, { where, code: e.code, err: e.cause ?? e });
   return e;
 }
 

@@ -3,7 +3,7 @@ import type { Repos } from '../db/repos/index.js';
 import type { CrowdPopulation, TacticDecision, TacticReason, TacticRow } from '../db/repos/tactics.js';
 import type { Storage } from '../db/storage.js';
 import type { Clock } from '../lib/clock.js';
-import { asGembaError } from '../lib/errors.js';
+import { asGembaError, type ErrorCode } from '../lib/errors.js';
 import type { HeldFailures } from '../lib/held-failures.js';
 import type { Logger } from '../lib/logger.js';
 import { charCount, plainFromSlackText, stripControlChars } from '../lib/slack-text.js';
@@ -282,7 +282,7 @@ interface Deps {
   config: { anonymityCrowd: number; anonymityMinReports: number; flagPublishHour: number; teamTimezone: string };
   logger: Logger;
   /** Where failures a flag meets are held until the publish (a log line now would date the flag). */
-  held?: HeldFailures;
+  held: HeldFailures;
 }
 
 /**
@@ -366,7 +366,7 @@ export function createTacticService({ storage, clock, settings, directory, confi
       return await storage.reorderAnonymousStore(at);
     } catch (err) {
       const where = 'rewriting the anonymous store in key order (the next flag or publish does it)';
-      if (at === 'write' && held) held.record(teamId, await service.heldDay(teamId), { where, code: asGembaError(err).code, err });
+      if (at === 'write') await service.holdFailure(teamId, { where, code: asGembaError(err).code, err });
       else logger.warn({ err, teamId }, `${where} failed`);
       return false;
     }
@@ -400,15 +400,18 @@ export function createTacticService({ storage, clock, settings, directory, confi
     },
 
     /**
-     * The publish day a failure met now is held for (HeldFailures): the day a flag made now waits for. Never
-     * throws: with the database unreachable, the day is worked out from the configured team time zone.
+     * Holds a failure met while someone flags (HeldFailures) for the publish day a flag made now waits for: a
+     * log line now would date the flag. Never throws: with the database unreachable, the day is worked out
+     * from the configured team time zone.
      */
-    async heldDay(teamId: string): Promise<string> {
+    async holdFailure(teamId: string, failure: { where: string; code: ErrorCode; err: unknown }): Promise<void> {
+      let day: string;
       try {
-        return (await service.nextPublish(teamId)).day;
+        day = (await service.nextPublish(teamId)).day;
       } catch {
-        return publishWindow(clock.now(), config.teamTimezone, config.flagPublishHour).arrivalDay;
+        day = publishWindow(clock.now(), config.teamTimezone, config.flagPublishHour).arrivalDay;
       }
+      held.record(teamId, day, failure);
     },
 
     /** The team's crowds as last computed (none yet: source 'unknown', nothing can be shown). */
@@ -474,8 +477,7 @@ export function createTacticService({ storage, clock, settings, directory, confi
       } catch (err) {
         // Held for the publish, not logged now: a flag asked for the list, and a line now would date it.
         const where = 'member list read for the crowds (flags count under the crowds as they were)';
-        if (held) held.record(teamId, await service.heldDay(teamId), { where, code: asGembaError(err).code, err });
-        else logger.warn({ err, teamId }, `could not read the ${where}`);
+        await service.holdFailure(teamId, { where, code: asGembaError(err).code, err });
       }
     },
 

@@ -10,6 +10,7 @@ import type { Db } from '../../src/db/open.js';
 import type { Repos } from '../../src/db/repos/index.js';
 import type { Storage } from '../../src/db/storage.js';
 import { FixedClock } from '../../src/lib/clock.js';
+import { HeldFailures } from '../../src/lib/held-failures.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { type AdminService, createAdminService, EXPORT_HEADER, FORGOTTEN } from '../../src/services/admin.js';
 import { type ContactInput, createContactService } from '../../src/services/contacts.js';
@@ -271,6 +272,7 @@ describe('forget', () => {
       directory: { fetchUser: async () => null, listMembers: async () => [], listGroupMembers: async () => null },
       config,
       logger,
+      held: new HeldFailures(),
     });
     assert.equal((await tactics.flagTactic(TEAM, 'UREP', { tactic: 'cold calling', why: 'nobody answers' })).ok, true);
     await f.admin.forget(TEAM, 'UADMIN', 'UREP');

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/open.js';
 import type { Repos } from '../../src/db/repos/index.js';
 import { FixedClock } from '../../src/lib/clock.js';
+import { HeldFailures } from '../../src/lib/held-failures.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { plainFromSlackText } from '../../src/lib/slack-text.js';
 import { buildCrowdTree, coarsen, codeOf, countCrowds, crowdHash } from '../../src/services/crowds.js';
@@ -60,7 +61,7 @@ function fixture(opts: { members?: () => string[]; crowd?: number } = {}): Fixtu
     listMembers: async () => (opts.members?.() ?? []).map((id) => ({ id, tz: 'UTC', isAdmin: false, isOwner: false, displayName: null })),
     listGroupMembers: async () => null,
   };
-  const make = () => createTacticService({ storage, clock, settings, directory, config, logger });
+  const make = () => createTacticService({ storage, clock, settings, directory, config, logger, held: new HeldFailures() });
   return { db, repos, clock, tactics: make(), restart: make, log: () => raw };
 }
 
