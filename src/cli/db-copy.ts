@@ -1,5 +1,5 @@
-import { analyzeTarget, CopyError, copySqliteToPostgres, redactUrl, type TableCount } from '../db/copy.js';
-import { redactSecrets } from '../lib/redact.js';
+import { analyzeTarget, CopyError, copySqliteToPostgres, type TableCount } from '../db/copy.js';
+import { redactSecrets, redactUrl } from '../lib/redact.js';
 import { COPY_USAGE, parseCopyArgs } from './db-copy-args.js';
 
 /** Everything the CLI prints goes through here: no password, wherever a message quotes a URL. */

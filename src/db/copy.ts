@@ -43,9 +43,6 @@ export interface CopyResult {
   counts: TableCount[];
 }
 
-/** `postgres://user:***@host:port/db?password=***`: the URL as it may be printed (never the password). */
-export { redactUrl };
-
 interface PgTable {
   schema: string;
   name: string;
