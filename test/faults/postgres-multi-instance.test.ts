@@ -30,6 +30,7 @@ import { openPostgresStorage } from '../../src/db/postgres.js';
 import { CLAIM_STALE_AFTER_MS } from '../../src/jobs/claimed.js';
 import { NUDGE_CONCURRENCY } from '../../src/jobs/nudges.js';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from '../kit/fake-slack.js';
+import { freePorts } from '../kit/net.js';
 import { slashCommand } from '../kit/payloads.js';
 import { createTestDatabase, postgresPerFile } from '../kit/postgres.js';
 import { postSigned } from '../kit/sign.js';
@@ -151,7 +152,7 @@ describe('fault: three instances on one PostgreSQL, one killed with SIGKILL mid-
     };
 
     // Three instances; each runs a catch-up tick as soon as it listens, so the fan-outs race.
-    const ports = await Promise.all(TOKENS.map(() => freePort()));
+    const ports = await freePorts(TOKENS.length);
     for (const [n, token] of TOKENS.entries()) instances.push(startInstance(env, token, NOW, dir, ports[n], n));
     await Promise.all(instances.map(healthy));
     phase('seed and start');
